@@ -1,0 +1,38 @@
+# The two commands a user needs: `make run` and `make test` (see README.md).
+# Both create the virtual environment in .venv on first use and check the system libraries.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+OFFSCREEN := QT_QPA_PLATFORM=offscreen
+
+.PHONY: run test bench sample venv clean
+
+run: $(INSTALLED)
+	@$(PYTHON) desktop/system_check.py --screen
+	$(BIN)/situation-map $(ARGS)
+
+test: $(INSTALLED)
+	@$(PYTHON) desktop/system_check.py --tests
+	$(OFFSCREEN) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(INSTALLED)
+	@$(PYTHON) desktop/system_check.py
+	$(OFFSCREEN) $(BIN)/python -m tests.bench $(ARGS)
+
+# Regenerate the bundled sample from its code (geodata/sample/) after changing that code.
+sample: $(INSTALLED)
+	$(BIN)/situation-map sample --out resources/sample/guanwangmiao.gpkg --force
+
+venv: $(INSTALLED)
+
+$(INSTALLED): setup.cfg pyproject.toml
+	@$(PYTHON) desktop/system_check.py
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(INSTALLED)
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache
