@@ -1,0 +1,380 @@
+"""The data model: one schema per layer and per table.
+
+Every store, importer, validator and view reads its field names, types and allowed values
+from here, so a new field is added in one place. Field types are deliberately few:
+
+``str``       text (pandas ``str``)
+``int``       whole number, may be missing (pandas ``Int64``)
+``float``     real number (``float64``)
+``bool``      yes/no, never missing (``bool``)
+``date``      a calendar day, held as ``datetime64[ms]`` at midnight
+``datetime``  a local time (China Standard Time, naive), held as ``datetime64[ms]``
+
+Personal fields (household head's name, phone, notes) are marked so that briefings, exports,
+logs and error messages can leave them out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geodata.errors import SchemaError
+
+STORAGE_CRS = "EPSG:4326"
+
+FIELD_TYPES = ("str", "int", "float", "bool", "date", "datetime")
+
+CHECKPOINT_TIERS = ("district", "village", "natural_village", "compound")
+CHECKPOINT_STATUSES = ("active", "closed", "proposed")
+HOUSEHOLD_REASONS = (
+    "hubei_return",
+    "wuhan_return",
+    "other_province_return",
+    "close_contact",
+    "fever",
+)
+HOUSEHOLD_STATUSES = ("observing", "released", "escalated")
+DISINFECTION_KINDS = ("checkpoint", "residential", "public", "work_area")
+ROAD_CLASSES = ("expressway", "national", "provincial", "county", "village")
+SUPPLY_ITEMS = (
+    "masks",
+    "thermometers",
+    "disinfectant_litres",
+    "latex_glove_pairs",
+    "goggles",
+    "isolation_gowns",
+)
+PUBLICITY_ITEMS = ("vehicles", "boards", "banners", "leaflets")
+
+OBSERVATION_DAYS = 14
+
+# What the enumerated values are called, in Chinese and English: (layer, field) -> value ->
+# (zh, en). Import reads the Chinese names too; the map, briefing and forms show them.
+CHOICE_LABELS: dict[tuple[str, str], dict[str, tuple[str, str]]] = {
+    ("checkpoints", "tier"): {
+        "district": ("区级", "District"),
+        "village": ("村级", "Village"),
+        "natural_village": ("自然村", "Natural village"),
+        "compound": ("小区", "Compound"),
+    },
+    ("checkpoints", "status"): {
+        "active": ("值守中", "Active"),
+        "closed": ("已撤除", "Closed"),
+        "proposed": ("拟设", "Proposed"),
+    },
+    ("households", "reason"): {
+        "hubei_return": ("湖北返乡", "Returned from Hubei"),
+        "wuhan_return": ("武汉返乡", "Returned from Wuhan"),
+        "other_province_return": ("外省返乡", "Returned from another province"),
+        "close_contact": ("密切接触者", "Close contact"),
+        "fever": ("体温异常", "Abnormal temperature"),
+    },
+    ("households", "status"): {
+        "observing": ("观察中", "Under observation"),
+        "released": ("已解除", "Released"),
+        "escalated": ("已转诊", "Escalated"),
+    },
+    ("disinfection_points", "kind"): {
+        "checkpoint": ("卡点", "Checkpoint"),
+        "residential": ("居民区", "Residential area"),
+        "public": ("公共区域", "Public area"),
+        "work_area": ("工作区域", "Work area"),
+    },
+    ("roads", "road_class"): {
+        "expressway": ("高速公路", "Expressway"),
+        "national": ("国道", "National road"),
+        "provincial": ("省道", "Provincial road"),
+        "county": ("县道", "County road"),
+        "village": ("村道", "Village road"),
+    },
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One attribute of a layer or table."""
+
+    name: str
+    type: str
+    required: bool = False
+    choices: tuple[str, ...] | None = None
+    personal: bool = False
+    minimum: float | None = None
+    label_zh: str = ""
+    label_en: str = ""
+
+    def __post_init__(self):
+        if self.type not in FIELD_TYPES:
+            raise SchemaError(f"field {self.name!r}: unknown type {self.type!r}")
+
+
+@dataclass(frozen=True)
+class LayerSchema:
+    """The fields of one layer (with geometry) or table (``geometry_types`` empty)."""
+
+    name: str
+    fields: tuple[Field, ...]
+    id_field: str | None
+    geometry_types: tuple[str, ...] = ()
+    label_zh: str = ""
+    label_en: str = ""
+    village_field: str | None = field(default=None)
+
+    @property
+    def is_spatial(self) -> bool:
+        return bool(self.geometry_types)
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    @property
+    def personal_fields(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.personal)
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise SchemaError(f"layer {self.name!r} has no field {name!r}")
+
+    def empty(self) -> pd.DataFrame:
+        """A frame with this schema's columns and types and no rows."""
+        frame = pd.DataFrame({f.name: pd.Series([], dtype=object) for f in self.fields})
+        return conform(self, frame)
+
+
+def _f(name, type, zh, en, **kw) -> Field:
+    return Field(name, type, label_zh=zh, label_en=en, **kw)
+
+
+VILLAGES = LayerSchema(
+    name="villages",
+    label_zh="行政村",
+    label_en="Villages",
+    id_field="code",
+    geometry_types=("Polygon", "MultiPolygon"),
+    fields=(
+        _f("code", "str", "区划代码", "Division code", required=True),
+        _f("name", "str", "村名", "Name", required=True),
+        _f("population", "int", "人口", "Population", minimum=0),
+        _f("households", "int", "总户数", "Households in all", minimum=0),
+        _f("groups", "int", "村民组数", "Villager groups", minimum=0),
+        _f("work_group", "str", "工作组", "Work group"),
+        _f("party_branches", "int", "临时党支部", "Temporary party branches", minimum=0),
+    ),
+)
+
+CHECKPOINTS = LayerSchema(
+    name="checkpoints",
+    label_zh="监测卡点",
+    label_en="Checkpoints",
+    id_field="id",
+    village_field="village",
+    geometry_types=("Point",),
+    fields=(
+        _f("id", "str", "编号", "ID", required=True),
+        _f("name", "str", "名称", "Name", required=True),
+        _f("tier", "str", "级别", "Tier", required=True, choices=CHECKPOINT_TIERS),
+        _f("village", "str", "所属村", "Village", required=True),
+        _f("status", "str", "状态", "Status", required=True, choices=CHECKPOINT_STATUSES),
+        _f("staffed_24h", "bool", "24小时值守", "Staffed 24 h"),
+        _f("staff_on_shift", "int", "在岗人数", "Staff on shift", minimum=0),
+        _f("opened", "date", "设立日期", "Opened", required=True),
+        _f("closed", "date", "撤除日期", "Closed"),
+        _f("note", "str", "备注", "Note"),
+    ),
+)
+
+HOUSEHOLDS = LayerSchema(
+    name="households",
+    label_zh="居家医学观察户",
+    label_en="Households under observation",
+    id_field="id",
+    village_field="village",
+    geometry_types=("Point",),
+    fields=(
+        _f("id", "str", "编号", "ID", required=True),
+        _f("village", "str", "所属村", "Village", required=True),
+        _f("villager_group", "int", "村民组", "Villager group", minimum=1),
+        _f("reason", "str", "观察原因", "Reason", required=True, choices=HOUSEHOLD_REASONS),
+        _f("persons", "int", "人数", "Persons", required=True, minimum=1),
+        _f("observation_start", "date", "观察开始", "Observation start", required=True),
+        _f("observation_days", "int", "观察天数", "Observation days", minimum=1),
+        _f("status", "str", "状态", "Status", required=True, choices=HOUSEHOLD_STATUSES),
+        _f("status_date", "date", "解除/转诊日期", "Released/escalated on"),
+        _f("last_check", "datetime", "最近随访", "Last check"),
+        _f("abnormal_temperature", "bool", "体温异常", "Abnormal temperature"),
+        _f("head_name", "str", "户主姓名", "Head of household", personal=True),
+        _f("phone", "str", "联系电话", "Phone", personal=True),
+        _f("note", "str", "备注", "Note", personal=True),
+    ),
+)
+
+DISINFECTION_POINTS = LayerSchema(
+    name="disinfection_points",
+    label_zh="消毒点",
+    label_en="Disinfection points",
+    id_field="id",
+    village_field="village",
+    geometry_types=("Point",),
+    fields=(
+        _f("id", "str", "编号", "ID", required=True),
+        _f("name", "str", "名称", "Name", required=True),
+        _f("kind", "str", "类型", "Kind", required=True, choices=DISINFECTION_KINDS),
+        _f("village", "str", "所属村", "Village", required=True),
+        _f("checkpoint", "str", "所在卡点", "At checkpoint"),
+        _f("interval_hours", "float", "消毒间隔(小时)", "Interval (hours)", required=True, minimum=0.5),
+        _f("last_disinfected", "datetime", "最近消毒", "Last disinfected"),
+        _f("note", "str", "备注", "Note"),
+    ),
+)
+
+ROADS = LayerSchema(
+    name="roads",
+    label_zh="道路",
+    label_en="Roads",
+    id_field="id",
+    geometry_types=("LineString", "MultiLineString"),
+    fields=(
+        _f("id", "str", "编号", "ID", required=True),
+        _f("name", "str", "名称", "Name"),
+        _f("road_class", "str", "等级", "Class", required=True, choices=ROAD_CLASSES),
+    ),
+)
+
+SUPPLIES = LayerSchema(
+    name="supplies",
+    label_zh="防控物资",
+    label_en="Supplies",
+    id_field=None,
+    fields=(
+        _f("scope", "str", "范围(区划代码)", "Scope (division code)", required=True),
+        _f("date", "date", "日期", "Date", required=True),
+        _f("item", "str", "物资", "Item", required=True, choices=SUPPLY_ITEMS),
+        _f("quantity", "float", "数量", "Quantity", required=True, minimum=0),
+    ),
+)
+
+PUBLICITY = LayerSchema(
+    name="publicity",
+    label_zh="宣传",
+    label_en="Publicity",
+    id_field=None,
+    fields=(
+        _f("scope", "str", "范围(区划代码)", "Scope (division code)", required=True),
+        _f("date", "date", "日期", "Date", required=True),
+        _f("item", "str", "项目", "Item", required=True, choices=PUBLICITY_ITEMS),
+        _f("quantity", "float", "数量", "Quantity", required=True, minimum=0),
+    ),
+)
+
+LAYERS: dict[str, LayerSchema] = {
+    s.name: s for s in (VILLAGES, CHECKPOINTS, HOUSEHOLDS, DISINFECTION_POINTS, ROADS)
+}
+TABLES: dict[str, LayerSchema] = {s.name: s for s in (SUPPLIES, PUBLICITY)}
+SCHEMAS: dict[str, LayerSchema] = {**LAYERS, **TABLES}
+
+# Dataset metadata keys (a key/value table in the store). Values are text.
+METADATA_KEYS = (
+    "township_name",
+    "township_name_en",
+    "township_code",
+    "as_of",
+    "issuing_body",
+    "source",
+    "disclaimer",
+    "illustrative",
+    "schema_version",
+)
+SCHEMA_VERSION = "1"
+
+
+def schema_for(name: str) -> LayerSchema:
+    """The schema of layer or table ``name``; a clear error for an unknown name."""
+    try:
+        return SCHEMAS[name]
+    except KeyError:
+        known = ", ".join(SCHEMAS)
+        raise SchemaError(f"unknown layer {name!r}; known layers: {known}") from None
+
+
+def conform(schema: LayerSchema, frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with every schema column present, in schema order, in its type.
+
+    Missing columns are added empty; extra columns are kept after the schema's (validation
+    reports them). Values that cannot be converted raise :class:`SchemaError` naming the
+    layer and field: use :func:`geodata.validation.validate_frame` first on untrusted input.
+    """
+    out = frame.copy()
+    for f in schema.fields:
+        column = out[f.name] if f.name in out.columns else pd.Series([None] * len(out), index=out.index)
+        try:
+            out[f.name] = _convert(column, f.type)
+        except (ValueError, TypeError) as exc:
+            raise SchemaError(f"{schema.name}.{f.name}: cannot read values as {f.type} ({exc})") from None
+    extra = [c for c in out.columns if c not in schema.field_names and c != "geometry"]
+    ordered = list(schema.field_names) + extra
+    if isinstance(out, gpd.GeoDataFrame) and schema.is_spatial:
+        ordered.append(out.geometry.name)
+        result = out[ordered]
+        if result.crs is None:
+            result = result.set_crs(STORAGE_CRS)
+        return result
+    return out[ordered]
+
+
+def _convert(column: pd.Series, type_name: str) -> pd.Series:
+    if type_name == "str":
+        return column.astype(object).where(column.notna(), None).map(
+            lambda v: v if v is None else str(v)
+        ).astype("str")
+    if type_name == "int":
+        numbers = pd.to_numeric(column, errors="raise")
+        if (numbers.dropna() % 1 != 0).any():
+            raise ValueError("not a whole number")
+        return numbers.astype("Int64")
+    if type_name == "float":
+        return pd.to_numeric(column, errors="raise").astype("float64")
+    if type_name == "bool":
+        return column.map(to_bool).astype(bool)
+    times = pd.to_datetime(column, errors="raise").astype("datetime64[ms]")
+    return times.dt.normalize() if type_name == "date" else times
+
+
+def to_bool(value) -> bool:
+    """Read a yes/no cell: missing is no; text may be 1/0, true/false, yes/no, 是/否."""
+    if value is None or (np.ndim(value) == 0 and pd.isna(value)):
+        return False
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in ("1", "true", "yes", "y", "是", "t"):
+            return True
+        if text in ("0", "false", "no", "n", "否", "f", ""):
+            return False
+        raise ValueError(f"not yes/no: {value!r}")
+    return bool(value)
+
+
+def choices_of(layer: str, field_name: str) -> tuple[str, ...]:
+    """Allowed values of an enumerated field."""
+    choices = schema_for(layer).field(field_name).choices
+    if choices is None:
+        raise SchemaError(f"{layer}.{field_name} is not an enumerated field")
+    return choices
+
+
+def strip_personal(schema: LayerSchema, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` without the schema's personal fields (for public output)."""
+    return frame.drop(columns=[c for c in schema.personal_fields if c in frame.columns])
+
+
+def choice_label(layer: str, field_name: str, value: str, lang: str = "zh") -> str:
+    """The Chinese or English name of an enumerated value (the value itself if unnamed)."""
+    names = CHOICE_LABELS.get((layer, field_name), {}).get(value)
+    if names is None:
+        return value
+    return names[0] if lang == "zh" else names[1]

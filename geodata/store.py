@@ -1,0 +1,238 @@
+"""The GeoPackage store: one file a user can copy, written all-or-nothing.
+
+A write never touches the live file. It copies the file beside itself, writes the new layers
+and metadata into the copy, flushes it to disk and renames it over the original. A rename
+within one directory is atomic, so a crash, a kill or a full disk at any moment leaves either
+the old file or the new one, never a mixture; readers holding the old file keep reading it.
+Writers on the same file (two programs, two desks) queue on an advisory lock beside it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import sqlite3
+import tempfile
+from pathlib import Path
+from typing import Iterator, Mapping
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from geodata.dataset import Dataset, empty_frame
+from geodata.errors import StoreError
+from geodata.schema import (
+    METADATA_KEYS,
+    SCHEMA_VERSION,
+    SCHEMAS,
+    STORAGE_CRS,
+    conform,
+    schema_for,
+)
+
+METADATA_LAYER = "metadata"
+_TEMP_SUFFIX = ".writing.gpkg"
+
+
+class GeoPackageStore:
+    """Layers, tables and metadata of one township in one GeoPackage file.
+
+    Parameters
+    ----------
+    path
+        The ``.gpkg`` file. It must exist unless ``create=True``.
+    create
+        Make an empty dataset file (metadata only) when the file does not exist.
+    """
+
+    def __init__(self, path: str | os.PathLike, *, create: bool = False):
+        self.path = Path(path)
+        if not self.path.exists():
+            if not create:
+                raise StoreError(f"{self.path}: no such file")
+            self.write({}, metadata={"schema_version": SCHEMA_VERSION})
+        elif self.path.is_dir():
+            raise StoreError(f"{self.path}: is a folder, not a GeoPackage file")
+        else:
+            self._check_readable()
+
+    def __repr__(self) -> str:
+        return f"GeoPackageStore({str(self.path)!r})"
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def layer_names(self) -> list[str]:
+        """The names of the known layers and tables present in the file."""
+        return [name for name in self._file_layers() if name in SCHEMAS]
+
+    def read(self, name: str) -> pd.DataFrame:
+        """Layer or table ``name`` in its schema's columns and types (empty when absent)."""
+        schema = schema_for(name)
+        if name not in self._file_layers():
+            return empty_frame(name)
+        try:
+            frame = pyogrio.read_dataframe(self.path, layer=name, read_geometry=schema.is_spatial)
+        except Exception as exc:  # pyogrio raises several GDAL error types
+            raise StoreError(f"{self.path}: cannot read layer {name!r}: {exc}") from exc
+        if schema.is_spatial:
+            if frame.crs is None:
+                frame = frame.set_crs(STORAGE_CRS)
+            elif not frame.crs.equals(STORAGE_CRS):
+                frame = frame.to_crs(STORAGE_CRS)
+        frame = pd.DataFrame(frame) if not schema.is_spatial else frame
+        return conform(schema, frame)
+
+    def read_all(self) -> Dataset:
+        """Every known layer and table, and the metadata."""
+        present = set(self._file_layers())
+        frames = {name: self.read(name) for name in SCHEMAS if name in present}
+        return Dataset(frames, self.metadata())
+
+    def metadata(self) -> dict[str, str]:
+        if METADATA_LAYER not in self._file_layers():
+            return {}
+        table = pyogrio.read_dataframe(self.path, layer=METADATA_LAYER, read_geometry=False)
+        return {str(k): "" if pd.isna(v) else str(v) for k, v in zip(table["key"], table["value"])}
+
+    def mtime_ns(self) -> int:
+        """A change stamp: the file's modification time (a write replaces the file)."""
+        return self.path.stat().st_mtime_ns
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def write(
+        self,
+        frames: Mapping[str, pd.DataFrame],
+        *,
+        metadata: Mapping[str, str] | None = None,
+    ) -> None:
+        """Replace the given layers (and update metadata keys) in one transaction.
+
+        Layers not named are kept as they are. Either all of ``frames`` and ``metadata`` are
+        in the file afterwards, or (on any error) none is and the file is as it was.
+        """
+        prepared = {name: _prepare(name, frame) for name, frame in frames.items()}
+        if metadata:
+            unknown = sorted(set(metadata) - set(METADATA_KEYS))
+            if unknown:
+                raise StoreError(f"unknown metadata key(s): {', '.join(unknown)}")
+        with self._writer_lock():
+            with _staged_copy(self.path) as staging:
+                for name, frame in prepared.items():
+                    _write_layer(staging, name, frame)
+                if metadata or not self.path.exists():
+                    current = self.metadata() if self.path.exists() else {}
+                    current.update({k: str(v) for k, v in (metadata or {}).items()})
+                    current.setdefault("schema_version", SCHEMA_VERSION)
+                    table = pd.DataFrame({"key": list(current), "value": list(current.values())})
+                    pyogrio.write_dataframe(table, staging, layer=METADATA_LAYER, driver="GPKG")
+
+    def write_dataset(self, dataset: Dataset) -> None:
+        """Write every frame and all metadata of ``dataset`` in one transaction."""
+        self.write(dataset.frames, metadata=dataset.metadata)
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _file_layers(self) -> list[str]:
+        try:
+            return [str(row[0]) for row in pyogrio.list_layers(self.path)]
+        except Exception as exc:
+            raise StoreError(f"{self.path}: not a readable GeoPackage ({exc})") from exc
+
+    def _check_readable(self) -> None:
+        try:
+            with contextlib.closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)) as db:
+                db.execute("SELECT count(*) FROM gpkg_contents").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a GeoPackage file ({exc})") from None
+
+    @contextlib.contextmanager
+    def _writer_lock(self) -> Iterator[None]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock_path = lock_path_of(self.path)
+        with open(lock_path, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                _remove_abandoned_copies(self.path)
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def lock_path_of(path: Path) -> Path:
+    """The file writers of ``path`` lock (kept: removing it would break the queue)."""
+    return path.with_name(f".{path.name}.lock")
+
+
+def _prepare(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    schema = schema_for(name)
+    if schema.is_spatial:
+        if not isinstance(frame, gpd.GeoDataFrame):
+            raise StoreError(f"layer {name!r} needs geometries (a GeoDataFrame)")
+        if frame.crs is not None and not frame.crs.equals(STORAGE_CRS):
+            frame = frame.to_crs(STORAGE_CRS)
+    frame = conform(schema, frame)
+    # Dates go to the file as calendar days (GeoPackage DATE), which needs Arrow's date type.
+    for f in schema.fields:
+        if f.type == "date":
+            frame[f.name] = frame[f.name].dt.date.astype("date32[pyarrow]")
+    return frame
+
+
+def _write_layer(staging: Path, name: str, frame: pd.DataFrame) -> None:
+    schema = schema_for(name)
+    options = {}
+    if schema.is_spatial and frame.empty:
+        options["geometry_type"] = schema.geometry_types[0]
+    # Otherwise pyogrio takes the type from the data; a mix of Polygons and MultiPolygons is
+    # stored as MultiPolygons, a layer of Polygons stays Polygons.
+    pyogrio.write_dataframe(
+        frame, staging, layer=name, driver="GPKG", use_arrow=True, **options
+    )
+
+
+@contextlib.contextmanager
+def _staged_copy(path: Path) -> Iterator[Path]:
+    """Yield a private copy of ``path`` to write into; on success, rename it over ``path``."""
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_TEMP_SUFFIX, dir=path.parent)
+    os.close(handle)
+    staging = Path(name)
+    try:
+        if path.exists():
+            shutil.copyfile(path, staging)
+            shutil.copymode(path, staging)
+        else:
+            staging.unlink()  # GDAL creates it anew, with the user's usual permissions
+        yield staging
+        _fsync(staging)
+        os.replace(staging, path)
+        _fsync(path.parent)
+    except BaseException:
+        staging.unlink(missing_ok=True)
+        raise
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove_abandoned_copies(path: Path) -> None:
+    """Delete copies left by a writer that was killed (we hold the lock: none is running)."""
+    for leftover in path.parent.glob(f".{path.name}.*{_TEMP_SUFFIX}"):
+        leftover.unlink(missing_ok=True)
+
+
+def open_store(location: str | os.PathLike) -> GeoPackageStore:
+    """The store at ``location``: a ``.gpkg`` path (PostGIS URLs come with the shared store)."""
+    text = str(location)
+    if text.startswith(("postgresql://", "postgres://")):
+        raise StoreError("PostGIS stores are not supported yet: give a .gpkg file")
+    return GeoPackageStore(location)
+
