@@ -1,0 +1,305 @@
+"""The bundled Guanwangmiao sample: real names and figures, and geometry and records that hang
+together the way a command centre would check them on the map.
+
+Expected names, codes and totals are typed in from the product design notes (DESIGN.md), not
+taken from the generator; everything else is measured on the built data, in metres
+(EPSG:4547) where distances and areas matter.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+
+import pandas as pd
+import pytest
+import shapely
+from pandas.testing import assert_frame_equal
+
+from geodata.sample import build_sample, write_sample
+from geodata.schema import METADATA_KEYS, SCHEMA_VERSION, SCHEMAS, STORAGE_CRS
+from geodata.store import GeoPackageStore
+
+METRIC = "EPSG:4547"
+AS_OF = pd.Timestamp("2020-02-19 18:00")
+TODAY = AS_OF.normalize()
+SEAT_VILLAGE = "411771360200"
+
+REAL_VILLAGES = {
+    "411771360200": "关王庙村",
+    "411771360201": "孙吴庄村",
+    "411771360202": "熊楼村",
+    "411771360203": "何庄村",
+    "411771360205": "荒坡陆村",
+    "411771360206": "杨楼村",
+    "411771360207": "洪堂村",
+    "411771360208": "杨桥村",
+    "411771360209": "杜庄村",
+    "411771360211": "余庄村",
+}
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return build_sample()
+
+
+@pytest.fixture(scope="module")
+def metric(sample):
+    """Every layer of the sample in metres."""
+    return {name: sample[name].to_crs(METRIC) for name, schema in SCHEMAS.items() if schema.is_spatial}
+
+
+@pytest.fixture(scope="module")
+def township(metric):
+    return shapely.union_all(metric["villages"].geometry.values)
+
+
+def village_polygon(metric, code):
+    villages = metric["villages"]
+    return villages.geometry[villages["code"] == code].item()
+
+
+# -- villages ------------------------------------------------------------------------------
+
+
+def test_the_ten_real_villages_with_their_division_codes(sample):
+    villages = sample.villages
+    assert dict(zip(villages["code"], villages["name"])) == REAL_VILLAGES
+    assert villages["code"].is_unique
+
+
+def test_village_figures_add_up_to_the_published_totals(sample):
+    villages = sample.villages
+    assert villages["party_branches"].sum() == 26
+    assert 27_000 <= villages["population"].sum() <= 29_000
+    assert (villages["households"] < villages["population"]).all()
+    assert (villages["groups"] >= 1).all()
+    for name, work_group in zip(villages["name"], villages["work_group"]):
+        assert work_group == f"{name}工作组"
+
+
+def test_villages_tile_the_township_without_gaps_or_overlaps(metric, township):
+    polygons = list(metric["villages"].geometry)
+    assert all(polygon.is_valid and polygon.geom_type == "Polygon" for polygon in polygons)
+    total = sum(polygon.area for polygon in polygons)
+    assert township.area == pytest.approx(total, rel=1e-3)
+    assert 60e6 <= township.area <= 80e6
+    assert township.geom_type == "Polygon" and not township.interiors  # one piece, no holes
+    for a, b in itertools.combinations(polygons, 2):
+        assert a.intersection(b).area < 1.0
+
+
+def test_township_outline_is_irregular_and_villages_are_not_slivers(metric, township):
+    # A rectangle fills its bounding box; a real outline does not.
+    minx, miny, maxx, maxy = township.bounds
+    assert township.area < 0.9 * (maxx - minx) * (maxy - miny)
+    for polygon in metric["villages"].geometry:
+        assert polygon.area > 3e6
+        compactness = 4 * math.pi * polygon.area / polygon.length**2  # 1 for a circle
+        assert compactness > 0.4
+
+
+# -- roads and checkpoints -----------------------------------------------------------------
+
+
+def test_national_and_provincial_roads_cross_the_township_and_run_on_beyond_it(metric, township):
+    roads = metric["roads"]
+    for road_class in ("national", "provincial"):
+        lines = roads.geometry[roads["road_class"] == road_class]
+        assert len(lines) >= 1
+        for line in lines:
+            start, end = shapely.get_point(line, 0), shapely.get_point(line, -1)
+            assert not township.contains(start) and not township.contains(end)
+            assert line.intersection(township).length > 3000
+    assert set(roads["road_class"]) >= {"county", "village"}
+    assert roads["id"].is_unique
+
+
+def test_29_checkpoints_in_the_published_tiers(sample):
+    checkpoints = sample.checkpoints
+    assert len(checkpoints) == 29
+    assert checkpoints["tier"].value_counts().to_dict() == {
+        "natural_village": 16, "village": 8, "compound": 3, "district": 2,
+    }
+    assert checkpoints["id"].is_unique
+    assert all(re.fullmatch(r"CP\d\d", value) for value in checkpoints["id"])
+    assert (checkpoints["status"] == "active").all()
+    assert checkpoints["staffed_24h"].all()
+    assert checkpoints["staff_on_shift"].between(2, 6).all()
+    assert checkpoints["opened"].between("2020-01-25", "2020-01-28").all()
+    assert checkpoints["closed"].isna().all()
+    assert all(name.endswith("卡点") for name in checkpoints["name"])
+
+
+def test_every_checkpoint_is_on_a_road(metric):
+    roads = shapely.union_all(metric["roads"].geometry.values)
+    distances = metric["checkpoints"].distance(roads)
+    assert (distances < 1.0).all(), distances.max()
+
+
+def test_every_point_lies_inside_its_own_village(metric):
+    for layer in ("checkpoints", "households", "disinfection_points"):
+        for row in metric[layer].itertuples():
+            assert village_polygon(metric, row.village).contains(row.geometry), (layer, row.id)
+
+
+def test_district_checkpoints_stand_where_the_main_roads_enter_the_township(metric, township):
+    roads = metric["roads"]
+    checkpoints = metric["checkpoints"]
+    district = checkpoints[checkpoints["tier"] == "district"]
+    on_roads = set()
+    for point in district.geometry:
+        assert point.distance(township.exterior) < 300
+        assert township.contains(point)
+        distances = roads.distance(point)
+        nearest = roads.loc[distances.idxmin()]
+        assert distances.min() < 1.0
+        on_roads.add(nearest["road_class"])
+    assert on_roads == {"national", "provincial"}
+
+
+def test_compound_checkpoints_are_in_the_seat_village(sample):
+    checkpoints = sample.checkpoints
+    assert (checkpoints.loc[checkpoints["tier"] == "compound", "village"] == SEAT_VILLAGE).all()
+
+
+# -- households ----------------------------------------------------------------------------
+
+
+def test_households_cover_every_reason_and_status(sample):
+    households = sample.households
+    assert 40 <= len(households) <= 60
+    assert households["id"].is_unique
+    assert all(re.fullmatch(r"HH\d{3}", value) for value in households["id"])
+    assert set(households["reason"]) == set(SCHEMAS["households"].field("reason").choices)
+    assert set(households["status"]) == {"observing", "released", "escalated"}
+    assert households["observation_start"].between("2020-01-24", "2020-02-19").all()
+    assert (households["observation_days"] == 14).all()
+    assert (households["persons"] >= 1).all()
+
+
+def test_household_statuses_follow_from_their_dates_as_of_the_evening_of_19_february(sample):
+    households = sample.households
+    end = households["observation_start"] + pd.Timedelta(days=14)
+    released = households["status"] == "released"
+    escalated = households["status"] == "escalated"
+    observing = households["status"] == "observing"
+    assert (households.loc[released, "status_date"] == end[released]).all()
+    assert (end[released] <= TODAY).all()
+    assert (end[observing] > TODAY).all()
+    assert households.loc[observing, "status_date"].isna().all()
+    escalated_on = households.loc[escalated, "status_date"]
+    assert (escalated_on > households.loc[escalated, "observation_start"]).all()
+    assert (escalated_on <= TODAY).all()
+    assert (households.loc[observing, "last_check"].dt.normalize() == TODAY).all()
+    assert (households["last_check"].dropna() <= AS_OF).all()
+
+
+def test_households_include_new_ones_and_releases_due_today_and_tomorrow(sample):
+    households = sample.households
+    end = households["observation_start"] + pd.Timedelta(days=14)
+    assert (households["observation_start"] >= TODAY - pd.Timedelta(days=2)).sum() >= 2
+    assert end.isin([TODAY, TODAY + pd.Timedelta(days=1)]).sum() >= 2
+
+
+def test_household_groups_and_temperatures_fit_their_villages(sample):
+    households = sample.households
+    groups = dict(zip(sample.villages["code"], sample.villages["groups"]))
+    for row in households.itertuples():
+        assert 1 <= row.villager_group <= groups[row.village]
+    fever = households["reason"] == "fever"
+    assert households.loc[fever, "abnormal_temperature"].all()
+
+
+def test_personal_fields_are_obviously_fictitious(sample):
+    households = sample.households
+    assert households["phone"].str.startswith("000").all()
+    assert households["head_name"].str.startswith("示例").all()
+    assert households["note"].dropna().str.startswith("示例").all()
+
+
+# -- disinfection points -------------------------------------------------------------------
+
+
+def test_one_disinfection_point_beside_each_checkpoint(metric):
+    points = metric["disinfection_points"]
+    checkpoints = metric["checkpoints"].set_index("id")
+    at_checkpoints = points[points["kind"] == "checkpoint"]
+    assert sorted(at_checkpoints["checkpoint"]) == sorted(checkpoints.index)
+    for row in at_checkpoints.itertuples():
+        assert row.geometry.distance(checkpoints.geometry[row.checkpoint]) < 10
+        assert row.village == checkpoints.loc[row.checkpoint, "village"]
+
+
+def test_disinfection_points_of_every_kind_some_overdue_some_due_soon(sample):
+    points = sample.disinfection_points
+    counts = points["kind"].value_counts()
+    for kind in ("residential", "public", "work_area"):
+        assert counts[kind] >= 3
+    assert points["id"].is_unique
+    next_due = points["last_disinfected"] + pd.to_timedelta(points["interval_hours"], unit="h")
+    assert (points["last_disinfected"] <= AS_OF).all()
+    overdue = next_due < AS_OF
+    due_soon = (next_due >= AS_OF) & (next_due <= AS_OF + pd.Timedelta(hours=6))
+    assert 1 <= overdue.sum() < len(points) / 4
+    assert due_soon.sum() >= 1
+    assert (~overdue & ~due_soon).sum() > len(points) / 2  # most were done recently
+
+
+# -- tables, metadata, determinism, storage ------------------------------------------------
+
+
+def test_supplies_and_publicity_hold_the_published_township_totals(sample):
+    for name, expected in (
+        ("supplies", {"masks": 22284, "thermometers": 596, "disinfectant_litres": 6116.5,
+                      "latex_glove_pairs": 1106, "goggles": 222, "isolation_gowns": 32}),
+        ("publicity", {"vehicles": 10, "boards": 202, "banners": 1220, "leaflets": 67600}),
+    ):
+        table = sample[name]
+        assert dict(zip(table["item"], table["quantity"])) == expected
+        assert (table["scope"] == "411771360").all()
+        assert (table["date"] == pd.Timestamp("2020-02-19")).all()
+
+
+def test_metadata_names_the_township_and_says_the_data_is_illustrative(sample):
+    meta = sample.metadata
+    assert set(meta) == set(METADATA_KEYS)
+    assert all(isinstance(value, str) for value in meta.values())
+    assert meta["township_name"] == "关王庙乡"
+    assert meta["township_code"] == "411771360"
+    assert meta["as_of"] == "2020-02-19T18:00"
+    assert meta["illustrative"] == "true"
+    assert meta["schema_version"] == SCHEMA_VERSION
+    assert "示例" in meta["disclaimer"] and "Illustrative" in meta["disclaimer"]
+
+
+def test_layers_are_in_their_schema_and_the_storage_crs(sample):
+    for name, frame in sample.frames.items():
+        fields = list(SCHEMAS[name].field_names)
+        assert list(frame.columns)[: len(fields)] == fields
+        if SCHEMAS[name].is_spatial:
+            assert frame.crs.equals(STORAGE_CRS)
+            assert frame.geometry.is_valid.all()
+
+
+def test_every_build_gives_the_same_dataset(sample):
+    again = build_sample()
+    assert again.metadata == sample.metadata
+    assert set(again.frames) == set(sample.frames)
+    for name, frame in sample.frames.items():
+        assert_frame_equal(again[name], frame, check_exact=True)
+
+
+def test_written_sample_reads_back_the_same(tmp_path, sample):
+    path = tmp_path / "guanwangmiao.gpkg"
+    write_sample(path)
+    stored = GeoPackageStore(path).read_all()
+    assert stored.metadata == sample.metadata
+    assert set(stored.frames) == set(sample.frames)
+    for name, frame in sample.frames.items():
+        attributes = stored[name].drop(columns="geometry", errors="ignore")
+        assert_frame_equal(attributes, frame.drop(columns="geometry", errors="ignore"))
+        if SCHEMAS[name].is_spatial:
+            assert stored[name].geom_equals_exact(frame.geometry, tolerance=1e-9).all(), name
