@@ -1,0 +1,193 @@
+"""From a MapState to the features the map shows.
+
+:func:`shown_features` gives, for each visible layer, the rows shown with their as-of
+situation joined; :func:`shown_ids` gives only their ids, for the web page's update diff. The
+web map calls them on every filter change, so everything is a column-wise mask (no loop over
+rows). The as-of rules themselves live in :mod:`layers.situation` and are exported here too.
+
+Selection rules:
+
+- Only the layers in ``state.visible_layers`` appear, in that order.
+- ``filters.villages`` selects villages by ``code`` and the point layers (checkpoints,
+  households, disinfection points) by their ``village`` field. Roads are never filtered.
+- Households not yet started and checkpoints not yet opened on the as-of day are never shown.
+- Checkpoints: ``checkpoint_tiers`` by tier, ``checkpoint_statuses`` by status on the day.
+- Households: ``household_reasons`` by reason, ``household_statuses`` by status on the day,
+  ``observation_days`` (first, last) keeps households under observation on a day in range.
+- Disinfection points: ``overdue_only`` keeps the overdue ones.
+- Audience "public" drops the households' personal fields (head_name, phone, note).
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Callable, NamedTuple
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geodata.dataset import Dataset, empty_frame
+from geodata.schema import LAYERS
+from layers.map_state import Filters, MapState
+from layers.situation import (
+    AsOfError,
+    checkpoint_situation,
+    disinfection_situation,
+    household_situation,
+    resolve_as_of,
+)
+
+__all__ = [
+    "AsOfError",
+    "checkpoint_situation",
+    "disinfection_situation",
+    "household_situation",
+    "resolve_as_of",
+    "shown_features",
+    "shown_ids",
+]
+
+
+class _Selection(NamedTuple):
+    """One layer's rows, which of them are shown, and their situation (if the layer has one)."""
+
+    frame: gpd.GeoDataFrame
+    shown: np.ndarray
+    situation: pd.DataFrame | None
+
+
+def shown_features(dataset: Dataset, state: MapState) -> dict[str, gpd.GeoDataFrame]:
+    """The features each visible layer shows under ``state``.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The township's layers.
+    state : MapState
+        Visible layers, filters, as-of time and audience.
+
+    Returns
+    -------
+    dict of str to GeoDataFrame
+        One entry per layer in ``state.visible_layers``, in that order: the rows shown, in
+        their original order and index, with the situation columns added (households:
+        status_on_day, under_observation, observation_day, release_date, stage; checkpoints:
+        status_on_day, active; disinfection points: due_at, freshness, overdue,
+        hours_overdue). For the public audience the households' personal fields are dropped.
+
+    Raises
+    ------
+    AsOfError
+        When a layer that depends on the day is visible and no as-of time can be found.
+    """
+    features = {}
+    for layer, (frame, shown, situation) in _selections(dataset, state).items():
+        dropped = set(LAYERS[layer].personal_fields) if state.audience == "public" else set()
+        if situation is not None:
+            dropped.update(situation.columns)  # the situation replaces stored columns of its names
+        dropped &= set(frame.columns)
+        rows = np.flatnonzero(shown)
+        picked = (frame.drop(columns=list(dropped)) if dropped else frame).iloc[rows]
+        if situation is not None:
+            picked = pd.concat([picked, situation.iloc[rows]], axis=1)
+        features[layer] = picked
+    return features
+
+
+def shown_ids(dataset: Dataset, state: MapState) -> dict[str, set[str]]:
+    """The ids of the features each visible layer shows under ``state`` (villages by code).
+
+    Cheaper than :func:`shown_features` (no frames are built), for comparing what the page
+    shows with what it should show.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    state : MapState
+
+    Returns
+    -------
+    dict of str to set of str
+        One entry per layer in ``state.visible_layers``.
+    """
+    return {
+        layer: set(selection.frame[LAYERS[layer].id_field].to_numpy()[selection.shown])
+        for layer, selection in _selections(dataset, state).items()
+    }
+
+
+def _selections(dataset: Dataset, state: MapState) -> dict[str, _Selection]:
+    as_of = None
+    selections = {}
+    for layer in state.visible_layers:
+        # Read without Dataset.__getitem__, which would add an empty frame to the dataset.
+        frame = dataset.frames[layer] if layer in dataset else _empty_layer(layer)
+        shown = _village_mask(layer, frame, state.filters.villages)
+        situation = None
+        if layer in _SITUATIONS:
+            if as_of is None:
+                as_of = resolve_as_of(state, dataset)
+            situation_of, mask_of = _SITUATIONS[layer]
+            situation = situation_of(frame, as_of)
+            shown = shown & mask_of(frame, situation, state.filters)
+        selections[layer] = _Selection(frame, shown, situation)
+    return selections
+
+
+@functools.cache
+def _empty_layer(layer: str) -> gpd.GeoDataFrame:
+    # Built once: making an empty frame costs more than filtering ten thousand rows, and it is
+    # only ever read (every selection is a copy).
+    return empty_frame(layer)
+
+
+def _village_mask(layer: str, frame: pd.DataFrame, villages: tuple[str, ...] | None) -> np.ndarray:
+    schema = LAYERS[layer]
+    village_field = schema.id_field if layer == "villages" else schema.village_field
+    if villages is None or village_field is None:
+        return np.ones(len(frame), dtype=bool)
+    return frame[village_field].isin(villages).to_numpy()
+
+
+def _checkpoint_mask(frame: pd.DataFrame, situation: pd.DataFrame, filters: Filters) -> np.ndarray:
+    return (
+        situation["status_on_day"].notna().to_numpy()
+        & _in(frame["tier"], filters.checkpoint_tiers)
+        & _in(situation["status_on_day"], filters.checkpoint_statuses)
+    )
+
+
+def _household_mask(frame: pd.DataFrame, situation: pd.DataFrame, filters: Filters) -> np.ndarray:
+    shown = (
+        situation["status_on_day"].notna().to_numpy()
+        & _in(frame["reason"], filters.household_reasons)
+        & _in(situation["status_on_day"], filters.household_statuses)
+    )
+    if filters.observation_days is not None:
+        first, last = filters.observation_days
+        # observation_day is missing unless under observation; read as 0, it is in no range (days start at 1).
+        day = situation["observation_day"].to_numpy(dtype="int64", na_value=0)
+        shown = shown & (first <= day) & (day <= last)
+    return shown
+
+
+def _disinfection_mask(frame: pd.DataFrame, situation: pd.DataFrame, filters: Filters) -> np.ndarray:
+    if filters.overdue_only:
+        return situation["overdue"].to_numpy()
+    return np.ones(len(frame), dtype=bool)
+
+
+def _in(column: pd.Series, allowed: tuple[str, ...] | None) -> np.ndarray:
+    """Where ``column`` holds one of ``allowed``; everywhere when ``allowed`` is None."""
+    if allowed is None:
+        return np.ones(len(column), dtype=bool)
+    return column.isin(allowed).to_numpy()
+
+
+# Layer -> (its as-of situation, the rows its filters keep given that situation).
+_SITUATIONS: dict[str, tuple[Callable, Callable]] = {
+    "checkpoints": (checkpoint_situation, _checkpoint_mask),
+    "households": (household_situation, _household_mask),
+    "disinfection_points": (disinfection_situation, _disinfection_mask),
+}
