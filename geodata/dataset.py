@@ -23,7 +23,7 @@ class Dataset:
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         if name not in self.frames:
-            self.frames[name] = empty_frame(name)
+            return empty_frame(name)  # not stored: reading never changes the dataset
         return self.frames[name]
 
     def __setitem__(self, name: str, frame: pd.DataFrame) -> None:

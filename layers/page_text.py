@@ -1,0 +1,134 @@
+"""The words on the map page: title, as-of line, legend, popup fields and value names.
+
+Field and value names come from the schema (``label_zh``/``label_en``, ``CHOICE_LABELS``) and
+symbol names from the style table, so the page, the briefing and the forms say the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+
+from geodata.dataset import Dataset
+from geodata.schema import CHOICE_LABELS, SCHEMAS
+from layers.map_state import MapState
+from layers.styles import CHECKPOINT_STATUS_OVERRIDES, DRAW_ORDER, STYLE_TABLE, legend_symbols
+
+_WORDS = {
+    "zh": {"legend": "图例", "north": "北", "yes": "是", "no": "否", "as_of": "截至",
+           "map": "疫情防控态势图", "observation_day": "观察第几天", "release_date": "解除观察日期",
+           "stage": "当前阶段", "status_on_day": "当日状态", "freshness": "消毒状态",
+           "due_at": "下次消毒时间", "hours_overdue": "超时(小时)",
+           "observing_households": "居家观察户数", "checkpoint_closed": "已撤除卡点",
+           "checkpoint_proposed": "拟设卡点"},
+    "en": {"legend": "Legend", "north": "N", "yes": "yes", "no": "no", "as_of": "as of",
+           "map": "epidemic-prevention situation map", "observation_day": "Day of observation",
+           "release_date": "Observation ends", "stage": "Stage", "status_on_day": "Status on the day",
+           "freshness": "Disinfection", "due_at": "Next disinfection due",
+           "hours_overdue": "Hours overdue", "observing_households": "Households under observation",
+           "checkpoint_closed": "Closed checkpoint", "checkpoint_proposed": "Proposed checkpoint"},
+}
+
+# Extra, day-dependent fields shown in popups after the stored ones.
+_DYNAMIC_POPUP_FIELDS = {
+    "villages": ("observing_households",),
+    "households": ("stage", "observation_day", "release_date"),
+    "checkpoints": ("status_on_day",),
+    "disinfection_points": ("freshness", "due_at", "hours_overdue"),
+}
+_HIDDEN_POPUP_FIELDS = {"villages": {"code"}, "roads": {"id"}}
+
+
+def words(lang: str) -> dict[str, str]:
+    return dict(_WORDS[_lang(lang)])
+
+
+def _lang(lang: str) -> str:
+    return "zh" if lang.startswith("zh") else "en"
+
+
+def page_title(dataset: Dataset, state: MapState, lang: str) -> str:
+    if state.title:
+        return state.title
+    meta = dataset.metadata
+    if _lang(lang) == "zh":
+        return f"{meta.get('township_name', '')}{_WORDS['zh']['map']}"
+    return f"{meta.get('township_name_en') or meta.get('township_name', '')} {_WORDS['en']['map']}"
+
+
+def page_subtitle(dataset: Dataset, as_of: pd.Timestamp, lang: str) -> str:
+    if _lang(lang) == "zh":
+        text = f"截至 {as_of.year}年{as_of.month}月{as_of.day}日 {as_of:%H:%M}"
+        return text + ("（示例数据）" if _illustrative(dataset) else "")
+    text = f"As of {as_of:%d %B %Y, %H:%M}"
+    return text + (" (illustrative sample)" if _illustrative(dataset) else "")
+
+
+def _illustrative(dataset: Dataset) -> bool:
+    return dataset.metadata.get("illustrative", "").lower() == "true"
+
+
+def legend_sections(
+    layers: tuple[str, ...], state: MapState, lang: str, present: dict[str, set[str]] | None = None
+) -> list[dict]:
+    """Legend sections, top-most layer first, for the layers the page holds.
+
+    ``present`` names, per layer, the classes on the map (checkpoints also their statuses on
+    the day); the legend lists only those, as QGIS does when filtering the legend by content.
+    The page shows a section only while its layer is visible.
+    """
+    present = present or {}
+    zh = _lang(lang) == "zh"
+    sections = []
+    for name in reversed(DRAW_ORDER):
+        if name not in layers:
+            continue
+        style = STYLE_TABLE[name]
+        classes = present.get(name)
+        symbols = legend_symbols(name, state.village_fill, classes)
+        items = [{"svg": s.svg(), "label": s.label("zh" if zh else "en")} for s in symbols]
+        if not items:
+            continue
+        if name == "checkpoints":
+            base = style.symbol("natural_village")
+            for status, override in CHECKPOINT_STATUS_OVERRIDES.items():
+                if classes is not None and status not in classes:
+                    continue
+                symbol = replace(base, **override)
+                items.append({"svg": symbol.svg(), "label": _WORDS["zh" if zh else "en"][f"checkpoint_{status}"]})
+        sections.append({"layer": name, "title": style.label_zh if zh else style.label_en, "items": items})
+    return sections
+
+
+def popup_fields(layers: tuple[str, ...], audience: str, lang: str) -> dict[str, list[tuple[str, str]]]:
+    """Per layer, the (field, label) pairs a popup lists; personal fields only internally."""
+    zh = _lang(lang) == "zh"
+    result = {}
+    for name in layers:
+        schema = SCHEMAS[name]
+        hidden = _HIDDEN_POPUP_FIELDS.get(name, set())
+        pairs = [
+            (f.name, f.label_zh if zh else f.label_en)
+            for f in schema.fields
+            if f.name not in hidden and (audience == "internal" or not f.personal)
+        ]
+        if schema.village_field:
+            pairs = [("village_name", label) if field == schema.village_field else (field, label) for field, label in pairs]
+        pairs += [(key, _WORDS["zh" if zh else "en"][key]) for key in _DYNAMIC_POPUP_FIELDS.get(name, ())]
+        result[name] = pairs
+    return result
+
+
+def value_labels(lang: str) -> dict[str, dict[str, dict[str, str]]]:
+    """Per layer and field, the display name of each enumerated or derived value."""
+    index = 0 if _lang(lang) == "zh" else 1
+    result: dict[str, dict[str, dict[str, str]]] = {}
+    for (layer, field_name), values in CHOICE_LABELS.items():
+        result.setdefault(layer, {})[field_name] = {v: names[index] for v, names in values.items()}
+    for name, style in STYLE_TABLE.items():
+        if style.classified_by in ("stage", "freshness"):
+            result.setdefault(name, {})[style.classified_by] = {s.key: s.label(_lang(lang)) for s in style.symbols}
+    result["households"]["status_on_day"] = result["households"]["status"]
+    result["checkpoints"]["status_on_day"] = result["checkpoints"]["status"]
+    return result

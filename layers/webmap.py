@@ -1,0 +1,269 @@
+"""The map page: a Folium/Leaflet page that works offline, written into a folder.
+
+The folder holds ``index.html``, the page's data (``index.data.js``) and every asset it loads
+(Leaflet from the xstatic-leaflet package, the page's own script and style from
+``resources/map``), so it works from disk on a machine with no network, and still works when
+the folder is copied elsewhere. Nothing is fetched from a CDN; with the default basemap
+("none") the page makes no request outside its folder.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import folium
+import numpy as np
+import pandas as pd
+import shapely
+import xstatic.pkg.leaflet as xstatic_leaflet
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from geodata.dataset import Dataset
+from geodata.schema import SCHEMAS
+from layers.map_state import MapState
+from layers.page_model import PageModel, page_model, page_update
+from layers.page_text import popup_fields, value_labels
+from layers.styles import CHECKPOINT_STATUS_OVERRIDES, style_table_for_page
+from resources import resource_path
+
+ASSETS = "assets"
+COORDINATE_DECIMALS = 6  # about 0.1 m: finer than any position in the data
+
+# Online basemaps are never used unless the user chooses one; each names its attribution.
+ONLINE_BASEMAPS = {
+    "osm": (
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "© OpenStreetMap contributors",
+    ),
+}
+
+
+class BasemapError(ValueError):
+    """A basemap the page cannot use."""
+
+
+def write_page(
+    dataset: Dataset,
+    state: MapState,
+    folder: Path,
+    *,
+    lang: str = "zh",
+    bridge: bool = False,
+    page_name: str = "index.html",
+) -> tuple[Path, PageModel]:
+    """Write the page for ``state`` into ``folder``; return its path and what it shows.
+
+    Parameters
+    ----------
+    dataset
+        The data; the page holds every feature the audience may see, so later filter changes
+        need no reload.
+    state
+        What the page shows first.
+    folder
+        Created if needed; the page (``page_name``), its data (``<name>.data.js``) and
+        ``assets/`` are (over)written there.
+    bridge
+        Load Qt's web channel so the desktop window can talk to the page.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    model = page_model(dataset, state, lang)
+    _copy_assets(folder)
+    data = page_data(dataset, state, model, lang)
+    data_file = f"{Path(page_name).stem}.data.js"  # one data file per page in the folder
+    (folder / data_file).write_text(
+        "window.SITUATION_DATA = " + json.dumps(data, ensure_ascii=False, separators=(",", ":")) + ";\n",
+        encoding="utf-8",
+    )
+    page = build_folium_map(data_file, bridge=bridge)
+    path = folder / page_name
+    page.save(str(path))
+    return path, model
+
+
+def page_data(dataset: Dataset, state: MapState, model: PageModel, lang: str) -> dict:
+    """Everything the page script needs, as plain JSON-able data."""
+    names = dict(zip(dataset.villages["code"], dataset.villages["name"]))
+    layers = {name: _feature_collection(dataset, name, model, names, state.audience) for name in model.layers}
+    initial = page_update(None, model)
+    texts = {k: initial.pop(k) for k in list(initial) if k != "layers"}
+    return {
+        "layers": layers,
+        "styles": style_table_for_page(),
+        "page": {
+            **texts,
+            "lang": lang,
+            "popupFields": popup_fields(model.layers, state.audience, lang),
+            "valueLabels": value_labels(lang),
+            "basemap": basemap(state.basemap),
+        },
+        "view": page_view(dataset, state),
+        "initial": {"layers": {n: {k: v for k, v in c.items() if k != "props"} for n, c in initial["layers"].items()}},
+    }
+
+
+def build_folium_map(data_file: str, *, bridge: bool = False) -> folium.Map:
+    """The page skeleton: Leaflet and our script from local files, no tiles, no CDN."""
+    page = folium.Map(location=None, tiles=None, zoom_control=True, control_scale=False,
+                      max_zoom=20, zoom_snap=0.25, zoom_delta=0.5)
+    # Folium's class-level asset lists point at CDNs: replace them on this instance only.
+    page.default_js = [
+        ("leaflet", f"{ASSETS}/leaflet/leaflet.js"),
+        ("situation_data", data_file),
+        ("situation", f"{ASSETS}/situation.js"),
+    ]
+    if bridge:
+        page.default_js.insert(0, ("qwebchannel", "qrc:///qtwebchannel/qwebchannel.js"))
+        page.default_js.append(("bridge", f"{ASSETS}/bridge.js"))
+    page.default_css = [
+        ("leaflet_css", f"{ASSETS}/leaflet/leaflet.css"),
+        ("situation_css", f"{ASSETS}/situation.css"),
+    ]
+    page.get_root().header.add_child(Element(f"<style>{_status_css()}</style>"), name="status_css")
+    page.add_child(_SituationLayers())
+    return page
+
+
+class _SituationLayers(MacroElement):
+    """Hands the Leaflet map and the page data to the page script."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        SituationMap.init({{ this._parent.get_name() }}, window.SITUATION_DATA);
+        {% endmacro %}
+        """
+    )
+
+
+def _status_css() -> str:
+    """Checkpoints that are closed or proposed keep their tier's shape, drawn differently."""
+    rules = []
+    for status, paint in CHECKPOINT_STATUS_OVERRIDES.items():
+        declarations = f"fill: {paint['fill']}; stroke: {paint['stroke']};"
+        if paint.get("dash"):
+            declarations += f" stroke-dasharray: {paint['dash']};"
+        rules.append(f".sm-checkpoints.sm-status-{status} svg * {{ {declarations} }}")
+    return "\n".join(rules)
+
+
+def basemap(choice: str) -> dict | None:
+    """The tile layer for a MapState basemap: none, a local tile folder, or a named provider."""
+    if choice == "none":
+        return None
+    if choice.startswith("local:"):
+        folder = Path(choice[len("local:"):]).expanduser()
+        if not folder.is_dir():
+            raise BasemapError(f"basemap folder {folder} does not exist")
+        return {"url": folder.resolve().as_uri() + "/{z}/{x}/{y}.png", "attribution": ""}
+    if choice in ONLINE_BASEMAPS:
+        url, attribution = ONLINE_BASEMAPS[choice]
+        return {"url": url, "attribution": attribution}
+    raise BasemapError(f"unknown basemap {choice!r}: use none, local:<folder> or one of {', '.join(ONLINE_BASEMAPS)}")
+
+
+def page_view(dataset: Dataset, state: MapState) -> dict:
+    """Where the page looks: the state's view, else the villages shown, else the data."""
+    view = state.view
+    if view.center is not None and view.zoom is not None:
+        return {"center": list(view.center), "zoom": view.zoom}
+    if view.bounds is not None:
+        return {"bounds": list(view.bounds)}
+    frame = dataset.villages
+    if state.filters.villages:
+        frame = frame[frame["code"].isin(state.filters.villages)]
+    if frame.empty:
+        frame = next((dataset[n] for n in ("checkpoints", "households") if not dataset[n].empty), frame)
+    bounds = frame.total_bounds if not frame.empty else np.array([113.9, 32.95, 114.05, 33.05])
+    return {"bounds": [float(b) for b in bounds]}
+
+
+def _copy_assets(folder: Path) -> None:
+    target = folder / ASSETS
+    leaflet = Path(xstatic_leaflet.BASE_DIR)
+    (target / "leaflet" / "images").mkdir(parents=True, exist_ok=True)
+    for name in ("leaflet.js", "leaflet.css"):
+        shutil.copyfile(leaflet / name, target / "leaflet" / name)
+    for image in (leaflet / "images").iterdir():
+        shutil.copyfile(image, target / "leaflet" / "images" / image.name)
+    for source in resource_path("map").iterdir():
+        if source.suffix in (".js", ".css"):
+            shutil.copyfile(source, target / source.name)
+
+
+def _feature_collection(dataset: Dataset, name: str, model: PageModel, village_names: dict, audience: str) -> dict:
+    frame = dataset[name]
+    schema = SCHEMAS[name]
+    id_field = schema.id_field
+    columns = [f.name for f in schema.fields if audience == "internal" or not f.personal]
+    properties = _json_ready(pd.DataFrame(frame[columns]), schema)
+    if schema.village_field:
+        properties["village_name"] = frame[schema.village_field].map(village_names).astype(object).where(
+            frame[schema.village_field].isin(village_names.keys()), None)
+    dynamic = model.props.get(name)
+    records = properties.to_dict(orient="records")
+    ids = frame[id_field].astype(str).tolist()
+    if dynamic is not None and not dynamic.columns.empty:
+        extra = dynamic.astype(object).where(dynamic.notna(), None)
+        for record, values in zip(records, extra.loc[ids].to_dict(orient="records")):
+            record.update({k: _plain(v) for k, v in values.items()})
+    geometries = _geometries(frame, name)
+    if name == "villages":
+        points = shapely.point_on_surface(frame.geometry.to_numpy())
+        label_points = [_label_point(polygon, fallback) for polygon, fallback in zip(frame.geometry, points)]
+        for record, point in zip(records, label_points):
+            record["label_point"] = point
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "id": fid, "properties": record, "geometry": geometry}
+            for fid, record, geometry in zip(ids, records, geometries)
+        ],
+    }
+
+
+def _label_point(polygon, fallback) -> list[float]:
+    """Where a village's name goes: the point deepest inside it, so the label sits clear of
+    the boundary even in a crescent-shaped village."""
+    try:
+        largest = max(getattr(polygon, "geoms", [polygon]), key=lambda part: part.area)
+        point = shapely.polylabel(largest, tolerance=1e-5)
+    except Exception:  # a degenerate polygon: any interior point will do
+        point = fallback
+    return [round(point.x, COORDINATE_DECIMALS), round(point.y, COORDINATE_DECIMALS)]
+
+
+def _geometries(frame, name: str) -> list[dict]:
+    if frame.empty:
+        return []
+    geometries = frame.geometry.to_numpy()
+    if (frame.geom_type == "Point").all():
+        coordinates = np.round(shapely.get_coordinates(geometries), COORDINATE_DECIMALS)
+        return [{"type": "Point", "coordinates": [x, y]} for x, y in coordinates.tolist()]
+    rounded = shapely.set_precision(geometries, 10 ** -COORDINATE_DECIMALS)
+    return [json.loads(text) for text in shapely.to_geojson(rounded)]
+
+
+def _json_ready(frame: pd.DataFrame, schema) -> pd.DataFrame:
+    out = pd.DataFrame(index=frame.index)
+    for f in schema.fields:
+        if f.name not in frame.columns:
+            continue
+        values = frame[f.name]
+        if f.type == "date":
+            text = values.dt.strftime("%Y-%m-%d")
+        elif f.type == "datetime":
+            text = values.dt.strftime("%Y-%m-%d %H:%M")
+        else:
+            text = values
+        out[f.name] = text.astype(object).where(values.notna(), None)
+    return out
+
+
+def _plain(value):
+    return value.item() if isinstance(value, np.generic) else value
+

@@ -1,0 +1,472 @@
+/*
+ * The situation map page: draws the layers from the data Python wrote beside the page, and
+ * exposes a small update API so the application can change what is shown without reloading.
+ *
+ *   SituationMap.init(map, data)   once, from the page Folium generated
+ *   SituationMap.apply(update)     show/hide features, change their properties, toggle
+ *                                  layers, change title, labels, legend (only what changed)
+ *   SituationMap.upsert(layer, features) / SituationMap.remove(layer, ids)
+ *   SituationMap.fitTo(bounds) / SituationMap.flyTo(layer, id)
+ *   SituationMap.state()           what the page shows now (for tests and the window)
+ *
+ * Every text that comes from data is put into the page with textContent, never as HTML: a
+ * note holding markup shows as text and runs nothing (the page's bridge can call into the
+ * application).
+ */
+(function (global) {
+  "use strict";
+
+  var map = null;
+  var data = null;
+  var styles = null;
+  var layers = {}; // name -> {group, features: {id: {feature, leaflet}}, shown: Set}
+  var labelGroup = null;
+  var legendControl = null;
+  var titleBox = null;
+  var selected = null; // {layer, id}
+  var canvasRenderer = null;
+  var listeners = [];
+  // Areas, then lines, then the many household dots (one canvas), under the point markers.
+  var PANES = { villages: "sm-areas", roads: "sm-lines", households: "sm-households" };
+  var PANE_Z = { "sm-areas": 410, "sm-lines": 420, "sm-households": 450 };
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function svgNode(svgText) {
+    // SVG markup comes from the style table in Python, never from data.
+    var holder = el("span", "sm-swatch");
+    holder.innerHTML = svgText;
+    return holder;
+  }
+
+  function lang() {
+    return data.page.lang || "zh";
+  }
+
+  function t(key) {
+    var words = data.page.words || {};
+    return words[key] !== undefined ? words[key] : key;
+  }
+
+  // -- symbols ------------------------------------------------------------------------------
+
+  function layerStyle(name) {
+    return styles.layers[name];
+  }
+
+  function symbolFor(name, properties) {
+    var style = layerStyle(name);
+    var key = properties[style.classifiedBy];
+    return style.symbols[key] || null;
+  }
+
+  function pathStyle(name, properties) {
+    var symbol = symbolFor(name, properties);
+    if (!symbol) return { opacity: 0, fillOpacity: 0 };
+    if (symbol.shape === "area") {
+      return {
+        color: symbol.stroke, weight: symbol.size, fillColor: symbol.fill,
+        fillOpacity: symbol.fill_opacity, opacity: 1,
+      };
+    }
+    if (symbol.shape === "line") {
+      return { color: symbol.fill, weight: symbol.size, opacity: 1, lineCap: "round" };
+    }
+    return {
+      radius: symbol.size / 2, color: symbol.stroke, weight: symbol.stroke_width,
+      fillColor: symbol.fill, fillOpacity: symbol.fill_opacity, opacity: 1,
+    };
+  }
+
+  function markerIcon(name, properties) {
+    var symbol = symbolFor(name, properties);
+    var size = symbol ? Math.max(symbol.size, 14) : 14;
+    var status = properties.status_on_day ? " sm-status-" + properties.status_on_day : "";
+    return L.divIcon({
+      html: symbol ? symbol.svg : "",
+      className: "sm-marker sm-" + name + status,
+      iconSize: [size, size],
+      iconAnchor: [size / 2, size / 2],
+    });
+  }
+
+  // -- tooltips and popups ----------------------------------------------------------------
+
+  function displayValue(name, field, value) {
+    if (value === null || value === undefined || value === "") return "—";
+    var labels = (data.page.valueLabels[name] || {})[field];
+    if (labels && labels[value] !== undefined) return labels[value];
+    if (value === true) return t("yes");
+    if (value === false) return t("no");
+    return value;
+  }
+
+  function featureTitle(name, properties) {
+    return properties.name || properties.id || properties.code || "";
+  }
+
+  function tooltipContent(name, feature) {
+    var box = el("div", "sm-tooltip");
+    box.appendChild(el("strong", null, featureTitle(name, feature.properties)));
+    var symbol = symbolFor(name, feature.properties);
+    if (symbol) box.appendChild(el("div", "sm-tooltip-class", lang() === "zh" ? symbol.label_zh : symbol.label_en));
+    return box;
+  }
+
+  function popupContent(name, feature) {
+    var box = el("div", "sm-popup");
+    box.appendChild(el("div", "sm-popup-title", featureTitle(name, feature.properties)));
+    var table = el("table");
+    (data.page.popupFields[name] || []).forEach(function (pair) {
+      var value = feature.properties[pair[0]];
+      if (value === null || value === undefined || value === "") return;
+      var row = el("tr");
+      row.appendChild(el("th", null, pair[1]));
+      row.appendChild(el("td", null, displayValue(name, pair[0], value)));
+      table.appendChild(row);
+    });
+    box.appendChild(table);
+    return box;
+  }
+
+  // -- building layers --------------------------------------------------------------------
+
+  function makeLeafletLayer(name, feature) {
+    var geometry = feature.geometry;
+    var leaflet;
+    if (geometry.type === "Point") {
+      var latlng = L.latLng(geometry.coordinates[1], geometry.coordinates[0]);
+      if (name === "households") {
+        leaflet = L.circleMarker(latlng, Object.assign(
+          { renderer: canvasRenderer, pane: PANES.households }, pathStyle(name, feature.properties)));
+      } else {
+        // Checkpoints stay on top of the disinfection point that sits beside each of them.
+        leaflet = L.marker(latlng, {
+          icon: markerIcon(name, feature.properties), keyboard: false,
+          zIndexOffset: name === "checkpoints" ? 1000 : 0,
+        });
+      }
+    } else {
+      leaflet = L.geoJSON(feature, {
+        pane: PANES[name] || "overlayPane",
+        style: function () { return pathStyle(name, feature.properties); },
+      });
+    }
+    leaflet.bindTooltip(function () { return tooltipContent(name, feature); }, { sticky: geometry.type !== "Point" });
+    leaflet.bindPopup(function () { return popupContent(name, feature); }, { maxWidth: 320 });
+    leaflet.on("click", function () { select(name, feature.id, false); });
+    return leaflet;
+  }
+
+  function restyle(name, entry) {
+    var properties = entry.feature.properties;
+    if (entry.leaflet.setIcon) entry.leaflet.setIcon(markerIcon(name, properties));
+    else if (entry.leaflet.setStyle) entry.leaflet.setStyle(pathStyle(name, properties));
+    if (selected && selected.layer === name && selected.id === entry.feature.id) highlight(entry, true);
+  }
+
+  function addFeature(name, feature) {
+    var layer = layers[name];
+    var entry = { name: name, feature: feature, leaflet: makeLeafletLayer(name, feature) };
+    layer.features[feature.id] = entry;
+    return entry;
+  }
+
+  function buildLayer(name, collection) {
+    var layer = { name: name, group: L.featureGroup(), features: {}, shown: new Set(), visible: false };
+    layers[name] = layer;
+    (collection.features || []).forEach(function (feature) { addFeature(name, feature); });
+  }
+
+  function setShown(name, id, shown) {
+    var layer = layers[name];
+    var entry = layer.features[id];
+    if (!entry) return;
+    if (shown && !layer.shown.has(id)) {
+      layer.shown.add(id);
+      layer.group.addLayer(entry.leaflet);
+    } else if (!shown && layer.shown.has(id)) {
+      layer.shown.delete(id);
+      layer.group.removeLayer(entry.leaflet);
+    }
+  }
+
+  function setLayerVisible(name, visible) {
+    var layer = layers[name];
+    if (!layer || layer.visible === visible) return;
+    layer.visible = visible;
+    if (visible) map.addLayer(layer.group);
+    else map.removeLayer(layer.group);
+  }
+
+  function placeLayersInOrder() {
+    // Leaflet draws later-added layers on top: re-add in the style table's order.
+    styles.drawOrder.forEach(function (name) {
+      var layer = layers[name];
+      if (layer && layer.visible) {
+        map.removeLayer(layer.group);
+        map.addLayer(layer.group);
+      }
+    });
+  }
+
+  // -- village labels, title, legend, north arrow ---------------------------------------------
+
+  function rebuildLabels() {
+    labelGroup.clearLayers();
+    var villages = layers.villages;
+    if (!data.page.labels || !villages || !villages.visible) return;
+    villages.shown.forEach(function (id) {
+      var properties = villages.features[id].feature.properties;
+      if (!properties.label_point) return;
+      var label = el("span", null, properties.name);
+      labelGroup.addLayer(L.tooltip({
+        permanent: true, direction: "center", className: "sm-village-label", interactive: false,
+      }).setLatLng(L.latLng(properties.label_point[1], properties.label_point[0])).setContent(label));
+    });
+  }
+
+  function renderTitle() {
+    titleBox.textContent = "";
+    titleBox.appendChild(el("div", "sm-title-main", data.page.title));
+    if (data.page.subtitle) titleBox.appendChild(el("div", "sm-title-sub", data.page.subtitle));
+  }
+
+  function renderLegend() {
+    var box = legendControl.getContainer();
+    box.textContent = "";
+    box.appendChild(el("div", "sm-legend-title", t("legend")));
+    data.page.legend.forEach(function (section) {
+      if (!layers[section.layer] || !layers[section.layer].visible) return;
+      var block = el("div", "sm-legend-section");
+      block.appendChild(el("div", "sm-legend-heading", section.title));
+      section.items.forEach(function (item) {
+        var row = el("div", "sm-legend-row");
+        row.appendChild(svgNode(item.svg));
+        row.appendChild(el("span", null, item.label));
+        block.appendChild(row);
+      });
+      box.appendChild(block);
+    });
+    if (data.page.disclaimer) box.appendChild(el("div", "sm-legend-note", data.page.disclaimer));
+  }
+
+  var Legend = L.Control.extend({
+    options: { position: "bottomright" },
+    onAdd: function () {
+      var box = el("div", "sm-legend leaflet-bar");
+      L.DomEvent.disableScrollPropagation(box);
+      return box;
+    },
+  });
+
+  var NorthArrow = L.Control.extend({
+    options: { position: "topright" },
+    onAdd: function () {
+      var box = el("div", "sm-north");
+      box.innerHTML =
+        '<svg width="34" height="46" viewBox="0 0 34 46" aria-label="north">' +
+        '<polygon points="17,2 30,40 17,31 4,40" fill="#ffffff" stroke="#222" stroke-width="2"/>' +
+        '<polygon points="17,2 17,31 4,40" fill="#222"/></svg>';
+      box.appendChild(el("div", "sm-north-label", t("north")));
+      return box;
+    },
+  });
+
+  // -- selection ----------------------------------------------------------------------------
+
+  function highlight(entry, on) {
+    var leaflet = entry.leaflet;
+    if (leaflet.setStyle && !leaflet.setIcon) {
+      if (on) leaflet.setStyle({ color: "#00e5ff", weight: 4 });
+      else leaflet.setStyle(pathStyle(entry.name, entry.feature.properties));
+    }
+    var icon = leaflet._icon;
+    if (icon) icon.classList.toggle("sm-selected", on);
+  }
+
+  function select(name, id, fly) {
+    if (selected) {
+      var previous = layers[selected.layer] && layers[selected.layer].features[selected.id];
+      if (previous) highlight(previous, false);
+    }
+    selected = null;
+    var entry = layers[name] && layers[name].features[id];
+    if (!entry) return false;
+    selected = { layer: name, id: id };
+    highlight(entry, true);
+    if (fly) flyTo(name, id);
+    listeners.forEach(function (callback) { callback("select", { layer: name, id: id }); });
+    return true;
+  }
+
+  function flyTo(name, id) {
+    var entry = layers[name] && layers[name].features[id];
+    if (!entry) return false;
+    var leaflet = entry.leaflet;
+    if (leaflet.getLatLng) map.flyTo(leaflet.getLatLng(), Math.max(map.getZoom(), 15), { duration: 0.6 });
+    else map.flyToBounds(leaflet.getBounds(), { padding: [40, 40], duration: 0.6 });
+    return true;
+  }
+
+  // -- public API ---------------------------------------------------------------------------
+
+  function fitTo(bounds) {
+    // bounds: [west, south, east, north]; leave room for the title and the legend.
+    var legendWidth = legendControl ? legendControl.getContainer().offsetWidth : 0;
+    map.fitBounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]], {
+      paddingTopLeft: [30, 80], paddingBottomRight: [legendWidth + 30, 30], animate: false,
+    });
+  }
+
+  function setView(view) {
+    if (view.center) map.setView(view.center, view.zoom, { animate: false });
+    else if (view.bounds) fitTo(view.bounds);
+  }
+
+  function applyLayerUpdate(name, change) {
+    var layer = layers[name];
+    if (!layer) return;
+    (change.remove || []).forEach(function (id) {
+      setShown(name, id, false);
+      delete layer.features[id];
+    });
+    (change.upsert || []).forEach(function (feature) {
+      var wasShown = layer.shown.has(feature.id);
+      if (layer.features[feature.id]) setShown(name, feature.id, false);
+      addFeature(name, feature);
+      if (wasShown) setShown(name, feature.id, true);
+    });
+    var props = change.props || {};
+    Object.keys(props).forEach(function (id) {
+      var entry = layer.features[id];
+      if (!entry) return;
+      Object.assign(entry.feature.properties, props[id]);
+      restyle(name, entry);
+    });
+    (change.hide || []).forEach(function (id) { setShown(name, id, false); });
+    (change.show || []).forEach(function (id) { setShown(name, id, true); });
+    if (change.visible !== undefined) setLayerVisible(name, change.visible);
+  }
+
+  function apply(update) {
+    var started = performance.now();
+    var layerChanges = update.layers || {};
+    Object.keys(layerChanges).forEach(function (name) { applyLayerUpdate(name, layerChanges[name]); });
+    ["title", "subtitle", "labels", "legend", "disclaimer"].forEach(function (key) {
+      if (update[key] !== undefined) data.page[key] = update[key];
+    });
+    if (update.title !== undefined || update.subtitle !== undefined) renderTitle();
+    placeLayersInOrder();
+    rebuildLabels();
+    renderLegend();
+    if (update.view) setView(update.view);
+    return summary(performance.now() - started);
+  }
+
+  function summary(milliseconds) {
+    var shown = {};
+    Object.keys(layers).forEach(function (name) {
+      shown[name] = layers[name].visible ? layers[name].shown.size : 0;
+    });
+    return { shown: shown, milliseconds: milliseconds || 0 };
+  }
+
+  function state() {
+    var result = summary();
+    result.ids = {};
+    Object.keys(layers).forEach(function (name) {
+      result.ids[name] = layers[name].visible ? Array.from(layers[name].shown).sort() : [];
+    });
+    result.labels = labelGroup.getLayers().map(function (tooltip) { return tooltip.getElement() ? tooltip.getElement().textContent : ""; });
+    result.title = data.page.title;
+    result.subtitle = data.page.subtitle;
+    var b = map.getBounds();
+    result.view = { center: [map.getCenter().lat, map.getCenter().lng], zoom: map.getZoom(),
+      bounds: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()] };
+    result.selected = selected;
+    return result;
+  }
+
+  function openPopup(name, id) {
+    // Opens the feature's popup and tooltip; returns their text (what the user reads).
+    var entry = layers[name] && layers[name].features[id];
+    if (!entry) return null;
+    entry.leaflet.openTooltip();
+    entry.leaflet.openPopup();
+    var popup = entry.leaflet.getPopup().getElement();
+    var tooltip = entry.leaflet.getTooltip().getElement();
+    return { popup: popup ? popup.textContent : "", tooltip: tooltip ? tooltip.textContent : "" };
+  }
+
+  function properties(name, id) {
+    var entry = layers[name] && layers[name].features[id];
+    return entry ? Object.assign({}, entry.feature.properties) : null;
+  }
+
+  function whenDrawn() {
+    // Two animation frames after the layers are added, the canvas and SVG have painted.
+    requestAnimationFrame(function () {
+      requestAnimationFrame(function () {
+        SituationMap.drawn = true;
+        listeners.forEach(function (callback) { callback("drawn", summary()); });
+      });
+    });
+  }
+
+  function init(leafletMap, pageData) {
+    map = leafletMap;
+    data = pageData;
+    styles = pageData.styles;
+    Object.keys(PANE_Z).forEach(function (pane) { map.createPane(pane).style.zIndex = PANE_Z[pane]; });
+    canvasRenderer = L.canvas({ padding: 0.3, pane: PANES.households });
+    map.attributionControl.setPrefix(false);
+    labelGroup = L.layerGroup().addTo(map);
+
+    titleBox = el("div", "sm-title");
+    map.getContainer().appendChild(titleBox);
+    renderTitle();
+    legendControl = new Legend().addTo(map);
+    new NorthArrow().addTo(map);
+    L.control.scale({ metric: true, imperial: false, maxWidth: 160, position: "bottomleft" }).addTo(map);
+
+    Object.keys(pageData.layers).forEach(function (name) { buildLayer(name, pageData.layers[name]); });
+    apply(pageData.initial);
+    if (pageData.page.basemap) {
+      L.tileLayer(pageData.page.basemap.url, {
+        attribution: pageData.page.basemap.attribution || "", maxZoom: 19,
+      }).addTo(map).bringToBack();
+    }
+    setView(pageData.view);
+    map.on("mousemove", function (event) {
+      listeners.forEach(function (callback) { callback("cursor", { lat: event.latlng.lat, lng: event.latlng.lng }); });
+    });
+    map.on("moveend", function () {
+      listeners.forEach(function (callback) { callback("view", state().view); });
+    });
+    whenDrawn();
+  }
+
+  var SituationMap = {
+    drawn: false,
+    init: init,
+    apply: apply,
+    upsert: function (name, features) { return apply({ layers: { [name]: { upsert: features } } }); },
+    remove: function (name, ids) { return apply({ layers: { [name]: { remove: ids } } }); },
+    fitTo: fitTo,
+    setView: setView,
+    flyTo: flyTo,
+    select: function (name, id) { return select(name, id, true); },
+    state: state,
+    properties: properties,
+    openPopup: openPopup,
+    on: function (callback) { listeners.push(callback); },
+    map: function () { return map; },
+  };
+  global.SituationMap = SituationMap;
+})(window);
