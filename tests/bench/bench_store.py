@@ -1,0 +1,32 @@
+"""Store and validation speed on the sample and on 10,000 synthetic households."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from geodata.sample.bundled import bundled_sample_path
+from geodata.store import GeoPackageStore
+from geodata.validation import validate
+from tests.bench.harness import Result, median_seconds
+from tests.bench.synthetic import with_households
+
+
+def run() -> list[Result]:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "sample.gpkg"
+        shutil.copyfile(bundled_sample_path(), path)
+        store = GeoPackageStore(path)
+        sample = store.read_all()
+        big = with_households(sample, 10_000)
+        results = [
+            Result("store", "read whole sample", median_seconds(store.read_all), "s", 1.0),
+            Result("validation", "validate sample", median_seconds(lambda: validate(sample)), "s", 1.0),
+            Result("validation", "validate 10,000 households", median_seconds(lambda: validate(big), 3), "s", 2.0),
+        ]
+        write = lambda: store.write({"households": big.households})  # noqa: E731
+        results.append(Result("store", "write 10,000 households (one transaction)", median_seconds(write, 3), "s", 2.0))
+        read = lambda: store.read("households")  # noqa: E731
+        results.append(Result("store", "read 10,000 households", median_seconds(read, 3), "s", 1.0))
+    return results
