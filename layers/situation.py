@@ -101,7 +101,7 @@ def household_situation(households: pd.DataFrame, as_of) -> pd.DataFrame:
     >>> int(situation.loc[0, "observation_day"]), situation.loc[0, "stage"]
     (14, 'releasing')
     """
-    day = _calendar_day(as_of)
+    day = calendar_day(as_of)
     start = _calendar_days(households, "observation_start")
     days = _whole_numbers(households, "observation_days", default=OBSERVATION_DAYS)
     status = _column(households, "status")
@@ -150,7 +150,7 @@ def checkpoint_situation(checkpoints: pd.DataFrame, as_of) -> pd.DataFrame:
         Same index, with ``status_on_day`` (categorical over active, closed, proposed;
         missing when not yet opened) and ``active`` (bool).
     """
-    day = _calendar_day(as_of)
+    day = calendar_day(as_of)
     status = _column(checkpoints, "status")
     closed_on = _calendar_days(checkpoints, "closed")
 
@@ -188,7 +188,7 @@ def disinfection_situation(points: pd.DataFrame, as_of) -> pd.DataFrame:
         (categorical over :data:`FRESHNESS`), ``overdue`` (bool) and ``hours_overdue``
         (float: hours past due_at when overdue, NaN when due_at is unknown, 0 otherwise).
     """
-    moment = np.datetime64(_timestamp(as_of), "ms")
+    moment = np.datetime64(as_timestamp(as_of), "ms")
     last = _times(points, "last_disinfected")
     interval_hours = pd.to_numeric(_column(points, "interval_hours"), errors="coerce").to_numpy(dtype=float)
     due_at = last + interval_hours * _ONE_HOUR  # a missing interval (NaN) gives NaT
@@ -233,7 +233,7 @@ def resolve_as_of(state: MapState, dataset: Dataset) -> pd.Timestamp:
     text = (dataset.metadata.get("as_of") or "").strip()
     if text:
         try:
-            return _timestamp(text)
+            return as_timestamp(text)
         except AsOfError:
             raise AsOfError(f"dataset metadata as_of: {text!r} is not a date and time") from None
     latest = _latest_date(dataset)
@@ -258,7 +258,7 @@ def _latest_date(dataset: Dataset) -> pd.Timestamp:
     return pd.Timestamp(values.max()) if len(values) else pd.NaT
 
 
-def _timestamp(value) -> pd.Timestamp:
+def as_timestamp(value) -> pd.Timestamp:
     """``value`` as a naive local Timestamp."""
     try:
         stamp = pd.Timestamp(value)
@@ -272,8 +272,9 @@ def _timestamp(value) -> pd.Timestamp:
     return stamp
 
 
-def _calendar_day(as_of) -> np.datetime64:
-    return np.datetime64(_timestamp(as_of).date(), "D")
+def calendar_day(as_of) -> np.datetime64:
+    """The calendar day of an as-of time (the day D of the rules above)."""
+    return np.datetime64(as_timestamp(as_of).date(), "D")
 
 
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:

@@ -1,11 +1,82 @@
-"""Figures about a dataset: how many features each layer holds, by tier, by village."""
+"""Figures about a dataset: how many features each layer holds, and the situation on a day.
+
+:func:`layer_counts` counts the stored features. :func:`village_table`,
+:func:`township_figures` and :func:`figures_with_change` give the figures of the situation
+on the as-of day, per village and for the township; the window's statistics panel, the wall
+display's header and the PDF briefing's tables all read them from here, so they agree.
+
+The as-of rules (which households are under observation, which checkpoints are active, which
+disinfection points are overdue) are those of :mod:`layers.situation`; this module only counts
+what they say. Counting is column-wise (one ``np.bincount`` per figure over each point's
+village row), so ten thousand households cost milliseconds.
+"""
 
 from __future__ import annotations
 
+import functools
+
+import numpy as np
 import pandas as pd
 
-from geodata.dataset import Dataset
-from geodata.schema import CHECKPOINT_TIERS, SCHEMAS
+from geodata.dataset import Dataset, empty_frame
+from geodata.schema import CHECKPOINT_TIERS, CHOICE_LABELS, SCHEMAS, choice_label
+# The private as-of readers are shared, not copied, so "the as-of day" here is always the day
+# the situation rules count from (naive China Standard Time, aware times converted).
+from layers.situation import (
+    as_timestamp,
+    calendar_day,
+    checkpoint_situation,
+    disinfection_situation,
+    household_situation,
+)
+
+__all__ = [
+    "CHECKPOINT_TIER_FIGURES",
+    "FIGURES",
+    "FIGURE_LABELS",
+    "UNMATCHED_VILLAGE_NAME",
+    "figures_with_change",
+    "layer_counts",
+    "township_figures",
+    "village_table",
+]
+
+# The numeric columns of village_table, in order; township_figures adds "villages".
+CHECKPOINT_TIER_FIGURES = tuple(f"checkpoints_{tier}" for tier in CHECKPOINT_TIERS)
+FIGURES: tuple[str, ...] = (
+    *CHECKPOINT_TIER_FIGURES,
+    "checkpoints_active",
+    "households_under_observation",
+    "persons_under_observation",
+    "new_today",
+    "releasing_today",
+    "escalated",
+    "released",
+    "disinfection_points",
+    "disinfection_overdue",
+)
+
+# The name of village_table's extra row, which counts points whose village matches no village.
+UNMATCHED_VILLAGE_NAME = "（未匹配村）"
+
+# What each township figure is called: key -> (Chinese, English). The tier names come from the
+# schema's choice labels, so a tier renamed there is renamed here.
+FIGURE_LABELS: dict[str, tuple[str, str]] = {
+    "villages": ("行政村", "Villages"),
+    **{
+        f"checkpoints_{tier}": (f"{zh}卡点", f"{en} checkpoints")
+        for tier, (zh, en) in CHOICE_LABELS[("checkpoints", "tier")].items()
+    },
+    "checkpoints_active": ("值守卡点", "Active checkpoints"),
+    "households_under_observation": ("居家观察户", "Households under observation"),
+    "persons_under_observation": ("居家观察人数", "Persons under observation"),
+    "new_today": ("今日新增", "New today"),
+    "releasing_today": ("今日解除", "Released today"),
+    "escalated": ("已转诊", "Escalated"),
+    "released": ("已解除", "Released"),
+    "disinfection_points": ("消毒点", "Disinfection points"),
+    "disinfection_overdue": ("消毒超时", "Disinfection overdue"),
+}
 
 
 def layer_counts(dataset: Dataset) -> pd.DataFrame:
@@ -19,5 +90,196 @@ def layer_counts(dataset: Dataset) -> pd.DataFrame:
         rows.append((name, schema.label_zh, schema.label_en, len(frame)))
         if name == "checkpoints":
             by_tier = frame["tier"].value_counts()
-            rows += [(f"{name}.{tier}", "", tier, int(by_tier.get(tier, 0))) for tier in CHECKPOINT_TIERS]
+            rows += [
+                (f"{name}.{tier}", choice_label(name, "tier", tier, "zh"),
+                 choice_label(name, "tier", tier, "en"), int(by_tier.get(tier, 0)))
+                for tier in CHECKPOINT_TIERS
+            ]
     return pd.DataFrame(rows, columns=["layer", "label_zh", "label_en", "count"])
+
+
+def village_table(dataset: Dataset, as_of) -> pd.DataFrame:
+    """The figures of the situation on the as-of day, one row per village.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The township's layers. Missing layers count as empty.
+    as_of : datetime, date, str or Timestamp
+        The moment the figures describe. Households and checkpoints read only its calendar
+        day; disinfection points read the time too (overdue at that moment).
+
+    Returns
+    -------
+    DataFrame
+        Index 0..n-1, one row per village in the villages layer's order, columns ``code``,
+        ``name`` and the int64 figures of :data:`FIGURES`:
+
+        - ``checkpoints_<tier>``: checkpoints active on the day, per tier;
+          ``checkpoints_active`` their sum;
+        - ``households_under_observation`` and ``persons_under_observation`` (the sum of
+          their ``persons``; a missing count adds 0);
+        - ``new_today``: households whose observation starts on the day;
+        - ``releasing_today``: households under observation whose last day it is;
+        - ``escalated`` and ``released``: households with that status on the day;
+        - ``disinfection_points`` (all of the village's) and ``disinfection_overdue``
+          (overdue at the as-of time).
+
+        Points whose ``village`` matches no village's code (or is missing) are counted in one
+        extra last row with code ``""`` and name :data:`UNMATCHED_VILLAGE_NAME`, present only
+        when it counts something, so the columns always add up to the township's totals.
+
+    Raises
+    ------
+    AsOfError
+        When ``as_of`` is missing or cannot be read as a date and time.
+    """
+    day = calendar_day(as_of)  # the as-of day exactly as the situation rules read it
+    villages = _layer(dataset, "villages")
+    village_slots = _VillageSlots(villages["code"])
+    village_count = village_slots.unmatched
+
+    counts: dict[str, np.ndarray] = {}
+
+    checkpoints = _layer(dataset, "checkpoints")
+    active = checkpoint_situation(checkpoints, as_of)["active"].to_numpy()
+    slots = village_slots.of(checkpoints["village"])
+    tiers = checkpoints["tier"].to_numpy()
+    for tier, figure in zip(CHECKPOINT_TIERS, CHECKPOINT_TIER_FIGURES):
+        counts[figure] = _count(slots, village_count, active & (tiers == tier))
+    counts["checkpoints_active"] = sum(counts[figure] for figure in CHECKPOINT_TIER_FIGURES)
+
+    households = _layer(dataset, "households")
+    situation = household_situation(households, as_of)
+    slots = village_slots.of(households["village"])
+    under_observation = situation["under_observation"].to_numpy()
+    status_on_day = situation["status_on_day"]
+    persons = pd.to_numeric(households["persons"], errors="coerce").fillna(0).to_numpy(dtype="float64")
+    start = pd.to_datetime(households["observation_start"], errors="coerce")
+    start_day = start.to_numpy().astype("datetime64[D]")
+    release_day = situation["release_date"].to_numpy().astype("datetime64[D]")
+    counts["households_under_observation"] = _count(slots, village_count, under_observation)
+    counts["persons_under_observation"] = _count(slots, village_count, under_observation, weights=persons)
+    counts["new_today"] = _count(slots, village_count, start_day == day)
+    counts["releasing_today"] = _count(slots, village_count, under_observation & (release_day == day))
+    counts["escalated"] = _count(slots, village_count, (status_on_day == "escalated").to_numpy())
+    counts["released"] = _count(slots, village_count, (status_on_day == "released").to_numpy())
+
+    points = _layer(dataset, "disinfection_points")
+    overdue = disinfection_situation(points, as_of)["overdue"].to_numpy()
+    slots = village_slots.of(points["village"])
+    counts["disinfection_points"] = _count(slots, village_count, np.ones(len(points), dtype=bool))
+    counts["disinfection_overdue"] = _count(slots, village_count, overdue)
+
+    # The last slot holds the unmatched points: a row for them only when they count.
+    has_unmatched = any(column[village_count] for column in counts.values())
+    rows = village_count + 1 if has_unmatched else village_count
+    code, name = villages["code"].reset_index(drop=True), villages["name"].reset_index(drop=True)
+    if has_unmatched:
+        code = pd.concat([code, pd.Series([""], dtype=code.dtype)], ignore_index=True)
+        name = pd.concat([name, pd.Series([UNMATCHED_VILLAGE_NAME], dtype=name.dtype)], ignore_index=True)
+    return pd.DataFrame(
+        {"code": code, "name": name, **{figure: counts[figure][:rows] for figure in FIGURES}},
+        index=pd.RangeIndex(rows),
+    )
+
+
+def township_figures(dataset: Dataset, as_of) -> dict[str, int]:
+    """The township's figures of the situation on the as-of day.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    as_of : datetime, date, str or Timestamp
+        As for :func:`village_table`.
+
+    Returns
+    -------
+    dict of str to int
+        ``villages`` (how many the villages layer holds), then the total of each figure of
+        :data:`FIGURES` over every row of :func:`village_table`, the unmatched row included.
+
+    Raises
+    ------
+    AsOfError
+        When ``as_of`` is missing or cannot be read as a date and time.
+    """
+    table = village_table(dataset, as_of)
+    totals = table[list(FIGURES)].to_numpy().sum(axis=0)
+    return {"villages": len(_layer(dataset, "villages")), **{f: int(t) for f, t in zip(FIGURES, totals)}}
+
+
+def figures_with_change(dataset: Dataset, as_of) -> dict[str, tuple[int, int]]:
+    """Each township figure at the as-of time and its change since a day earlier.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    as_of : datetime, date, str or Timestamp
+        The moment; the comparison is with the same time on the previous day.
+
+    Returns
+    -------
+    dict of str to (int, int)
+        The keys of :func:`township_figures`, each with (value at ``as_of``, value at
+        ``as_of`` minus value at ``as_of - 1 day``), e.g.
+        ``{"households_under_observation": (15, 2), ...}``.
+
+    Raises
+    ------
+    AsOfError
+        When ``as_of`` is missing or cannot be read as a date and time.
+    """
+    now = township_figures(dataset, as_of)  # first, so a bad as_of raises AsOfError
+    day_before = township_figures(dataset, as_timestamp(as_of) - pd.Timedelta(days=1))
+    return {figure: (value, value - day_before[figure]) for figure, value in now.items()}
+
+
+def _layer(dataset: Dataset, name: str) -> pd.DataFrame:
+    """Layer ``name`` of the dataset, or a shared empty one when the dataset lacks it."""
+    return dataset.frames[name] if name in dataset else _empty_layer(name)
+
+
+@functools.cache
+def _empty_layer(name: str) -> pd.DataFrame:
+    # Built once: an empty layer costs more to make than counting ten thousand households,
+    # and it is only ever read here.
+    return empty_frame(name)
+
+
+class _VillageSlots:
+    """Numbers each point by the row of its village in the villages layer.
+
+    Slots 0..n-1 are the villages' rows; slot n holds the points whose village matches none
+    (or is missing). A code that appears twice is counted in its first village only
+    (validation reports the duplicate), so no point is counted twice.
+    """
+
+    def __init__(self, village_codes: pd.Series):
+        self.unmatched = len(village_codes)
+        first_rows = np.flatnonzero((~village_codes.duplicated() & village_codes.notna()).to_numpy())
+        self._codes = pd.Index(village_codes.to_numpy()[first_rows])
+        # Lookups say -1 for "none", and index -1 picks this last slot: the unmatched one.
+        self._slot_of_code = np.append(first_rows, self.unmatched)
+
+    def of(self, point_villages: pd.Series) -> np.ndarray:
+        """The slot of each point, given the points' ``village`` column."""
+        # Points name few distinct villages: look up those few, not every point's text
+        # (several times faster on ten thousand households).
+        point_codes, distinct = pd.factorize(point_villages)
+        found = self._codes.get_indexer(np.asarray(distinct, dtype=object))
+        slot_of_distinct = self._slot_of_code[found]
+        # factorize says -1 for a missing village: the unmatched slot again.
+        return np.append(slot_of_distinct, self.unmatched)[point_codes]
+
+
+def _count(
+    slots: np.ndarray, village_count: int, where: np.ndarray, weights: np.ndarray | None = None
+) -> np.ndarray:
+    """Per village slot (the last one for unmatched points), how many points ``where`` holds.
+
+    With ``weights``, their sum instead of a count. Always int64 of length village_count + 1.
+    """
+    picked_weights = None if weights is None else weights[where]
+    totals = np.bincount(slots[where], weights=picked_weights, minlength=village_count + 1)
+    return np.rint(totals).astype("int64")
