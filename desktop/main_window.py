@@ -61,15 +61,17 @@ class MainWindow(QMainWindow):
         table = QTableWidget(len(counts), 2)
         table.setHorizontalHeaderLabels(["图层 Layer", "数量 Count"])
         for row, item in enumerate(counts.itertuples()):
-            label = f"{item.label_zh} {item.label_en}".strip()
+            label = f"{item.label_zh} {item.label_en}"
             if "." in item.layer:
-                label = "    " + item.label_en
+                label = "    " + label
             table.setItem(row, 0, QTableWidgetItem(label))
             count = QTableWidgetItem(str(item.count))
             count.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             table.setItem(row, 1, count)
-        table.horizontalHeader().setStretchLastSection(True)
-        table.setColumnWidth(0, 230)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(0, header.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, header.ResizeMode.ResizeToContents)
+        table.setMinimumWidth(340)
         table.verticalHeader().setVisible(False)
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         return table

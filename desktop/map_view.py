@@ -78,6 +78,7 @@ class MapView(QWebEngineView):
     """Shows a dataset's situation map and keeps it in step with a MapState."""
 
     drawn = pyqtSignal(dict)
+    applied = pyqtSignal(dict)  # an update is on screen
     feature_clicked = pyqtSignal(str, str)
     cursor_moved = pyqtSignal(float, float)
     view_changed = pyqtSignal(dict)
@@ -136,6 +137,8 @@ class MapView(QWebEngineView):
         if kind == "drawn":
             self.is_drawn = True
             self.drawn.emit(detail)
+        elif kind == "applied":
+            self.applied.emit(detail)
         elif kind == "select":
             self.feature_clicked.emit(str(detail.get("layer", "")), str(detail.get("id", "")))
         elif kind == "cursor":

@@ -44,12 +44,14 @@ __all__ = [
     "disinfection_situation",
     "household_situation",
     "resolve_as_of",
+    "LayerSelection",
+    "select_layers",
     "shown_features",
     "shown_ids",
 ]
 
 
-class _Selection(NamedTuple):
+class LayerSelection(NamedTuple):
     """One layer's rows, which of them are shown, and their situation (if the layer has one)."""
 
     frame: gpd.GeoDataFrame
@@ -82,7 +84,7 @@ def shown_features(dataset: Dataset, state: MapState) -> dict[str, gpd.GeoDataFr
         When a layer that depends on the day is visible and no as-of time can be found.
     """
     features = {}
-    for layer, (frame, shown, situation) in _selections(dataset, state).items():
+    for layer, (frame, shown, situation) in select_layers(dataset, state).items():
         dropped = set(LAYERS[layer].personal_fields) if state.audience == "public" else set()
         if situation is not None:
             dropped.update(situation.columns)  # the situation replaces stored columns of its names
@@ -113,11 +115,14 @@ def shown_ids(dataset: Dataset, state: MapState) -> dict[str, set[str]]:
     """
     return {
         layer: set(selection.frame[LAYERS[layer].id_field].to_numpy()[selection.shown])
-        for layer, selection in _selections(dataset, state).items()
+        for layer, selection in select_layers(dataset, state).items()
     }
 
 
-def _selections(dataset: Dataset, state: MapState) -> dict[str, _Selection]:
+def select_layers(dataset: Dataset, state: MapState) -> dict[str, LayerSelection]:
+    """Per visible layer: its frame, a boolean mask of the rows shown, and its situation
+    (None for layers without one). The cheapest form of the filter result, for callers that
+    keep their own arrays (the page model compares masks between two states)."""
     as_of = None
     selections = {}
     for layer in state.visible_layers:
@@ -131,7 +136,7 @@ def _selections(dataset: Dataset, state: MapState) -> dict[str, _Selection]:
             situation_of, mask_of = _SITUATIONS[layer]
             situation = situation_of(frame, as_of)
             shown = shown & mask_of(frame, situation, state.filters)
-        selections[layer] = _Selection(frame, shown, situation)
+        selections[layer] = LayerSelection(frame, shown, situation)
     return selections
 
 

@@ -5,6 +5,9 @@ MapState, a :class:`PageModel` says which features are shown, the properties tha
 the as-of date (observation day, stage, freshness, ...), which layers are visible and the
 page's texts. :func:`page_update` compares two models and returns only what changed: that is
 the message the application sends to the page's update API.
+
+Everything is held as arrays aligned with the layer's rows, so comparing two models of
+100,000 households is a few vectorised operations, not set arithmetic on strings.
 """
 
 from __future__ import annotations
@@ -15,16 +18,20 @@ import numpy as np
 import pandas as pd
 
 from geodata.dataset import Dataset
+from geodata.schema import LAYERS
 from layers.filters import (
     checkpoint_situation,
     disinfection_situation,
     household_situation,
     resolve_as_of,
-    shown_ids,
+    select_layers,
 )
 from layers.map_state import MapState
 from layers.page_text import legend_sections, page_subtitle, page_title, words
-from layers.styles import village_fill_class
+from layers.styles import village_fill_classes
+
+# Day-dependent properties that are times of day; the other dates are calendar days.
+_TIME_COLUMNS = {"due_at"}
 
 # The layers a page can hold, bottom to top; households only for the internal audience.
 PAGE_LAYERS = ("villages", "roads", "disinfection_points", "households", "checkpoints")
@@ -32,13 +39,17 @@ PAGE_LAYERS = ("villages", "roads", "disinfection_points", "households", "checkp
 
 @dataclass(frozen=True)
 class PageModel:
-    """The page's content for one MapState."""
+    """The page's content for one MapState; arrays are aligned with each layer's rows."""
 
     layers: tuple[str, ...]
     visible: frozenset[str]
-    shown: dict[str, frozenset[str]]
-    props: dict[str, pd.DataFrame]  # layer -> properties that depend on the day, by feature id
+    ids: dict[str, np.ndarray]  # feature ids (villages: codes), text in object arrays
+    shown: dict[str, np.ndarray]  # boolean: is the feature shown
+    props: dict[str, pd.DataFrame]  # properties that depend on the day, RangeIndex
     texts: dict[str, object] = field(default_factory=dict)
+
+    def shown_ids(self, layer: str) -> list[str]:
+        return self.ids[layer][self.shown[layer]].tolist()
 
 
 def page_layers(state: MapState) -> tuple[str, ...]:
@@ -51,9 +62,15 @@ def page_model(dataset: Dataset, state: MapState, lang: str = "zh") -> PageModel
     """The :class:`PageModel` of ``state`` over ``dataset``."""
     as_of = resolve_as_of(state, dataset)
     layers = page_layers(state)
-    ids = shown_ids(dataset, state)
-    props = dynamic_properties(dataset, as_of, state.village_fill)
-    present = _present_classes(dataset, ids, props)
+    selections = select_layers(dataset, state)
+    ids = {n: dataset[n][LAYERS[n].id_field].to_numpy(dtype=object) for n in layers}
+    shown = {
+        n: selections[n].shown.copy() if n in selections else np.zeros(len(ids[n]), dtype=bool)
+        for n in layers
+    }
+    situations = {n: s.situation for n, s in selections.items() if s.situation is not None}
+    props = dynamic_properties(dataset, as_of, state.village_fill, situations)
+    present = _present_classes(dataset, shown, props)
     texts = {
         "title": page_title(dataset, state, lang),
         "subtitle": page_subtitle(dataset, as_of, lang),
@@ -65,83 +82,44 @@ def page_model(dataset: Dataset, state: MapState, lang: str = "zh") -> PageModel
     return PageModel(
         layers=layers,
         visible=frozenset(n for n in state.visible_layers if n in layers),
-        shown={n: frozenset(ids.get(n, ())) for n in layers},
-        props={n: props[n] for n in layers if n in props},
+        ids=ids,
+        shown=shown,
+        props={n: props[n] for n in layers},
         texts=texts,
     )
 
 
-def _present_classes(dataset: Dataset, ids: dict, props: dict[str, pd.DataFrame]) -> dict[str, set[str]]:
-    """Per point and line layer, the symbol classes among the features shown."""
+def dynamic_properties(
+    dataset: Dataset, as_of: pd.Timestamp, village_fill: str, situations: dict | None = None
+) -> dict[str, pd.DataFrame]:
+    """Per layer, the properties that change with the as-of time, aligned with its rows.
 
-    def among_shown(layer: str, values: pd.Series) -> set[str]:
-        shown = values[values.index.isin(list(ids.get(layer, ())))]
-        return set(shown.dropna().astype(str))
-
-    checkpoints = dataset.checkpoints.set_index("id")
-    return {
-        "checkpoints": among_shown("checkpoints", checkpoints["tier"])
-        | among_shown("checkpoints", props["checkpoints"]["status_on_day"]),
-        "households": among_shown("households", props["households"]["stage"]),
-        "disinfection_points": among_shown("disinfection_points", props["disinfection_points"]["freshness"]),
-        "roads": among_shown("roads", dataset.roads.set_index("id")["road_class"]),
-    }
-
-
-def _english(dataset: Dataset) -> str:
-    text = dataset.metadata.get("disclaimer", "")
-    # The sample's disclaimer is bilingual, Chinese first; show the English half in English.
-    for marker in ("Illustrative", "Sample"):
-        if marker in text:
-            return text[text.index(marker):]
-    return text
-
-
-def dynamic_properties(dataset: Dataset, as_of: pd.Timestamp, village_fill: str) -> dict[str, pd.DataFrame]:
-    """Per layer, the properties that change with the as-of time, indexed by feature id."""
+    ``situations`` may hold situation frames already computed for ``as_of`` (the filters
+    compute them for the visible layers); the others are computed here.
+    """
+    situations = situations or {}
     households = dataset.households
-    situation = household_situation(households, as_of)
-    household_props = pd.DataFrame(
-        {
-            "stage": situation["stage"],
-            "status_on_day": situation["status_on_day"],
-            "observation_day": situation["observation_day"],
-            "release_date": _day_text(situation["release_date"]),
-        }
-    )
-    household_props.index = households["id"].to_numpy()
+    people = situations.get("households")
+    if people is None:
+        people = household_situation(households, as_of)
+    points = situations.get("disinfection_points")
+    if points is None:
+        points = disinfection_situation(dataset.disinfection_points, as_of)
+    checkpoints = situations.get("checkpoints")
+    if checkpoints is None:
+        checkpoints = checkpoint_situation(dataset.checkpoints, as_of)
 
-    checkpoints = dataset.checkpoints
-    checkpoint_props = pd.DataFrame({"status_on_day": checkpoint_situation(checkpoints, as_of)["status_on_day"]})
-    checkpoint_props.index = checkpoints["id"].to_numpy()
-
-    points = dataset.disinfection_points
-    fresh = disinfection_situation(points, as_of)
-    point_props = pd.DataFrame(
-        {
-            "freshness": fresh["freshness"],
-            "due_at": _time_text(fresh["due_at"]),
-            "hours_overdue": fresh["hours_overdue"].round(1),
-        }
-    )
-    point_props.index = points["id"].to_numpy()
-
-    under_observation = households.loc[situation["under_observation"].to_numpy(), "village"].value_counts()
-    villages = dataset.villages
-    counts = villages["code"].map(under_observation).fillna(0).astype(int)
-    village_props = pd.DataFrame(
-        {
-            "observing_households": counts.to_numpy(),
-            "fill_class": [village_fill_class(c, village_fill) for c in counts],
-        },
-        index=villages["code"].to_numpy(),
-    )
+    under_observation = households["village"].to_numpy()[people["under_observation"].to_numpy(dtype=bool)]
+    counts_by_code = pd.Series(under_observation).value_counts()
+    counts = dataset.villages["code"].map(counts_by_code).fillna(0).astype(int).to_numpy()
     return {
-        "villages": village_props,
-        "households": household_props,
-        "checkpoints": checkpoint_props,
-        "disinfection_points": point_props,
-        "roads": pd.DataFrame(index=dataset.roads["id"].to_numpy()),
+        "villages": pd.DataFrame(
+            {"observing_households": counts, "fill_class": village_fill_classes(counts, village_fill)}
+        ),
+        "households": _aligned(people[["stage", "status_on_day", "observation_day", "release_date"]]),
+        "checkpoints": _aligned(checkpoints[["status_on_day"]]),
+        "disinfection_points": _aligned(points[["freshness", "due_at", "hours_overdue"]]),
+        "roads": pd.DataFrame(index=pd.RangeIndex(len(dataset.roads))),
     }
 
 
@@ -152,19 +130,19 @@ def page_update(old: PageModel | None, new: PageModel) -> dict:
     """
     update: dict = {"layers": {}}
     for name in new.layers:
+        same_features = old is not None and name in old.ids and np.array_equal(old.ids[name], new.ids[name])
         change: dict = {}
-        was_visible = old is not None and name in old.visible
-        if (name in new.visible) != was_visible or old is None:
+        if not same_features or (name in new.visible) != (name in old.visible):
             change["visible"] = name in new.visible
-        before = old.shown.get(name, frozenset()) if old else frozenset()
+        before = old.shown[name] if same_features else np.zeros(len(new.ids[name]), dtype=bool)
         after = new.shown[name]
-        if after - before:
-            change["show"] = sorted(after - before)
-        if before - after:
-            change["hide"] = sorted(before - after)
-        changed = _changed_rows(old.props.get(name) if old else None, new.props.get(name))
-        if changed:
-            change["props"] = changed
+        if (appear := after & ~before).any():
+            change["show"] = new.ids[name][appear].tolist()
+        if (vanish := before & ~after).any():
+            change["hide"] = new.ids[name][vanish].tolist()
+        rows = _changed_rows(old.props[name] if same_features else None, new.props[name])
+        if len(rows):
+            change["props"] = property_records(new.props[name].iloc[rows], new.ids[name][rows])
         if change:
             update["layers"][name] = change
     for key, value in new.texts.items():
@@ -173,33 +151,73 @@ def page_update(old: PageModel | None, new: PageModel) -> dict:
     return update
 
 
-def _changed_rows(before: pd.DataFrame | None, after: pd.DataFrame | None) -> dict:
-    if after is None or after.columns.empty:
-        return {}
-    if before is not None and before.columns.equals(after.columns):
-        common = after.index.intersection(before.index)
-        a = after.loc[common].astype(object)
-        b = before.loc[common].astype(object)
-        differs = ~((a == b) | (a.isna() & b.isna())).all(axis=1)
-        ids = common[differs.to_numpy()].append(after.index.difference(before.index))
-        if ids.empty:
-            return {}
-        after = after.loc[ids]
-    return _records(after)
+def property_records(frame: pd.DataFrame, ids) -> dict[str, dict]:
+    """``{id: {column: value}}`` ready for JSON: days and times as text, missing as None."""
+    columns = {}
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            text = values.dt.strftime("%Y-%m-%d %H:%M" if column in _TIME_COLUMNS else "%Y-%m-%d")
+            columns[column] = text.astype(object).where(values.notna(), None).tolist()
+        elif pd.api.types.is_float_dtype(values):
+            columns[column] = [None if np.isnan(v) else round(float(v), 1) for v in values.to_numpy()]
+        else:
+            columns[column] = [
+                None if pd.isna(v) else (v.item() if isinstance(v, np.generic) else v)
+                for v in values.astype(object).to_numpy()
+            ]
+    names = list(columns)
+    return {str(i): dict(zip(names, row)) for i, row in zip(ids, zip(*columns.values()))}
 
 
-def _records(frame: pd.DataFrame) -> dict:
-    """``{id: {column: value}}`` with missing values as None and numpy scalars as Python's."""
-    clean = frame.astype(object).where(frame.notna(), None)
+def _changed_rows(before: pd.DataFrame | None, after: pd.DataFrame) -> np.ndarray:
+    """Row positions whose properties differ (all rows when there is nothing to compare)."""
+    if after.columns.empty:
+        return np.array([], dtype=int)
+    if before is None or not before.columns.equals(after.columns) or len(before) != len(after):
+        return np.arange(len(after))
+    changed = np.zeros(len(after), dtype=bool)
+    for column in after.columns:
+        a, b = after[column], before[column]
+        missing_a, missing_b = a.isna().to_numpy(), b.isna().to_numpy()
+        if isinstance(a.dtype, pd.CategoricalDtype) and a.dtype == b.dtype:
+            equal = a.cat.codes.to_numpy() == b.cat.codes.to_numpy()
+        elif a.dtype == b.dtype and isinstance(a.dtype, np.dtype):
+            equal = a.to_numpy() == b.to_numpy()  # numbers and times compare without boxing
+        elif a.dtype == b.dtype and a.dtype.kind in "iuf":  # nullable numbers (Int64)
+            equal = a.to_numpy("float64", na_value=np.nan) == b.to_numpy("float64", na_value=np.nan)
+        else:
+            equal = a.to_numpy(dtype=object, na_value=None) == b.to_numpy(dtype=object, na_value=None)
+        changed |= ~((equal & ~missing_a & ~missing_b) | (missing_a & missing_b))
+    return np.flatnonzero(changed)
+
+
+def _aligned(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.reset_index(drop=True)
+
+
+def _present_classes(dataset: Dataset, shown: dict[str, np.ndarray], props: dict[str, pd.DataFrame]) -> dict[str, set[str]]:
+    """Per point and line layer, the symbol classes among the features shown."""
+
+    def among_shown(layer: str, values: pd.Series) -> set[str]:
+        mask = shown.get(layer)
+        if mask is None or not mask.any():
+            return set()
+        return {str(v) for v in pd.unique(values.to_numpy(dtype=object)[mask]) if not pd.isna(v)}
+
     return {
-        str(index): {k: (v.item() if isinstance(v, np.generic) else v) for k, v in row.items()}
-        for index, row in zip(clean.index, clean.to_dict(orient="records"))
+        "checkpoints": among_shown("checkpoints", dataset.checkpoints["tier"])
+        | among_shown("checkpoints", props["checkpoints"]["status_on_day"]),
+        "households": among_shown("households", props["households"]["stage"]),
+        "disinfection_points": among_shown("disinfection_points", props["disinfection_points"]["freshness"]),
+        "roads": among_shown("roads", dataset.roads["road_class"]),
     }
 
 
-def _day_text(values: pd.Series) -> pd.Series:
-    return values.dt.strftime("%Y-%m-%d").astype(object).where(values.notna(), None)
-
-
-def _time_text(values: pd.Series) -> pd.Series:
-    return values.dt.strftime("%Y-%m-%d %H:%M").astype(object).where(values.notna(), None)
+def _english(dataset: Dataset) -> str:
+    text = dataset.metadata.get("disclaimer", "")
+    # The sample's disclaimer is bilingual, Chinese first; show the English half in English.
+    for marker in ("Illustrative", "Sample"):
+        if marker in text:
+            return text[text.index(marker):]
+    return text

@@ -11,8 +11,11 @@ them apart. Household and disinfection colours run from calm (done, released) to
 
 from __future__ import annotations
 
+import functools
 from dataclasses import asdict, dataclass
 from html import escape
+
+import numpy as np
 
 
 SHAPES = ("circle", "square", "triangle", "diamond", "cross", "line", "area")
@@ -36,6 +39,7 @@ class Symbol:
     def label(self, lang: str = "zh") -> str:
         return self.label_zh if lang == "zh" else self.label_en
 
+    @functools.cache  # noqa: B019 (symbols are few, frozen and live as long as the program)
     def svg(self, size: float | None = None) -> str:
         """A standalone SVG of this symbol, ``size`` pixels square (default: its own size)."""
         return _svg(self, size or max(self.size, 14.0))
@@ -146,12 +150,13 @@ STYLE_TABLE: dict[str, LayerStyle] = {
 DRAW_ORDER = ("villages", "roads", "disinfection_points", "households", "checkpoints")
 
 
-def village_fill_class(households_under_observation: int, fill: str = "households_under_observation") -> str:
-    """The village symbol key for a count of households under observation."""
+def village_fill_classes(counts, fill: str = "households_under_observation") -> np.ndarray:
+    """The village symbol key for each count of households under observation."""
+    counts = np.asarray(counts)
     if fill == "none":
-        return "plain"
-    index = sum(households_under_observation >= lower for lower in VILLAGE_FILL_BREAKS) - 1
-    return f"c{index}"
+        return np.full(len(counts), "plain", dtype=object)
+    classes = np.searchsorted(VILLAGE_FILL_BREAKS, counts, side="right") - 1
+    return np.array([f"c{i}" for i in classes], dtype=object)
 
 
 def legend_symbols(

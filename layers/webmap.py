@@ -24,7 +24,7 @@ from jinja2 import Template
 from geodata.dataset import Dataset
 from geodata.schema import SCHEMAS
 from layers.map_state import MapState
-from layers.page_model import PageModel, page_model, page_update
+from layers.page_model import PageModel, page_model, page_update, property_records
 from layers.page_text import popup_fields, value_labels
 from layers.styles import CHECKPOINT_STATUS_OVERRIDES, style_table_for_page
 from resources import resource_path
@@ -114,6 +114,7 @@ def build_folium_map(data_file: str, *, bridge: bool = False) -> folium.Map:
     page.default_js = [
         ("leaflet", f"{ASSETS}/leaflet/leaflet.js"),
         ("situation_data", data_file),
+        ("point_canvas", f"{ASSETS}/point_canvas.js"),
         ("situation", f"{ASSETS}/situation.js"),
     ]
     if bridge:
@@ -198,19 +199,17 @@ def _copy_assets(folder: Path) -> None:
 def _feature_collection(dataset: Dataset, name: str, model: PageModel, village_names: dict, audience: str) -> dict:
     frame = dataset[name]
     schema = SCHEMAS[name]
-    id_field = schema.id_field
     columns = [f.name for f in schema.fields if audience == "internal" or not f.personal]
     properties = _json_ready(pd.DataFrame(frame[columns]), schema)
     if schema.village_field:
         properties["village_name"] = frame[schema.village_field].map(village_names).astype(object).where(
             frame[schema.village_field].isin(village_names.keys()), None)
-    dynamic = model.props.get(name)
     records = properties.to_dict(orient="records")
-    ids = frame[id_field].astype(str).tolist()
-    if dynamic is not None and not dynamic.columns.empty:
-        extra = dynamic.astype(object).where(dynamic.notna(), None)
-        for record, values in zip(records, extra.loc[ids].to_dict(orient="records")):
-            record.update({k: _plain(v) for k, v in values.items()})
+    ids = model.ids[name].tolist()
+    dynamic = model.props[name]
+    if not dynamic.columns.empty:
+        for record, values in zip(records, property_records(dynamic, ids).values()):
+            record.update(values)
     geometries = _geometries(frame, name)
     if name == "villages":
         points = shapely.point_on_surface(frame.geometry.to_numpy())
@@ -264,6 +263,4 @@ def _json_ready(frame: pd.DataFrame, schema) -> pd.DataFrame:
     return out
 
 
-def _plain(value):
-    return value.item() if isinstance(value, np.generic) else value
 

@@ -19,12 +19,11 @@
   var map = null;
   var data = null;
   var styles = null;
-  var layers = {}; // name -> {group, features: {id: {feature, leaflet}}, shown: Set}
+  var layers = {}; // name -> VectorLayer or CloudLayer (the same interface)
   var labelGroup = null;
   var legendControl = null;
   var titleBox = null;
   var selected = null; // {layer, id}
-  var canvasRenderer = null;
   var listeners = [];
   // Areas, then lines, then the many household dots (one canvas), under the point markers.
   var PANES = { villages: "sm-areas", roads: "sm-lines", households: "sm-households" };
@@ -134,66 +133,158 @@
     return box;
   }
 
-  // -- building layers --------------------------------------------------------------------
+  // -- layers ---------------------------------------------------------------------------------
+  // Two kinds with one interface: a VectorLayer keeps a Leaflet object per feature (villages,
+  // roads, checkpoints, disinfection points: tens to hundreds); a CloudLayer draws all its
+  // points on one canvas (households: up to 100,000).
 
-  function makeLeafletLayer(name, feature) {
-    var geometry = feature.geometry;
-    var leaflet;
-    if (geometry.type === "Point") {
-      var latlng = L.latLng(geometry.coordinates[1], geometry.coordinates[0]);
-      if (name === "households") {
-        leaflet = L.circleMarker(latlng, Object.assign(
-          { renderer: canvasRenderer, pane: PANES.households }, pathStyle(name, feature.properties)));
+  function VectorLayer(name) {
+    this.name = name;
+    this.group = L.featureGroup();
+    this.entries = {};
+    this.shown = new Set();
+  }
+
+  VectorLayer.prototype = {
+    add: function (feature) {
+      var wasShown = this.shown.has(feature.id);
+      if (this.entries[feature.id]) this.setShown(feature.id, false);
+      this.entries[feature.id] = { feature: feature, leaflet: this._leaflet(feature) };
+      if (wasShown) this.setShown(feature.id, true);
+    },
+    remove: function (id) {
+      this.setShown(id, false);
+      delete this.entries[id];
+    },
+    has: function (id) { return !!this.entries[id]; },
+    properties: function (id) { return this.entries[id] && this.entries[id].feature.properties; },
+    setShown: function (id, shown) {
+      var entry = this.entries[id];
+      if (!entry || shown === this.shown.has(id)) return;
+      if (shown) {
+        this.shown.add(id);
+        this.group.addLayer(entry.leaflet);
       } else {
+        this.shown.delete(id);
+        this.group.removeLayer(entry.leaflet);
+      }
+    },
+    shownCount: function () { return this.shown.size; },
+    shownIds: function () { return Array.from(this.shown); },
+    restyle: function (id) {
+      var entry = this.entries[id];
+      var properties = entry.feature.properties;
+      if (entry.leaflet.setIcon) entry.leaflet.setIcon(markerIcon(this.name, properties));
+      else entry.leaflet.setStyle(pathStyle(this.name, properties));
+      if (selected && selected.layer === this.name && selected.id === id) this.highlight(id, true);
+    },
+    highlight: function (id, on) {
+      var entry = this.entries[id];
+      if (!entry) return;
+      if (entry.leaflet.setIcon) {
+        if (entry.leaflet._icon) entry.leaflet._icon.classList.toggle("sm-selected", on);
+      } else {
+        entry.leaflet.setStyle(on ? { color: "#00b8d4", weight: 4 } : pathStyle(this.name, entry.feature.properties));
+      }
+    },
+    flyTo: function (id) {
+      var leaflet = this.entries[id].leaflet;
+      if (leaflet.getLatLng) map.flyTo(leaflet.getLatLng(), Math.max(map.getZoom(), 15), { duration: 0.6 });
+      else map.flyToBounds(leaflet.getBounds(), { padding: [40, 40], duration: 0.6 });
+    },
+    open: function (id) {
+      var leaflet = this.entries[id].leaflet;
+      leaflet.openTooltip();
+      leaflet.openPopup();
+      return { popup: leaflet.getPopup().getElement(), tooltip: leaflet.getTooltip().getElement() };
+    },
+    _leaflet: function (feature) {
+      var name = this.name;
+      var geometry = feature.geometry;
+      var leaflet;
+      if (geometry.type === "Point") {
         // Checkpoints stay on top of the disinfection point that sits beside each of them.
-        leaflet = L.marker(latlng, {
+        leaflet = L.marker(L.latLng(geometry.coordinates[1], geometry.coordinates[0]), {
           icon: markerIcon(name, feature.properties), keyboard: false,
           zIndexOffset: name === "checkpoints" ? 1000 : 0,
         });
+      } else {
+        leaflet = L.geoJSON(feature, {
+          pane: PANES[name] || "overlayPane",
+          style: function () { return pathStyle(name, feature.properties); },
+        });
       }
-    } else {
-      leaflet = L.geoJSON(feature, {
-        pane: PANES[name] || "overlayPane",
-        style: function () { return pathStyle(name, feature.properties); },
-      });
-    }
-    leaflet.bindTooltip(function () { return tooltipContent(name, feature); }, { sticky: geometry.type !== "Point" });
-    leaflet.bindPopup(function () { return popupContent(name, feature); }, { maxWidth: 320 });
-    leaflet.on("click", function () { select(name, feature.id, false); });
-    return leaflet;
+      leaflet.bindTooltip(function () { return tooltipContent(name, feature); }, { sticky: geometry.type !== "Point" });
+      leaflet.bindPopup(function () { return popupContent(name, feature); }, { maxWidth: 320 });
+      leaflet.on("click", function () { select(name, feature.id, false); });
+      return leaflet;
+    },
+  };
+
+  function CloudLayer(name) {
+    var self = this;
+    this.name = name;
+    this.features = {};
+    this.group = new SituationPointCanvas({
+      pane: PANES[name],
+      styleOf: function (properties) { return self._style(properties); },
+      tooltipOf: function (point) { return tooltipContent(name, self.features[point.id]); },
+      popupOf: function (point) { return popupContent(name, self.features[point.id]); },
+      onClick: function (id) { select(name, id, false); },
+    });
+    this._styles = {};
   }
 
-  function restyle(name, entry) {
-    var properties = entry.feature.properties;
-    if (entry.leaflet.setIcon) entry.leaflet.setIcon(markerIcon(name, properties));
-    else if (entry.leaflet.setStyle) entry.leaflet.setStyle(pathStyle(name, properties));
-    if (selected && selected.layer === name && selected.id === entry.feature.id) highlight(entry, true);
-  }
-
-  function addFeature(name, feature) {
-    var layer = layers[name];
-    var entry = { name: name, feature: feature, leaflet: makeLeafletLayer(name, feature) };
-    layer.features[feature.id] = entry;
-    return entry;
-  }
+  CloudLayer.prototype = {
+    add: function (feature) {
+      var shown = this.group.isShown(feature.id);
+      this.features[feature.id] = feature;
+      var xy = feature.geometry.coordinates;
+      this.group.addPoint(feature.id, xy[1], xy[0], feature.properties);
+      if (shown) this.group.setShown(feature.id, true);
+    },
+    remove: function (id) {
+      this.group.removePoint(id);
+      delete this.features[id];
+    },
+    has: function (id) { return !!this.features[id]; },
+    properties: function (id) { return this.features[id] && this.features[id].properties; },
+    setShown: function (id, shown) { this.group.setShown(id, shown); },
+    shownCount: function () { return this.group.shownCount(); },
+    shownIds: function () { return this.group.shownIds(); },
+    restyle: function () { this.group.changed(); },
+    highlight: function (id, on) { this.group.select(on ? id : null); },
+    flyTo: function (id) {
+      var point = this.group.point(id);
+      map.flyTo(point.latlng, Math.max(map.getZoom(), 15), { duration: 0.6 });
+    },
+    open: function (id) {
+      return { tooltip: this.group.openTooltip(id), popup: this.group.openPopup(id) };
+    },
+    _style: function (properties) {
+      // One canvas style per symbol, built once: the redraw asks for it 100,000 times.
+      var symbol = symbolFor(this.name, properties);
+      if (!symbol) return null;
+      var style = this._styles[symbol.key];
+      if (!style) {
+        var keys = Object.keys(layerStyle(this.name).symbols);
+        style = this._styles[symbol.key] = {
+          key: symbol.key, radius: symbol.size / 2, fill: symbol.fill, stroke: symbol.stroke,
+          weight: symbol.stroke_width, fillOpacity: symbol.fill_opacity,
+          // Calm classes first, alarming ones last (on top): the table lists them calm first
+          // except that released is the calmest of all.
+          rank: symbol.key === "released" ? -1 : keys.indexOf(symbol.key),
+        };
+      }
+      return style;
+    },
+  };
 
   function buildLayer(name, collection) {
-    var layer = { name: name, group: L.featureGroup(), features: {}, shown: new Set(), visible: false };
+    var layer = name === "households" ? new CloudLayer(name) : new VectorLayer(name);
+    layer.visible = false;
     layers[name] = layer;
-    (collection.features || []).forEach(function (feature) { addFeature(name, feature); });
-  }
-
-  function setShown(name, id, shown) {
-    var layer = layers[name];
-    var entry = layer.features[id];
-    if (!entry) return;
-    if (shown && !layer.shown.has(id)) {
-      layer.shown.add(id);
-      layer.group.addLayer(entry.leaflet);
-    } else if (!shown && layer.shown.has(id)) {
-      layer.shown.delete(id);
-      layer.group.removeLayer(entry.leaflet);
-    }
+    (collection.features || []).forEach(function (feature) { layer.add(feature); });
   }
 
   function setLayerVisible(name, visible) {
@@ -204,25 +295,19 @@
     else map.removeLayer(layer.group);
   }
 
-  function placeLayersInOrder() {
-    // Leaflet draws later-added layers on top: re-add in the style table's order.
-    styles.drawOrder.forEach(function (name) {
-      var layer = layers[name];
-      if (layer && layer.visible) {
-        map.removeLayer(layer.group);
-        map.addLayer(layer.group);
-      }
-    });
-  }
-
   // -- village labels, title, legend, north arrow ---------------------------------------------
 
+  var labelsShowing = null; // which labels are on the map, to skip needless rebuilds
+
   function rebuildLabels() {
-    labelGroup.clearLayers();
     var villages = layers.villages;
-    if (!data.page.labels || !villages || !villages.visible) return;
-    villages.shown.forEach(function (id) {
-      var properties = villages.features[id].feature.properties;
+    var wanted = data.page.labels && villages && villages.visible ? villages.shownIds().sort().join(",") : "";
+    if (wanted === labelsShowing) return;
+    labelsShowing = wanted;
+    labelGroup.clearLayers();
+    if (!wanted) return;
+    villages.shownIds().forEach(function (id) {
+      var properties = villages.properties(id);
       if (!properties.label_point) return;
       var label = el("span", null, properties.name);
       labelGroup.addLayer(L.tooltip({
@@ -280,37 +365,22 @@
 
   // -- selection ----------------------------------------------------------------------------
 
-  function highlight(entry, on) {
-    var leaflet = entry.leaflet;
-    if (leaflet.setStyle && !leaflet.setIcon) {
-      if (on) leaflet.setStyle({ color: "#00e5ff", weight: 4 });
-      else leaflet.setStyle(pathStyle(entry.name, entry.feature.properties));
-    }
-    var icon = leaflet._icon;
-    if (icon) icon.classList.toggle("sm-selected", on);
-  }
-
   function select(name, id, fly) {
-    if (selected) {
-      var previous = layers[selected.layer] && layers[selected.layer].features[selected.id];
-      if (previous) highlight(previous, false);
-    }
+    if (selected && layers[selected.layer]) layers[selected.layer].highlight(selected.id, false);
     selected = null;
-    var entry = layers[name] && layers[name].features[id];
-    if (!entry) return false;
+    var layer = layers[name];
+    if (!layer || !layer.has(id)) return false;
     selected = { layer: name, id: id };
-    highlight(entry, true);
-    if (fly) flyTo(name, id);
-    listeners.forEach(function (callback) { callback("select", { layer: name, id: id }); });
+    layer.highlight(id, true);
+    if (fly) layer.flyTo(id);
+    emit("select", { layer: name, id: id });
     return true;
   }
 
   function flyTo(name, id) {
-    var entry = layers[name] && layers[name].features[id];
-    if (!entry) return false;
-    var leaflet = entry.leaflet;
-    if (leaflet.getLatLng) map.flyTo(leaflet.getLatLng(), Math.max(map.getZoom(), 15), { duration: 0.6 });
-    else map.flyToBounds(leaflet.getBounds(), { padding: [40, 40], duration: 0.6 });
+    var layer = layers[name];
+    if (!layer || !layer.has(id)) return false;
+    layer.flyTo(id);
     return true;
   }
 
@@ -332,25 +402,18 @@
   function applyLayerUpdate(name, change) {
     var layer = layers[name];
     if (!layer) return;
-    (change.remove || []).forEach(function (id) {
-      setShown(name, id, false);
-      delete layer.features[id];
-    });
-    (change.upsert || []).forEach(function (feature) {
-      var wasShown = layer.shown.has(feature.id);
-      if (layer.features[feature.id]) setShown(name, feature.id, false);
-      addFeature(name, feature);
-      if (wasShown) setShown(name, feature.id, true);
-    });
+    if (name === "villages" && (change.remove || change.upsert)) labelsShowing = null;
+    (change.remove || []).forEach(function (id) { layer.remove(id); });
+    (change.upsert || []).forEach(function (feature) { layer.add(feature); });
     var props = change.props || {};
     Object.keys(props).forEach(function (id) {
-      var entry = layer.features[id];
-      if (!entry) return;
-      Object.assign(entry.feature.properties, props[id]);
-      restyle(name, entry);
+      var properties = layer.properties(id);
+      if (!properties) return;
+      Object.assign(properties, props[id]);
+      layer.restyle(id);
     });
-    (change.hide || []).forEach(function (id) { setShown(name, id, false); });
-    (change.show || []).forEach(function (id) { setShown(name, id, true); });
+    (change.hide || []).forEach(function (id) { layer.setShown(id, false); });
+    (change.show || []).forEach(function (id) { layer.setShown(id, true); });
     if (change.visible !== undefined) setLayerVisible(name, change.visible);
   }
 
@@ -362,17 +425,27 @@
       if (update[key] !== undefined) data.page[key] = update[key];
     });
     if (update.title !== undefined || update.subtitle !== undefined) renderTitle();
-    placeLayersInOrder();
     rebuildLabels();
     renderLegend();
     if (update.view) setView(update.view);
-    return summary(performance.now() - started);
+    var result = summary(performance.now() - started);
+    afterPaint(function () { emit("applied", summary(performance.now() - started)); });
+    return result;
+  }
+
+  function emit(kind, detail) {
+    listeners.forEach(function (callback) { callback(kind, detail); });
+  }
+
+  function afterPaint(callback) {
+    // Two animation frames later the canvas and SVG changes are on screen.
+    requestAnimationFrame(function () { requestAnimationFrame(callback); });
   }
 
   function summary(milliseconds) {
     var shown = {};
     Object.keys(layers).forEach(function (name) {
-      shown[name] = layers[name].visible ? layers[name].shown.size : 0;
+      shown[name] = layers[name].visible ? layers[name].shownCount() : 0;
     });
     return { shown: shown, milliseconds: milliseconds || 0 };
   }
@@ -381,7 +454,7 @@
     var result = summary();
     result.ids = {};
     Object.keys(layers).forEach(function (name) {
-      result.ids[name] = layers[name].visible ? Array.from(layers[name].shown).sort() : [];
+      result.ids[name] = layers[name].visible ? layers[name].shownIds().sort() : [];
     });
     result.labels = labelGroup.getLayers().map(function (tooltip) { return tooltip.getElement() ? tooltip.getElement().textContent : ""; });
     result.title = data.page.title;
@@ -395,27 +468,24 @@
 
   function openPopup(name, id) {
     // Opens the feature's popup and tooltip; returns their text (what the user reads).
-    var entry = layers[name] && layers[name].features[id];
-    if (!entry) return null;
-    entry.leaflet.openTooltip();
-    entry.leaflet.openPopup();
-    var popup = entry.leaflet.getPopup().getElement();
-    var tooltip = entry.leaflet.getTooltip().getElement();
-    return { popup: popup ? popup.textContent : "", tooltip: tooltip ? tooltip.textContent : "" };
+    var layer = layers[name];
+    if (!layer || !layer.has(id)) return null;
+    var opened = layer.open(id);
+    return {
+      popup: opened.popup ? opened.popup.textContent : "",
+      tooltip: opened.tooltip ? opened.tooltip.textContent : "",
+    };
   }
 
   function properties(name, id) {
-    var entry = layers[name] && layers[name].features[id];
-    return entry ? Object.assign({}, entry.feature.properties) : null;
+    var layer = layers[name];
+    return layer && layer.has(id) ? Object.assign({}, layer.properties(id)) : null;
   }
 
   function whenDrawn() {
-    // Two animation frames after the layers are added, the canvas and SVG have painted.
-    requestAnimationFrame(function () {
-      requestAnimationFrame(function () {
-        SituationMap.drawn = true;
-        listeners.forEach(function (callback) { callback("drawn", summary()); });
-      });
+    afterPaint(function () {
+      SituationMap.drawn = true;
+      emit("drawn", summary());
     });
   }
 
@@ -424,7 +494,6 @@
     data = pageData;
     styles = pageData.styles;
     Object.keys(PANE_Z).forEach(function (pane) { map.createPane(pane).style.zIndex = PANE_Z[pane]; });
-    canvasRenderer = L.canvas({ padding: 0.3, pane: PANES.households });
     map.attributionControl.setPrefix(false);
     labelGroup = L.layerGroup().addTo(map);
 
@@ -443,12 +512,8 @@
       }).addTo(map).bringToBack();
     }
     setView(pageData.view);
-    map.on("mousemove", function (event) {
-      listeners.forEach(function (callback) { callback("cursor", { lat: event.latlng.lat, lng: event.latlng.lng }); });
-    });
-    map.on("moveend", function () {
-      listeners.forEach(function (callback) { callback("view", state().view); });
-    });
+    map.on("mousemove", function (event) { emit("cursor", { lat: event.latlng.lat, lng: event.latlng.lng }); });
+    map.on("moveend", function () { emit("view", state().view); });
     whenDrawn();
   }
 

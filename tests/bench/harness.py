@@ -14,11 +14,14 @@ class Result:
     measure: str
     value: float
     unit: str
-    target: float | None = None  # the value must not exceed this
+    target: float | None = None
+    at_least: bool = False  # the target is a floor (a speed-up), not a ceiling (a time)
 
     @property
     def met(self) -> bool | None:
-        return None if self.target is None else self.value <= self.target
+        if self.target is None:
+            return None
+        return self.value >= self.target if self.at_least else self.value <= self.target
 
 
 def median_seconds(action: Callable[[], object], repeat: int = 5) -> float:
@@ -32,12 +35,40 @@ def median_seconds(action: Callable[[], object], repeat: int = 5) -> float:
     return statistics.median(times)
 
 
+def qt_application():
+    """The QApplication for benchmarks of the page (offscreen; Chromium unsandboxed as root)."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if os.geteuid() == 0:
+        os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu")
+    import PyQt6.QtWebEngineWidgets  # noqa: F401  (before the QApplication)
+    from PyQt6.QtWidgets import QApplication
+
+    return QApplication.instance() or QApplication(["bench"])
+
+
+def wait_for_signal(app, signal, timeout: float) -> None:
+    """Process events until ``signal`` fires; TimeoutError after ``timeout`` seconds."""
+    fired = []
+    connection = signal.connect(lambda *args: fired.append(args))
+    deadline = time.perf_counter() + timeout
+    try:
+        while not fired:
+            if time.perf_counter() > deadline:
+                raise TimeoutError(f"no signal within {timeout} s")
+            app.processEvents()
+            time.sleep(0.0005)
+    finally:
+        signal.disconnect(connection)
+
+
 def format_table(results: list[Result]) -> str:
     header = ("benchmark", "measure", "value", "unit", "target", "ok")
     rows = [header] + [
         (
             r.benchmark, r.measure, f"{r.value:,.3f}" if r.value < 100 else f"{r.value:,.0f}",
-            r.unit, "" if r.target is None else f"≤ {r.target:g}",
+            r.unit, "" if r.target is None else f"{'≥' if r.at_least else '≤'} {r.target:g}",
             {True: "yes", False: "NO", None: ""}[r.met],
         )
         for r in results

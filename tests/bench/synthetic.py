@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from geodata.dataset import Dataset
-from geodata.schema import HOUSEHOLD_REASONS, HOUSEHOLD_STATUSES
+from geodata.schema import HOUSEHOLD_REASONS, HOUSEHOLD_STATUSES, HOUSEHOLDS, conform
 
 
 def with_households(dataset: Dataset, count: int, seed: int = 1) -> Dataset:
@@ -37,5 +37,5 @@ def with_households(dataset: Dataset, count: int, seed: int = 1) -> Dataset:
         (households["status"] != "observing").to_numpy()
     ] + pd.Timedelta(days=14)
     result = dataset.copy()
-    result["households"] = households
+    result["households"] = conform(HOUSEHOLDS, households)
     return result

@@ -1,0 +1,98 @@
+"""The map page at 1,000, 10,000 and 100,000 households: build, size, first paint, updates.
+
+A filter change goes through the page's update API (Python diff, JavaScript apply, two
+painted frames) and is compared with rebuilding and reloading the page for the same change.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+from geodata.sample.bundled import bundled_sample_path
+from geodata.store import GeoPackageStore
+from layers.map_state import MapState
+from layers.webmap import write_page
+from tests.bench.harness import Result, qt_application, wait_for_signal
+from tests.bench.synthetic import with_households
+
+SIZES = (1_000, 10_000, 100_000)
+STATE = MapState(audience="internal")
+# The change measured: hide the close contacts and the fever cases.
+FILTERED = STATE.with_filters(household_reasons=("hubei_return", "wuhan_return", "other_province_return"))
+UPDATE_REPEATS = 5
+
+
+def run() -> list[Result]:
+    app = qt_application()
+    from desktop.map_view import MapView
+
+    sample = GeoPackageStore(bundled_sample_path()).read_all()
+    results = []
+    for size in SIZES:
+        label = f"{size:,} households"
+        dataset = with_households(sample, size)
+        with tempfile.TemporaryDirectory() as folder:
+            started = time.perf_counter()
+            path, _ = write_page(dataset, STATE, Path(folder) / "built")
+            build = time.perf_counter() - started
+            page_bytes = sum(p.stat().st_size for p in path.parent.glob("index*"))
+            results += [
+                Result("map page", f"build, {label}", build, "s"),
+                Result("map page", f"size, {label}", page_bytes / 1e6, "MB"),
+            ]
+
+            view = MapView(Path(folder) / "view")
+            view.resize(1600, 1000)
+            view.show()
+            started = time.perf_counter()
+            view.show_dataset(dataset, STATE)
+            wait_for_signal(app, view.drawn, timeout=120)
+            results.append(Result("map page", f"load to first paint, {label}", time.perf_counter() - started, "s"))
+
+            update_times = []
+            for repeat in range(UPDATE_REPEATS):
+                target = FILTERED if repeat % 2 == 0 else STATE
+                started = time.perf_counter()
+                view.set_state(target)
+                wait_for_signal(app, view.applied, timeout=60)
+                update_times.append(time.perf_counter() - started)
+            update = sorted(update_times)[len(update_times) // 2]
+            target_ms = 100 if size == 10_000 else None
+            results.append(Result("map page", f"filter change via update API, {label}", update * 1000, "ms", target_ms))
+
+            started = time.perf_counter()
+            view.show_dataset(dataset, FILTERED)
+            wait_for_signal(app, view.drawn, timeout=120)
+            reload = time.perf_counter() - started
+            results.append(Result("map page", f"same change by rebuild and reload, {label}", reload * 1000, "ms"))
+            results.append(Result("map page", f"update API speed-up over reload, {label}", reload / update,
+                                  "x", 10 if size == 10_000 else None, at_least=True))
+
+            pan = _pan_frame_ms(app, view)
+            results.append(Result("map page", f"pan by 300 px to painted frame, {label}", pan, "ms",
+                                  250 if size == 100_000 else None))
+            view.close()
+            view.deleteLater()
+            app.processEvents()
+    return results
+
+
+def _pan_frame_ms(app, view) -> float:
+    box: list = []
+    script = (
+        "(function () { var t = performance.now(); var m = SituationMap.map();"
+        " m.panBy([300, 120], {animate: false});"
+        " return new Promise(function (ok) { requestAnimationFrame(function () {"
+        " requestAnimationFrame(function () { ok(performance.now() - t); }); }); }); })()"
+    )
+    # runJavaScript does not wait for promises: store the result and poll for it.
+    view.run_js(f"{script}.then(function (ms) {{ window.__panMs = ms; }})")
+    deadline = time.perf_counter() + 30
+    while not box and time.perf_counter() < deadline:
+        view.run_js("window.__panMs || null", lambda value: box.append(value) if value else None)
+        end = time.perf_counter() + 0.05
+        while time.perf_counter() < end:
+            app.processEvents()
+    return float(box[0]) if box else float("nan")
