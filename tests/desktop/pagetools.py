@@ -23,10 +23,10 @@ def open_map(qtbot, tmp_path, dataset, state, *, lang="zh", size=(1280, 860)) ->
     return view
 
 
-def evaluate(qtbot, view: MapView, script: str):
-    """The value of a JavaScript expression in the page (JSON-serialisable values)."""
+def evaluate(qtbot, view, script: str):
+    """The value of a JavaScript expression in the page of ``view`` (JSON-serialisable)."""
     results = []
-    view.run_js(f"JSON.stringify({script})", lambda value: results.append(value))
+    view.page().runJavaScript(f"JSON.stringify({script})", 0, results.append)
     qtbot.waitUntil(lambda: bool(results), timeout=PAGE_TIMEOUT_MS)
     return json.loads(results[0]) if results[0] is not None else None
 
