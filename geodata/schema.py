@@ -278,6 +278,29 @@ LAYERS: dict[str, LayerSchema] = {
 TABLES: dict[str, LayerSchema] = {s.name: s for s in (SUPPLIES, PUBLICITY)}
 SCHEMAS: dict[str, LayerSchema] = {**LAYERS, **TABLES}
 
+EDIT_ACTIONS = ("add", "update", "delete")
+
+# The store's record of every saved edit, oldest first. Deliberately not in SCHEMAS: it is no
+# layer a user imports, filters, counts or prints, only the dataset's own history. ``before``
+# and ``after`` are the whole record as JSON (dates as ISO text, geometry as WKT), missing for
+# an add's before and a delete's after; they hold household records, hence personal.
+JOURNAL = LayerSchema(
+    name="journal",
+    label_zh="编辑日志",
+    label_en="Edit journal",
+    id_field=None,
+    fields=(
+        _f("time", "datetime", "时间", "Time", required=True),
+        _f("who", "str", "操作人", "By", required=True),
+        _f("layer", "str", "图层", "Layer", required=True),
+        _f("feature_id", "str", "要素编号", "Feature", required=True),
+        _f("action", "str", "操作", "Action", required=True, choices=EDIT_ACTIONS),
+        _f("description", "str", "说明", "Description"),
+        _f("before", "str", "修改前", "Before", personal=True),
+        _f("after", "str", "修改后", "After", personal=True),
+    ),
+)
+
 # Dataset metadata keys (a key/value table in the store). Values are text.
 METADATA_KEYS = (
     "township_name",

@@ -5,26 +5,34 @@ and metadata into the copy, flushes it to disk and renames it over the original.
 within one directory is atomic, so a crash, a kill or a full disk at any moment leaves either
 the old file or the new one, never a mixture; readers holding the old file keep reading it.
 Writers on the same file (two programs, two desks) queue on an advisory lock beside it.
+
+Edits made in the window are saved with :meth:`GeoPackageStore.apply_edits`: under the same
+lock it reads the file as it is now, applies the edits (refusing any whose feature changed
+since the edit was made), and writes the edited layers together with their rows of the edit
+journal into the same staged copy, so the journal never disagrees with the data.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import fcntl
 import os
 import shutil
 import sqlite3
 import tempfile
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Iterator, Mapping, Sequence
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
 
 from geodata.dataset import Dataset, empty_frame
+from geodata.editing import Edit, apply_to_dataset, journal_frame
 from geodata.errors import StoreError
 from geodata.schema import (
+    JOURNAL,
     METADATA_KEYS,
     SCHEMA_VERSION,
     SCHEMAS,
@@ -34,6 +42,7 @@ from geodata.schema import (
 )
 
 METADATA_LAYER = "metadata"
+JOURNAL_LAYER = JOURNAL.name
 _TEMP_SUFFIX = ".writing.gpkg"
 
 
@@ -97,6 +106,25 @@ class GeoPackageStore:
         table = pyogrio.read_dataframe(self.path, layer=METADATA_LAYER, read_geometry=False)
         return {str(k): "" if pd.isna(v) else str(v) for k, v in zip(table["key"], table["value"])}
 
+    def journal(self) -> pd.DataFrame:
+        """Every edit saved with :meth:`apply_edits`, oldest first.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The columns of :data:`geodata.schema.JOURNAL`: ``time`` (local, ``datetime64``),
+            ``who``, ``layer``, ``feature_id``, ``action`` (add, update or delete),
+            ``description``, and the whole record ``before`` and ``after`` as JSON text. It
+            holds personal data (household records): internal use only.
+        """
+        if JOURNAL_LAYER not in self._file_layers():
+            return JOURNAL.empty()
+        try:
+            table = pyogrio.read_dataframe(self.path, layer=JOURNAL_LAYER, read_geometry=False)
+        except Exception as exc:  # pyogrio raises several GDAL error types
+            raise StoreError(f"{self.path}: cannot read the edit journal: {exc}") from exc
+        return conform(JOURNAL, pd.DataFrame(table))
+
     def mtime_ns(self) -> int:
         """A change stamp: the file's modification time (a write replaces the file)."""
         return self.path.stat().st_mtime_ns
@@ -133,6 +161,56 @@ class GeoPackageStore:
     def write_dataset(self, dataset: Dataset) -> None:
         """Write every frame and all metadata of ``dataset`` in one transaction."""
         self.write(dataset.frames, metadata=dataset.metadata)
+
+    def apply_edits(self, edits: Sequence[Edit], *, who: str) -> Dataset:
+        """Save ``edits`` and their journal rows in one transaction.
+
+        The file is read afresh under the writers' lock, so an edit made on a record that
+        another program or desk has changed since is refused rather than overwriting that
+        change. Only the edited layers and the journal are rewritten.
+
+        Parameters
+        ----------
+        edits
+            The edits, applied in order (an undo passes ``[edit.inverted()]``).
+        who
+            The person or desk saving, as the journal should name them.
+
+        Returns
+        -------
+        Dataset
+            The whole dataset as the file now holds it.
+
+        Raises
+        ------
+        geodata.editing.EditError
+            When an edit does not fit the data as it is now; nothing is written.
+        StoreError
+            When ``who`` is empty; nothing is written. On any error while writing, the file
+            (data and journal) is as it was.
+        """
+        edits = list(edits)
+        if not isinstance(who, str) or not who.strip():
+            raise StoreError("say who is saving the edits (a person or desk name) for the journal")
+        with self._writer_lock():
+            updated = apply_to_dataset(self.read_all(), edits)
+            if not edits:
+                return updated
+            edited = list(dict.fromkeys(edit.layer for edit in edits))
+            prepared = {name: _prepare(name, updated[name]) for name in edited}
+            journal = journal_frame(edits, who=who, time=_now())
+            has_journal = JOURNAL_LAYER in self._file_layers()
+            with _staged_copy(self.path) as staging:
+                for name, frame in prepared.items():
+                    _write_layer(staging, name, frame)
+                _append_journal(staging, journal, append=has_journal)
+            for name in edited:
+                # The writer stores a mix of Polygons and MultiPolygons as MultiPolygons: read
+                # such layers back, so the next edit compares against what the file holds.
+                # Point layers are stored as given.
+                if len(schema_for(name).geometry_types) > 1:
+                    updated[name] = self.read(name)
+        return updated
 
     # -- internals -------------------------------------------------------------------------
 
@@ -180,6 +258,17 @@ def _prepare(name: str, frame: pd.DataFrame) -> pd.DataFrame:
         if f.type == "date":
             frame[f.name] = frame[f.name].dt.date.astype("date32[pyarrow]")
     return frame
+
+
+def _append_journal(staging: Path, rows: pd.DataFrame, *, append: bool) -> None:
+    """Add ``rows`` to the journal table of the staged copy (creating it the first time)."""
+    pyogrio.write_dataframe(rows, staging, layer=JOURNAL_LAYER, driver="GPKG", append=append)
+
+
+def _now() -> dt.datetime:
+    """The local time to the millisecond, the precision the store keeps."""
+    now = dt.datetime.now()
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
 def _write_layer(staging: Path, name: str, frame: pd.DataFrame) -> None:
