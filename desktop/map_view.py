@@ -107,6 +107,7 @@ class MapView(QWebEngineView):
         """Write the page for ``dataset`` and load it (the one time the page reloads)."""
         self.dataset, self.state, self.lang = dataset, state, lang
         self.guard.allow_online = state.basemap not in ("none",) and not state.basemap.startswith("local:")
+        self._memo: dict = {}  # situations on the as-of day, kept while the dataset is the same
         path, self.model = write_page(dataset, state, self.page_folder, lang=lang, bridge=True)
         self.is_drawn = False
         self.load(QUrl.fromLocalFile(str(path)))
@@ -119,7 +120,7 @@ class MapView(QWebEngineView):
             # Which household data the page holds depends on the audience: rebuild it.
             self.show_dataset(self.dataset, state, self.lang)
             return {}
-        model = page_model(self.dataset, state, self.lang)
+        model = page_model(self.dataset, state, self.lang, self._memo)
         update = page_update(self.model, model)
         if state.view != self.state.view:
             update["view"] = page_view(self.dataset, state)

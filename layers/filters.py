@@ -119,10 +119,17 @@ def shown_ids(dataset: Dataset, state: MapState) -> dict[str, set[str]]:
     }
 
 
-def select_layers(dataset: Dataset, state: MapState) -> dict[str, LayerSelection]:
+def select_layers(
+    dataset: Dataset, state: MapState, situations: dict[str, pd.DataFrame] | None = None
+) -> dict[str, LayerSelection]:
     """Per visible layer: its frame, a boolean mask of the rows shown, and its situation
     (None for layers without one). The cheapest form of the filter result, for callers that
-    keep their own arrays (the page model compares masks between two states)."""
+    keep their own arrays (the page model compares masks between two states).
+
+    ``situations`` may hold situation frames already computed for this dataset at the
+    state's as-of time; they are used instead of computing them again.
+    """
+    situations = situations or {}
     as_of = None
     selections = {}
     for layer in state.visible_layers:
@@ -134,7 +141,9 @@ def select_layers(dataset: Dataset, state: MapState) -> dict[str, LayerSelection
             if as_of is None:
                 as_of = resolve_as_of(state, dataset)
             situation_of, mask_of = _SITUATIONS[layer]
-            situation = situation_of(frame, as_of)
+            situation = situations.get(layer)
+            if situation is None:
+                situation = situation_of(frame, as_of)
             shown = shown & mask_of(frame, situation, state.filters)
         selections[layer] = LayerSelection(frame, shown, situation)
     return selections

@@ -58,18 +58,26 @@ def page_layers(state: MapState) -> tuple[str, ...]:
     return tuple(n for n in PAGE_LAYERS if n != "households" or state.audience == "internal")
 
 
-def page_model(dataset: Dataset, state: MapState, lang: str = "zh") -> PageModel:
-    """The :class:`PageModel` of ``state`` over ``dataset``."""
+def page_model(dataset: Dataset, state: MapState, lang: str = "zh", memo: dict | None = None) -> PageModel:
+    """The :class:`PageModel` of ``state`` over ``dataset``.
+
+    ``memo`` is a dict the caller keeps between calls: the situation of every layer on the
+    as-of day is remembered there, so a filter change on the same dataset and day does not
+    compute it again. Give a new dict (or none) when the dataset changes.
+    """
     as_of = resolve_as_of(state, dataset)
     layers = page_layers(state)
-    selections = select_layers(dataset, state)
+    remembered = memo.get("situations") if memo and memo.get("as_of") == as_of else None
+    selections = select_layers(dataset, state, remembered)
     ids = {n: dataset[n][LAYERS[n].id_field].to_numpy(dtype=object) for n in layers}
     shown = {
         n: selections[n].shown.copy() if n in selections else np.zeros(len(ids[n]), dtype=bool)
         for n in layers
     }
-    situations = {n: s.situation for n, s in selections.items() if s.situation is not None}
+    situations = {**(remembered or {}), **{n: s.situation for n, s in selections.items() if s.situation is not None}}
     props = dynamic_properties(dataset, as_of, state.village_fill, situations)
+    if memo is not None:
+        memo.update(as_of=as_of, situations=situations)
     present = _present_classes(dataset, shown, props)
     texts = {
         "title": page_title(dataset, state, lang),
@@ -95,19 +103,19 @@ def dynamic_properties(
     """Per layer, the properties that change with the as-of time, aligned with its rows.
 
     ``situations`` may hold situation frames already computed for ``as_of`` (the filters
-    compute them for the visible layers); the others are computed here.
+    compute them for the visible layers); the others are computed here and added to it.
     """
-    situations = situations or {}
+    situations = situations if situations is not None else {}
     households = dataset.households
     people = situations.get("households")
     if people is None:
-        people = household_situation(households, as_of)
+        people = situations["households"] = household_situation(households, as_of)
     points = situations.get("disinfection_points")
     if points is None:
-        points = disinfection_situation(dataset.disinfection_points, as_of)
+        points = situations["disinfection_points"] = disinfection_situation(dataset.disinfection_points, as_of)
     checkpoints = situations.get("checkpoints")
     if checkpoints is None:
-        checkpoints = checkpoint_situation(dataset.checkpoints, as_of)
+        checkpoints = situations["checkpoints"] = checkpoint_situation(dataset.checkpoints, as_of)
 
     under_observation = households["village"].to_numpy()[people["under_observation"].to_numpy(dtype=bool)]
     counts_by_code = pd.Series(under_observation).value_counts()

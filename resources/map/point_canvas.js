@@ -15,8 +15,16 @@
   var HIT_SLOP = 3; // pixels added to a symbol's radius when hit-testing
   var CELL = 24; // hit-test grid cell size, pixels
 
+  var PICTURE_PIXELS = 4096 * 4096; // the largest picture of all points kept for panning
+
   function cellKey(column, row) {
-    return column * 65536 + row; // numbers hash faster than "x:y" strings
+    return column * 1048576 + row; // numbers hash faster than "x:y" strings
+  }
+
+  function remember(grid, point, radius) {
+    // Grid cells are in projected pixels at the current zoom, independent of any canvas.
+    var key = cellKey(Math.floor(point.pixel.x / CELL), Math.floor(point.pixel.y / CELL));
+    (grid[key] = grid[key] || []).push({ point: point, x: point.pixel.x, y: point.pixel.y, r: radius + HIT_SLOP });
   }
 
   var SituationPointCanvas = L.Layer.extend({
@@ -36,6 +44,7 @@
       this.removePoint(id);
       this._points[id] = { id: id, latlng: L.latLng(lat, lng), properties: properties, shown: false, pixel: null };
       this._projected = null;
+      this._picture = null;
     },
 
     removePoint: function (id) {
@@ -66,10 +75,15 @@
 
     select: function (id) {
       this._selectedId = id;
-      this.changed();
+      this._schedule(); // the ring is drawn over the points: they need not be drawn again
     },
 
     changed: function () {
+      this._picture = null; // points shown or styled differently: draw them anew
+      this._schedule();
+    },
+
+    _schedule: function () {
       // Many changes in one update cost one redraw, on the next frame.
       if (!this._map || this._frame) return;
       var self = this;
@@ -145,32 +159,76 @@
       var ctx = this._canvas.getContext("2d");
       ctx.setTransform(this._ratio, 0, 0, this._ratio, 0, 0);
       ctx.clearRect(0, 0, this._width, this._height);
-      // Pixel of the canvas's top-left corner in the map's projected pixel space.
+      // The canvas's top-left corner in the map's projected pixels at this zoom.
       var topLeft = this._map.getPixelOrigin().add(this._origin);
-      var groups = {}; // symbol key -> {style, xs: [], ys: []}
-      var order = [];
-      this._grid = {};
+      if (!this._picture || this._picture.zoom !== this._projected) this._picture = this._paintPicture();
+      var picture = this._picture;
+      if (picture.canvas) {
+        // A pan at the same zoom only moves the picture: one copy, whatever the point count.
+        ctx.drawImage(picture.canvas, picture.x - topLeft.x, picture.y - topLeft.y, picture.width, picture.height);
+      } else {
+        this._paintPoints(ctx, topLeft, { width: this._width, height: this._height });
+      }
+      this._paintSelection(ctx, topLeft);
+    },
+
+    _paintPicture: function () {
+      // All shown points painted once into a picture of their extent at this zoom, when that
+      // picture is small enough to keep; at close zoom only the view is painted, each time.
+      var min = L.point(Infinity, Infinity);
+      var max = L.point(-Infinity, -Infinity);
       for (var id in this._points) {
         var point = this._points[id];
         if (!point.shown) continue;
-        var x = point.pixel.x - topLeft.x;
-        var y = point.pixel.y - topLeft.y;
-        if (x < -20 || y < -20 || x > this._width + 20 || y > this._height + 20) continue;
+        min.x = Math.min(min.x, point.pixel.x); min.y = Math.min(min.y, point.pixel.y);
+        max.x = Math.max(max.x, point.pixel.x); max.y = Math.max(max.y, point.pixel.y);
+      }
+      var picture = { zoom: this._projected, canvas: null };
+      if (min.x === Infinity) return picture;
+      var margin = 16;
+      var width = Math.ceil(max.x - min.x) + 2 * margin;
+      var height = Math.ceil(max.y - min.y) + 2 * margin;
+      if (width * height * this._ratio * this._ratio > PICTURE_PIXELS) return picture;
+      // One picture canvas, reused: allocating a new one per change costs more than clearing.
+      var canvas = this._pictureCanvas || (this._pictureCanvas = document.createElement("canvas"));
+      if (canvas.width !== width * this._ratio || canvas.height !== height * this._ratio) {
+        canvas.width = width * this._ratio;
+        canvas.height = height * this._ratio;
+      }
+      var ctx = canvas.getContext("2d");
+      ctx.setTransform(this._ratio, 0, 0, this._ratio, 0, 0);
+      ctx.clearRect(0, 0, width, height);
+      var origin = L.point(Math.floor(min.x) - margin, Math.floor(min.y) - margin);
+      this._paintPoints(ctx, origin, { width: width, height: height });
+      picture.canvas = canvas;
+      picture.x = origin.x;
+      picture.y = origin.y;
+      picture.width = width;
+      picture.height = height;
+      return picture;
+    },
+
+    _paintPoints: function (ctx, origin, size) {
+      // origin: projected pixel of the context's (0, 0); points outside size are skipped.
+      var groups = {}; // symbol key -> {style, points: [x, y, ...]}
+      var order = [];
+      for (var id in this._points) {
+        var point = this._points[id];
+        if (!point.shown) continue;
+        var x = point.pixel.x - origin.x;
+        var y = point.pixel.y - origin.y;
+        if (x < -20 || y < -20 || x > size.width + 20 || y > size.height + 20) continue;
         var style = this.options.styleOf(point.properties);
         if (!style) continue;
-        var key = style.key;
-        if (!groups[key]) {
-          groups[key] = { style: style, points: [] };
-          order.push(key);
+        if (!groups[style.key]) {
+          groups[style.key] = { style: style, points: [] };
+          order.push(style.key);
         }
-        groups[key].points.push(x, y);
-        this._remember(point, x, y, style.radius);
+        groups[style.key].points.push(x, y);
       }
       var self = this;
       order.sort(function (a, b) { return groups[a].style.rank - groups[b].style.rank; });
       order.forEach(function (key) { self._paintGroup(ctx, groups[key]); });
-      this._paintSelection(ctx, topLeft);
-      this._topLeft = topLeft;
     },
 
     _paintGroup: function (ctx, group) {
@@ -222,23 +280,33 @@
 
     // -- hit testing, tooltip, popup -------------------------------------------------------
 
-    _remember: function (point, x, y, radius) {
-      var key = cellKey(Math.floor(x / CELL), Math.floor(y / CELL));
-      (this._grid[key] = this._grid[key] || []).push({ point: point, x: x, y: y, r: radius + HIT_SLOP });
+    _hitGrid: function () {
+      // Built when the mouse first needs it after a change, not on every redraw.
+      if (this._grid && this._grid.picture === this._picture) return this._grid.cells;
+      var cells = {};
+      for (var id in this._points) {
+        var point = this._points[id];
+        if (!point.shown || !point.pixel) continue;
+        var style = this.options.styleOf(point.properties);
+        if (style) remember(cells, point, style.radius);
+      }
+      this._grid = { picture: this._picture, cells: cells };
+      return cells;
     },
 
     _hit: function (containerPoint) {
-      if (!this._grid || !this._topLeft) return null;
-      var layerPoint = this._map.containerPointToLayerPoint(containerPoint);
-      var x = layerPoint.x - this._origin.x;
-      var y = layerPoint.y - this._origin.y;
+      if (!this._picture) return null;
+      var grid = this._hitGrid();
+      var projected = this._map.containerPointToLayerPoint(containerPoint).add(this._map.getPixelOrigin());
+      var x = projected.x;
+      var y = projected.y;
       var cx = Math.floor(x / CELL);
       var cy = Math.floor(y / CELL);
       var best = null;
       var bestDistance = Infinity;
       for (var i = -1; i <= 1; i++) {
         for (var j = -1; j <= 1; j++) {
-          var cell = this._grid[cellKey(cx + i, cy + j)];
+          var cell = grid[cellKey(cx + i, cy + j)];
           if (!cell) continue;
           for (var k = 0; k < cell.length; k++) {
             var candidate = cell[k];

@@ -426,7 +426,10 @@
     });
     if (update.title !== undefined || update.subtitle !== undefined) renderTitle();
     rebuildLabels();
-    renderLegend();
+    var visibilityChanged = Object.keys(layerChanges).some(function (name) {
+      return layerChanges[name].visible !== undefined;
+    });
+    if (update.legend !== undefined || update.disclaimer !== undefined || visibilityChanged) renderLegend();
     if (update.view) setView(update.view);
     var result = summary(performance.now() - started);
     afterPaint(function () { emit("applied", summary(performance.now() - started)); });

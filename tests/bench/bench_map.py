@@ -21,7 +21,7 @@ SIZES = (1_000, 10_000, 100_000)
 STATE = MapState(audience="internal")
 # The change measured: hide the close contacts and the fever cases.
 FILTERED = STATE.with_filters(household_reasons=("hubei_return", "wuhan_return", "other_province_return"))
-UPDATE_REPEATS = 5
+UPDATE_REPEATS = 9
 
 
 def run() -> list[Result]:
