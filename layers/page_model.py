@@ -140,9 +140,15 @@ def page_update(old: PageModel | None, new: PageModel) -> dict:
     for name in new.layers:
         same_features = old is not None and name in old.ids and np.array_equal(old.ids[name], new.ids[name])
         change: dict = {}
-        if not same_features or (name in new.visible) != (name in old.visible):
+        if old is None or (name in new.visible) != (name in old.visible):
             change["visible"] = name in new.visible
-        before = old.shown[name] if same_features else np.zeros(len(new.ids[name]), dtype=bool)
+        if same_features:
+            before = old.shown[name]
+        elif old is not None and name in old.ids:
+            # Features were added or removed (an edit): compare what was shown by id.
+            before = np.isin(new.ids[name], old.ids[name][old.shown[name]])
+        else:
+            before = np.zeros(len(new.ids[name]), dtype=bool)
         after = new.shown[name]
         if (appear := after & ~before).any():
             change["show"] = new.ids[name][appear].tolist()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import folium
@@ -196,8 +197,20 @@ def _copy_assets(folder: Path) -> None:
             shutil.copyfile(source, target / source.name)
 
 
-def _feature_collection(dataset: Dataset, name: str, model: PageModel, village_names: dict, audience: str) -> dict:
-    frame = dataset[name]
+def feature_collection(dataset: Dataset, name: str, model: PageModel, audience: str, ids=None) -> dict:
+    """Layer ``name`` as the page's GeoJSON: every feature, or those with the given ids."""
+    names = dict(zip(dataset.villages["code"], dataset.villages["name"]))
+    if ids is None:
+        return _feature_collection(dataset, name, model, names, audience)
+    rows = np.isin(model.ids[name], list(ids))
+    return _feature_collection(dataset, name, model, names, audience, rows)
+
+
+def _feature_collection(dataset: Dataset, name: str, model: PageModel, village_names: dict, audience: str,
+                        rows: np.ndarray | None = None) -> dict:
+    if rows is not None:
+        model = _model_rows(model, name, rows)
+    frame = dataset[name] if rows is None else dataset[name][rows]
     schema = SCHEMAS[name]
     columns = [f.name for f in schema.fields if audience == "internal" or not f.personal]
     properties = _json_ready(pd.DataFrame(frame[columns]), schema)
@@ -223,6 +236,16 @@ def _feature_collection(dataset: Dataset, name: str, model: PageModel, village_n
             for fid, record, geometry in zip(ids, records, geometries)
         ],
     }
+
+
+def _model_rows(model: PageModel, name: str, rows: np.ndarray) -> PageModel:
+    """``model`` cut down to some rows of layer ``name`` (for sending a few features)."""
+    return replace(
+        model,
+        ids={**model.ids, name: model.ids[name][rows]},
+        shown={**model.shown, name: model.shown[name][rows]},
+        props={**model.props, name: model.props[name][rows].reset_index(drop=True)},
+    )
 
 
 def _label_point(polygon, fallback) -> list[float]:

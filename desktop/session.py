@@ -1,0 +1,131 @@
+"""The open dataset and what the window shows of it: one object every panel talks to.
+
+Panels never talk to each other. They read ``session.dataset`` and ``session.state``, change
+the state with :meth:`Session.set_state`, select with :meth:`Session.select`, and edit through
+:meth:`Session.edit` (which puts the edit on the undo stack); the session's signals tell every
+panel and the map what changed.
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+
+import pandas as pd
+from PyQt6.QtCore import QObject, pyqtSignal
+from PyQt6.QtGui import QUndoCommand, QUndoStack
+
+from geodata.dataset import Dataset
+from geodata.editing import Edit, EditError
+from geodata.errors import GeodataError
+from layers.filters import resolve_as_of
+from layers.i18n import _
+from layers.map_state import MapState
+
+log = logging.getLogger(__name__)
+
+
+class Session(QObject):
+    """A store, its dataset in memory, the MapState shown and the edits made."""
+
+    state_changed = pyqtSignal(object)  # the new MapState
+    dataset_changed = pyqtSignal(object)  # {layer: [ids]} changed by an edit, undo or redo
+    selection_changed = pyqtSignal(str, str)  # layer, id ("" and "" when nothing is selected)
+    fly_requested = pyqtSignal(str, str)  # layer, id: bring this feature into view
+    bounds_requested = pyqtSignal(object)  # (west, south, east, north): show this extent
+    error = pyqtSignal(str)  # something the user must be told (a failed save, ...)
+
+    def __init__(self, store, dataset: Dataset, state: MapState, who: str | None = None, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.dataset = dataset
+        self.state = state
+        self.who = who or _desk_name()
+        self.selection: tuple[str, str] = ("", "")
+        self.undo_stack = QUndoStack(self)
+
+    # -- what is shown ---------------------------------------------------------------------
+
+    @property
+    def as_of(self) -> pd.Timestamp:
+        return resolve_as_of(self.state, self.dataset)
+
+    def set_state(self, state: MapState) -> None:
+        if state != self.state:
+            self.state = state
+            self.state_changed.emit(state)
+
+    def update_state(self, **changes) -> None:
+        self.set_state(self.state.replace(**changes))
+
+    def update_filters(self, **changes) -> None:
+        self.set_state(self.state.with_filters(**changes))
+
+    def select(self, layer: str, feature_id: str, fly: bool = False) -> None:
+        """Select a feature (empty strings: nothing); ``fly`` brings it into view."""
+        if (layer, feature_id) != self.selection:
+            self.selection = (layer, feature_id)
+            self.selection_changed.emit(layer, feature_id)
+        if fly and feature_id:
+            self.fly_requested.emit(layer, feature_id)
+
+    def show_bounds(self, bounds) -> None:
+        self.bounds_requested.emit(tuple(float(b) for b in bounds))
+
+    # -- editing ---------------------------------------------------------------------------
+
+    def edit(self, edit: Edit, text: str | None = None) -> bool:
+        """Save ``edit``, then put it on the undo stack; False (and ``error``) on failure.
+
+        The save comes first so that a failed save leaves no command to undo.
+        """
+        if not self.save_edits([edit]):
+            return False
+        self.undo_stack.push(EditCommand(self, edit, text or edit.description))
+        return True
+
+    def save_edits(self, edits: list[Edit]) -> bool:
+        """Write ``edits`` to the store in one transaction and take the new dataset."""
+        try:
+            self.dataset = self.store.apply_edits(edits, who=self.who)
+        except (EditError, GeodataError, OSError) as exc:
+            log.warning("save failed: %s", type(exc).__name__)  # the message may name data
+            self.error.emit(_("The change was not saved: {reason}").format(reason=exc))
+            return False
+        changed: dict[str, list[str]] = {}
+        for edit in edits:
+            changed.setdefault(edit.layer, []).append(edit.feature_id)
+        self.dataset_changed.emit(changed)
+        return True
+
+
+class EditCommand(QUndoCommand):
+    """One saved edit on the undo stack: redo saves it again, undo saves its inverse.
+
+    A command whose undo or redo cannot be saved is dropped from the stack (obsolete): the
+    store and the window still agree, and the user has been told why.
+    """
+
+    def __init__(self, session: Session, edit: Edit, text: str):
+        super().__init__(text)
+        self.session = session
+        self.edit = edit
+        self._saved_already = True  # pushed after Session.edit saved it
+
+    def redo(self) -> None:
+        if self._saved_already:
+            self._saved_already = False
+            return
+        if not self.session.save_edits([self.edit]):
+            self.setObsolete(True)
+
+    def undo(self) -> None:
+        if not self.session.save_edits([self.edit.inverted()]):
+            self.setObsolete(True)
+
+
+def _desk_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "desk"

@@ -1,0 +1,93 @@
+"""Translations of the user interface: gettext catalogs read with Babel.
+
+User-visible strings are written in English in the code and wrapped in ``_()``; the Chinese
+catalog is the ``.po`` files in ``resources/locale/zh_CN/LC_MESSAGES/`` (one per part of the
+application, merged when loaded, so parts can be translated independently). The catalogs
+are read from their ``.po`` text at start (Babel compiles them in memory), so there is no
+compiled file to forget to rebuild. Data (village names, notes) is never translated.
+
+    from layers.i18n import _
+    set_language("zh")   # or "en"; default: the system locale
+    _("Layers")          # -> "图层"
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+import locale
+import os
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from resources import ROOT
+
+DOMAIN = "situation_map"
+LANGUAGES = ("zh", "en")
+_CATALOG_LOCALE = {"zh": "zh_CN"}
+
+_translations: gettext.NullTranslations = gettext.NullTranslations()
+_language = "en"
+
+
+def catalog_paths(lang: str) -> list:
+    """The ``.po`` files of ``lang``, in a stable order."""
+    folder = ROOT / "locale" / _CATALOG_LOCALE.get(lang, lang) / "LC_MESSAGES"
+    return sorted(folder.glob("*.po")) if folder.is_dir() else []
+
+
+def read_catalog(lang: str):
+    """All of ``lang``'s ``.po`` files as one Babel catalog."""
+    from babel.messages.catalog import Catalog
+
+    merged = Catalog(locale=_CATALOG_LOCALE.get(lang, lang), domain=DOMAIN)
+    for path in catalog_paths(lang):
+        with open(path, "rb") as po:
+            for message in read_po(po, locale=_CATALOG_LOCALE.get(lang, lang), domain=DOMAIN):
+                if message.id and message.string:
+                    merged.add(message.id, message.string)
+    return merged
+
+
+def set_language(lang: str | None = None) -> str:
+    """Use ``lang`` ("zh" or "en"; None: the system's) for every later ``_()``; returns it."""
+    global _translations, _language
+    lang = normalise(lang or system_language())
+    if lang == "en" or not catalog_paths(lang):
+        _translations, _language = gettext.NullTranslations(), lang
+        return lang
+    compiled = io.BytesIO()
+    write_mo(compiled, read_catalog(lang))
+    compiled.seek(0)
+    _translations, _language = gettext.GNUTranslations(compiled), lang
+    return lang
+
+
+def normalise(lang: str) -> str:
+    """"zh_CN.UTF-8", "zh-Hans", "zh" -> "zh"; anything else -> "en"."""
+    return "zh" if lang.lower().startswith("zh") else "en"
+
+
+def system_language() -> str:
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        if os.environ.get(name):
+            return normalise(os.environ[name].split(":")[0])
+    try:
+        return normalise(locale.getlocale()[0] or "en")
+    except ValueError:
+        return "en"
+
+
+def language() -> str:
+    """The language in use: "zh" or "en"."""
+    return _language
+
+
+def _(message: str) -> str:
+    """``message`` in the language in use."""
+    return _translations.gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    return _translations.ngettext(singular, plural, count)

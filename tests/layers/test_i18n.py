@@ -1,0 +1,50 @@
+"""Every user-visible string has its Chinese translation, and the language can be chosen."""
+
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+
+from layers import i18n
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+def strings_in_code():
+    found = {}
+    for package in ("desktop", "layers"):
+        for filename, lineno, message, _comments, _context in extract_from_dir(
+            PROJECT / package, method_map=[("**.py", "python")], keywords={"_": None},
+        ):
+            if isinstance(message, str):
+                found.setdefault(message, f"{package}/{filename}:{lineno}")
+    return found
+
+
+def test_every_string_marked_for_translation_has_a_chinese_translation():
+    catalog = i18n.read_catalog("zh")
+    translated = {m.id for m in catalog if m.id and m.string}
+    missing = {text: where for text, where in strings_in_code().items() if text not in translated}
+    assert not missing, "untranslated (add them to resources/locale/zh_CN/LC_MESSAGES/*.po): " + repr(missing)
+
+
+def test_language_switches_translations(monkeypatch):
+    try:
+        assert i18n.set_language("en") == "en"
+        assert i18n._("Layers") == "Layers"
+        assert i18n.set_language("zh_CN.UTF-8") == "zh"
+        assert i18n._("Layers") == "图层"
+        assert i18n.language() == "zh"
+    finally:
+        i18n.set_language("en")
+
+
+@pytest.mark.parametrize("variables, expected", [
+    ({"LANG": "zh_CN.UTF-8"}, "zh"), ({"LANG": "en_US.UTF-8"}, "en"), ({"LANGUAGE": "zh_TW:en"}, "zh"),
+])
+def test_system_language_follows_the_locale(monkeypatch, variables, expected):
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    assert i18n.system_language() == expected
