@@ -1,36 +1,82 @@
-"""The Qt application: one QApplication, one main window on one dataset."""
+"""The Qt application: one QApplication, windows on datasets, a log file."""
 
 from __future__ import annotations
 
+import logging
 import sys
+from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
+import platformdirs
+from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QApplication, QMessageBox
 
 from geodata import __version__
 from geodata.errors import GeodataError
 from geodata.store import open_store
+from layers.i18n import _
+
+log = logging.getLogger(__name__)
+_open_windows: list = []  # windows live until closed, whatever opened them
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName("situation-map")
-    app.setApplicationDisplayName("乡镇疫情防控态势图")
+    app.setApplicationDisplayName(_("Township Situation Map"))
     app.setApplicationVersion(__version__)
     app.setOrganizationName("situation-map")
     return app
 
 
-def run_app(path: Path) -> int:
+def log_file() -> Path:
+    folder = Path(platformdirs.user_log_dir("situation-map", appauthor=False))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "situation-map.log"
+
+
+def start_logging() -> Path:
+    """Log to a rotating file in the user log folder. Messages name layers, ids and error
+    types, never values from the data, so no personal data reaches the file."""
+    path = log_file()
+    handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return path
+
+
+def open_window(path: Path, on_error=None):
+    """A shown MainWindow on the dataset at ``path``; None (after telling the user) if the
+    file cannot be read."""
     from desktop.main_window import MainWindow
 
-    app = create_application()
     try:
         store = open_store(path)
         dataset = store.read_all()
     except GeodataError as exc:
-        QMessageBox.critical(None, "无法打开数据 / Cannot open the data", str(exc))
-        return 2
+        log.warning("cannot open a dataset: %s", type(exc).__name__)
+        message = _("Cannot open the data: {reason}").format(reason=exc)
+        if on_error is not None:
+            on_error(message)
+        else:
+            QMessageBox.critical(None, _("Township Situation Map"), message)
+        return None
     window = MainWindow(store, dataset)
+    # Deleted when closed, inside the event loop: its web page must go before the profile.
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    _open_windows.append(window)
+    window.destroyed.connect(lambda _obj=None, w=window: _open_windows.remove(w) if w in _open_windows else None)
     window.show()
+    log.info("opened a dataset with %d layers", len(dataset.frames))
+    return window
+
+
+def run_app(path: Path) -> int:
+    app = create_application()
+    start_logging()
+    log.info("situation-map %s starting", __version__)
+    if open_window(path) is None:
+        return 2
     return app.exec()

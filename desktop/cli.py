@@ -29,6 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
         "Without a command, opens the map window.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--lang", choices=("zh", "en"),
+                        help="language of the window (default: the system's; Chinese on a Chinese system)")
     verbs = parser.add_subparsers(dest="verb", metavar="COMMAND")
     verbs.add_parser(
         "check", parents=[data_option],
@@ -58,7 +60,7 @@ def _state_options(verb: argparse.ArgumentParser) -> None:
     verb.add_argument("--date", metavar="YYYY-MM-DD", help="show the situation on this day")
     verb.add_argument("--audience", choices=("public", "internal"),
                       help="public (default) leaves out household points and personal data")
-    verb.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the page")
+    verb.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the page (default zh)")
 
 
 def main(argv: list[str] | None = None) -> int:

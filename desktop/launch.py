@@ -45,5 +45,7 @@ def launch_window(args) -> int:
         )
         return EXIT_FAILED
     from desktop.app import run_app
+    from layers.i18n import set_language
 
+    set_language(args.lang)
     return run_app(data_path(args))

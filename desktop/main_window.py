@@ -1,89 +1,345 @@
-"""The main window: the situation map in the centre, the dataset's figures beside it."""
+"""The workbench: the map in the centre, layers, details and figures around it.
+
+The window wires panels to the :class:`~desktop.session.Session` and the session to the map;
+panels never call each other. It also keeps what a desktop user expects to be kept: window
+layout, the last dataset and view, recent files (QSettings), undo/redo, view presets.
+"""
 
 from __future__ import annotations
 
-import html
+import logging
 import tempfile
 from pathlib import Path
 
-from PyQt6.QtCore import Qt
-from PyQt6.QtWidgets import (
-    QDockWidget,
-    QLabel,
-    QMainWindow,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PyQt6.QtCore import QByteArray, QSettings, Qt
+from PyQt6.QtGui import QAction, QActionGroup, QKeySequence
+from PyQt6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QToolBar
+from shapely import STRtree
+from shapely.geometry import Point
 
+from desktop.date_bar import DateBar
+from desktop.details_panel import DetailsPanel
+from desktop.feature_dialog import FeatureDialog
+from desktop.layers_panel import LayersPanel
 from desktop.map_view import MapView
+from desktop.search_box import SearchBox
+from desktop.session import Session
+from desktop.statistics_panel import StatisticsPanel
+from geodata import __version__
 from geodata.dataset import Dataset
-from layers.map_state import MapState
-from layers.statistics import layer_counts
+from geodata.editing import EditError, update_feature
+from geodata.schema import SCHEMAS
+from layers.i18n import _, language
+from layers.map_state import MapState, MapStateError, View
+from layers.webmap import page_view
+
+log = logging.getLogger(__name__)
+
+RECENT_LIMIT = 8
+EDITABLE_LAYERS = ("checkpoints", "households", "disinfection_points")
+
+
+def layer_label(layer: str) -> str:
+    schema = SCHEMAS[layer]
+    return schema.label_zh if language() == "zh" else schema.label_en
 
 
 class MainWindow(QMainWindow):
+    """One dataset's workbench."""
+
     def __init__(self, store, dataset: Dataset, state: MapState | None = None, parent=None):
         super().__init__(parent)
-        self.store = store
-        self.dataset = dataset
-        self.state = state or MapState(audience="internal")
-        meta = dataset.metadata
-        township = meta.get("township_name", "")
-        self.setWindowTitle(f"{township} 疫情防控态势图 — {store.path.name}")
+        self.setObjectName("main-window")
+        self.settings = QSettings()
+        self.session = Session(store, dataset, state or self._remembered_state(store.path), parent=self)
+        self.show_error = lambda text: QMessageBox.warning(self, _("Township Situation Map"), text)
+        self._adding: str | None = None  # the layer a map click will add a feature to
+        self._village_index = None
+        self._last_view: View | None = None
 
         # The page lives in a private folder for as long as the window does.
         self._page_folder = tempfile.TemporaryDirectory(prefix="situation-map-page-")
         self.map_view = MapView(Path(self._page_folder.name))
         self.setCentralWidget(self.map_view)
 
-        self.disclaimer = QLabel(html.escape(meta.get("disclaimer", "")))
-        self.disclaimer.setWordWrap(True)
-        self.counts = layer_counts(dataset)
-        self.counts_table = self._build_counts_table()
-        panel = QWidget()
-        layout = QVBoxLayout(panel)
-        layout.addWidget(self.counts_table)
-        layout.addWidget(self.disclaimer)
-        dock = QDockWidget("数据概况 Data", self)
-        dock.setObjectName("data-dock")
-        dock.setWidget(panel)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.layers_panel = LayersPanel(self.session)
+        self.details_panel = DetailsPanel(self.session)
+        self.statistics_panel = StatisticsPanel(self.session)
+        self.date_bar = DateBar(self.session)
+        self.search_box = SearchBox(self.session)
+        self.docks = {
+            "layers": self._dock("layers-dock", _("Layers"), self.layers_panel, Qt.DockWidgetArea.LeftDockWidgetArea),
+            "details": self._dock("details-dock", _("Details"), self.details_panel, Qt.DockWidgetArea.RightDockWidgetArea),
+            "statistics": self._dock("statistics-dock", _("Figures by village"), self.statistics_panel,
+                                     Qt.DockWidgetArea.BottomDockWidgetArea),
+        }
+        self.cursor_label = QLabel()
+        self.statusBar().addPermanentWidget(self.cursor_label)
 
-        self.map_view.cursor_moved.connect(self._show_cursor)
-        self.statusBar().showMessage(f"{store.path}  ·  截至 as of {meta.get('as_of', '?')}")
-        self.resize(1280, 800)
-        self.map_view.show_dataset(dataset, self.state)
+        self._build_toolbar()
+        self._build_menus()
+        self._connect()
+        self._update_title()
+        self.resize(1600, 960)
+        self._restore_layout()
+        self.map_view.show_dataset(dataset, self.session.state, language())
 
-    def _build_counts_table(self) -> QTableWidget:
-        counts = self.counts
-        table = QTableWidget(len(counts), 2)
-        table.setHorizontalHeaderLabels(["图层 Layer", "数量 Count"])
-        for row, item in enumerate(counts.itertuples()):
-            label = f"{item.label_zh} {item.label_en}"
-            if "." in item.layer:
-                label = "    " + label
-            table.setItem(row, 0, QTableWidgetItem(label))
-            count = QTableWidgetItem(str(item.count))
-            count.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            table.setItem(row, 1, count)
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(0, header.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, header.ResizeMode.ResizeToContents)
-        table.setMinimumWidth(340)
-        table.verticalHeader().setVisible(False)
-        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        return table
+    # -- construction ------------------------------------------------------------------------
 
-    def count_for(self, layer: str) -> int:
-        """The count shown in the table for ``layer`` (e.g. ``checkpoints.district``)."""
-        row = self.counts.index[self.counts["layer"] == layer][0]
-        return int(self.counts_table.item(row, 1).text())
+    def _dock(self, name: str, title: str, widget, area) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)  # saveState() needs it
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar(_("Situation"), self)
+        bar.setObjectName("situation-toolbar")
+        bar.addWidget(self.date_bar)
+        bar.addSeparator()
+        bar.addWidget(self.search_box)
+        self.addToolBar(bar)
+
+    def _action(self, text: str, slot, shortcut=None, checkable=False) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setCheckable(checkable)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_menus(self) -> None:
+        menus = self.menuBar()
+        file_menu = menus.addMenu(_("&File"))
+        file_menu.addAction(self._action(_("&Open dataset…"), self.choose_dataset, QKeySequence.StandardKey.Open))
+        self.recent_menu = file_menu.addMenu(_("Open &recent"))
+        self._fill_recent_menu()
+        file_menu.addSeparator()
+        file_menu.addAction(self._action(_("&Save view as preset…"), self.save_preset, "Ctrl+Shift+S"))
+        file_menu.addAction(self._action(_("&Load view preset…"), self.load_preset, "Ctrl+L"))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action(_("&Quit"), self.close, QKeySequence.StandardKey.Quit))
+
+        edit_menu = menus.addMenu(_("&Edit"))
+        self.undo_action = self.session.undo_stack.createUndoAction(self, _("&Undo"))
+        self.undo_action.setShortcut(QKeySequence("Ctrl+Z"))
+        self.redo_action = self.session.undo_stack.createRedoAction(self, _("&Redo"))
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        for layer, text in (
+            ("checkpoints", _("Add &checkpoint on the map")),
+            ("households", _("Add &household on the map")),
+            ("disinfection_points", _("Add &disinfection point on the map")),
+        ):
+            edit_menu.addAction(self._action(text, lambda _checked=False, name=layer: self.start_adding(name)))
+        edit_menu.addSeparator()
+        self.move_action = self._action(_("&Move points by dragging"), self.map_view.set_editable, "Ctrl+M", True)
+        edit_menu.addAction(self.move_action)
+
+        view_menu = menus.addMenu(_("&View"))
+        view_menu.addAction(self._action(_("Zoom to the &township"), self.zoom_to_township, "Ctrl+0"))
+        view_menu.addAction(self._action(_("&Previous day"), lambda: self.date_bar.step(-1), "Alt+Left"))
+        view_menu.addAction(self._action(_("&Next day"), lambda: self.date_bar.step(1), "Alt+Right"))
+        self.labels_action = self._action(_("Village &labels"), lambda on: self.session.update_state(labels=on),
+                                          checkable=True)
+        self.labels_action.setChecked(self.session.state.labels)
+        view_menu.addAction(self.labels_action)
+        audience_menu = view_menu.addMenu(_("&Audience"))
+        self.audience_group = QActionGroup(self)
+        for audience, text in (("internal", _("&Internal (names and household points)")),
+                               ("public", _("&Public (counts only, no personal data)"))):
+            action = self._action(text, lambda _c=False, a=audience: self.session.update_state(audience=a),
+                                  checkable=True)
+            action.setData(audience)
+            action.setChecked(self.session.state.audience == audience)
+            self.audience_group.addAction(action)
+            audience_menu.addAction(action)
+        view_menu.addSeparator()
+        for dock in self.docks.values():
+            view_menu.addAction(dock.toggleViewAction())
+
+        help_menu = menus.addMenu(_("&Help"))
+        help_menu.addAction(self._action(_("&About"), self.show_about))
+
+    def _connect(self) -> None:
+        session, view = self.session, self.map_view
+        session.state_changed.connect(self._on_state_changed)
+        session.dataset_changed.connect(lambda changed: view.apply_dataset(session.dataset, changed))
+        session.dataset_changed.connect(lambda _changed: self._forget_village_index())
+        session.selection_changed.connect(view.highlight)
+        session.fly_requested.connect(lambda layer, fid: view.highlight(layer, fid, True))
+        session.bounds_requested.connect(view.fit_bounds)
+        session.error.connect(lambda text: self.show_error(text))
+        view.feature_clicked.connect(lambda layer, fid: session.select(layer, fid))
+        view.cursor_moved.connect(self._show_cursor)
+        view.map_clicked.connect(self._on_map_click)
+        view.feature_moved.connect(self._on_feature_moved)
+        view.view_changed.connect(self._remember_view)
+
+    # -- reacting ----------------------------------------------------------------------------
+
+    def _on_state_changed(self, state: MapState) -> None:
+        self.map_view.set_state(state)
+        self.labels_action.setChecked(state.labels)
+        for action in self.audience_group.actions():
+            action.setChecked(action.data() == state.audience)
+        self._update_title()
+
+    def _update_title(self) -> None:
+        meta = self.session.dataset.metadata
+        audience = _("internal") if self.session.state.audience == "internal" else _("public")
+        self.setWindowTitle(f"{meta.get('township_name', '')} — {self.session.store.path.name} [{audience}]")
 
     def _show_cursor(self, longitude: float, latitude: float) -> None:
-        self.statusBar().showMessage(f"{longitude:.5f} E, {latitude:.5f} N")
+        village = self.village_at(longitude, latitude)
+        place = f"  ·  {village}" if village else ""
+        self.cursor_label.setText(f"{longitude:.5f}°E  {latitude:.5f}°N{place}")
+
+    def village_at(self, longitude: float, latitude: float) -> str:
+        """The name of the village under a point, or "" outside every village."""
+        if self._village_index is None:
+            villages = self.session.dataset.villages
+            self._village_index = (STRtree(villages.geometry.to_numpy()), villages["name"].tolist())
+        tree, names = self._village_index
+        hits = tree.query(Point(longitude, latitude), predicate="intersects")
+        return names[hits[0]] if len(hits) else ""
+
+    def _remember_view(self, view: dict) -> None:
+        try:
+            self._last_view = View(center=tuple(view["center"]), zoom=float(view["zoom"]))
+        except (KeyError, TypeError, ValueError, MapStateError):
+            pass  # a view the page reports mid-animation; the next one will do
+
+    def _forget_village_index(self) -> None:
+        self._village_index = None
+
+    # -- editing on the map ------------------------------------------------------------------
+
+    def start_adding(self, layer: str) -> None:
+        """The next click on the map places a new feature of ``layer``."""
+        self._adding = layer
+        self.statusBar().showMessage(
+            _("Click on the map where the new {layer} is (Esc to cancel)").format(layer=layer_label(layer)))
+        self.map_view.setCursor(Qt.CursorShape.CrossCursor)
+
+    def keyPressEvent(self, event):  # noqa: N802 (Qt name)
+        if event.key() == Qt.Key.Key_Escape and self._adding:
+            self._stop_adding()
+        super().keyPressEvent(event)
+
+    def _stop_adding(self) -> None:
+        self._adding = None
+        self.statusBar().clearMessage()
+        self.map_view.unsetCursor()
+
+    def _on_map_click(self, longitude: float, latitude: float) -> None:
+        if not self._adding:
+            return
+        layer = self._adding
+        self._stop_adding()
+        FeatureDialog(self.session, layer, position=(longitude, latitude), parent=self).open()
+
+    def _on_feature_moved(self, layer: str, feature_id: str, longitude: float, latitude: float) -> None:
+        try:
+            edit = update_feature(self.session.dataset, layer, feature_id, geometry=Point(longitude, latitude))
+        except EditError as exc:
+            self.show_error(str(exc))
+            self.map_view.refresh_features(layer, [feature_id])
+            return
+        if not self.session.edit(edit, _("Move {layer} {id}").format(layer=layer_label(layer), id=feature_id)):
+            self.map_view.refresh_features(layer, [feature_id])  # the map must show what is stored
+
+    # -- views, files and presets --------------------------------------------------------------
+
+    def zoom_to_township(self) -> None:
+        self.session.show_bounds(page_view(self.session.dataset, MapState())["bounds"])
+
+    def save_preset(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(self, _("Save view as preset"), str(Path.home()),
+                                                    _("View presets (*.json)"))
+        if path:
+            self.session.state.save(path if path.endswith(".json") else path + ".json")
+
+    def load_preset(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(self, _("Load view preset"), str(Path.home()),
+                                                    _("View presets (*.json)"))
+        if path:
+            self.apply_preset(Path(path))
+
+    def apply_preset(self, path: Path) -> None:
+        try:
+            self.session.set_state(MapState.load(path))
+        except (MapStateError, OSError) as exc:
+            self.show_error(_("Cannot use this preset: {reason}").format(reason=exc))
+
+    def choose_dataset(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(self, _("Open dataset"), str(self.session.store.path.parent),
+                                                    _("GeoPackage datasets (*.gpkg)"))
+        if path:
+            self.open_dataset(Path(path))
+
+    def open_dataset(self, path: Path):
+        """Open ``path`` in a new window that replaces this one; None if it cannot be read."""
+        from desktop.app import open_window
+
+        window = open_window(path, on_error=self.show_error)
+        if window is not None:
+            self.close()
+        return window
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for path in self.recent_files():
+            self.recent_menu.addAction(self._action(path, lambda _c=False, p=path: self.open_dataset(Path(p))))
+        self.recent_menu.setEnabled(bool(self.recent_files()))
+
+    def recent_files(self) -> list[str]:
+        value = self.settings.value("recent_files", [])
+        return [value] if isinstance(value, str) else list(value or [])
+
+    def show_about(self) -> None:
+        from PyQt6.QtCore import PYQT_VERSION_STR, QT_VERSION_STR
+
+        meta = self.session.dataset.metadata
+        text = _("Township Situation Map {version}\nQt {qt}, PyQt {pyqt}\n\nDataset: {path}\n{disclaimer}").format(
+            version=__version__, qt=QT_VERSION_STR, pyqt=PYQT_VERSION_STR, path=self.session.store.path,
+            disclaimer=meta.get("disclaimer", ""))
+        box = QMessageBox(QMessageBox.Icon.Information, _("About"), text, parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the disclaimer is data: never markup
+        box.open()
+        self.about_box = box
+
+    # -- what is kept between runs -------------------------------------------------------------
+
+    def _remembered_state(self, path: Path) -> MapState:
+        if self.settings.value("last_dataset") == str(path):
+            try:
+                return MapState.from_json(self.settings.value("last_state", ""))
+            except (MapStateError, ValueError, TypeError):
+                log.info("the remembered view could not be read; starting from the default")
+        return MapState(audience="internal")
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        layout = self.settings.value("window/state")
+        if isinstance(layout, QByteArray):
+            self.restoreState(layout)
 
     def closeEvent(self, event):  # noqa: N802 (Qt name)
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        path = str(self.session.store.path)
+        self.settings.setValue("last_dataset", path)
+        state = self.session.state
+        if self._last_view is not None:
+            state = state.replace(view=self._last_view)  # reopen where the user was looking
+        self.settings.setValue("last_state", state.to_json())
+        recent = [path] + [p for p in self.recent_files() if p != path]
+        self.settings.setValue("recent_files", recent[:RECENT_LIMIT])
         super().closeEvent(event)
         self._page_folder.cleanup()

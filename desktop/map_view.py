@@ -24,7 +24,7 @@ from PyQt6.QtWidgets import QApplication
 from geodata.dataset import Dataset
 from layers.map_state import MapState
 from layers.page_model import PageModel, page_model, page_update
-from layers.webmap import page_view, write_page
+from layers.webmap import feature_collection, page_view, write_page
 
 LOCAL_SCHEMES = {"file", "qrc", "data", "blob", "about"}
 
@@ -80,7 +80,9 @@ class MapView(QWebEngineView):
     drawn = pyqtSignal(dict)
     applied = pyqtSignal(dict)  # an update is on screen
     feature_clicked = pyqtSignal(str, str)
-    cursor_moved = pyqtSignal(float, float)
+    cursor_moved = pyqtSignal(float, float)  # longitude, latitude
+    map_clicked = pyqtSignal(float, float)  # longitude, latitude
+    feature_moved = pyqtSignal(str, str, float, float)  # layer, id, longitude, latitude
     view_changed = pyqtSignal(dict)
 
     def __init__(self, page_folder: Path, parent=None):
@@ -102,6 +104,8 @@ class MapView(QWebEngineView):
         self.model: PageModel | None = None
         self.lang = "zh"
         self.is_drawn = False
+        self._editable = False
+        self._memo: dict = {}
 
     def show_dataset(self, dataset: Dataset, state: MapState, lang: str = "zh") -> None:
         """Write the page for ``dataset`` and load it (the one time the page reloads)."""
@@ -125,8 +129,54 @@ class MapView(QWebEngineView):
         if state.view != self.state.view:
             update["view"] = page_view(self.dataset, state)
         self.state, self.model = state, model
-        self.run_js(f"SituationMap.apply({json.dumps(update, ensure_ascii=False)})")
+        self._send(update)
         return update
+
+    def apply_dataset(self, dataset: Dataset, changed: dict[str, list[str]]) -> dict:
+        """Show ``dataset`` after an edit: send the changed features and what follows from
+        them (figures, filters, legend) through the update API, without reloading."""
+        old = self.model
+        self.dataset = dataset
+        self._memo = {}
+        self.model = page_model(dataset, self.state, self.lang, self._memo)
+        update = page_update(old, self.model)
+        for layer, ids in changed.items():
+            if layer not in self.model.layers:
+                continue
+            present = set(self.model.ids[layer])
+            change = update["layers"].setdefault(layer, {})
+            gone = [i for i in ids if i not in present]
+            if gone:
+                change["remove"] = gone
+            kept = [i for i in ids if i in present]
+            if kept:
+                change["upsert"] = feature_collection(dataset, layer, self.model, self.state.audience, kept)["features"]
+        self._send(update)
+        return update
+
+    def refresh_features(self, layer: str, ids: list[str]) -> None:
+        """Draw these features again as the dataset has them (after a refused move)."""
+        if layer in self.model.layers:
+            features = feature_collection(self.dataset, layer, self.model, self.state.audience, ids)["features"]
+            self._send({"layers": {layer: {"upsert": features}}})
+
+    def highlight(self, layer: str, feature_id: str, fly: bool = False) -> None:
+        """Mark the selected feature in the page (and bring it into view with ``fly``)."""
+        if not feature_id:
+            self.run_js("SituationMap.clearSelection()")
+        else:
+            self.run_js(f"SituationMap.highlight({json.dumps(layer)}, {json.dumps(feature_id)}, {json.dumps(fly)})")
+
+    def fit_bounds(self, bounds) -> None:
+        self.run_js(f"SituationMap.fitTo({json.dumps([float(b) for b in bounds])})")
+
+    def set_editable(self, editable: bool) -> None:
+        """Let point markers be dragged to new places (each drop is a ``feature_moved``)."""
+        self._editable = editable
+        self.run_js(f"SituationMap.setEditable({json.dumps(editable)})")
+
+    def _send(self, update: dict) -> None:
+        self.run_js(f"SituationMap.apply({json.dumps(update, ensure_ascii=False)})")
 
     def run_js(self, script: str, callback=None) -> None:
         if callback is None:
@@ -137,6 +187,8 @@ class MapView(QWebEngineView):
     def _on_page_event(self, kind: str, detail: dict) -> None:
         if kind == "drawn":
             self.is_drawn = True
+            if self._editable:
+                self.set_editable(True)
             self.drawn.emit(detail)
         elif kind == "applied":
             self.applied.emit(detail)
@@ -144,5 +196,10 @@ class MapView(QWebEngineView):
             self.feature_clicked.emit(str(detail.get("layer", "")), str(detail.get("id", "")))
         elif kind == "cursor":
             self.cursor_moved.emit(float(detail.get("lng", 0)), float(detail.get("lat", 0)))
+        elif kind == "map_click":
+            self.map_clicked.emit(float(detail.get("lng", 0)), float(detail.get("lat", 0)))
+        elif kind == "moved":
+            self.feature_moved.emit(str(detail.get("layer", "")), str(detail.get("id", "")),
+                                    float(detail.get("lng", 0)), float(detail.get("lat", 0)))
         elif kind == "view":
             self.view_changed.emit(detail)

@@ -13,6 +13,7 @@ compiled file to forget to rebuild. Data (village names, notes) is never transla
 
 from __future__ import annotations
 
+import functools
 import gettext
 import io
 import locale
@@ -54,14 +55,21 @@ def set_language(lang: str | None = None) -> str:
     """Use ``lang`` ("zh" or "en"; None: the system's) for every later ``_()``; returns it."""
     global _translations, _language
     lang = normalise(lang or system_language())
+    _translations, _language = translations(lang), lang
+    return lang
+
+
+@functools.cache
+def translations(lang: str) -> gettext.NullTranslations:
+    """The translations of ``lang``, for text in a language other than the window's (a page
+    or briefing written in English from a Chinese window)."""
+    lang = normalise(lang)
     if lang == "en" or not catalog_paths(lang):
-        _translations, _language = gettext.NullTranslations(), lang
-        return lang
+        return gettext.NullTranslations()
     compiled = io.BytesIO()
     write_mo(compiled, read_catalog(lang))
     compiled.seek(0)
-    _translations, _language = gettext.GNUTranslations(compiled), lang
-    return lang
+    return gettext.GNUTranslations(compiled)
 
 
 def normalise(lang: str) -> str:

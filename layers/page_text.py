@@ -12,23 +12,26 @@ import pandas as pd
 
 from geodata.dataset import Dataset
 from geodata.schema import CHOICE_LABELS, SCHEMAS
+from layers.i18n import translations
 from layers.map_state import MapState
 from layers.styles import CHECKPOINT_STATUS_OVERRIDES, DRAW_ORDER, STYLE_TABLE, legend_symbols
 
+def _n(message: str) -> str:
+    """Mark ``message`` for translation; it is translated later, in the page's language."""
+    return message
+
+
+# Words of the page, and the day-dependent fields' labels, in English; translated by the
+# catalog into the page's language.
 _WORDS = {
-    "zh": {"legend": "图例", "north": "北", "yes": "是", "no": "否", "as_of": "截至",
-           "map": "疫情防控态势图", "observation_day": "观察第几天", "release_date": "解除观察日期",
-           "stage": "当前阶段", "status_on_day": "当日状态", "freshness": "消毒状态",
-           "due_at": "下次消毒时间", "hours_overdue": "超时(小时)",
-           "observing_households": "居家观察户数", "checkpoint_closed": "已撤除卡点",
-           "checkpoint_proposed": "拟设卡点"},
-    "en": {"legend": "Legend", "north": "N", "yes": "yes", "no": "no", "as_of": "as of",
-           "map": "epidemic-prevention situation map", "observation_day": "Day of observation",
-           "release_date": "Observation ends", "stage": "Stage", "status_on_day": "Status on the day",
-           "freshness": "Disinfection", "due_at": "Next disinfection due",
-           "hours_overdue": "Hours overdue", "observing_households": "Households under observation",
-           "checkpoint_closed": "Closed checkpoint", "checkpoint_proposed": "Proposed checkpoint"},
+    "legend": _n("Legend"), "north": _n("N"), "yes": _n("yes"), "no": _n("no"),
+    "observation_day": _n("Day of observation"), "release_date": _n("Observation ends"),
+    "stage": _n("Stage"), "status_on_day": _n("Status on the day"), "freshness": _n("Disinfection"),
+    "due_at": _n("Next disinfection due"), "hours_overdue": _n("Hours overdue"),
+    "observing_households": _n("Households under observation"),
+    "checkpoint_closed": _n("Closed checkpoint"), "checkpoint_proposed": _n("Proposed checkpoint"),
 }
+
 
 # Extra, day-dependent fields shown in popups after the stored ones.
 _DYNAMIC_POPUP_FIELDS = {
@@ -41,7 +44,8 @@ _HIDDEN_POPUP_FIELDS = {"villages": {"code"}, "roads": {"id"}}
 
 
 def words(lang: str) -> dict[str, str]:
-    return dict(_WORDS[_lang(lang)])
+    translate = translations(lang).gettext
+    return {key: translate(text) for key, text in _WORDS.items()}
 
 
 def _lang(lang: str) -> str:
@@ -52,9 +56,9 @@ def page_title(dataset: Dataset, state: MapState, lang: str) -> str:
     if state.title:
         return state.title
     meta = dataset.metadata
-    if _lang(lang) == "zh":
-        return f"{meta.get('township_name', '')}{_WORDS['zh']['map']}"
-    return f"{meta.get('township_name_en') or meta.get('township_name', '')} {_WORDS['en']['map']}"
+    township = meta.get("township_name", "") if _lang(lang) == "zh" else (
+        meta.get("township_name_en") or meta.get("township_name", ""))
+    return translations(lang).gettext("{township} epidemic-prevention situation map").format(township=township)
 
 
 def page_subtitle(dataset: Dataset, as_of: pd.Timestamp, lang: str) -> str:
@@ -96,7 +100,7 @@ def legend_sections(
                 if classes is not None and status not in classes:
                     continue
                 symbol = replace(base, **override)
-                items.append({"svg": symbol.svg(), "label": _WORDS["zh" if zh else "en"][f"checkpoint_{status}"]})
+                items.append({"svg": symbol.svg(), "label": words(lang)[f"checkpoint_{status}"]})
         sections.append({"layer": name, "title": style.label_zh if zh else style.label_en, "items": items})
     return sections
 
@@ -115,7 +119,7 @@ def popup_fields(layers: tuple[str, ...], audience: str, lang: str) -> dict[str,
         ]
         if schema.village_field:
             pairs = [("village_name", label) if field == schema.village_field else (field, label) for field, label in pairs]
-        pairs += [(key, _WORDS["zh" if zh else "en"][key]) for key in _DYNAMIC_POPUP_FIELDS.get(name, ())]
+        pairs += [(key, words(lang)[key]) for key in _DYNAMIC_POPUP_FIELDS.get(name, ())]
         result[name] = pairs
     return result
 

@@ -28,3 +28,17 @@ def sample_copy(tmp_path):
     target = tmp_path / "sample.gpkg"
     shutil.copyfile(bundled_sample_path(), target)
     return target
+
+
+@pytest.fixture(scope="session", autouse=True)
+def delete_pages_before_their_profile(qapp):
+    """Delete every widget (and so every web page) before the application and its web profile
+    go, as Qt WebEngine requires."""
+    yield
+    from PyQt6.QtCore import QCoreApplication, QEvent
+
+    for widget in qapp.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    QCoreApplication.processEvents()

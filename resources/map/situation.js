@@ -25,6 +25,7 @@
   var titleBox = null;
   var selected = null; // {layer, id}
   var listeners = [];
+  var editable = false;
   // Areas, then lines, then the many household dots (one canvas), under the point markers.
   var PANES = { villages: "sm-areas", roads: "sm-lines", households: "sm-households" };
   var PANE_Z = { "sm-areas": 410, "sm-lines": 420, "sm-households": 450 };
@@ -187,6 +188,11 @@
         entry.leaflet.setStyle(on ? { color: "#00b8d4", weight: 4 } : pathStyle(this.name, entry.feature.properties));
       }
     },
+    position: function (id) {
+      var leaflet = this.entries[id].leaflet;
+      var at = leaflet.getLatLng ? leaflet.getLatLng() : leaflet.getBounds().getCenter();
+      return [at.lng, at.lat];
+    },
     flyTo: function (id) {
       var leaflet = this.entries[id].leaflet;
       if (leaflet.getLatLng) map.flyTo(leaflet.getLatLng(), Math.max(map.getZoom(), 15), { duration: 0.6 });
@@ -217,7 +223,23 @@
       leaflet.bindTooltip(function () { return tooltipContent(name, feature); }, { sticky: geometry.type !== "Point" });
       leaflet.bindPopup(function () { return popupContent(name, feature); }, { maxWidth: 320 });
       leaflet.on("click", function () { select(name, feature.id, false); });
+      if (geometry.type === "Point") {
+        leaflet.options.draggable = editable; // a marker makes its drag handler when added
+        leaflet.on("dragend", function () {
+          var to = leaflet.getLatLng();
+          emit("moved", { layer: name, id: feature.id, lat: to.lat, lng: to.lng });
+        });
+      }
       return leaflet;
+    },
+    setDraggable: function (id, on) {
+      var leaflet = this.entries[id] && this.entries[id].leaflet;
+      if (!leaflet || !leaflet.setLatLng) return;
+      leaflet.options.draggable = on;
+      if (leaflet.dragging) {
+        if (on) leaflet.dragging.enable();
+        else leaflet.dragging.disable();
+      }
     },
   };
 
@@ -254,6 +276,10 @@
     shownIds: function () { return this.group.shownIds(); },
     restyle: function () { this.group.changed(); },
     highlight: function (id, on) { this.group.select(on ? id : null); },
+    position: function (id) {
+      var point = this.group.point(id);
+      return [point.latlng.lng, point.latlng.lat];
+    },
     flyTo: function (id) {
       var point = this.group.point(id);
       map.flyTo(point.latlng, Math.max(map.getZoom(), 15), { duration: 0.6 });
@@ -365,7 +391,8 @@
 
   // -- selection ----------------------------------------------------------------------------
 
-  function select(name, id, fly) {
+  function select(name, id, fly, quiet) {
+    // quiet: the application asked for it, so it need not be told back.
     if (selected && layers[selected.layer]) layers[selected.layer].highlight(selected.id, false);
     selected = null;
     var layer = layers[name];
@@ -373,8 +400,18 @@
     selected = { layer: name, id: id };
     layer.highlight(id, true);
     if (fly) layer.flyTo(id);
-    emit("select", { layer: name, id: id });
+    if (!quiet) emit("select", { layer: name, id: id });
     return true;
+  }
+
+  function setEditable(on) {
+    // Point markers can be dragged to a new place; the application saves the move.
+    editable = on;
+    ["checkpoints", "disinfection_points"].forEach(function (name) {
+      var layer = layers[name];
+      if (!layer) return;
+      Object.keys(layer.entries).forEach(function (id) { layer.setDraggable(id, on); });
+    });
   }
 
   function flyTo(name, id) {
@@ -516,6 +553,7 @@
     }
     setView(pageData.view);
     map.on("mousemove", function (event) { emit("cursor", { lat: event.latlng.lat, lng: event.latlng.lng }); });
+    map.on("click", function (event) { emit("map_click", { lat: event.latlng.lat, lng: event.latlng.lng }); });
     map.on("moveend", function () { emit("view", state().view); });
     whenDrawn();
   }
@@ -530,9 +568,17 @@
     setView: setView,
     flyTo: flyTo,
     select: function (name, id) { return select(name, id, true); },
+    highlight: function (name, id, fly) { return select(name, id, fly, true); },
+    clearSelection: function () { return select("", "", false, true); },
+    setEditable: setEditable,
     state: state,
     properties: properties,
     openPopup: openPopup,
+    position: function (name, id) {
+      // Where the page draws a feature: [longitude, latitude] (polygons: their centre).
+      var layer = layers[name];
+      return layer && layer.has(id) ? layer.position(id) : null;
+    },
     on: function (callback) { listeners.push(callback); },
     map: function () { return map; },
   };

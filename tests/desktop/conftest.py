@@ -1,11 +1,22 @@
 """Fixtures for the window's tests."""
 
 import pytest
+from PyQt6.QtCore import QSettings
 
 from desktop.session import Session
 from geodata.store import GeoPackageStore
 from layers import i18n
 from layers.map_state import MapState
+
+
+@pytest.fixture(autouse=True)
+def private_settings(tmp_path, qapp):
+    """QSettings (window layout, recent files, last view) in a folder of the test's own."""
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    qapp.setOrganizationName("situation-map-tests")
+    qapp.setApplicationName("situation-map-tests")
+    yield
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ def strings_in_code():
     found = {}
     for package in ("desktop", "layers"):
         for filename, lineno, message, _comments, _context in extract_from_dir(
-            PROJECT / package, method_map=[("**.py", "python")], keywords={"_": None},
+            PROJECT / package, method_map=[("**.py", "python")], keywords={"_": None, "_n": None},
         ):
             if isinstance(message, str):
                 found.setdefault(message, f"{package}/{filename}:{lineno}")
