@@ -81,6 +81,9 @@ class MainWindow(QMainWindow):
         self._connect()
         self._update_title()
         self.resize(1600, 960)
+        # Room for Chinese labels and full values; a saved layout replaces these.
+        self.resizeDocks([self.docks["layers"], self.docks["details"]], [290, 380], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["statistics"]], [230], Qt.Orientation.Vertical)
         self._restore_layout()
         self.map_view.show_dataset(dataset, self.session.state, language())
 
