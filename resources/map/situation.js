@@ -423,11 +423,23 @@
 
   // -- public API ---------------------------------------------------------------------------
 
+  var pendingFit = null; // bounds to fit once the map has a size
+
   function fitTo(bounds) {
     // bounds: [west, south, east, north]; leave room for the title and the legend.
+    var box = L.latLngBounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]]);
+    var size = map.getSize();
+    if (!size.x || !size.y) {
+      // A window not laid out yet has no size: Leaflet would compute a NaN zoom. Look at
+      // the place now and fit it properly when the map is given a size.
+      pendingFit = bounds;
+      map.setView(box.getCenter(), 12, { animate: false });
+      return;
+    }
+    pendingFit = null;
     var legendWidth = legendControl ? legendControl.getContainer().offsetWidth : 0;
-    map.fitBounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]], {
-      paddingTopLeft: [30, 80], paddingBottomRight: [legendWidth + 30, 30], animate: false,
+    map.fitBounds(box, {
+      paddingTopLeft: [30, 80], paddingBottomRight: [Math.min(legendWidth, size.x / 3) + 30, 30], animate: false,
     });
   }
 
@@ -555,6 +567,7 @@
     map.on("mousemove", function (event) { emit("cursor", { lat: event.latlng.lat, lng: event.latlng.lng }); });
     map.on("click", function (event) { emit("map_click", { lat: event.latlng.lat, lng: event.latlng.lng }); });
     map.on("moveend", function () { emit("view", state().view); });
+    map.on("resize", function () { if (pendingFit) fitTo(pendingFit); });
     whenDrawn();
   }
 

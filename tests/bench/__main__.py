@@ -27,7 +27,7 @@ def main(argv: list[str]) -> int:
         print(f"running {module_info.name} ...", file=sys.stderr, flush=True)
         results += module.run()
     print(format_table(results))
-    print(f"\n{len(results)} measurements in {time.perf_counter() - started:.0f} s")
+    print(f"\n{len(results)} measurements in {time.perf_counter() - started:.0f} s", flush=True)
     return 1 if any(r.met is False for r in results) else 0
 
 

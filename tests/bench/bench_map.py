@@ -14,7 +14,7 @@ from geodata.sample.bundled import bundled_sample_path
 from geodata.store import GeoPackageStore
 from layers.map_state import MapState
 from layers.webmap import write_page
-from tests.bench.harness import Result, qt_application, wait_for_signal
+from tests.bench.harness import Result, dispose, qt_application, wait_for_signal
 from tests.bench.synthetic import with_households
 
 SIZES = (1_000, 10_000, 100_000)
@@ -73,9 +73,7 @@ def run() -> list[Result]:
             pan = _pan_frame_ms(app, view)
             results.append(Result("map page", f"pan by 300 px to painted frame, {label}", pan, "ms",
                                   250 if size == 100_000 else None))
-            view.close()
-            view.deleteLater()
-            app.processEvents()
+            dispose(app, view)
     return results
 
 

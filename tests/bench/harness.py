@@ -48,6 +48,16 @@ def qt_application():
     return QApplication.instance() or QApplication(["bench"])
 
 
+def dispose(app, widget) -> None:
+    """Close and delete a widget now: a web page must be gone before its profile is."""
+    from PyQt6.QtCore import QCoreApplication, QEvent
+
+    widget.close()
+    widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    app.processEvents()
+
+
 def wait_for_signal(app, signal, timeout: float) -> None:
     """Process events until ``signal`` fires; TimeoutError after ``timeout`` seconds."""
     fired = []

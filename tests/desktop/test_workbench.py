@@ -119,3 +119,21 @@ def test_window_opens_on_the_sample_with_its_map_and_panels(qtbot, window):
     shown = page_state(qtbot, window)["shown"]
     assert shown["checkpoints"] == 29 and shown["villages"] == 10
     assert window.statistics_panel.isVisible() and window.layers_panel.isVisible()
+
+
+def test_a_second_start_restores_layout_and_view_and_still_draws(qtbot, sample_copy):
+    store = GeoPackageStore(sample_copy)
+    first = MainWindow(store, store.read_all())
+    qtbot.addWidget(first)
+    with qtbot.waitSignal(first.map_view.drawn, timeout=PAGE_TIMEOUT_MS):
+        first.show()
+    first.session.update_filters(checkpoint_tiers=("district",))
+    first.close()  # saves layout, last dataset and view
+
+    second = MainWindow(store, store.read_all())
+    qtbot.addWidget(second)
+    with qtbot.waitSignal(second.map_view.drawn, timeout=PAGE_TIMEOUT_MS):
+        second.show()
+    assert second.session.state.filters.checkpoint_tiers == ("district",)
+    assert page_state(qtbot, second)["shown"]["checkpoints"] == 2
+    assert str(sample_copy) in second.recent_files()
