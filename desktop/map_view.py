@@ -29,15 +29,16 @@ from layers.webmap import feature_collection, page_view, write_page
 LOCAL_SCHEMES = {"file", "qrc", "data", "blob", "about"}
 
 
+_profile: QWebEngineProfile | None = None
+
+
 def shared_profile() -> QWebEngineProfile:
     """One off-the-record profile for every map page, owned by the application so that it
     outlives the pages (Qt warns when a profile goes before its pages)."""
-    app = QApplication.instance()
-    profile = app.findChild(QWebEngineProfile, "situation-map-profile")
-    if profile is None:
-        profile = QWebEngineProfile(app)  # off the record: nothing of the page persists
-        profile.setObjectName("situation-map-profile")
-    return profile
+    global _profile
+    if _profile is None:
+        _profile = QWebEngineProfile(QApplication.instance())  # off the record: nothing persists
+    return _profile
 
 
 class OfflineGuard(QWebEngineUrlRequestInterceptor):

@@ -35,6 +35,9 @@ def median_seconds(action: Callable[[], object], repeat: int = 5) -> float:
     return statistics.median(times)
 
 
+_application = None
+
+
 def qt_application():
     """The QApplication for benchmarks of the page (offscreen; Chromium unsandboxed as root)."""
     import os
@@ -45,7 +48,11 @@ def qt_application():
     import PyQt6.QtWebEngineWidgets  # noqa: F401  (before the QApplication)
     from PyQt6.QtWidgets import QApplication
 
-    return QApplication.instance() or QApplication(["bench"])
+    global _application
+    # Kept here: a QApplication whose last Python reference goes is deleted, and with it
+    # every web profile and page of the benchmarks that follow.
+    _application = QApplication.instance() or QApplication(["bench"])
+    return _application
 
 
 def dispose(app, widget) -> None:
