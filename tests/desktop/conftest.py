@@ -26,6 +26,14 @@ def session(sample_copy, qapp):
     return Session(store, store.read_all(), MapState(audience="internal"), who="test-desk")
 
 
+@pytest.fixture
+def emitted(session):
+    """Every state the session announces, in order."""
+    states = []
+    session.state_changed.connect(states.append)
+    return states
+
+
 @pytest.fixture(params=["zh", "en"])
 def language(request):
     """Run a test once in Chinese and once in English."""

@@ -19,13 +19,6 @@ def bar(session, qtbot):
     return widget
 
 
-@pytest.fixture
-def emitted(session):
-    states = []
-    session.state_changed.connect(states.append)
-    return states
-
-
 def earliest_day(dataset):
     starts = pd.concat([dataset.households["observation_start"], dataset.checkpoints["opened"]])
     return starts.min().date()

@@ -22,14 +22,6 @@ def panel(session, qtbot):
     return widget
 
 
-@pytest.fixture
-def emitted(session):
-    """Every state the session announces, in order."""
-    states = []
-    session.state_changed.connect(states.append)
-    return states
-
-
 def untick(item):
     item.setCheckState(0, UNCHECKED)
 
