@@ -49,3 +49,22 @@ def test_failed_save_tells_the_user_and_changes_nothing(session, qtbot, monkeypa
     assert session.store.path.read_bytes() == before_bytes
     assert session.dataset is dataset_before
     assert session.undo_stack.count() == 0
+
+
+def test_edits_and_failures_leave_no_personal_data_in_the_log(session, qtbot, caplog, monkeypatch):
+    import logging
+
+    from geodata.editing import update_feature
+
+    household = session.dataset.households["id"].iloc[0]
+    secret_name, secret_phone = "张秘密SECRET", "13912345678"
+    with caplog.at_level(logging.DEBUG):
+        assert session.edit(update_feature(session.dataset, "households", household,
+                                           head_name=secret_name, phone=secret_phone))
+        session.undo_stack.undo()
+        monkeypatch.setattr(session.store, "apply_edits",
+                            lambda *a, **k: (_ for _ in ()).throw(OSError(f"cannot write {secret_name}")))
+        session.edit(update_feature(session.dataset, "households", household, phone=secret_phone))
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert caplog.records  # the failure was logged
+    assert secret_name not in logged and secret_phone not in logged
