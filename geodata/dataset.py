@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 
-from geodata.schema import LAYERS, SCHEMAS, STORAGE_CRS, conform, schema_for
+from geodata.schema import LAYERS, STORAGE_CRS, conform, schema_for
 
 
 @dataclass
@@ -69,7 +69,3 @@ def empty_frame(name: str) -> pd.DataFrame:
     if schema.name in LAYERS:
         return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([], crs=STORAGE_CRS))
     return frame
-
-
-def known_names() -> tuple[str, ...]:
-    return tuple(SCHEMAS)

@@ -382,19 +382,6 @@ def to_bool(value) -> bool:
     return bool(value)
 
 
-def choices_of(layer: str, field_name: str) -> tuple[str, ...]:
-    """Allowed values of an enumerated field."""
-    choices = schema_for(layer).field(field_name).choices
-    if choices is None:
-        raise SchemaError(f"{layer}.{field_name} is not an enumerated field")
-    return choices
-
-
-def strip_personal(schema: LayerSchema, frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` without the schema's personal fields (for public output)."""
-    return frame.drop(columns=[c for c in schema.personal_fields if c in frame.columns])
-
-
 def choice_label(layer: str, field_name: str, value: str, lang: str = "zh") -> str:
     """The Chinese or English name of an enumerated value (the value itself if unnamed)."""
     names = CHOICE_LABELS.get((layer, field_name), {}).get(value)

@@ -125,10 +125,6 @@ class GeoPackageStore:
             raise StoreError(f"{self.path}: cannot read the edit journal: {exc}") from exc
         return conform(JOURNAL, pd.DataFrame(table))
 
-    def mtime_ns(self) -> int:
-        """A change stamp: the file's modification time (a write replaces the file)."""
-        return self.path.stat().st_mtime_ns
-
     # -- writing ---------------------------------------------------------------------------
 
     def write(

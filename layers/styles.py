@@ -18,9 +18,6 @@ from html import escape
 import numpy as np
 
 
-SHAPES = ("circle", "square", "triangle", "diamond", "cross", "line", "area")
-
-
 @dataclass(frozen=True)
 class Symbol:
     """How one class of features is drawn."""
