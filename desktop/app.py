@@ -73,6 +73,34 @@ def open_window(path: Path, on_error=None):
     return window
 
 
+def open_wall(path: Path, *, presets=None, screen: int = 0, refresh_s: float = 30, dwell_s: float = 60,
+              theme: str = "dark"):
+    """A started WallWindow on the dataset at ``path`` (errors as for :func:`open_window`)."""
+    from desktop.wall import WallWindow, load_presets
+
+    store = open_store(path)
+    dataset = store.read_all()
+    states = load_presets(presets) if presets else None
+    wall = WallWindow(path, dataset, states, theme=theme, refresh_s=refresh_s, dwell_s=dwell_s)
+    wall.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    _open_windows.append(wall)
+    wall.destroyed.connect(lambda _obj=None, w=wall: _open_windows.remove(w) if w in _open_windows else None)
+    wall.start(screen)
+    return wall
+
+
+def run_wall(path: Path, args) -> int:
+    app = create_application()
+    start_logging()
+    try:
+        open_wall(path, presets=args.presets, screen=args.screen, refresh_s=args.refresh,
+                  dwell_s=args.dwell, theme=args.theme)
+    except (GeodataError, ValueError, OSError) as exc:
+        print(f"situation-map: {exc}", file=sys.stderr)
+        return 2
+    return app.exec()
+
+
 def run_app(path: Path) -> int:
     app = create_application()
     start_logging()

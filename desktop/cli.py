@@ -31,6 +31,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--lang", choices=("zh", "en"),
                         help="language of the window (default: the system's; Chinese on a Chinese system)")
+    wall = parser.add_argument_group("wall display (with --wall)")
+    wall.add_argument("--wall", action="store_true", help="full-screen wall display for the command centre")
+    wall.add_argument("--presets", metavar="FILE_OR_DIR",
+                      help="view presets to cycle through (default: the township, then each village)")
+    wall.add_argument("--screen", type=int, default=0, metavar="N", help="screen number (default 0)")
+    wall.add_argument("--refresh", type=float, default=30, metavar="SECONDS",
+                      help="how often the data is checked for changes (default 30)")
+    wall.add_argument("--dwell", type=float, default=60, metavar="SECONDS",
+                      help="how long each preset is shown (default 60)")
+    wall.add_argument("--theme", choices=("dark", "light"), default="dark", help="dark (default) or light")
     verbs = parser.add_subparsers(dest="verb", metavar="COMMAND")
     verbs.add_parser(
         "check", parents=[data_option],

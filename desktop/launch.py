@@ -44,8 +44,10 @@ def launch_window(args) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILED
-    from desktop.app import run_app
+    from desktop.app import run_app, run_wall
     from layers.i18n import set_language
 
     set_language(args.lang)
+    if args.wall:
+        return run_wall(data_path(args), args)
     return run_app(data_path(args))

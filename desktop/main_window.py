@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from PyQt6.QtCore import QByteArray, QSettings, Qt
-from PyQt6.QtGui import QAction, QActionGroup, QKeySequence
+from PyQt6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PyQt6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QToolBar
 from shapely import STRtree
 from shapely.geometry import Point
@@ -160,6 +160,7 @@ class MainWindow(QMainWindow):
             action.setChecked(self.session.state.audience == audience)
             self.audience_group.addAction(action)
             audience_menu.addAction(action)
+        view_menu.addAction(self._action(_("&Wall display"), self.open_wall, "F11"))
         view_menu.addSeparator()
         for dock in self.docks.values():
             view_menu.addAction(dock.toggleViewAction())
@@ -256,6 +257,14 @@ class MainWindow(QMainWindow):
             self.map_view.refresh_features(layer, [feature_id])  # the map must show what is stored
 
     # -- views, files and presets --------------------------------------------------------------
+
+    def open_wall(self):
+        """The wall display of this dataset, full screen on the window's screen."""
+        from desktop.app import open_wall
+
+        screens = QGuiApplication.screens()
+        screen = screens.index(self.screen()) if self.screen() in screens else 0
+        return open_wall(self.session.store.path, screen=screen)
 
     def zoom_to_township(self) -> None:
         self.session.show_bounds(page_view(self.session.dataset, MapState())["bounds"])

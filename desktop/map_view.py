@@ -176,6 +176,10 @@ class MapView(QWebEngineView):
         self._editable = editable
         self.run_js(f"SituationMap.setEditable({json.dumps(editable)})")
 
+    def set_theme(self, theme: str) -> None:
+        """"dark" (for a projector on the wall) or "light"."""
+        self.run_js(f"SituationMap.setTheme({json.dumps(theme)})")
+
     def _send(self, update: dict) -> None:
         self.run_js(f"SituationMap.apply({json.dumps(update, ensure_ascii=False)})")
 

@@ -83,6 +83,11 @@
     };
   }
 
+  function iconKey(name, properties) {
+    var symbol = symbolFor(name, properties);
+    return (symbol ? symbol.key : "") + "|" + (properties.status_on_day || "");
+  }
+
   function markerIcon(name, properties) {
     var symbol = symbolFor(name, properties);
     var size = symbol ? Math.max(symbol.size, 14) : 14;
@@ -148,10 +153,34 @@
 
   VectorLayer.prototype = {
     add: function (feature) {
+      var entry = this.entries[feature.id];
+      if (entry && entry.feature.geometry.type === feature.geometry.type) {
+        // Changed in place: a wall refreshing all day would otherwise make a new Leaflet
+        // object per changed feature per refresh, garbage the page collects only lazily.
+        this._update(entry, feature);
+        return;
+      }
       var wasShown = this.shown.has(feature.id);
-      if (this.entries[feature.id]) this.setShown(feature.id, false);
+      if (entry) this.setShown(feature.id, false);
       this.entries[feature.id] = { feature: feature, leaflet: this._leaflet(feature) };
       if (wasShown) this.setShown(feature.id, true);
+    },
+    _update: function (entry, feature) {
+      var old = entry.feature; // the object the tooltip, popup and click handlers hold
+      var leaflet = entry.leaflet;
+      if (leaflet.setLatLng) {
+        // Compared with where the marker is, not where the data was: a drag the store
+        // refused must be put back.
+        var to = L.latLng(feature.geometry.coordinates[1], feature.geometry.coordinates[0]);
+        if (!leaflet.getLatLng().equals(to)) leaflet.setLatLng(to);
+      } else if (JSON.stringify(old.geometry) !== JSON.stringify(feature.geometry)) {
+        old.geometry = feature.geometry;
+        leaflet.clearLayers();
+        leaflet.addData(old);
+      }
+      old.properties = feature.properties;
+      old.geometry = feature.geometry;
+      this.restyle(old.id);
     },
     remove: function (id) {
       this.setShown(id, false);
@@ -175,8 +204,13 @@
     restyle: function (id) {
       var entry = this.entries[id];
       var properties = entry.feature.properties;
-      if (entry.leaflet.setIcon) entry.leaflet.setIcon(markerIcon(this.name, properties));
-      else entry.leaflet.setStyle(pathStyle(this.name, properties));
+      if (entry.leaflet.setIcon) {
+        var key = iconKey(this.name, properties);
+        if (key !== entry.iconKey) entry.leaflet.setIcon(markerIcon(this.name, properties));
+        entry.iconKey = key; // a new icon only when the symbol or status changed
+      } else {
+        entry.leaflet.setStyle(pathStyle(this.name, properties));
+      }
       if (selected && selected.layer === this.name && selected.id === id) this.highlight(id, true);
     },
     highlight: function (id, on) {
@@ -327,7 +361,14 @@
 
   function rebuildLabels() {
     var villages = layers.villages;
-    var wanted = data.page.labels && villages && villages.visible ? villages.shownIds().sort().join(",") : "";
+    var wanted = "";
+    if (data.page.labels && villages && villages.visible) {
+      // What the labels say and where: rebuilt only when that changes.
+      wanted = JSON.stringify(villages.shownIds().sort().map(function (id) {
+        var properties = villages.properties(id);
+        return [id, properties.name, properties.label_point];
+      }));
+    }
     if (wanted === labelsShowing) return;
     labelsShowing = wanted;
     labelGroup.clearLayers();
@@ -451,7 +492,6 @@
   function applyLayerUpdate(name, change) {
     var layer = layers[name];
     if (!layer) return;
-    if (name === "villages" && (change.remove || change.upsert)) labelsShowing = null;
     (change.remove || []).forEach(function (id) { layer.remove(id); });
     (change.upsert || []).forEach(function (feature) { layer.add(feature); });
     var props = change.props || {};
@@ -584,6 +624,11 @@
     highlight: function (name, id, fly) { return select(name, id, fly, true); },
     clearSelection: function () { return select("", "", false, true); },
     setEditable: setEditable,
+    setTheme: function (name) {
+      // The wall display's dark theme for projectors; the desk and print pages stay light.
+      document.body.classList.toggle("sm-theme-dark", name === "dark");
+      return name;
+    },
     state: state,
     properties: properties,
     openPopup: openPopup,

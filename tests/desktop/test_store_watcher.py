@@ -1,0 +1,117 @@
+"""Tests of desktop.store_watcher: rereading the GeoPackage another program writes."""
+
+import datetime as dt
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from desktop.store_watcher import StoreWatcher
+
+PROJECT = Path(__file__).resolve().parents[2]
+INTERVAL = 200
+WAIT = 8000
+
+WRITER = """
+import sys
+from geodata.store import GeoPackageStore
+store = GeoPackageStore(sys.argv[1])
+points = store.read("checkpoints")
+points.loc[points.index[0], "name"] = sys.argv[2]
+store.write({"checkpoints": points})
+"""
+
+
+@pytest.fixture
+def watcher(sample_copy, qtbot):
+    w = StoreWatcher(sample_copy, interval_ms=INTERVAL)
+    yield w
+    w.close()
+
+
+def _started(watcher, qtbot):
+    with qtbot.waitSignal(watcher.loaded, timeout=WAIT) as blocker:
+        watcher.start()
+    return blocker.args[0]
+
+
+def test_write_by_another_process_is_loaded(watcher, sample_copy, qtbot):
+    first = _started(watcher, qtbot)
+    assert first.checkpoints["name"].iloc[0] != "外部写入卡点"
+    with qtbot.waitSignal(watcher.loaded, timeout=WAIT) as blocker:
+        subprocess.run(
+            [sys.executable, "-c", WRITER, str(sample_copy), "外部写入卡点"],
+            cwd=PROJECT, check=True, timeout=60,
+        )
+    assert blocker.args[0].checkpoints["name"].iloc[0] == "外部写入卡点"
+    assert watcher.dataset is blocker.args[0]
+
+
+def test_unchanged_file_emits_nothing(watcher, qtbot):
+    _started(watcher, qtbot)
+    with qtbot.assertNotEmitted(watcher.loaded, wait=5 * INTERVAL):
+        with qtbot.assertNotEmitted(watcher.failed):
+            watcher.check_now()
+
+
+def test_moved_file_fails_with_last_good_time(watcher, sample_copy, qtbot):
+    _started(watcher, qtbot)
+    good = watcher.last_good_read
+    assert isinstance(good, dt.datetime)
+    sample_copy.rename(sample_copy.with_name("elsewhere.gpkg"))
+    with qtbot.waitSignal(watcher.failed, timeout=WAIT) as blocker:
+        pass
+    reason, since = blocker.args
+    assert "missing" in reason
+    assert since == good
+
+
+def test_deleted_file_fails(watcher, sample_copy, qtbot):
+    _started(watcher, qtbot)
+    sample_copy.unlink()
+    with qtbot.waitSignal(watcher.failed, timeout=WAIT) as blocker:
+        pass
+    assert blocker.args[1] == watcher.last_good_read
+
+
+def test_corrupt_then_restored(watcher, sample_copy, tmp_path, qtbot):
+    backup = tmp_path / "backup.gpkg"
+    shutil.copyfile(sample_copy, backup)
+    first = _started(watcher, qtbot)
+    sample_copy.write_bytes(b"not a geopackage at all " * 500)
+    with qtbot.waitSignal(watcher.failed, timeout=WAIT) as blocker:
+        pass
+    assert blocker.args[1] == watcher.last_good_read
+    assert watcher.dataset is first  # the last good data stays available
+
+    order = []
+    watcher.recovered.connect(lambda: order.append("recovered"))
+    watcher.loaded.connect(lambda ds: order.append("loaded"))
+    with qtbot.waitSignals([watcher.recovered, watcher.loaded], timeout=WAIT, order="strict"):
+        shutil.copyfile(backup, sample_copy)
+    qtbot.wait(3 * INTERVAL)
+    assert order == ["recovered", "loaded"]  # recovered once, then no more reloads
+
+
+def test_missing_at_start_then_appears(tmp_path, sample_copy, qtbot):
+    target = tmp_path / "later.gpkg"
+    w = StoreWatcher(target, interval_ms=INTERVAL)
+    try:
+        with qtbot.waitSignal(w.failed, timeout=WAIT) as blocker:
+            w.start()
+        assert blocker.args[1] is None  # never read yet
+        with qtbot.waitSignals([w.recovered, w.loaded], timeout=WAIT, order="strict"):
+            shutil.copyfile(sample_copy, target)
+    finally:
+        w.close()
+
+
+def test_stop_stops_polling(watcher, sample_copy, qtbot):
+    _started(watcher, qtbot)
+    watcher.stop()
+    assert not watcher.is_active()
+    with qtbot.assertNotEmitted(watcher.loaded, wait=5 * INTERVAL):
+        with qtbot.assertNotEmitted(watcher.failed):
+            sample_copy.unlink()
