@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtGui import QGuiApplication, QKeySequence, QShortcut
-from PyQt6.QtWidgets import QVBoxLayout, QWidget
+from PyQt6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
 from desktop.map_view import MapView
 from desktop.store_watcher import StoreWatcher
@@ -67,6 +67,8 @@ class WallWindow(QWidget):
         self.theme = theme
 
         self.header = WallHeader(theme=theme)
+        # The wall is as wide as its screen, never wider: on a small screen the header gives.
+        self.header.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self._page_folder = tempfile.TemporaryDirectory(prefix="situation-map-wall-")
         self.map_view = MapView(Path(self._page_folder.name))
         layout = QVBoxLayout(self)
@@ -102,11 +104,15 @@ class WallWindow(QWidget):
         screens = QGuiApplication.screens()
         screen = screens[screen_number] if 0 <= screen_number < len(screens) else QGuiApplication.primaryScreen()
         self.setScreen(screen)
-        self.setGeometry(screen.geometry())
+        self.move(screen.geometry().topLeft())
         # Text on the page grows with the screen: at 1080 lines, 1.25× a desk (and the legend
         # still fits the height under the header).
         self.map_view.setZoomFactor(max(1.0, 1.25 * screen.geometry().height() / 1080))
         self.showFullScreen()
+        if self.geometry() != screen.geometry():
+            # No window manager (a kiosk X session) to make it full size: size it ourselves,
+            # after showFullScreen, which a geometry set before it would cancel.
+            self.setGeometry(screen.geometry())
         self.watcher.start()
         if len(self.presets) > 1:
             self.rotation.start()

@@ -36,7 +36,7 @@ def under_observation(households, day):
 
 
 def test_wall_is_full_screen_without_cursor_and_shows_the_right_figures(qtbot, wall):
-    assert wall.isFullScreen()
+    assert wall.isFullScreen() and wall.geometry() == wall.screen().geometry()
     assert wall.cursor().shape().name == "BlankCursor"
     households = wall.dataset.households
     assert wall.header.figure_text("households_under_observation") == str(under_observation(households, "2020-02-19"))
@@ -103,3 +103,42 @@ def test_presets_load_from_a_folder_in_name_order(tmp_path):
     MapState(title="b").save(tmp_path / "2-b.json")
     MapState(title="a").save(tmp_path / "1-a.json")
     assert [p.title for p in load_presets(tmp_path)] == ["a", "b"]
+
+
+def test_refreshes_accumulate_no_timers_or_page_objects(qtbot, wall):
+    from PyQt6.QtCore import QObject, QTimer
+
+    variants = []
+    for n in range(3):
+        variant = wall.dataset.copy()
+        variant.checkpoints.loc[n, "name"] = f"卡点{n}"
+        variants.append(variant)
+    timers = len(wall.findChildren(QTimer))
+    objects = len(wall.findChildren(QObject))
+    for variant in variants * 4:
+        with qtbot.waitSignal(wall.map_view.applied, timeout=PAGE_TIMEOUT_MS):
+            wall.show_dataset(variant)
+    assert len(wall.findChildren(QTimer)) == timers
+    assert len(wall.findChildren(QObject)) == objects
+    counts = evaluate(qtbot, wall.map_view, "[Object.keys(SituationMap.map()._layers).length, "
+                                            "document.getElementsByTagName('*').length]")
+    for variant in variants * 4:
+        with qtbot.waitSignal(wall.map_view.applied, timeout=PAGE_TIMEOUT_MS):
+            wall.show_dataset(variant)
+    assert evaluate(qtbot, wall.map_view, "[Object.keys(SituationMap.map()._layers).length, "
+                                          "document.getElementsByTagName('*').length]") == counts
+
+
+def test_f11_in_the_window_opens_the_wall_on_the_same_data(qtbot, sample_copy):
+    from desktop.main_window import MainWindow
+
+    store = GeoPackageStore(sample_copy)
+    window = MainWindow(store, store.read_all())
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.map_view.drawn, timeout=PAGE_TIMEOUT_MS):
+        window.show()
+    wall = window.open_wall()  # deletes itself when closed
+    assert isinstance(wall, WallWindow)
+    assert wall.geometry() == wall.screen().geometry()  # the whole screen, whatever the platform
+    assert wall.watcher.path == sample_copy
+    wall.close()
