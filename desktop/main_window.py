@@ -62,6 +62,10 @@ class MainWindow(QMainWindow):
         self.map_view = MapView(Path(self._page_folder.name))
         self.setCentralWidget(self.map_view)
 
+        # Connected before the panels are made, so that the page (another process) starts
+        # drawing a new state while the panels bring themselves up to date.
+        self.session.state_changed.connect(self.map_view.set_state)
+
         self.layers_panel = LayersPanel(self.session)
         self.details_panel = DetailsPanel(self.session)
         self.statistics_panel = StatisticsPanel(self.session)
@@ -186,7 +190,6 @@ class MainWindow(QMainWindow):
     # -- reacting ----------------------------------------------------------------------------
 
     def _on_state_changed(self, state: MapState) -> None:
-        self.map_view.set_state(state)
         self.labels_action.setChecked(state.labels)
         for action in self.audience_group.actions():
             action.setChecked(action.data() == state.audience)
