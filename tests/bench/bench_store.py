@@ -9,6 +9,7 @@ from pathlib import Path
 from geodata.sample.bundled import bundled_sample_path
 from geodata.store import GeoPackageStore
 from geodata.validation import validate
+from layers.dataset_diff import changed_features
 from tests.bench.harness import Result, median_seconds
 from tests.bench.synthetic import with_households
 
@@ -29,4 +30,8 @@ def run() -> list[Result]:
         results.append(Result("store", "write 10,000 households (one transaction)", median_seconds(write, 3), "s", 2.0))
         read = lambda: store.read("households")  # noqa: E731
         results.append(Result("store", "read 10,000 households", median_seconds(read, 3), "s", 1.0))
+        edited = big.copy()
+        edited.households.loc[5000, "persons"] = 99
+        diff = lambda: changed_features(big, edited)  # noqa: E731
+        results.append(Result("wall", "find what changed among 10,000 households", median_seconds(diff) * 1000, "ms", 100))
     return results

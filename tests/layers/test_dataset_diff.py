@@ -1,6 +1,5 @@
 """Tests of layers.dataset_diff: which features changed between two readings."""
 
-import time
 
 import geopandas as gpd
 import numpy as np
@@ -81,7 +80,7 @@ def test_metadata_changed(sample):
     assert changed_features(sample, new) == {}
 
 
-def test_ten_thousand_households_fast(sample):
+def test_one_change_among_ten_thousand_households_is_found(sample):
     base = sample.households
     big = pd.concat([base] * 200, ignore_index=True)
     big["id"] = [f"H{i:05d}" for i in range(len(big))]
@@ -94,13 +93,7 @@ def test_ten_thousand_households_fast(sample):
     new = old.copy()
     new.households.loc[5000, "persons"] = 99
     assert changed_features(old, new) == {"households": ["H05000"]}
-    # Best of a few runs: the test machine is shared, a single run measures its load.
-    timings = []
-    for _ in range(5):
-        start = time.perf_counter()
-        changed_features(old, new)
-        timings.append(time.perf_counter() - start)
-    assert min(timings) < 0.1, timings
+    # Its speed is measured in tests/bench/bench_store.py, not asserted here.
 
 
 def test_duplicated_ids_are_compared_copy_by_copy(sample):
