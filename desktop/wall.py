@@ -89,7 +89,7 @@ class WallWindow(QWidget):
         self.rotation = QTimer(self)
         self.rotation.setInterval(int(dwell_s * 1000))
         self.rotation.timeout.connect(self.next_preset)
-        self.map_view.drawn.connect(lambda _summary: self.map_view.set_theme(self.theme))
+        self.map_view.drawn.connect(self._dress_page)
         for keys, slot in (("Esc", self.close), ("F11", self.close), ("Space", self.next_preset)):
             QShortcut(QKeySequence(keys), self, activated=slot)
 
@@ -127,6 +127,10 @@ class WallWindow(QWidget):
     def next_preset(self) -> None:
         self.preset_index = (self.preset_index + 1) % len(self.presets)
         self.map_view.set_state(self.presets[self.preset_index])
+
+    def _dress_page(self, _summary=None) -> None:
+        self.map_view.set_theme(self.theme)
+        self.map_view.run_js("SituationMap.setWall(true)")
 
     def set_theme(self, theme: str) -> None:
         self.theme = theme

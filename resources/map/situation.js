@@ -624,6 +624,11 @@
     highlight: function (name, id, fly) { return select(name, id, fly, true); },
     clearSelection: function () { return select("", "", false, true); },
     setEditable: setEditable,
+    setWall: function (on) {
+      // On the wall nobody holds a mouse: no zoom buttons.
+      document.body.classList.toggle("sm-wall", !!on);
+      return !!on;
+    },
     setTheme: function (name) {
       // The wall display's dark theme for projectors; the desk and print pages stay light.
       document.body.classList.toggle("sm-theme-dark", name === "dark");

@@ -42,6 +42,7 @@ def test_wall_is_full_screen_without_cursor_and_shows_the_right_figures(qtbot, w
     assert wall.header.figure_text("households_under_observation") == str(under_observation(households, "2020-02-19"))
     assert wall.header.figure_text("checkpoints_active") == "29"
     assert evaluate(qtbot, wall.map_view, "document.body.classList.contains('sm-theme-dark')")
+    assert evaluate(qtbot, wall.map_view, "getComputedStyle(document.querySelector('.leaflet-control-zoom')).display") == "none"
 
 
 def write_from_another_process(path, script):
