@@ -61,22 +61,6 @@ def changed_features(old: Dataset, new: Dataset) -> dict[str, list[str]]:
     return result
 
 
-def metadata_changed(old: Dataset, new: Dataset) -> bool:
-    """Whether the metadata (township name, as-of time, disclaimer...) differ.
-
-    Parameters
-    ----------
-    old, new
-        Two readings of the same township's dataset.
-
-    Returns
-    -------
-    bool
-        ``True`` when any metadata key was added, removed or given another value.
-    """
-    return dict(old.metadata) != dict(new.metadata)
-
-
 def _hashed_columns(old: pd.DataFrame, new: pd.DataFrame) -> tuple[list[str], set[str]]:
     """Every non-geometry column of either frame, and those to hash as text.
 

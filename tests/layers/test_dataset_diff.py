@@ -8,7 +8,7 @@ import pytest
 from shapely.geometry import Point
 
 from geodata.store import GeoPackageStore
-from layers.dataset_diff import changed_features, metadata_changed
+from layers.dataset_diff import changed_features
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +20,6 @@ def sample():
 
 def test_no_change_gives_nothing(sample):
     assert changed_features(sample, sample.copy()) == {}
-    assert not metadata_changed(sample, sample.copy())
 
 
 def test_reread_file_gives_nothing(sample):
@@ -71,13 +70,6 @@ def test_layer_emptied_and_missing(sample):
     del new.frames["roads"]  # absent from the file: reads as an empty layer
     assert changed_features(sample, new) == {"roads": sorted(sample.roads["id"].astype(str))}
     assert changed_features(new, sample) == {"roads": sorted(sample.roads["id"].astype(str))}
-
-
-def test_metadata_changed(sample):
-    new = sample.copy()
-    new.metadata["as_of"] = "2020-02-20T18:00"
-    assert metadata_changed(sample, new)
-    assert changed_features(sample, new) == {}
 
 
 def test_one_change_among_ten_thousand_households_is_found(sample):
