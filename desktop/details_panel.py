@@ -112,8 +112,20 @@ class DetailsPanel(QWidget):
 
         session.selection_changed.connect(lambda _layer, _id: self.refresh())
         session.dataset_changed.connect(lambda _changed: self.refresh())
-        session.state_changed.connect(lambda _state: self.refresh())
+        session.state_changed.connect(self._on_state_changed)
+        self._shown_for = self._what_matters(session.state)
         self.refresh()
+
+    @staticmethod
+    def _what_matters(state):
+        # The details depend on the day and the audience only: a filter click, which the
+        # map must answer fast, leaves this panel as it is.
+        return (state.as_of, state.audience)
+
+    def _on_state_changed(self, state) -> None:
+        if self._what_matters(state) != self._shown_for:
+            self._shown_for = self._what_matters(state)
+            self.refresh()
 
     # -- what is shown ---------------------------------------------------------------------
 

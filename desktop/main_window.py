@@ -36,7 +36,6 @@ from layers.webmap import page_view
 log = logging.getLogger(__name__)
 
 RECENT_LIMIT = 8
-EDITABLE_LAYERS = ("checkpoints", "households", "disinfection_points")
 
 
 def layer_label(layer: str) -> str:

@@ -31,7 +31,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_REFRESH_S = 30
 DEFAULT_DWELL_S = 60
-THEMES = ("dark", "light")
 
 
 def township_and_villages(dataset: Dataset) -> list[MapState]:

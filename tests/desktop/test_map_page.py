@@ -3,7 +3,7 @@
 import pytest
 
 from geodata.store import GeoPackageStore
-from layers.map_state import Filters, MapState
+from layers.map_state import MapState
 from tests.desktop.pagetools import apply_state, evaluate, grab, open_map, share_unlike_commonest
 
 INTERNAL = MapState(audience="internal")
