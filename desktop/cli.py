@@ -7,6 +7,7 @@ traceback: 0 success, 1 the data has errors, 2 the command could not be carried 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from pathlib import Path
 
@@ -61,11 +62,23 @@ def build_parser() -> argparse.ArgumentParser:
         "folder of --out, so it opens offline in any browser, also when copied elsewhere.",
     )
     page.add_argument("--out", required=True, metavar="FILE.html", help="the page to write")
-    _state_options(page)
+    state_options(page)
+    for module_name in VERB_MODULES:
+        # Each module adds its verbs with set_defaults(run=...); heavy imports stay inside run.
+        importlib.import_module(module_name).register(verbs, data_option)
     return parser
 
 
-def _state_options(verb: argparse.ArgumentParser) -> None:
+# Verbs that live in their own modules: each has register(verbs, data_option).
+VERB_MODULES = (
+    "desktop.brief_command",
+    "desktop.plan_command",
+    "desktop.transfer_command",
+    "desktop.db_command",
+)
+
+
+def state_options(verb: argparse.ArgumentParser) -> None:
     verb.add_argument("--state", metavar="STATE.json", help="a saved MapState (view preset)")
     verb.add_argument("--date", metavar="YYYY-MM-DD", help="show the situation on this day")
     verb.add_argument("--audience", choices=("public", "internal"),
@@ -82,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_sample(args)
         if args.verb == "map":
             return run_map(args)
+        if getattr(args, "run", None) is not None:
+            return args.run(args)
         from desktop.launch import launch_window
 
         return launch_window(args)
@@ -100,6 +115,13 @@ def data_path(args) -> Path:
     from desktop.userdata import working_copy
 
     return working_copy()
+
+
+def open_store_from_args(args):
+    """The store --data names (a path, or later a database URL), or the working copy."""
+    from geodata.store import open_store
+
+    return open_store(data_path(args))
 
 
 def run_check(args) -> int:

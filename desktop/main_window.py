@@ -7,6 +7,7 @@ layout, the last dataset and view, recent files (QSettings), undo/redo, view pre
 
 from __future__ import annotations
 
+import importlib
 import logging
 import tempfile
 from pathlib import Path
@@ -36,6 +37,15 @@ from layers.webmap import page_view
 log = logging.getLogger(__name__)
 
 RECENT_LIMIT = 8
+
+# Tools that add themselves to the window: each module has install(window), which uses
+# add_file_action and add_tool_dock.
+TOOL_MODULES = (
+    "desktop.transfer_dialog",
+    "desktop.briefing_dialog",
+    "desktop.planning_panel",
+    "desktop.connect_dialog",
+)
 
 
 def layer_label(layer: str) -> str:
@@ -81,6 +91,8 @@ class MainWindow(QMainWindow):
 
         self._build_toolbar()
         self._build_menus()
+        for module_name in TOOL_MODULES:
+            importlib.import_module(module_name).install(self)
         self._connect()
         self._update_title()
         self.resize(1600, 960)
@@ -91,6 +103,19 @@ class MainWindow(QMainWindow):
         self.map_view.show_dataset(dataset, self.session.state, language())
 
     # -- construction ------------------------------------------------------------------------
+
+    def add_file_action(self, text: str, slot, shortcut=None) -> QAction:
+        """A tool's entry in the File menu, above Quit."""
+        action = self._action(text, slot, shortcut)
+        self.file_menu.insertAction(self._file_tools_end, action)
+        return action
+
+    def add_tool_dock(self, key: str, title: str, widget, area=Qt.DockWidgetArea.RightDockWidgetArea) -> QDockWidget:
+        """A tool's panel, listed in the View menu like the built-in ones."""
+        dock = self._dock(f"{key}-dock", title, widget, area)
+        self.docks[key] = dock
+        self.view_menu.addAction(dock.toggleViewAction())
+        return dock
 
     def _dock(self, name: str, title: str, widget, area) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -124,8 +149,10 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self._action(_("&Save view as preset…"), self.save_preset, "Ctrl+Shift+S"))
         file_menu.addAction(self._action(_("&Load view preset…"), self.load_preset, "Ctrl+L"))
-        file_menu.addSeparator()
+        # Tools (import, export, briefing, database) insert their actions before this separator.
+        self._file_tools_end = file_menu.addSeparator()
         file_menu.addAction(self._action(_("&Quit"), self.close, QKeySequence.StandardKey.Quit))
+        self.file_menu = file_menu
 
         edit_menu = menus.addMenu(_("&Edit"))
         self.undo_action = self.session.undo_stack.createUndoAction(self, _("&Undo"))
@@ -145,7 +172,7 @@ class MainWindow(QMainWindow):
         self.move_action = self._action(_("&Move points by dragging"), self.map_view.set_editable, "Ctrl+M", True)
         edit_menu.addAction(self.move_action)
 
-        view_menu = menus.addMenu(_("&View"))
+        view_menu = self.view_menu = menus.addMenu(_("&View"))
         view_menu.addAction(self._action(_("Zoom to the &township"), self.zoom_to_township, "Ctrl+0"))
         view_menu.addAction(self._action(_("&Previous day"), lambda: self.date_bar.step(-1), "Alt+Left"))
         view_menu.addAction(self._action(_("&Next day"), lambda: self.date_bar.step(1), "Alt+Right"))
