@@ -47,11 +47,9 @@ def start_logging() -> Path:
     return path
 
 
-def open_window(path: Path, on_error=None):
-    """A shown MainWindow on the dataset at ``path``; None (after telling the user) if the
-    file cannot be read."""
-    from desktop.main_window import MainWindow
-
+def open_window(path, on_error=None):
+    """A shown MainWindow on the dataset at ``path`` (a .gpkg path or a database location);
+    None (after telling the user) if it cannot be read."""
     try:
         store = open_store(path)
         dataset = store.read_all()
@@ -63,6 +61,13 @@ def open_window(path: Path, on_error=None):
         else:
             QMessageBox.critical(None, _("Township Situation Map"), message)
         return None
+    return show_window(store, dataset)
+
+
+def show_window(store, dataset):
+    """A shown MainWindow on a store already opened and read (e.g. on a worker thread)."""
+    from desktop.main_window import MainWindow
+
     window = MainWindow(store, dataset)
     # Deleted when closed, inside the event loop: its web page must go before the profile.
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -75,10 +80,13 @@ def open_window(path: Path, on_error=None):
 
 def open_wall(path: Path, *, presets=None, screen: int = 0, refresh_s: float = 30, dwell_s: float = 60,
               theme: str = "dark"):
-    """A started WallWindow on the dataset at ``path`` (errors as for :func:`open_window`)."""
+    """A started WallWindow on the dataset at ``path`` (errors as for :func:`open_window`).
+
+    A database is opened read-only: the wall has no write path, and a reader role is enough.
+    """
     from desktop.wall import WallWindow, load_presets
 
-    store = open_store(path)
+    store = open_store(path, read_only=True)
     dataset = store.read_all()
     states = load_presets(presets) if presets else None
     wall = WallWindow(path, dataset, states, theme=theme, refresh_s=refresh_s, dwell_s=dwell_s)
@@ -89,7 +97,7 @@ def open_wall(path: Path, *, presets=None, screen: int = 0, refresh_s: float = 3
     return wall
 
 
-def run_wall(path: Path, args) -> int:
+def run_wall(path, args) -> int:
     app = create_application()
     start_logging()
     try:
@@ -101,7 +109,7 @@ def run_wall(path: Path, args) -> int:
     return app.exec()
 
 
-def run_app(path: Path) -> int:
+def run_app(path) -> int:
     app = create_application()
     start_logging()
     log.info("situation-map %s starting", __version__)

@@ -20,8 +20,9 @@ EXIT_OK, EXIT_DATA_ERRORS, EXIT_FAILED = 0, 1, 2
 def build_parser() -> argparse.ArgumentParser:
     data_option = argparse.ArgumentParser(add_help=False)
     data_option.add_argument(
-        "--data", metavar="PATH",
-        help="dataset (.gpkg); default: your working copy of the sample in the user data folder",
+        "--data", metavar="PATH_OR_URL",
+        help="dataset: a .gpkg file, or a shared PostGIS database (postgresql://user@host/db or "
+        "service=NAME; passwords from ~/.pgpass); default: your working copy of the sample",
     )
     parser = argparse.ArgumentParser(
         prog="situation-map",
@@ -108,17 +109,20 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FAILED
 
 
-def data_path(args) -> Path:
-    """The dataset the user named, or their working copy of the sample."""
+def data_path(args) -> Path | str:
+    """The dataset the user named (a file path, or a database location kept as text: a URL
+    made into a Path would lose its "//"), or their working copy of the sample."""
     if args.data:
-        return Path(args.data)
+        from geodata.postgis.location import is_database_location
+
+        return args.data if is_database_location(args.data) else Path(args.data)
     from desktop.userdata import working_copy
 
     return working_copy()
 
 
 def open_store_from_args(args):
-    """The store --data names (a path, or later a database URL), or the working copy."""
+    """The store --data names (a .gpkg path or a PostGIS database), or the working copy."""
     from geodata.store import open_store
 
     return open_store(data_path(args))

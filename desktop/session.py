@@ -16,7 +16,7 @@ from PyQt6.QtCore import QObject, pyqtSignal
 from PyQt6.QtGui import QUndoCommand, QUndoStack
 
 from geodata.dataset import Dataset
-from geodata.editing import Edit, EditError
+from geodata.editing import ConflictError, Edit, EditError
 from geodata.errors import GeodataError
 from layers.filters import resolve_as_of
 from layers.i18n import _
@@ -34,6 +34,7 @@ class Session(QObject):
     fly_requested = pyqtSignal(str, str)  # layer, id: bring this feature into view
     bounds_requested = pyqtSignal(object)  # (west, south, east, north): show this extent
     error = pyqtSignal(str)  # something the user must be told (a failed save, ...)
+    conflict = pyqtSignal(object)  # a ConflictError: the feature changed elsewhere (reload/overwrite)
 
     def __init__(self, store, dataset: Dataset, state: MapState, who: str | None = None, parent=None):
         super().__init__(parent)
@@ -88,6 +89,13 @@ class Session(QObject):
         """Write ``edits`` to the store in one transaction and take the new dataset."""
         try:
             self.dataset = self.store.apply_edits(edits, who=self.who)
+        except ConflictError as exc:
+            log.warning("save refused: %s %s changed elsewhere", exc.edit.layer, exc.edit.feature_id)
+            if self.receivers(self.conflict):
+                self.conflict.emit(exc)  # the window asks: reload or overwrite
+            else:
+                self.error.emit(_("The change was not saved: {reason}").format(reason=exc))
+            return False
         except (EditError, GeodataError, OSError) as exc:
             log.warning("save failed: %s", type(exc).__name__)  # the message may name data
             self.error.emit(_("The change was not saved: {reason}").format(reason=exc))
@@ -96,6 +104,28 @@ class Session(QObject):
         for edit in edits:
             changed.setdefault(edit.layer, []).append(edit.feature_id)
         self.dataset_changed.emit(changed)
+        return True
+
+    def take_external(self, dataset: Dataset) -> dict[str, list[str]]:
+        """Show ``dataset``, read after another desk or program changed the store; the
+        features that differ from what was shown (announced with ``dataset_changed``)."""
+        from layers.dataset_diff import changed_features
+
+        changed = changed_features(self.dataset, dataset)
+        metadata_changed = dataset.metadata != self.dataset.metadata
+        self.dataset = dataset
+        if changed or metadata_changed:
+            self.dataset_changed.emit(changed)
+        return changed
+
+    def reload(self) -> bool:
+        """Read the store afresh and show what it holds; False (and ``error``) on failure."""
+        try:
+            dataset = self.store.read_all()
+        except (GeodataError, OSError) as exc:
+            self.error.emit(_("Cannot read the data: {reason}").format(reason=exc))
+            return False
+        self.take_external(dataset)
         return True
 
 
@@ -125,6 +155,11 @@ class EditCommand(QUndoCommand):
 
 
 def _desk_name() -> str:
+    """The name the journal records: the configured desk (SITUATION_MAP_DESK), else the user."""
+    import os
+
+    if os.environ.get("SITUATION_MAP_DESK", "").strip():
+        return os.environ["SITUATION_MAP_DESK"].strip()
     try:
         return getpass.getuser()
     except (KeyError, OSError):

@@ -1,29 +1,41 @@
-"""Reread the GeoPackage when another program writes it, for the wall display.
+"""Reread the dataset when another program or desk changes it (wall display, main window).
 
-The store replaces its file by renaming a finished copy over it, so a change shows up in
-``os.stat`` as a new inode, size or modification time. A timer polls that (cheap) stat and
-only reads the file (about 0.2 s for the sample) when it differs from the last good read,
-on a worker thread, so the display never blocks. A missing, locked or corrupt file is
-reported with the time of the last good read and retried at every poll; the display keeps
-showing the last good dataset meanwhile.
+Two kinds of store, one watcher:
+
+* A GeoPackage file is replaced by renaming a finished copy over it, so a change shows up in
+  ``os.stat`` as a new inode, size or modification time. A timer polls that cheap stat.
+* A PostGIS database tells: every committed write sends a NOTIFY (see
+  :mod:`geodata.postgis.notifications`), which a listener thread hears at once and turns into a
+  check. The timer still polls the database's change counter (one row) in case a
+  notification was missed while the connection was down.
+
+Either way the dataset is only read (about 0.2 s for the sample) when its key (stat or
+counter) differs from the last good read, on a worker thread, so the display never blocks.
+A missing, locked or corrupt file or an unreachable server is reported with the time of the
+last good read and retried at every poll; the last good dataset stays shown meanwhile.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from PyQt6.QtCore import QObject, QTimer, pyqtSignal
 
 from geodata.dataset import Dataset
+from geodata.postgis.location import is_database_location
 from geodata.store import GeoPackageStore
+
+log = logging.getLogger(__name__)
 
 # How often the Qt thread looks whether the worker's read has finished. Polling a future
 # from a QTimer needs no cross-thread signal plumbing and costs nothing between reads
 # (the timer only runs while a read is in flight).
-_RESULT_POLL_MS = 50
+_RESULT_POLL_MS = 20
 # Keep failure reasons short enough for a status line.
 _MAX_REASON = 200
 
@@ -31,26 +43,29 @@ _StatKey = tuple[int, int, int]
 
 
 class StoreWatcher(QObject):
-    """Watch one GeoPackage file and announce each new content as a :class:`Dataset`.
+    """Watch one dataset (GeoPackage file or PostGIS database) and announce each new content.
 
     Parameters
     ----------
-    path
-        The ``.gpkg`` file to watch. It may be missing at first (reported as a failure).
+    location
+        The ``.gpkg`` file (it may be missing at first: reported as a failure), or a database
+        location (``postgresql://…``, ``service=…``), opened read-only.
     interval_ms
-        How often to look at the file's stat, in milliseconds.
+        How often to look at the file's stat or the database's change counter.
     parent
         The owning QObject, if any.
+    store
+        A store to read through instead of opening ``location`` (the main window passes its
+        own, so what it reads and what it saves agree). A database store is listened to.
 
     Signals
     -------
     loaded(object)
-        A :class:`geodata.dataset.Dataset` read from the file, after its stat changed since
-        the last good read (and after every recovery).
+        A :class:`geodata.dataset.Dataset` read after a change since the last good read
+        (and after every recovery).
     failed(str, object)
-        A short reason the file could not be read, and the :class:`datetime.datetime` of the
-        last good read (``None`` if none yet): the data shown is stale since then. Emitted
-        at every poll while the failure lasts.
+        A short reason the data could not be read, and the :class:`datetime.datetime` of the
+        last good read (``None`` if none yet). Emitted at every poll while the failure lasts.
     recovered()
         Emitted once, right before ``loaded``, when a read succeeds after failures.
     """
@@ -58,24 +73,32 @@ class StoreWatcher(QObject):
     loaded = pyqtSignal(object)
     failed = pyqtSignal(str, object)
     recovered = pyqtSignal()
+    _poked = pyqtSignal()  # from the listener thread: a change was committed
 
-    def __init__(self, path: str | os.PathLike, interval_ms: int = 30000, parent: QObject | None = None):
+    def __init__(self, location, interval_ms: int = 30000, parent: QObject | None = None, store=None):
         super().__init__(parent)
-        self.path = Path(path)
+        self.is_database = is_database_location(location if store is None else store.path)
+        self.path = None if self.is_database else Path(location if store is None else store.path)
+        self.location = location if store is None else store.path
+        self._store = store
+        self._listener = None
         self._poll = QTimer(self)
         self._poll.setInterval(int(interval_ms))
         self._poll.timeout.connect(self.check_now)
         self._result_poll = QTimer(self)
         self._result_poll.setInterval(min(_RESULT_POLL_MS, int(interval_ms)))
         self._result_poll.timeout.connect(self._collect)
+        self._poked.connect(self.check_now)
         # One worker: reads are serialised even if a stopped watcher's read still runs.
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-watcher")
         self._future: Future | None = None
-        self._future_key: _StatKey | None = None  # the stat the read in flight was started on
-        self._last_key: _StatKey | None = None
+        self._future_key = None  # the stat the file read in flight was started on
+        self._last_key = None
         self._last_good: dt.datetime | None = None
         self._dataset: Dataset | None = None  # only the last good one: memory stays flat
         self._failing = False
+        self._check_again = False
+        self._read_started = self._loaded_read_started = 0.0
 
     # -- public API --------------------------------------------------------------------
 
@@ -86,43 +109,59 @@ class StoreWatcher(QObject):
 
     @property
     def last_good_read(self) -> dt.datetime | None:
-        """When the file was last read successfully (local time), or ``None``."""
+        """When the data was last read successfully (local time), or ``None``."""
         return self._last_good
 
     def is_active(self) -> bool:
         """Whether the watcher is polling."""
         return self._poll.isActive()
 
+    @property
+    def read_started(self) -> float:
+        """When (``time.monotonic()``) the read that gave the last ``loaded`` dataset began."""
+        return self._loaded_read_started
+
+    def set_interval(self, interval_ms: int) -> None:
+        self._poll.setInterval(int(interval_ms))
+
     def start(self) -> None:
-        """Check the file now, then every ``interval_ms``."""
+        """Check now, then every ``interval_ms`` (and at every notification of a database)."""
         self._poll.start()
         self.check_now()
 
     def stop(self) -> None:
-        """Stop polling; a read in flight is abandoned and emits nothing."""
+        """Stop polling and listening; a read in flight is abandoned and emits nothing."""
         self._poll.stop()
         self._result_poll.stop()
+        if self._listener is not None:
+            self._listener.stop()
+            self._listener = None
         if self._future is not None:
             self._future.cancel()  # harmless if it already runs: its result is dropped
             self._future = None
 
     def check_now(self) -> None:
-        """Look at the file's stat and start a read if it changed (or the last read failed).
+        """Start a read if the data changed (or the last read failed).
 
-        Returns at once; the outcome arrives later as a signal. Does nothing while a read
-        is in flight.
+        Returns at once; the outcome arrives later as a signal. While a read is in flight
+        the check is made again when it ends, so a change during a read is never missed.
         """
         if self._future is not None:
+            self._check_again = True
             return
-        try:
-            key = _stat_key(self.path)
-        except OSError as exc:
-            self._fail(f"file missing or inaccessible: {exc.strerror or exc}")
-            return
-        if key == self._last_key and not self._failing:
-            return
-        self._future = self._executor.submit(_read, self.path)
-        self._future_key = key
+        self._read_started = time.monotonic()
+        if self.is_database:
+            self._future = self._executor.submit(self._read_database, self._last_key, self._failing)
+        else:
+            try:
+                key = _stat_key(self.path)
+            except OSError as exc:
+                self._fail(f"file missing or inaccessible: {exc.strerror or exc}")
+                return
+            if key == self._last_key and not self._failing:
+                return
+            self._future = self._executor.submit(_read_file, self.path, self._store)
+            self._future_key = key
         self._result_poll.start()
 
     def close(self) -> None:
@@ -131,6 +170,18 @@ class StoreWatcher(QObject):
         self._executor.shutdown(wait=False, cancel_futures=True)
 
     # -- internals -----------------------------------------------------------------------
+
+    def _read_database(self, last_key, failing: bool):
+        """Worker thread: (counter, dataset), the dataset ``None`` when nothing changed."""
+        if self._store is None:
+            from geodata.store import open_store
+
+            self._store = open_store(self.location, read_only=True)
+        # Counter first: a write between the two shows as a new counter at the next check.
+        key = self._store.change_serial()
+        if key == last_key and not failing:
+            return key, None
+        return key, self._store.read_all()
 
     def _collect(self) -> None:
         """On the Qt thread: take the worker's result once it is ready."""
@@ -143,20 +194,37 @@ class StoreWatcher(QObject):
         self._future = None
         self._result_poll.stop()
         try:
-            dataset = future.result()
+            result = future.result()
         except Exception as exc:  # any reader error (StoreError, GDAL, sqlite) is a failure
-            self._fail(f"cannot read the file: {exc}")
+            what = "the database" if self.is_database else "the file"
+            self._fail(f"cannot read {what}: {exc}")
             return
-        # The stat is taken before the read: if the file was replaced in between, the next
-        # poll sees a different stat and reads again, so no change is ever missed.
-        was_failing = self._failing
-        self._failing = False
-        self._last_key = self._future_key
-        self._last_good = dt.datetime.now()
-        self._dataset = dataset
-        if was_failing:
-            self.recovered.emit()
-        self.loaded.emit(dataset)
+        if self.is_database:
+            key, dataset = result
+            self._start_listening()
+        else:
+            key, dataset = self._future_key, result
+        # The key is taken before the read: if the data changed in between, the next check
+        # sees a different key and reads again, so no change is ever missed.
+        if dataset is not None:
+            was_failing = self._failing
+            self._failing = False
+            self._last_key = key
+            self._last_good = dt.datetime.now()
+            self._dataset = dataset
+            self._loaded_read_started = self._read_started
+            if was_failing:
+                self.recovered.emit()
+            self.loaded.emit(dataset)
+        if self._check_again:
+            self._check_again = False
+            self.check_now()
+
+    def _start_listening(self) -> None:
+        if self._listener is None and self._poll.isActive():
+            # Emitting a signal from the listener's thread queues the check on the Qt thread.
+            self._listener = self._store.listener(on_change=lambda _tables: self._poked.emit())
+            self._listener.start()
 
     def _fail(self, reason: str) -> None:
         self._failing = True
@@ -171,6 +239,6 @@ def _stat_key(path: Path) -> _StatKey:
     return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
-def _read(path: Path) -> Dataset:
+def _read_file(path: Path, store=None) -> Dataset:
     """Worker thread: the whole dataset (raises on a missing or corrupt file)."""
-    return GeoPackageStore(path).read_all()
+    return (store or GeoPackageStore(path)).read_all()

@@ -33,6 +33,10 @@ SCREEN_PACKAGES = [
 ]
 # Tools the tests use to look at output: PDF pages to images and text.
 TEST_TOOL_PACKAGES = ["poppler-utils"]
+# The shared-store tests start a throw-away PostgreSQL server with PostGIS. The PostGIS
+# package of a release depends on its matching server, so one group brings both:
+# bookworm has 15, trixie 17, Ubuntu 24.04 16.
+TEST_SERVER_PACKAGES = ["postgresql-15-postgis-3|postgresql-17-postgis-3|postgresql-16-postgis-3"]
 
 
 def installed(package: str) -> bool:
@@ -75,7 +79,8 @@ def venv_package() -> str | None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--screen", action="store_true", help="also what a real X11 screen needs")
-    parser.add_argument("--tests", action="store_true", help="also the tools the tests use")
+    parser.add_argument("--tests", action="store_true",
+                        help="also the tools the tests use (PDF tools, PostgreSQL with PostGIS)")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
 
@@ -93,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.screen:
         wanted += SCREEN_PACKAGES
     if args.tests:
-        wanted += TEST_TOOL_PACKAGES
+        wanted += TEST_TOOL_PACKAGES + TEST_SERVER_PACKAGES
     missing = missing_packages(wanted)
     if (extra := venv_package()) and not installed(extra):
         missing.append(extra)

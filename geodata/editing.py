@@ -35,7 +35,7 @@ from geodata.schema import JOURNAL, STORAGE_CRS, LayerSchema, conform, schema_fo
 from geodata.validation import ERROR, Problem, validate_frame
 
 __all__ = [
-    "Edit", "EditError", "record_of", "add_feature", "update_feature", "delete_feature",
+    "Edit", "EditError", "ConflictError", "rebased", "record_of", "add_feature", "update_feature", "delete_feature",
     "apply_to_dataset", "mark_disinfected", "release_household", "escalate_household",
     "close_checkpoint", "journal_frame",
 ]
@@ -63,6 +63,32 @@ class EditError(GeodataError):
     def __init__(self, message: str, problems: Iterable[Problem] = ()):
         super().__init__(message)
         self.problems = tuple(problems)
+
+
+class ConflictError(EditError):
+    """An edit refused because its feature changed elsewhere since the edit was made.
+
+    Attributes
+    ----------
+    edit
+        The refused edit.
+    current
+        The feature's record as the store holds it now (``None``: deleted elsewhere).
+    changed_fields
+        The fields (and ``"geometry"``) that differ from the edit's ``before``.
+    base_version, current_version, changed_by, changed_at
+        Set by a store that keeps record versions (PostGIS): the version the edit was made
+        on, the version stored now, and who saved that one and when; ``None`` otherwise.
+    """
+
+    def __init__(self, message: str, edit: "Edit", current: Mapping | None,
+                 changed_fields: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.edit = edit
+        self.current = current
+        self.changed_fields = tuple(changed_fields)
+        self.base_version = self.current_version = None
+        self.changed_by = self.changed_at = None
 
 
 @dataclass(frozen=True, repr=False)
@@ -437,15 +463,18 @@ def _apply_one(frame: pd.DataFrame, schema: LayerSchema, edit: Edit) -> pd.DataF
     where = f"{edit.layer} {edit.feature_id}"
     if edit.kind == "add":
         if position is not None:
-            raise EditError(f"cannot add {where}: a feature with this id already exists")
+            raise ConflictError(f"cannot add {where}: a feature with this id already exists",
+                                edit, _record_at(frame, schema, position))
         return pd.concat([frame, _record_frame(schema, edit.after)], ignore_index=True)
     if position is None:
-        raise EditError(f"{where} no longer exists (it was deleted elsewhere); "
-                        "reload and try again")
-    changed_since = _differing_fields(_record_at(frame, schema, position), edit.before)
+        raise ConflictError(f"{where} no longer exists (it was deleted elsewhere); "
+                            "reload and try again", edit, None)
+    current = _record_at(frame, schema, position)
+    changed_since = _differing_fields(current, edit.before)
     if changed_since:
-        raise EditError(f"{where} was changed elsewhere since it was read "
-                        f"({', '.join(changed_since)}); reload and make the edit again")
+        raise ConflictError(f"{where} was changed elsewhere since it was read "
+                            f"({', '.join(changed_since)}); reload and make the edit again",
+                            edit, current, changed_since)
     if edit.kind == "delete":
         return frame.drop(index=frame.index[position])
     new_row = _record_frame(schema, edit.after)
@@ -681,3 +710,30 @@ def _json_value(value):
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     return value
+
+
+def rebased(edit: Edit, current: Mapping | None) -> Edit | None:
+    """``edit`` made again on ``current``: the user's record overwrites what is stored now.
+
+    Parameters
+    ----------
+    edit
+        An edit refused with :class:`ConflictError`.
+    current
+        The record stored now (``None``: the feature is gone).
+
+    Returns
+    -------
+    Edit or None
+        An edit from ``current`` to ``edit.after``; ``None`` when there is nothing left to
+        do (the store holds the user's record already, or both deleted it).
+    """
+    if current is None and edit.after is None:
+        return None
+    if current is not None and edit.after is not None and not _differing_fields(dict(current), dict(edit.after)):
+        return None
+    if current is None and edit.layer not in FEATURE_LAYERS:
+        raise EditError(f"{edit.layer} {edit.feature_id} no longer exists and cannot be added back")
+    # Both records were checked already: the stored one is as stored, the user's when made.
+    return _unchecked_edit(edit.layer, edit.feature_id, None if current is None else dict(current),
+                           edit.after, edit.description)

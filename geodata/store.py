@@ -22,7 +22,7 @@ import shutil
 import sqlite3
 import tempfile
 from pathlib import Path
-from typing import Iterator, Mapping, Sequence
+from typing import Iterator, Mapping, Protocol, Sequence
 
 import geopandas as gpd
 import pandas as pd
@@ -314,10 +314,31 @@ def _remove_abandoned_copies(path: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def open_store(location: str | os.PathLike) -> GeoPackageStore:
-    """The store at ``location``: a ``.gpkg`` path (PostGIS URLs come with the shared store)."""
-    text = str(location)
-    if text.startswith(("postgresql://", "postgres://")):
-        raise StoreError("PostGIS stores are not supported yet: give a .gpkg file")
-    return GeoPackageStore(location)
+class Store(Protocol):
+    """What every store offers (GeoPackage file, PostGIS database); see GeoPackageStore."""
 
+    path: object  # where the data is, fit to show: a Path, or a URL without its password
+
+    def read(self, name: str) -> pd.DataFrame: ...
+    def read_all(self) -> Dataset: ...
+    def metadata(self) -> dict[str, str]: ...
+    def journal(self) -> pd.DataFrame: ...
+    def write(self, frames: Mapping[str, pd.DataFrame], *, metadata: Mapping[str, str] | None = None) -> None: ...
+    def write_dataset(self, dataset: Dataset) -> None: ...
+    def apply_edits(self, edits: Sequence[Edit], *, who: str) -> Dataset: ...
+
+
+def open_store(location: str | os.PathLike, *, read_only: bool = False) -> Store:
+    """The store at ``location``: a ``.gpkg`` path, or a PostgreSQL database given as a
+    ``postgresql://user@host/db`` URL or a libpq string such as ``service=NAME``.
+
+    ``read_only`` opens a database so that nothing can be written through it (the wall
+    display); a GeoPackage is opened as usual.
+    """
+    from geodata.postgis import is_database_location
+
+    if is_database_location(location):
+        from geodata.postgis import open_postgis_store
+
+        return open_postgis_store(location, read_only=read_only)
+    return GeoPackageStore(location)

@@ -115,3 +115,26 @@ def test_stop_stops_polling(watcher, sample_copy, qtbot):
     with qtbot.assertNotEmitted(watcher.loaded, wait=5 * INTERVAL):
         with qtbot.assertNotEmitted(watcher.failed):
             sample_copy.unlink()
+
+
+def test_main_window_follows_another_programs_write_without_reloading(qtbot, sample_copy):
+    from desktop.main_window import MainWindow
+    from geodata.store import GeoPackageStore
+    from tests.desktop.pagetools import PAGE_TIMEOUT_MS
+
+    store = GeoPackageStore(sample_copy)
+    window = MainWindow(store, store.read_all())
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.map_view.drawn, timeout=PAGE_TIMEOUT_MS):
+        window.show()
+    assert window.live_updates.watcher.path == sample_copy and not window.live_updates.watcher.is_database
+    loads = []
+    window.map_view.loadStarted.connect(lambda: loads.append(1))
+    qtbot.wait(500)  # the watcher's first read (nothing changed) is done
+    with qtbot.waitSignal(window.session.dataset_changed, timeout=WAIT + 5000) as blocker:
+        subprocess.run([sys.executable, "-c", WRITER, str(sample_copy), "外部写入卡点"],
+                       cwd=PROJECT, check=True, timeout=60)
+    first_id = window.session.dataset.checkpoints["id"].iloc[0]
+    assert blocker.args[0] == {"checkpoints": [first_id]}
+    assert window.session.dataset.checkpoints["name"].iloc[0] == "外部写入卡点"
+    assert loads == []

@@ -52,3 +52,21 @@ def test_root_installs_what_is_missing_with_apt_get(debian, monkeypatch):
 def test_an_alternative_package_name_counts_as_installed(debian):
     debian.add("libasound2t64")
     assert "libasound2" not in system_check.missing_packages(["libasound2|libasound2t64"])
+
+
+def test_tests_bring_postgresql_with_postgis(debian, monkeypatch):
+    debian.update(every_package(system_check.OFFSCREEN_PACKAGES + system_check.CJK_FONT_PACKAGES
+                                + system_check.TEST_TOOL_PACKAGES))
+    monkeypatch.setattr(system_check.os, "geteuid", lambda: 0)
+    ran = []
+    monkeypatch.setattr(system_check.subprocess, "run",
+                        lambda command, **kwargs: ran.append(command) or type("R", (), {"returncode": 0})())
+    assert system_check.main(["--tests"]) == 0
+    assert ran[1][:2] == ["apt-get", "install"] and ran[1][-1] == "postgresql-15-postgis-3"
+
+
+def test_an_installed_postgis_of_another_release_is_enough(debian, monkeypatch):
+    debian.update(every_package(system_check.OFFSCREEN_PACKAGES + system_check.CJK_FONT_PACKAGES
+                                + system_check.TEST_TOOL_PACKAGES) | {"postgresql-17-postgis-3"})
+    monkeypatch.setattr(system_check.subprocess, "run", lambda *a, **k: pytest.fail("must not run apt-get"))
+    assert system_check.main(["--tests"]) == 0

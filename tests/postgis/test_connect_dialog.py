@@ -1,0 +1,56 @@
+"""File → Connect to database…: a one-off password connects and is kept nowhere."""
+
+from pathlib import Path
+
+from PyQt6.QtCore import QSettings
+
+from desktop.connect_dialog import ConnectDialog, recent_locations
+from desktop.main_window import MainWindow
+from geodata.postgis.store import PostGISStore
+from geodata.store import GeoPackageStore
+from tests.desktop.pagetools import PAGE_TIMEOUT_MS
+
+SECRET = "writer-secret-7"
+
+
+def test_connecting_opens_the_database_and_keeps_no_password(qtbot, pushed, sample_copy, monkeypatch, tmp_path):
+    monkeypatch.delenv("PGPASSFILE")  # only the dialog's password field can get us in
+    store = GeoPackageStore(sample_copy)
+    first = MainWindow(store, store.read_all())
+    qtbot.addWidget(first)
+    first.show()
+    dialog = ConnectDialog(first)
+    dialog.location.setEditText(pushed)
+    dialog.password.setText(SECRET)
+    dialog.connect_now()
+    assert dialog.password.text() == ""
+    qtbot.waitUntil(lambda: dialog.opened_window is not None, timeout=PAGE_TIMEOUT_MS)
+    window = dialog.opened_window  # deletes itself when closed
+    assert isinstance(window.session.store, PostGISStore)
+    assert len(window.session.dataset.households) > 0
+    assert SECRET not in window.windowTitle()
+    assert recent_locations() == [pushed]
+    with qtbot.waitSignal(window.destroyed, timeout=PAGE_TIMEOUT_MS):
+        window.close()
+    settings = QSettings()
+    settings.sync()
+    assert settings.value("last_dataset") == pushed
+    saved = Path(settings.fileName()).read_text(encoding="utf-8", errors="replace")
+    assert pushed.split("@")[1] in saved and SECRET not in saved
+
+
+def test_a_refused_connection_is_told_and_changes_nothing(qtbot, pushed, sample_copy, monkeypatch):
+    monkeypatch.delenv("PGPASSFILE")
+    store = GeoPackageStore(sample_copy)
+    first = MainWindow(store, store.read_all())
+    qtbot.addWidget(first)
+    first.show()
+    errors = []
+    first.show_error = errors.append
+    dialog = ConnectDialog(first)
+    dialog.location.setEditText(pushed)
+    dialog.password.setText("wrong-guess")
+    dialog.connect_now()
+    qtbot.waitUntil(lambda: bool(errors), timeout=PAGE_TIMEOUT_MS)
+    assert "password authentication failed" in errors[0] and "wrong-guess" not in errors[0]
+    assert dialog.opened_window is None and first.isVisible()
