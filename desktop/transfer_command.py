@@ -1,5 +1,147 @@
-"""Placeholder: this module's verbs are being built in their issue."""
+"""The ``import`` and ``export`` verbs: real files into a layer, a layer out to a file.
+
+    situation-map import --layer households --from 观察户.csv --crs gcj02 --dry-run
+    situation-map export --layer checkpoints --out 卡点.xlsx --audience public
+
+Exit status: 0 done (or a dry run without errors), 1 the file has problems (nothing written),
+2 the command could not be carried out.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from layers.i18n import _
+
+# Smaller files are read and checked before anyone would wonder.
+_PROGRESS_FROM_ROWS = 5000
+_PROGRESS_FROM_BYTES = 1_000_000
 
 
 def register(verbs, data_option) -> None:
-    pass
+    from geodata.importing import MODES
+    from geodata.schema import SCHEMAS
+
+    layers = list(SCHEMAS)
+    importing = verbs.add_parser(
+        "import", parents=[data_option],
+        help="import a CSV, XLSX, GeoJSON, Shapefile or GeoPackage file into a layer",
+        description="Check a file and import it into a layer in one transaction. Every problem is "
+        "listed with file, row and field; nothing is written when there are errors (or warnings, "
+        "unless --accept-warnings).",
+    )
+    importing.add_argument("--layer", required=True, choices=layers, help="the layer to import into")
+    importing.add_argument("--from", dest="source", required=True, metavar="FILE", help="the file to import")
+    importing.add_argument("--crs", help="coordinate system of the file: wgs84 (default), cgcs2000, gcj02 "
+                           "(Gaode/Tencent/WeChat), bd09 (Baidu) or EPSG:<code>")
+    importing.add_argument("--mode", choices=MODES, default="append",
+                           help="append new ids (default), update features by id, or replace the layer")
+    importing.add_argument("--dry-run", action="store_true", help="check and show what would be imported; write nothing")
+    importing.add_argument("--encoding", help="text encoding of a CSV or Shapefile (default: detected)")
+    importing.add_argument("--sheet", help="the sheet of a workbook, or the layer of a GeoPackage")
+    importing.add_argument("--accept-warnings", action="store_true", help="import even when there are warnings")
+    importing.set_defaults(run=run_import)
+
+    exporting = verbs.add_parser(
+        "export", parents=[data_option],
+        help="export a layer to GeoJSON, CSV or XLSX",
+        description="Write one layer to a .geojson, .csv or .xlsx file. The public audience (default) "
+        "leaves out personal data (household head names, phones, notes).",
+    )
+    exporting.add_argument("--layer", required=True, choices=layers, help="the layer to export")
+    exporting.add_argument("--out", required=True, metavar="FILE", help=".geojson, .csv or .xlsx file to write")
+    exporting.add_argument("--audience", choices=("public", "internal"), default="public",
+                           help="public (default) leaves out personal fields")
+    exporting.add_argument("--encoding", choices=("utf-8", "gbk"), default="utf-8",
+                           help="CSV text encoding: utf-8 with BOM (default, Excel opens it) or gbk")
+    exporting.set_defaults(run=run_export)
+
+
+def run_import(args) -> int:
+    from desktop.cli import EXIT_DATA_ERRORS, EXIT_FAILED, EXIT_OK, open_store_from_args
+    from geodata.importing import ImportFailure, apply_plan, plan_import, read_source
+
+    store = open_store_from_args(args)
+    progress = _printer()
+    try:
+        size = Path(args.source).stat().st_size if Path(args.source).is_file() else 0
+        source = read_source(args.source, encoding=args.encoding, sheet=args.sheet, layer_hint=args.layer,
+                             progress=progress if size >= _PROGRESS_FROM_BYTES else None)
+        plan = plan_import(source, store.read_all(), args.layer, crs=args.crs, mode=args.mode,
+                           progress=progress if len(source.frame) >= _PROGRESS_FROM_ROWS else None)
+    except ImportFailure as exc:
+        _print_problems(exc.problems)
+        print(_("Nothing was imported: {reason}").format(reason=exc), file=sys.stderr)
+        return EXIT_DATA_ERRORS if exc.problems else EXIT_FAILED
+    _print_source(source, plan)
+    _print_problems(plan.problems)
+    _print_counts(plan)
+    if plan.errors:
+        print(_("Nothing was imported: {count} error(s). Correct the file and import it again.")
+              .format(count=len(plan.errors)), file=sys.stderr)
+        return EXIT_DATA_ERRORS
+    if plan.warnings and not args.accept_warnings and not args.dry_run:
+        print(_("Nothing was imported: {count} warning(s). Check them, then import again with "
+                "--accept-warnings.").format(count=len(plan.warnings)), file=sys.stderr)
+        return EXIT_DATA_ERRORS
+    if args.dry_run:
+        print(_("Dry run: nothing was written."))
+        return EXIT_OK
+    try:
+        apply_plan(store, plan, accept_warnings=args.accept_warnings)
+    except ImportFailure as exc:
+        print(_("Nothing was imported: {reason}").format(reason=exc), file=sys.stderr)
+        return EXIT_FAILED
+    print(_("Imported into {layer} of {path}.").format(layer=args.layer, path=getattr(store, "path", args.data)))
+    return EXIT_OK
+
+
+def run_export(args) -> int:
+    from desktop.cli import EXIT_OK, open_store_from_args
+    from geodata.export import export_layer
+
+    store = open_store_from_args(args)
+    count = export_layer(store.read_all(), args.layer, args.out, audience=args.audience, encoding=args.encoding)
+    audience = _("public: without personal data") if args.audience == "public" else _("internal: with personal data")
+    print(_("Wrote {count} rows of {layer} to {path} ({audience}).").format(
+        count=count, layer=args.layer, path=args.out, audience=audience))
+    return EXIT_OK
+
+
+def _printer():
+    last = {"step": -1}
+
+    def show(fraction: float, text: str) -> None:
+        step = int(fraction * 10)
+        if step != last["step"]:
+            last["step"] = step
+            print(_("  {percent:3d}%  {what}").format(percent=int(fraction * 100), what=_(text)),
+                  file=sys.stderr, flush=True)
+    return show
+
+
+def _print_source(source, plan) -> None:
+    details = [source.name, source.kind.upper()]
+    if source.encoding:
+        details.append(_("encoding {name}").format(name=source.encoding))
+    if source.sheet:
+        details.append(_("sheet {name}").format(name=source.sheet))
+    details.append(_("coordinates {crs}").format(crs=plan.crs if len(plan.crs) < 40 else "WKT"))
+    print(" · ".join(details))
+    for note in source.notes:
+        print("  " + note)
+    mapped = ", ".join(f"{column} → {field}" for field, column in plan.columns.fields.items())
+    print(_("Columns: {mapping}").format(mapping=mapped or "—"))
+
+
+def _print_problems(problems) -> None:
+    for problem in problems:
+        print(str(problem))
+
+
+def _print_counts(plan) -> None:
+    counts = plan.counts
+    print(_("{added} to add, {updated} to update, {skipped} skipped, {removed} to remove; "
+            "{errors} error(s), {warnings} warning(s)").format(
+        errors=len(plan.errors), warnings=len(plan.warnings), **counts))

@@ -1,5 +1,454 @@
-"""Placeholder: this tool is being built in its issue."""
+"""File → Import… and File → Export layer…: real files in and out of the open dataset.
+
+The import dialog reads and checks the file on a worker thread whenever the file or an option
+changes (layer, mode, coordinate system, encoding, sheet), shows the first rows with the field
+each column becomes, the detected encoding, and every problem with its row and field. Import
+writes in one transaction, also on the worker thread, then the window shows the new data.
+Nothing is written while there are errors, or warnings the user has not accepted.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pandas as pd
+from PyQt6.QtCore import QSettings, Qt, QThread, pyqtSignal
+from PyQt6.QtGui import QColor
+from PyQt6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from geodata.importing import ImportCancelled, ImportFailure, apply_plan, plan_import, read_source
+from geodata.importing.readers import PREVIEW_ROWS
+from geodata.schema import SCHEMAS
+from layers.i18n import _, language
+
+# A table of a hundred thousand problems helps nobody and takes the window seconds to fill.
+_PROBLEMS_SHOWN = 2000
+_ROWS_FITTED = 200
+_SEVERITY_COLOURS = {"error": "#c62828", "warning": "#b26a00", "note": "#546e7a"}
 
 
 def install(window) -> None:
-    pass
+    window.add_file_action(_("&Import…"), lambda: open_import_dialog(window), "Ctrl+I")
+    window.add_file_action(_("&Export layer…"), lambda: open_export_dialog(window), "Ctrl+E")
+
+
+def open_import_dialog(window) -> "ImportDialog":
+    dialog = ImportDialog(window.session, parent=window)
+    dialog.open()
+    window.import_dialog = dialog  # kept: a dialog without a Python owner is collected
+    return dialog
+
+
+def open_export_dialog(window):
+    from desktop.transfer_export import ExportDialog
+
+    dialog = ExportDialog(window.session, parent=window)
+    dialog.open()
+    window.export_dialog = dialog
+    return dialog
+
+
+def layer_label(name: str) -> str:
+    schema = SCHEMAS[name]
+    return schema.label_zh if language() == "zh" else schema.label_en
+
+
+def _field_label(layer: str, name: str) -> str:
+    """A field as the user knows it: its label in the interface language, and its name."""
+    schema = SCHEMAS[layer]
+    if name == "geometry":
+        return _("location")
+    if name not in schema.field_names:
+        return name
+    field = schema.field(name)
+    label = field.label_zh if language() == "zh" else field.label_en
+    return f"{label} ({name})" if label and label != name else name
+
+
+def _where(text: str | None) -> str:
+    """"row 5" / "feature 3" from the importer, in the interface language."""
+    if not text:
+        return ""
+    kind, _space, number = text.partition(" ")
+    return _("row {number}").format(number=number) if kind == "row" else _("feature {number}").format(number=number)
+
+
+def _crs_choices() -> list[tuple[str, str]]:
+    return [("wgs84", _("WGS-84 (GPS)")), ("cgcs2000", _("CGCS2000")),
+            ("gcj02", _("GCJ-02 (Gaode, Tencent, WeChat)")), ("bd09", _("BD-09 (Baidu)")),
+            ("EPSG:4547", _("CGCS2000 Gauss-Kruger CM 114E (EPSG:4547)"))]
+
+
+def _blank(value) -> bool:
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or array in a cell is no blank
+        return False
+
+
+class _Job(QThread):
+    """Runs one function on a worker thread; its progress callback may be cancelled."""
+
+    progressed = pyqtSignal(float, str)
+    succeeded = pyqtSignal(object)
+    failed = pyqtSignal(object)
+
+    def __init__(self, work, parent=None):
+        super().__init__(parent)
+        self._work = work
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def report(self, fraction: float, text: str) -> None:
+        if self._cancel.is_set():
+            raise ImportCancelled()
+        self.progressed.emit(float(fraction), text)
+
+    def run(self) -> None:
+        try:
+            self.succeeded.emit(self._work(self.report))
+        except Exception as exc:  # shown in the dialog: a worker must never die silently
+            self.failed.emit(exc)
+
+
+class ImportDialog(QDialog):
+    """Choose a file and how to read it, see what it becomes, import it."""
+
+    imported = pyqtSignal(str, object)  # layer, the plan written
+
+    def __init__(self, session, parent=None, path: str | None = None):
+        super().__init__(parent)
+        self.setObjectName("import-dialog")
+        self.setWindowTitle(_("Import a file"))
+        self.session = session
+        self.source = None
+        self.plan = None
+        self.job: _Job | None = None
+        self._pending = False
+        self._checked_options: dict | None = None
+        self.resize(1100, 720)
+
+        self.path_edit = QLineEdit()
+        self.path_edit.setPlaceholderText(_("CSV, Excel, GeoJSON, Shapefile or GeoPackage file"))
+        browse = QPushButton(_("Browse…"))
+        browse.clicked.connect(self.browse)
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.path_edit, 1)
+        file_row.addWidget(browse)
+
+        self.layer_box = QComboBox()
+        for name in SCHEMAS:
+            self.layer_box.addItem(layer_label(name), name)
+        self.layer_box.setCurrentIndex(list(SCHEMAS).index("households"))
+        self.mode_box = QComboBox()
+        for mode, text in (("append", _("Add new features (existing ids are skipped)")),
+                           ("update", _("Update features with the same id")),
+                           ("replace", _("Replace the whole layer"))):
+            self.mode_box.addItem(text, mode)
+        self.crs_box = QComboBox()
+        self.crs_box.addItem(_("As the file says (else WGS-84)"), None)
+        for value, text in _crs_choices():
+            self.crs_box.addItem(text, value)
+        self.crs_box.setEditable(True)
+        self.crs_box.setToolTip(_("Choose the coordinate system, or type an EPSG code such as EPSG:4526"))
+        self.encoding_box = QComboBox()
+        for value, text in ((None, _("Detect")), ("utf-8", "UTF-8"), ("gbk", "GBK"), ("gb18030", "GB18030")):
+            self.encoding_box.addItem(text, value)
+        self.sheet_box = QComboBox()
+        self.sheet_box.setEnabled(False)
+
+        form = QFormLayout()
+        form.addRow(_("File"), file_row)
+        form.addRow(_("Into layer"), self.layer_box)
+        form.addRow(_("Mode"), self.mode_box)
+        form.addRow(_("Coordinates"), self.crs_box)
+        form.addRow(_("Text encoding"), self.encoding_box)
+        form.addRow(_("Sheet or layer"), self.sheet_box)
+
+        self.info_label = QLabel()
+        self.info_label.setWordWrap(True)
+        self.info_label.setTextFormat(Qt.TextFormat.PlainText)  # file and column names are data
+        self.preview = QTableWidget()
+        self.preview.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.problems = QTableWidget(0, 4)
+        self.problems.setHorizontalHeaderLabels([_("Severity"), _("Where"), _("Field"), _("Problem")])
+        self.problems.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.problems.horizontalHeader().setStretchLastSection(True)
+        self.problems.setWordWrap(True)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self._titled(_("First rows of the file"), self.preview))
+        splitter.addWidget(self._titled(_("Problems"), self.problems))
+
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress_label = QLabel()
+        self.cancel_button = QPushButton(_("Cancel"))
+        self.cancel_button.clicked.connect(self.cancel)
+        progress_row = QHBoxLayout()
+        progress_row.addWidget(self.progress_label)
+        progress_row.addWidget(self.progress, 1)
+        progress_row.addWidget(self.cancel_button)
+        self._show_busy(False)
+
+        self.accept_box = QCheckBox(_("Import despite warnings"))
+        self.summary_label = QLabel()
+        self.buttons = QDialogButtonBox()
+        self.import_button = self.buttons.addButton(_("Import"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton(_("Close"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.buttons.accepted.connect(self.start_import)
+        self.buttons.rejected.connect(self.reject)
+        self.import_button.setEnabled(False)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.summary_label, 1)
+        bottom.addWidget(self.accept_box)
+        bottom.addWidget(self.buttons)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.info_label)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(progress_row)
+        layout.addLayout(bottom)
+
+        self.path_edit.editingFinished.connect(self.check)
+        for box in (self.layer_box, self.mode_box, self.encoding_box):
+            box.currentIndexChanged.connect(self.check)
+        self.crs_box.activated.connect(self.check)
+        self.crs_box.lineEdit().editingFinished.connect(self.check)
+        self.sheet_box.activated.connect(self.check)
+        self.accept_box.toggled.connect(self._update_buttons)
+        if path:
+            self.set_path(path)
+
+    @staticmethod
+    def _titled(title: str, widget: QWidget) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(QLabel(title))
+        layout.addWidget(widget)
+        return box
+
+    # -- choosing ------------------------------------------------------------------------------
+
+    def browse(self) -> None:
+        start = QSettings().value("import/folder", str(Path.home()))
+        path, _filter = QFileDialog.getOpenFileName(
+            self, _("Import a file"), start,
+            _("Data files (*.csv *.txt *.xlsx *.geojson *.json *.shp *.gpkg);;All files (*)"))
+        if path:
+            QSettings().setValue("import/folder", str(Path(path).parent))
+            self.set_path(path)
+
+    def set_path(self, path) -> None:
+        self.path_edit.setText(str(path))
+        self.sheet_box.clear()
+        self.check(force=True)
+
+    def options(self) -> dict:
+        text = self.crs_box.currentText().strip()
+        listed = self.crs_box.findText(text)
+        crs = self.crs_box.itemData(listed) if listed >= 0 else text  # typed: an EPSG code
+        return {"path": self.path_edit.text().strip(), "layer": self.layer_box.currentData(),
+                "mode": self.mode_box.currentData(), "crs": crs or None,
+                "encoding": self.encoding_box.currentData(),
+                "sheet": self.sheet_box.currentText() or None}
+
+    # -- checking ------------------------------------------------------------------------------
+
+    def check(self, *_args, force: bool = False) -> None:
+        """Read and check the file with the options shown, on the worker thread (again only
+        when an option changed, or with ``force``: a line edit reports every lost focus)."""
+        options = self.options()
+        if not options["path"] or (options == self._checked_options and not force):
+            return
+        self._checked_options = options
+        if self.job is not None:
+            self._pending = True  # check again when the running job ends
+            self.job.cancel()
+            return
+        store = self.session.store
+        self.plan = None
+        self._update_buttons()
+
+        def work(report):
+            source = read_source(options["path"], encoding=options["encoding"], sheet=options["sheet"],
+                                 layer_hint=options["layer"], progress=lambda f, t: report(f * 0.3, t))
+            dataset = store.read_all()  # as the file is now, not as the window last read it
+            plan = plan_import(source, dataset, options["layer"], crs=options["crs"], mode=options["mode"],
+                               progress=lambda f, t: report(0.3 + f * 0.7, t))
+            return plan
+
+        self._run(work, self._checked, self._check_failed)
+
+    def _checked(self, plan) -> None:
+        self.plan, self.source = plan, plan.source
+        self._show_source(plan.source, plan)
+        self._show_problems(plan.problems)
+        counts = plan.counts
+        self.summary_label.setText(_("{added} to add, {updated} to update, {skipped} skipped, {removed} to "
+                                     "remove · {errors} errors, {warnings} warnings").format(
+            errors=len(plan.errors), warnings=len(plan.warnings), **counts))
+        self._update_buttons()
+
+    def _check_failed(self, exc) -> None:
+        self.plan = None
+        if isinstance(exc, ImportCancelled):
+            self.summary_label.setText(_("Cancelled."))
+            return
+        problems = getattr(exc, "problems", None) or []
+        self._show_problems(problems)
+        self.preview.clear()
+        self.preview.setRowCount(0)
+        self.info_label.setText(str(exc))
+        self.summary_label.setText(_("The file cannot be imported."))
+        self._update_buttons()
+
+    def _show_source(self, source, plan) -> None:
+        details = [source.name, source.kind.upper(), _("{count} rows").format(count=f"{len(source.frame):,}")]
+        if source.encoding:
+            details.append(_("encoding: {name}").format(name=source.encoding))
+        details.append(_("coordinates: {crs}").format(crs=plan.crs if len(plan.crs) < 40 else "WKT"))
+        self.info_label.setText(" · ".join(details + source.notes))
+        if source.sheets and self.sheet_box.count() == 0:
+            self.sheet_box.addItems(list(source.sheets))
+            self.sheet_box.setCurrentText(source.sheet or "")
+        self.sheet_box.setEnabled(len(source.sheets) > 1)
+        field_of = {column: _field_label(plan.layer, field) for field, column in plan.columns.fields.items()}
+        for column in (plan.columns.longitude, plan.columns.latitude, plan.columns.pair, plan.columns.wkt):
+            if column:
+                field_of[column] = _("location")
+        frame = source.frame.head(PREVIEW_ROWS)
+        unused = _("not imported")
+        self.preview.clear()
+        self.preview.setRowCount(len(frame))
+        self.preview.setColumnCount(len(frame.columns))
+        self.preview.setHorizontalHeaderLabels(
+            [f"{c}\n→ {field_of[c]}" if c in field_of else f"{c}\n({unused})" for c in frame.columns])
+        for row, values in enumerate(frame.itertuples(index=False)):
+            for column, value in enumerate(values):
+                self.preview.setItem(row, column, QTableWidgetItem("" if _blank(value) else str(value)))
+        self.preview.setVerticalHeaderLabels([_where(source.where(i)) for i in range(len(frame))])
+        self.preview.resizeColumnsToContents()
+
+    def _show_problems(self, problems) -> None:
+        names = {"error": _("error"), "warning": _("warning"), "note": _("note")}
+        shown = problems[:_PROBLEMS_SHOWN]
+        self.problems.setRowCount(len(shown) + (len(problems) > len(shown)))
+        for row, problem in enumerate(shown):
+            field = _field_label(self.layer_box.currentData(), problem.field) if problem.field else ""
+            cells = (names.get(problem.severity, problem.severity), _where(problem.where) or problem.file,
+                     field, problem.message)
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                if column == 0:
+                    item.setForeground(QColor(_SEVERITY_COLOURS.get(problem.severity, "#000000")))
+                self.problems.setItem(row, column, item)
+        if len(problems) > len(shown):
+            more = _("… and {count} more; the import command lists them all").format(
+                count=f"{len(problems) - len(shown):,}")
+            self.problems.setItem(len(shown), 3, QTableWidgetItem(more))
+        for column in range(3):
+            self.problems.resizeColumnToContents(column)
+        if len(shown) <= _ROWS_FITTED:
+            self.problems.resizeRowsToContents()
+
+    def _update_buttons(self) -> None:
+        plan = self.plan
+        self.accept_box.setEnabled(bool(plan and plan.warnings and not plan.errors))
+        self.import_button.setEnabled(bool(plan and self.job is None and plan.can_write(self.accept_box.isChecked())))
+
+    # -- importing -----------------------------------------------------------------------------
+
+    def start_import(self) -> None:
+        plan = self.plan
+        if plan is None or not plan.can_write(self.accept_box.isChecked()):
+            return
+        store, accept = self.session.store, self.accept_box.isChecked()
+
+        def work(report):
+            report(0.1, _("writing"))
+            apply_plan(store, plan, accept_warnings=accept)
+            return store.read_all()
+
+        self._run(work, lambda dataset: self._imported(plan, dataset), self._import_failed)
+
+    def _imported(self, plan, dataset) -> None:
+        self.session.take_external(dataset)  # redraws what changed, as for another desk's save
+        self.imported.emit(plan.layer, plan)
+        counts = plan.counts
+        self.summary_label.setText(_("Imported: {added} added, {updated} updated, {removed} removed.").format(**counts))
+        self.plan = None
+        self._update_buttons()
+
+    def _import_failed(self, exc) -> None:
+        text = str(exc) if isinstance(exc, (ImportFailure, ImportCancelled)) else _(
+            "The import failed: {reason}").format(reason=exc)
+        self.summary_label.setText(_("Nothing was imported."))
+        self.info_label.setText(text)
+        self.check(force=True)  # the file or the layer may have changed: show where things stand
+
+    # -- the worker ----------------------------------------------------------------------------
+
+    def _run(self, work, on_success, on_failure) -> None:
+        job = _Job(work, self)
+        job.setObjectName("import-worker")
+        job.progressed.connect(self._on_progress)
+        job.succeeded.connect(on_success)
+        job.failed.connect(on_failure)
+        job.finished.connect(self._job_done)
+        self.job = job
+        self._show_busy(True)
+        self._update_buttons()
+        job.start()
+
+    def _on_progress(self, fraction: float, text: str) -> None:
+        self.progress.setValue(int(fraction * 100))
+        self.progress_label.setText(_(text))  # the importer's steps are in transfer.po
+
+    def _job_done(self) -> None:
+        self.job.deleteLater()
+        self.job = None
+        self._show_busy(False)
+        self._update_buttons()
+        if self._pending:
+            self._pending = False
+            self.check(force=True)
+
+    def _show_busy(self, busy: bool) -> None:
+        for widget in (self.progress, self.progress_label, self.cancel_button):
+            widget.setVisible(busy)
+        self.progress.setValue(0)
+
+    def cancel(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+
+    def hideEvent(self, event):  # noqa: N802 (Qt name)
+        # Closed, or its window closed: the worker must end before the dialog can go.
+        self._pending = False
+        if self.job is not None:
+            self.job.cancel()
+            self.job.wait()
+        super().hideEvent(event)

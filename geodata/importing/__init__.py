@@ -1,0 +1,36 @@
+"""Importing real files: CSV, XLSX, GeoJSON, Shapefile, GeoPackage into a layer of a store.
+
+Three steps, each usable alone: :func:`read_source` reads a file as it is, :func:`plan_import`
+works out what it becomes and every problem with file, row and field (writing nothing), and
+:func:`apply_plan` writes the layer in one transaction of the store.
+"""
+
+from geodata.importing.plan import MODES, ImportPlan, apply_plan, plan_import
+from geodata.importing.problems import (
+    ERROR,
+    NOTE,
+    WARNING,
+    ImportCancelled,
+    ImportFailure,
+    ImportProblem,
+)
+from geodata.importing.readers import KINDS, Source, read_source
+
+__all__ = [
+    "ERROR", "NOTE", "WARNING", "KINDS", "MODES", "ImportCancelled", "ImportFailure", "ImportPlan",
+    "ImportProblem", "Source", "apply_plan", "import_file", "plan_import", "read_source",
+]
+
+
+def import_file(store, path, layer: str, *, crs=None, mode="append", encoding=None, sheet=None,
+                dry_run=False, accept_warnings=False, progress=None) -> ImportPlan:
+    """Read, check and (unless ``dry_run`` or there are problems) write ``path`` into ``layer``.
+
+    Returns the plan; ``plan.problems`` says what is wrong. Raises :class:`ImportFailure`
+    when the file cannot be read or the plan cannot be written; nothing is written then.
+    """
+    source = read_source(path, encoding=encoding, sheet=sheet, layer_hint=layer, progress=progress)
+    plan = plan_import(source, store.read_all(), layer, crs=crs, mode=mode, progress=progress)
+    if not dry_run:
+        apply_plan(store, plan, accept_warnings=accept_warnings)
+    return plan

@@ -1,0 +1,358 @@
+"""An import, worked out before anything is written: what each row becomes, every problem
+with its file, row and field, and the layer as it will be after the write.
+
+    source = read_source("households.csv")
+    plan = plan_import(source, store.read_all(), "households", crs="gcj02", mode="append")
+    print(*plan.problems, sep="\\n")
+    if plan.can_write(accept_warnings=False):
+        apply_plan(store, plan)
+
+The write is one call to the store's ``write``, which is one transaction; a plan whose layer
+has changed in the store since it was made is refused rather than written over the change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geodata.coords import metric_crs, source_crs_name
+from geodata.dataset import Dataset
+from geodata.errors import GeodataError
+from geodata.importing.columns import ColumnMap, map_columns
+from geodata.importing.modes import merge_rows
+from geodata.importing.problems import (
+    ERROR,
+    NOTE,
+    WARNING,
+    ImportFailure,
+    ImportProblem,
+    sort_key,
+)
+from geodata.importing.readers import Source
+from geodata.importing.rowchecks import validation_problems
+from geodata.importing.shapes import Shapes, check_in_township, shapes_of
+from geodata.importing.values import convert_column
+from geodata.importing.villages import VillageLookup
+from geodata.schema import STORAGE_CRS, conform, schema_for
+from geodata.validation._problem import shown
+
+MODES = ("append", "update", "replace")
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class ImportPlan:
+    """What an import will do. Nothing is written until :func:`apply_plan`.
+
+    Attributes
+    ----------
+    layer, mode, crs
+        The target layer, ``append``/``update``/``replace``, and the coordinate system the
+        file was read in (``wgs84``, ``gcj02``, ``EPSG:4547``, ...).
+    source
+        The file as read.
+    columns
+        Which column became which field.
+    rows
+        The imported rows in the layer's fields (before merging), in file order.
+    result
+        The whole layer as it will be written; None when there are errors.
+    base
+        The layer as it was when the plan was made.
+    problems
+        Every problem, whole-file ones first, then by row.
+    counts
+        ``added``, ``updated``, ``skipped`` (append: id already there), ``removed`` (replace).
+    changed_ids
+        Ids added, updated or removed, for redrawing them.
+    """
+
+    layer: str
+    mode: str
+    crs: str
+    source: Source
+    columns: ColumnMap
+    rows: pd.DataFrame
+    result: pd.DataFrame | None
+    base: pd.DataFrame
+    problems: list[ImportProblem]
+    counts: dict[str, int] = field(default_factory=dict)
+    changed_ids: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[ImportProblem]:
+        return [p for p in self.problems if p.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[ImportProblem]:
+        return [p for p in self.problems if p.severity == WARNING]
+
+    def can_write(self, accept_warnings: bool = False) -> bool:
+        return self.result is not None and not self.errors and (accept_warnings or not self.warnings)
+
+
+def plan_import(source: Source, dataset: Dataset, layer: str, *, crs: str | None = None,
+                mode: str = "append", progress: Progress | None = None) -> ImportPlan:
+    """Work out the import of ``source`` into ``layer`` of ``dataset``, writing nothing.
+
+    Parameters
+    ----------
+    source
+        The file as :func:`~geodata.importing.readers.read_source` read it.
+    dataset
+        The dataset as it is now (its villages place points and resolve village names).
+    layer
+        The layer or table to import into, e.g. ``"households"``.
+    crs
+        The coordinate system of the file's numbers (``wgs84``, ``cgcs2000``, ``gcj02``,
+        ``bd09`` or ``EPSG:n``). None: what the file declares, else WGS-84.
+    mode
+        ``append`` adds rows whose id is new (rows with an existing id are skipped and
+        reported), ``update`` changes the features with the rows' ids (empty cells keep the
+        value the feature has), ``replace`` makes the file the whole layer.
+    progress
+        Called with (fraction done, what is happening); it may raise ImportCancelled.
+
+    Returns
+    -------
+    ImportPlan
+
+    Raises
+    ------
+    ImportFailure
+        For an unknown layer, mode or coordinate system.
+    """
+    report = progress or (lambda fraction, text: None)
+    try:
+        schema = schema_for(layer)
+    except GeodataError as exc:
+        raise ImportFailure(str(exc)) from None
+    if mode not in MODES:
+        raise ImportFailure(f"unknown mode {mode!r}; use append, update or replace")
+    crs_name = _crs_name(source, crs)
+    found = _Problems(source)
+    base = dataset[layer]
+    columns = map_columns(schema, list(source.frame.columns), spatial_source=source.geometries is not None)
+    _report_columns(found, schema, columns, mode)
+    report(0.1, "reading values")
+    values = _converted_values(source, schema, columns, found, report)
+    shapes = None
+    if schema.is_spatial:
+        report(0.4, "placing locations")
+        shapes = _shapes(source, schema, columns, crs_name, mode, dataset, found)
+    villages = VillageLookup(dataset.villages)
+    if schema.village_field and villages:
+        _resolve_villages(values, schema.village_field, shapes, villages, found, keep_empty=mode == "update")
+    report(0.6, "checking rows")
+    rows = _rows_frame(schema, values, shapes, len(source.frame))
+    merged, plan_counts, ids, skipped = merge_rows(schema, base, rows, mode, found.add)
+    checked = merged["rows"]
+    # A skipped row is not imported: only the reason it is skipped concerns the user.
+    found.items = [p for p in found.items if p.row not in skipped or p.field == schema.id_field]
+    found.extend(validation_problems(source, schema.name, checked, skip=found.cells, skip_rows=skipped))
+    report(0.9, "checking rows")
+    result = None
+    if not found.has_errors():
+        try:
+            result = conform(schema, merged["layer"])
+        except GeodataError as exc:  # a value validation let through but conform refuses
+            found.add(ERROR, None, None, f"the rows cannot be stored: {exc}")
+    if result is not None and schema.name == "villages" and mode != "append":
+        _report_orphans(found, dataset, set(result["code"].astype(str)))
+    report(1.0, "checked")
+    return ImportPlan(layer, mode, crs_name, source, columns, rows, result, base,
+                      sorted(found.items, key=sort_key), plan_counts, ids)
+
+
+def apply_plan(store, plan: ImportPlan, *, accept_warnings: bool = False) -> None:
+    """Write ``plan``'s layer in one transaction of ``store``.
+
+    Raises
+    ------
+    ImportFailure
+        When the plan has errors, unaccepted warnings, or the layer has changed in the store
+        since the plan was made; nothing is written.
+    """
+    if plan.result is None or plan.errors:
+        raise ImportFailure(f"{plan.source.name}: {len(plan.errors)} error(s); nothing was imported",
+                            plan.problems)
+    if plan.warnings and not accept_warnings:
+        raise ImportFailure(f"{plan.source.name}: {len(plan.warnings)} warning(s); accept them to import",
+                            plan.problems)
+    if not same_layer(store.read(plan.layer), plan.base):
+        raise ImportFailure(f"{plan.layer} has changed since the file was checked (another desk or "
+                            "program saved); check the file again")
+    store.write({plan.layer: plan.result})
+
+
+def same_layer(first: pd.DataFrame, second: pd.DataFrame) -> bool:
+    """Whether two frames of a layer hold the same rows (attributes and shapes)."""
+    if len(first) != len(second) or list(first.columns) != list(second.columns):
+        return False
+    geometry = [c for c in first.columns if isinstance(first[c].dtype, gpd.array.GeometryDtype)]
+    plain_a = pd.DataFrame(first.drop(columns=geometry)).reset_index(drop=True)
+    plain_b = pd.DataFrame(second.drop(columns=geometry)).reset_index(drop=True)
+    if not plain_a.equals(plain_b):
+        return False
+    return all(np.array_equal(shapely.to_wkb(first[c].to_numpy()), shapely.to_wkb(second[c].to_numpy()))
+               for c in geometry)
+
+
+# --- steps --------------------------------------------------------------------------------
+
+
+class _Problems:
+    """Problems found so far, and which (row, field) cells they concern."""
+
+    def __init__(self, source: Source):
+        self.source = source
+        self.items: list[ImportProblem] = []
+        self.cells: set[tuple[int | None, str | None]] = set()
+
+    def add(self, severity: str, row: int | None, field_name: str | None, message: str) -> None:
+        self.items.append(self.source.problem(severity, row, field_name, message))
+        self.cells.add((row, field_name))
+
+    def extend(self, problems) -> None:
+        self.items.extend(problems)
+
+    def has_errors(self) -> bool:
+        return any(p.severity == ERROR for p in self.items)
+
+
+def _crs_name(source: Source, crs: str | None) -> str:
+    if crs is not None:
+        try:
+            return source_crs_name(crs)
+        except ValueError as exc:
+            raise ImportFailure(f"--crs: {exc}") from None
+    if source.crs is None:
+        return "wgs84"
+    from pyproj import CRS
+
+    declared = CRS.from_user_input(source.crs)
+    epsg = declared.to_epsg()
+    if epsg == 4326:
+        return "wgs84"
+    return f"EPSG:{epsg}" if epsg else declared.to_wkt()
+
+
+def _report_columns(found: _Problems, schema, columns: ColumnMap, mode: str) -> None:
+    for target, names in columns.clashes.items():
+        found.add(ERROR, None, target, f"the columns {', '.join(map(repr, names))} all mean {target}; "
+                                       "keep one of them")
+    needed = [f for f in schema.fields if f.required]
+    if mode == "update":
+        needed = [schema.field(schema.id_field)] if schema.id_field else []
+    for f in needed:
+        if f.name in columns.fields:
+            continue
+        if f.name == schema.village_field:
+            continue  # found from the point's village polygon
+        found.add(ERROR, None, f.name, f"this required column is missing; add a column "
+                                       f"{f.label_zh} (or {f.name})")
+    for column in columns.unused:
+        found.add(NOTE, None, column, "no field of this layer is called like this column; it is not imported")
+
+
+def _converted_values(source: Source, schema, columns: ColumnMap, found: _Problems, report) -> dict:
+    values = {}
+    count = max(len(columns.fields), 1)
+    for done, (field_name, column) in enumerate(columns.fields.items()):
+        f = schema.field(field_name)
+        converted, problems = convert_column(source.frame[column], f, schema.name)
+        for row, template in problems.items():
+            found.add(ERROR, row, field_name, template.format(value=shown(f, source.frame[column].iat[row])))
+        values[field_name] = converted
+        report(0.1 + 0.3 * (done + 1) / count, "reading values")
+    return values
+
+
+def _shapes(source, schema, columns, crs_name, mode, dataset, found: _Problems) -> Shapes | None:
+    shapes = shapes_of(source, columns, crs_name)
+    if shapes is None:
+        if mode != "update":
+            found.add(ERROR, None, "geometry", "the file has no locations: name the coordinate columns "
+                                               "经度 and 纬度 (or lng and lat, x and y), or one column 经纬度")
+        return None
+    villages = VillageLookup(dataset.villages)
+    if schema.village_field and villages and "Point" in schema.geometry_types:
+        township = villages.township()
+        centre = township.centroid
+        check_in_township(shapes, township, metric_crs(centre.x, centre.y), crs_name)
+    for severity, message in shapes.file_problems:
+        found.add(severity, None, "geometry", message)
+    for row, items in shapes.row_problems.items():
+        for severity, message in items:
+            found.add(severity, row, "geometry", message)
+    return shapes
+
+
+def _resolve_villages(values: dict, field_name: str, shapes: Shapes | None, villages: VillageLookup,
+                      found: _Problems, *, keep_empty: bool) -> None:
+    """Village codes for the rows; ``keep_empty``: an update keeps the village it has."""
+    n = len(found.source.frame)
+    given = values.get(field_name, pd.Series([None] * n, dtype=object)).tolist()
+    if shapes is not None:
+        points = shapes.geometries
+        is_point = np.array([g is not None and g.geom_type == "Point" for g in points], dtype=bool)
+        lon = np.full(n, np.nan)
+        lat = np.full(n, np.nan)
+        if is_point.any():
+            lon[is_point] = shapely.get_x(points[is_point].astype(object))
+            lat[is_point] = shapely.get_y(points[is_point].astype(object))
+        located = villages.containing(lon, lat)
+    else:
+        located = [None] * n
+    resolved = {text: villages.code_for(text) for text in set(given) if text is not None}
+    codes = []
+    for row, (text, inside) in enumerate(zip(given, located)):
+        if text is None:
+            if inside is None and not keep_empty and (row, "geometry") in found.cells:
+                found.cells.add((row, field_name))  # the location's problem says it all
+            elif inside is None and not keep_empty:
+                found.add(ERROR, row, field_name, "no village given and the point lies in no village; "
+                                                  "fill in the village")
+            codes.append(inside)
+            continue
+        code = resolved[text]
+        if code is None:
+            found.add(ERROR, row, field_name, f"{shown(None, text)} is not a village of this township; "
+                                              f"write one of {villages.known()}")
+            codes.append(text)
+            continue
+        if inside is not None and inside != code:
+            found.add(WARNING, row, field_name, f"the point lies in {villages.name_of(inside)}, but the row "
+                                                f"says {villages.name_of(code)}; check the village or the "
+                                                "coordinates")
+        codes.append(code)
+    values[field_name] = pd.Series(codes, dtype=object)
+
+
+def _report_orphans(found: _Problems, dataset: Dataset, codes: set[str]) -> None:
+    """Features of other layers whose village would no longer exist after the import."""
+    from geodata.schema import LAYERS
+
+    for name, schema in LAYERS.items():
+        if schema.village_field is None or name not in dataset:
+            continue
+        lost = int((~dataset[name][schema.village_field].astype(str).isin(codes)).sum())
+        if lost:
+            found.add(WARNING, None, "code", f"{lost} of the {name} name a village code that is not in "
+                                             "this file; they will not be counted under any village")
+
+
+def _rows_frame(schema, values: dict, shapes: Shapes | None, n: int) -> pd.DataFrame:
+    data = {name: values[name] for name in schema.field_names if name in values}
+    frame = pd.DataFrame(data, index=pd.RangeIndex(n))
+    if not schema.is_spatial:
+        return frame
+    # Without locations (an update of attributes only) every shape is missing: kept as it is.
+    geometries = shapes.geometries if shapes is not None else [None] * n
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geometries, crs=STORAGE_CRS))

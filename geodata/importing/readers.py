@@ -1,0 +1,356 @@
+"""Reading a file as it came: CSV, XLSX, GeoJSON, Shapefile or GeoPackage, into a Source.
+
+A reader does not interpret anything: every cell is kept as the file holds it (text from CSV,
+numbers and dates from Excel, properties from GeoJSON), so the mapping step can say exactly
+which cell of which row it could not use. Reading problems (an unknown encoding, a broken
+file, a missing sheet) raise :class:`~geodata.importing.problems.ImportFailure` naming the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from geodata.importing.encoding import UTF8, detect_encoding, normalise_encoding
+from geodata.importing.problems import ERROR, ImportFailure, ImportProblem
+
+Progress = Callable[[float, str], None]
+
+KINDS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".geojson": "geojson",
+         ".json": "geojson", ".shp": "shapefile", ".gpkg": "gpkg"}
+PREVIEW_ROWS = 20
+
+
+@dataclass
+class Source:
+    """A file's table as read, before any mapping to a layer.
+
+    Attributes
+    ----------
+    path
+        The file.
+    kind
+        ``csv``, ``xlsx``, ``geojson``, ``shapefile`` or ``gpkg``.
+    frame
+        The attribute table: one column per header, cells as read, index 0..n-1.
+    geometries
+        For GeoJSON, Shapefile and GeoPackage: one shapely geometry (or None) per row.
+    crs
+        The coordinate system the file declares (any pyproj input), None when it declares none.
+    encoding
+        The text encoding used (detected or given); None for formats that carry their own.
+    sheet
+        The sheet (XLSX) or layer (GeoPackage) read; ``sheets`` lists all of them.
+    header_row
+        The spreadsheet row number of the header (CSV and XLSX): data row ``i`` is row
+        ``header_row + 1 + i`` as the user sees it.
+    """
+
+    path: Path
+    kind: str
+    frame: pd.DataFrame
+    geometries: np.ndarray | None = None
+    crs: object = None
+    encoding: str | None = None
+    sheet: str | None = None
+    sheets: tuple[str, ...] = ()
+    header_row: int = 1
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def where(self, row: int) -> str:
+        """How the user finds row position ``row`` in the file."""
+        if self.kind in ("csv", "xlsx"):
+            return f"row {self.header_row + 1 + row}"
+        return f"feature {row + 1}"
+
+    def problem(self, severity: str, row: int | None, field_name: str | None, message: str) -> ImportProblem:
+        where = None if row is None else self.where(row)
+        return ImportProblem(severity, self.name, where, field_name, message, row)
+
+
+def read_source(path, *, encoding: str | None = None, sheet: str | None = None,
+                layer_hint: str | None = None, progress: Progress | None = None) -> Source:
+    """Read ``path`` by its extension.
+
+    Parameters
+    ----------
+    path
+        A ``.csv``/``.txt``, ``.xlsx``, ``.geojson``/``.json``, ``.shp`` or ``.gpkg`` file.
+    encoding
+        The text encoding of a CSV or of a Shapefile without ``.cpg``; detected when None.
+    sheet
+        The sheet of a workbook or the layer of a GeoPackage; the first when None (for a
+        GeoPackage, the layer called ``layer_hint`` if there is one).
+    layer_hint
+        The layer being imported into, to pick the GeoPackage layer of the same name.
+    progress
+        Called with (fraction done, what is happening).
+
+    Raises
+    ------
+    ImportFailure
+        The file cannot be read; the message names it and says what to do.
+    """
+    path = Path(path)
+    report = progress or (lambda fraction, text: None)
+    if not path.exists():
+        raise _failure(path, "the file does not exist")
+    if path.is_dir():
+        raise _failure(path, "this is a folder; choose a file")
+    kind = KINDS.get(path.suffix.lower())
+    if kind is None:
+        raise _failure(path, f"cannot import {path.suffix or 'files without an extension'}; "
+                             "give a .csv, .xlsx, .geojson, .shp or .gpkg file")
+    if encoding is not None:
+        try:
+            encoding = normalise_encoding(encoding)
+        except ValueError as exc:
+            raise _failure(path, str(exc)) from None
+    report(0.0, "reading the file")
+    reader = {"csv": _read_csv, "xlsx": _read_xlsx, "geojson": _read_geojson,
+              "shapefile": _read_shapefile, "gpkg": _read_gpkg}[kind]
+    try:
+        if kind == "gpkg" and sheet is None:
+            sheet = layer_hint
+            source = reader(path, encoding=encoding, sheet=sheet, fallback=True)
+        else:
+            source = reader(path, encoding=encoding, sheet=sheet)
+    except ImportFailure:
+        raise
+    except (OSError, ValueError, KeyError, TypeError, IndexError, zipfile.BadZipFile, csv.Error) as exc:
+        raise _failure(path, f"cannot be read as {kind.upper()} ({_short(exc)})") from None
+    except Exception as exc:  # GDAL, openpyxl and pandas raise many types on broken files
+        raise _failure(path, f"cannot be read as {kind.upper()} ({type(exc).__name__}: {_short(exc)})") from None
+    source.frame = source.frame.reset_index(drop=True)
+    source.frame.columns = _unique([_column_name(c, i) for i, c in enumerate(source.frame.columns)])
+    report(1.0, "file read")
+    return source
+
+
+def _failure(path: Path, message: str) -> ImportFailure:
+    problem = ImportProblem(ERROR, path.name, None, None, message)
+    return ImportFailure(f"{path.name}: {message}", [problem])
+
+
+def _short(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    return text[:200]
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Headers made unique (``编号``, ``编号 (2)``), so a repeated one is reported, not lost."""
+    seen: dict[str, int] = {}
+    result = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        result.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return result
+
+
+def _column_name(name, position: int) -> str:
+    text = "" if name is None or (isinstance(name, float) and np.isnan(name)) else str(name).strip()
+    return text or f"column {position + 1}"
+
+
+# --- text tables --------------------------------------------------------------------------
+
+
+def _read_csv(path: Path, *, encoding: str | None, sheet: str | None) -> Source:
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise _failure(path, "the file is empty")
+    if encoding is None:
+        encoding = detect_encoding(raw)
+        if not encoding:
+            raise _failure(path, "the text is neither UTF-8 nor GBK/GB18030; "
+                                 "save it as UTF-8 or give --encoding")
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise _failure(path, f"line {line} cannot be read as {encoding}; give the right "
+                             "--encoding (utf-8, gbk or gb18030)") from None
+    text = text.lstrip("\ufeff")
+    delimiter = _delimiter(text)
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
+                            skip_blank_lines=True, engine="c")
+    except pd.errors.ParserError as exc:
+        raise _failure(path, f"the table is broken: {_short(exc)}; every row needs as many "
+                             "cells as the header") from None
+    except pd.errors.EmptyDataError:
+        raise _failure(path, "the file has no header row") from None
+    frame = frame.replace("", None)
+    return Source(path, "csv", frame, encoding=encoding)
+
+
+def _delimiter(text: str) -> str:
+    header = text.split("\n", 1)[0]
+    counts = {d: header.count(d) for d in (",", "\t", ";", "|")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def _read_xlsx(path: Path, *, encoding: str | None, sheet: str | None) -> Source:
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=True)
+    try:
+        names = tuple(book.sheetnames)
+        if sheet is None:
+            chosen = names[0]
+        elif sheet in names:
+            chosen = sheet
+        else:
+            raise _failure(path, f"there is no sheet {sheet!r}; the sheets are: {', '.join(names)}")
+        rows = list(book[chosen].iter_rows(values_only=True))
+    finally:
+        book.close()
+    rows = [list(row) for row in rows]
+    while rows and all(_blank(cell) for cell in rows[-1]):
+        rows.pop()
+    header_at = next((i for i, row in enumerate(rows) if any(not _blank(c) for c in row)), None)
+    if header_at is None:
+        raise _failure(path, f"sheet {chosen!r} is empty")
+    header = rows[header_at]
+    width = max(len(row) for row in rows[header_at:])
+    header = header + [None] * (width - len(header))
+    body = [row + [None] * (width - len(row)) for row in rows[header_at + 1:]]
+    frame = pd.DataFrame(body, columns=[_column_name(c, i) for i, c in enumerate(header)], dtype=object)
+    frame = frame.map(lambda cell: None if _blank(cell) else cell)
+    return Source(path, "xlsx", frame, sheet=chosen, sheets=names, header_row=header_at + 1)
+
+
+def _blank(cell) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+# --- files with geometries ----------------------------------------------------------------
+
+
+def _read_geojson(path: Path, *, encoding: str | None, sheet: str | None) -> Source:
+    import shapely.geometry
+
+    raw = path.read_bytes()
+    text_encoding = encoding or detect_encoding(raw) or UTF8
+    try:
+        document = json.loads(raw.decode(text_encoding))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise _failure(path, f"not valid JSON ({_short(exc)})") from None
+    features = _features(path, document)
+    rows, shapes = [], []
+    for number, feature in enumerate(features, start=1):
+        if not isinstance(feature, dict):
+            raise _failure(path, f"feature {number} is not a GeoJSON Feature object")
+        properties = feature.get("properties") or {}
+        if not isinstance(properties, dict):
+            properties = {}
+        # Nested objects and arrays (DataV's parent, center, acroutes) are kept as JSON text.
+        rows.append({key: _flat(value) for key, value in properties.items()})
+        geometry = feature.get("geometry")
+        try:
+            shapes.append(shapely.geometry.shape(geometry) if geometry else None)
+        except Exception as exc:  # shapely raises several types on malformed coordinates
+            raise _failure(path, f"feature {number}: the geometry cannot be read ({_short(exc)})") from None
+    frame = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame()
+    frame = frame.astype(object).where(frame.notna(), None) if rows else frame
+    # RFC 7946 GeoJSON has no crs member and is WGS-84; older files may still name one.
+    declared = document.get("crs", {}) if isinstance(document, dict) else {}
+    crs = None
+    if isinstance(declared, dict):
+        crs = (declared.get("properties") or {}).get("name")
+    return Source(path, "geojson", frame, geometries=np.array(shapes, dtype=object), crs=crs,
+                  encoding=text_encoding)
+
+
+def _features(path: Path, document) -> list:
+    if isinstance(document, dict):
+        kind = document.get("type")
+        if kind == "FeatureCollection" and isinstance(document.get("features"), list):
+            return document["features"]
+        if kind == "Feature":
+            return [document]
+        if kind in ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon",
+                    "MultiPolygon", "GeometryCollection"):
+            return [{"type": "Feature", "properties": {}, "geometry": document}]
+    raise _failure(path, "not a GeoJSON FeatureCollection, Feature or geometry")
+
+
+def _flat(value):
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def _read_shapefile(path: Path, *, encoding: str | None, sheet: str | None) -> Source:
+    import pyogrio
+
+    cpg = path.with_suffix(".cpg")
+    if not cpg.exists():
+        cpg = path.with_suffix(".CPG")
+    notes = []
+    if encoding is None and cpg.exists():
+        declared = cpg.read_text(errors="replace").strip()
+        try:
+            encoding = normalise_encoding(declared)
+        except ValueError:
+            raise _failure(cpg, f"names an unknown encoding {declared!r}; correct it or give --encoding") from None
+        notes.append(f"text encoding {encoding} (from {cpg.name})")
+    elif encoding is None:
+        encoding = _dbf_encoding(path.with_suffix(".dbf"))
+        notes.append(f"text encoding {encoding} (guessed: the file has no .cpg)")
+    frame = pyogrio.read_dataframe(path, encoding=encoding)
+    return _vector_source(path, "shapefile", frame, encoding=encoding, notes=notes)
+
+
+def _dbf_encoding(dbf: Path) -> str:
+    """The encoding of a .dbf without .cpg: its language driver byte, else its text."""
+    if not dbf.exists():
+        return UTF8
+    raw = dbf.read_bytes()
+    # Byte 29 is the language driver id; 0x4D and 0x7A both mean code page 936 (GBK).
+    if len(raw) > 29 and raw[29] in (0x4D, 0x7A):
+        return "gbk"
+    detected = detect_encoding(raw[32:])
+    return "gbk" if detected in ("gbk", "gb18030") else UTF8
+
+
+def _read_gpkg(path: Path, *, encoding: str | None, sheet: str | None, fallback: bool = False) -> Source:
+    import pyogrio
+
+    layers = [str(row[0]) for row in pyogrio.list_layers(path)]
+    if not layers:
+        raise _failure(path, "the GeoPackage holds no layers")
+    chosen = sheet if sheet is not None else layers[0]
+    if fallback and chosen not in layers:
+        chosen = layers[0]
+    if chosen not in layers:
+        raise _failure(path, f"there is no layer {chosen!r}; the layers are: {', '.join(layers)}")
+    frame = pyogrio.read_dataframe(path, layer=chosen)
+    source = _vector_source(path, "gpkg", frame)
+    source.sheet, source.sheets = chosen, tuple(layers)
+    return source
+
+
+def _vector_source(path: Path, kind: str, frame, *, encoding=None, notes=None) -> Source:
+    geometries = None
+    crs = None
+    if hasattr(frame, "geometry") and "geometry" in frame.columns:
+        geometries = np.asarray(frame.geometry.array, dtype=object)
+        crs = frame.crs
+        frame = pd.DataFrame(frame.drop(columns="geometry"))
+    table = frame.astype(object).where(frame.notna(), None)
+    return Source(path, kind, table, geometries=geometries, crs=crs, encoding=encoding,
+                  notes=list(notes or []))

@@ -1,0 +1,77 @@
+"""The import and export verbs: exit statuses, the problem list, dry runs and the write."""
+
+import hashlib
+
+import pandas as pd
+
+from desktop.cli import main
+from geodata.store import GeoPackageStore
+from tests.geodata.import_helpers import household_row, write_csv
+
+
+def digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_import_writes_and_exits_0(sample_copy, tmp_path, capsys):
+    path = write_csv(tmp_path / "新增观察户.csv", [household_row(1), household_row(2)], encoding="gbk")
+    assert main(["import", "--data", str(sample_copy), "--layer", "households", "--from", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "encoding gbk" in out and "观察原因 → reason" in out and "2 to add" in out
+    ids = set(GeoPackageStore(sample_copy).read("households")["id"])
+    assert {"IMP0001", "IMP0002"} <= ids
+
+
+def test_import_with_errors_lists_them_and_writes_nothing(sample_copy, tmp_path, capsys):
+    before = digest(sample_copy)
+    path = write_csv(tmp_path / "bad.csv", [household_row(1, 人数="很多", 户主姓名="秘密户主")])
+    assert main(["import", "--data", str(sample_copy), "--layer", "households", "--from", str(path)]) == 1
+    captured = capsys.readouterr()
+    assert "bad.csv  row 2  persons" in captured.out
+    assert "秘密户主" not in captured.out + captured.err
+    assert "Nothing was imported" in captured.err
+    assert digest(sample_copy) == before
+
+
+def test_dry_run_shows_and_writes_nothing(sample_copy, tmp_path, capsys):
+    before = digest(sample_copy)
+    path = write_csv(tmp_path / "ok.csv", [household_row(1)])
+    assert main(["import", "--data", str(sample_copy), "--layer", "households", "--from", str(path), "--dry-run"]) == 0
+    assert "Dry run" in capsys.readouterr().out
+    assert digest(sample_copy) == before
+
+
+def test_warnings_need_accepting(sample_copy, tmp_path, capsys):
+    path = write_csv(tmp_path / "dup.csv", [household_row(1), household_row(2, 编号="HH001")])
+    args = ["import", "--data", str(sample_copy), "--layer", "households", "--from", str(path)]
+    assert main(args) == 1
+    assert "--accept-warnings" in capsys.readouterr().err
+    assert main(args + ["--accept-warnings"]) == 0
+    assert "IMP0001" in set(GeoPackageStore(sample_copy).read("households")["id"])
+
+
+def test_unreadable_file_and_bad_crs_exit_non_zero(sample_copy, tmp_path, capsys):
+    missing = tmp_path / "nope.csv"
+    assert main(["import", "--data", str(sample_copy), "--layer", "households", "--from", str(missing)]) == 1
+    assert "nope.csv" in capsys.readouterr().out
+    path = write_csv(tmp_path / "ok.csv", [household_row(1)])
+    assert main(["import", "--data", str(sample_copy), "--layer", "households", "--from", str(path),
+                 "--crs", "mars"]) == 2
+    assert "mars" in capsys.readouterr().err
+
+
+def test_export_public_csv_without_personal_data(sample_copy, tmp_path, capsys):
+    out = tmp_path / "households.csv"
+    assert main(["export", "--data", str(sample_copy), "--layer", "households", "--out", str(out)]) == 0
+    assert "50" in capsys.readouterr().out
+    frame = pd.read_csv(out, encoding="utf-8-sig")
+    assert "head_name" not in frame.columns and len(frame) == 50
+    internal = tmp_path / "internal.csv"
+    assert main(["export", "--data", str(sample_copy), "--layer", "households", "--out", str(internal),
+                 "--audience", "internal", "--encoding", "gbk"]) == 0
+    assert "head_name" in pd.read_csv(internal, encoding="gbk").columns
+
+
+def test_export_to_an_unknown_format_fails_cleanly(sample_copy, tmp_path, capsys):
+    assert main(["export", "--data", str(sample_copy), "--layer", "roads", "--out", str(tmp_path / "r.kml")]) == 2
+    assert "r.kml" in capsys.readouterr().err

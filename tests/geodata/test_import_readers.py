@@ -1,0 +1,130 @@
+"""Each reader, each encoding: files the tests write themselves, read as the user wrote them."""
+
+import json
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from openpyxl import Workbook
+from shapely.geometry import Point, box
+
+from geodata.importing import ImportFailure, read_source
+from tests.geodata.import_helpers import HEADER, household_row, write_csv
+
+
+@pytest.mark.parametrize("encoding, detected", [
+    ("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("gbk", "gbk"),
+])
+def test_csv_encodings_are_detected_and_chinese_read_back(tmp_path, encoding, detected):
+    path = write_csv(tmp_path / "households.csv", [household_row(1)], encoding=encoding)
+    source = read_source(path)
+    assert source.encoding == detected
+    assert list(source.frame.columns) == HEADER  # no BOM glued to the first header
+    assert source.frame.loc[0, "所属村"] == "关王庙村"
+    assert source.frame.loc[0, "编号"] == "IMP0001"
+
+
+def test_gb18030_text_beyond_gbk_is_detected(tmp_path):
+    path = write_csv(tmp_path / "h.csv", [household_row(1, 户主姓名="王䶮")], encoding="gb18030")
+    source = read_source(path)
+    assert source.encoding == "gb18030"
+    assert source.frame.loc[0, "户主姓名"] == "王䶮"
+
+
+def test_an_encoding_given_by_the_user_wins(tmp_path):
+    path = write_csv(tmp_path / "h.csv", [household_row(1)], encoding="gbk")
+    assert read_source(path, encoding="GB2312").frame.loc[0, "所属村"] == "关王庙村"
+    with pytest.raises(ImportFailure, match="cannot be read as utf-8"):
+        read_source(path, encoding="utf-8")
+
+
+def test_csv_keeps_leading_zeros_and_reads_tabs(tmp_path):
+    path = tmp_path / "h.txt"
+    path.write_text("编号\t人数\n007\t3\n", encoding="utf-8")
+    frame = read_source(path).frame
+    assert frame.loc[0, "编号"] == "007"
+
+
+def test_xlsx_written_with_openpyxl_keeps_types_and_picks_the_sheet(tmp_path):
+    book = Workbook()
+    book.active.title = "说明"
+    book.active.append(["这张表是说明"])
+    sheet = book.create_sheet("观察户")
+    sheet.append([None])  # a blank row above the header, as people leave them
+    sheet.append(HEADER[:6])
+    sheet.append(["H1", "关王庙村", "湖北返乡", 3, pd.Timestamp("2020-02-19").to_pydatetime(), "观察中"])
+    path = tmp_path / "households.xlsx"
+    book.save(path)
+    source = read_source(path, sheet="观察户")
+    assert source.sheets == ("说明", "观察户")
+    assert source.frame.loc[0, "人数"] == 3
+    assert pd.Timestamp(source.frame.loc[0, "观察开始"]) == pd.Timestamp("2020-02-19")
+    assert source.where(0) == "row 3"  # header in row 2, first record in row 3
+    with pytest.raises(ImportFailure, match="no sheet 'Sheet9'.*说明, 观察户"):
+        read_source(path, sheet="Sheet9")
+
+
+def _shapefile(tmp_path, *, cpg: bool):
+    frame = gpd.GeoDataFrame({"name": ["关王庙卡点"], "tier": ["区级"]}, geometry=[Point(113.97, 33.0)],
+                             crs="EPSG:4326")
+    path = tmp_path / "checkpoints.shp"
+    frame.to_file(path, encoding="GBK", engine="pyogrio")
+    if not cpg:
+        path.with_suffix(".cpg").unlink()
+    else:
+        path.with_suffix(".cpg").write_text("GBK")
+    raw = path.with_suffix(".dbf").read_bytes()
+    assert "关王庙卡点".encode("gbk") in raw  # the file really holds GBK bytes
+    return path
+
+
+@pytest.mark.parametrize("cpg", [True, False])
+def test_shapefile_in_gbk_with_or_without_cpg(tmp_path, cpg):
+    source = read_source(_shapefile(tmp_path, cpg=cpg))
+    assert source.frame.loc[0, "name"] == "关王庙卡点"
+    assert source.encoding == "gbk"
+    assert source.geometries[0].equals(Point(113.97, 33.0))
+    assert "cpg" in source.notes[0]
+
+
+def test_geojson_with_nested_properties_and_no_crs(tmp_path):
+    document = {"type": "FeatureCollection", "features": [{
+        "type": "Feature",
+        "properties": {"adcode": 411702, "name": "驿城区", "center": [114.03, 32.98], "parent": {"adcode": 411700}},
+        "geometry": {"type": "Polygon", "coordinates": [[[114, 33], [114.1, 33], [114.1, 33.1], [114, 33]]]},
+    }]}
+    path = tmp_path / "district.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    source = read_source(path)
+    assert source.crs is None
+    assert source.frame.loc[0, "adcode"] == 411702
+    assert json.loads(source.frame.loc[0, "parent"]) == {"adcode": 411700}
+    assert json.loads(source.frame.loc[0, "center"]) == [114.03, 32.98]
+    assert source.geometries[0].geom_type == "Polygon"
+
+
+def test_geopackage_layer_named_like_the_target_is_chosen(tmp_path):
+    path = tmp_path / "data.gpkg"
+    gpd.GeoDataFrame({"code": ["1"]}, geometry=[box(0, 0, 1, 1)], crs="EPSG:4326").to_file(path, layer="other")
+    gpd.GeoDataFrame({"code": ["2"]}, geometry=[box(0, 0, 1, 1)], crs="EPSG:4326").to_file(path, layer="villages")
+    source = read_source(path, layer_hint="villages")
+    assert source.sheet == "villages" and source.frame.loc[0, "code"] == "2"
+    assert read_source(path, layer_hint="roads").sheet == "other"
+    assert str(source.crs.to_epsg()) == "4326"
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("empty.csv", b"", "empty"),
+    ("broken.xlsx", b"not a zip file", "cannot be read as XLSX"),
+    ("broken.json", b"{not json", "not valid JSON"),
+    ("table.json", b"[1, 2]", "not a GeoJSON"),
+    ("data.dbx", b"x", "cannot import .dbx"),
+    ("ragged.csv", "a,b\n1,2\n1,2,3,4\n".encode(), "broken"),
+    ("latin.csv", bytes([0x61, 0x0A, 0xFF, 0xFF, 0xFF, 0x0A]), "neither UTF-8 nor GBK"),
+])
+def test_unreadable_files_say_which_file_and_why(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ImportFailure, match=message) as caught:
+        read_source(path)
+    assert caught.value.problems[0].file == name
