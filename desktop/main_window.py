@@ -258,6 +258,12 @@ class MainWindow(QMainWindow):
             _("Click on the map where the new {layer} is (Esc to cancel)").format(layer=layer_label(layer)))
         self.map_view.setCursor(Qt.CursorShape.CrossCursor)
 
+    @property
+    def adding_layer(self) -> str | None:
+        """The layer the next map click adds a feature to; None when a click adds nothing
+        (tools that place things on the map by clicking leave such a click alone)."""
+        return self._adding
+
     def keyPressEvent(self, event):  # noqa: N802 (Qt name)
         if event.key() == Qt.Key.Key_Escape and self._adding:
             self._stop_adding()
@@ -334,7 +340,7 @@ class MainWindow(QMainWindow):
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
         for path in self.recent_files():
-            self.recent_menu.addAction(self._action(path, lambda _c=False, p=path: self.open_dataset(Path(p))))
+            self.recent_menu.addAction(self._action(path, lambda _c=False, p=path: self.open_dataset(_location(p))))
         self.recent_menu.setEnabled(bool(self.recent_files()))
 
     def recent_files(self) -> list[str]:
@@ -384,3 +390,10 @@ class MainWindow(QMainWindow):
         self.settings.setValue("recent_files", recent[:RECENT_LIMIT])
         super().closeEvent(event)
         self._page_folder.cleanup()
+
+
+def _location(text: str):
+    """A remembered dataset: a database location stays text (a Path would drop its "//")."""
+    from geodata.postgis.location import is_database_location
+
+    return text if is_database_location(text) else Path(text)

@@ -1,5 +1,213 @@
-"""Placeholder: this module's verbs are being built in their issue."""
+"""``situation-map plan``: coverage of road entries and where new checkpoints would go.
+
+Prints the coverage before and after, the proposed sites with coordinates and village, and
+optionally writes them as GeoJSON and as a planning view preset a briefing can print.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from desktop.cli import EXIT_FAILED, EXIT_OK, open_store_from_args
 
 
 def register(verbs, data_option) -> None:
-    pass
+    plan = verbs.add_parser(
+        "plan", parents=[data_option],
+        help="find road entries not covered by a checkpoint and propose new checkpoints",
+        description="Road entries are where roads cross a village or the township boundary; an "
+        "entry is covered when an active checkpoint is within --radius. Proposes --add new "
+        "checkpoints that cover the most entry weight (maximal covering, existing checkpoints "
+        "kept), or with --lscp the fewest that cover every reachable entry.",
+    )
+    plan.add_argument("--radius", type=float, default=300.0, metavar="M",
+                      help="coverage radius in metres (default 300)")
+    plan.add_argument("--add", type=int, default=3, metavar="K", help="how many new checkpoints (default 3)")
+    plan.add_argument("--lscp", action="store_true",
+                      help="instead of --add: the fewest new checkpoints that cover every entry they can")
+    plan.add_argument("--weights", metavar="CLASS=W,...", default="",
+                      help="road-class weights, e.g. national=5,village=0.5 (default expressway=5, "
+                      "national=4, provincial=3, county=2, village=1)")
+    plan.add_argument("--along-roads", action="store_true", help="measure distances along the roads")
+    plan.add_argument("--spacing", type=float, default=200.0, metavar="M",
+                      help="candidate sites every M metres along each road (default 200)")
+    plan.add_argument("--candidate", action="append", default=[], metavar="LON,LAT",
+                      help="a place to consider as well (repeatable), WGS-84 degrees")
+    plan.add_argument("--household-distance", type=float, default=1000.0, metavar="M",
+                      help="report households under observation further than M metres from every "
+                      "disinfection point (default 1000)")
+    plan.add_argument("--date", metavar="YYYY-MM-DD", help="checkpoints active on this day (default: the data's as-of)")
+    plan.add_argument("--out", metavar="PROPOSALS.geojson", help="write the proposed sites as GeoJSON")
+    plan.add_argument("--save-state", metavar="STATE.json",
+                      help="write a view preset showing the plan (for `situation-map brief --state`)")
+    plan.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the report (default zh)")
+    plan.set_defaults(run=run_plan)
+
+
+def run_plan(args) -> int:
+    from desktop.cli import _parse_day
+    from layers.i18n import _, set_language
+    from layers.planning import PlanningContext, PlanningError, PlanningOptions, Site, parse_weights, suggest_sites
+
+    set_language(args.lang)
+    out = Path(args.out) if args.out else None
+    if out is not None and out.suffix.lower() not in (".geojson", ".json"):
+        raise ValueError(f"--out {out}: name the proposals *.geojson")
+    if args.add < 1 and not args.lscp:
+        raise ValueError(f"--add {args.add}: give 1 or more new checkpoints")
+    try:
+        options = PlanningOptions(radius_m=args.radius, weights=parse_weights(args.weights),
+                                  along_roads=args.along_roads, spacing_m=args.spacing,
+                                  household_distance_m=args.household_distance)
+        user_sites = tuple(Site(f"U{n}", *_lon_lat(text)) for n, text in enumerate(args.candidate, start=1))
+        dataset = open_store_from_args(args).read_all()
+        as_of = _parse_day(args.date).replace(hour=23, minute=59) if args.date else None
+        context = PlanningContext(dataset, options, as_of)
+        result = suggest_sites(context, args.add, lscp=args.lscp, user_sites=user_sites,
+                               progress=_progress_printer())
+    except PlanningError as exc:
+        print(f"situation-map plan: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    print(format_plan(dataset, context, result))
+    if out is not None:
+        _write_text(out, json.dumps(proposals_geojson(result), ensure_ascii=False, indent=1))
+        print(_("Wrote {count} proposed sites to {path}").format(count=len(result.proposals), path=out))
+    if args.save_state:
+        from layers.map_state import MapState
+        from layers.planning.overlay import planning_state
+
+        state = planning_state(MapState(as_of=as_of), options, result.proposals)
+        state.save(args.save_state)
+        print(_("Wrote the planning view preset {path}").format(path=args.save_state))
+    return EXIT_OK
+
+
+def _lon_lat(text: str) -> tuple[float, float]:
+    from layers.planning import PlanningError
+
+    try:
+        longitude, latitude = (float(part) for part in text.split(","))
+    except ValueError:
+        raise PlanningError(f"--candidate {text!r}: give longitude,latitude in degrees, e.g. 113.97,33.01") from None
+    if not (-180 <= longitude <= 180 and -90 <= latitude <= 90):
+        raise PlanningError(f"--candidate {text!r}: not a longitude,latitude in degrees")
+    return longitude, latitude
+
+
+def _progress_printer():
+    from layers.planning.siting import step_text
+
+    def report(fraction: float, message: str) -> None:
+        print(f"  [{fraction * 100:3.0f} %] {step_text(message)}", file=sys.stderr, flush=True)
+
+    return report
+
+
+def format_plan(dataset, context, result) -> str:
+    """The plan verb's report: coverage before and after, the proposals, per village, gaps."""
+    from layers.i18n import _
+    from layers.planning.siting import note_text
+
+    options = context.options
+    how = _("along the roads") if options.along_roads else _("straight line")
+    before, after = result.before, result.after
+    lines = [
+        _("{township}: {entries} road entries, radius {radius:g} m ({how}), {checkpoints} active checkpoints "
+          "on {day}").format(township=dataset.metadata.get("township_name", ""), entries=len(context.entries),
+                             radius=options.radius_m, how=how, checkpoints=len(context.checkpoint_sites),
+                             day=f"{context.as_of:%Y-%m-%d}"),
+        _("Coverage before: {covered} of {total} entries, weight {weight:g} of {total_weight:g} ({share:.1f} %)")
+        .format(**_coverage(before)),
+        _("Coverage after: {covered} of {total} entries, weight {weight:g} of {total_weight:g} ({share:.1f} %)")
+        .format(**_coverage(after)),
+        "",
+    ]
+    method = _("fewest to cover all (LSCP)") if result.method == "lscp" else _("maximal covering (MCLP)")
+    if result.proposals:
+        lines.append(_("Proposed new checkpoints: {count}, {method}, from {candidates} candidate sites").format(
+            count=len(result.proposals), method=method, candidates=result.candidates))
+        for p in result.proposals:
+            lines.append("  " + _("{key}  {longitude:.5f} E  {latitude:.5f} N  {village}  +{gain:g} weight  "
+                                  "covers {entries}").format(
+                key=p.key, longitude=p.longitude, latitude=p.latitude, village=p.village_name or p.village,
+                gain=p.gain, entries=", ".join(p.covers) or _("nothing new")))
+    else:
+        lines.append(_("No new checkpoint proposed."))
+    lines += [_("Note: {note}").format(note=note_text(note)) for note in result.notes]
+    lines += ["", _padded(_("Village"), 10) + "".join(
+        _padded_left(word, 9) for word in (_("Entries"), _("Before"), _("After")))]
+    for b, a in zip(before.villages.itertuples(), after.villages.itertuples()):
+        lines.append(f"{_padded(b.name, 10)}{b.entries:>9}{b.share * 100:>8.0f}%{a.share * 100:>8.0f}%")
+    gaps = after.uncovered
+    lines.append("")
+    if len(gaps):
+        lines.append(_("Uncovered entries after the proposals: {count}").format(count=len(gaps)))
+        for row in gaps.itertuples():
+            villages = "/".join(context.village_names.get(code, code) for code in row.villages)
+            lines.append("  " + _("{id}  {longitude:.5f} E  {latitude:.5f} N  {road_class} {road_id}  {villages}")
+                         .format(id=row.id, longitude=row.longitude, latitude=row.latitude,
+                                 road_class=_road_class(row.road_class), road_id=row.road_id, villages=villages))
+    else:
+        lines.append(_("Every road entry is covered after the proposals."))
+    far = after.households_far
+    lines.append(_("Households under observation farther than {distance:g} m from every disinfection point: "
+                   "{count}").format(distance=options.household_distance_m, count=len(far)))
+    for row in far.itertuples():
+        lines.append(f"  {row.id}  {context.village_names.get(row.village, row.village)}  {row.distance_m:.0f} m")
+    return "\n".join(lines)
+
+
+def _coverage(report) -> dict:
+    return {"covered": report.covered_count, "total": len(report.entries), "weight": report.covered_weight,
+            "total_weight": report.total_weight, "share": report.share * 100}
+
+
+def _road_class(road_class: str) -> str:
+    from geodata.schema import CHOICE_LABELS
+    from layers.i18n import language
+
+    zh, en = CHOICE_LABELS[("roads", "road_class")].get(road_class, (road_class, road_class))
+    return zh if language() == "zh" else en
+
+
+def _padded_left(text: str, width: int) -> str:
+    return " " * max(width - _columns(text), 0) + text
+
+
+def _columns(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _padded(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal columns (a Chinese character takes two)."""
+    return text + " " * max(width - _columns(text), 0)
+
+
+def proposals_geojson(result) -> dict:
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": p.key,
+                "properties": {"key": p.key, "village": p.village, "village_name": p.village_name,
+                               "candidate_kind": p.kind, "gain": p.gain, "covers": list(p.covers)},
+                "geometry": {"type": "Point", "coordinates": [round(p.longitude, 6), round(p.latitude, 6)]},
+            }
+            for p in result.proposals
+        ],
+    }
+
+
+def _write_text(path: Path, text: str) -> None:
+    staging = path.with_name(f".{path.name}.saving")
+    try:
+        staging.write_text(text + "\n", encoding="utf-8")
+        staging.replace(path)
+    except OSError:
+        staging.unlink(missing_ok=True)
+        raise

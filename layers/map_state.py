@@ -29,6 +29,7 @@ from geodata.schema import (
     HOUSEHOLD_STATUSES,
     LAYERS,
     OBSERVATION_DAYS,
+    ROAD_CLASSES,
 )
 
 MAPSTATE_VERSION = 1
@@ -129,6 +130,83 @@ class View:
 
 
 @dataclass(frozen=True)
+class PlannedSite:
+    """A checkpoint site the planning shows: a proposal or a what-if.
+
+    Attributes
+    ----------
+    longitude, latitude : float
+        WGS-84 degrees.
+    label : str
+        Shown beside the site ("P1", "W2", ...).
+    gain : float or None
+        Entry weight the site adds, when known.
+    """
+
+    longitude: float
+    latitude: float
+    label: str = ""
+    gain: float | None = None
+
+    def __post_init__(self):
+        _set(self, "longitude", _number("planning.site.longitude", self.longitude, -180.0, 180.0))
+        _set(self, "latitude", _number("planning.site.latitude", self.latitude, -90.0, 90.0))
+        _check_text("planning.site.label", self.label)
+        if self.gain is not None:
+            _set(self, "gain", _number("planning.site.gain", self.gain, 0.0, math.inf))
+
+
+@dataclass(frozen=True)
+class Planning:
+    """The planning part of a map: coverage circles, gaps and proposed or what-if sites.
+
+    A MapState without it (``None``, the default and every version 1 file) shows no planning.
+
+    Attributes
+    ----------
+    radius_m : float
+        Coverage radius in metres (above 0).
+    along_roads : bool
+        Coverage measured along the roads instead of in a straight line.
+    weights : tuple of (road class, weight) or None
+        Road-class weights; None: the defaults.
+    show_gaps : bool
+        Mark the uncovered road entries and draw the coverage circles.
+    proposed : tuple of PlannedSite
+        Sites a siting run proposed.
+    what_if : tuple of PlannedSite
+        Sites the user dropped to see what they would cover.
+    """
+
+    radius_m: float = 300.0
+    along_roads: bool = False
+    weights: tuple[tuple[str, float], ...] | None = None
+    show_gaps: bool = True
+    proposed: tuple[PlannedSite, ...] = ()
+    what_if: tuple[PlannedSite, ...] = ()
+
+    def __post_init__(self):
+        radius = _number("planning.radius_m", self.radius_m, 0.0, 100_000.0)
+        if radius <= 0:
+            raise MapStateError(f"planning.radius_m: must be above 0, got {self.radius_m!r}")
+        _set(self, "radius_m", radius)
+        _check_bool("planning.along_roads", self.along_roads)
+        _check_bool("planning.show_gaps", self.show_gaps)
+        _set(self, "weights", _road_weights("planning.weights", self.weights))
+        for name in ("proposed", "what_if"):
+            _set(self, name, _planned_sites(f"planning.{name}", getattr(self, name)))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "radius_m": self.radius_m, "along_roads": self.along_roads,
+            "weights": None if self.weights is None else dict(self.weights),
+            "show_gaps": self.show_gaps,
+            "proposed": [dataclasses.asdict(s) for s in self.proposed],
+            "what_if": [dataclasses.asdict(s) for s in self.what_if],
+        }
+
+
+@dataclass(frozen=True)
 class MapState:
     """Everything that decides what the map shows.
 
@@ -155,6 +233,8 @@ class MapState:
         ``"internal"``.
     village_fill : str
         What colours the village polygons: ``"households_under_observation"`` or ``"none"``.
+    planning : Planning or None
+        Coverage and proposed checkpoints drawn over the map; None (the default) draws none.
     """
 
     title: str = ""
@@ -166,6 +246,7 @@ class MapState:
     labels: bool = True
     audience: str = "public"
     village_fill: str = "households_under_observation"
+    planning: Planning | None = None
 
     def __post_init__(self):
         _check_text("title", self.title)
@@ -177,6 +258,8 @@ class MapState:
         _check_bool("labels", self.labels)
         _check_choice("audience", self.audience, AUDIENCES)
         _check_choice("village_fill", self.village_fill, VILLAGE_FILLS)
+        if self.planning is not None:
+            _check_instance("planning", self.planning, Planning)
 
     # -- changing --------------------------------------------------------------------------
 
@@ -211,6 +294,11 @@ class MapState:
         data["as_of"] = None if self.as_of is None else self.as_of.isoformat(timespec="seconds")
         data["filters"] = _plain_fields(self.filters)
         data["view"] = _plain_fields(self.view)
+        # Left out when unused, so that a state without planning is the same JSON as before.
+        if self.planning is None:
+            del data["planning"]
+        else:
+            data["planning"] = self.planning.to_dict()
         return data
 
     def to_json(self) -> str:
@@ -237,6 +325,8 @@ class MapState:
             data["filters"] = _from_section(Filters, data["filters"], "filters")
         if "view" in data:
             data["view"] = _from_section(View, data["view"], "view")
+        if data.get("planning") is not None:
+            data["planning"] = _planning_from_dict(data["planning"])
         return cls(**data)
 
     @classmethod
@@ -307,6 +397,48 @@ def _from_section(cls: type, data: Any, path: str):
         raise MapStateError(f"{path}: expected a JSON object, got {_describe(data)}")
     _check_known_keys(data, cls, path)
     return cls(**data)
+
+
+def _planning_from_dict(data: Any) -> Planning:
+    if not isinstance(data, dict):
+        raise MapStateError(f"planning: expected a JSON object, got {_describe(data)}")
+    _check_known_keys(data, Planning, "planning")
+    data = dict(data)
+    weights = data.get("weights")
+    if weights is not None:
+        if not isinstance(weights, dict):
+            raise MapStateError(f"planning.weights: expected an object of road class to weight, got {_describe(weights)}")
+        data["weights"] = tuple(weights.items())
+    for name in ("proposed", "what_if"):
+        sites = _sequence(f"planning.{name}", data.get(name, ()))
+        parsed = []
+        for site in sites or ():
+            if not isinstance(site, dict):
+                raise MapStateError(f"planning.{name}: expected site objects, got {_describe(site)}")
+            _check_known_keys(site, PlannedSite, f"planning.{name}")
+            parsed.append(PlannedSite(**site))
+        data[name] = tuple(parsed)
+    return Planning(**data)
+
+
+def _road_weights(path: str, value) -> tuple[tuple[str, float], ...] | None:
+    pairs = _sequence(path, value)
+    if pairs is None:
+        return None
+    checked = []
+    for pair in pairs:
+        if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+            raise MapStateError(f"{path}: expected (road class, weight) pairs, got {_describe(pair)}")
+        _check_choice(path, pair[0], ROAD_CLASSES)
+        checked.append((pair[0], _number(f"{path}.{pair[0]}", pair[1], 0.0, math.inf)))
+    return tuple(checked)
+
+
+def _planned_sites(path: str, value) -> tuple[PlannedSite, ...]:
+    sites = _sequence(path, value) or ()
+    for site in sites:
+        _check_instance(path, site, PlannedSite)
+    return sites
 
 
 def _plain_fields(value) -> dict[str, Any]:

@@ -86,6 +86,7 @@ def page_model(dataset: Dataset, state: MapState, lang: str = "zh", memo: dict |
         "legend": legend_sections(layers, state, lang, present),
         "disclaimer": dataset.metadata.get("disclaimer", "") if lang == "zh" else _english(dataset),
         "words": words(lang),
+        "planning": _planning_overlay(dataset, state, as_of, memo),
     }
     return PageModel(
         layers=layers,
@@ -204,6 +205,15 @@ def _changed_rows(before: pd.DataFrame | None, after: pd.DataFrame) -> np.ndarra
             equal = a.to_numpy(dtype=object, na_value=None) == b.to_numpy(dtype=object, na_value=None)
         changed |= ~((equal & ~missing_a & ~missing_b) | (missing_a & missing_b))
     return np.flatnonzero(changed)
+
+
+def _planning_overlay(dataset: Dataset, state: MapState, as_of, memo: dict | None):
+    """Coverage and proposed checkpoints, for a state with a planning part (else None)."""
+    if state.planning is None:
+        return None
+    from layers.planning.overlay import planning_overlay  # only planning states pay for it
+
+    return planning_overlay(dataset, state, as_of, memo)
 
 
 def _aligned(frame: pd.DataFrame) -> pd.DataFrame:

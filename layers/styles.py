@@ -168,6 +168,31 @@ def legend_symbols(
     return tuple(s for s in symbols if present is None or s.key in present)
 
 
+# Planning overlay: coverage circles, road entries and proposed or what-if checkpoints. Not a
+# data layer, so not in STYLE_TABLE; the page and the briefing draw it from this table.
+PLANNING_STYLE = LayerStyle(
+    layer="planning",
+    classified_by="kind",
+    label_zh="卡点规划",
+    label_en="Checkpoint planning",
+    symbols=(
+        Symbol("coverage", "卡点覆盖范围", "Checkpoint coverage", "circle", "#2b83ba", "#2b83ba", size=16,
+               stroke_width=1.5, dash="5 4", fill_opacity=0.08),
+        Symbol("gap", "未覆盖入口", "Uncovered road entry", "circle", "#ffffff", "#d7191c", size=14, stroke_width=3.5),
+        Symbol("entry", "已覆盖入口", "Covered road entry", "circle", "#1a9641", "#ffffff", size=9, stroke_width=1.5),
+        Symbol("proposed", "建议新增卡点", "Proposed checkpoint", "diamond", "#7b3294", "#ffffff", size=22,
+               stroke_width=2.5),
+        Symbol("what_if", "假设卡点", "What-if checkpoint", "diamond", "#ffffff", "#e66101", size=20,
+               stroke_width=3, dash="4 2"),
+    ),
+)
+
+
+def planning_style_for_page() -> dict:
+    """The planning symbols as plain data for the map page (with their SVG)."""
+    return {s.key: {**asdict(s), "svg": s.svg()} for s in PLANNING_STYLE.symbols}
+
+
 def style_table_for_page() -> dict:
     """The style table as plain data for the map page (symbols with their SVG)."""
     return {

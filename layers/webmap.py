@@ -117,6 +117,7 @@ def build_folium_map(data_file: str, *, bridge: bool = False) -> folium.Map:
         ("situation_data", data_file),
         ("point_canvas", f"{ASSETS}/point_canvas.js"),
         ("situation", f"{ASSETS}/situation.js"),
+        ("planning", f"{ASSETS}/planning.js"),
     ]
     if bridge:
         page.default_js.insert(0, ("qwebchannel", "qrc:///qtwebchannel/qwebchannel.js"))

@@ -1,0 +1,77 @@
+"""`situation-map plan`: coverage before and after, proposals, files; clear failures."""
+
+import json
+
+import pytest
+
+from desktop.cli import EXIT_FAILED, EXIT_OK, main
+from layers import i18n
+from geodata.store import GeoPackageStore
+from layers.map_state import MapState
+from tests.desktop.pagetools import evaluate, open_map
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    yield
+    i18n.set_language("en")  # the command sets the language for the whole process
+
+
+def test_plan_prints_coverage_and_writes_proposals_and_a_planning_preset(tmp_path, sample_copy, capsys):
+    out, preset = tmp_path / "proposals.geojson", tmp_path / "plan.json"
+    code = main(["plan", "--data", str(sample_copy), "--add", "2", "--out", str(out), "--save-state", str(preset),
+                 "--lang", "en"])
+    printed = capsys.readouterr()
+    assert code == EXIT_OK
+    assert "Coverage before: 4 of 18 entries" in printed.out
+    assert "Proposed new checkpoints: 2, maximal covering (MCLP)" in printed.out
+    assert "[100 %] Done" in printed.err  # progress on the command line
+    features = json.loads(out.read_text(encoding="utf-8"))["features"]
+    assert [f["properties"]["key"] for f in features] == ["P1", "P2"]
+    for feature in features:  # each printed with its coordinates and village
+        lon, lat = feature["geometry"]["coordinates"]
+        assert f"{lon:.5f} E  {lat:.5f} N  {feature['properties']['village_name']}" in printed.out
+    state = MapState.load(preset)
+    assert [s.label for s in state.planning.proposed] == ["P1", "P2"]
+    assert len(GeoPackageStore(sample_copy).read_all().checkpoints) == 29  # planning changes no data
+
+
+def test_fewest_checkpoints_cover_everything(sample_copy, capsys):
+    assert main(["plan", "--data", str(sample_copy), "--lscp", "--along-roads"]) == EXIT_OK
+    assert "新增后全部道路入口均已覆盖。" in capsys.readouterr().out  # Chinese by default
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (["--radius", "0"], "radius: must be a distance in metres above 0"),
+    (["--add", "100000"], "is more than the"),
+    (["--add", "0"], "--add 0: give 1 or more"),
+    (["--weights", "national=lots"], "weights: national='lots' is not a number"),
+    (["--candidate", "113.9"], "give longitude,latitude"),
+    (["--out", "plan.txt"], "name the proposals *.geojson"),
+])
+def test_bad_input_is_one_line_and_a_failure(sample_copy, capsys, arguments, message):
+    assert main(["plan", "--data", str(sample_copy), *arguments]) == EXIT_FAILED
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert message in error and error.startswith("situation-map")
+
+
+def test_a_planning_preset_draws_the_plan_in_any_render(qtbot, tmp_path, sample_copy, capsys):
+    preset = tmp_path / "plan.json"
+    assert main(["plan", "--data", str(sample_copy), "--add", "3", "--save-state", str(preset), "--lang", "en"]) == EXIT_OK
+    state = MapState.load(preset)
+    # A proposal's label is text from a file: it must show as text, never run.
+    hostile = state.planning.proposed[0].__class__(113.97, 33.0, "<img src=x onerror=window.hacked=1>")
+    state = state.replace(planning=state.planning.__class__(proposed=state.planning.proposed + (hostile,)))
+    view = open_map(qtbot, tmp_path, GeoPackageStore(sample_copy).read_all(), state)
+    drawn = evaluate(qtbot, view, "SituationMap.planningState()")
+    assert drawn["proposed"][:3] == [f"P{n} +{g:g}" for n, g in
+                                      zip((1, 2, 3), [s.gain for s in state.planning.proposed[:3]])]
+    # The gaps left once the proposals stand: as many as the command counted uncovered after.
+    printed = capsys.readouterr().out
+    assert f"Uncovered entries after the proposals: {len(drawn['gaps'])}" in printed
+    assert drawn["circles"] == 29 + 4
+    assert "Proposed checkpoint" in drawn["legend"] or "建议新增卡点" in drawn["legend"]
+    assert evaluate(qtbot, view, "window.hacked === undefined")
+    assert evaluate(qtbot, view, "document.querySelectorAll('.sm-planning-label img').length") == 0
+    assert evaluate(qtbot, view, "Array.from(document.querySelectorAll('.sm-planning-label')).some("
+                                 "e => e.textContent.startsWith('<img'))")

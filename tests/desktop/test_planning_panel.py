@@ -1,0 +1,117 @@
+"""The planning panel in the real window: gaps on the map, what-if, suggest, accept, undo."""
+
+import os
+from types import SimpleNamespace
+
+import pytest
+
+from desktop.main_window import MainWindow
+from geodata.store import GeoPackageStore
+from tests.desktop.pagetools import PAGE_TIMEOUT_MS, evaluate
+
+SHOTS = os.environ.get("PLANNING_SHOTS")  # a folder: save screenshots there to look at
+
+
+@pytest.fixture
+def window(qtbot, sample_copy):
+    store = GeoPackageStore(sample_copy)
+    window = MainWindow(store, store.read_all())
+    window.show_error = lambda text: window.errors.append(text)
+    window.errors = []
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.map_view.drawn, timeout=PAGE_TIMEOUT_MS):
+        window.show()
+    window.docks["planning"].raise_()
+    qtbot.waitUntil(lambda: window.planning_panel.report is not None, timeout=PAGE_TIMEOUT_MS)
+    yield window
+    window.planning_panel.wait_for_runs()
+
+
+def planning_on_page(qtbot, window):
+    return evaluate(qtbot, window.map_view, "SituationMap.planningState()")
+
+
+def apply_and_wait(qtbot, window, action):
+    with qtbot.waitSignal(window.map_view.applied, timeout=PAGE_TIMEOUT_MS):
+        action()
+
+
+def test_show_gaps_draws_the_uncovered_entries_the_figures_count(qtbot, window):
+    panel = window.planning_panel
+    apply_and_wait(qtbot, window, lambda: panel.show_gaps_box.setChecked(True))
+    drawn = planning_on_page(qtbot, window)
+    assert sorted(drawn["gaps"]) == sorted(panel.report.uncovered["id"])
+    assert drawn["circles"] == 29  # one coverage circle per active checkpoint
+    assert window.session.state.planning.show_gaps
+
+
+def test_a_what_if_click_changes_the_figures_then_accept_and_undo(qtbot, window):
+    panel = window.planning_panel
+    store = window.session.store
+    before = panel.report.covered_count
+    gap = panel.report.uncovered.iloc[0]
+    panel.place_button.setChecked(True)
+    # A click on the map, as the page reports it, right on an uncovered entry.
+    apply_and_wait(qtbot, window, lambda: window.map_view.map_clicked.emit(gap.longitude, gap.latitude))
+    assert panel.report.covered_count > before
+    assert gap.id in panel.report.by_site["#0"]
+    assert planning_on_page(qtbot, window)["whatIf"][0].startswith("W1 +")
+    assert panel.sites_table.item(0, 0).text() == "W1"
+
+    panel.sites_table.selectRow(0)
+    assert panel.accept_selected()
+    new_ids = set(store.read_all().checkpoints["id"]) - set(GeoPackageStore(store.path).read_all().checkpoints["id"][:29])
+    assert new_ids == {"CP30"}
+    saved = store.read_all().checkpoints.set_index("id").loc["CP30"]
+    assert (round(saved.geometry.x, 6), round(saved.geometry.y, 6)) == (round(gap.longitude, 6), round(gap.latitude, 6))
+    assert saved["status"] == "active"
+    assert window.session.state.planning.what_if == ()  # it is a checkpoint now, not a what-if
+    assert gap.id not in set(panel.report.uncovered["id"])  # covered by the real checkpoint
+
+    window.session.undo_stack.undo()
+    assert "CP30" not in set(store.read_all().checkpoints["id"])
+    assert gap.id in set(panel.report.uncovered["id"])
+    assert panel.report.covered_count == before
+
+
+def test_suggest_runs_on_a_worker_and_draws_the_proposals(qtbot, window):
+    panel = window.planning_panel
+    panel.k_box.setValue(2)
+    panel.suggest()
+    assert not panel.suggest_button.isEnabled() and panel.cancel_button.isEnabled()
+    qtbot.waitUntil(lambda: panel.suggest_button.isEnabled(), timeout=120_000)
+    planning = window.session.state.planning
+    assert [s.label for s in planning.proposed] == ["P1", "P2"]
+    assert panel.report.covered_weight > panel.base_report.covered_weight
+    qtbot.waitUntil(lambda: len((planning_on_page(qtbot, window) or {}).get("proposed", [])) == 2,
+                    timeout=PAGE_TIMEOUT_MS)
+    if SHOTS:
+        panel.place_button.setChecked(True)
+        gap = panel.report.uncovered.iloc[-1]
+        apply_and_wait(qtbot, window, lambda: window.map_view.map_clicked.emit(gap.longitude + 0.001, gap.latitude))
+        qtbot.wait(500)
+        window.grab().save(os.path.join(SHOTS, "window.png"))
+
+
+def test_cancel_frees_the_panel_at_once_and_drops_the_answer(qtbot, window):
+    panel = window.planning_panel
+    panel.suggest()
+    panel.cancel()
+    assert panel.suggest_button.isEnabled() and not panel.progress_bar.isVisible()
+    panel.wait_for_runs()
+    qtbot.wait(50)
+    assert window.session.state.planning is None or window.session.state.planning.proposed == ()
+
+
+def test_a_click_while_adding_a_feature_is_left_to_the_form(qtbot, window, monkeypatch):
+    panel = window.planning_panel
+    panel.place_button.setChecked(True)
+    forms = []
+    monkeypatch.setattr("desktop.main_window.FeatureDialog",
+                        lambda *args, **kwargs: forms.append(kwargs) or SimpleNamespace(open=lambda: None))
+    window.start_adding("households")
+    window.map_view.map_clicked.emit(113.97, 33.0)
+    assert forms and forms[0]["position"] == (113.97, 33.0)
+    assert window.session.state.planning is None  # no what-if was dropped
+    window.map_view.map_clicked.emit(113.97, 33.0)  # the form is done: clicks are what-ifs again
+    assert [s.label for s in window.session.state.planning.what_if] == ["W1"]
