@@ -1,5 +1,102 @@
-"""Placeholder: this module's verbs are being built in their issue."""
+"""``situation-map brief``: the daily briefing as a PDF, with no one at the machine.
+
+No display is needed (Qt draws offscreen); an atlas prints its progress; any failure is
+one line on standard error and a non-zero exit status, and leaves no partial file.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from desktop.cli import EXIT_FAILED, EXIT_OK, open_store_from_args, state_from_args, state_options
 
 
 def register(verbs, data_option) -> None:
-    pass
+    brief = verbs.add_parser(
+        "brief", parents=[data_option],
+        help="write the daily briefing (简报) as a PDF: map, figures, tables; atlas pages per village",
+        description="Write the daily briefing as a PDF: title, as-of time, the map of the view "
+        "(legend, scale bar, north arrow), key figures, figures per village, checkpoints by tier, "
+        "supplies and publicity. The public audience (default) names no household; the internal "
+        "one adds the observation list and marks every page confidential. Needs no display.",
+    )
+    brief.add_argument("--out", required=True, metavar="FILE.pdf", help="the PDF to write")
+    state_options(brief)
+    brief.add_argument("--atlas", action="store_true", help="add one page per village after the summary")
+    brief.add_argument("--villages", metavar="CODE,...",
+                       help="atlas pages only for these villages (division codes or names, comma-separated)")
+    brief.add_argument("--paper", choices=("A4", "A3"), default="A4", help="paper size (default A4)")
+    brief.add_argument("--landscape", action="store_true", help="landscape instead of portrait")
+    brief.set_defaults(run=run_brief)
+
+
+def run_brief(args) -> int:
+    import tempfile
+
+    from layers.briefing.options import BriefingOptions
+    from layers.i18n import set_language
+
+    set_language(args.lang)
+    out = _checked_output(Path(args.out))
+    villages = tuple(v.strip() for v in args.villages.split(",") if v.strip()) if args.villages else None
+    if villages is not None and not args.atlas:
+        raise ValueError("--villages chooses atlas pages: give --atlas too")
+    options = BriefingOptions(atlas=args.atlas, villages=villages, paper=args.paper,
+                              landscape=args.landscape, lang=args.lang)
+
+    from desktop.briefing_printer import (
+        BriefingPrinter,
+        BriefingPrintError,
+        application_for_printing,
+        print_and_wait,
+    )
+    from layers.briefing.document import write_briefing_document
+    from layers.briefing.options import atlas_village_codes
+
+    application_for_printing()
+    printer = BriefingPrinter()
+    # The browser's processes start (on the other core) while the data is read and the
+    # document written. Measured: starting it before the data libraries load is slower.
+    printer.prepare(options)
+    staging = out.with_name(f".{out.name}.partial")
+    try:
+        dataset = open_store_from_args(args).read_all()
+        state = state_from_args(args)
+        atlas_village_codes(dataset, options)  # an unknown village fails before anything is written
+        with tempfile.TemporaryDirectory(prefix="situation-map-brief-") as folder:
+            document = write_briefing_document(dataset, state, options, Path(folder))
+            print_and_wait(document, staging, options, _progress_printer(document.map_count), printer)
+    except BriefingPrintError as exc:
+        staging.unlink(missing_ok=True)
+        print(f"situation-map: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    finally:
+        printer.close()
+    staging.replace(out)  # whole or not at all: a reader never sees half a PDF
+    print(f"Wrote {out}")
+    return EXIT_OK
+
+
+def _checked_output(out: Path) -> Path:
+    if out.suffix.lower() != ".pdf":
+        raise ValueError(f"--out {out}: name the briefing *.pdf")
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise ValueError(f"--out {out}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        raise ValueError(f"--out {out}: cannot write there (permission denied)")
+    return out
+
+
+def _progress_printer(map_count: int):
+    """Progress lines for an atlas (more than one map); a single map needs none."""
+    shown = set()
+
+    def report(done: int, total: int, message: str) -> None:
+        if map_count > 1 and (done, message) not in shown:
+            shown.add((done, message))
+            print(f"{message}: {done}/{total}", file=sys.stderr, flush=True)
+
+    return report

@@ -1,5 +1,399 @@
-"""Placeholder: this tool is being built in its issue."""
+"""File → Export briefing…: the daily briefing from the window, with a preview of its first page.
+
+The document is written in a worker thread and printed by Qt WebEngine in its own processes,
+so the window never freezes; an atlas shows its progress and can be cancelled. The audience
+starts at *public* whatever the window shows: sharing a briefing must never leak names by
+default. The PDF is printed beside its target and renamed over it only when complete.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+
+from PyQt6.QtCore import QSettings, QSize, Qt, QThread, QTimer, QUrl, pyqtSignal
+from PyQt6.QtGui import QDesktopServices, QImage, QPixmap
+from PyQt6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.briefing_printer import BriefingPrinter
+from layers.briefing.document import write_briefing_document
+from layers.briefing.options import BriefingError, BriefingOptions
+from layers.i18n import _, language
+
+log = logging.getLogger(__name__)
+
+PREVIEW_WIDTH = 300
+PREVIEW_DELAY_MS = 600  # options changed quickly one after another make one preview
 
 
 def install(window) -> None:
-    pass
+    window.briefing_dialog = None
+
+    def open_dialog() -> None:
+        if window.briefing_dialog is None:
+            window.briefing_dialog = BriefingDialog(window.session, window)
+        window.briefing_dialog.show()
+        window.briefing_dialog.raise_()
+        window.briefing_dialog.refresh_preview()
+
+    window.add_file_action(_("Export &briefing…"), open_dialog, "Ctrl+P")
+
+
+class _DocumentWriter(QThread):
+    """Writes the briefing document off the window's thread."""
+
+    written = pyqtSignal(object)  # the BriefingDocument
+    refused = pyqtSignal(str)
+
+    def __init__(self, dataset, state, options, folder: Path, parent=None):
+        super().__init__(parent)
+        self._arguments = (dataset, state, options, folder)
+
+    def run(self) -> None:
+        try:
+            self.written.emit(write_briefing_document(*self._arguments))
+        except (BriefingError, ValueError, OSError) as exc:
+            self.refused.emit(str(exc))
+
+
+class _Job:
+    """One briefing being made: its folder, its writer thread, its printer."""
+
+    def __init__(self, dialog: "BriefingDialog", options: BriefingOptions, target: Path, *, reports_progress: bool,
+                 final_target: Path | None = None):
+        self.dialog, self.options, self.target = dialog, options, target
+        self.reports_progress, self.final_target = reports_progress, final_target
+        self.folder = tempfile.TemporaryDirectory(prefix="situation-map-briefing-")
+        self.printer: BriefingPrinter | None = None
+        self.cancelled = False
+        self.writer = _DocumentWriter(dialog.session.dataset, dialog.chosen_state(), options,
+                                      Path(self.folder.name), dialog)
+        self.writer.written.connect(self._print)
+        self.writer.refused.connect(lambda message: self._end(None, message))
+        self.writer.start()
+
+    def _print(self, document) -> None:
+        if self.cancelled:
+            return
+        self.printer = BriefingPrinter(self.dialog)
+        if self.reports_progress:
+            self.printer.progress.connect(self.dialog.show_progress)
+        self.printer.finished.connect(lambda path: self._end(Path(path), None))
+        self.printer.failed.connect(lambda message: self._end(None, message))
+        self.printer.start(document.path, self.target, self.options, document.map_count)
+
+    def cancel(self) -> None:
+        self.cancelled = True
+        if self.printer is not None:
+            self.printer.cancel()
+        # Kept until its thread ends: a thread must not be destroyed while it runs.
+        self.dialog._retired.append(self)
+        self.writer.finished.connect(lambda: self.dialog._retired.remove(self))
+
+    def _end(self, path: Path | None, error: str | None) -> None:
+        if not self.cancelled:
+            self.dialog.job_done(self, path, error)
+
+    def wait(self) -> None:
+        self.writer.wait()
+
+
+class BriefingDialog(QDialog):
+    """The options of a briefing, a preview of its first page, and Export."""
+
+    preview_ready = pyqtSignal()
+    exported = pyqtSignal(str)  # the PDF written
+    export_failed = pyqtSignal(str)
+    export_cancelled = pyqtSignal()
+
+    def __init__(self, session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.setWindowTitle(_("Export briefing"))
+        self.setObjectName("briefing-dialog")
+        self._export: _Job | None = None
+        self._preview: _Job | None = None
+        self._preview_again = False
+        self._retired: list[_Job] = []  # cancelled jobs whose writer thread still runs
+        self._preview_folder = tempfile.TemporaryDirectory(prefix="situation-map-preview-")
+        self._preview_timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
+        self._preview_timer.timeout.connect(self._make_preview)
+        self._build()
+        session.dataset_changed.connect(lambda *_args: self.refresh_preview())
+
+    # -- building --------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        options = QFormLayout()
+        audience = QWidget()
+        row = QHBoxLayout(audience)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.public_button = QRadioButton(_("Public (no names; households as counts)"))
+        self.internal_button = QRadioButton(_("Internal (observation list, marked confidential)"))
+        self.public_button.setChecked(True)
+        self._audience_group = QButtonGroup(self)
+        for button in (self.public_button, self.internal_button):
+            self._audience_group.addButton(button)
+            row.addWidget(button)
+        options.addRow(_("Audience:"), audience)
+
+        self.paper_box = QComboBox()
+        self.paper_box.addItems(["A4", "A3"])
+        self.landscape_box = QCheckBox(_("Landscape"))
+        paper = QWidget()
+        row = QHBoxLayout(paper)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.paper_box)
+        row.addWidget(self.landscape_box)
+        row.addStretch(1)
+        options.addRow(_("Paper:"), paper)
+
+        self.language_box = QComboBox()
+        self.language_box.addItem("中文", "zh")
+        self.language_box.addItem("English", "en")
+        self.language_box.setCurrentIndex(0 if language() == "zh" else 1)
+        options.addRow(_("Language:"), self.language_box)
+
+        self.atlas_box = QGroupBox(_("Atlas: one page per village after the summary"))
+        self.atlas_box.setCheckable(True)
+        self.atlas_box.setChecked(False)
+        self.village_list = QListWidget()
+        self.village_list.setMaximumHeight(160)
+        for code, name in zip(self.session.dataset.villages["code"], self.session.dataset.villages["name"]):
+            item = QListWidgetItem(f"{name}  {code}")
+            item.setData(Qt.ItemDataRole.UserRole, str(code))
+            item.setCheckState(Qt.CheckState.Checked)
+            self.village_list.addItem(item)
+        atlas_layout = QVBoxLayout(self.atlas_box)
+        atlas_layout.addWidget(self.village_list)
+
+        self.path_edit = QLineEdit(str(self._default_path()))
+        browse = QPushButton(_("Browse…"))
+        browse.clicked.connect(self._choose_path)
+        target = QWidget()
+        row = QHBoxLayout(target)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.path_edit, 1)
+        row.addWidget(browse)
+        self.open_when_done = QCheckBox(_("Open the PDF when done"))
+        self.open_when_done.setChecked(True)
+
+        self.preview_label = QLabel(_("Preparing the preview…"))
+        self.preview_label.setObjectName("briefing-preview")
+        self.preview_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview_label.setMinimumSize(QSize(PREVIEW_WIDTH, round(PREVIEW_WIDTH * 1.414)))
+        self.preview_label.setStyleSheet("background: #808080; color: white;")
+
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setVisible(False)
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        self.export_button = QPushButton(_("Export"))
+        self.export_button.setDefault(True)
+        self.export_button.clicked.connect(self.export)
+        self.cancel_button = QPushButton(_("Close"))
+        self.cancel_button.clicked.connect(self._cancel_or_close)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.cancel_button)
+
+        left = QVBoxLayout()
+        left.addLayout(options)
+        left.addWidget(self.atlas_box)
+        left.addWidget(QLabel(_("Save as:")))
+        left.addWidget(target)
+        left.addWidget(self.open_when_done)
+        left.addStretch(1)
+        left.addWidget(self.progress_bar)
+        left.addWidget(self.status_label)
+        left.addLayout(buttons)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 1)
+        preview = QVBoxLayout()
+        preview.addWidget(QLabel(_("First page:")))
+        preview.addWidget(self.preview_label)
+        preview.addStretch(1)
+        layout.addLayout(preview)
+
+        for signal in (self.public_button.toggled, self.landscape_box.toggled, self.paper_box.currentIndexChanged,
+                       self.language_box.currentIndexChanged):
+            signal.connect(self.refresh_preview)
+
+    def _default_path(self) -> Path:
+        folder = QSettings().value("briefing/folder", str(Path.home()), type=str)
+        day = self.session.as_of
+        return Path(folder) / f"briefing-{day:%Y-%m-%d}.pdf"
+
+    def _choose_path(self) -> None:
+        path, _filter = QFileDialog.getSaveFileName(self, _("Save the briefing as"), self.path_edit.text(),
+                                                    _("PDF files (*.pdf)"))
+        if path:
+            self.path_edit.setText(path if path.lower().endswith(".pdf") else path + ".pdf")
+
+    # -- what is asked for -------------------------------------------------------------------
+
+    def chosen_state(self):
+        audience = "internal" if self.internal_button.isChecked() else "public"
+        return self.session.state.replace(audience=audience)
+
+    def chosen_villages(self) -> tuple[str, ...]:
+        return tuple(
+            self.village_list.item(i).data(Qt.ItemDataRole.UserRole)
+            for i in range(self.village_list.count())
+            if self.village_list.item(i).checkState() == Qt.CheckState.Checked
+        )
+
+    def chosen_options(self, atlas: bool | None = None) -> BriefingOptions:
+        atlas = self.atlas_box.isChecked() if atlas is None else atlas
+        return BriefingOptions(
+            atlas=atlas, villages=self.chosen_villages() if atlas else None,
+            paper=self.paper_box.currentText(), landscape=self.landscape_box.isChecked(),
+            lang=self.language_box.currentData(),
+        )
+
+    # -- preview -----------------------------------------------------------------------------
+
+    def refresh_preview(self, *_args) -> None:
+        if self.isVisible():
+            self._preview_timer.start()
+
+    def _make_preview(self) -> None:
+        if self._preview is not None:
+            self._preview_again = True  # one at a time; the latest options win
+            return
+        target = Path(self._preview_folder.name) / "preview.pdf"
+        # The first page is the township summary, with or without an atlas.
+        self._preview = _Job(self, self.chosen_options(atlas=False), target, reports_progress=False)
+
+    def _show_preview(self, path: Path) -> None:
+        from PyQt6.QtPdf import QPdfDocument
+
+        document = QPdfDocument(self)
+        document.load(str(path))
+        page = document.pagePointSize(0)
+        width = PREVIEW_WIDTH
+        height = round(width * page.height() / page.width()) if page.width() else width
+        image: QImage = document.render(0, QSize(width, height))
+        document.close()
+        self.preview_label.setMinimumSize(QSize(width, height))
+        self.preview_label.setPixmap(QPixmap.fromImage(image))
+        self.preview_ready.emit()
+
+    # -- export ------------------------------------------------------------------------------
+
+    def export(self) -> None:
+        if self._export is not None:
+            return
+        target = Path(self.path_edit.text()).expanduser()
+        problem = self._target_problem(target)
+        if problem:
+            self.status_label.setText(problem)
+            self.export_failed.emit(problem)
+            return
+        try:
+            options = self.chosen_options()
+        except BriefingError as exc:
+            self.status_label.setText(str(exc))
+            return
+        if options.atlas and not options.villages:
+            self.status_label.setText(_("Tick at least one village for the atlas."))
+            return
+        QSettings().setValue("briefing/folder", str(target.parent))
+        staging = target.with_name(f".{target.name}.partial")
+        self._set_busy(True)
+        self.status_label.setText(_("Writing the briefing…"))
+        self._export = _Job(self, options, staging, reports_progress=True, final_target=target)
+
+    def _target_problem(self, target: Path) -> str:
+        if target.suffix.lower() != ".pdf":
+            return _("Name the briefing file *.pdf.")
+        if not target.parent.is_dir():
+            return _("The folder {folder} does not exist.").format(folder=target.parent)
+        return ""
+
+    def show_progress(self, done: int, total: int, message: str) -> None:
+        self.progress_bar.setRange(0, max(total, 1))
+        self.progress_bar.setValue(done)
+        self.status_label.setText(f"{message} ({done}/{total})")
+
+    def job_done(self, job: _Job, path: Path | None, error: str | None) -> None:
+        if job is self._preview:
+            self._preview = None
+            if path is not None:
+                self._show_preview(path)
+            elif error:
+                self.preview_label.setText(error)
+            if self._preview_again:
+                self._preview_again = False
+                self._make_preview()
+            return
+        if job is not self._export:
+            return
+        self._export = None
+        self._set_busy(False)
+        if path is None:
+            job.target.unlink(missing_ok=True)
+            self.status_label.setText(error or "")
+            self.export_failed.emit(error or "")
+            return
+        final = job.final_target
+        try:
+            path.replace(final)  # whole or not at all
+        except OSError as exc:
+            path.unlink(missing_ok=True)
+            message = _("The PDF could not be saved: {error}").format(error=exc.strerror or exc)
+            self.status_label.setText(message)
+            self.export_failed.emit(message)
+            return
+        log.info("briefing exported with %s", job.options)
+        self.status_label.setText(_("Saved {path}").format(path=final))
+        if self.open_when_done.isChecked():
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(final)))
+        self.exported.emit(str(final))
+
+    def _cancel_or_close(self) -> None:
+        if self._export is None:
+            self.close()
+            return
+        job, self._export = self._export, None
+        job.cancel()
+        job.target.unlink(missing_ok=True)
+        self._set_busy(False)
+        self.status_label.setText(_("Cancelled: nothing was saved."))
+        self.export_cancelled.emit()
+
+    def _set_busy(self, busy: bool) -> None:
+        self.export_button.setEnabled(not busy)
+        self.progress_bar.setVisible(busy)
+        self.progress_bar.setRange(0, 0)  # busy until the first progress report
+        self.cancel_button.setText(_("Cancel") if busy else _("Close"))
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        if self._export is not None:
+            self._cancel_or_close()
+        if self._preview is not None:
+            job, self._preview = self._preview, None
+            job.cancel()
+        for job in list(self._retired):
+            job.wait()
+        super().closeEvent(event)

@@ -341,7 +341,11 @@
   };
 
   function buildLayer(name, collection) {
-    var layer = name === "households" ? new CloudLayer(name) : new VectorLayer(name);
+    // A printed briefing (page.printVectorPoints set) draws that many households or fewer as
+    // vector markers, sharp on paper; the screen always uses the canvas.
+    var limit = data.page.printVectorPoints || 0;
+    var cloud = name === "households" && !(limit && (collection.features || []).length <= limit);
+    var layer = cloud ? new CloudLayer(name) : new VectorLayer(name);
     layer.visible = false;
     layers[name] = layer;
     (collection.features || []).forEach(function (feature) { layer.add(feature); });
@@ -520,6 +524,7 @@
     });
     if (update.legend !== undefined || update.disclaimer !== undefined || visibilityChanged) renderLegend();
     if (update.view) setView(update.view);
+    if (update.planning !== undefined && SituationMap.showPlanning) SituationMap.showPlanning(update.planning);
     var result = summary(performance.now() - started);
     afterPaint(function () { emit("applied", summary(performance.now() - started)); });
     return result;
@@ -604,6 +609,7 @@
       }).addTo(map).bringToBack();
     }
     setView(pageData.view);
+    if (pageData.page.planning && SituationMap.showPlanning) SituationMap.showPlanning(pageData.page.planning);
     map.on("mousemove", function (event) { emit("cursor", { lat: event.latlng.lat, lng: event.latlng.lng }); });
     map.on("click", function (event) { emit("map_click", { lat: event.latlng.lat, lng: event.latlng.lng }); });
     map.on("moveend", function () { emit("view", state().view); });

@@ -28,6 +28,23 @@ def test_every_string_marked_for_translation_has_a_chinese_translation():
     assert not missing, "untranslated (add them to resources/locale/zh_CN/LC_MESSAGES/*.po): " + repr(missing)
 
 
+def test_catalogs_agree_where_they_share_a_string():
+    """Catalogs are merged, so one text translated two ways would depend on file order."""
+    from babel.messages.pofile import read_po
+
+    first = {}
+    disagreements = []
+    for path in i18n.catalog_paths("zh"):
+        with open(path, "rb") as po:
+            for message in read_po(po):
+                if not message.id or not message.string:
+                    continue
+                earlier = first.setdefault(message.id, (path.name, message.string))
+                if earlier[1] != message.string:
+                    disagreements.append((message.id, earlier, (path.name, message.string)))
+    assert not disagreements
+
+
 def test_language_switches_translations(monkeypatch):
     try:
         assert i18n.set_language("en") == "en"

@@ -1,0 +1,181 @@
+"""The briefing as one HTML document, ready to print: the same Leaflet map as the screen.
+
+Every map of the briefing (the township, then one per atlas village) is drawn by the map
+page's own script (``resources/map/situation.js``) from the data the screen page is made of
+(:func:`layers.webmap.page_data`: the page model and the style table), so print looks like
+screen. The document is laid out at the printed width, sheet heights in millimetres, so the
+layout the page draws on screen is the layout it prints. It tells the printer it has drawn
+by setting its title to :data:`READY_TITLE`.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from geodata.dataset import Dataset
+from layers.briefing.content import Briefing, briefing_content
+from layers.briefing.options import (
+    MARGIN_BOTTOM_MM,
+    MARGIN_SIDE_MM,
+    MARGIN_TOP_MM,
+    PROGRESS_TITLE_PREFIX,
+    READY_TITLE,
+    BriefingOptions,
+)
+from layers.i18n import translations
+from layers.map_state import MapState, View
+from layers.page_model import page_model, page_update
+from layers.webmap import _copy_assets, page_data, page_view
+from resources import resource_path
+
+PRINT_DPI = 300  # a household canvas is drawn at this resolution; everything else is vector
+# Up to this many households are printed as vector markers; more are drawn on a 300 dpi canvas
+# (thousands of markers would make a slow page and a heavy PDF).
+PRINT_VECTOR_POINTS = 2_000
+DOCUMENT_NAME = "briefing.html"
+# The map page's scripts that make (situation.js) and extend (planning.js: the planning
+# overlay) one SituationMap; loaded once per map, in this order, those that are installed.
+MAP_SCRIPTS = ("situation.js", "planning.js")
+
+
+def _n(message: str) -> str:
+    return message
+
+
+@dataclass
+class BriefingDocument:
+    """A written briefing document and what it holds."""
+
+    path: Path
+    briefing: Briefing
+    map_count: int
+
+
+def write_briefing_document(
+    dataset: Dataset, state: MapState, options: BriefingOptions, folder: Path,
+    generated: datetime | None = None,
+) -> BriefingDocument:
+    """Write the briefing of ``state`` into ``folder`` (created if needed).
+
+    The folder gets ``briefing.html``, one data file per map and the map page's assets.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    briefing = briefing_content(dataset, state, options, generated)
+    _copy_assets(folder)
+    for source in resource_path("briefing").iterdir():
+        if source.suffix in (".js", ".css"):
+            shutil.copyfile(source, folder / "assets" / source.name)
+
+    map_states = [state] + [
+        state.replace(view=View()).with_filters(villages=(page.code,)) for page in briefing.villages
+    ]
+    data_files = []
+    for number, data in enumerate(_print_data(dataset, map_states, options.lang)):
+        name = f"briefing-map-{number}.data.js"
+        (folder / name).write_text(
+            f"window.BRIEFING_MAPS = window.BRIEFING_MAPS || [];\nwindow.BRIEFING_MAPS[{number}] = "
+            + json.dumps(data, ensure_ascii=False, separators=(",", ":")) + ";\n",
+            encoding="utf-8",
+        )
+        data_files.append(name)
+
+    html = _environment().get_template("briefing.html").render(
+        b=briefing,
+        options=options,
+        data_files=data_files,
+        map_scripts=[name for name in MAP_SCRIPTS if (folder / "assets" / name).exists()],
+        page_css=page_css(briefing, options),
+        print_ratio=PRINT_DPI / 96,
+        sheet_height_mm=options.content_size_mm[1] - 3,  # a rounding slack: never spill a page
+        ready_title=READY_TITLE,
+        progress_prefix=PROGRESS_TITLE_PREFIX,
+    )
+    path = folder / DOCUMENT_NAME
+    path.write_text(html, encoding="utf-8")
+    return BriefingDocument(path, briefing, len(map_states))
+
+
+def _print_data(dataset: Dataset, states: list[MapState], lang: str) -> list[dict]:
+    """The screen page's data for each map, cut down to the features it shows.
+
+    The maps differ only in which features they show, their legend and their view (the day
+    and the audience are the same), so the features are made into GeoJSON once and the
+    situation on the day is computed once (``memo``).
+    """
+    memo: dict = {}
+    first = page_model(dataset, states[0], lang, memo)
+    base = page_data(dataset, states[0], first, lang)
+    base["page"]["printVectorPoints"] = PRINT_VECTOR_POINTS
+    features = {name: {f["id"]: f for f in c["features"]} for name, c in base["layers"].items()}
+    result = []
+    for state in states:
+        model = first if state is states[0] else page_model(dataset, state, lang, memo)
+        # As layers.webmap.page_data splits the first update: texts to the page, the rest
+        # (which features show, and the layers' visibility) to "initial".
+        initial = page_update(None, model)
+        texts = {k: initial.pop(k) for k in list(initial) if k != "layers"}
+        layers = {}
+        for name, change in initial["layers"].items():
+            shown = change.get("show", [])
+            layers[name] = {"type": "FeatureCollection", "features": [features[name][i] for i in shown]}
+        result.append({
+            **base,
+            "layers": layers,
+            "page": {**base["page"], **texts},
+            "view": page_view(dataset, state),
+            "initial": {"layers": {n: {k: v for k, v in c.items() if k != "props"}
+                                   for n, c in initial["layers"].items()}},
+        })
+    return result
+
+
+def page_css(briefing: Briefing, options: BriefingOptions) -> str:
+    """The ``@page`` rule: paper, margins and the running header and footer of every page."""
+    tr = translations(options.lang).gettext
+    width, height = options.page_size_mm
+    before, _, after = tr(_n("Page {page} of {pages}")).partition("{page}")
+    between, _, tail = after.partition("{pages}")
+    numbers = f'{css_string(before)} counter(page) {css_string(between)} counter(pages) {css_string(tail)}'
+    boxes = {
+        "top-left": css_string(f"{briefing.title} · {briefing.as_of_text}"),
+        "bottom-left": css_string(briefing.issuing_body),
+        "bottom-center": numbers,
+        "bottom-right": css_string(briefing.generated_text),
+    }
+    if briefing.confidential_mark:
+        boxes["top-right"] = css_string(briefing.confidential_mark)
+    font = 'font-family: "WenQuanYi Zen Hei", "Noto Sans CJK SC", sans-serif;'
+    looks = {box: f"{font} font-size: 8pt; color: #444;" for box in boxes}
+    looks["top-right"] = f"{font} font-size: 10pt; font-weight: bold; color: #b2182b;"
+    rules = "\n".join(f"  @{box} {{ content: {content}; {looks[box]} }}" for box, content in boxes.items())
+    return (
+        f"@page {{\n  size: {width:g}mm {height:g}mm;\n"
+        f"  margin: {MARGIN_TOP_MM:g}mm {MARGIN_SIDE_MM:g}mm {MARGIN_BOTTOM_MM:g}mm;\n{rules}\n}}"
+    )
+
+
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string; every character that could end it is escaped."""
+    out = []
+    for char in text:
+        if char.isalnum() or char in " .,:;·()（）：，。/_-+":
+            out.append(char)
+        else:
+            out.append(f"\\{ord(char):06x}")
+    return '"' + "".join(out) + '"'
+
+
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(str(resource_path("briefing"))),
+        autoescape=select_autoescape(["html"]),  # data text is shown as text, never as markup
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )

@@ -1,0 +1,98 @@
+/*
+ * The printed briefing's maps. The document loads the map page's script (situation.js) once
+ * per map; each load makes a fresh SituationMap, which BriefingMaps.keep() takes before the
+ * next load replaces the global. start() draws every map into its frame, fits it to its
+ * features, writes its numeric scale and, once every map has painted, sets the document
+ * title to the "ready" word the printer waits for (the title says the progress before that).
+ */
+(function (global) {
+  "use strict";
+
+  var instances = [];
+  var METRES_PER_INCH = 0.0254;
+  var CSS_PX_PER_INCH = 96;
+  var EARTH_CIRCUMFERENCE_M = 40075016.686;
+
+  function legendWidth(map) {
+    var legend = map.getContainer().querySelector(".sm-legend");
+    return legend ? legend.offsetWidth : 0;
+  }
+
+  function moveLegend(map, targetId) {
+    // On an atlas page the legend sits beside the map, as in a print layout, so that it
+    // covers none of the village.
+    var target = targetId && document.getElementById(targetId);
+    var legend = map.getContainer().querySelector(".sm-legend");
+    if (target && legend) target.appendChild(legend);
+  }
+
+  function moveNorthArrow(map) {
+    // Top left on paper: the legend, top right, may reach the top of the frame.
+    var arrow = map.getContainer().querySelector(".sm-north");
+    var corner = map.getContainer().querySelector(".leaflet-top.leaflet-left");
+    if (arrow && corner) corner.appendChild(arrow);
+  }
+
+  function fit(map, view) {
+    if (view.center) {
+      map.setView(view.center, view.zoom, { animate: false });
+      return;
+    }
+    var b = view.bounds;
+    var box = L.latLngBounds([[b[1], b[0]], [b[3], b[2]]]);
+    var size = map.getSize();
+    // Keep the features clear of the legend (bottom right) ...
+    var right = Math.min(legendWidth(map), size.x / 3) + 16;
+    // ... and clear of the north arrow, top left.
+    map.fitBounds(box, { paddingTopLeft: [56, 16], paddingBottomRight: [right, 16], animate: false });
+  }
+
+  function scaleDenominator(map) {
+    // Metres on the ground per CSS pixel at the map's centre, then per printed metre.
+    var lat = map.getCenter().lat * Math.PI / 180;
+    var metresPerPixel = EARTH_CIRCUMFERENCE_M * Math.cos(lat) / Math.pow(2, map.getZoom() + 8);
+    var ratio = metresPerPixel * CSS_PX_PER_INCH / METRES_PER_INCH;
+    var magnitude = Math.pow(10, Math.floor(Math.log10(ratio)) - 1);
+    return Math.round(ratio / magnitude) * magnitude; // two significant figures: 1:48,000
+  }
+
+  function writeScale(map, number, options) {
+    var box = document.getElementById("bm-scale-" + number);
+    if (!box) return;
+    var denominator = scaleDenominator(map).toLocaleString("en-US");
+    box.textContent = options.scale + " 1:" + denominator;
+  }
+
+  function start(options) {
+    var total = instances.length;
+    var drawn = 0;
+    document.title = options.progress + "0/" + total;
+    instances.forEach(function (situation, number) {
+      var data = global.BRIEFING_MAPS[number];
+      var container = document.getElementById("bm-map-" + number);
+      var map = L.map(container, {
+        zoomControl: false, zoomSnap: 0.25, zoomDelta: 0.5, maxZoom: 20,
+        fadeAnimation: false, zoomAnimation: false, markerZoomAnimation: false,
+        inertia: false, keyboard: false, scrollWheelZoom: false, dragging: false,
+      });
+      var counted = false;
+      situation.on(function (kind) {
+        if (kind !== "drawn" || counted) return;
+        counted = true;
+        drawn += 1;
+        document.title = drawn === total ? options.ready : options.progress + drawn + "/" + total;
+      });
+      situation.init(map, data);
+      moveLegend(map, container.getAttribute("data-legend-target"));
+      moveNorthArrow(map);
+      fit(map, data.view);
+      writeScale(map, number, options);
+    });
+  }
+
+  global.BriefingMaps = {
+    keep: function (number) { instances[number] = global.SituationMap; },
+    start: start,
+    count: function () { return instances.length; },
+  };
+})(window);
