@@ -8,13 +8,13 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 import platformdirs
-from PyQt6.QtCore import Qt
+from PyQt6.QtCore import QLibraryInfo, Qt, QTranslator
 from PyQt6.QtWidgets import QApplication, QMessageBox
 
 from geodata import __version__
 from geodata.errors import GeodataError
 from geodata.store import open_store
-from layers.i18n import _
+from layers.i18n import _, language
 
 log = logging.getLogger(__name__)
 _open_windows: list = []  # windows live until closed, whatever opened them
@@ -26,7 +26,25 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName(_("Township Situation Map"))
     app.setApplicationVersion(__version__)
     app.setOrganizationName("situation-map")
+    install_qt_translations(app)
     return app
+
+
+def install_qt_translations(app: QApplication) -> QTranslator | None:
+    """Qt's own words (Cancel, Show Details…, the file dialog) in the window's language;
+    called again after the language changed, it follows."""
+    previous = app.findChild(QTranslator, "qt-translations")
+    if previous is not None:
+        app.removeTranslator(previous)
+        previous.setParent(None)
+    if language() != "zh":
+        return None
+    translator = QTranslator(app)
+    translator.setObjectName("qt-translations")
+    if not translator.load("qtbase_zh_CN", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        return None
+    app.installTranslator(translator)
+    return translator
 
 
 def log_file() -> Path:

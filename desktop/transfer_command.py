@@ -47,7 +47,7 @@ def register(verbs, data_option) -> None:
         "export", parents=[data_option],
         help="export a layer to GeoJSON, CSV or XLSX",
         description="Write one layer to a .geojson, .csv or .xlsx file. The public audience (default) "
-        "leaves out personal data (household head names, phones, notes).",
+        "leaves out personal data (household head names, phones, notes, home locations).",
     )
     exporting.add_argument("--layer", required=True, choices=layers, help="the layer to export")
     exporting.add_argument("--out", required=True, metavar="FILE", help=".geojson, .csv or .xlsx file to write")

@@ -24,7 +24,7 @@ class ExportDialog(QDialog):
         for name in SCHEMAS:
             self.layer_box.addItem(layer_label(name), name)
         self.audience_box = QComboBox()
-        self.audience_box.addItem(_("Public (without names, phones and notes)"), "public")
+        self.audience_box.addItem(_("Public (without names, phones, notes or home locations)"), "public")
         self.audience_box.addItem(_("Internal (with personal data)"), "internal")
         self.encoding_box = QComboBox()
         self.encoding_box.addItem(_("UTF-8 (Excel opens it)"), "utf-8")

@@ -241,14 +241,20 @@ def lock_path_of(path: Path) -> Path:
     return path.with_name(f".{path.name}.lock")
 
 
-def _prepare(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+def storable_frame(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` conformed to layer ``name``'s schema, in the storage CRS; any store's first step."""
     schema = schema_for(name)
     if schema.is_spatial:
         if not isinstance(frame, gpd.GeoDataFrame):
             raise StoreError(f"layer {name!r} needs geometries (a GeoDataFrame)")
         if frame.crs is not None and not frame.crs.equals(STORAGE_CRS):
             frame = frame.to_crs(STORAGE_CRS)
-    frame = conform(schema, frame)
+    return conform(schema, frame)
+
+
+def _prepare(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    schema = schema_for(name)
+    frame = storable_frame(name, frame)
     # Dates go to the file as calendar days (GeoPackage DATE), which needs Arrow's date type.
     for f in schema.fields:
         if f.type == "date":

@@ -21,7 +21,7 @@ from psycopg import sql
 
 from geodata.errors import StoreError
 from geodata.postgis.tables import (
-    SCHEMA, VERSION_COLUMNS, WHO_EXPRESSION, create_statement, table,
+    SCHEMA, WHO_EXPRESSION, create_statement, table,
 )
 from geodata.schema import SCHEMAS
 

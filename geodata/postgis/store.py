@@ -16,7 +16,6 @@ import contextlib
 import threading
 from typing import Iterator, Mapping, Sequence
 
-import geopandas as gpd
 import pandas as pd
 import psycopg
 from psycopg import sql
@@ -27,11 +26,12 @@ from geodata.errors import StoreError
 from geodata.postgis import migrations
 from geodata.postgis.location import DatabaseLocation
 from geodata.postgis.notifications import ChangeListener
+from geodata.store import storable_frame
 from geodata.postgis.tables import (
     columns, frame_from_rows, journal_from_rows, now_local, rows_from_frame,
     select_statement, table,
 )
-from geodata.schema import JOURNAL, METADATA_KEYS, SCHEMA_VERSION, SCHEMAS, STORAGE_CRS, conform, schema_for
+from geodata.schema import JOURNAL, METADATA_KEYS, SCHEMA_VERSION, SCHEMAS, schema_for
 
 _VERSIONED = 4  # select_statement(versions=True) puts fid and the three version columns first
 _CONNECT_TIMEOUT_S = 10
@@ -186,7 +186,7 @@ class PostGISStore:
     def write(self, frames: Mapping[str, pd.DataFrame], *, metadata: Mapping[str, str] | None = None) -> None:
         """Replace the given layers (and update metadata keys) in one transaction."""
         self._refuse_if_read_only()
-        prepared = {name: _prepare(name, frame) for name, frame in frames.items()}
+        prepared = {name: storable_frame(name, frame) for name, frame in frames.items()}
         if metadata:
             unknown = sorted(set(metadata) - set(METADATA_KEYS))
             if unknown:
@@ -349,16 +349,6 @@ class PostGISStore:
             except EditError:
                 pass  # this desk's copy was behind the database: take a fresh one
         return self.read_all()
-
-
-def _prepare(name: str, frame: pd.DataFrame) -> pd.DataFrame:
-    schema = schema_for(name)
-    if schema.is_spatial:
-        if not isinstance(frame, gpd.GeoDataFrame):
-            raise StoreError(f"layer {name!r} needs geometries (a GeoDataFrame)")
-        if frame.crs is not None and not frame.crs.equals(STORAGE_CRS):
-            frame = frame.to_crs(STORAGE_CRS)
-    return conform(schema, frame)
 
 
 def _reason(exc: psycopg.Error) -> str:

@@ -31,6 +31,12 @@ def evaluate(qtbot, view, script: str):
     return json.loads(results[0]) if results[0] is not None else None
 
 
+def wait_applied(qtbot, view: MapView, action) -> None:
+    """Run ``action`` and wait until the page has applied the update it causes."""
+    with qtbot.waitSignal(view.applied, timeout=PAGE_TIMEOUT_MS):
+        action()
+
+
 def apply_state(qtbot, view: MapView, state) -> dict:
     """Send ``state`` through the update API and return the page's state afterwards."""
     view.set_state(state)
@@ -39,7 +45,10 @@ def apply_state(qtbot, view: MapView, state) -> dict:
 
 def grab(qtbot, view: MapView) -> QImage:
     """The view's pixels, after the page has painted twice more."""
-    evaluate(qtbot, view, "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))) && 1")
+    # runJavaScript does not await promises: the page raises a flag after two frames instead.
+    evaluate(qtbot, view, "(window.__framesDone = false, requestAnimationFrame(() => "
+                          "requestAnimationFrame(() => { window.__framesDone = true; })), 1)")
+    qtbot.waitUntil(lambda: evaluate(qtbot, view, "window.__framesDone") is True, timeout=PAGE_TIMEOUT_MS)
     qtbot.wait(150)
     return view.grab().toImage()
 
@@ -47,7 +56,6 @@ def grab(qtbot, view: MapView) -> QImage:
 def share_unlike_commonest(image: QImage) -> float:
     """The share of pixels whose colour differs from the most common one (not blank > 0)."""
     image = image.convertToFormat(QImage.Format.Format_RGB32)
-    width, height = image.width(), image.height()
     data = bytes(image.constBits().asstring(image.sizeInBytes()))
     step = 4 * 3  # every third pixel is plenty
     colours = Counter(data[i:i + 3] for i in range(0, len(data), step))

@@ -16,11 +16,11 @@ def sample(sample_copy):
 
 def test_page_makes_no_request_off_the_machine_and_is_not_blank(qtbot, tmp_path, sample):
     view = open_map(qtbot, tmp_path, sample, INTERNAL)
-    image = grab(qtbot, view)
     assert view.guard.requested, "the interceptor saw the page's own files"
     off_machine = [u for u in view.guard.requested if not u.startswith(("file:", "qrc:", "data:"))]
     assert off_machine == []
-    assert share_unlike_commonest(image) > 0.15
+    # On a loaded machine the compositor may hand the widget its frame a little late.
+    qtbot.waitUntil(lambda: share_unlike_commonest(grab(qtbot, view)) > 0.15, timeout=10_000)
 
 
 def test_page_shows_the_ten_village_labels(qtbot, tmp_path, sample):

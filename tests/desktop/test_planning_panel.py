@@ -7,7 +7,7 @@ import pytest
 
 from desktop.main_window import MainWindow
 from geodata.store import GeoPackageStore
-from tests.desktop.pagetools import PAGE_TIMEOUT_MS, evaluate
+from tests.desktop.pagetools import PAGE_TIMEOUT_MS, evaluate, wait_applied
 
 SHOTS = os.environ.get("PLANNING_SHOTS")  # a folder: save screenshots there to look at
 
@@ -31,14 +31,10 @@ def planning_on_page(qtbot, window):
     return evaluate(qtbot, window.map_view, "SituationMap.planningState()")
 
 
-def apply_and_wait(qtbot, window, action):
-    with qtbot.waitSignal(window.map_view.applied, timeout=PAGE_TIMEOUT_MS):
-        action()
-
 
 def test_show_gaps_draws_the_uncovered_entries_the_figures_count(qtbot, window):
     panel = window.planning_panel
-    apply_and_wait(qtbot, window, lambda: panel.show_gaps_box.setChecked(True))
+    wait_applied(qtbot, window.map_view, lambda: panel.show_gaps_box.setChecked(True))
     drawn = planning_on_page(qtbot, window)
     assert sorted(drawn["gaps"]) == sorted(panel.report.uncovered["id"])
     assert drawn["circles"] == 29  # one coverage circle per active checkpoint
@@ -52,7 +48,7 @@ def test_a_what_if_click_changes_the_figures_then_accept_and_undo(qtbot, window)
     gap = panel.report.uncovered.iloc[0]
     panel.place_button.setChecked(True)
     # A click on the map, as the page reports it, right on an uncovered entry.
-    apply_and_wait(qtbot, window, lambda: window.map_view.map_clicked.emit(gap.longitude, gap.latitude))
+    wait_applied(qtbot, window.map_view, lambda: window.map_view.map_clicked.emit(gap.longitude, gap.latitude))
     assert panel.report.covered_count > before
     assert gap.id in panel.report.by_site["#0"]
     assert planning_on_page(qtbot, window)["whatIf"][0].startswith("W1 +")
@@ -88,7 +84,7 @@ def test_suggest_runs_on_a_worker_and_draws_the_proposals(qtbot, window):
     if SHOTS:
         panel.place_button.setChecked(True)
         gap = panel.report.uncovered.iloc[-1]
-        apply_and_wait(qtbot, window, lambda: window.map_view.map_clicked.emit(gap.longitude + 0.001, gap.latitude))
+        wait_applied(qtbot, window.map_view, lambda: window.map_view.map_clicked.emit(gap.longitude + 0.001, gap.latitude))
         qtbot.wait(500)
         window.grab().save(os.path.join(SHOTS, "window.png"))
 

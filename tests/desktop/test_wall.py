@@ -89,11 +89,10 @@ def test_rotation_moves_through_the_presets(qtbot, sample_copy):
     with qtbot.waitSignal(window.map_view.drawn, timeout=PAGE_TIMEOUT_MS):
         window.start()
     seen = []
-    for _ in range(3):
-        with qtbot.waitSignal(window.map_view.applied, timeout=10_000):
-            pass
-        seen.append(window.map_view.state.title)
-    assert presets[1].title in seen and presets[2].title in seen
+    # Under load the page may apply two quick rotations at once, so collect what is applied
+    # rather than expecting one apply per preset.
+    window.map_view.applied.connect(lambda *_: seen.append(window.map_view.state.title))
+    qtbot.waitUntil(lambda: presets[1].title in seen and presets[2].title in seen, timeout=20_000)
     title = evaluate(qtbot, window.map_view, "SituationMap.state().title")
     assert title in {p.title or title for p in presets}
 

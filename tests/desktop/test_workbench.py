@@ -6,7 +6,7 @@ import pytest
 
 from desktop.main_window import MainWindow
 from geodata.store import GeoPackageStore
-from tests.desktop.pagetools import PAGE_TIMEOUT_MS, evaluate
+from tests.desktop.pagetools import PAGE_TIMEOUT_MS, evaluate, wait_applied
 
 
 @pytest.fixture
@@ -25,25 +25,21 @@ def page_state(qtbot, window):
     return evaluate(qtbot, window.map_view, "SituationMap.state()")
 
 
-def wait_applied(qtbot, window, action):
-    with qtbot.waitSignal(window.map_view.applied, timeout=PAGE_TIMEOUT_MS):
-        action()
-
 
 def test_unticking_a_layer_hides_its_features_in_the_page(qtbot, window):
     panel = window.layers_panel
     assert page_state(qtbot, window)["shown"]["checkpoints"] == 29
-    wait_applied(qtbot, window, lambda: panel.set_layer_checked("checkpoints", False))
+    wait_applied(qtbot, window.map_view, lambda: panel.set_layer_checked("checkpoints", False))
     state = page_state(qtbot, window)
     assert state["shown"]["checkpoints"] == 0
     assert evaluate(qtbot, window.map_view, "document.querySelectorAll('.sm-checkpoints').length") == 0
-    wait_applied(qtbot, window, lambda: panel.set_layer_checked("checkpoints", True))
+    wait_applied(qtbot, window.map_view, lambda: panel.set_layer_checked("checkpoints", True))
     assert page_state(qtbot, window)["shown"]["checkpoints"] == 29
 
 
 def test_as_of_day_changes_the_households_shown(qtbot, window):
     households = window.session.dataset.households
-    wait_applied(qtbot, window, lambda: window.date_bar.step(-10))
+    wait_applied(qtbot, window.map_view, lambda: window.date_bar.step(-10))
     day = window.session.as_of.normalize()
     assert day == dt.datetime(2020, 2, 9)
     expected = sorted(households.loc[households["observation_start"] <= day, "id"])
@@ -63,18 +59,18 @@ def test_a_move_saves_undo_restores_exactly_redo_reapplies(qtbot, window):
     before = store.read("checkpoints")
     target = before.iloc[3]
     moved_to = (target.geometry.x + 0.001, target.geometry.y + 0.0005)
-    wait_applied(qtbot, window, lambda: window.map_view.feature_moved.emit("checkpoints", target["id"], *moved_to))
+    wait_applied(qtbot, window.map_view, lambda: window.map_view.feature_moved.emit("checkpoints", target["id"], *moved_to))
     after = store.read("checkpoints").set_index("id")
     assert after.loc[target["id"], "geometry"].coords[0] == pytest.approx(moved_to)
     page = evaluate(qtbot, window.map_view, f"SituationMap.position('checkpoints', {target['id']!r})")
     assert page == pytest.approx(moved_to, abs=1e-6)
 
-    wait_applied(qtbot, window, window.undo_action.trigger)
+    wait_applied(qtbot, window.map_view, window.undo_action.trigger)
     restored = store.read("checkpoints")
     assert restored.drop(columns="geometry").equals(before.drop(columns="geometry"))
     assert restored.geometry.geom_equals_exact(before.geometry, tolerance=0).all()
 
-    wait_applied(qtbot, window, window.redo_action.trigger)
+    wait_applied(qtbot, window.map_view, window.redo_action.trigger)
     again = store.read("checkpoints").set_index("id")
     assert again.loc[target["id"], "geometry"].coords[0] == pytest.approx(moved_to)
 
@@ -89,7 +85,7 @@ def test_a_failed_save_leaves_store_and_window_consistent(qtbot, window, monkeyp
 
     monkeypatch.setattr(window.session.store, "apply_edits", disk_full)
     # Drag the marker in the page; the save fails; the page must put it back.
-    wait_applied(qtbot, window, lambda: evaluate(qtbot, window.map_view, f"""(function () {{
+    wait_applied(qtbot, window.map_view, lambda: evaluate(qtbot, window.map_view, f"""(function () {{
         var done = false;
         SituationMap.map().eachLayer(function (l) {{
             if (done || !l.getLatLng || !l._icon || l._icon.className.indexOf('sm-checkpoints') < 0) return;
