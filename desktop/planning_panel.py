@@ -9,6 +9,7 @@ Cancel button, and the window stays responsive meanwhile.
 from __future__ import annotations
 
 from PyQt6.QtCore import Qt, QThread, pyqtSignal
+from PyQt6.QtGui import QKeySequence, QShortcut
 from PyQt6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -452,3 +453,10 @@ def install(window) -> None:
     from PyQt6.QtWidgets import QApplication
 
     QApplication.instance().aboutToQuit.connect(panel.wait_for_runs)
+    # Esc leaves what-if mode wherever the focus is (the map page keeps key presses to itself);
+    # enabled only while placing, so Esc still cancels the window's own "add feature" mode.
+    leave = QShortcut(QKeySequence(Qt.Key.Key_Escape), window)
+    leave.setContext(Qt.ShortcutContext.WindowShortcut)
+    leave.setEnabled(False)
+    leave.activated.connect(lambda: panel.place_button.setChecked(False))
+    panel.place_button.toggled.connect(leave.setEnabled)

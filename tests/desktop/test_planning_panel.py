@@ -4,6 +4,7 @@ import os
 from types import SimpleNamespace
 
 import pytest
+from PyQt6.QtCore import Qt
 
 from desktop.main_window import MainWindow
 from geodata.store import GeoPackageStore
@@ -111,3 +112,14 @@ def test_a_click_while_adding_a_feature_is_left_to_the_form(qtbot, window, monke
     assert window.session.state.planning is None  # no what-if was dropped
     window.map_view.map_clicked.emit(113.97, 33.0)  # the form is done: clicks are what-ifs again
     assert [s.label for s in window.session.state.planning.what_if] == ["W1"]
+
+
+def test_escape_leaves_what_if_mode_even_with_the_focus_in_the_map(qtbot, window):
+    panel = window.planning_panel
+    panel.place_button.setChecked(True)
+    window.activateWindow()
+    window.map_view.setFocus()
+    qtbot.keyClick(window.map_view, Qt.Key.Key_Escape)
+    assert not panel.place_button.isChecked() and not panel.placing
+    window.map_view.map_clicked.emit(113.97, 33.0)
+    assert window.session.state.planning is None  # a click is no longer a what-if
