@@ -220,8 +220,21 @@ def _proposals(context: PlanningContext, chosen: pd.DataFrame, before: CoverageR
         rows = np.sort(entry_rows[(site_rows == row) & uncovered[entry_rows]])
         village = context.village_of(lon, lat)
         found.append((float(weights[rows].sum()), tuple(ids[rows]), float(lon), float(lat), village, kind))
-    found.sort(key=lambda item: (-item[0], item[2], item[3]))
-    return tuple(
-        Proposal(f"P{n}", lon, lat, village, context.village_names.get(village, ""), kind, covers, gain)
-        for n, (gain, covers, lon, lat, village, kind) in enumerate(found, start=1)
-    )
+    # An entry two proposals both reach is counted once, for the one that adds most first
+    # (greedy order): the gains then add up to what the plan adds, as a leader expects.
+    weight_of = dict(zip(ids, weights))
+    claimed: set = set()
+    proposals = []
+    remaining = sorted(found, key=lambda item: (item[2], item[3]))
+    while remaining:
+        def added(item):
+            return float(sum(weight_of[e] for e in item[1] if e not in claimed))
+
+        best = max(remaining, key=added)  # max keeps the first (westmost) of equals
+        remaining.remove(best)
+        _raw, covers, lon, lat, village, kind = best
+        gain = added(best)
+        claimed.update(covers)
+        proposals.append(Proposal(f"P{len(proposals) + 1}", lon, lat, village,
+                                  context.village_names.get(village, ""), kind, covers, gain))
+    return tuple(proposals)

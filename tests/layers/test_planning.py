@@ -41,6 +41,14 @@ def test_maximal_covering_picks_the_heavier_cluster_first(k, expected_weight, cl
     assert east.gain == 8.0 and len(east.covers) == 2
 
 
+def test_gains_add_up_to_what_the_plan_adds_even_when_proposals_overlap():
+    # At 600 m every candidate reaches an entry, so a third site must overlap another.
+    result = suggest_sites(PlanningContext(two_clusters(), PlanningOptions(radius_m=600)), 3)
+    gains = [p.gain for p in result.proposals]
+    assert sum(gains) == result.after.covered_weight - result.before.covered_weight == 11.0
+    assert gains == sorted(gains, reverse=True)
+
+
 def test_weights_change_the_answer():
     options = PlanningOptions(weights=parse_weights("village=5"))
     (only,) = suggest_sites(PlanningContext(two_clusters(), options), 1).proposals
