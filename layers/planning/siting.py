@@ -226,10 +226,11 @@ def _proposals(context: PlanningContext, chosen: pd.DataFrame, before: CoverageR
     claimed: set = set()
     proposals = []
     remaining = sorted(found, key=lambda item: (item[2], item[3]))
-    while remaining:
-        def added(item):
-            return float(sum(weight_of[e] for e in item[1] if e not in claimed))
 
+    def added(item) -> float:
+        return float(sum(weight_of[e] for e in item[1] if e not in claimed))
+
+    while remaining:
         best = max(remaining, key=added)  # max keeps the first (westmost) of equals
         remaining.remove(best)
         _raw, covers, lon, lat, village, kind = best
