@@ -44,12 +44,15 @@ def build_parser() -> argparse.ArgumentParser:
                       help="how long each preset is shown (default 60)")
     wall.add_argument("--theme", choices=("dark", "light"), default="dark", help="dark (default) or light")
     verbs = parser.add_subparsers(dest="verb", metavar="COMMAND")
-    verbs.add_parser(
+    check = verbs.add_parser(
         "check", parents=[data_option],
         help="count the features of every layer and list every problem in the data",
         description="Print a per-layer count table and every problem. Exit status 0 when "
         "there are no errors (warnings allowed), 1 when there are.",
     )
+    # SUPPRESS: without it, this default would overwrite the --lang given before the verb.
+    check.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS,
+                       help="language of the problems (default: English, or the --lang before the verb)")
     sample = verbs.add_parser(
         "sample", help="write the illustrative Guanwangmiao sample dataset",
         description="Write the illustrative Guanwangmiao sample dataset to a new GeoPackage.",
@@ -133,6 +136,10 @@ def run_check(args) -> int:
     from geodata.store import open_store
     from geodata.validation import has_errors, validate
 
+    from layers.i18n import set_language
+
+    # Explicit: the language must not depend on whatever ran before in this process.
+    set_language(getattr(args, "lang", None) or "en")
     store = open_store(data_path(args))
     dataset = store.read_all()
     problems = validate(dataset)

@@ -39,6 +39,7 @@ from geodata.editing import FEATURE_LAYERS, Edit, EditError, add_feature, record
 from geodata.schema import LAYERS, OBSERVATION_DAYS, Field, choice_label
 from geodata.validation import ERROR, Problem
 from layers.i18n import _, language
+from layers.messages import problem_text
 
 GEOMETRY = "geometry"
 EMPTY = "—"  # what an empty optional value shows
@@ -233,9 +234,9 @@ class FeatureDialog(QDialog):
         for problem in err.problems:
             label = self._errors.get(problem.field)
             if label is None:  # a field not on the form, or the whole record
-                self._show_general(problem.message)
+                self._show_general(problem_text(problem))
                 continue
-            label.setText("\n".join(filter(None, [self.error_text(problem.field), problem.message])))
+            label.setText("\n".join(filter(None, [self.error_text(problem.field), problem_text(problem)])))
             _show_wrapped(label)
             named.append(_field_caption(self.schema, problem.field))
         if named:

@@ -49,6 +49,7 @@ def register(verbs, data_option) -> None:
 def run_plan(args) -> int:
     from desktop.cli import _parse_day
     from layers.i18n import _, set_language
+    from layers.messages import error_text
     from layers.planning import PlanningContext, PlanningError, PlanningOptions, Site, parse_weights, suggest_sites
 
     set_language(args.lang)
@@ -68,7 +69,7 @@ def run_plan(args) -> int:
         result = suggest_sites(context, args.add, lscp=args.lscp, user_sites=user_sites,
                                progress=_progress_printer())
     except PlanningError as exc:
-        print(f"situation-map plan: {exc}", file=sys.stderr)
+        print(f"situation-map plan: {error_text(exc)}", file=sys.stderr)
         return EXIT_FAILED
     print(format_plan(dataset, context, result))
     if out is not None:
@@ -85,14 +86,16 @@ def run_plan(args) -> int:
 
 
 def _lon_lat(text: str) -> tuple[float, float]:
+    from geodata.messages import N_, Message
     from layers.planning import PlanningError
 
     try:
         longitude, latitude = (float(part) for part in text.split(","))
     except ValueError:
-        raise PlanningError(f"--candidate {text!r}: give longitude,latitude in degrees, e.g. 113.97,33.01") from None
+        raise PlanningError(Message(N_("--candidate {text}: give longitude,latitude in degrees, e.g. 113.97,33.01"),
+                                    text=repr(text))) from None
     if not (-180 <= longitude <= 180 and -90 <= latitude <= 90):
-        raise PlanningError(f"--candidate {text!r}: not a longitude,latitude in degrees")
+        raise PlanningError(Message(N_("--candidate {text}: not a longitude,latitude in degrees"), text=repr(text)))
     return longitude, latitude
 
 

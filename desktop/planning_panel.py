@@ -38,6 +38,7 @@ from geodata.editing import EditError, add_feature
 from geodata.schema import CHECKPOINT_TIERS, CHOICE_LABELS, ROAD_CLASSES
 from layers.i18n import _, language
 from layers.map_state import Planning, PlannedSite
+from layers.messages import error_text
 from layers.planning import DEFAULT_WEIGHTS, PlanningError, Site
 from layers.planning.overlay import context_for, options_of
 from layers.planning.siting import note_text, step_text
@@ -205,7 +206,7 @@ class PlanningPanel(QWidget):
             context = context_for(self.session.dataset, planning, self.session.as_of, self._memo)
         except (PlanningError, ValueError) as exc:
             self.report = self.base_report = None
-            self.figures_label.setText(str(exc))
+            self.figures_label.setText(error_text(exc))
             self.village_table.setRowCount(0)
             self.sites_table.setRowCount(0)
             self.figures_changed.emit()

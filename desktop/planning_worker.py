@@ -5,6 +5,7 @@ from __future__ import annotations
 from PyQt6.QtCore import QObject, pyqtSignal
 
 from layers.map_state import Planning
+from layers.messages import error_text
 from layers.planning import PlanningCancelled, PlanningError, suggest_sites
 from layers.planning.overlay import context_for
 
@@ -36,7 +37,7 @@ class SitingWorker(QObject):
         except PlanningCancelled:
             self.cancelled.emit()
         except (PlanningError, RuntimeError) as exc:  # RuntimeError: the solver found no answer
-            self.failed.emit(str(exc))
+            self.failed.emit(error_text(exc))
         else:
             self.succeeded.emit(result)
         finally:

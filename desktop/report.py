@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from geodata.dataset import Dataset
+from layers.i18n import _
+from layers.messages import problem_line
 from layers.statistics import layer_counts
 
 
@@ -24,8 +26,8 @@ def format_check_report(path: Path, dataset: Dataset, problems) -> str:
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     if not problems:
-        lines.append("No problems found.")
+        lines.append(_("No problems found."))
     else:
-        lines.append(f"{errors} error(s), {warnings} warning(s):")
-        lines += [str(p) for p in problems]
+        lines.append(_("{errors} error(s), {warnings} warning(s):").format(errors=errors, warnings=warnings))
+        lines += [problem_line(p) for p in problems]
     return "\n".join(lines)

@@ -9,10 +9,11 @@ Exit status: 0 done (or a dry run without errors), 1 the file has problems (noth
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
-from layers.i18n import _
+from layers.i18n import _, set_language
 
 # Smaller files are read and checked before anyone would wonder.
 _PROGRESS_FROM_ROWS = 5000
@@ -41,6 +42,9 @@ def register(verbs, data_option) -> None:
     importing.add_argument("--encoding", help="text encoding of a CSV or Shapefile (default: detected)")
     importing.add_argument("--sheet", help="the sheet of a workbook, or the layer of a GeoPackage")
     importing.add_argument("--accept-warnings", action="store_true", help="import even when there are warnings")
+    # SUPPRESS: without it, this default would overwrite the --lang given before the verb.
+    importing.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS,
+                           help="language of the messages (default: English, or the --lang before the verb)")
     importing.set_defaults(run=run_import)
 
     exporting = verbs.add_parser(
@@ -62,6 +66,8 @@ def run_import(args) -> int:
     from desktop.cli import EXIT_DATA_ERRORS, EXIT_FAILED, EXIT_OK, open_store_from_args
     from geodata.importing import ImportFailure, apply_plan, plan_import, read_source
 
+    # Explicit: the language must not depend on whatever ran before in this process.
+    set_language(getattr(args, "lang", None) or "en")
     store = open_store_from_args(args)
     progress = _printer()
     try:
@@ -71,11 +77,11 @@ def run_import(args) -> int:
         plan = plan_import(source, store.read_all(), args.layer, crs=args.crs, mode=args.mode,
                            progress=progress if len(source.frame) >= _PROGRESS_FROM_ROWS else None)
     except ImportFailure as exc:
-        _print_problems(exc.problems)
+        _print_problems(exc.problems, args.layer)
         print(_("Nothing was imported: {reason}").format(reason=exc), file=sys.stderr)
         return EXIT_DATA_ERRORS if exc.problems else EXIT_FAILED
     _print_source(source, plan)
-    _print_problems(plan.problems)
+    _print_problems(plan.problems, args.layer)
     _print_counts(plan)
     if plan.errors:
         print(_("Nothing was imported: {count} error(s). Correct the file and import it again.")
@@ -135,9 +141,11 @@ def _print_source(source, plan) -> None:
     print(_("Columns: {mapping}").format(mapping=mapped or "—"))
 
 
-def _print_problems(problems) -> None:
+def _print_problems(problems, layer: str) -> None:
+    from layers.messages import problem_line
+
     for problem in problems:
-        print(str(problem))
+        print(problem_line(problem, layer=layer))
 
 
 def _print_counts(plan) -> None:

@@ -38,6 +38,7 @@ from geodata.importing import ImportCancelled, ImportFailure, apply_plan, plan_i
 from geodata.importing.readers import PREVIEW_ROWS
 from geodata.schema import SCHEMAS
 from layers.i18n import _, language
+from layers.messages import problem_text
 
 # A table of a hundred thousand problems helps nobody and takes the window seconds to fill.
 _PROBLEMS_SHOWN = 2000
@@ -320,7 +321,10 @@ class ImportDialog(QDialog):
         self._show_problems(problems)
         self.preview.clear()
         self.preview.setRowCount(0)
-        self.info_label.setText(str(exc))
+        if len(problems) == 1 and problems[0].where is None:  # the file cannot be read: said as its problem
+            self.info_label.setText(f"{problems[0].file}: {problem_text(problems[0])}")
+        else:
+            self.info_label.setText(str(exc))
         self.summary_label.setText(_("The file cannot be imported."))
         self._update_buttons()
 
@@ -355,10 +359,11 @@ class ImportDialog(QDialog):
         names = {"error": _("error"), "warning": _("warning"), "note": _("note")}
         shown = problems[:_PROBLEMS_SHOWN]
         self.problems.setRowCount(len(shown) + (len(problems) > len(shown)))
+        layer = self.layer_box.currentData()
         for row, problem in enumerate(shown):
-            field = _field_label(self.layer_box.currentData(), problem.field) if problem.field else ""
+            field = _field_label(layer, problem.field) if problem.field else ""
             cells = (names.get(problem.severity, problem.severity), _where(problem.where) or problem.file,
-                     field, problem.message)
+                     field, problem_text(problem, layer=layer))
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)

@@ -20,6 +20,15 @@ def private_user_folder(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("SITUATION_MAP_HOME", str(tmp_path_factory.mktemp("user-data")))
 
 
+@pytest.fixture(autouse=True)
+def english_after_each_test():
+    """Commands run in-process set the language for the process; start every test from English."""
+    yield
+    from layers import i18n
+
+    i18n.set_language("en")
+
+
 @pytest.fixture
 def sample_copy(tmp_path):
     """A private copy of the bundled sample GeoPackage."""

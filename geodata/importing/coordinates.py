@@ -19,6 +19,7 @@ import pandas as pd
 
 from geodata.chinese_crs import in_china
 from geodata.coords import NAMED_SYSTEMS, to_wgs84
+from geodata.messages import N_, Message
 
 _HEMISPHERE = {"n": 1, "e": 1, "s": -1, "w": -1, "北": 1, "东": 1, "南": -1, "西": -1}
 _DMS = re.compile(
@@ -115,8 +116,8 @@ def locate(x: np.ndarray, y: np.ndarray, given: np.ndarray, crs_name: str) -> Lo
     found = Located(np.full(len(x), np.nan), np.full(len(x), np.nan))
     unreadable = given & (np.isnan(x) | np.isnan(y))
     for row in np.flatnonzero(unreadable):
-        found.row_problems[int(row)] = ("error", "the coordinates cannot be read as numbers or "
-                                                 "degrees-minutes-seconds; write e.g. 113.975 and 33.003")
+        found.row_problems[int(row)] = ("error", Message(N_(
+            "the coordinates cannot be read as numbers or degrees-minutes-seconds; write e.g. 113.975 and 33.003")))
     usable = given & ~unreadable
     in_degrees = crs_name in NAMED_SYSTEMS or _is_geographic(crs_name)
     if in_degrees:
@@ -131,8 +132,8 @@ def locate(x: np.ndarray, y: np.ndarray, given: np.ndarray, crs_name: str) -> Lo
         bad = usable.copy()
         bad[usable] = ~(np.isfinite(lon) & np.isfinite(lat))
         for row in np.flatnonzero(bad):
-            found.row_problems[int(row)] = ("error", f"the coordinates are outside what {crs_name} covers; "
-                                                     "check the numbers and --crs")
+            found.row_problems[int(row)] = ("error", Message(N_(
+                "the coordinates are outside what {crs} covers; check the numbers and --crs"), crs=crs_name))
     return found
 
 
@@ -152,12 +153,13 @@ def _unswap(x, y, usable, found: Located):
     if not count:
         return x, y
     if count == int(usable.sum()) and count > 1:
-        found.file_problems.append(("warning", f"the longitude and latitude columns are swapped in all "
-                                               f"{count} rows; they were read the other way round"))
+        found.file_problems.append(("warning", Message(N_(
+            "the longitude and latitude columns are swapped in all {count} rows; they were read the other way round"),
+            count=count)))
     else:
         for row in np.flatnonzero(swapped):
-            found.row_problems[int(row)] = ("warning", "longitude and latitude are swapped in this row; "
-                                                       "they were read the other way round")
+            found.row_problems[int(row)] = ("warning", Message(N_(
+                "longitude and latitude are swapped in this row; they were read the other way round")))
     return np.where(swapped, y, x), np.where(swapped, x, y)
 
 
@@ -165,30 +167,32 @@ def _report_projected(x, y, projected, usable, found: Located) -> None:
     suggestion = _projection_guess(np.nanmedian(x[projected]), np.nanmedian(y[projected]))
     count = int(projected.sum())
     if count == int(usable.sum()):
-        found.file_problems.append(("error", "the coordinates are not degrees of longitude/latitude but "
-                                             f"projected metres ({count} rows); {suggestion}"))
+        found.file_problems.append(("error", Message(N_(
+            "the coordinates are not degrees of longitude/latitude but projected metres ({count} rows); {suggestion}"),
+            count=count, suggestion=suggestion)))
         return
     for row in np.flatnonzero(projected):
-        found.row_problems[int(row)] = ("error", "the coordinates are not degrees of longitude/latitude "
-                                                 f"(outside ±180/±90); {suggestion}")
+        found.row_problems[int(row)] = ("error", Message(N_(
+            "the coordinates are not degrees of longitude/latitude (outside ±180/±90); {suggestion}"),
+            suggestion=suggestion))
 
 
-def _projection_guess(x: float, y: float) -> str:
+def _projection_guess(x: float, y: float) -> Message:
     """Which projected system numbers of this size usually come from, as advice."""
     if 1e6 <= abs(y) <= 1e7:
         zone = int(abs(x) // 1e6)
         if 25 <= zone <= 45:
-            return (f"they look like CGCS2000 3-degree Gauss-Kruger zone {zone} "
-                    f"(import with --crs EPSG:{4513 + zone - 25})")
+            return Message(N_("they look like CGCS2000 3-degree Gauss-Kruger zone {zone} "
+                              "(import with --crs EPSG:{epsg})"), zone=zone, epsg=4513 + zone - 25)
         if 13 <= zone <= 23:
-            return (f"they look like CGCS2000 6-degree Gauss-Kruger zone {zone} "
-                    f"(import with --crs EPSG:{4491 + zone - 13})")
+            return Message(N_("they look like CGCS2000 6-degree Gauss-Kruger zone {zone} "
+                              "(import with --crs EPSG:{epsg})"), zone=zone, epsg=4491 + zone - 13)
         if 1e5 <= abs(x) < 1e6:
-            return ("they look like Gauss-Kruger metres without a zone number, e.g. CGCS2000 "
-                    "CM 114E (import with --crs EPSG:4547)")
+            return Message(N_("they look like Gauss-Kruger metres without a zone number, e.g. CGCS2000 "
+                              "CM 114E (import with --crs EPSG:4547)"))
         if 1.1e7 <= abs(x) < 1.6e7:
-            return "they look like Web Mercator metres (import with --crs EPSG:3857)"
-    return "import with --crs and the file's coordinate system (e.g. EPSG:4547)"
+            return Message(N_("they look like Web Mercator metres (import with --crs EPSG:3857)"))
+    return Message(N_("import with --crs and the file's coordinate system (e.g. EPSG:4547)"))
 
 
 def outside_by_metres(lon: np.ndarray, lat: np.ndarray, township, metric_crs) -> np.ndarray:

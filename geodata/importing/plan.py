@@ -39,6 +39,7 @@ from geodata.importing.rowchecks import validation_problems
 from geodata.importing.shapes import Shapes, check_in_township, shapes_of
 from geodata.importing.values import convert_column
 from geodata.importing.villages import VillageLookup
+from geodata.messages import N_, Message
 from geodata.schema import STORAGE_CRS, conform, schema_for
 from geodata.validation._problem import shown
 
@@ -162,7 +163,7 @@ def plan_import(source: Source, dataset: Dataset, layer: str, *, crs: str | None
         try:
             result = conform(schema, merged["layer"])
         except GeodataError as exc:  # a value validation let through but conform refuses
-            found.add(ERROR, None, None, f"the rows cannot be stored: {exc}")
+            found.add(ERROR, None, None, Message(N_("the rows cannot be stored: {reason}"), reason=str(exc)))
     if result is not None and schema.name == "villages" and mode != "append":
         _report_orphans(found, dataset, set(result["code"].astype(str)))
     report(1.0, "checked")
@@ -245,8 +246,8 @@ def _crs_name(source: Source, crs: str | None) -> str:
 
 def _report_columns(found: _Problems, schema, columns: ColumnMap, mode: str) -> None:
     for target, names in columns.clashes.items():
-        found.add(ERROR, None, target, f"the columns {', '.join(map(repr, names))} all mean {target}; "
-                                       "keep one of them")
+        found.add(ERROR, None, target, Message(N_("the columns {columns} all mean {field}; keep one of them"),
+                                               columns=", ".join(map(repr, names)), field=target))
     needed = [f for f in schema.fields if f.required]
     if mode == "update":
         needed = [schema.field(schema.id_field)] if schema.id_field else []
@@ -255,10 +256,11 @@ def _report_columns(found: _Problems, schema, columns: ColumnMap, mode: str) -> 
             continue
         if f.name == schema.village_field:
             continue  # found from the point's village polygon
-        found.add(ERROR, None, f.name, f"this required column is missing; add a column "
-                                       f"{f.label_zh} (or {f.name})")
+        found.add(ERROR, None, f.name, Message(N_("this required column is missing; add a column {label} (or {field})"),
+                                               label=f.label_zh, field=f.name))
     for column in columns.unused:
-        found.add(NOTE, None, column, "no field of this layer is called like this column; it is not imported")
+        found.add(NOTE, None, column,
+                  Message(N_("no field of this layer is called like this column; it is not imported")))
 
 
 def _converted_values(source: Source, schema, columns: ColumnMap, found: _Problems, report) -> dict:
@@ -278,8 +280,9 @@ def _shapes(source, schema, columns, crs_name, mode, dataset, found: _Problems) 
     shapes = shapes_of(source, columns, crs_name)
     if shapes is None:
         if mode != "update":
-            found.add(ERROR, None, "geometry", "the file has no locations: name the coordinate columns "
-                                               "经度 and 纬度 (or lng and lat, x and y), or one column 经纬度")
+            found.add(ERROR, None, "geometry", Message(N_(
+                "the file has no locations: name the coordinate columns 经度 and 纬度 (or lng and lat, x and y), "
+                "or one column 经纬度")))
         return None
     villages = VillageLookup(dataset.villages)
     if schema.village_field and villages and "Point" in schema.geometry_types:
@@ -317,20 +320,21 @@ def _resolve_villages(values: dict, field_name: str, shapes: Shapes | None, vill
             if inside is None and not keep_empty and (row, "geometry") in found.cells:
                 found.cells.add((row, field_name))  # the location's problem says it all
             elif inside is None and not keep_empty:
-                found.add(ERROR, row, field_name, "no village given and the point lies in no village; "
-                                                  "fill in the village")
+                found.add(ERROR, row, field_name, Message(N_(
+                    "no village given and the point lies in no village; fill in the village")))
             codes.append(inside)
             continue
         code = resolved[text]
         if code is None:
-            found.add(ERROR, row, field_name, f"{shown(None, text)} is not a village of this township; "
-                                              f"write one of {villages.known()}")
+            found.add(ERROR, row, field_name, Message(
+                N_("{value} is not a village of this township; write one of {known}"),
+                value=shown(None, text), known=villages.known()))
             codes.append(text)
             continue
         if inside is not None and inside != code:
-            found.add(WARNING, row, field_name, f"the point lies in {villages.name_of(inside)}, but the row "
-                                                f"says {villages.name_of(code)}; check the village or the "
-                                                "coordinates")
+            found.add(WARNING, row, field_name, Message(N_(
+                "the point lies in {actual}, but the row says {named}; check the village or the coordinates"),
+                actual=villages.name_of(inside), named=villages.name_of(code)))
         codes.append(code)
     values[field_name] = pd.Series(codes, dtype=object)
 
@@ -344,8 +348,9 @@ def _report_orphans(found: _Problems, dataset: Dataset, codes: set[str]) -> None
             continue
         lost = int((~dataset[name][schema.village_field].astype(str).isin(codes)).sum())
         if lost:
-            found.add(WARNING, None, "code", f"{lost} of the {name} name a village code that is not in "
-                                             "this file; they will not be counted under any village")
+            found.add(WARNING, None, "code", Message(N_(
+                "{count} of the {layer} name a village code that is not in this file; "
+                "they will not be counted under any village"), count=lost, layer=name))
 
 
 def _rows_frame(schema, values: dict, shapes: Shapes | None, n: int) -> pd.DataFrame:

@@ -31,7 +31,9 @@ class ImportProblem:
         The layer field (or the file's column, when it maps to no field), ``None`` for the
         whole row or file.
     message
-        What is wrong and what to do. Never holds a personal value (name, phone, note).
+        What is wrong and what to do, in English: a ``geodata.messages.Message`` (a ``str``)
+        that layers.messages shows in the window's language. Never holds a personal value
+        (name, phone, note).
     row
         The 0-based position of the row in the file's table, for sorting and for the
         window's problem table; ``None`` for the whole file.

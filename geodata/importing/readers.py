@@ -21,6 +21,7 @@ import pandas as pd
 
 from geodata.importing.encoding import UTF8, detect_encoding, normalise_encoding
 from geodata.importing.problems import ERROR, ImportFailure, ImportProblem
+from geodata.messages import N_, Message
 
 Progress = Callable[[float, str], None]
 
@@ -106,13 +107,16 @@ def read_source(path, *, encoding: str | None = None, sheet: str | None = None,
     path = Path(path)
     report = progress or (lambda fraction, text: None)
     if not path.exists():
-        raise _failure(path, "the file does not exist")
+        raise _failure(path, Message(N_("the file does not exist")))
     if path.is_dir():
-        raise _failure(path, "this is a folder; choose a file")
+        raise _failure(path, Message(N_("this is a folder; choose a file")))
     kind = KINDS.get(path.suffix.lower())
     if kind is None:
-        raise _failure(path, f"cannot import {path.suffix or 'files without an extension'}; "
-                             "give a .csv, .xlsx, .geojson, .shp or .gpkg file")
+        if path.suffix:
+            raise _failure(path, Message(N_("cannot import {suffix}; give a .csv, .xlsx, .geojson, .shp or .gpkg file"),
+                                         suffix=path.suffix))
+        raise _failure(path, Message(N_("cannot import files without an extension; "
+                                        "give a .csv, .xlsx, .geojson, .shp or .gpkg file")))
     if encoding is not None:
         try:
             encoding = normalise_encoding(encoding)
@@ -130,9 +134,11 @@ def read_source(path, *, encoding: str | None = None, sheet: str | None = None,
     except ImportFailure:
         raise
     except (OSError, ValueError, KeyError, TypeError, IndexError, zipfile.BadZipFile, csv.Error) as exc:
-        raise _failure(path, f"cannot be read as {kind.upper()} ({_short(exc)})") from None
+        raise _failure(path, Message(N_("cannot be read as {kind} ({reason})"), kind=kind.upper(),
+                                            reason=_short(exc))) from None
     except Exception as exc:  # GDAL, openpyxl and pandas raise many types on broken files
-        raise _failure(path, f"cannot be read as {kind.upper()} ({type(exc).__name__}: {_short(exc)})") from None
+        raise _failure(path, Message(N_("cannot be read as {kind} ({reason})"), kind=kind.upper(),
+                                            reason=f"{type(exc).__name__}: {_short(exc)}")) from None
     source.frame = source.frame.reset_index(drop=True)
     source.frame.columns = _unique([_column_name(c, i) for i, c in enumerate(source.frame.columns)])
     report(1.0, "file read")
@@ -170,28 +176,30 @@ def _column_name(name, position: int) -> str:
 def _read_csv(path: Path, *, encoding: str | None, sheet: str | None) -> Source:
     raw = path.read_bytes()
     if not raw.strip():
-        raise _failure(path, "the file is empty")
+        raise _failure(path, Message(N_("the file is empty")))
     if encoding is None:
         encoding = detect_encoding(raw)
         if not encoding:
-            raise _failure(path, "the text is neither UTF-8 nor GBK/GB18030; "
-                                 "save it as UTF-8 or give --encoding")
+            raise _failure(path, Message(N_(
+                "the text is neither UTF-8 nor GBK/GB18030; save it as UTF-8 or give --encoding")))
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise _failure(path, f"line {line} cannot be read as {encoding}; give the right "
-                             "--encoding (utf-8, gbk or gb18030)") from None
+        raise _failure(path, Message(N_(
+            "line {line} cannot be read as {encoding}; give the right --encoding (utf-8, gbk or gb18030)"),
+            line=line, encoding=encoding)) from None
     text = text.lstrip("\ufeff")
     delimiter = _delimiter(text)
     try:
         frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
                             skip_blank_lines=True, engine="c")
     except pd.errors.ParserError as exc:
-        raise _failure(path, f"the table is broken: {_short(exc)}; every row needs as many "
-                             "cells as the header") from None
+        raise _failure(path, Message(N_(
+            "the table is broken: {reason}; every row needs as many cells as the header"),
+            reason=_short(exc))) from None
     except pd.errors.EmptyDataError:
-        raise _failure(path, "the file has no header row") from None
+        raise _failure(path, Message(N_("the file has no header row"))) from None
     frame = frame.replace("", None)
     return Source(path, "csv", frame, encoding=encoding)
 
@@ -214,7 +222,8 @@ def _read_xlsx(path: Path, *, encoding: str | None, sheet: str | None) -> Source
         elif sheet in names:
             chosen = sheet
         else:
-            raise _failure(path, f"there is no sheet {sheet!r}; the sheets are: {', '.join(names)}")
+            raise _failure(path, Message(N_("there is no sheet {sheet}; the sheets are: {names}"),
+                                         sheet=repr(sheet), names=", ".join(names)))
         rows = list(book[chosen].iter_rows(values_only=True))
     finally:
         book.close()
@@ -223,7 +232,7 @@ def _read_xlsx(path: Path, *, encoding: str | None, sheet: str | None) -> Source
         rows.pop()
     header_at = next((i for i, row in enumerate(rows) if any(not _blank(c) for c in row)), None)
     if header_at is None:
-        raise _failure(path, f"sheet {chosen!r} is empty")
+        raise _failure(path, Message(N_("sheet {sheet} is empty"), sheet=repr(chosen)))
     header = rows[header_at]
     width = max(len(row) for row in rows[header_at:])
     header = header + [None] * (width - len(header))
@@ -248,12 +257,12 @@ def _read_geojson(path: Path, *, encoding: str | None, sheet: str | None) -> Sou
     try:
         document = json.loads(raw.decode(text_encoding))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise _failure(path, f"not valid JSON ({_short(exc)})") from None
+        raise _failure(path, Message(N_("not valid JSON ({reason})"), reason=_short(exc))) from None
     features = _features(path, document)
     rows, shapes = [], []
     for number, feature in enumerate(features, start=1):
         if not isinstance(feature, dict):
-            raise _failure(path, f"feature {number} is not a GeoJSON Feature object")
+            raise _failure(path, Message(N_("feature {number} is not a GeoJSON Feature object"), number=number))
         properties = feature.get("properties") or {}
         if not isinstance(properties, dict):
             properties = {}
@@ -263,7 +272,8 @@ def _read_geojson(path: Path, *, encoding: str | None, sheet: str | None) -> Sou
         try:
             shapes.append(shapely.geometry.shape(geometry) if geometry else None)
         except Exception as exc:  # shapely raises several types on malformed coordinates
-            raise _failure(path, f"feature {number}: the geometry cannot be read ({_short(exc)})") from None
+            raise _failure(path, Message(N_("feature {number}: the geometry cannot be read ({reason})"),
+                                         number=number, reason=_short(exc))) from None
     frame = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame()
     frame = frame.astype(object).where(frame.notna(), None) if rows else frame
     # RFC 7946 GeoJSON has no crs member and is WGS-84; older files may still name one.
@@ -285,7 +295,7 @@ def _features(path: Path, document) -> list:
         if kind in ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon",
                     "MultiPolygon", "GeometryCollection"):
             return [{"type": "Feature", "properties": {}, "geometry": document}]
-    raise _failure(path, "not a GeoJSON FeatureCollection, Feature or geometry")
+    raise _failure(path, Message(N_("not a GeoJSON FeatureCollection, Feature or geometry")))
 
 
 def _flat(value):
@@ -306,7 +316,8 @@ def _read_shapefile(path: Path, *, encoding: str | None, sheet: str | None) -> S
         try:
             encoding = normalise_encoding(declared)
         except ValueError:
-            raise _failure(cpg, f"names an unknown encoding {declared!r}; correct it or give --encoding") from None
+            raise _failure(cpg, Message(N_("names an unknown encoding {encoding}; correct it or give --encoding"),
+                                        encoding=repr(declared))) from None
         notes.append(f"text encoding {encoding} (from {cpg.name})")
     elif encoding is None:
         encoding = _dbf_encoding(path.with_suffix(".dbf"))
@@ -332,12 +343,13 @@ def _read_gpkg(path: Path, *, encoding: str | None, sheet: str | None, fallback:
 
     layers = [str(row[0]) for row in pyogrio.list_layers(path)]
     if not layers:
-        raise _failure(path, "the GeoPackage holds no layers")
+        raise _failure(path, Message(N_("the GeoPackage holds no layers")))
     chosen = sheet if sheet is not None else layers[0]
     if fallback and chosen not in layers:
         chosen = layers[0]
     if chosen not in layers:
-        raise _failure(path, f"there is no layer {chosen!r}; the layers are: {', '.join(layers)}")
+        raise _failure(path, Message(N_("there is no layer {layer}; the layers are: {names}"),
+                                     layer=repr(chosen), names=", ".join(layers)))
     frame = pyogrio.read_dataframe(path, layer=chosen)
     source = _vector_source(path, "gpkg", frame)
     source.sheet, source.sheets = chosen, tuple(layers)

@@ -20,6 +20,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from geodata.messages import N_, Template
 from geodata.schema import CHOICE_LABELS, Field, to_bool
 
 # Words beyond CHOICE_LABELS that work groups write: (layer, field) -> word -> value.
@@ -67,7 +68,7 @@ def _norm_word(text: str) -> str:
     return re.sub(r"[\s_\-]+", "", str(text).strip().lower())
 
 
-def convert_column(cells: pd.Series, field: Field, layer: str) -> tuple[pd.Series, dict[int, str]]:
+def convert_column(cells: pd.Series, field: Field, layer: str) -> tuple[pd.Series, dict[int, Template]]:
     """``cells`` read as ``field`` values, and row position -> message for the cells that
     are not one of an enumeration's values. Unreadable cells of other types stay as they were.
     """
@@ -83,7 +84,7 @@ def convert_column(cells: pd.Series, field: Field, layer: str) -> tuple[pd.Serie
     lookup[:-1] = [value for value, _message in converted]
     lookup[-1] = None
     values = pd.Series(lookup[codes], dtype=object)
-    problems: dict[int, str] = {}
+    problems: dict[int, Template] = {}
     flagged = [i for i, (_value, message) in enumerate(converted) if message is not None]
     if flagged:
         for row in np.flatnonzero(np.isin(codes, flagged)):
@@ -106,10 +107,10 @@ def _convert_cell(cell, converter, aliases, field: Field, layer: str):
     return value, None
 
 
-def _not_a_choice(field: Field, layer: str) -> str:
+def _not_a_choice(field: Field, layer: str) -> Template:
     labels = CHOICE_LABELS.get((layer, field.name), {})
     names = [f"{labels[v][0]} ({v})" if v in labels else v for v in field.choices]
-    return "{value} is not one of the allowed values; write one of " + ", ".join(names)
+    return Template(N_("{value} is not one of the allowed values; write one of {choices}"), choices=", ".join(names))
 
 
 def _empty(cell) -> bool:

@@ -20,6 +20,7 @@ from typing import Iterable
 import pandas as pd
 
 from geodata.dataset import Dataset
+from geodata.messages import N_, Message
 from geodata.schema import SCHEMAS
 from geodata.validation import _frame_checks, _geometry_checks
 from geodata.validation._cross_checks import cross_layer_findings
@@ -133,10 +134,11 @@ def _check_frame(name: str, frame) -> tuple[FrameView | None, list[Finding]]:
     """A view of the frame for cross-layer checks (None if it cannot be read) and its problems."""
     schema = SCHEMAS.get(name)
     if schema is None:
-        message = f"there is no layer or table called {quote(name)}; known are {listed(SCHEMAS)}"
+        message = Message(N_("there is no layer or table called {name}; known are {known}"),
+                          name=quote(name), known=listed(SCHEMAS))
         return None, [Finding(Problem(ERROR, str(name), None, None, message), None)]
     if not isinstance(frame, pd.DataFrame):
-        message = "this is not a table of rows and columns; it cannot be read"
+        message = Message(N_("this is not a table of rows and columns; it cannot be read"))
         return None, [Finding(Problem(ERROR, name, None, None, message), None)]
     view = FrameView(schema, frame)
     return view, [finding for check in _FRAME_CHECKS for finding in check(view)]

@@ -15,6 +15,7 @@ import numpy as np
 import shapely
 
 from geodata.coords import metric_crs_for
+from geodata.messages import N_, Message
 from geodata.schema import STORAGE_CRS, TABLES
 from geodata.validation._geometry_checks import usable_shapes
 from geodata.validation._problem import ERROR, WARNING, Finding, shown
@@ -28,7 +29,7 @@ MIN_OVERLAP_M2 = 1.0
 
 # A field holding the id of a feature of another layer:
 # (layer, field, layer referred to, what one feature of it is called).
-_ID_REFERENCES = (("disinfection_points", "checkpoint", "checkpoints", "checkpoint"),)
+_ID_REFERENCES = (("disinfection_points", "checkpoint", "checkpoints", Message(N_("checkpoint"))),)
 
 
 def cross_layer_findings(views: Mapping[str, FrameView],
@@ -67,8 +68,8 @@ def _check_village_references(views, codes: dict[str, int]) -> Iterator[Finding]
         unknown = values.notna() & ~values.isin(list(codes))
         for row in np.flatnonzero(unknown.to_numpy(bool)):
             value = shown(view.schema.field(field_name), values.iloc[row])
-            message = (f"no village has the code {value}; "
-                       "use the code of a village in the villages layer")
+            message = Message(N_("no village has the code {value}; use the code of a village in the villages layer"),
+                              value=value)
             yield view.finding(ERROR, int(row), field_name, message)
 
 
@@ -84,7 +85,8 @@ def _check_id_references(views) -> Iterator[Finding]:
         unknown = values.notna() & ~values.isin(list(target_ids))
         for row in np.flatnonzero(unknown.to_numpy(bool)):
             value = shown(view.schema.field(field_name), values.iloc[row])
-            message = f"no {target_noun} has the id {value}; correct it or leave it empty"
+            message = Message(N_("no {target} has the id {value}; correct it or leave it empty"),
+                              target=target_noun, value=value)
             yield view.finding(ERROR, int(row), field_name, message)
 
 
@@ -103,10 +105,10 @@ def _check_scopes(views, codes: dict[str, int], metadata: Mapping[str, str]) -> 
         for row in np.flatnonzero(outside.to_numpy(bool)):
             value = shown(view.schema.field("scope"), values.iloc[row])
             if township:
-                message = (f"{value} is neither the township code {township} "
-                           "nor the code of a village")
+                message = Message(N_("{value} is neither the township code {township} nor the code of a village"),
+                                  value=value, township=township)
             else:
-                message = f"{value} is not the code of a village"
+                message = Message(N_("{value} is not the code of a village"), value=value)
             yield view.finding(ERROR, int(row), "scope", message)
 
 
@@ -123,8 +125,8 @@ def _check_village_overlaps(villages: FrameView, shapes: gpd.GeoSeries) -> Itera
         if area <= MIN_OVERLAP_M2:
             continue  # a shared border, or a sliver of digitising noise
         row, other_row = int(shapes.index[i]), int(shapes.index[j])
-        message = (f"villages {villages.feature(row)} and {villages.feature(other_row)} overlap "
-                   f"by {_square_metres(area)}; correct their shared boundary")
+        message = Message(N_("villages {first} and {second} overlap by {area}; correct their shared boundary"),
+                          first=villages.feature(row), second=villages.feature(other_row), area=_square_metres(area))
         yield villages.finding(ERROR, row, "geometry", message)
 
 
@@ -136,9 +138,9 @@ def _check_points_in_township(view: FrameView, points: gpd.GeoSeries, villages: 
         return
     _, distances = villages.sindex.nearest(outside.values, return_distance=True, return_all=False)
     for row, distance in zip(outside.index, distances):
-        message = (f"the location lies {_metres(distance)} outside the township; check the "
-                   "coordinates and their coordinate system (a phone-map location in GCJ-02 or "
-                   "BD-09 is hundreds of metres off)")
+        message = Message(N_("the location lies {distance} outside the township; check the coordinates and "
+                             "their coordinate system (a phone-map location in GCJ-02 or BD-09 is hundreds "
+                             "of metres off)"), distance=_metres(distance))
         yield view.finding(ERROR, int(row), "geometry", message)
 
 
@@ -166,9 +168,10 @@ def _check_points_in_their_village(view: FrameView, points: gpd.GeoSeries, villa
     for row, village_position in zip(misplaced.index, nearest):
         named_row = int(named.loc[row])
         actual_row = int(village_shapes.index[village_position])
-        message = (f"the location lies in village {_village_label(villages, actual_row)}, not in "
-                   f"{_village_label(villages, named_row)} named in its {field_name} field; "
-                   "move the point or correct the village")
+        message = Message(N_("the location lies in village {actual}, not in {named} named in its {field} field; "
+                             "move the point or correct the village"),
+                          actual=_village_label(villages, actual_row), named=_village_label(villages, named_row),
+                          field=field_name)
         yield view.finding(WARNING, int(row), field_name, message)
 
 
@@ -239,7 +242,7 @@ def _near_pairs(points: gpd.GeoSeries, villages: gpd.GeoSeries) -> np.ndarray:
 
 
 def _metres(distance: float) -> str:
-    return f"{distance:,.0f} m" if np.isfinite(distance) else "far"
+    return f"{distance:,.0f} m" if np.isfinite(distance) else Message(N_("far"))
 
 
 def _square_metres(area: float) -> str:

@@ -8,6 +8,7 @@ from typing import Iterator
 import numpy as np
 import pandas as pd
 
+from geodata.messages import N_, Message
 from geodata.schema import Field
 from geodata.validation._problem import ERROR, WARNING, Finding, listed, quote, shown
 from geodata.validation._view import FrameView
@@ -20,7 +21,8 @@ def check_duplicate_columns(view: FrameView) -> Iterator[Finding]:
     """A column name used twice: only the first is read, and conform cannot cope."""
     for name, count in view.column_counts.items():
         if count > 1:
-            message = f"the column appears {count} times; keep one and rename or remove the others"
+            message = Message(N_("the column appears {count} times; keep one and rename or remove the others"),
+                              count=count)
             yield view.finding(ERROR, None, name, message)
 
 
@@ -30,10 +32,13 @@ def check_unknown_columns(view: FrameView) -> Iterator[Finding]:
     for name in view.column_counts:
         if name in known or (name == view.geometry_name and view.schema.is_spatial):
             continue
-        message = f"{view.name} has no field {quote(name)}; the column will not be used"
         close = difflib.get_close_matches(name, known, n=1)
         if close:
-            message += f" (did you mean {quote(close[0])}?)"
+            message = Message(N_("{layer} has no field {column}; the column will not be used "
+                                 "(did you mean {close}?)"), layer=view.name, column=quote(name), close=quote(close[0]))
+        else:
+            message = Message(N_("{layer} has no field {column}; the column will not be used"),
+                              layer=view.name, column=quote(name))
         yield view.finding(WARNING, None, name, message)
 
 
@@ -41,7 +46,8 @@ def check_missing_columns(view: FrameView) -> Iterator[Finding]:
     """Required fields without a column at all: one problem per column, not per row."""
     for field in view.schema.fields:
         if field.required and not view.has(field.name):
-            message = f"this required column is missing; add a column named {quote(field.name)}"
+            message = Message(N_("this required column is missing; add a column named {column}"),
+                              column=quote(field.name))
             yield view.finding(ERROR, None, field.name, message)
 
 
@@ -54,9 +60,9 @@ def check_required_values(view: FrameView) -> Iterator[Finding]:
         if not field.required:
             continue
         if field.name == view.schema.id_field:
-            message = f"the feature has no {field.name}; give every feature an id of its own"
+            message = Message(N_("the feature has no {field}; give every feature an id of its own"), field=field.name)
         else:
-            message = "required, but empty; fill it in"
+            message = Message(N_("required, but empty; fill it in"))
         for row in np.flatnonzero(view.parsed(field.name).missing):
             yield view.finding(ERROR, int(row), field.name, message)
 
@@ -83,12 +89,13 @@ def check_choices(view: FrameView) -> Iterator[Finding]:
 
 
 def _choice_message(field: Field, value: str) -> str:
-    message = f"{shown(field, value)} is not one of {listed(field.choices)}"
+    choices = listed(field.choices)
     # "Active" or " closed " is an easy slip: say exactly what to write instead.
     tidy = value.strip().lower().replace(" ", "_").replace("-", "_")
     if tidy in field.choices and not field.personal:
-        message += f"; write it as {quote(tidy)}"
-    return message
+        return Message(N_("{value} is not one of {choices}; write it as {tidy}"),
+                       value=shown(field, value), choices=choices, tidy=quote(tidy))
+    return Message(N_("{value} is not one of {choices}"), value=shown(field, value), choices=choices)
 
 
 def check_minimums(view: FrameView) -> Iterator[Finding]:
@@ -99,7 +106,8 @@ def check_minimums(view: FrameView) -> Iterator[Finding]:
         numbers = view.parsed(field.name).values
         minimum = _plain_number(field.minimum)
         for row in np.flatnonzero((numbers < field.minimum).to_numpy(bool)):
-            message = f"{shown(field, view.cell(field.name, row))} is below the minimum of {minimum}"
+            message = Message(N_("{value} is below the minimum of {minimum}"),
+                              value=shown(field, view.cell(field.name, row)), minimum=minimum)
             yield view.finding(ERROR, int(row), field.name, message)
 
 
@@ -127,8 +135,8 @@ def check_duplicate_ids(view: FrameView) -> Iterator[Finding]:
     for feature_id, rows in repeated.groupby(repeated, sort=False).groups.items():
         shown_id = shown(view.schema.field(id_field), feature_id)
         row_numbers = _some_rows(rows)
-        message = (f"id {shown_id} is used by {len(rows)} features (rows {row_numbers}); "
-                   "give each feature an id of its own")
+        message = Message(N_("id {id} is used by {count} features (rows {rows}); give each feature an id of its own"),
+                          id=shown_id, count=len(rows), rows=row_numbers)
         yield view.finding(ERROR, int(rows[0]), id_field, message)
 
 
@@ -137,7 +145,9 @@ def _some_rows(rows) -> str:
     reads as one line."""
     numbers = [str(int(row) + 1) for row in rows[:_ROWS_LISTED]]
     more = len(rows) - len(numbers)
-    return listed(numbers) + (f" and {more:,} more" if more else "")
+    if more:
+        return Message(N_("{rows} and {more} more"), rows=listed(numbers), more=f"{more:,}")
+    return listed(numbers)
 
 
 # --- dates ---------------------------------------------------------------------------------
@@ -151,13 +161,13 @@ _DATE_ORDER = {
 # (layer, status, date field, whether that status needs the date, what to tell the user)
 _STATUS_DATE_RULES = (
     ("checkpoints", "closed", "closed", True,
-     "the status is 'closed' but there is no closed date; enter the day it closed"),
+     N_("the status is 'closed' but there is no closed date; enter the day it closed")),
     ("households", "released", "status_date", True,
-     "the status is 'released' but there is no status_date; enter the day observation ended"),
+     N_("the status is 'released' but there is no status_date; enter the day observation ended")),
     ("households", "escalated", "status_date", True,
-     "the status is 'escalated' but there is no status_date; enter the day it was referred"),
+     N_("the status is 'escalated' but there is no status_date; enter the day it was referred")),
     ("households", "observing", "status_date", False,
-     "the status is 'observing' but a status_date is set; clear the date or correct the status"),
+     N_("the status is 'observing' but a status_date is set; clear the date or correct the status")),
 )
 
 
@@ -172,8 +182,9 @@ def check_date_order(view: FrameView) -> Iterator[Finding]:
     starts = view.parsed(start_field).values
     ends = view.parsed(end_field).values
     for row in np.flatnonzero((ends < starts).to_numpy(bool)):
-        message = (f"{end_field} {_day(ends.iloc[row])} is before {start_field} "
-                   f"{_day(starts.iloc[row])}; correct one of the two dates")
+        message = Message(N_("{end_field} {end} is before {start_field} {start}; correct one of the two dates"),
+                          end_field=end_field, end=_day(ends.iloc[row]), start_field=start_field,
+                          start=_day(starts.iloc[row]))
         yield view.finding(ERROR, int(row), end_field, message)
 
 
@@ -189,7 +200,7 @@ def check_status_dates(view: FrameView) -> Iterator[Finding]:
         dated = ~view.parsed(date_field).missing
         wrong = (statuses == status) & (~dated if date_needed else dated)
         for row in np.flatnonzero(wrong):
-            yield view.finding(WARNING, int(row), date_field, message)
+            yield view.finding(WARNING, int(row), date_field, Message(message))
 
 
 def _day(value: pd.Timestamp) -> str:

@@ -9,6 +9,7 @@ import shapely
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
+from geodata.messages import N_, Message
 from geodata.schema import STORAGE_CRS
 from geodata.validation._problem import ERROR, WARNING, Finding
 from geodata.validation._view import FrameView
@@ -19,8 +20,8 @@ GEOMETRY = "geometry"
 def check_geometry_column(view: FrameView) -> Iterator[Finding]:
     """A spatial layer without any geometry column cannot be put on the map."""
     if view.schema.is_spatial and view.geometry_name is None:
-        message = (f"the layer has no geometry column; {view.name} need locations "
-                   "(import the file with its coordinate columns)")
+        message = Message(N_("the layer has no geometry column; {layer} need locations "
+                             "(import the file with its coordinate columns)"), layer=view.name)
         yield view.finding(ERROR, None, GEOMETRY, message)
 
 
@@ -30,8 +31,8 @@ def check_crs(view: FrameView) -> Iterator[Finding]:
     Any other declared system is fine: the store converts to WGS-84 on writing.
     """
     if view.schema.is_spatial and view.geometry_name is not None and view.crs is None:
-        message = ("the layer has no coordinate system; its coordinates are taken as "
-                   f"WGS-84 longitude/latitude ({STORAGE_CRS})")
+        message = Message(N_("the layer has no coordinate system; its coordinates are taken as "
+                             "WGS-84 longitude/latitude ({crs})"), crs=STORAGE_CRS)
         yield view.finding(WARNING, None, GEOMETRY, message)
 
 
@@ -43,14 +44,14 @@ def check_geometry_present(view: FrameView) -> Iterator[Finding]:
     absent = shapely.is_missing(shapes) & ~not_shape
     empty = shapely.is_empty(shapes)
     for row in np.flatnonzero(not_shape):
-        message = ("the cell holds something that is not a shape; import the file with "
-                   "its coordinate columns")
+        message = Message(N_("the cell holds something that is not a shape; import the file with "
+                             "its coordinate columns"))
         yield view.finding(ERROR, int(row), GEOMETRY, message)
     for row in np.flatnonzero(absent):
-        message = "missing; the feature has no location (enter its coordinates or draw it)"
+        message = Message(N_("missing; the feature has no location (enter its coordinates or draw it)"))
         yield view.finding(ERROR, int(row), GEOMETRY, message)
     for row in np.flatnonzero(empty):
-        message = "empty; the shape has no coordinates (enter them or draw it)"
+        message = Message(N_("empty; the shape has no coordinates (enter them or draw it)"))
         yield view.finding(ERROR, int(row), GEOMETRY, message)
 
 
@@ -63,7 +64,8 @@ def check_geometry_valid(view: FrameView) -> Iterator[Finding]:
     invalid = ~shapely.is_missing(shapes) & ~shapely.is_valid(shapes)
     for row in np.flatnonzero(invalid):
         reason = shapely.is_valid_reason(shapes[row])
-        message = f"the shape is not valid ({reason}); correct it in the source file or redraw it"
+        message = Message(N_("the shape is not valid ({reason}); correct it in the source file or redraw it"),
+                          reason=reason)
         yield view.finding(ERROR, int(row), GEOMETRY, message)
 
 
@@ -77,7 +79,8 @@ def check_geometry_type(view: FrameView) -> Iterator[Finding]:
     wrong = present & ~np.isin(shapely.get_type_id(shapes), _type_ids(view.schema.geometry_types))
     expected = " or ".join(view.schema.geometry_types)
     for row in np.flatnonzero(wrong):
-        message = f"the shape is a {shapes[row].geom_type}, but {view.name} must be {expected}"
+        message = Message(N_("the shape is a {kind}, but {layer} must be {expected}"),
+                          kind=shapes[row].geom_type, layer=view.name, expected=expected)
         yield view.finding(ERROR, int(row), GEOMETRY, message)
 
 
@@ -89,8 +92,8 @@ def check_degrees(view: FrameView) -> Iterator[Finding]:
     shapes, _ = view.geometries()
     for row in np.flatnonzero(_outside_degrees(shapes)):
         # The coordinates themselves are not quoted: a household's location is sensitive.
-        message = ("the coordinates are not longitude/latitude in degrees (outside ±180/±90); "
-                   "import the file with its real coordinate system")
+        message = Message(N_("the coordinates are not longitude/latitude in degrees (outside ±180/±90); "
+                             "import the file with its real coordinate system"))
         yield view.finding(ERROR, int(row), GEOMETRY, message)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from geodata.messages import N_, Message
 from geodata.schema import SCHEMAS, Field
 
 ERROR = "error"
@@ -34,7 +35,8 @@ class Problem:
         The field concerned, ``"geometry"`` for a shape or location, ``None`` when the
         problem concerns the whole layer.
     message
-        What is wrong and what to do, in plain English.
+        What is wrong and what to do, in plain English: a ``geodata.messages.Message``
+        (a ``str``) that layers.messages shows in the window's language.
     """
 
     severity: str
@@ -94,7 +96,7 @@ def shown(field: Field | None, value) -> str:
     the check: the message says "the value" instead (see Privacy in DESIGN.md).
     """
     if field is not None and field.personal:
-        return "the value"
+        return Message(N_("the value"))
     return quote(value)
 
 

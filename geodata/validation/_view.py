@@ -19,11 +19,13 @@ import shapely
 from geodata.schema import Field, LayerSchema
 # The validator must accept exactly the yes/no words conform accepts, so it uses conform's own
 # reader rather than a copy of its word list.
+from geodata.messages import N_, Message, Template
 from geodata.schema import to_bool
 from geodata.validation._problem import Finding, Problem, shorten
 
-_DATE_HINT = "write dates as YYYY-MM-DD"
-_DATETIME_HINT = "write times as YYYY-MM-DD HH:MM"
+_DATE_HINT = Message(N_("write dates as YYYY-MM-DD"))
+_DATETIME_HINT = Message(N_("write times as YYYY-MM-DD HH:MM"))
+_NOT_YES_NO = Template(N_("{value} is not yes/no; write yes or no (是/否 and 1/0 also work)"))
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ class Parsed:
 
     values: pd.Series
     missing: np.ndarray
-    unreadable: dict[int, str]
+    unreadable: dict[int, Template]
 
 
 class FrameView:
@@ -156,7 +158,7 @@ def parse(column: pd.Series, field: Field) -> Parsed:
     if field.type == "bool":
         return _parse_bools(cells, missing | spaces_only)
     # conform cannot read a cell of spaces as a number or a date, so it is no empty cell here.
-    unreadable = _templates(spaces_only, "the cell holds only spaces; clear it")
+    unreadable = _templates(spaces_only, Template(N_("the cell holds only spaces; clear it")))
     if field.type in ("int", "float"):
         parsed = _parse_numbers(column, cells, missing | spaces_only, whole=field.type == "int")
     else:
@@ -182,13 +184,13 @@ def _parse_numbers(column: pd.Series, cells: list, skipped: np.ndarray, *, whole
     given = ~skipped
     not_number = given & np.isnan(numbers)
     not_finite = given & np.isinf(numbers)
-    unreadable = _templates(not_number, "{value} is not a number")
-    unreadable |= _templates(not_finite, "{value} is not a finite number")
+    unreadable = _templates(not_number, Template(N_("{value} is not a number")))
+    unreadable |= _templates(not_finite, Template(N_("{value} is not a finite number")))
     bad = not_number | not_finite
     if whole:
         with np.errstate(invalid="ignore"):
             fractional = given & ~bad & (numbers % 1 != 0)
-        unreadable |= _templates(fractional, "{value} is not a whole number")
+        unreadable |= _templates(fractional, Template(N_("{value} is not a whole number")))
         bad |= fractional
     numbers[bad | skipped] = np.nan
     return Parsed(pd.Series(numbers, dtype="float64"), skipped, unreadable)
@@ -220,18 +222,18 @@ def _parse_bools(cells: list, missing: np.ndarray) -> Parsed:
         try:
             values[row] = to_bool(cell)
         except (TypeError, ValueError):
-            unreadable[row] = "{value} is not yes/no; write yes or no (是/否 and 1/0 also work)"
+            unreadable[row] = _NOT_YES_NO
     return Parsed(pd.Series(values, dtype=bool), missing, unreadable)
 
 
 def _parse_times(cells: list, missing: np.ndarray, *, date_only: bool) -> Parsed:
     """Times as datetime64[ms] (dates at midnight); ``missing`` cells are not read."""
     hint = _DATE_HINT if date_only else _DATETIME_HINT
-    what = "a date" if date_only else "a date and time"
+    what = Message(N_("a date")) if date_only else Message(N_("a date and time"))
     # pandas would read a number as nanoseconds since 1970: never what a user meant.
     is_number = np.fromiter((isinstance(cell, numbers.Number) for cell in cells),
                             dtype=bool, count=len(cells)) & ~missing
-    unreadable = _templates(is_number, f"{{value}} is a number, not {what}; {hint}")
+    unreadable = _templates(is_number, Template(N_("{value} is a number, not {what}; {hint}"), what=what, hint=hint))
     skipped = missing | is_number
     candidates = [None if skip else cell for cell, skip in zip(cells, skipped)]
     times = _to_times(pd.Series(candidates, dtype=object))
@@ -272,7 +274,7 @@ def _read_alone(value) -> pd.Timestamp | None:
     return None if pd.isna(time) else time
 
 
-def _why_not_a_time(value, what: str, hint: str, reasons: dict) -> str:
+def _why_not_a_time(value, what: Message, hint: Message, reasons: dict) -> Template:
     """Why a cell is no time: not one at all, in a time zone, or in another format than the
     rest of its column. ``reasons`` remembers the answer for each distinct value."""
     try:
@@ -284,14 +286,14 @@ def _why_not_a_time(value, what: str, hint: str, reasons: dict) -> str:
     return reason
 
 
-def _reason_not_a_time(value, what: str, hint: str) -> str:
+def _reason_not_a_time(value, what: Message, hint: Message) -> Template:
     alone = _read_alone(value)
     if alone is None:
-        return f"{{value}} is not {what}; {hint}"
+        return Template(N_("{value} is not {what}; {hint}"), what=what, hint=hint)
     if alone.tzinfo is not None:
-        return "{value} carries a time zone; write local China Standard Time without one"
-    return f"{{value}} is written differently from the other dates in this column; {hint}"
+        return Template(N_("{value} carries a time zone; write local China Standard Time without one"))
+    return Template(N_("{value} is written differently from the other dates in this column; {hint}"), hint=hint)
 
 
-def _templates(mask: np.ndarray, template: str) -> dict[int, str]:
+def _templates(mask: np.ndarray, template: Template) -> dict[int, Template]:
     return {int(row): template for row in np.flatnonzero(mask)}

@@ -19,6 +19,7 @@ from pyproj import CRS, Transformer
 
 from geodata.coords import metric_crs_for
 from geodata.dataset import Dataset
+from geodata.messages import N_, Message
 from geodata.schema import STORAGE_CRS
 from layers.planning.entries import road_entries
 from layers.planning.network import RoadNetwork
@@ -90,9 +91,11 @@ class PlanningContext:
         self.as_of = resolve_as_of_value(dataset, as_of)
         villages = dataset.villages
         if villages.empty:
-            raise PlanningError("the dataset has no villages: road entries are where roads cross village boundaries")
+            raise PlanningError(Message(N_(
+                "the dataset has no villages: road entries are where roads cross village boundaries")))
         if dataset.roads.empty:
-            raise PlanningError("the dataset has no roads: road entries cannot be found without the roads layer")
+            raise PlanningError(Message(N_(
+                "the dataset has no roads: road entries cannot be found without the roads layer")))
         self.crs: CRS = metric_crs_for(villages)
         self._to_metric = _transformer(STORAGE_CRS, self.crs.to_string())
         self._to_lonlat = _transformer(self.crs.to_string(), STORAGE_CRS)

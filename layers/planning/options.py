@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Mapping
 
+from geodata.messages import N_, Message
 from geodata.schema import ROAD_CLASSES
 
 # An entry on a bigger road carries more traffic, so watching it is worth more.
@@ -48,16 +49,16 @@ class PlanningOptions:
     spacing_m: float = DEFAULT_SPACING_M
 
     def __post_init__(self):
-        _positive("radius", self.radius_m)
-        _positive("household distance", self.household_distance_m)
-        _positive("candidate spacing", self.spacing_m)
+        _positive(Message(N_("radius")), self.radius_m)
+        _positive(Message(N_("household distance")), self.household_distance_m)
+        _positive(Message(N_("candidate spacing")), self.spacing_m)
         for road_class, weight in self.weights.items():
             if road_class not in ROAD_CLASSES:
-                raise PlanningError(
-                    f"weights: unknown road class {road_class!r}; classes are {', '.join(ROAD_CLASSES)}")
+                raise _unknown_class(road_class)
             if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not math.isfinite(weight) \
                     or weight < 0:
-                raise PlanningError(f"weights: {road_class}={weight!r} is not a number of 0 or more")
+                raise PlanningError(Message(N_("weights: {road_class}={weight} is not a number of 0 or more"),
+                                            road_class=road_class, weight=repr(weight)))
         object.__setattr__(self, "weights", MappingProxyType(dict(self.weights)))
 
     def __hash__(self):
@@ -81,17 +82,24 @@ def parse_weights(text: str) -> dict[str, float]:
         road_class, sep, value = item.partition("=")
         road_class = road_class.strip()
         if not sep:
-            raise PlanningError(f"weights: {item!r} is not CLASS=WEIGHT (e.g. national=5)")
+            raise PlanningError(Message(N_("weights: {item} is not CLASS=WEIGHT (e.g. national=5)"), item=repr(item)))
         if road_class not in ROAD_CLASSES:
-            raise PlanningError(f"weights: unknown road class {road_class!r}; classes are {', '.join(ROAD_CLASSES)}")
+            raise _unknown_class(road_class)
         try:
             weights[road_class] = float(value)
         except ValueError:
-            raise PlanningError(f"weights: {road_class}={value.strip()!r} is not a number") from None
+            raise PlanningError(Message(N_("weights: {road_class}={weight} is not a number"),
+                                        road_class=road_class, weight=repr(value.strip()))) from None
     PlanningOptions(weights=weights)  # the same checks as any other options
     return weights
 
 
-def _positive(what: str, value) -> None:
+def _unknown_class(road_class: str) -> "PlanningError":
+    return PlanningError(Message(N_("weights: unknown road class {road_class}; classes are {classes}"),
+                                 road_class=repr(road_class), classes=", ".join(ROAD_CLASSES)))
+
+
+def _positive(what: Message, value) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-        raise PlanningError(f"{what}: must be a distance in metres above 0, got {value!r}")
+        raise PlanningError(Message(N_("{what}: must be a distance in metres above 0, got {value}"),
+                                    what=what, value=repr(value)))

@@ -17,6 +17,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from geodata.messages import N_, Message
 from layers.i18n import _
 from layers.planning.candidates import candidate_sites
 from layers.planning.coverage import CoverageReport, PlanningContext, Site
@@ -118,16 +119,19 @@ def suggest_sites(context: PlanningContext, k: int | None, *, lscp: bool = False
         report(fraction, message)
 
     if not lscp and (isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1):
-        raise PlanningError(f"number of new checkpoints: must be a whole number of 1 or more, got {k!r}")
+        raise PlanningError(Message(N_("number of new checkpoints: must be a whole number of 1 or more, got {count}"),
+                                    count=repr(k)))
     step(0.0, "coverage before")
     before = context.coverage()
     step(0.1, "candidate sites")
     if candidates is None:
         candidates = candidate_sites(context, context.options.spacing_m, user_sites)
     if candidates.empty:
-        raise PlanningError("there is no candidate site: the dataset has no roads and no site was placed")
+        raise PlanningError(Message(N_("there is no candidate site: the dataset has no roads and no site was placed")))
     if not lscp and k > len(candidates):
-        raise PlanningError(f"number of new checkpoints: {k} is more than the {len(candidates)} candidate sites")
+        raise PlanningError(Message(
+            N_("number of new checkpoints: {count} is more than the {candidates} candidate sites"),
+            count=k, candidates=len(candidates)))
     step(0.2, "distances")
     candidate_rows, entry_rows = context.covering_pairs(candidates[["x", "y"]].to_numpy(float))
     weights = context.entries["weight"].to_numpy(float)
@@ -142,9 +146,9 @@ def suggest_sites(context: PlanningContext, k: int | None, *, lscp: bool = False
         notes.append(("all_covered", {}))
         return SitingResult("lscp" if lscp else "mclp", before, before, (), len(candidates), notes, ())
     if len(entry_rows) == 0:
-        raise PlanningError(
-            f"no candidate site lies within {context.options.radius_m:g} m of an uncovered entry: "
-            "try a larger radius or place a candidate")
+        raise PlanningError(Message(N_(
+            "no candidate site lies within {radius} m of an uncovered entry: try a larger radius or place a candidate"),
+            radius=f"{context.options.radius_m:g}"))
 
     step(0.4, "building the model")
     columns, column_of = np.unique(candidate_rows, return_inverse=True)

@@ -54,6 +54,26 @@ def test_check_exits_1_and_names_the_problem_when_data_has_errors(sample_copy, c
     assert "error" in problem and checkpoints.loc[3, "id"] in problem and "village" in problem
 
 
+def test_check_says_the_problems_in_chinese_with_lang_zh(sample_copy, capsys):
+    from layers import i18n
+
+    store = GeoPackageStore(sample_copy)
+    checkpoints = store.read("checkpoints")
+    checkpoints.loc[3, "village"] = "411771360999"
+    store.write({"checkpoints": checkpoints})
+    try:
+        for arguments in (["check", "--data", str(sample_copy), "--lang", "zh"],
+                          ["--lang", "zh", "check", "--data", str(sample_copy)]):
+            assert main(arguments) == 1
+            out = capsys.readouterr().out
+            assert "错误 1 个，警告 0 个：" in out
+            problem = next(line for line in out.splitlines() if "411771360999" in line)
+            assert problem == (f"错误  checkpoints  {checkpoints.loc[3, 'id']}  village: 没有村的代码是 "
+                               "'411771360999'；请使用行政村图层中某个村的代码")
+    finally:
+        i18n.set_language("en")
+
+
 def test_check_on_a_broken_file_is_one_clear_line(tmp_path, capsys):
     broken = tmp_path / "broken.gpkg"
     broken.write_text("not a database")

@@ -107,6 +107,7 @@ def test_an_invalid_combination_is_shown_at_its_field_and_saves_nothing(session,
     dialog.accept()
     assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
     assert "status_date" in dialog.error_text("status_date")
+    assert ("早于" if language == "zh" else "is before") in dialog.error_text("status_date")  # window's language
     field = LAYERS["households"].field("status_date")
     assert (field.label_zh if language == "zh" else field.label_en) in dialog.general_error.text()
     assert session.store.path.read_bytes() == before and session.undo_stack.count() == 0

@@ -50,9 +50,19 @@ def test_fewest_checkpoints_cover_everything(sample_copy, capsys):
     (["--out", "plan.txt"], "name the proposals *.geojson"),
 ])
 def test_bad_input_is_one_line_and_a_failure(sample_copy, capsys, arguments, message):
-    assert main(["plan", "--data", str(sample_copy), *arguments]) == EXIT_FAILED
+    assert main(["plan", "--data", str(sample_copy), *arguments, "--lang", "en"]) == EXIT_FAILED
     error = capsys.readouterr().err.strip().splitlines()[-1]
     assert message in error and error.startswith("situation-map")
+
+
+@pytest.mark.parametrize("arguments, message", [
+    (["--radius", "0"], "覆盖半径：必须是大于 0 的距离（米），而不是 0.0"),
+    (["--weights", "national=lots"], "权重：national='lots' 不是数字"),
+    (["--candidate", "113.9"], "--candidate '113.9'：请给出以度为单位的“经度,纬度”"),
+])
+def test_planning_errors_are_said_in_chinese_by_default(sample_copy, capsys, arguments, message):
+    assert main(["plan", "--data", str(sample_copy), *arguments]) == EXIT_FAILED
+    assert message in capsys.readouterr().err
 
 
 def test_a_planning_preset_draws_the_plan_in_any_render(qtbot, tmp_path, sample_copy, capsys):

@@ -75,3 +75,18 @@ def test_export_public_csv_without_personal_data(sample_copy, tmp_path, capsys):
 def test_export_to_an_unknown_format_fails_cleanly(sample_copy, tmp_path, capsys):
     assert main(["export", "--data", str(sample_copy), "--layer", "roads", "--out", str(tmp_path / "r.kml")]) == 2
     assert "r.kml" in capsys.readouterr().err
+
+
+def test_import_problems_in_chinese_with_lang_zh(sample_copy, tmp_path, capsys):
+    from layers import i18n
+
+    path = write_csv(tmp_path / "bad.csv", [household_row(1, 观察开始="2020-02-30")])
+    try:
+        assert main(["--data", str(sample_copy), "import", "--layer", "households", "--from", str(path),
+                     "--lang", "zh"]) == 1
+    finally:
+        i18n.set_language("en")
+    out = capsys.readouterr().out
+    assert "错误  bad.csv  第 2 行  observation_start: '2020-02-30' 不是日期；日期请写成 YYYY-MM-DD" in out
+    assert main(["--data", str(sample_copy), "import", "--layer", "households", "--from", str(path)]) == 1
+    assert "row 2  observation_start: '2020-02-30' is not a date; write dates as YYYY-MM-DD" in capsys.readouterr().out

@@ -81,12 +81,13 @@ def test_warnings_need_the_box_ticked(dialog, qtbot, tmp_path):
     assert dialog.import_button.isEnabled()
 
 
-def test_an_unreadable_file_is_explained(dialog, qtbot, tmp_path):
+def test_an_unreadable_file_is_explained(language, dialog, qtbot, tmp_path):
     path = tmp_path / "broken.xlsx"
     path.write_bytes(b"not a workbook")
     dialog.set_path(path)
     qtbot.waitUntil(lambda: dialog.job is None and dialog.problems.rowCount() == 1, timeout=WAIT_MS)
     assert "broken.xlsx" in dialog.info_label.text()
+    assert ("无法按 XLSX 读取" if language == "zh" else "cannot be read as XLSX") in dialog.info_label.text()
     assert not dialog.import_button.isEnabled()
 
 
@@ -139,3 +140,15 @@ def test_a_long_check_shows_progress_and_can_be_cancelled(dialog, qtbot, tmp_pat
     assert dialog.plan is None and not dialog.import_button.isEnabled()
     assert dialog.summary_label.text() in ("Cancelled.", "已取消。")
     assert not dialog.progress.isVisibleTo(dialog)
+
+
+def test_problems_are_said_in_the_window_language(language, dialog, qtbot, tmp_path):
+    dialog.set_path(write_csv(tmp_path / "bad.csv", [household_row(1, 观察开始="2020-02-30", 所属村="火星村")]))
+    wait_checked(qtbot, dialog)
+    messages = [row[3] for row in table_texts(dialog.problems)]
+    if language == "zh":
+        assert "'2020-02-30' 不是日期；日期请写成 YYYY-MM-DD" in messages
+        assert any(m.startswith("'火星村' 不是本乡的村；请填写以下之一：关王庙村 (411771360200)") for m in messages)
+    else:
+        assert "'2020-02-30' is not a date; write dates as YYYY-MM-DD" in messages
+        assert any(m.startswith("'火星村' is not a village of this township; write one of") for m in messages)

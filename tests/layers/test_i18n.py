@@ -1,5 +1,6 @@
 """Every user-visible string has its Chinese translation, and the language can be chosen."""
 
+import string
 from pathlib import Path
 
 import pytest
@@ -10,15 +11,43 @@ from layers import i18n
 PROJECT = Path(__file__).resolve().parents[2]
 
 
+# geodata cannot import layers.i18n: its messages are marked with N_() and translated where
+# they are shown (layers.messages).
+# layers marks the messages of exceptions it raises (PlanningError) the same way.
+_KEYWORDS = {"desktop": {"_": None, "_n": None, "N_": None}, "layers": {"_": None, "_n": None, "N_": None},
+             "geodata": {"N_": None}}
+
+
 def strings_in_code():
     found = {}
-    for package in ("desktop", "layers"):
+    for package, keywords in _KEYWORDS.items():
         for filename, lineno, message, _comments, _context in extract_from_dir(
-            PROJECT / package, method_map=[("**.py", "python")], keywords={"_": None, "_n": None},
+            PROJECT / package, method_map=[("**.py", "python")], keywords=keywords,
         ):
             if isinstance(message, str):
                 found.setdefault(message, f"{package}/{filename}:{lineno}")
     return found
+
+
+def test_geodata_messages_are_extracted():
+    found = strings_in_code()
+    assert found["{value} is not a number"].startswith("geodata/validation/")
+    assert found["longitude and latitude are swapped in this row; they were read the other way round"].startswith(
+        "geodata/importing/")
+
+
+def placeholders(text: str) -> set:
+    return {name for _literal, name, _spec, _conversion in string.Formatter().parse(text) if name is not None}
+
+
+def test_translations_keep_the_placeholders_of_their_template():
+    """A translation with a placeholder renamed or dropped would fail (or lose a value) when
+    it is filled in."""
+    catalog = i18n.read_catalog("zh")
+    code = strings_in_code()
+    wrong = {m.id: m.string for m in catalog
+             if m.id in code and m.string and "{" in m.id and placeholders(m.id) != placeholders(m.string)}
+    assert not wrong
 
 
 def test_every_string_marked_for_translation_has_a_chinese_translation():
