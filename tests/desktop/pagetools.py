@@ -23,6 +23,20 @@ def open_map(qtbot, tmp_path, dataset, state, *, lang="zh", size=(1280, 860)) ->
     return view
 
 
+def open_window(qtbot, store):
+    """A shown MainWindow on ``store`` whose errors are collected in ``window.errors``, waited
+    on until its map has drawn."""
+    from desktop.main_window import MainWindow
+
+    window = MainWindow(store, store.read_all())
+    window.errors = []
+    window.show_error = window.errors.append
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.map_view.drawn, timeout=PAGE_TIMEOUT_MS):
+        window.show()
+    return window
+
+
 def evaluate(qtbot, view, script: str):
     """The value of a JavaScript expression in the page of ``view`` (JSON-serialisable)."""
     results = []

@@ -6,22 +6,15 @@ from types import SimpleNamespace
 import pytest
 from PyQt6.QtCore import Qt
 
-from desktop.main_window import MainWindow
 from geodata.store import GeoPackageStore
-from tests.desktop.pagetools import PAGE_TIMEOUT_MS, evaluate, wait_applied
+from tests.desktop.pagetools import PAGE_TIMEOUT_MS, evaluate, open_window, wait_applied
 
 SHOTS = os.environ.get("PLANNING_SHOTS")  # a folder: save screenshots there to look at
 
 
 @pytest.fixture
 def window(qtbot, sample_copy):
-    store = GeoPackageStore(sample_copy)
-    window = MainWindow(store, store.read_all())
-    window.show_error = lambda text: window.errors.append(text)
-    window.errors = []
-    qtbot.addWidget(window)
-    with qtbot.waitSignal(window.map_view.drawn, timeout=PAGE_TIMEOUT_MS):
-        window.show()
+    window = open_window(qtbot, GeoPackageStore(sample_copy))
     window.docks["planning"].raise_()
     qtbot.waitUntil(lambda: window.planning_panel.report is not None, timeout=PAGE_TIMEOUT_MS)
     yield window

@@ -6,18 +6,12 @@ import pytest
 
 from desktop.main_window import MainWindow
 from geodata.store import GeoPackageStore
-from tests.desktop.pagetools import PAGE_TIMEOUT_MS, evaluate, wait_applied
+from tests.desktop.pagetools import PAGE_TIMEOUT_MS, evaluate, open_window, wait_applied
 
 
 @pytest.fixture
 def window(qtbot, sample_copy):
-    store = GeoPackageStore(sample_copy)
-    window = MainWindow(store, store.read_all())
-    window.show_error = lambda text: window.errors.append(text)
-    window.errors = []
-    qtbot.addWidget(window)
-    with qtbot.waitSignal(window.map_view.drawn, timeout=PAGE_TIMEOUT_MS):
-        window.show()
+    window = open_window(qtbot, GeoPackageStore(sample_copy))
     return window
 
 
