@@ -37,6 +37,9 @@ from layers.webmap import page_view
 log = logging.getLogger(__name__)
 
 RECENT_LIMIT = 8
+# Raised when the set of docks changes: a layout saved with other docks is then not restored
+# (the new docks would land in odd places), and the default layout is used once.
+LAYOUT_VERSION = 2
 
 # Tools that add themselves to the window: each module has install(window), which uses
 # add_file_action and add_tool_dock.
@@ -375,11 +378,11 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         layout = self.settings.value("window/state")
         if isinstance(layout, QByteArray):
-            self.restoreState(layout)
+            self.restoreState(layout, LAYOUT_VERSION)
 
     def closeEvent(self, event):  # noqa: N802 (Qt name)
         self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
         path = str(self.session.store.path)
         self.settings.setValue("last_dataset", path)
         state = self.session.state
