@@ -120,7 +120,9 @@ def run_push(args) -> int:
         return EXIT_FAILED
     for name, frame in dataset.frames.items():
         print(f"  {name}: {len(frame)}", flush=True)
-    target.write_dataset(dataset)
+    journal = source.journal()
+    print(f"  journal: {len(journal)}", flush=True)
+    target.write_dataset(dataset, journal=journal)
     print(_("Copied {source} into {target}").format(source=args.source, target=target.path))
     return EXIT_OK
 
@@ -142,7 +144,9 @@ def run_pull(args) -> int:
     # Written beside the target and renamed over it: an interrupted pull leaves no half file.
     staging = out.with_name(f".{out.name}.pull.gpkg")
     staging.unlink(missing_ok=True)
-    GeoPackageStore(staging, create=True).write_dataset(dataset)
+    journal = source.journal()
+    print(f"  journal: {len(journal)}", flush=True)
+    GeoPackageStore(staging, create=True).write_dataset(dataset, journal=journal)
     staging.replace(out)
     lock_path_of(staging).unlink(missing_ok=True)
     print(_("Copied {source} into {target}").format(source=source.path, target=out))

@@ -132,11 +132,14 @@ class GeoPackageStore:
         frames: Mapping[str, pd.DataFrame],
         *,
         metadata: Mapping[str, str] | None = None,
+        journal: pd.DataFrame | None = None,
     ) -> None:
         """Replace the given layers (and update metadata keys) in one transaction.
 
         Layers not named are kept as they are. Either all of ``frames`` and ``metadata`` are
         in the file afterwards, or (on any error) none is and the file is as it was.
+        ``journal`` (the columns of :data:`~geodata.schema.JOURNAL`), when given, replaces the
+        edit journal in the same transaction: a dataset moved between stores keeps its history.
         """
         prepared = {name: _prepare(name, frame) for name, frame in frames.items()}
         if metadata:
@@ -147,6 +150,8 @@ class GeoPackageStore:
             with _staged_copy(self.path) as staging:
                 for name, frame in prepared.items():
                     _write_layer(staging, name, frame)
+                if journal is not None:
+                    _replace_journal(staging, journal)
                 if metadata or not self.path.exists():
                     current = self.metadata() if self.path.exists() else {}
                     current.update({k: str(v) for k, v in (metadata or {}).items()})
@@ -154,9 +159,10 @@ class GeoPackageStore:
                     table = pd.DataFrame({"key": list(current), "value": list(current.values())})
                     pyogrio.write_dataframe(table, staging, layer=METADATA_LAYER, driver="GPKG")
 
-    def write_dataset(self, dataset: Dataset) -> None:
-        """Write every frame and all metadata of ``dataset`` in one transaction."""
-        self.write(dataset.frames, metadata=dataset.metadata)
+    def write_dataset(self, dataset: Dataset, *, journal: pd.DataFrame | None = None) -> None:
+        """Write every frame and all metadata of ``dataset`` (and ``journal``, when given) in
+        one transaction."""
+        self.write(dataset.frames, metadata=dataset.metadata, journal=journal)
 
     def apply_edits(self, edits: Sequence[Edit], *, who: str) -> Dataset:
         """Save ``edits`` and their journal rows in one transaction.
@@ -262,6 +268,16 @@ def _prepare(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _replace_journal(staging: Path, rows: pd.DataFrame) -> None:
+    """Make ``rows`` the whole journal of the staged copy."""
+    rows = rows[list(JOURNAL.field_names)]
+    if len(rows):
+        _append_journal(staging, rows, append=False)
+    elif JOURNAL_LAYER in pyogrio.list_layers(staging)[:, 0]:
+        with sqlite3.connect(staging) as db:
+            db.execute(f'DELETE FROM "{JOURNAL_LAYER}"')
+
+
 def _append_journal(staging: Path, rows: pd.DataFrame, *, append: bool) -> None:
     """Add ``rows`` to the journal table of the staged copy (creating it the first time)."""
     pyogrio.write_dataframe(rows, staging, layer=JOURNAL_LAYER, driver="GPKG", append=append)
@@ -329,8 +345,9 @@ class Store(Protocol):
     def read_all(self) -> Dataset: ...
     def metadata(self) -> dict[str, str]: ...
     def journal(self) -> pd.DataFrame: ...
-    def write(self, frames: Mapping[str, pd.DataFrame], *, metadata: Mapping[str, str] | None = None) -> None: ...
-    def write_dataset(self, dataset: Dataset) -> None: ...
+    def write(self, frames: Mapping[str, pd.DataFrame], *, metadata: Mapping[str, str] | None = None,
+              journal: pd.DataFrame | None = None) -> None: ...
+    def write_dataset(self, dataset: Dataset, *, journal: pd.DataFrame | None = None) -> None: ...
     def apply_edits(self, edits: Sequence[Edit], *, who: str) -> Dataset: ...
 
 

@@ -183,8 +183,10 @@ class PostGISStore:
 
     # -- writing ----------------------------------------------------------------------------
 
-    def write(self, frames: Mapping[str, pd.DataFrame], *, metadata: Mapping[str, str] | None = None) -> None:
-        """Replace the given layers (and update metadata keys) in one transaction."""
+    def write(self, frames: Mapping[str, pd.DataFrame], *, metadata: Mapping[str, str] | None = None,
+              journal: pd.DataFrame | None = None) -> None:
+        """Replace the given layers (and update metadata keys, and replace the journal when
+        ``journal`` is given) in one transaction."""
         self._refuse_if_read_only()
         prepared = {name: storable_frame(name, frame) for name, frame in frames.items()}
         if metadata:
@@ -211,10 +213,14 @@ class PostGISStore:
                     conn.execute(sql.SQL("INSERT INTO {} (key, value) VALUES (%s, %s) ON CONFLICT (key) "
                                          "DO UPDATE SET value = EXCLUDED.value").format(table("metadata")),
                                  (key, value))
+                if journal is not None:
+                    conn.execute(sql.SQL("DELETE FROM {}").format(table("journal")))
+                    if len(journal):
+                        self._append_journal(conn, journal)
         self._last_dataset = None
 
-    def write_dataset(self, dataset: Dataset) -> None:
-        self.write(dataset.frames, metadata=dataset.metadata)
+    def write_dataset(self, dataset: Dataset, *, journal: pd.DataFrame | None = None) -> None:
+        self.write(dataset.frames, metadata=dataset.metadata, journal=journal)
 
     def apply_edits(self, edits: Sequence[Edit], *, who: str) -> Dataset:
         """Save ``edits`` and their journal rows in one transaction (see the module notes).

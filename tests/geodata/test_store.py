@@ -138,3 +138,18 @@ def test_missing_file_names_the_path(tmp_path):
 def test_spatial_layer_needs_geometries(store):
     with pytest.raises(StoreError, match="needs geometries"):
         store.write({"villages": pd.DataFrame({"code": [WEST], "name": ["西村"]})})
+
+
+def test_write_dataset_can_carry_a_journal_and_replaces_it_whole(sample_copy, tmp_path):
+    from geodata.editing import update_feature
+
+    source = GeoPackageStore(sample_copy)
+    dataset = source.read_all()
+    first = dataset.checkpoints["id"].iloc[0]
+    source.apply_edits([update_feature(dataset, "checkpoints", first, staff_on_shift=9)], who="一组")
+    copy = GeoPackageStore(tmp_path / "copy.gpkg", create=True)
+    copy.write_dataset(source.read_all(), journal=source.journal())
+    assert copy.journal()[["who", "feature_id", "after"]].equals(source.journal()[["who", "feature_id", "after"]])
+    copy.write_dataset(source.read_all(), journal=source.journal().iloc[0:0])
+    assert copy.journal().empty
+    assert copy.read("checkpoints").set_index("id").loc[first, "staff_on_shift"] == 9

@@ -107,20 +107,36 @@ def test_edit_updates_only_its_row_and_bumps_its_version(pushed):
     assert {k: v for k, v in new_versions.items() if k != point} == {k: v for k, v in versions.items() if k != point}
 
 
-def test_push_then_pull_gives_an_equal_geopackage(pushed, tmp_path, sample_dataset):
+def test_push_then_pull_gives_an_equal_geopackage_with_the_journal(pushed, tmp_path):
     from desktop.cli import main
 
+    desk = open_store(pushed)
+    first = desk.read_all().checkpoints["id"].iloc[0]
+    desk.apply_edits([update_feature(desk.read_all(), "checkpoints", first, staff_on_shift=7)], who="一组")
     out = tmp_path / "pulled.gpkg"
     assert main(["db", "pull", "--url", pushed, "--out", str(out)]) == 0
-    _assert_same_dataset(GeoPackageStore(out).read_all(), sample_dataset)
+    pulled = GeoPackageStore(out)
+    _assert_same_dataset(pulled.read_all(), open_store(pushed).read_all())
+    assert _journal_rows(pulled) == _journal_rows(open_store(pushed))
+    assert [(r[1], r[3]) for r in _journal_rows(pulled)] == [("一组", first)]
 
 
-def test_push_command_fills_an_empty_database(writer_url, sample_copy, sample_dataset, capsys):
+def test_push_command_fills_an_empty_database_with_the_history(writer_url, sample_copy, sample_dataset, capsys):
     from desktop.cli import main
 
+    source = GeoPackageStore(sample_copy)
+    household = sample_dataset.households["id"].iloc[0]
+    source.apply_edits([update_feature(sample_dataset, "households", household, persons=5)], who="二组")
     assert main(["db", "push", "--from", str(sample_copy), "--url", writer_url]) == 0
-    _assert_same_dataset(open_store(writer_url).read_all(), sample_dataset)
+    _assert_same_dataset(open_store(writer_url).read_all(), source.read_all())
+    assert _journal_rows(open_store(writer_url)) == _journal_rows(source)
     assert "writer-secret" not in capsys.readouterr().out
+
+
+def _journal_rows(store):
+    journal = store.journal()
+    return [tuple(record) for record in journal[["time", "who", "layer", "feature_id", "action",
+                                                 "before", "after"]].itertuples(index=False)]
 
 
 def test_read_only_role_cannot_write(pushed, reader_url):
