@@ -118,15 +118,10 @@ def test_stop_stops_polling(watcher, sample_copy, qtbot):
 
 
 def test_main_window_follows_another_programs_write_without_reloading(qtbot, sample_copy):
-    from desktop.main_window import MainWindow
     from geodata.store import GeoPackageStore
-    from tests.desktop.pagetools import PAGE_TIMEOUT_MS
+    from tests.desktop.pagetools import open_window
 
-    store = GeoPackageStore(sample_copy)
-    window = MainWindow(store, store.read_all())
-    qtbot.addWidget(window)
-    with qtbot.waitSignal(window.map_view.drawn, timeout=PAGE_TIMEOUT_MS):
-        window.show()
+    window = open_window(qtbot, GeoPackageStore(sample_copy))
     assert window.live_updates.watcher.path == sample_copy and not window.live_updates.watcher.is_database
     loads = []
     window.map_view.loadStarted.connect(lambda: loads.append(1))

@@ -103,15 +103,10 @@ def test_export_dialog_writes_a_public_file(session, qtbot, tmp_path):
 
 
 def test_file_menu_import_redraws_the_window_map(qtbot, sample_copy, tmp_path):
-    from desktop.main_window import MainWindow
     from geodata.store import GeoPackageStore
-    from tests.desktop.pagetools import PAGE_TIMEOUT_MS, evaluate
+    from tests.desktop.pagetools import PAGE_TIMEOUT_MS, evaluate, open_window
 
-    store = GeoPackageStore(sample_copy)
-    window = MainWindow(store, store.read_all())
-    qtbot.addWidget(window)
-    with qtbot.waitSignal(window.map_view.drawn, timeout=PAGE_TIMEOUT_MS):
-        window.show()
+    window = open_window(qtbot, GeoPackageStore(sample_copy))
     texts = [action.text() for action in window.file_menu.actions()]
     assert any("Import" in text or "导入" in text for text in texts)
     assert any("Export" in text or "导出" in text for text in texts)

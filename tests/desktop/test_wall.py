@@ -12,7 +12,7 @@ import pytest
 from desktop.wall import WallWindow, township_and_villages
 from geodata.store import GeoPackageStore
 from layers.map_state import MapState
-from tests.desktop.pagetools import PAGE_TIMEOUT_MS, evaluate
+from tests.desktop.pagetools import PAGE_TIMEOUT_MS, evaluate, open_window
 
 PROJECT = Path(__file__).resolve().parents[2]
 REFRESH_S = 0.3
@@ -130,13 +130,7 @@ def test_refreshes_accumulate_no_timers_or_page_objects(qtbot, wall):
 
 
 def test_f11_in_the_window_opens_the_wall_on_the_same_data(qtbot, sample_copy):
-    from desktop.main_window import MainWindow
-
-    store = GeoPackageStore(sample_copy)
-    window = MainWindow(store, store.read_all())
-    qtbot.addWidget(window)
-    with qtbot.waitSignal(window.map_view.drawn, timeout=PAGE_TIMEOUT_MS):
-        window.show()
+    window = open_window(qtbot, GeoPackageStore(sample_copy))
     wall = window.open_wall()  # deletes itself when closed
     assert isinstance(wall, WallWindow)
     assert wall.geometry() == wall.screen().geometry()  # the whole screen, whatever the platform

@@ -4,7 +4,6 @@ import datetime as dt
 
 import pytest
 
-from desktop.main_window import MainWindow
 from geodata.store import GeoPackageStore
 from tests.desktop.pagetools import PAGE_TIMEOUT_MS, evaluate, open_window, wait_applied
 
@@ -113,17 +112,11 @@ def test_window_opens_on_the_sample_with_its_map_and_panels(qtbot, window):
 
 def test_a_second_start_restores_layout_and_view_and_still_draws(qtbot, sample_copy):
     store = GeoPackageStore(sample_copy)
-    first = MainWindow(store, store.read_all())
-    qtbot.addWidget(first)
-    with qtbot.waitSignal(first.map_view.drawn, timeout=PAGE_TIMEOUT_MS):
-        first.show()
+    first = open_window(qtbot, store)
     first.session.update_filters(checkpoint_tiers=("district",))
     first.close()  # saves layout, last dataset and view
 
-    second = MainWindow(store, store.read_all())
-    qtbot.addWidget(second)
-    with qtbot.waitSignal(second.map_view.drawn, timeout=PAGE_TIMEOUT_MS):
-        second.show()
+    second = open_window(qtbot, store)
     assert second.session.state.filters.checkpoint_tiers == ("district",)
     assert page_state(qtbot, second)["shown"]["checkpoints"] == 2
     assert str(sample_copy) in second.recent_files()

@@ -7,24 +7,17 @@ import pytest
 from shapely.geometry import Point
 
 from desktop import conflict_dialog
-from desktop.main_window import MainWindow
 from desktop.store_watcher import StoreWatcher
 from desktop.wall import WallWindow
 from geodata.editing import close_checkpoint, delete_feature, record_of, update_feature
 from geodata.store import open_store
-from tests.desktop.pagetools import PAGE_TIMEOUT_MS, evaluate
+from tests.desktop.pagetools import PAGE_TIMEOUT_MS, evaluate, open_window
 
 LIVE_TIMEOUT_MS = 10_000
 
 
 def _open_window(qtbot, url):
-    store = open_store(url)
-    window = MainWindow(store, store.read_all())
-    window.errors = []
-    window.show_error = window.errors.append
-    qtbot.addWidget(window)
-    with qtbot.waitSignal(window.map_view.drawn, timeout=PAGE_TIMEOUT_MS):
-        window.show()
+    window = open_window(qtbot, open_store(url))
     _wait_listening(qtbot, window.live_updates.watcher)
     return window
 
