@@ -83,6 +83,20 @@ CHOICE_LABELS: dict[tuple[str, str], dict[str, tuple[str, str]]] = {
         "public": ("公共区域", "Public area"),
         "work_area": ("工作区域", "Work area"),
     },
+    ("supplies", "item"): {
+        "masks": ("口罩", "Masks"),
+        "thermometers": ("体温计", "Thermometers"),
+        "disinfectant_litres": ("消毒液（升）", "Disinfectant (litres)"),
+        "latex_glove_pairs": ("乳胶手套（副）", "Latex gloves (pairs)"),
+        "goggles": ("护目镜", "Goggles"),
+        "isolation_gowns": ("隔离衣", "Isolation gowns"),
+    },
+    ("publicity", "item"): {
+        "vehicles": ("宣传车", "Publicity vehicles"),
+        "boards": ("宣传版面", "Boards"),
+        "banners": ("横幅", "Banners"),
+        "leaflets": ("宣传页", "Leaflets"),
+    },
     ("roads", "road_class"): {
         "expressway": ("高速公路", "Expressway"),
         "national": ("国道", "National road"),
@@ -165,6 +179,7 @@ VILLAGES = LayerSchema(
         _f("groups", "int", "村民组数", "Villager groups", minimum=0),
         _f("work_group", "str", "工作组", "Work group"),
         _f("party_branches", "int", "临时党支部", "Temporary party branches", minimum=0),
+        _f("volunteers", "int", "党员志愿者", "Party-member volunteers", minimum=0),
     ),
 )
 

@@ -19,7 +19,14 @@ import numpy as np
 import pandas as pd
 
 from geodata.dataset import Dataset, empty_frame
-from geodata.schema import CHECKPOINT_TIERS, CHOICE_LABELS, SCHEMAS, choice_label
+from geodata.schema import (
+    CHECKPOINT_TIERS,
+    CHOICE_LABELS,
+    PUBLICITY_ITEMS,
+    SCHEMAS,
+    SUPPLY_ITEMS,
+    choice_label,
+)
 # The private as-of readers are shared, not copied, so "the as-of day" here is always the day
 # the situation rules count from (naive China Standard Time, aware times converted).
 from layers.situation import (
@@ -33,14 +40,20 @@ from layers.situation import (
 __all__ = [
     "CHECKPOINT_TIER_FIGURES",
     "FIGURES",
+    "FIGURE_DESCRIPTIONS",
     "FIGURE_LABELS",
+    "VILLAGE_RESOURCES",
     "UNMATCHED_VILLAGE_NAME",
     "figures_with_change",
     "layer_counts",
+    "supplies_and_publicity",
     "township_figures",
     "village_table",
 ]
 
+# Figures that are attributes of the villages themselves (not of the day): their totals are the
+# township's published figures (26 temporary party branches, 500+ volunteers on 24-hour shifts).
+VILLAGE_RESOURCES = ("party_branches", "volunteers")
 # The numeric columns of village_table, in order; township_figures adds "villages".
 CHECKPOINT_TIER_FIGURES = tuple(f"checkpoints_{tier}" for tier in CHECKPOINT_TIERS)
 FIGURES: tuple[str, ...] = (
@@ -54,6 +67,7 @@ FIGURES: tuple[str, ...] = (
     "released",
     "disinfection_points",
     "disinfection_overdue",
+    *VILLAGE_RESOURCES,
 )
 
 # The name of village_table's extra row, which counts points whose village matches no village.
@@ -76,6 +90,32 @@ FIGURE_LABELS: dict[str, tuple[str, str]] = {
     "released": ("已解除", "Released"),
     "disinfection_points": ("消毒点", "Disinfection points"),
     "disinfection_overdue": ("消毒超时", "Disinfection overdue"),
+    "party_branches": ("临时党支部", "Temporary party branches"),
+    "volunteers": ("党员志愿者", "Party-member volunteers"),
+}
+
+# What each figure counts, said once so that two numbers that differ (households under
+# observation against the households listed, which include the escalated) say why.
+FIGURE_DESCRIPTIONS: dict[str, tuple[str, str]] = {
+    "villages": ("行政村个数", "Administrative villages in the dataset"),
+    **{
+        f"checkpoints_{tier}": (f"当日值守的{zh}卡点（不含已撤除、拟设）",
+                                f"{en} checkpoints active on the day (closed and proposed not counted)")
+        for tier, (zh, en) in CHOICE_LABELS[("checkpoints", "tier")].items()
+    },
+    "checkpoints_active": ("当日值守的各级卡点合计（不含已撤除、拟设）",
+                           "Checkpoints of every tier active on the day (closed and proposed not counted)"),
+    "households_under_observation": ("当日处于居家医学观察的户数，不含已转诊、已解除",
+                                     "Households under home observation on the day; escalated and released not counted"),
+    "persons_under_observation": ("上述观察户的人数合计", "Persons in the households under observation"),
+    "new_today": ("当日开始观察的户数", "Households whose observation started on the day"),
+    "releasing_today": ("观察期当日届满的户数", "Households whose observation period ends on the day"),
+    "escalated": ("当日状态为已转诊的户数", "Households escalated (referred) by the day"),
+    "released": ("当日状态为已解除的户数", "Households released from observation by the day"),
+    "disinfection_points": ("消毒点总数", "Disinfection points in all"),
+    "disinfection_overdue": ("此刻已超过消毒间隔的消毒点", "Disinfection points past their interval at the time shown"),
+    "party_branches": ("各村临时党支部数（村级资料）", "Temporary party branches (village records)"),
+    "volunteers": ("24小时轮值的党员志愿者（村级资料）", "Party-member volunteers on 24-hour shifts (village records)"),
 }
 
 
@@ -171,8 +211,16 @@ def village_table(dataset: Dataset, as_of) -> pd.DataFrame:
     counts["disinfection_points"] = _count(slots, village_count, np.ones(len(points), dtype=bool))
     counts["disinfection_overdue"] = _count(slots, village_count, overdue)
 
+    # Attributes of the village rows, counted once per code as the points are; the unmatched
+    # slot has none.
+    first_of_code = ~villages["code"].duplicated().to_numpy()
+    for figure in VILLAGE_RESOURCES:
+        values = pd.to_numeric(villages[figure], errors="coerce") if figure in villages else pd.Series(0.0, index=villages.index)
+        values = np.where(first_of_code, values.fillna(0).to_numpy(dtype="float64"), 0)
+        counts[figure] = np.append(values, 0).astype("int64")
+
     # The last slot holds the unmatched points: a row for them only when they count.
-    has_unmatched = any(column[village_count] for column in counts.values())
+    has_unmatched = any(counts[figure][village_count] for figure in counts if figure not in VILLAGE_RESOURCES)
     rows = village_count + 1 if has_unmatched else village_count
     code, name = villages["code"].reset_index(drop=True), villages["name"].reset_index(drop=True)
     if has_unmatched:
@@ -283,3 +331,31 @@ def _count(
     picked_weights = None if weights is None else weights[where]
     totals = np.bincount(slots[where], weights=picked_weights, minlength=village_count + 1)
     return np.rint(totals).astype("int64")
+
+
+def supplies_and_publicity(dataset: Dataset, as_of) -> pd.DataFrame:
+    """The township's supplies and publicity on the as-of day: for each item, the latest
+    quantity recorded on or before the day in each scope (township or village), summed.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    as_of : datetime, date, str or Timestamp
+        Records dated after its calendar day are not known yet and count nothing.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``table`` ("supplies" or "publicity"), ``item`` and ``quantity`` (float), in
+        the schema's item order; an item never recorded by the day has no row.
+    """
+    day = calendar_day(as_of)
+    rows = []
+    for table, items in (("supplies", SUPPLY_ITEMS), ("publicity", PUBLICITY_ITEMS)):
+        frame = _layer(dataset, table)
+        dates = pd.to_datetime(frame["date"], errors="coerce").dt.normalize()
+        known = frame[(dates <= day).to_numpy()].assign(_date=dates)
+        latest = known.sort_values("_date", kind="stable").groupby(["scope", "item"], sort=False).tail(1)
+        totals = pd.to_numeric(latest["quantity"], errors="coerce").groupby(latest["item"]).sum()
+        rows += [(table, item, float(totals[item])) for item in items if item in totals.index]
+    return pd.DataFrame(rows, columns=["table", "item", "quantity"])

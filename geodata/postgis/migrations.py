@@ -83,10 +83,17 @@ def _add_change_notifications(cur) -> None:
             "FOR EACH STATEMENT EXECUTE FUNCTION {}()").format(table(name), table("note_change")))
 
 
+def _add_village_volunteers(cur) -> None:
+    # A database created at migration 1 by this program already has the column (the tables
+    # are made from the current schema); one made by an older program does not.
+    cur.execute(sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS volunteers integer").format(table("villages")))
+
+
 MIGRATIONS = (
     Migration(1, "layers, tables, metadata and the edit journal", _create_tables),
     Migration(2, "row versions: every record's version, who changed it and when", _add_row_versions),
     Migration(3, "change counter and LISTEN/NOTIFY on every write", _add_change_notifications),
+    Migration(4, "party-member volunteers per village", _add_village_volunteers),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -95,6 +95,7 @@ def _village_records(villages) -> list[dict]:
             "groups": village.groups,
             "work_group": village.work_group,
             "party_branches": village.party_branches,
+            "volunteers": village.volunteers,
             "geometry": villages[village.name],
         }
         for village in facts.VILLAGES

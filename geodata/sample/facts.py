@@ -43,8 +43,9 @@ class Village:
     """One administrative village (行政村).
 
     ``suffix`` and ``name`` are public (national division list). ``population``,
-    ``households``, ``groups`` and ``party_branches`` are an illustrative split of the
-    township's published totals (about 28,000 people, 26 temporary party branches).
+    ``households``, ``groups``, ``party_branches`` and ``volunteers`` are an illustrative
+    split of the township's published totals (about 28,000 people, 26 temporary party
+    branches, 500+ party-member volunteers on 24-hour shifts).
     """
 
     suffix: str
@@ -53,6 +54,7 @@ class Village:
     households: int
     groups: int
     party_branches: int
+    volunteers: int
 
     @property
     def code(self) -> str:
@@ -64,16 +66,16 @@ class Village:
 
 
 VILLAGES = (
-    Village("200", "关王庙村", 4613, 1268, 14, 4),  # the township seat, the largest village
-    Village("201", "孙吴庄村", 2894, 781, 10, 3),
-    Village("202", "熊楼村", 2587, 702, 9, 2),
-    Village("203", "何庄村", 2731, 739, 9, 3),
-    Village("205", "荒坡陆村", 2268, 615, 8, 2),
-    Village("206", "杨楼村", 2842, 768, 10, 3),
-    Village("207", "洪堂村", 2476, 671, 8, 2),
-    Village("208", "杨桥村", 2655, 720, 9, 3),
-    Village("209", "杜庄村", 2379, 646, 8, 2),
-    Village("211", "余庄村", 2555, 693, 9, 2),
+    Village("200", "关王庙村", 4613, 1268, 14, 4, 86),  # the township seat, the largest village
+    Village("201", "孙吴庄村", 2894, 781, 10, 3, 54),
+    Village("202", "熊楼村", 2587, 702, 9, 2, 48),
+    Village("203", "何庄村", 2731, 739, 9, 3, 51),
+    Village("205", "荒坡陆村", 2268, 615, 8, 2, 42),
+    Village("206", "杨楼村", 2842, 768, 10, 3, 53),
+    Village("207", "洪堂村", 2476, 671, 8, 2, 46),
+    Village("208", "杨桥村", 2655, 720, 9, 3, 50),
+    Village("209", "杜庄村", 2379, 646, 8, 2, 45),
+    Village("211", "余庄村", 2555, 693, 9, 2, 48),
 )
 VILLAGE_BY_NAME = {v.name: v for v in VILLAGES}
 SEAT_VILLAGE = "关王庙村"  # the village of the township seat and its market town

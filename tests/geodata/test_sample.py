@@ -73,6 +73,8 @@ def test_the_ten_real_villages_with_their_division_codes(sample):
 def test_village_figures_add_up_to_the_published_totals(sample):
     villages = sample.villages
     assert villages["party_branches"].sum() == 26
+    assert villages["volunteers"].sum() > 500  # "500+ party-member volunteers on 24-hour shifts"
+    assert (villages["volunteers"] > 0).all()
     assert 27_000 <= villages["population"].sum() <= 29_000
     assert (villages["households"] < villages["population"]).all()
     assert (villages["groups"] >= 1).all()

@@ -24,11 +24,13 @@ from geodata.schema import CHECKPOINT_TIERS, HOUSEHOLD_REASONS, conform, schema_
 from geodata.store import GeoPackageStore
 from layers.situation import AsOfError
 from layers.statistics import (
+    FIGURE_DESCRIPTIONS,
     FIGURE_LABELS,
     FIGURES,
     UNMATCHED_VILLAGE_NAME,
     figures_with_change,
     layer_counts,
+    supplies_and_publicity,
     township_figures,
     village_table,
 )
@@ -57,9 +59,11 @@ def layer(name: str, records: list[dict]) -> gpd.GeoDataFrame:
 # -- a township worked out by hand (the situation at 18:00 on 19 February in comments) ------
 
 VILLAGES = [
-    {"code": WEST, "name": "西村", "geometry": box(114.00, 33.00, 114.01, 33.01)},
-    {"code": EAST, "name": "东村", "geometry": box(114.01, 33.00, 114.02, 33.01)},
-    {"code": NORTH, "name": "北村", "geometry": box(114.00, 33.01, 114.01, 33.02)},  # nothing in it
+    {"code": WEST, "name": "西村", "party_branches": 2, "volunteers": 15,
+     "geometry": box(114.00, 33.00, 114.01, 33.01)},
+    {"code": EAST, "name": "东村", "party_branches": 1, "volunteers": 9,
+     "geometry": box(114.01, 33.00, 114.02, 33.01)},
+    {"code": NORTH, "name": "北村", "geometry": box(114.00, 33.01, 114.01, 33.02)},  # nothing in it, no records
 ]
 CHECKPOINTS = rows(
     "id  name  tier             village  status      opened   closed",
@@ -96,12 +100,12 @@ POINTS = rows(
 
 # Figures in the order of FIGURES:
 #   district village natural_village compound active | households persons new releasing
-#   escalated released | disinfection_points overdue
+#   escalated released | disinfection_points overdue | party_branches volunteers (village records)
 HAND_TABLE = [
-    (WEST, "西村", 1, 0, 0, 0, 1, 3, 7, 1, 2, 0, 0, 2, 1),  # C1; H1 H2 H8 (H1 H8 last day); D1 D2
-    (EAST, "东村", 0, 1, 0, 0, 1, 1, 5, 1, 0, 2, 3, 2, 1),  # C5; H7; new H9; esc H4 H9; rel H3 H5 H11; D3 D4
-    (NORTH, "北村", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
-    ("", UNMATCHED_VILLAGE_NAME, 0, 0, 0, 1, 1, 1, 2, 0, 0, 0, 0, 1, 1),  # C7; H10; D5
+    (WEST, "西村", 1, 0, 0, 0, 1, 3, 7, 1, 2, 0, 0, 2, 1, 2, 15),  # C1; H1 H2 H8 (H1 H8 last day); D1 D2
+    (EAST, "东村", 0, 1, 0, 0, 1, 1, 5, 1, 0, 2, 3, 2, 1, 1, 9),  # C5; H7; new H9; esc H4 H9; rel H3 H5 H11; D3 D4
+    (NORTH, "北村", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),  # missing records count 0
+    ("", UNMATCHED_VILLAGE_NAME, 0, 0, 0, 1, 1, 1, 2, 0, 0, 0, 0, 1, 1, 0, 0),  # C7; H10; D5
 ]
 
 
@@ -132,6 +136,7 @@ class PlainTownship(NamedTuple):
 
     village_codes: set[str]
     village_count: int
+    villages: list[dict]
     checkpoints: list[dict]
     households: list[dict]
     points: list[dict]
@@ -141,6 +146,7 @@ def plain(dataset: Dataset) -> PlainTownship:
     return PlainTownship(
         set(dataset.villages["code"]),
         len(dataset.villages),
+        plain_rows(dataset.villages),
         plain_rows(dataset.checkpoints, days=("opened", "closed")),
         plain_rows(dataset.households, days=("observation_start", "status_date")),
         plain_rows(dataset.disinfection_points, times=("last_disinfected",)),
@@ -157,6 +163,10 @@ def expected_figures(township: PlainTownship, as_of: dt.datetime) -> dict[str, d
         counts = table.setdefault(village, dict.fromkeys(FIGURES, 0))
         counts[figure] += amount
 
+    for row in township.villages:
+        for figure in ("party_branches", "volunteers"):
+            if row[figure]:
+                add(row["code"], figure, row[figure])
     for row in township.checkpoints:
         if expected_checkpoint_status(row, day) == "active":
             add(row["village"], f"checkpoints_{row['tier']}")
@@ -280,7 +290,7 @@ def test_township_figures_of_hand_built_township():
         "checkpoints_natural_village": 0, "checkpoints_compound": 1, "checkpoints_active": 3,
         "households_under_observation": 5, "persons_under_observation": 14, "new_today": 2,
         "releasing_today": 2, "escalated": 2, "released": 3, "disinfection_points": 5,
-        "disinfection_overdue": 3,
+        "disinfection_overdue": 3, "party_branches": 3, "volunteers": 24,
     }
 
 
@@ -429,6 +439,49 @@ def test_every_figure_has_a_chinese_and_an_english_label():
     assert FIGURE_LABELS["releasing_today"] == ("今日解除", "Released today")
     assert FIGURE_LABELS["disinfection_overdue"] == ("消毒超时", "Disinfection overdue")
     assert FIGURE_LABELS["checkpoints_district"][0] == "区级卡点"
+    assert set(FIGURE_DESCRIPTIONS) == set(FIGURE_LABELS)
+    assert all(zh and en for zh, en in FIGURE_DESCRIPTIONS.values())
+
+
+def test_what_the_household_figures_count_is_said(sample):
+    # 16 under observation beside a list of 18 (2 escalated): the descriptions say why.
+    zh, en = FIGURE_DESCRIPTIONS["households_under_observation"]
+    assert "已转诊" in zh and "escalated" in en
+
+
+def test_sample_village_records_add_up_to_the_published_figures(sample):
+    totals = township_figures(sample, SAMPLE_AS_OF)
+    assert totals["party_branches"] == 26  # 26 temporary party branches
+    assert totals["volunteers"] > 500  # 500+ party-member volunteers
+    table = village_table(sample, SAMPLE_AS_OF).set_index("code")
+    for village in plain_rows(sample.villages):
+        assert table.loc[village["code"], "volunteers"] == village["volunteers"]
+        assert table.loc[village["code"], "party_branches"] == village["party_branches"]
+
+
+def supply_rows(*records: tuple) -> pd.DataFrame:
+    return conform(schema_for("supplies"), pd.DataFrame(records, columns=["scope", "date", "item", "quantity"]))
+
+
+def test_supplies_count_the_latest_record_of_each_scope_known_by_the_day():
+    supplies = supply_rows(
+        ("999999000", feb(10), "masks", 1000.0),
+        ("999999000", feb(15), "masks", 1500.0),  # replaces the record of the 10th
+        (WEST, feb(12), "masks", 200.0),  # another scope: adds
+        ("999999000", feb(20), "masks", 9999.0),  # the day after: not known on the 19th
+        ("999999000", feb(20), "goggles", 5.0),  # the day after: no row at all
+    )
+    figures = supplies_and_publicity(Dataset({"supplies": supplies}), AS_OF)
+    assert figures.to_dict("records") == [{"table": "supplies", "item": "masks", "quantity": 1700.0}]
+    later = supplies_and_publicity(Dataset({"supplies": supplies}), dt.datetime(2020, 2, 20, 8, 0))
+    assert dict(zip(later["item"], later["quantity"])) == {"masks": 10199.0, "goggles": 5.0}
+
+
+def test_sample_supplies_and_publicity_are_the_published_figures(sample):
+    figures = supplies_and_publicity(sample, SAMPLE_AS_OF)
+    quantities = dict(zip(figures["item"], figures["quantity"]))
+    assert quantities["masks"] == 22284 and quantities["disinfectant_litres"] == 6116.5
+    assert quantities["leaflets"] == 67600 and quantities["boards"] == 202
 
 
 def test_layer_counts_still_counts_stored_features_by_tier(sample):

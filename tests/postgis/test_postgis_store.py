@@ -214,12 +214,15 @@ def test_upgrade_brings_an_old_database_up_keeping_its_data(pg_cluster, sample_d
             migrations.init(conn)  # a database made by a program that knew version 1 only
         finally:
             migrations.MIGRATIONS = everything
+        # The program that knew version 1 had no volunteers per village.
+        conn.execute("ALTER TABLE situation_map.villages DROP COLUMN volunteers")
         conn.execute("INSERT INTO situation_map.villages (code, name) VALUES (%s, %s)", ("411771360200", "关王庙村"))
         assert migrations.current_version(conn) == 1
         applied = migrations.upgrade(conn)
-        assert [m.version for m in applied] == [2, 3]
+        assert [m.version for m in applied] == [2, 3, 4]
     villages = open_store(url).read("villages")
     assert villages["name"].tolist() == ["关王庙村"]
+    assert villages["volunteers"].isna().all()
 
 
 def test_check_command_takes_a_database_url(pushed, capsys):
