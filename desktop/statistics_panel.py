@@ -24,17 +24,27 @@ from PyQt6.QtWidgets import QAbstractItemView, QLabel, QTableView, QVBoxLayout, 
 
 from layers.i18n import _, language
 from layers.situation import AsOfError
-from layers.statistics import CHECKPOINT_TIER_FIGURES, FIGURE_LABELS, village_table
+from geodata.schema import choice_label
+from layers.statistics import (
+    CHECKPOINT_TIER_FIGURES,
+    FIGURE_DESCRIPTIONS,
+    FIGURE_LABELS,
+    supplies_and_publicity,
+    village_table,
+)
 
 __all__ = ["ALARMING_FIGURES", "SHOWN_FIGURES", "StatisticsPanel", "TOTALS"]
 
 # The figures shown, one column each after the village name, in this order.
 SHOWN_FIGURES: tuple[str, ...] = (
     *CHECKPOINT_TIER_FIGURES,
+    "checkpoints_active",
     "households_under_observation",
     "new_today",
     "releasing_today",
     "disinfection_overdue",
+    "party_branches",
+    "volunteers",
 )
 # Figures that call for action when they are not zero: painted bold and red.
 ALARMING_FIGURES = frozenset({"new_today", "disinfection_overdue"})
@@ -75,6 +85,12 @@ class StatisticsPanel(QWidget):
 
         self.caption = QLabel()
         self.caption.setContentsMargins(4, 2, 4, 2)
+        self.caption.setTextFormat(Qt.TextFormat.PlainText)
+        # The township's supplies and publicity (published beside the checkpoint figures).
+        self.resources = QLabel()
+        self.resources.setContentsMargins(4, 2, 4, 2)
+        self.resources.setTextFormat(Qt.TextFormat.PlainText)
+        self.resources.setWordWrap(True)
         self.table_view = _VillageTableView()
         self.table_view.setModel(self._sorted)
         self.table_view.setSortingEnabled(True)
@@ -94,6 +110,7 @@ class StatisticsPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.caption)
         layout.addWidget(self.table_view)
+        layout.addWidget(self.resources)
 
         self.table_view.row_chosen.connect(self._show_village)
         session.state_changed.connect(self._on_state_changed)
@@ -112,8 +129,10 @@ class StatisticsPanel(QWidget):
         self._shown_for = key
         if as_of is None:
             self.caption.setText(_("No as-of time: the dataset holds no dates."))
+            self.resources.setText("")
         else:
             self.caption.setText(_("Situation as of {time}").format(time=f"{as_of:%Y-%m-%d %H:%M}"))
+            self.resources.setText(_resources_text(supplies_and_publicity(self.session.dataset, as_of)))
 
     def figure(self, code: str, column: str) -> int:
         """The number the table shows for a village and a figure.
@@ -254,7 +273,8 @@ class _VillageFiguresModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return _short_header(section)
         if role == Qt.ItemDataRole.ToolTipRole and section != _NAME_COLUMN:
-            return _figure_label(SHOWN_FIGURES[section - 1])
+            figure = SHOWN_FIGURES[section - 1]
+            return f"{_figure_label(figure)}\n{_figure_description(figure)}"
         return None
 
 
@@ -286,6 +306,7 @@ def _short_header(section: int) -> str:
         "checkpoints_village": _("Village level"),
         "checkpoints_natural_village": _("Natural village"),
         "checkpoints_compound": _("Compound"),
+        "checkpoints_active": _("All tiers"),
     }
     return _two_lines(tier_words.get(figure) or _figure_label(figure))
 
@@ -294,6 +315,32 @@ def _figure_label(figure: str) -> str:
     """The label of a figure in the language in use."""
     chinese, english = FIGURE_LABELS[figure]
     return chinese if language() == "zh" else english
+
+
+def _figure_description(figure: str) -> str:
+    """What a figure counts, in the language in use."""
+    chinese, english = FIGURE_DESCRIPTIONS[figure]
+    return chinese if language() == "zh" else english
+
+
+def _resources_text(figures: pd.DataFrame) -> str:
+    """One line each for supplies and publicity: "Supplies: Masks 22,284 · …"."""
+    lang = language()
+    lines = []
+    for table, heading in (("supplies", _("Supplies")), ("publicity", _("Publicity"))):
+        rows = figures[figures["table"] == table]
+        if rows.empty:
+            continue
+        items = " · ".join(
+            f"{choice_label(table, 'item', item, lang)} {_quantity_text(quantity)}"
+            for item, quantity in zip(rows["item"], rows["quantity"])
+        )
+        lines.append(_("{heading}: {items}").format(heading=heading, items=items))
+    return "\n".join(lines)
+
+
+def _quantity_text(quantity: float) -> str:
+    return f"{quantity:,.1f}" if quantity != int(quantity) else f"{int(quantity):,}"
 
 
 def _two_lines(text: str) -> str:

@@ -164,10 +164,42 @@ def test_headers_are_in_the_language_in_use(session, qtbot, language):
     if language == "zh":
         assert headers[:2] == ["行政村", "区级"]
         assert "居家观察户" in headers and "消毒超时" in headers
-        assert tooltip == "区级卡点"
+        assert tooltip.splitlines()[0] == "区级卡点"
         assert total_label == "合计"
     else:
         assert headers[:2] == ["Village", "District\nlevel"]
         assert "Households under\nobservation" in headers
-        assert tooltip == "District checkpoints"
+        assert tooltip.splitlines()[0] == "District checkpoints"
         assert total_label == "Total"
+
+
+def test_the_published_totals_are_in_the_totals_row(panel, session):
+    # 29 checkpoints in all, 26 temporary party branches, 500+ volunteers (February 2020).
+    villages = session.dataset.villages
+    assert panel.figure(TOTALS, "checkpoints_active") == 29
+    assert panel.figure(TOTALS, "party_branches") == int(villages["party_branches"].sum()) == 26
+    assert panel.figure(TOTALS, "volunteers") == int(villages["volunteers"].sum()) > 500
+    for code, volunteers in zip(villages["code"], villages["volunteers"]):
+        assert panel.figure(code, "volunteers") == volunteers
+
+
+def test_supplies_and_publicity_are_shown_under_the_table(panel, session):
+    text = panel.resources.text()
+    supplies = session.dataset["supplies"]
+    masks = supplies.loc[supplies["item"] == "masks", "quantity"].iloc[-1]
+    assert f"Masks {int(masks):,}" in text  # 22,284 in the sample
+    assert "Leaflets 67,600" in text and "Disinfectant (litres) 6,116.5" in text
+    assert panel.resources.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_supplies_recorded_after_the_day_are_not_shown(panel, session):
+    first_record = pd.to_datetime(session.dataset["supplies"]["date"]).min()
+    session.update_state(as_of=(first_record - pd.Timedelta(days=1)).to_pydatetime())
+    assert "Masks" not in panel.resources.text()
+
+
+def test_each_column_says_what_it_counts(panel):
+    model = panel.table_view.model()
+    column = 1 + SHOWN_FIGURES.index("households_under_observation")
+    tooltip = model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert "escalated" in tooltip and "released" in tooltip
