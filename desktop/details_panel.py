@@ -12,6 +12,7 @@ import datetime as dt
 import math
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QFont
@@ -217,6 +218,7 @@ class DetailsPanel(QWidget):
         return label
 
     def _shown_value(self, schema: LayerSchema, field: Field, value) -> str:
+        value = _plain_value(value)
         if value is None:
             return EMPTY
         if field.choices:
@@ -411,6 +413,16 @@ def _field_name(field: Field) -> str:
 
 def _in_language(zh: str, en: str) -> str:
     return zh if language() == "zh" else en
+
+
+def _plain_value(value):
+    """A record's cell as a plain Python value, None when missing: numpy's booleans and
+    numbers are no ``bool``/``float`` to isinstance, and NaN, NaT and pd.NA are "missing"."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or (np.ndim(value) == 0 and not isinstance(value, str) and pd.isna(value)):
+        return None
+    return value
 
 
 def _value_text(value) -> str:

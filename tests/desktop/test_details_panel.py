@@ -3,6 +3,7 @@ everyday edits, checked in the store file itself."""
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pytest
 from geopandas.testing import assert_geodataframe_equal
@@ -213,3 +214,19 @@ def test_edit_button_opens_the_form_of_the_feature(session, panel, qtbot):
     click(qtbot, panel.edit_button)
     assert panel.dialog.isVisible() and panel.dialog.feature_id == checkpoint
     panel.dialog.reject()
+
+
+@pytest.mark.parametrize(
+    ("value", "english"),
+    [(np.True_, "yes"), (np.False_, "no"), (True, "yes"), (np.float64("nan"), "—"), (pd.NaT, "—"),
+     (pd.NA, "—"), (np.int64(7), "7"), (np.float64(2.5), "2.5")],
+)
+def test_values_read_as_numpy_or_pandas_scalars_show_as_a_person_reads_them(session, panel, value, english):
+    from desktop import details_panel
+    from geodata.schema import CHECKPOINTS
+
+    for name in ("staffed_24h", "staff_on_shift", "note"):
+        field = CHECKPOINTS.field(name)
+        shown = panel._shown_value(CHECKPOINTS, field, value)
+        assert shown == english, (name, value, shown)
+    assert details_panel.EMPTY == "—"
