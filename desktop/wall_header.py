@@ -6,6 +6,9 @@ the time the data describes; then the key figures, each a big number with its la
 change since the previous day (a rising bad figure in red, a falling one in green). Above the
 row, a banner in a strong colour says when the data has gone stale.
 
+While the wall shows one village (a preset filtered to it), the figures are that village's:
+a header saying the township's numbers over one village's map would misinform the room.
+
 Every size is a fraction of the screen's height (big numbers about height/22 pixels), taken
 again whenever the header is shown or resized, so one header reads as well on a 1080p
 projector as on a 4K panel. The figures are those of :func:`layers.statistics.figures_with_change`,
@@ -13,6 +16,7 @@ so the header agrees with the statistics panel and the briefing.
 
     header = WallHeader(theme="dark")
     header.show_situation(dataset, as_of)
+    header.show_situation(dataset, as_of, villages=("411771360202",))   # one village's figures
     header.show_stale(last_update)   # the feed has stopped: say so
 """
 
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtGui import QColor, QFont, QPalette
@@ -29,9 +34,9 @@ from geodata.schema import CHECKPOINT_TIERS, choice_label
 from layers.i18n import _, language
 from layers.map_state import MapState
 from layers.situation import as_timestamp, resolve_as_of
-from layers.statistics import FIGURE_LABELS, figures_with_change
+from layers.statistics import FIGURE_LABELS, FIGURES, figures_with_change, village_table
 
-__all__ = ["FIGURES_SHOWN", "THEMES", "WallHeader", "format_change"]
+__all__ = ["FIGURES_SHOWN", "THEMES", "WallHeader", "format_change", "shown_text", "village_figures_with_change"]
 
 # The figures the header shows, in order.
 FIGURES_SHOWN = (
@@ -76,6 +81,28 @@ def format_change(change: int) -> str:
     if change < 0:
         return f"{_MINUS}{-change}"
     return "±0"
+
+
+def village_figures_with_change(dataset, as_of, villages) -> dict[str, tuple[int, int]]:
+    """The figures of :func:`layers.statistics.figures_with_change`, summed over the villages
+    whose codes are in ``villages`` instead of over the township (``villages`` is the count
+    of those found)."""
+    as_of = as_timestamp(as_of)
+    now, day_before = (village_table(dataset, moment) for moment in (as_of, as_of - pd.Timedelta(days=1)))
+    chosen = [str(code) for code in villages]
+    rows_now, rows_before = (table[table["code"].astype(str).isin(chosen)] for table in (now, day_before))
+    result = {"villages": (len(rows_now), 0)}
+    for figure in FIGURES:
+        value = int(rows_now[figure].sum())  # a plain int, never a numpy scalar, reaches the text
+        result[figure] = (value, value - int(rows_before[figure].sum()))
+    return result
+
+
+def shown_text(value) -> str:
+    """Metadata or a record's text as shown: missing (None, NaN, pd.NA) is empty, never "nan"."""
+    if value is None or (np.ndim(value) == 0 and not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return str(value)
 
 
 def _local_clock(now: dt.datetime) -> str:
@@ -128,8 +155,9 @@ class WallHeader(QWidget):
     Attributes
     ----------
     figures : dict of str to (int, int)
-        What :func:`layers.statistics.figures_with_change` said at the last
-        :meth:`show_situation` (empty before).
+        What :func:`layers.statistics.figures_with_change` (or, for villages,
+        :func:`village_figures_with_change`) said at the last :meth:`show_situation` (empty
+        before).
     as_of : Timestamp or None
         The as-of time shown.
     """
@@ -191,8 +219,11 @@ class WallHeader(QWidget):
 
     # -- data ---------------------------------------------------------------------------
 
-    def show_situation(self, dataset, as_of=None) -> None:
+    def show_situation(self, dataset, as_of=None, villages=None) -> None:
         """Show the situation of ``dataset`` at ``as_of`` (None: the dataset's own as-of).
+
+        ``villages``, village codes (a MapState's ``filters.villages``): show the figures of
+        those villages and name them after the township; None: the township's figures.
 
         Raises
         ------
@@ -200,13 +231,12 @@ class WallHeader(QWidget):
             When ``as_of`` cannot be read as a date and time (or there is none at all).
         """
         as_of = resolve_as_of(MapState(), dataset) if as_of is None else as_timestamp(as_of)
-        self.figures = figures_with_change(dataset, as_of)
+        if villages is None:
+            self.figures = figures_with_change(dataset, as_of)
+        else:
+            self.figures = village_figures_with_change(dataset, as_of, villages)
         self.as_of = as_of
-        metadata = dataset.metadata
-        name = metadata.get("township_name", "")
-        if language() == "en":
-            name = metadata.get("township_name_en") or name
-        self.township_label.setText(name)
+        self.township_label.setText(" · ".join(_place_names(dataset, villages)))
         self.as_of_label.setText(_("Data as of {time}").format(time=f"{as_of:%Y-%m-%d %H:%M}"))
         for key, tile in self.tiles.items():
             value, change = self.figures[key]
@@ -218,9 +248,12 @@ class WallHeader(QWidget):
             f"{choice_label('checkpoints', 'tier', tier, language())} {self.figures[f'checkpoints_{tier}'][0]}"
             for tier in CHECKPOINT_TIERS
         ]
+        # Two lines of two tiers, so that the tile is no wider than its neighbours, then who
+        # keeps the checkpoints staffed around the clock.
+        lines = [" · ".join(tiers[i:i + 2]) for i in range(0, len(tiers), 2)]
+        lines.append(f"{self._figure_label('volunteers')} {self.figures['volunteers'][0]:,}")
         detail = self.tiles["checkpoints_active"].detail
-        # Two lines of two tiers, so that the tile is no wider than its neighbours.
-        detail.setText("\n".join(" · ".join(tiers[i:i + 2]) for i in range(0, len(tiers), 2)))
+        detail.setText("\n".join(lines))
         detail.setVisible(True)
         self._apply_colours()
 
@@ -343,6 +376,20 @@ class WallHeader(QWidget):
         self._row.setContentsMargins(px(1 / 80), px(1 / 120), px(1 / 80), px(1 / 120))
         self._row.setSpacing(px(1 / 110))
         self.updateGeometry()
+
+
+def _place_names(dataset, villages) -> list[str]:
+    """The township's name in the language, then the names of ``villages`` found in it."""
+    metadata = dataset.metadata
+    township = shown_text(metadata.get("township_name"))
+    if language() == "en":
+        township = shown_text(metadata.get("township_name_en")) or township
+    names = [township] if township else []
+    if villages is not None:
+        frame = dataset.villages
+        chosen = frame[frame["code"].astype(str).isin([str(code) for code in villages])]
+        names += [name for name in map(shown_text, chosen["name"]) if name]
+    return names
 
 
 def _paint(widget: QWidget, background: str | None, text: str) -> None:

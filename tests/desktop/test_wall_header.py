@@ -1,8 +1,10 @@
-"""The wall display's header: figures, changes, stale banner, themes, sizes and language."""
+"""The wall display's header: figures (the township's or a village's), changes, stale banner,
+themes, sizes, language, and missing values shown as nothing rather than "nan"."""
 
 import datetime as dt
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 from PyQt6.QtCore import QTimer
@@ -140,4 +142,45 @@ def test_labels_and_texts_in_the_language(qapp, dataset, language):
         assert header.as_of_label.text() == "Data as of 2020-02-19 18:00"
         header.show_stale(dt.datetime.now().replace(hour=9, minute=30))
         assert header.stale_banner.text() == "Data stale since 09:30"
+    header.close()
+
+
+def test_a_villages_figures_and_changes_are_its_own(qapp, dataset):
+    header = WallHeader()
+    day = pd.Timestamp(AS_OF).normalize()
+    households = dataset["households"]
+    for code, name in zip(dataset.villages["code"], dataset.villages["name"]):
+        header.show_situation(dataset, AS_OF, villages=(code,))
+        own = households[households["village"] == code]
+        today = households_under_observation(own, day)
+        yesterday = households_under_observation(own, day - pd.Timedelta(days=1))
+        assert header.figure_text("households_under_observation") == str(today), name
+        assert header.change_text("households_under_observation") == format_change(today - yesterday), name
+        assert header.township_label.text().endswith(f" · {name}")
+        volunteers = int(dataset.villages.loc[dataset.villages["code"] == code, "volunteers"].iloc[0])
+        assert header.tiles["checkpoints_active"].detail.text().splitlines()[-1].endswith(f" {volunteers:,}")
+    header.close()
+
+
+def test_the_detail_line_counts_the_townships_volunteers(header, dataset):
+    total = int(pd.to_numeric(dataset.villages["volunteers"]).sum())
+    assert total >= 500  # the township's published "500+"
+    lines = header.tiles["checkpoints_active"].detail.text().splitlines()
+    assert lines[-1] == f"{FIGURE_LABELS['volunteers'][1]} {total:,}"
+
+
+@pytest.mark.parametrize("missing", [None, np.nan, pd.NA])
+def test_missing_names_show_as_nothing_not_nan(qapp, dataset, missing):
+    from layers import i18n
+
+    dataset = dataset.copy()
+    dataset.metadata["township_name_en"] = missing
+    i18n.set_language("en")
+    header = WallHeader()
+    header.show_situation(dataset, AS_OF)
+    assert header.township_label.text() == dataset.metadata["township_name"]  # falls back
+    dataset.metadata["township_name"] = missing
+    dataset.villages.loc[0, "name"] = missing
+    header.show_situation(dataset, AS_OF, villages=(dataset.villages["code"].iloc[0],))
+    assert header.township_label.text() == ""
     header.close()
