@@ -5,10 +5,16 @@ room; the map cycles through view presets. The store is watched: a change writte
 program or desk is drawn through the page's update API within the refresh interval, without
 reloading the page. When the data cannot be read, the last good picture stays and the header
 says since when the data is stale; it recovers on its own.
+
+Visitors and cameras see a wall, so it shows the public map unless a preset asks for the
+internal one (household points). Everything is sized from the wall's height: the header's
+text, the page's zoom (village labels and legend grow with the screen), and the fit of the
+preset's place into the space under the header, kept whenever the wall is resized.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import tempfile
 from datetime import datetime
@@ -20,26 +26,57 @@ from PyQt6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
 from desktop.map_view import MapView
 from desktop.store_watcher import StoreWatcher
-from desktop.wall_header import WallHeader
+from desktop.wall_header import WallHeader, shown_text
 from geodata.dataset import Dataset
 from layers.dataset_diff import changed_features
 from layers.filters import resolve_as_of
 from layers.i18n import language
-from layers.map_state import MapState, MapStateError, View
+from layers.map_state import Filters, MapState, MapStateError
+from layers.webmap import page_view
 
 log = logging.getLogger(__name__)
 
 DEFAULT_REFRESH_S = 30
 DEFAULT_DWELL_S = 60
 
+# The page is a desk page zoomed for the room: 1.25× a desk at 1080 lines, in proportion above.
+_ZOOM_AT_1080 = 1.25
+
+# Run after every page load and preset: fit the preset's place to the page, again at every
+# resize (a window manager may grant full screen only after the page drew in a small window),
+# at fractional zooms, so the place fills the space rather than the next smaller whole zoom.
+_FIT_SCRIPT = """
+(function (view) {
+  var map = SituationMap.map();
+  var wall = window.SituationWall = window.SituationWall || {};
+  map.options.zoomSnap = 0.05;
+  if (!wall.fitsOnResize) {
+    wall.fitsOnResize = true;
+    map.on("resize", function () { SituationMap.setView(wall.view); });
+  }
+  wall.view = view;
+  map.invalidateSize({ animate: false });
+  SituationMap.setView(view);
+  return true;
+})(%s)
+"""
+
+
+def page_zoom(height: int) -> float:
+    """The zoom factor of the wall's page for a wall ``height`` pixels high."""
+    return max(1.0, _ZOOM_AT_1080 * height / 1080)
+
 
 def township_and_villages(dataset: Dataset) -> list[MapState]:
-    """The default rotation: the whole township, then each village in turn."""
-    township = dataset.metadata.get("township_name", "")
-    presets = [MapState(audience="internal")]
-    for village in dataset.villages.itertuples():
-        bounds = tuple(float(b) for b in village.geometry.bounds)
-        presets.append(MapState(audience="internal", title=f"{township} · {village.name}", view=View(bounds=bounds)))
+    """The default rotation for the public: the whole township, then each village in turn
+    (filtered to it, so the header shows that village's figures)."""
+    township = shown_text(dataset.metadata.get("township_name"))
+    presets = [MapState()]
+    for code, name in zip(dataset.villages["code"], dataset.villages["name"]):
+        code, name = shown_text(code), shown_text(name)
+        if code:
+            title = " · ".join(part for part in (township, name or code) if part)
+            presets.append(MapState(title=title, filters=Filters(villages=(code,))))
     return presets
 
 
@@ -59,11 +96,14 @@ class WallWindow(QWidget):
                  theme: str = "dark", refresh_s: float = DEFAULT_REFRESH_S, dwell_s: float = DEFAULT_DWELL_S,
                  parent=None):
         super().__init__(parent)
-        self.setWindowTitle(dataset.metadata.get("township_name", ""))
+        self.setWindowTitle(shown_text(dataset.metadata.get("township_name")))
         self.dataset = dataset
         self.presets = presets or township_and_villages(dataset)
         self.preset_index = 0
         self.theme = theme
+        # What waits for the page: script run before it has drawn finds no SituationMap.
+        self._dataset_to_draw: Dataset | None = None
+        self._preset_to_show = False
 
         self.header = WallHeader(theme=theme)
         # The wall is as wide as its screen, never wider: on a small screen the header gives.
@@ -88,13 +128,17 @@ class WallWindow(QWidget):
         self.rotation = QTimer(self)
         self.rotation.setInterval(int(dwell_s * 1000))
         self.rotation.timeout.connect(self.next_preset)
-        self.map_view.drawn.connect(self._dress_page)
+        self.map_view.drawn.connect(self._on_page_drawn)
         for keys, slot in (("Esc", self.close), ("F11", self.close), ("Space", self.next_preset)):
             QShortcut(QKeySequence(keys), self, activated=slot)
 
-        self.header.show_situation(dataset, resolve_as_of(self.presets[0], dataset))
-        self.map_view.show_dataset(dataset, self.presets[0], language())
-        self.map_view.setZoomFactor(1.0)
+        self._show_header()
+        self.map_view.show_dataset(dataset, self.preset, language())
+
+    @property
+    def preset(self) -> MapState:
+        """The preset on the wall now."""
+        return self.presets[self.preset_index]
 
     # -- showing ---------------------------------------------------------------------------
 
@@ -104,9 +148,6 @@ class WallWindow(QWidget):
         screen = screens[screen_number] if 0 <= screen_number < len(screens) else QGuiApplication.primaryScreen()
         self.setScreen(screen)
         self.move(screen.geometry().topLeft())
-        # Text on the page grows with the screen: at 1080 lines, 1.25× a desk (and the legend
-        # still fits the height under the header).
-        self.map_view.setZoomFactor(max(1.0, 1.25 * screen.geometry().height() / 1080))
         self.showFullScreen()
         if self.geometry() != screen.geometry():
             # No window manager (a kiosk X session) to make it full size: size it ourselves,
@@ -117,24 +158,68 @@ class WallWindow(QWidget):
             self.rotation.start()
 
     def show_dataset(self, dataset: Dataset) -> None:
-        """Draw a newly read dataset through the update API (no reload)."""
-        changed = changed_features(self.dataset, dataset)
+        """Draw a newly read dataset through the update API (no reload); while the page is
+        still loading (the first read often beats it), once it has drawn."""
         self.dataset = dataset
-        self.map_view.apply_dataset(dataset, changed)
-        self.header.show_situation(dataset, resolve_as_of(self.map_view.state, dataset))
+        self._show_header()
+        if self.map_view.is_drawn:
+            self._draw_dataset(dataset)
+        else:
+            self._dataset_to_draw = dataset
 
     def next_preset(self) -> None:
         self.preset_index = (self.preset_index + 1) % len(self.presets)
-        self.map_view.set_state(self.presets[self.preset_index])
-
-    def _dress_page(self, _summary=None) -> None:
-        self.map_view.set_theme(self.theme)
-        self.map_view.run_js("SituationMap.setWall(true)")
+        self._show_header()
+        if self.map_view.is_drawn:
+            self._show_preset()
+        else:
+            self._preset_to_show = True
 
     def set_theme(self, theme: str) -> None:
         self.theme = theme
         self.header.set_theme(theme)
-        self.map_view.set_theme(theme)
+        if self.map_view.is_drawn:
+            self.map_view.set_theme(theme)
+
+    def resizeEvent(self, event):  # noqa: N802 (Qt name)
+        # Sized from the wall itself, which is its screen once full screen.
+        height = self.height()
+        self.header.set_reference_height(height)
+        self.map_view.setZoomFactor(page_zoom(height))
+        super().resizeEvent(event)
+
+    # -- inside ----------------------------------------------------------------------------
+
+    def _show_header(self) -> None:
+        preset = self.preset
+        self.header.show_situation(self.dataset, resolve_as_of(preset, self.dataset), preset.filters.villages)
+
+    def _draw_dataset(self, dataset: Dataset) -> None:
+        # Against what the page holds, which a deferred dataset may be several reads ahead of.
+        self.map_view.apply_dataset(dataset, changed_features(self.map_view.dataset, dataset))
+
+    def _show_preset(self) -> None:
+        self.map_view.set_state(self.preset)
+        if self.map_view.is_drawn:  # else a reload for another audience: fitted when drawn
+            self._fit_view()
+
+    def _fit_view(self) -> None:
+        view = page_view(self.map_view.dataset, self.map_view.state)
+        self.map_view.run_js(_FIT_SCRIPT % json.dumps(view))
+
+    def _on_page_drawn(self, _summary=None) -> None:
+        self.map_view.set_theme(self.theme)
+        self.map_view.run_js("SituationMap.setWall(true)")
+        if self._preset_to_show:
+            self._preset_to_show = False
+            if self.map_view.state != self.preset:
+                self.map_view.set_state(self.preset)
+                if not self.map_view.is_drawn:
+                    return  # reloading for another audience: back here when drawn
+        if self._dataset_to_draw is not None:
+            dataset, self._dataset_to_draw = self._dataset_to_draw, None
+            self._draw_dataset(dataset)
+        self._fit_view()
 
     def closeEvent(self, event):  # noqa: N802 (Qt name)
         self.watcher.stop()

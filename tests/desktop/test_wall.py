@@ -1,5 +1,6 @@
 """The wall display: full screen, right figures, live refresh from another process, staleness
-and recovery, rotation through presets."""
+and recovery, rotation through presets, the public map by default, a village preset's own
+figures, and a page console free of errors however early the wall talks to its page."""
 
 import shutil
 import subprocess
@@ -11,8 +12,8 @@ import pytest
 
 from desktop.wall import WallWindow, township_and_villages
 from geodata.store import GeoPackageStore
-from layers.map_state import MapState
-from tests.desktop.pagetools import PAGE_TIMEOUT_MS, evaluate, open_window
+from layers.map_state import Filters, MapState
+from tests.desktop.pagetools import PAGE_TIMEOUT_MS, evaluate, grab, open_window
 
 PROJECT = Path(__file__).resolve().parents[2]
 REFRESH_S = 0.3
@@ -136,3 +137,88 @@ def test_f11_in_the_window_opens_the_wall_on_the_same_data(qtbot, sample_copy):
     assert wall.geometry() == wall.screen().geometry()  # the whole screen, whatever the platform
     assert wall.watcher.path == sample_copy
     wall.close()
+
+
+def test_the_default_rotation_is_public_and_households_need_an_internal_preset(qtbot, wall, sample_copy):
+    assert [preset.audience for preset in wall.presets] == ["public"] * len(wall.presets)
+    assert evaluate(qtbot, wall.map_view, "SituationMap.state().shown.households || 0") == 0
+    # Nobody's name reaches the page a room of visitors and cameras sees.
+    page_text = "".join(path.read_text(errors="replace") for path in Path(wall._page_folder.name).rglob("*")
+                        if path.is_file() and path.suffix in (".html", ".js", ".json"))
+    names = wall.dataset.households["head_name"].dropna()
+    assert len(names) > 0 and not [name for name in names if name in page_text]
+
+    internal = WallWindow(sample_copy, wall.dataset, [MapState(audience="internal")], refresh_s=3600, dwell_s=3600)
+    qtbot.addWidget(internal)
+    with qtbot.waitSignal(internal.map_view.drawn, timeout=PAGE_TIMEOUT_MS):
+        internal.show()
+    assert evaluate(qtbot, internal.map_view, "SituationMap.state().shown.households") > 0
+
+
+def village_with_most_under_observation(dataset):
+    households = dataset.households
+    by_village = {code: under_observation(households[households["village"] == code], "2020-02-19")
+                  for code in dataset.villages["code"]}
+    code = max(by_village, key=by_village.get)
+    name = dataset.villages.loc[dataset.villages["code"] == code, "name"].iloc[0]
+    return code, name, by_village[code]
+
+
+def test_a_village_preset_shows_that_villages_figures_in_the_header(qtbot, sample_copy):
+    dataset = GeoPackageStore(sample_copy).read_all()
+    code, name, observed = village_with_most_under_observation(dataset)
+    township_observed = under_observation(dataset.households, "2020-02-19")
+    assert 0 < observed < township_observed
+    presets = [MapState(), MapState(title=name, filters=Filters(villages=(code,)))]
+    window = WallWindow(sample_copy, dataset, presets, refresh_s=3600, dwell_s=3600)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.map_view.drawn, timeout=PAGE_TIMEOUT_MS):
+        window.show()
+    assert window.header.figure_text("households_under_observation") == str(township_observed)
+
+    with qtbot.waitSignal(window.map_view.applied, timeout=PAGE_TIMEOUT_MS):
+        window.next_preset()
+    assert window.header.figure_text("households_under_observation") == str(observed)
+    village_checkpoints = dataset.checkpoints[(dataset.checkpoints["village"] == code)
+                                              & (dataset.checkpoints["status"] == "active")]
+    assert window.header.figure_text("checkpoints_active") == str(len(village_checkpoints))
+    assert name in window.header.township_label.text()
+    volunteers = int(dataset.villages.loc[dataset.villages["code"] == code, "volunteers"].iloc[0])
+    assert window.header.tiles["checkpoints_active"].detail.text().splitlines()[-1].endswith(f" {volunteers:,}")
+
+
+def test_the_default_village_presets_are_filtered_to_their_village(sample_copy):
+    dataset = GeoPackageStore(sample_copy).read_all()
+    presets = township_and_villages(dataset)
+    assert presets[0].filters.villages is None
+    assert [p.filters.villages for p in presets[1:]] == [(code,) for code in dataset.villages["code"]]
+    assert [p.title.split(" · ")[-1] for p in presets[1:]] == list(dataset.villages["name"])
+
+
+def test_nothing_the_wall_runs_in_its_page_fails_while_the_page_loads(qtbot, sample_copy):
+    dataset = GeoPackageStore(sample_copy).read_all()
+    window = WallWindow(sample_copy, dataset, township_and_villages(dataset)[:2], refresh_s=3600, dwell_s=3600)
+    qtbot.addWidget(window)
+    console = []
+    # This page alone: an instance attribute reimplements the virtual for it.
+    window.map_view.page().javaScriptConsoleMessage = (
+        lambda level, message, line, source: console.append(f"{level.name}: {message} ({source}:{line})"))
+    renamed = dataset.copy()
+    first = renamed.checkpoints["id"].iloc[0]
+    renamed.checkpoints.loc[0, "name"] = "早到的名称"
+    # Before the page has drawn: the watcher's first read (which often beats the page), the
+    # rotation and a theme change.
+    window.watcher.loaded.emit(renamed)
+    window.next_preset()
+    window.set_theme("light")
+    with qtbot.waitSignal(window.map_view.drawn, timeout=PAGE_TIMEOUT_MS):
+        window.show()
+    grab(qtbot, window.map_view)  # what the wall sent when the page drew has run
+    assert not [message for message in console if "Error" in message], console
+    # and nothing sent early was lost: it was drawn once the page could take it.
+    name = f"SituationMap.properties('checkpoints', {first!r}).name"
+    qtbot.waitUntil(lambda: evaluate(qtbot, window.map_view, name) == "早到的名称", timeout=PAGE_TIMEOUT_MS)
+    assert evaluate(qtbot, window.map_view, "SituationMap.state().title") == window.presets[1].title
+    assert not evaluate(qtbot, window.map_view, "document.body.classList.contains('sm-theme-dark')")
+    assert evaluate(qtbot, window.map_view, "document.body.classList.contains('sm-wall')")
+    assert not [message for message in console if "Error" in message], console
