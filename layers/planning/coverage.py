@@ -148,6 +148,16 @@ class PlanningContext:
             return self.network.covering_pairs(site_xy, self.options.radius_m)
         return self._entry_tree.query(shapely.points(site_xy), predicate="dwithin", distance=self.options.radius_m)
 
+    def reach(self, sites) -> list[list[np.ndarray]]:
+        """The road each site reaches within the radius along the roads, per site a list of
+        polylines as (n, 2) arrays of longitude, latitude (empty lists in straight-line mode)."""
+        if self.network is None:
+            return [[] for _ in sites]
+        found = []
+        for lines in self.network.reach(self.site_xy(tuple(sites)), self.options.radius_m):
+            found.append([np.column_stack(self.to_lonlat(line[:, 0], line[:, 1])) for line in lines])
+        return found
+
     def coverage(self, extra_sites=()) -> CoverageReport:
         """Coverage by the active checkpoints plus ``extra_sites`` (proposals, what-ifs)."""
         sites = self.checkpoint_sites + tuple(extra_sites)

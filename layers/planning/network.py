@@ -7,11 +7,15 @@ its distance to an entry is the straight step onto the road plus the shortest wa
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import shapely
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import dijkstra
+from shapely.ops import substring
 
 _NODE_GRID_M = 0.01  # road ends closer than a centimetre are the same junction
 _SOURCES_PER_BATCH = 256  # a batch's distance table is sources x nodes: keep it small
@@ -74,18 +78,8 @@ class RoadNetwork:
         """(site index, entry index) for every entry within ``radius`` of a site along the roads."""
         if len(site_xy) == 0 or len(self.segments) == 0 or len(self.entry_nodes) == 0:
             return np.array([], dtype=np.int64), np.array([], dtype=np.int64)
-        points = shapely.points(site_xy)
-        nearest = self._tree.query_nearest(points, all_matches=False)[1]
-        step_on = shapely.distance(points, self.segments[nearest])
-        offsets = shapely.line_locate_point(self.segments[nearest], points)
-        # The two nodes either side of where each site meets the road, and how far each is.
-        ends = np.empty((len(site_xy), 2), dtype=np.int64)
-        along = np.empty((len(site_xy), 2))
-        for row, (segment, offset) in enumerate(zip(nearest, offsets)):
-            cut_offsets = self._cut_offsets[segment]
-            after = int(np.clip(np.searchsorted(cut_offsets, offset), 1, len(cut_offsets) - 1))
-            ends[row] = (self._cuts[segment][after - 1][1], self._cuts[segment][after][1])
-            along[row] = (offset - cut_offsets[after - 1], cut_offsets[after] - offset)
+        snap = self._snap(site_xy)
+        ends, along = snap.ends, snap.step_on[:, None] + snap.along
         sources = np.unique(ends)
         source_row = {node: i for i, node in enumerate(sources)}
         site_rows, entry_rows = [], []
@@ -96,10 +90,106 @@ class RoadNetwork:
                 in_batch = np.isin(ends[:, side], batch)
                 rows_here = np.flatnonzero(in_batch)
                 batch_rows = np.array([source_row[n] - first for n in ends[rows_here, side]], dtype=np.int64)
-                total = table[batch_rows] + (step_on[rows_here] + along[rows_here, side])[:, None]
+                total = table[batch_rows] + along[rows_here, side][:, None]
                 hit_site, hit_entry = np.nonzero(total <= radius)
                 site_rows.append(rows_here[hit_site])
                 entry_rows.append(hit_entry)
         pairs = pd.DataFrame({"site": np.concatenate(site_rows), "entry": np.concatenate(entry_rows)})
         pairs = pairs.drop_duplicates()
         return pairs["site"].to_numpy(np.int64), pairs["entry"].to_numpy(np.int64)
+
+    def reach(self, site_xy: np.ndarray, radius: float) -> list[list[np.ndarray]]:
+        """The stretches of road each site reaches within ``radius`` along the roads.
+
+        Returns, per site, a list of polylines as (n, 2) arrays of metric coordinates: the
+        same distance :meth:`covering_pairs` measures (the step onto the road counts), so an
+        entry a site covers lies on that site's stretches.
+        """
+        if len(site_xy) == 0 or len(self.segments) == 0:
+            return [[] for _ in range(len(site_xy))]
+        snap = self._snap(site_xy)
+        edges = self._edges
+        found = []
+        for row in range(len(site_xy)):
+            left = radius - float(snap.step_on[row])  # what remains once on the road
+            if left < 0:
+                found.append([])
+                continue
+            from_ends = dijkstra(self._graph, directed=False, indices=snap.ends[row], limit=left)
+            # Distance from where the site meets the road to every node, via either side.
+            to_node = np.min(from_ends + snap.along[row][:, None], axis=0)
+            from_a = left - to_node[edges["a"]]
+            from_b = left - to_node[edges["b"]]
+            hit = (from_a >= 0) | (from_b >= 0)
+            pieces = [(int(s), a_at, min(b_at, a_at + max(ra, 0.0)), max(a_at, b_at - max(rb, 0.0)), b_at)
+                      for s, a_at, b_at, ra, rb in zip(edges["segment"][hit], edges["a_at"][hit],
+                                                       edges["b_at"][hit], from_a[hit], from_b[hit])]
+            intervals = []
+            for segment, a_at, a_to, b_from, b_at in pieces:
+                if a_to >= b_from:  # the two reaches meet: the whole stretch
+                    intervals.append((segment, a_at, b_at))
+                else:
+                    intervals += [(segment, a_at, a_to), (segment, b_from, b_at)]
+            own = int(snap.segment[row])
+            intervals.append((own, max(snap.offset[row] - left, snap.before[row]),
+                              min(snap.offset[row] + left, snap.after[row])))
+            found.append(self._stretches(intervals))
+        return found
+
+    def _stretches(self, intervals) -> list[np.ndarray]:
+        """Road pieces (segment, from, to) as merged polylines, pieces of no length left out."""
+        # Overlapping pieces of one segment are joined before cutting: cut apart, their ends
+        # would differ by rounding and the union would keep both.
+        merged: list[tuple[int, float, float]] = []
+        for segment, start, end in sorted(intervals):
+            if merged and merged[-1][0] == segment and start <= merged[-1][2]:
+                merged[-1] = (segment, merged[-1][1], max(end, merged[-1][2]))
+            else:
+                merged.append((segment, start, end))
+        lines = [substring(self.segments[segment], start, end) for segment, start, end in merged
+                 if end - start > _NODE_GRID_M]
+        lines = [line for line in lines if line.geom_type == "LineString" and not line.is_empty]
+        if not lines:
+            return []
+        merged = shapely.line_merge(shapely.union_all(lines))
+        return [shapely.get_coordinates(part) for part in shapely.get_parts(merged) if part.length > 0]
+
+    @functools.cached_property
+    def _edges(self) -> dict[str, np.ndarray]:
+        """Every stretch of road between two neighbouring nodes: segment, ends, positions."""
+        rows = [(s, a_at, b_at, a, b) for s, cuts in enumerate(self._cuts)
+                for (a_at, a), (b_at, b) in zip(cuts, cuts[1:]) if b_at > a_at]
+        columns = list(zip(*rows)) if rows else [[], [], [], [], []]
+        return {"segment": np.array(columns[0], dtype=np.int64), "a_at": np.array(columns[1], dtype=float),
+                "b_at": np.array(columns[2], dtype=float), "a": np.array(columns[3], dtype=np.int64),
+                "b": np.array(columns[4], dtype=np.int64)}
+
+    def _snap(self, site_xy: np.ndarray) -> "_Snap":
+        """Where each site meets the road: the nearest segment, the position along it, the
+        straight step onto it, and the two nodes either side with the distance to each."""
+        points = shapely.points(site_xy)
+        nearest = self._tree.query_nearest(points, all_matches=False)[1]
+        step_on = shapely.distance(points, self.segments[nearest])
+        offsets = shapely.line_locate_point(self.segments[nearest], points)
+        ends = np.empty((len(site_xy), 2), dtype=np.int64)
+        along = np.empty((len(site_xy), 2))
+        before = np.empty(len(site_xy))
+        after = np.empty(len(site_xy))
+        for row, (segment, offset) in enumerate(zip(nearest, offsets)):
+            cut_offsets = self._cut_offsets[segment]
+            next_cut = int(np.clip(np.searchsorted(cut_offsets, offset), 1, len(cut_offsets) - 1))
+            ends[row] = (self._cuts[segment][next_cut - 1][1], self._cuts[segment][next_cut][1])
+            before[row], after[row] = cut_offsets[next_cut - 1], cut_offsets[next_cut]
+            along[row] = (offset - before[row], after[row] - offset)
+        return _Snap(nearest, offsets, step_on, ends, along, before, after)
+
+
+@dataclass(frozen=True)
+class _Snap:
+    segment: np.ndarray
+    offset: np.ndarray
+    step_on: np.ndarray
+    ends: np.ndarray  # (sites, 2) node ids
+    along: np.ndarray  # (sites, 2) metres from the meeting point to each end, along the road
+    before: np.ndarray  # position of the first end along the segment
+    after: np.ndarray

@@ -191,3 +191,43 @@ def test_sparse_model_matches_spopt_dense_mclp_with_pinned_checkpoints(sample):
     dense.solve(pulp.PULP_CBC_CMD(msg=False), results=False)
     assert result.after.covered_weight == pytest.approx(pulp.value(dense.problem.objective))
     assert result.after.covered_weight > result.before.covered_weight
+
+
+# -- the road a site reaches, along the roads ----------------------------------------------
+
+
+@pytest.mark.parametrize("radius, expected_m", [(300, 200 + 300), (960, 200 + 400 + 250 + 300 + 10)])
+def test_reach_is_the_road_within_the_distance_along_the_roads(radius, expected_m):
+    # The U road of the short-cut test: from 100 m south of the edge on the east leg, 200 m
+    # lead south to the road's end and the rest north, over the top and down the west leg.
+    roads = [("U", "county", [(1000, -300), (1000, 300), (1250, 300), (1250, -300)])]
+    context = PlanningContext(planning_dataset(roads, checkpoints=[("CP1", 1250, -100)]),
+                              PlanningOptions(radius_m=radius, along_roads=True))
+    (lines,) = context.reach(context.checkpoint_sites)
+    drawn = shapely.union_all([shapely.linestrings(np.column_stack(metric(line[:, 0], line[:, 1])))
+                               for line in lines])
+    assert drawn.length == pytest.approx(expected_m, abs=0.5)
+    south_end = (1250, -300) if radius == 300 else (1000, 300 - (radius - 650))
+    assert shapely.distance(drawn, shapely.Point(1250, -300)) < 0.5
+    assert shapely.distance(drawn, shapely.Point(south_end)) < 0.5
+    assert shapely.distance(drawn, shapely.Point(1000, -300)) > 200  # the west leg's far end is out of reach
+
+
+def test_reach_matches_an_independent_road_graph_and_holds_every_entry_covered(sample):
+    from tests.layers.planning_factories import AlongRoads, to_metric
+
+    radius = 300
+    context = PlanningContext(sample, PlanningOptions(radius_m=radius, along_roads=True))
+    roads = sample.roads.to_crs(METRIC).geometry.to_numpy()
+    report = context.coverage()
+    for site, lines in zip(context.checkpoint_sites, context.reach(context.checkpoint_sites)):
+        truth = AlongRoads(roads, np.column_stack(to_metric(site.longitude, site.latitude))[0])
+        metric_lines = [np.column_stack(to_metric(line[:, 0], line[:, 1])) for line in lines]
+        for xy in metric_lines:  # every vertex, and every 10 m between them
+            points = shapely.get_coordinates(shapely.segmentize(shapely.linestrings(xy), 10))
+            assert max(truth.to_point(p) for p in points) <= radius + 0.5
+        drawn = shapely.union_all([shapely.linestrings(xy) for xy in metric_lines])
+        assert drawn.length == pytest.approx(truth.reachable_length(radius), rel=0.01, abs=1.0)
+        covered = report.entries[report.entries["id"].isin(report.by_site[site.key])]
+        ex, ey = to_metric(covered["longitude"].to_numpy(), covered["latitude"].to_numpy())
+        assert (shapely.distance(shapely.points(np.column_stack([ex, ey])), drawn) < 0.5).all()
