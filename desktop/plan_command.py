@@ -112,21 +112,25 @@ def format_plan(dataset, context, result) -> str:
     """The plan verb's report: coverage before and after, the proposals, per village, gaps."""
     from layers.i18n import _
     from layers.planning.siting import note_text
+    from layers.planning.summary import coverage_figures, coverage_text, text_of
 
     options = context.options
     how = _("along the roads") if options.along_roads else _("straight line")
     before, after = result.before, result.after
+    figures = coverage_figures(before, after, proposed_sites=len(result.proposals))
     lines = [
         _("{township}: {entries} road entries, radius {radius:g} m ({how}), {checkpoints} active checkpoints "
           "on {day}").format(township=dataset.metadata.get("township_name", ""), entries=len(context.entries),
                              radius=options.radius_m, how=how, checkpoints=len(context.checkpoint_sites),
                              day=f"{context.as_of:%Y-%m-%d}"),
-        _("Coverage before: {covered} of {total} entries, weight {weight:g} of {total_weight:g} ({share:.1f} %)")
-        .format(**_coverage(before)),
-        _("Coverage after: {covered} of {total} entries, weight {weight:g} of {total_weight:g} ({share:.1f} %)")
-        .format(**_coverage(after)),
-        "",
+        coverage_text(figures),
+        _("Entry weight covered by existing checkpoints: {weight:g} of {total_weight:g} ({share:.1f} %)")
+        .format(**_weights(before)),
     ]
+    if figures.has_plan:
+        lines.append(_("Entry weight covered with the proposed sites: {weight:g} of {total_weight:g} ({share:.1f} %)")
+                     .format(**_weights(after)))
+    lines.append("")
     method = _("fewest to cover all (LSCP)") if result.method == "lscp" else _("maximal covering (MCLP)")
     if result.proposals:
         lines.append(_("Proposed new checkpoints: {count}, {method}, from {candidates} candidate sites").format(
@@ -134,43 +138,48 @@ def format_plan(dataset, context, result) -> str:
         for p in result.proposals:
             lines.append("  " + _("{key}  {longitude:.5f} E  {latitude:.5f} N  {village}  +{gain:g} weight  "
                                   "covers {entries}").format(
-                key=p.key, longitude=p.longitude, latitude=p.latitude, village=p.village_name or p.village,
+                key=p.key, longitude=p.longitude, latitude=p.latitude,
+                village=text_of(p.village_name) or text_of(p.village),
                 gain=p.gain, entries=", ".join(p.covers) or _("nothing new")))
     else:
         lines.append(_("No new checkpoint proposed."))
     lines += [_("Note: {note}").format(note=note_text(note)) for note in result.notes]
-    lines += ["", _padded(_("Village"), 10) + "".join(
-        _padded_left(word, 9) for word in (_("Entries"), _("Before"), _("After")))]
+    lines += ["", _("Share of each village's entry weight covered:"), _padded(_("Village"), 10) + "".join(
+        _padded_left(word, 14) for word in (_("Entries"), _("Existing"), _("With proposed")))]
     for b, a in zip(before.villages.itertuples(), after.villages.itertuples()):
-        lines.append(f"{_padded(b.name, 10)}{b.entries:>9}{b.share * 100:>8.0f}%{a.share * 100:>8.0f}%")
+        lines.append(f"{_padded(text_of(b.name), 10)}{int(b.entries):>14}{float(b.share) * 100:>13.0f}%"
+                     f"{float(a.share) * 100:>13.0f}%")
     gaps = after.uncovered
     lines.append("")
     if len(gaps):
         lines.append(_("Uncovered entries after the proposals: {count}").format(count=len(gaps)))
         for row in gaps.itertuples():
-            villages = "/".join(context.village_names.get(code, code) for code in row.villages)
+            villages = "/".join(text_of(context.village_names.get(code, code)) for code in row.villages)
             lines.append("  " + _("{id}  {longitude:.5f} E  {latitude:.5f} N  {road_class} {road_id}  {villages}")
                          .format(id=row.id, longitude=row.longitude, latitude=row.latitude,
-                                 road_class=_road_class(row.road_class), road_id=row.road_id, villages=villages))
+                                 road_class=_road_class(row.road_class), road_id=text_of(row.road_id),
+                                 villages=villages))
     else:
         lines.append(_("Every road entry is covered after the proposals."))
     far = after.households_far
     lines.append(_("Households under observation farther than {distance:g} m from every disinfection point: "
                    "{count}").format(distance=options.household_distance_m, count=len(far)))
     for row in far.itertuples():
-        lines.append(f"  {row.id}  {context.village_names.get(row.village, row.village)}  {row.distance_m:.0f} m")
+        village = text_of(context.village_names.get(row.village, row.village))
+        lines.append(f"  {text_of(row.id)}  {village}  {float(row.distance_m):.0f} m")
     return "\n".join(lines)
 
 
-def _coverage(report) -> dict:
-    return {"covered": report.covered_count, "total": len(report.entries), "weight": report.covered_weight,
-            "total_weight": report.total_weight, "share": report.share * 100}
+def _weights(report) -> dict:
+    return {"weight": report.covered_weight, "total_weight": report.total_weight, "share": report.share * 100}
 
 
 def _road_class(road_class: str) -> str:
     from geodata.schema import CHOICE_LABELS
     from layers.i18n import language
+    from layers.planning.summary import text_of
 
+    road_class = text_of(road_class)
     zh, en = CHOICE_LABELS[("roads", "road_class")].get(road_class, (road_class, road_class))
     return zh if language() == "zh" else en
 

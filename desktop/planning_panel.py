@@ -42,6 +42,7 @@ from layers.messages import error_text
 from layers.planning import DEFAULT_WEIGHTS, PlanningError, Site
 from layers.planning.overlay import context_for, options_of
 from layers.planning.siting import note_text, step_text
+from layers.planning.summary import coverage_figures, existing_text, planned_text, text_of
 
 ACCEPTED_TIER = "village"
 
@@ -71,6 +72,7 @@ class PlanningPanel(QWidget):
         self.placing = False  # the next map clicks drop what-if checkpoints
         self.report = None  # CoverageReport with every proposed and what-if site
         self.base_report = None  # CoverageReport of the existing checkpoints alone
+        self.figures = None  # CoverageFigures: entries covered now and with the plan
         self._build()
         self._stale = True  # figures not counted since the last change
         session.state_changed.connect(lambda _state: self._changed())
@@ -205,7 +207,7 @@ class PlanningPanel(QWidget):
         try:
             context = context_for(self.session.dataset, planning, self.session.as_of, self._memo)
         except (PlanningError, ValueError) as exc:
-            self.report = self.base_report = None
+            self.report = self.base_report = self.figures = None
             self.figures_label.setText(error_text(exc))
             self.village_table.setRowCount(0)
             self.sites_table.setRowCount(0)
@@ -216,13 +218,10 @@ class PlanningPanel(QWidget):
         self.base_report = context.coverage()
         self.report = context.coverage(extra)
         before, after = self.base_report, self.report
-        lines = [
-            _("Road entries: {total}; covered by the checkpoints now: {covered} ({share:.0f} % of the weight)").format(
-                total=len(before.entries), covered=before.covered_count, share=before.share * 100),
-        ]
-        if sites:
-            lines.append(_("With the plan ({sites} new sites): {covered} covered ({share:.0f} % of the weight)").format(
-                sites=len(sites), covered=after.covered_count, share=after.share * 100))
+        self.figures = coverage_figures(before, after, len(planning.proposed), len(planning.what_if))
+        lines = [existing_text(self.figures)]
+        if self.figures.has_plan:  # a proposal is not a checkpoint yet: its cover is said apart
+            lines.append(planned_text(self.figures))
         far = len(after.households_far)
         lines.append(_("Households farther than {distance:g} m from a disinfection point: {count}").format(
             distance=context.options.household_distance_m, count=far))
@@ -252,7 +251,8 @@ class PlanningPanel(QWidget):
         table = self.village_table
         table.setRowCount(len(before.villages))
         for row, (b, a) in enumerate(zip(before.villages.itertuples(), after.villages.itertuples())):
-            cells = (b.name, str(b.entries), f"{b.share * 100:.0f} %", f"{a.share * 100:.0f} %")
+            cells = (text_of(b.name), str(int(b.entries)), f"{float(b.share) * 100:.0f} %",
+                     f"{float(a.share) * 100:.0f} %")
             for column, text in enumerate(cells):
                 table.setItem(row, column, _item(text, numeric=column > 0))
 
@@ -266,7 +266,8 @@ class PlanningPanel(QWidget):
         for row, (site, key) in enumerate(zip(sites, extra)):
             new = [e for e in after.by_site.get(key.key, ()) if e in uncovered]
             village = context.village_of(site.longitude, site.latitude) if context else ""
-            cells = (site.label, names.get(village, village), f"{sum(weights[e] for e in new):g}", ", ".join(new))
+            gain = sum(float(weights[e]) for e in new)
+            cells = (text_of(site.label), text_of(names.get(village, village)), f"{gain:g}", ", ".join(new))
             for column, text in enumerate(cells):
                 table.setItem(row, column, _item(text, numeric=column == 2))
 

@@ -1,7 +1,8 @@
 /*
- * The planning overlay of the situation map: coverage circles round the checkpoints, road
- * entries (uncovered ones ringed in red), proposed and what-if checkpoints with the entry
- * weight each adds, and a small legend. Drawn from the "planning" part of the page data
+ * The planning overlay of the situation map: the coverage of each checkpoint (a circle, or in
+ * along-roads mode the road it reaches within the distance, as lines), road entries
+ * (uncovered ones ringed in red, those only the plan would cover ringed in purple), proposed
+ * and what-if checkpoints with the entry weight each adds, and a small legend. Drawn from the "planning" part of the page data
  * (see layers/planning/overlay.py); any render of a planning MapState shows it.
  *
  *   SituationMap.showPlanning(overlay)            draw (null: remove)
@@ -47,6 +48,28 @@
     });
   }
 
+  // In along-roads mode a site covers the road it reaches, not a disc: draw that road.
+  function reach(site, symbol, weight, dashed) {
+    var lines = site.reach.map(function (line) {
+      return line.map(function (p) { return L.latLng(p[1], p[0]); });
+    });
+    var common = { pane: "sm-planning", interactive: false, lineCap: "round", lineJoin: "round" };
+    // A pale casing keeps the reach readable over a dark village fill and over the road itself.
+    var casing = L.polyline(lines, Object.assign({ color: "#ffffff", weight: weight + 4, opacity: 0.8, casing: true },
+      common));
+    var line = L.polyline(lines, Object.assign({
+      color: symbol.fill || symbol.stroke, weight: weight, opacity: 0.85, dashArray: dashed ? "8 6" : null,
+      siteId: site.id || site.label,
+    }, common));
+    return L.featureGroup([casing, line]);
+  }
+
+  function coverageOf(overlay, site, symbol, dashed, circleStyle, reachStyle) {
+    if (overlay.alongRoads) return reach(site, reachStyle.symbol, reachStyle.weight, dashed);
+    var shape = circle(site, overlay.radius, symbol, dashed);
+    return circleStyle ? shape.setStyle(circleStyle) : shape;
+  }
+
   function marker(at, symbol, tip, label) {
     var m = L.marker(L.latLng(at.lat, at.lng), { icon: icon(symbol), keyboard: false, zIndexOffset: 2000 });
     if (tip) m.bindTooltip(el("span", null, tip), { direction: "top" });
@@ -77,18 +100,24 @@
     var style = overlay.style || {};
     var group = L.featureGroup();
     if (overlay.showGaps) {
-      overlay.checkpoints.forEach(function (at) { circle(at, overlay.radius, style.coverage, true).addTo(group); });
+      overlay.checkpoints.forEach(function (at) {
+        // Dashed as a circle, solid as a road: a dashed road would read as a village road.
+        coverageOf(overlay, at, style.coverage, !overlay.alongRoads, null, { symbol: style.reach, weight: 7 })
+          .addTo(group);
+      });
       overlay.entries.forEach(function (entry) {
-        var symbol = entry.covered ? style.entry : style.gap;
-        marker(entry, symbol, entry.id + " · " + ((overlay.words || {})[entry.covered ? "entry" : "gap"] || "")).addTo(group);
+        var kind = entry.covered ? "entry" : entry.planned ? "planned" : "gap";
+        marker(entry, style[kind], entry.id + " · " + ((overlay.words || {})[kind] || "")).addTo(group);
       });
     }
     overlay.proposed.forEach(function (site) {
-      circle(site, overlay.radius, style.proposed, false).setStyle({ fillOpacity: 0.06, weight: 1.5 }).addTo(group);
+      coverageOf(overlay, site, style.proposed, false, { fillOpacity: 0.06, weight: 1.5 },
+        { symbol: style.proposed, weight: 6 }).addTo(group);
       marker(site, style.proposed, null, gainText(site)).addTo(group);
     });
     overlay.whatIf.forEach(function (site) {
-      circle(site, overlay.radius, style.what_if, true).setStyle({ fillOpacity: 0.05, weight: 2 }).addTo(group);
+      coverageOf(overlay, site, style.what_if, true, { fillOpacity: 0.05, weight: 2 },
+        { symbol: { fill: style.what_if.stroke }, weight: 6 }).addTo(group);
       marker(site, style.what_if, null, gainText(site)).addTo(group);
     });
     group.addTo(map);
@@ -116,9 +145,27 @@
   function planningState() {
     if (!planning) return null;
     var o = planning.overlay;
+    var drawn = [];
+    planning.group.eachLayer(function (layer) {
+      if (layer.eachLayer) layer.eachLayer(function (part) { drawn.push(part); });
+      else drawn.push(layer);
+    });
     return {
-      gaps: o.showGaps ? o.entries.filter(function (e) { return !e.covered; }).map(function (e) { return e.id; }) : [],
-      circles: (o.showGaps ? o.checkpoints.length : 0) + o.proposed.length + o.whatIf.length,
+      gaps: o.showGaps ? o.entries.filter(function (e) { return !e.covered && !e.planned; })
+        .map(function (e) { return e.id; }) : [],
+      planned: o.showGaps ? o.entries.filter(function (e) { return e.planned; }).map(function (e) { return e.id; }) : [],
+      // Read from what is on the map, not from the data it was drawn from.
+      circles: drawn.filter(function (l) { return l instanceof L.Circle; }).length,
+      reach: drawn.filter(function (l) { return l instanceof L.Polyline && !l.options.casing; }).map(function (l) {
+        return {
+          site: l.options.siteId,
+          lines: L.LineUtil.isFlat(l.getLatLngs()) ? [l.getLatLngs()] : l.getLatLngs(),
+        };
+      }).map(function (r) {
+        return { site: r.site, lines: r.lines.map(function (line) {
+          return line.map(function (p) { return [p.lng, p.lat]; });
+        }) };
+      }),
       proposed: o.proposed.map(gainText),
       whatIf: o.whatIf.map(gainText),
       summary: o.summary || "",

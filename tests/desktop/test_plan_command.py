@@ -1,14 +1,24 @@
 """`situation-map plan`: coverage before and after, proposals, files; clear failures."""
 
 import json
+import os
 
+import numpy as np
 import pytest
+import shapely
 
 from desktop.cli import EXIT_FAILED, EXIT_OK, main
 from layers import i18n
 from geodata.store import GeoPackageStore
 from layers.map_state import MapState
-from tests.desktop.pagetools import evaluate, open_map
+from tests.desktop.pagetools import evaluate, grab, open_map
+from tests.layers.planning_factories import METRIC, AlongRoads, coverage_in_straight_line, to_metric
+
+SHOTS = os.environ.get("PLANNING_SHOTS")  # a folder: save screenshots there to look at
+
+
+def coverage_by_brute_force(data_path, site_lonlat, radius=300.0):
+    return coverage_in_straight_line(GeoPackageStore(data_path).read_all(), site_lonlat, radius)
 
 
 @pytest.fixture(autouse=True)
@@ -23,7 +33,10 @@ def test_plan_prints_coverage_and_writes_proposals_and_a_planning_preset(tmp_pat
                  "--lang", "en"])
     printed = capsys.readouterr()
     assert code == EXIT_OK
-    assert "Coverage before: 4 of 18 entries" in printed.out
+    existing, planned, total = coverage_by_brute_force(
+        sample_copy, [f["geometry"]["coordinates"] for f in json.loads(out.read_text(encoding="utf-8"))["features"]])
+    assert f"Covered {existing}/{total} by existing checkpoints" in printed.out
+    assert f"{planned}/{total} with the 2 proposed sites" in printed.out
     assert "Proposed new checkpoints: 2, maximal covering (MCLP)" in printed.out
     assert "[100 %] Done" in printed.err  # progress on the command line
     features = json.loads(out.read_text(encoding="utf-8"))["features"]
@@ -85,3 +98,53 @@ def test_a_planning_preset_draws_the_plan_in_any_render(qtbot, tmp_path, sample_
     assert evaluate(qtbot, view, "document.querySelectorAll('.sm-planning-label img').length") == 0
     assert evaluate(qtbot, view, "Array.from(document.querySelectorAll('.sm-planning-label')).some("
                                  "e => e.textContent.startsWith('<img'))")
+
+
+def test_the_map_legend_says_existing_and_proposed_coverage_apart(qtbot, tmp_path, sample_copy):
+    preset = tmp_path / "plan.json"
+    assert main(["plan", "--data", str(sample_copy), "--add", "2", "--save-state", str(preset)]) == EXIT_OK
+    state = MapState.load(preset)
+    existing, planned, total = coverage_by_brute_force(
+        sample_copy, [(s.longitude, s.latitude) for s in state.planning.proposed])
+    view = open_map(qtbot, tmp_path, GeoPackageStore(sample_copy).read_all(), state, lang="zh")
+    summary = evaluate(qtbot, view, "document.querySelector('.sm-planning-legend .sm-planning-summary').textContent")
+    now, with_plan = summary.split(" · ")[:2]
+    assert f"已覆盖 {existing}/{total}" in now and "现有卡点" in now
+    assert f"加上拟设 2 处 {planned}/{total}" in with_plan
+
+
+def test_an_along_roads_preset_draws_the_reachable_roads_not_circles(qtbot, tmp_path, sample_copy):
+    radius = 300.0
+    preset = tmp_path / "plan.json"
+    assert main(["plan", "--data", str(sample_copy), "--add", "2", "--along-roads", "--save-state", str(preset),
+                 "--lang", "en"]) == EXIT_OK
+    state = MapState.load(preset)
+    dataset = GeoPackageStore(sample_copy).read_all()
+    view = open_map(qtbot, tmp_path, dataset, state, lang="en")
+    drawn = evaluate(qtbot, view, "SituationMap.planningState()")
+    assert drawn["circles"] == 0
+    roads = dataset.roads.to_crs(METRIC).geometry.to_numpy()
+    road_union = shapely.union_all(roads)
+    sites = {p.label: (p.longitude, p.latitude) for p in state.planning.proposed}
+    from layers.planning.coverage import resolve_as_of_value
+    from layers.situation import checkpoint_situation
+
+    as_of = resolve_as_of_value(dataset, state.as_of)
+    active = dataset.checkpoints[checkpoint_situation(dataset.checkpoints, as_of)["active"].to_numpy()]
+    sites.update(zip(active["id"], zip(active.geometry.x, active.geometry.y)))
+    near_a_road = {key for key, (lon, lat) in sites.items()
+                   if shapely.distance(shapely.Point(*to_metric(lon, lat)), road_union) < radius}
+    reached = {r["site"]: r["lines"] for r in drawn["reach"]}
+    assert set(reached) == near_a_road and {"P1", "P2"} <= set(reached)
+    for key, lines in reached.items():
+        truth = AlongRoads(roads, np.array(to_metric(*sites[key]), dtype=float))
+        metric_lines = [np.column_stack(to_metric(*np.array(line).T)) for line in lines]
+        for xy in metric_lines:  # every vertex lies on a road, within the distance along the roads
+            assert max(truth.to_point(p) for p in xy) <= radius + 1.0, key
+        length = shapely.union_all([shapely.linestrings(xy) for xy in metric_lines]).length
+        assert length == pytest.approx(truth.reachable_length(radius), rel=0.02, abs=2.0), key
+    legend = evaluate(qtbot, view, "document.querySelector('.sm-planning-legend').textContent")
+    assert "Road within 300 m of a checkpoint, along the roads" in legend and "along the roads" in drawn["summary"]
+    if SHOTS:
+        grab(qtbot, view).save(os.path.join(SHOTS, "plan_roads.png"))
+

@@ -116,3 +116,30 @@ def test_escape_leaves_what_if_mode_even_with_the_focus_in_the_map(qtbot, window
     assert not panel.place_button.isChecked() and not panel.placing
     window.map_view.map_clicked.emit(113.97, 33.0)
     assert window.session.state.planning is None  # a click is no longer a what-if
+
+
+def test_the_panel_and_the_map_say_existing_and_planned_coverage_apart(qtbot, window):
+    from layers.map_state import Planning, PlannedSite
+    from tests.layers.planning_factories import coverage_in_straight_line
+
+    panel = window.planning_panel
+    gaps = panel.report.uncovered.iloc[:3]
+    # Two proposals and a what-if, each 30 m east of an uncovered entry: each covers one more.
+    proposed = tuple(PlannedSite(g.longitude + 0.0003, g.latitude, f"P{n}", 1.0)
+                     for n, g in enumerate(gaps.iloc[:2].itertuples(), 1))
+    what_if = (PlannedSite(gaps.iloc[2].longitude + 0.0003, gaps.iloc[2].latitude, "W1"),)
+    wait_applied(qtbot, window.map_view, lambda: window.session.update_state(
+        planning=Planning(proposed=proposed, what_if=what_if, show_gaps=True)))
+    existing, planned, total = coverage_in_straight_line(
+        window.session.dataset, [(s.longitude, s.latitude) for s in proposed + what_if])
+
+    now, with_plan = panel.figures_label.text().splitlines()[:2]
+    assert f"{existing}/{total}" in now and f"{planned}/{total}" not in now
+    assert f"{planned}/{total}" in with_plan
+    summary = evaluate(qtbot, window.map_view, "document.querySelector('.sm-planning-summary').textContent")
+    on_map_now, on_map_with_plan = summary.split(" · ")[:2]
+    assert f"{existing}/{total}" in on_map_now and f"{planned}/{total}" in on_map_with_plan
+    # The entries only the plan covers are marked apart from those a checkpoint covers.
+    drawn = planning_on_page(qtbot, window)
+    assert len(drawn["planned"]) == planned - existing
+    assert len(drawn["gaps"]) == total - planned

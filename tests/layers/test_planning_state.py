@@ -78,3 +78,75 @@ def test_overlay_gains_are_the_newly_covered_weight(sample):
     overlay = planning_overlay(sample, state, context.as_of)
     assert [(s["label"], s["gain"]) for s in overlay["proposed"]] == [(p.key, p.gain) for p in result.proposals]
     assert overlay["summary"].count(str(result.after.covered_count)) >= 1
+
+
+def _sample_truth(sample, overlay_entries, sites, radius):
+    """Entries covered by the active checkpoints, and with ``sites`` too, counted by brute force."""
+    from layers.situation import checkpoint_situation
+    from tests.layers.planning_factories import covered_in_straight_line
+
+    context = PlanningContext(sample, PlanningOptions(radius_m=radius))
+    active = sample.checkpoints[checkpoint_situation(sample.checkpoints, context.as_of)["active"].to_numpy()]
+    checkpoints = list(zip(active.geometry.x, active.geometry.y))
+    entries = [(e["lng"], e["lat"]) for e in overlay_entries]
+    existing = covered_in_straight_line(entries, checkpoints, radius)
+    planned = covered_in_straight_line(entries, checkpoints + [(s.longitude, s.latitude) for s in sites], radius)
+    return int(existing.sum()), int(planned.sum()), len(entries)
+
+
+def test_the_summary_says_existing_and_planned_coverage_apart(sample):
+    from layers.i18n import set_language
+
+    context = PlanningContext(sample, PlanningOptions())
+    gaps = context.coverage().uncovered
+    # A proposal on each of two gaps and a what-if on a third: each covers at least its own.
+    proposed = tuple(PlannedSite(r.longitude, r.latitude, f"P{n}", 1.0)
+                     for n, r in enumerate(gaps.iloc[:2].itertuples(), 1))
+    what_if = (PlannedSite(gaps.iloc[2].longitude, gaps.iloc[2].latitude, "W1"),)
+    state = MapState(planning=Planning(proposed=proposed, what_if=what_if, show_gaps=True))
+    for lang, words in (("zh", ("现有卡点已覆盖", "加上拟设 2 处、假设 1 处")), ("en", ("by existing", "2 proposed and 1 what-if"))):
+        set_language(lang)
+        try:
+            overlay = planning_overlay(sample, state, context.as_of)
+        finally:
+            set_language("en")
+        existing, planned, total = _sample_truth(sample, overlay["entries"], proposed + what_if, 300)
+        assert planned > existing
+        summary = overlay["summary"]
+        first, second = summary.split(" · ")[:2]
+        assert f"{existing}/{total}" in first and words[0] in first
+        assert f"{planned}/{total}" in second and words[1] in second
+        # An entry only the plan covers is drawn apart from one a checkpoint covers.
+        assert sum(e["covered"] for e in overlay["entries"]) == existing
+        assert sum(e["covered"] or e["planned"] for e in overlay["entries"]) == planned
+
+
+def test_along_roads_the_overlay_carries_the_road_each_site_reaches_and_no_radius_alone(sample):
+    state = MapState(planning=Planning(along_roads=True, show_gaps=True,
+                                       proposed=(PlannedSite(113.97, 33.0, "P1", 1.0),)))
+    import shapely
+
+    from tests.layers.planning_factories import METRIC, to_metric
+
+    overlay = planning_overlay(sample, state, None)
+    assert overlay["alongRoads"] is True
+    roads = shapely.union_all(sample.roads.to_crs(METRIC).geometry.to_numpy())
+    for checkpoint in overlay["checkpoints"]:  # a site further from every road than the radius reaches none
+        x, y = to_metric(checkpoint["lng"], checkpoint["lat"])
+        assert bool(checkpoint["reach"]) == (shapely.distance(shapely.Point(x, y), roads) < 300)
+    assert all(len(line) >= 2 for c in overlay["checkpoints"] for line in c["reach"])
+    assert overlay["proposed"][0]["reach"]
+    assert "along the roads" in overlay["summary"]
+    assert [item["key"] for item in overlay["legend"]][0] == "reach"
+
+
+def test_a_plan_that_cannot_be_drawn_says_why_in_the_page_language():
+    from layers.i18n import set_language
+    from tests.layers.planning_factories import planning_dataset
+
+    set_language("zh")
+    try:
+        overlay = planning_overlay(planning_dataset([]), MapState(planning=Planning()), None)
+    finally:
+        set_language("en")
+    assert overlay["error"].startswith("数据中没有道路") and overlay["entries"] == []
