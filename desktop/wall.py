@@ -26,7 +26,7 @@ from PyQt6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
 from desktop.map_view import MapView
 from desktop.store_watcher import StoreWatcher
-from desktop.wall_header import WallHeader, shown_text
+from desktop.wall_header import WallHeader, shown_text, township_name
 from geodata.dataset import Dataset
 from layers.dataset_diff import changed_features
 from layers.filters import resolve_as_of
@@ -70,7 +70,7 @@ def page_zoom(height: int) -> float:
 def township_and_villages(dataset: Dataset) -> list[MapState]:
     """The default rotation for the public: the whole township, then each village in turn
     (filtered to it, so the header shows that village's figures)."""
-    township = shown_text(dataset.metadata.get("township_name"))
+    township = township_name(dataset)  # in the wall's language, as the header says it
     presets = [MapState()]
     for code, name in zip(dataset.villages["code"], dataset.villages["name"]):
         code, name = shown_text(code), shown_text(name)
@@ -96,7 +96,7 @@ class WallWindow(QWidget):
                  theme: str = "dark", refresh_s: float = DEFAULT_REFRESH_S, dwell_s: float = DEFAULT_DWELL_S,
                  parent=None):
         super().__init__(parent)
-        self.setWindowTitle(shown_text(dataset.metadata.get("township_name")))
+        self.setWindowTitle(township_name(dataset))
         self.dataset = dataset
         self.presets = presets or township_and_villages(dataset)
         self.preset_index = 0

@@ -36,7 +36,10 @@ from layers.map_state import MapState
 from layers.situation import as_timestamp, resolve_as_of
 from layers.statistics import FIGURE_LABELS, FIGURES, figures_with_change, village_table
 
-__all__ = ["FIGURES_SHOWN", "THEMES", "WallHeader", "format_change", "shown_text", "village_figures_with_change"]
+__all__ = [
+    "FIGURES_SHOWN", "THEMES", "WallHeader", "format_change", "shown_text", "township_name",
+    "village_figures_with_change",
+]
 
 # The figures the header shows, in order.
 FIGURES_SHOWN = (
@@ -180,14 +183,20 @@ class WallHeader(QWidget):
         self.stale_banner.setVisible(False)
 
         self.township_label = QLabel("")
+        # The village(s) a preset shows, on a line of their own: after the township's name
+        # they would make the column wider than a 1920-pixel row has room for.
+        self.place_label = QLabel("")
+        self.place_label.setVisible(False)
         self.clock_label = QLabel("")
         self.as_of_label = QLabel("")
         self.township_label.setObjectName("township")
+        self.place_label.setObjectName("place")
         self.clock_label.setObjectName("clock")
         self.as_of_label.setObjectName("as_of")
         identity = QVBoxLayout()
         identity.setSpacing(0)
         identity.addWidget(self.township_label)
+        identity.addWidget(self.place_label)
         identity.addWidget(self.clock_label)
         identity.addWidget(self.as_of_label)
         identity.addStretch(1)
@@ -236,7 +245,9 @@ class WallHeader(QWidget):
         else:
             self.figures = village_figures_with_change(dataset, as_of, villages)
         self.as_of = as_of
-        self.township_label.setText(" · ".join(_place_names(dataset, villages)))
+        self.township_label.setText(township_name(dataset))
+        self.place_label.setText(" · ".join(_village_names(dataset, villages)))
+        self.place_label.setVisible(bool(self.place_label.text()))
         self.as_of_label.setText(_("Data as of {time}").format(time=f"{as_of:%Y-%m-%d %H:%M}"))
         for key, tile in self.tiles.items():
             value, change = self.figures[key]
@@ -343,6 +354,7 @@ class WallHeader(QWidget):
         _paint(self, colours["background"], colours["text"])
         _paint(self.stale_banner, colours["stale_background"], colours["stale_text"])
         _paint(self.township_label, None, colours["text"])
+        _paint(self.place_label, None, colours["text"])
         _paint(self.clock_label, None, colours["accent"])
         _paint(self.as_of_label, None, colours["muted"])
         for tile in self.tiles.values():
@@ -365,6 +377,7 @@ class WallHeader(QWidget):
         _font(self.stale_banner, px(_CHANGE), bold=True)
         self.stale_banner.setContentsMargins(px(1 / 100), px(1 / 200), px(1 / 100), px(1 / 200))
         _font(self.township_label, px(_TITLE), bold=True)
+        _font(self.place_label, px(_TITLE), bold=True)
         _font(self.clock_label, px(_CLOCK), bold=True)
         _font(self.as_of_label, px(_LABEL))
         for tile in self.tiles.values():
@@ -378,18 +391,22 @@ class WallHeader(QWidget):
         self.updateGeometry()
 
 
-def _place_names(dataset, villages) -> list[str]:
-    """The township's name in the language, then the names of ``villages`` found in it."""
+def township_name(dataset) -> str:
+    """The township's name in the language ("" when the metadata has none)."""
     metadata = dataset.metadata
     township = shown_text(metadata.get("township_name"))
     if language() == "en":
         township = shown_text(metadata.get("township_name_en")) or township
-    names = [township] if township else []
-    if villages is not None:
-        frame = dataset.villages
-        chosen = frame[frame["code"].astype(str).isin([str(code) for code in villages])]
-        names += [name for name in map(shown_text, chosen["name"]) if name]
-    return names
+    return township
+
+
+def _village_names(dataset, villages) -> list[str]:
+    """The names of the villages whose codes are in ``villages`` (None: none)."""
+    if villages is None:
+        return []
+    frame = dataset.villages
+    chosen = frame[frame["code"].astype(str).isin([str(code) for code in villages])]
+    return [name for name in map(shown_text, chosen["name"]) if name]
 
 
 def _paint(widget: QWidget, background: str | None, text: str) -> None:

@@ -182,17 +182,18 @@ def test_a_village_preset_shows_that_villages_figures_in_the_header(qtbot, sampl
     village_checkpoints = dataset.checkpoints[(dataset.checkpoints["village"] == code)
                                               & (dataset.checkpoints["status"] == "active")]
     assert window.header.figure_text("checkpoints_active") == str(len(village_checkpoints))
-    assert name in window.header.township_label.text()
+    assert window.header.place_label.text() == name
     volunteers = int(dataset.villages.loc[dataset.villages["code"] == code, "volunteers"].iloc[0])
     assert window.header.tiles["checkpoints_active"].detail.text().splitlines()[-1].endswith(f" {volunteers:,}")
 
 
-def test_the_default_village_presets_are_filtered_to_their_village(sample_copy):
+def test_the_default_village_presets_are_filtered_to_their_village(sample_copy, language):
     dataset = GeoPackageStore(sample_copy).read_all()
     presets = township_and_villages(dataset)
     assert presets[0].filters.villages is None
     assert [p.filters.villages for p in presets[1:]] == [(code,) for code in dataset.villages["code"]]
-    assert [p.title.split(" · ")[-1] for p in presets[1:]] == list(dataset.villages["name"])
+    township = dataset.metadata["township_name" if language == "zh" else "township_name_en"]
+    assert [p.title for p in presets[1:]] == [f"{township} · {name}" for name in dataset.villages["name"]]
 
 
 def test_nothing_the_wall_runs_in_its_page_fails_while_the_page_loads(qtbot, sample_copy):
@@ -222,3 +223,21 @@ def test_nothing_the_wall_runs_in_its_page_fails_while_the_page_loads(qtbot, sam
     assert not evaluate(qtbot, window.map_view, "document.body.classList.contains('sm-theme-dark')")
     assert evaluate(qtbot, window.map_view, "document.body.classList.contains('sm-wall')")
     assert not [message for message in console if "Error" in message], console
+
+
+def test_every_header_text_fits_a_1920_pixel_wall_for_the_township_and_each_village(qtbot, sample_copy, language):
+    from PyQt6.QtWidgets import QLabel
+
+    dataset = GeoPackageStore(sample_copy).read_all()
+    window = WallWindow(sample_copy, dataset, refresh_s=3600, dwell_s=3600)
+    qtbot.addWidget(window)
+    window.resize(1920, 1080)
+    window.show()
+    for _ in window.presets:
+        qtbot.wait(10)  # let the header lay out its new texts
+        assert window.header.width() == 1920
+        for label in window.header.findChildren(QLabel):
+            if label.isVisible():
+                widest = max(label.fontMetrics().horizontalAdvance(line) for line in label.text().splitlines() or [""])
+                assert widest <= label.contentsRect().width(), (window.preset.title, label.objectName(), label.text())
+        window.next_preset()

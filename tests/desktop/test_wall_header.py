@@ -156,7 +156,7 @@ def test_a_villages_figures_and_changes_are_its_own(qapp, dataset):
         yesterday = households_under_observation(own, day - pd.Timedelta(days=1))
         assert header.figure_text("households_under_observation") == str(today), name
         assert header.change_text("households_under_observation") == format_change(today - yesterday), name
-        assert header.township_label.text().endswith(f" · {name}")
+        assert header.place_label.text() == name and not header.place_label.isHidden()
         volunteers = int(dataset.villages.loc[dataset.villages["code"] == code, "volunteers"].iloc[0])
         assert header.tiles["checkpoints_active"].detail.text().splitlines()[-1].endswith(f" {volunteers:,}")
     header.close()
@@ -182,5 +182,7 @@ def test_missing_names_show_as_nothing_not_nan(qapp, dataset, missing):
     dataset.metadata["township_name"] = missing
     dataset.villages.loc[0, "name"] = missing
     header.show_situation(dataset, AS_OF, villages=(dataset.villages["code"].iloc[0],))
-    assert header.township_label.text() == ""
+    assert header.township_label.text() == "" and header.place_label.text() == ""
+    assert header.place_label.isHidden()
     header.close()
+
