@@ -28,7 +28,7 @@ from layers.filters import (
 )
 from layers.map_state import MapState
 from layers.page_text import legend_sections, page_subtitle, page_title, words
-from layers.styles import village_fill_classes
+from layers.styles import ALERT_CLASSES, village_fill_classes
 
 # Day-dependent properties that are times of day; the other dates are calendar days.
 _TIME_COLUMNS = {"due_at"}
@@ -125,11 +125,28 @@ def dynamic_properties(
         "villages": pd.DataFrame(
             {"observing_households": counts, "fill_class": village_fill_classes(counts, village_fill)}
         ),
-        "households": _aligned(people[["stage", "status_on_day", "observation_day", "release_date"]]),
-        "checkpoints": _aligned(checkpoints[["status_on_day"]]),
-        "disinfection_points": _aligned(points[["freshness", "due_at", "hours_overdue"]]),
+        "households": _aligned(people[["stage", "status_on_day", "observation_day", "release_date"]]).assign(
+            alert=_in_classes(people["stage"], ALERT_CLASSES["households"])),
+        "checkpoints": _aligned(checkpoints[["status_on_day"]]).assign(
+            alert=checkpoint_alerts(dataset.checkpoints, checkpoints)),
+        "disinfection_points": _aligned(points[["freshness", "due_at", "hours_overdue"]]).assign(
+            alert=_in_classes(points["freshness"], ALERT_CLASSES["disinfection_points"])),
         "roads": pd.DataFrame(index=pd.RangeIndex(len(dataset.roads))),
     }
+
+
+def checkpoint_alerts(records: pd.DataFrame, situation: pd.DataFrame) -> np.ndarray:
+    """Checkpoints that are alerts on the day: closed, or open with nobody on shift or not
+    staffed around the clock. Unknown staffing is not an alert (no false alarm)."""
+    closed = (situation["status_on_day"].astype(object) == "closed").to_numpy()
+    active = situation["active"].to_numpy(dtype=bool)
+    not_24h = np.array([v is not None and not pd.isna(v) and not bool(v) for v in records["staffed_24h"]], dtype=bool)
+    nobody = (pd.to_numeric(records["staff_on_shift"], errors="coerce") == 0).to_numpy()
+    return closed | (active & (not_24h | nobody))
+
+
+def _in_classes(values: pd.Series, classes) -> np.ndarray:
+    return values.astype(object).isin(classes).to_numpy()
 
 
 def page_update(old: PageModel | None, new: PageModel) -> dict:

@@ -140,6 +140,17 @@ VILLAGE_STYLE = LayerStyle(
     ),
 )
 
+# Alerts: what a commander must see at a glance. Households and disinfection points are alerts
+# by their class; checkpoints by their status or staffing on the day (see
+# layers.page_model.alert_flags). The page draws alerts in panes above every ordinary symbol,
+# on screen, on the wall and on paper alike.
+ALERT_CLASSES = {"households": ("new", "escalated"), "disinfection_points": ("overdue",)}
+
+# Point symbols nearer each other than their sizes are drawn apart on a ring around where they
+# are, each with a leader line to its true place, as QGIS's point displacement renderer does.
+# The page recomputes the ring at every zoom (distances are in screen pixels).
+DISPLACEMENT = {"gap": 3, "leaderColour": "#333333", "leaderWidth": 1, "anchorRadius": 2}
+
 STYLE_TABLE: dict[str, LayerStyle] = {
     s.layer: s for s in (VILLAGE_STYLE, ROAD_STYLE, DISINFECTION_STYLE, HOUSEHOLD_STYLE, CHECKPOINT_STYLE)
 }
@@ -207,6 +218,7 @@ def style_table_for_page() -> dict:
         },
         "checkpointStatus": CHECKPOINT_STATUS_OVERRIDES,
         "drawOrder": list(DRAW_ORDER),
+        "displacement": DISPLACEMENT,
     }
 
 
