@@ -5,8 +5,12 @@
  * shown point grouped by symbol (one path per symbol), and a grid of screen cells answers
  * "which point is under the mouse" for tooltips, popups and clicks.
  *
- *   var cloud = new SituationPointCanvas({pane, styleOf, tooltipOf, popupOf, onClick});
+ *   var cloud = new SituationPointCanvas({pane, alertPane, styleOf, tooltipOf, popupOf, newPopup, onClick});
  *   cloud.addPoint(id, lat, lng, properties); cloud.setShown(id, true); cloud.changed();
+ *   cloud.setShifts({id: [dx, dy]})   draw points displaced by so many screen pixels
+ *
+ * Points whose properties say alert are drawn on a second canvas in alertPane, above the
+ * point markers; the others in pane, under them.
  */
 (function (global) {
   "use strict";
@@ -21,10 +25,10 @@
     return column * 1048576 + row; // numbers hash faster than "x:y" strings
   }
 
-  function remember(grid, point, radius) {
+  function remember(grid, point, at, radius, alert) {
     // Grid cells are in projected pixels at the current zoom, independent of any canvas.
-    var key = cellKey(Math.floor(point.pixel.x / CELL), Math.floor(point.pixel.y / CELL));
-    (grid[key] = grid[key] || []).push({ point: point, x: point.pixel.x, y: point.pixel.y, r: radius + HIT_SLOP });
+    var key = cellKey(Math.floor(at.x / CELL), Math.floor(at.y / CELL));
+    (grid[key] = grid[key] || []).push({ point: point, x: at.x, y: at.y, r: radius + HIT_SLOP, alert: alert });
   }
 
   var SituationPointCanvas = L.Layer.extend({
@@ -36,6 +40,8 @@
       this._selectedId = null;
       this._hoverId = null;
       this._frame = null;
+      this._version = 0; // counts changes to what is drawn: pictures and hit grid follow it
+      this._sheets = [];
     },
 
     // -- points ---------------------------------------------------------------------------
@@ -44,7 +50,7 @@
       this.removePoint(id);
       this._points[id] = { id: id, latlng: L.latLng(lat, lng), properties: properties, shown: false, pixel: null };
       this._projected = null;
-      this._picture = null;
+      this._version += 1;
     },
 
     removePoint: function (id) {
@@ -79,7 +85,7 @@
     },
 
     changed: function () {
-      this._picture = null; // points shown or styled differently: draw them anew
+      this._version += 1; // points shown, styled or displaced differently: draw them anew
       this._schedule();
     },
 
@@ -96,13 +102,15 @@
     // -- Leaflet layer life cycle --------------------------------------------------------
 
     onAdd: function (map) {
-      this._canvas = L.DomUtil.create("canvas", "sm-point-canvas leaflet-zoom-hide");
-      this._canvas.style.position = "absolute";
-      map.getPane(this.options.pane || "overlayPane").appendChild(this._canvas);
+      // Two sheets: ordinary points under the point markers, alerts in a pane above them. The
+      // alert sheet lets the mouse through to what is under it (the hit test is the map's).
+      this._sheets = [this._sheet(map, this.options.pane || "overlayPane", false)];
+      if (this.options.alertPane) this._sheets.push(this._sheet(map, this.options.alertPane, true));
       map.on("moveend viewreset resize", this._reset, this);
       map.on("zoomend", this._onZoomEnd, this);
       map.on("mousemove", this._onMouseMove, this);
       map.on("click", this._onClick, this);
+      this._picturesFor = null;
       this._reset();
     },
 
@@ -112,8 +120,19 @@
       map.off("mousemove", this._onMouseMove, this);
       map.off("click", this._onClick, this);
       this._hideTooltip();
-      L.DomUtil.remove(this._canvas);
-      this._canvas = null;
+      if (this._frame) L.Util.cancelAnimFrame(this._frame);
+      this._frame = null;
+      // The sheets go with their canvases: a layer added again makes and sizes new ones
+      // (a canvas that kept the old size record would stay 300 x 150 and blank).
+      this._sheets.forEach(function (sheet) { L.DomUtil.remove(sheet.canvas); });
+      this._sheets = [];
+    },
+
+    _sheet: function (map, pane, alert) {
+      var canvas = L.DomUtil.create("canvas", "sm-point-canvas leaflet-zoom-hide" + (alert ? " sm-alert-canvas" : ""));
+      canvas.style.position = "absolute";
+      map.getPane(pane).appendChild(canvas);
+      return { canvas: canvas, alert: alert, width: 0, height: 0, ratio: 0, picture: null, pictureCanvas: null };
     },
 
     _onZoomEnd: function () {
@@ -123,21 +142,28 @@
 
     _reset: function () {
       var map = this._map;
+      if (!map || !this._sheets.length) return;
       var size = map.getSize();
       var pad = size.multiplyBy(PADDING).round();
       var full = size.add(pad.multiplyBy(2));
       var ratio = global.devicePixelRatio || 1;
       this._origin = map.containerPointToLayerPoint(pad.multiplyBy(-1)).round();
-      L.DomUtil.setPosition(this._canvas, this._origin);
-      if (this._width !== full.x || this._height !== full.y || this._ratio !== ratio) {
-        this._canvas.width = full.x * ratio;
-        this._canvas.height = full.y * ratio;
-        this._canvas.style.width = full.x + "px";
-        this._canvas.style.height = full.y + "px";
-        this._width = full.x;
-        this._height = full.y;
-        this._ratio = ratio;
-      }
+      this._width = full.x;
+      this._height = full.y;
+      this._ratio = ratio;
+      var origin = this._origin;
+      this._sheets.forEach(function (sheet) {
+        L.DomUtil.setPosition(sheet.canvas, origin);
+        if (sheet.width !== full.x || sheet.height !== full.y || sheet.ratio !== ratio) {
+          sheet.canvas.width = full.x * ratio;
+          sheet.canvas.height = full.y * ratio;
+          sheet.canvas.style.width = full.x + "px";
+          sheet.canvas.style.height = full.y + "px";
+          sheet.width = full.x;
+          sheet.height = full.y;
+          sheet.ratio = ratio;
+        }
+      });
       this._draw();
     },
 
@@ -153,44 +179,84 @@
       this._projected = zoom;
     },
 
-    _draw: function () {
-      if (!this._map || !this._canvas) return;
-      this._project();
-      var ctx = this._canvas.getContext("2d");
-      ctx.setTransform(this._ratio, 0, 0, this._ratio, 0, 0);
-      ctx.clearRect(0, 0, this._width, this._height);
-      // The canvas's top-left corner in the map's projected pixels at this zoom.
-      var topLeft = this._map.getPixelOrigin().add(this._origin);
-      if (!this._picture || this._picture.zoom !== this._projected) this._picture = this._paintPicture();
-      var picture = this._picture;
-      if (picture.canvas) {
-        // A pan at the same zoom only moves the picture: one copy, whatever the point count.
-        ctx.drawImage(picture.canvas, picture.x - topLeft.x, picture.y - topLeft.y, picture.width, picture.height);
-      } else {
-        this._paintPoints(ctx, topLeft, { width: this._width, height: this._height });
-      }
-      this._paintSelection(ctx, topLeft);
+    projected: function () {
+      // The points with their projected pixels at the map's zoom (for the page's displacement).
+      if (this._map) this._project();
+      return this._points;
     },
 
-    _paintPicture: function () {
-      // All shown points painted once into a picture of their extent at this zoom, when that
-      // picture is small enough to keep; at close zoom only the view is painted, each time.
+    setShifts: function (shifts) {
+      // shifts: id -> [dx, dy] screen pixels from where the point is to where it is drawn.
+      var changed = false;
+      for (var id in this._points) {
+        var point = this._points[id];
+        var shift = shifts[id] || null;
+        var before = point.shift || null;
+        if ((shift === null) !== (before === null) || (shift && (shift[0] !== before[0] || shift[1] !== before[1]))) {
+          point.shift = shift;
+          changed = true;
+        }
+      }
+      if (changed) this.changed();
+    },
+
+    _at: function (point) {
+      // Where a point is drawn, in projected pixels: its place plus any displacement.
+      var shift = point.shift;
+      return shift ? { x: point.pixel.x + shift[0], y: point.pixel.y + shift[1] } : point.pixel;
+    },
+
+    _isAlert: function (point) {
+      return !!(this.options.alertPane && point.properties.alert);
+    },
+
+    _draw: function () {
+      if (!this._map || !this._sheets.length) return;
+      this._project();
+      if (this._picturesFor !== this._version) {
+        this._sheets.forEach(function (sheet) { sheet.picture = null; });
+        this._picturesFor = this._version;
+      }
+      // The canvas's top-left corner in the map's projected pixels at this zoom.
+      var topLeft = this._map.getPixelOrigin().add(this._origin);
+      for (var i = 0; i < this._sheets.length; i++) {
+        var sheet = this._sheets[i];
+        var ctx = sheet.canvas.getContext("2d");
+        ctx.setTransform(this._ratio, 0, 0, this._ratio, 0, 0);
+        ctx.clearRect(0, 0, this._width, this._height);
+        if (!sheet.picture || sheet.picture.zoom !== this._projected) sheet.picture = this._paintPicture(sheet);
+        var picture = sheet.picture;
+        if (picture.canvas) {
+          // A pan at the same zoom only moves the picture: one copy, whatever the point count.
+          ctx.drawImage(picture.canvas, picture.x - topLeft.x, picture.y - topLeft.y, picture.width, picture.height);
+        } else if (!picture.empty) {
+          this._paintPoints(ctx, topLeft, { width: this._width, height: this._height }, sheet.alert);
+        }
+      }
+      this._paintSelection(this._sheets[this._sheets.length - 1].canvas.getContext("2d"), topLeft);
+    },
+
+    _paintPicture: function (sheet) {
+      // All shown points of the sheet painted once into a picture of their extent at this
+      // zoom, when that picture is small enough to keep; at close zoom only the view is
+      // painted, each time.
       var min = L.point(Infinity, Infinity);
       var max = L.point(-Infinity, -Infinity);
       for (var id in this._points) {
         var point = this._points[id];
-        if (!point.shown) continue;
-        min.x = Math.min(min.x, point.pixel.x); min.y = Math.min(min.y, point.pixel.y);
-        max.x = Math.max(max.x, point.pixel.x); max.y = Math.max(max.y, point.pixel.y);
+        if (!point.shown || this._isAlert(point) !== sheet.alert) continue;
+        var at = this._at(point);
+        min.x = Math.min(min.x, at.x); min.y = Math.min(min.y, at.y);
+        max.x = Math.max(max.x, at.x); max.y = Math.max(max.y, at.y);
       }
-      var picture = { zoom: this._projected, canvas: null };
-      if (min.x === Infinity) return picture;
+      var picture = { zoom: this._projected, canvas: null, empty: min.x === Infinity };
+      if (picture.empty) return picture;
       var margin = 16;
       var width = Math.ceil(max.x - min.x) + 2 * margin;
       var height = Math.ceil(max.y - min.y) + 2 * margin;
       if (width * height * this._ratio * this._ratio > PICTURE_PIXELS) return picture;
-      // One picture canvas, reused: allocating a new one per change costs more than clearing.
-      var canvas = this._pictureCanvas || (this._pictureCanvas = document.createElement("canvas"));
+      // One picture canvas per sheet, reused: allocating one per change costs more than clearing.
+      var canvas = sheet.pictureCanvas || (sheet.pictureCanvas = document.createElement("canvas"));
       if (canvas.width !== width * this._ratio || canvas.height !== height * this._ratio) {
         canvas.width = width * this._ratio;
         canvas.height = height * this._ratio;
@@ -199,7 +265,7 @@
       ctx.setTransform(this._ratio, 0, 0, this._ratio, 0, 0);
       ctx.clearRect(0, 0, width, height);
       var origin = L.point(Math.floor(min.x) - margin, Math.floor(min.y) - margin);
-      this._paintPoints(ctx, origin, { width: width, height: height });
+      this._paintPoints(ctx, origin, { width: width, height: height }, sheet.alert);
       picture.canvas = canvas;
       picture.x = origin.x;
       picture.y = origin.y;
@@ -208,15 +274,16 @@
       return picture;
     },
 
-    _paintPoints: function (ctx, origin, size) {
+    _paintPoints: function (ctx, origin, size, alert) {
       // origin: projected pixel of the context's (0, 0); points outside size are skipped.
       var groups = {}; // symbol key -> {style, points: [x, y, ...]}
       var order = [];
       for (var id in this._points) {
         var point = this._points[id];
-        if (!point.shown) continue;
-        var x = point.pixel.x - origin.x;
-        var y = point.pixel.y - origin.y;
+        if (!point.shown || this._isAlert(point) !== alert) continue;
+        var at = this._at(point);
+        var x = at.x - origin.x;
+        var y = at.y - origin.y;
         if (x < -20 || y < -20 || x > size.width + 20 || y > size.height + 20) continue;
         var style = this.options.styleOf(point.properties);
         if (!style) continue;
@@ -272,7 +339,8 @@
       var style = this.options.styleOf(point.properties);
       var radius = (style ? style.radius : 5) + 4;
       ctx.beginPath();
-      ctx.arc(point.pixel.x - topLeft.x, point.pixel.y - topLeft.y, radius, 0, Math.PI * 2);
+      var at = this._at(point);
+      ctx.arc(at.x - topLeft.x, at.y - topLeft.y, radius, 0, Math.PI * 2);
       ctx.lineWidth = 3;
       ctx.strokeStyle = "#00b8d4";
       ctx.stroke();
@@ -282,20 +350,21 @@
 
     _hitGrid: function () {
       // Built when the mouse first needs it after a change, not on every redraw.
-      if (this._grid && this._grid.picture === this._picture) return this._grid.cells;
+      var grid = this._grid;
+      if (grid && grid.version === this._version && grid.zoom === this._projected) return grid.cells;
       var cells = {};
       for (var id in this._points) {
         var point = this._points[id];
         if (!point.shown || !point.pixel) continue;
         var style = this.options.styleOf(point.properties);
-        if (style) remember(cells, point, style.radius);
+        if (style) remember(cells, point, this._at(point), style.radius, this._isAlert(point));
       }
-      this._grid = { picture: this._picture, cells: cells };
+      this._grid = { version: this._version, zoom: this._projected, cells: cells };
       return cells;
     },
 
     _hit: function (containerPoint) {
-      if (!this._picture) return null;
+      if (!this._map || this._projected === null) return null;
       var grid = this._hitGrid();
       var projected = this._map.containerPointToLayerPoint(containerPoint).add(this._map.getPixelOrigin());
       var x = projected.x;
@@ -311,14 +380,22 @@
           for (var k = 0; k < cell.length; k++) {
             var candidate = cell[k];
             var distance = Math.hypot(candidate.x - x, candidate.y - y);
-            if (distance <= candidate.r && distance < bestDistance) {
+            // An alert is drawn over ordinary points, so it is the one under the mouse.
+            var score = distance - (candidate.alert ? 1e6 : 0);
+            if (distance <= candidate.r && score < bestDistance) {
               best = candidate.point;
-              bestDistance = distance;
+              bestDistance = score;
             }
           }
         }
       }
       return best;
+    },
+
+    hitAt: function (containerPoint) {
+      // The point drawn at a place of the map (alerts first), or null.
+      var point = this._hit(L.point(containerPoint));
+      return point ? point.id : null;
     },
 
     _onMouseMove: function (event) {
@@ -342,7 +419,8 @@
       var point = this._points[id];
       if (!point || !this._map) return null;
       this._hideTooltip();
-      this._tooltip = L.tooltip({ direction: "top", offset: [0, -6] })
+      var shift = point.shift || [0, 0];
+      this._tooltip = L.tooltip({ direction: "top", offset: [shift[0], shift[1] - 6] })
         .setLatLng(point.latlng).setContent(this.options.tooltipOf(point)).openOn(this._map);
       return this._tooltip.getElement();
     },
@@ -350,7 +428,10 @@
     openPopup: function (id) {
       var point = this._points[id];
       if (!point || !this._map) return null;
-      var popup = L.popup({ maxWidth: 320, offset: [0, -4] })
+      var shift = point.shift || [0, 0];
+      var options = { maxWidth: 320, offset: [shift[0], shift[1] - 4] };
+      // The page's popups keep clear of its title and legend when they pan into view.
+      var popup = (this.options.newPopup ? this.options.newPopup(options) : L.popup(options))
         .setLatLng(point.latlng).setContent(this.options.popupOf(point)).openOn(this._map);
       return popup.getElement();
     },
