@@ -8,6 +8,14 @@
  *   SituationMap.upsert(layer, features) / SituationMap.remove(layer, ids)
  *   SituationMap.fitTo(bounds) / SituationMap.flyTo(layer, id)
  *   SituationMap.state()           what the page shows now (for tests and the window)
+ *   SituationMap.displacement(layer, id) / SituationMap.pick(x, y)
+ *                                  where a symbol is drawn, what is drawn at a map pixel
+ *
+ * What stands out is drawn on top, on every output (window, wall, print all use this page):
+ * alerts (properties.alert, set by layers.page_model) go into panes above the ordinary
+ * symbols; point symbols nearer each other than their sizes are drawn apart on a ring with a
+ * leader line to where they are (displace); village labels go where they cover no symbol
+ * (placeLabels). Both are worked out again at every zoom.
  *
  * Every text that comes from data is put into the page with textContent, never as HTML: a
  * note holding markup shows as text and runs nothing (the page's bridge can call into the
@@ -26,9 +34,18 @@
   var selected = null; // {layer, id}
   var listeners = [];
   var editable = false;
-  // Areas, then lines, then the many household dots (one canvas), under the point markers.
+  var leaderGroup = null; // the leader lines of displaced symbols
+  var leaderRenderer = null;
+  var shifts = {}; // layer -> id -> [dx, dy]: how far a symbol is drawn from its place, pixels
+  // Bottom to top: areas, lines, the many ordinary household dots (one canvas), leader lines,
+  // Leaflet's marker pane (600: ordinary point markers), alert households, alert markers,
+  // village labels. Hover tooltips (650) and popups (700) stay above them all.
   var PANES = { villages: "sm-areas", roads: "sm-lines", households: "sm-households" };
-  var PANE_Z = { "sm-areas": 410, "sm-lines": 420, "sm-households": 450 };
+  var ALERT_PANES = { markers: "sm-alerts", households: "sm-alert-households" };
+  var PANE_Z = {
+    "sm-areas": 410, "sm-lines": 420, "sm-households": 450, "sm-leaders": 590,
+    "sm-alert-households": 620, "sm-alerts": 630, "sm-labels": 640,
+  };
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -83,21 +100,49 @@
     };
   }
 
-  function iconKey(name, properties) {
+  function iconKey(name, properties, shift) {
     var symbol = symbolFor(name, properties);
-    return (symbol ? symbol.key : "") + "|" + (properties.status_on_day || "");
+    return [symbol ? symbol.key : "", properties.status_on_day || "", !!properties.alert, shift || ""].join("|");
   }
 
-  function markerIcon(name, properties) {
+  function iconSize(name, properties) {
     var symbol = symbolFor(name, properties);
-    var size = symbol ? Math.max(symbol.size, 14) : 14;
+    return symbol ? Math.max(symbol.size, 14) : 14;
+  }
+
+  function markerIcon(name, properties, shift) {
+    // shift: [dx, dy] pixels from the feature's place to where its symbol is drawn.
+    var symbol = symbolFor(name, properties);
+    var size = iconSize(name, properties);
+    var dx = shift ? shift[0] : 0;
+    var dy = shift ? shift[1] : 0;
     var status = properties.status_on_day ? " sm-status-" + properties.status_on_day : "";
     return L.divIcon({
       html: symbol ? symbol.svg : "",
-      className: "sm-marker sm-" + name + status,
+      className: "sm-marker sm-" + name + status + (properties.alert ? " sm-alert" : ""),
       iconSize: [size, size],
-      iconAnchor: [size / 2, size / 2],
+      iconAnchor: [size / 2 - dx, size / 2 - dy],
+      popupAnchor: [dx, dy],
+      tooltipAnchor: [dx, dy],
     });
+  }
+
+  function layerRank(name) {
+    // Within a pane, markers stack in the style table's draw order, then from north to south:
+    // the same order whenever a layer is shown again (not the order markers were added in).
+    return 100000 * Math.max(0, styles.drawOrder.indexOf(name));
+  }
+
+  function markerPane(properties) {
+    return properties.alert ? ALERT_PANES.markers : "markerPane";
+  }
+
+  function tagIcon(leaflet, name, id) {
+    // Which feature a marker draws, for whoever reads the page (tests, the printed page).
+    var icon = leaflet.getElement && leaflet.getElement();
+    if (!icon) return;
+    icon.setAttribute("data-layer", name);
+    icon.setAttribute("data-feature-id", id);
   }
 
   // -- tooltips and popups ----------------------------------------------------------------
@@ -121,6 +166,24 @@
     var symbol = symbolFor(name, feature.properties);
     if (symbol) box.appendChild(el("div", "sm-tooltip-class", lang() === "zh" ? symbol.label_zh : symbol.label_en));
     return box;
+  }
+
+  // A popup that pans into the part of the map the title and the legend leave free.
+  var FreePopup = L.Popup.extend({
+    _adjustPan: function () {
+      var free = freeMargins();
+      this.options.autoPanPaddingTopLeft = free.topLeft;
+      this.options.autoPanPaddingBottomRight = free.bottomRight;
+      return L.Popup.prototype._adjustPan.apply(this, arguments);
+    },
+  });
+
+  function freeMargins() {
+    var size = map.getSize();
+    var top = titleBox && titleBox.offsetHeight ? titleBox.offsetTop + titleBox.offsetHeight + 8 : 8;
+    var legend = legendControl && legendControl.getContainer();
+    var right = legend && legend.offsetWidth ? Math.min(legend.offsetWidth + 20, size.x / 3) : 8;
+    return { topLeft: L.point(8, top), bottomRight: L.point(right, 8) };
   }
 
   function popupContent(name, feature) {
@@ -162,7 +225,8 @@
       }
       var wasShown = this.shown.has(feature.id);
       if (entry) this.setShown(feature.id, false);
-      this.entries[feature.id] = { feature: feature, leaflet: this._leaflet(feature) };
+      this.entries[feature.id] = { feature: feature, leaflet: this._leaflet(feature), shift: null };
+      this.entries[feature.id].iconKey = iconKey(this.name, feature.properties, null);
       if (wasShown) this.setShown(feature.id, true);
     },
     _update: function (entry, feature) {
@@ -205,9 +269,20 @@
       var entry = this.entries[id];
       var properties = entry.feature.properties;
       if (entry.leaflet.setIcon) {
-        var key = iconKey(this.name, properties);
-        if (key !== entry.iconKey) entry.leaflet.setIcon(markerIcon(this.name, properties));
-        entry.iconKey = key; // a new icon only when the symbol or status changed
+        var key = iconKey(this.name, properties, entry.shift);
+        if (key !== entry.iconKey) {
+          entry.leaflet.setIcon(markerIcon(this.name, properties, entry.shift));
+          tagIcon(entry.leaflet, this.name, id);
+        }
+        entry.iconKey = key; // a new icon only when the symbol, status or displacement changed
+        var pane = markerPane(properties);
+        if (entry.leaflet.options.pane !== pane) {
+          // An alert moves above the ordinary markers (and back): a marker takes its pane when added.
+          var on = this.shown.has(id);
+          if (on) this.group.removeLayer(entry.leaflet);
+          entry.leaflet.options.pane = pane;
+          if (on) this.group.addLayer(entry.leaflet);
+        }
       } else {
         entry.leaflet.setStyle(pathStyle(this.name, properties));
       }
@@ -221,6 +296,27 @@
       } else {
         entry.leaflet.setStyle(on ? { color: "#00b8d4", weight: 4 } : pathStyle(this.name, entry.feature.properties));
       }
+    },
+    setShift: function (id, shift) {
+      var entry = this.entries[id];
+      if (!entry || !entry.leaflet.setIcon) return;
+      entry.shift = shift;
+      this.restyle(id);
+    },
+    symbols: function () {
+      // The shown point markers, for the displacement: where they are and how big.
+      var result = [];
+      var self = this;
+      this.shown.forEach(function (id) {
+        var entry = self.entries[id];
+        if (!entry.leaflet.setIcon) return;
+        var properties = entry.feature.properties;
+        result.push({
+          layer: self.name, id: id, latlng: entry.leaflet.getLatLng(),
+          r: iconSize(self.name, properties) / 2, alert: !!properties.alert,
+        });
+      });
+      return result;
     },
     position: function (id) {
       var leaflet = this.entries[id].leaflet;
@@ -243,11 +339,13 @@
       var geometry = feature.geometry;
       var leaflet;
       if (geometry.type === "Point") {
-        // Checkpoints stay on top of the disinfection point that sits beside each of them.
+        // Which marker is on top is the pane's business (alerts above), and symbols at one
+        // place are drawn apart (displace): no layer is put above another wholesale.
         leaflet = L.marker(L.latLng(geometry.coordinates[1], geometry.coordinates[0]), {
-          icon: markerIcon(name, feature.properties), keyboard: false,
-          zIndexOffset: name === "checkpoints" ? 1000 : 0,
+          icon: markerIcon(name, feature.properties, null), keyboard: false, pane: markerPane(feature.properties),
+          zIndexOffset: layerRank(name),
         });
+        leaflet.on("add", function () { tagIcon(leaflet, name, feature.id); });
       } else {
         leaflet = L.geoJSON(feature, {
           pane: PANES[name] || "overlayPane",
@@ -255,7 +353,7 @@
         });
       }
       leaflet.bindTooltip(function () { return tooltipContent(name, feature); }, { sticky: geometry.type !== "Point" });
-      leaflet.bindPopup(function () { return popupContent(name, feature); }, { maxWidth: 320 });
+      leaflet.bindPopup(new FreePopup({ maxWidth: 320 }).setContent(function () { return popupContent(name, feature); }));
       leaflet.on("click", function () { select(name, feature.id, false); });
       if (geometry.type === "Point") {
         leaflet.options.draggable = editable; // a marker makes its drag handler when added
@@ -283,6 +381,8 @@
     this.features = {};
     this.group = new SituationPointCanvas({
       pane: PANES[name],
+      alertPane: ALERT_PANES.households,
+      newPopup: function (options) { return new FreePopup(options); },
       styleOf: function (properties) { return self._style(properties); },
       tooltipOf: function (point) { return tooltipContent(name, self.features[point.id]); },
       popupOf: function (point) { return popupContent(name, self.features[point.id]); },
@@ -321,6 +421,7 @@
     open: function (id) {
       return { tooltip: this.group.openTooltip(id), popup: this.group.openPopup(id) };
     },
+    setShifts: function (byId) { this.group.setShifts(byId); },
     _style: function (properties) {
       // One canvas style per symbol, built once: the redraw asks for it 100,000 times.
       var symbol = symbolFor(this.name, properties);
@@ -359,9 +460,156 @@
     else map.removeLayer(layer.group);
   }
 
-  // -- village labels, title, legend, north arrow ---------------------------------------------
+  // -- displacement: symbols at one place drawn apart ------------------------------------------
+
+  function cloudOnly(item) {
+    // Ordinary household dots are a cloud: they are not drawn apart from each other (there may
+    // be 100,000), only from the markers and alerts they would hide or be hidden by.
+    return item.cloud && !item.alert;
+  }
+
+  function collide(a, b) {
+    return !(cloudOnly(a) && cloudOnly(b)) && Math.hypot(a.x - b.x, a.y - b.y) < a.r + b.r;
+  }
+
+  function Grid(cell) {
+    this.cell = cell;
+    this.cells = {};
+  }
+  Grid.prototype = {
+    add: function (item) {
+      var key = Math.floor(item.x / this.cell) + ":" + Math.floor(item.y / this.cell);
+      (this.cells[key] = this.cells[key] || []).push(item);
+    },
+    near: function (x, y) {
+      var cx = Math.floor(x / this.cell);
+      var cy = Math.floor(y / this.cell);
+      var found = [];
+      for (var i = -1; i <= 1; i++) {
+        for (var j = -1; j <= 1; j++) {
+          var items = this.cells[(cx + i) + ":" + (cy + j)];
+          if (items) found.push.apply(found, items);
+        }
+      }
+      return found;
+    },
+  };
+
+  function pointSymbols() {
+    // Every point symbol shown, in projected pixels at the map's zoom: the markers and the
+    // alert households, then the ordinary households that touch one of them.
+    var zoom = map.getZoom();
+    var items = [];
+    var clouds = [];
+    Object.keys(layers).forEach(function (name) {
+      var layer = layers[name];
+      if (!layer.visible) return;
+      if (layer instanceof CloudLayer) { clouds.push(layer); return; }
+      layer.symbols().forEach(function (item) {
+        var at = map.project(item.latlng, zoom);
+        item.x = at.x;
+        item.y = at.y;
+        items.push(item);
+      });
+    });
+    var largest = items.reduce(function (r, item) { return Math.max(r, item.r); }, 8);
+    var ordinary = [];
+    clouds.forEach(function (layer) {
+      var points = layer.group.projected();
+      for (var id in points) {
+        var point = points[id];
+        if (!point.shown) continue;
+        var style = layer._style(point.properties);
+        if (!style) continue;
+        var item = {
+          layer: layer.name, id: id, latlng: point.latlng, x: point.pixel.x, y: point.pixel.y,
+          r: style.radius + style.weight / 2, alert: !!point.properties.alert, cloud: true,
+        };
+        (item.alert ? items : ordinary).push(item);
+      }
+    });
+    var grid = new Grid(2 * largest + 2);
+    items.forEach(function (item) { grid.add(item); });
+    ordinary.forEach(function (item) {
+      if (grid.near(item.x, item.y).some(function (other) { return collide(item, other); })) items.push(item);
+    });
+    return { items: items, largest: largest };
+  }
+
+  function displace() {
+    // Groups of symbols that overlap are drawn on a ring around their centre, in the order of
+    // their bearings (so each stays on its side), the ring just large enough for none to
+    // cover another; a leader line joins each to its true place.
+    if (!map) return;
+    var gap = styles.displacement.gap;
+    var found = pointSymbols();
+    var items = found.items;
+    var grid = new Grid(2 * found.largest + 2);
+    items.forEach(function (item, index) { item.index = index; item.root = index; grid.add(item); });
+    function root(item) {
+      while (items[item.root] !== item) item = items[item.root];
+      return item;
+    }
+    items.forEach(function (item) {
+      grid.near(item.x, item.y).forEach(function (other) {
+        if (other === item || !collide(item, other)) return;
+        var a = root(item);
+        var b = root(other);
+        if (a !== b) b.root = Math.min(a.index, b.index), a.root = b.root;
+      });
+    });
+    var groups = {};
+    items.forEach(function (item) { (groups[root(item).index] = groups[root(item).index] || []).push(item); });
+
+    var next = {};
+    leaderGroup.clearLayers();
+    var zoom = map.getZoom();
+    var leader = { color: styles.displacement.leaderColour, weight: styles.displacement.leaderWidth,
+      opacity: 0.9, interactive: false, renderer: leaderRenderer };
+    Object.keys(groups).forEach(function (key) {
+      var members = groups[key];
+      if (members.length < 2) return;
+      var cx = 0, cy = 0, widest = 0;
+      members.forEach(function (m) { cx += m.x / members.length; cy += m.y / members.length; widest = Math.max(widest, 2 * m.r); });
+      members.forEach(function (m) {
+        var dx = m.x - cx, dy = m.y - cy;
+        m.bearing = Math.hypot(dx, dy) < 0.5 ? Infinity : Math.atan2(dy, dx);
+      });
+      members.sort(function (a, b) {
+        return (a.bearing - b.bearing) || (a.layer < b.layer ? -1 : a.layer > b.layer ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+      });
+      var n = members.length;
+      var radius = (widest + gap) / (2 * Math.sin(Math.PI / n));
+      var start = isFinite(members[0].bearing) ? members[0].bearing : -Math.PI / 2;
+      members.forEach(function (m, k) {
+        var angle = start + 2 * Math.PI * k / n;
+        var shift = [Math.round(cx + radius * Math.cos(angle) - m.x), Math.round(cy + radius * Math.sin(angle) - m.y)];
+        (next[m.layer] = next[m.layer] || {})[m.id] = shift;
+        var drawn = map.unproject(L.point(m.x + shift[0], m.y + shift[1]), zoom);
+        leaderGroup.addLayer(L.polyline([m.latlng, drawn], Object.assign({ pane: "sm-leaders" }, leader)));
+        leaderGroup.addLayer(L.circleMarker(m.latlng, Object.assign({
+          pane: "sm-leaders", radius: styles.displacement.anchorRadius, fill: true,
+          fillColor: styles.displacement.leaderColour, fillOpacity: 1,
+        }, leader)));
+      });
+    });
+    Object.keys(layers).forEach(function (name) {
+      var layer = layers[name];
+      var mine = next[name] || {};
+      if (layer instanceof CloudLayer) layer.setShifts(mine);
+      else if (layer.setShift) {
+        var before = shifts[name] || {};
+        Object.keys(before).forEach(function (id) { if (!mine[id]) layer.setShift(id, null); });
+        Object.keys(mine).forEach(function (id) { layer.setShift(id, mine[id]); });
+      }
+    });
+    shifts = next;
+  }
+
+  // -- village labels ------------------------------------------------------------------------
 
   var labelsShowing = null; // which labels are on the map, to skip needless rebuilds
+  var HALO_WIDTH = 2.5; // pixels of halo around each letter
 
   function rebuildLabels() {
     var villages = layers.villages;
@@ -373,19 +621,123 @@
         return [id, properties.name, properties.label_point];
       }));
     }
-    if (wanted === labelsShowing) return;
+    if (wanted === labelsShowing) return false;
     labelsShowing = wanted;
     labelGroup.clearLayers();
-    if (!wanted) return;
-    villages.shownIds().forEach(function (id) {
+    if (!wanted) return true;
+    villages.shownIds().sort().forEach(function (id) {
       var properties = villages.properties(id);
       if (!properties.label_point) return;
-      var label = el("span", null, properties.name);
-      labelGroup.addLayer(L.tooltip({
-        permanent: true, direction: "center", className: "sm-village-label", interactive: false,
-      }).setLatLng(L.latLng(properties.label_point[1], properties.label_point[0])).setContent(label));
+      // One text, drawn once: its halo is painted on a canvas behind it (a CSS halo, text-
+      // shadow or text-stroke, puts the text into a printed PDF once more per stroke).
+      var holder = el("div", "sm-label-box");
+      holder.appendChild(el("canvas", "sm-label-halo"));
+      holder.appendChild(el("span", "sm-label-text", properties.name));
+      labelGroup.addLayer(L.marker(L.latLng(properties.label_point[1], properties.label_point[0]), {
+        icon: L.divIcon({ html: holder, className: "sm-village-label", iconSize: null }),
+        pane: "sm-labels", interactive: false, keyboard: false,
+      }));
+    });
+    return true;
+  }
+
+  function drawHalo(label) {
+    var text = label.querySelector(".sm-label-text");
+    var canvas = label.querySelector(".sm-label-halo");
+    if (!text || !canvas) return;
+    var style = getComputedStyle(text);
+    var pad = Math.ceil(HALO_WIDTH) + 2;
+    var width = text.offsetWidth + 2 * pad;
+    var height = text.offsetHeight + 2 * pad;
+    var ratio = global.devicePixelRatio || 1;
+    canvas.width = Math.ceil(width * ratio);
+    canvas.height = Math.ceil(height * ratio);
+    canvas.style.width = width + "px";
+    canvas.style.height = height + "px";
+    canvas.style.left = -pad + "px";
+    canvas.style.top = -pad + "px";
+    var ctx = canvas.getContext("2d");
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.font = style.font;
+    if ("letterSpacing" in ctx) ctx.letterSpacing = style.letterSpacing;
+    var metrics = ctx.measureText(text.textContent);
+    var ascent = metrics.fontBoundingBoxAscent;
+    var descent = metrics.fontBoundingBoxDescent;
+    var lineHeight = parseFloat(style.lineHeight) || ascent + descent;
+    // Where the span puts its baseline: half the leading above the font's ascent.
+    var baseline = pad + (lineHeight - ascent - descent) / 2 + ascent;
+    ctx.lineJoin = "round";
+    ctx.lineWidth = 2 * HALO_WIDTH;
+    ctx.strokeStyle = style.getPropertyValue("--sm-halo").trim() || "#ffffff";
+    ctx.textBaseline = "alphabetic";
+    ctx.strokeText(text.textContent, pad, baseline);
+  }
+
+  function overlap(a, b) {
+    var w = Math.min(a[2], b[2]) - Math.max(a[0], b[0]);
+    var h = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
+    return w > 0 && h > 0 ? w * h : 0;
+  }
+
+  function symbolBoxes() {
+    // Screen boxes of the point symbols as drawn (displaced); marker boxes are their icons.
+    var boxes = [];
+    pointSymbols().items.forEach(function (item) {
+      var shift = (shifts[item.layer] || {})[item.id] || [0, 0];
+      var at = map.latLngToContainerPoint(item.latlng);
+      var x = at.x + shift[0];
+      var y = at.y + shift[1];
+      var r = item.r + 2; // Leaflet rounds marker positions to whole pixels: keep a margin
+      boxes.push({ box: [x - r, y - r, x + r, y + r], weight: cloudOnly(item) ? 300 : 1000 });
+    });
+    return boxes;
+  }
+
+  function placeLabels() {
+    // Each label goes to the first of its candidate places (centred on the village's label
+    // point, then above, below, beside, and farther out) that covers no symbol and no label
+    // placed before it; when none is free, to the one covering least.
+    if (!labelGroup || !labelGroup.getLayers().length) return;
+    var obstacles = symbolBoxes();
+    var placed = [];
+    labelGroup.eachLayer(function (marker) {
+      var label = marker.getElement();
+      if (!label) return;
+      var text = label.querySelector(".sm-label-text");
+      var w = text.offsetWidth;
+      var h = text.offsetHeight;
+      drawHalo(label);
+      var at = map.latLngToContainerPoint(marker.getLatLng());
+      var best = null;
+      LABEL_CANDIDATES.forEach(function (c, order) {
+        var cx = at.x + c[0] * (w / 2 + 12);
+        var cy = at.y + c[1] * (h / 2 + 10);
+        var box = [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2];
+        var cost = order * 0.01;
+        obstacles.forEach(function (o) { cost += o.weight * overlap(box, o.box); });
+        placed.forEach(function (other) { cost += 300 * overlap(box, other); });
+        if (!best || cost < best.cost) best = { cost: cost, box: box, dx: cx - at.x, dy: cy - at.y };
+      });
+      placed.push(best.box);
+      label.style.marginLeft = Math.round(best.dx - w / 2) + "px";
+      label.style.marginTop = Math.round(best.dy - h / 2) + "px";
     });
   }
+
+  // Label centres relative to the label point, in half label sizes (plus a margin).
+  var LABEL_CANDIDATES = [
+    [0, 0], [0, -1], [0, 1], [1, 0], [-1, 0], [1, -1], [-1, -1], [1, 1], [-1, 1],
+    [0, -2], [0, 2], [2, 0], [-2, 0], [2, -2], [-2, -2], [2, 2], [-2, 2],
+  ];
+
+  function relayout() {
+    // After a zoom or a change of what is shown: symbols apart, then labels clear of them.
+    if (!map) return;
+    displace();
+    placeLabels();
+  }
+
+  // -- title, legend, north arrow --------------------------------------------------------------
 
   function renderTitle() {
     titleBox.textContent = "";
@@ -518,12 +870,14 @@
       if (update[key] !== undefined) data.page[key] = update[key];
     });
     if (update.title !== undefined || update.subtitle !== undefined) renderTitle();
-    rebuildLabels();
+    var labelsChanged = rebuildLabels();
     var visibilityChanged = Object.keys(layerChanges).some(function (name) {
       return layerChanges[name].visible !== undefined;
     });
     if (update.legend !== undefined || update.disclaimer !== undefined || visibilityChanged) renderLegend();
     if (update.view) setView(update.view);
+    if (Object.keys(layerChanges).length) relayout();
+    else if (labelsChanged || update.legend !== undefined || update.title !== undefined) placeLabels();
     if (update.planning !== undefined && SituationMap.showPlanning) SituationMap.showPlanning(update.planning);
     var result = summary(performance.now() - started);
     afterPaint(function () { emit("applied", summary(performance.now() - started)); });
@@ -553,7 +907,7 @@
     Object.keys(layers).forEach(function (name) {
       result.ids[name] = layers[name].visible ? layers[name].shownIds().sort() : [];
     });
-    result.labels = labelGroup.getLayers().map(function (tooltip) { return tooltip.getElement() ? tooltip.getElement().textContent : ""; });
+    result.labels = labelGroup.getLayers().map(function (label) { return label.getElement() ? label.getElement().textContent : ""; });
     result.title = data.page.title;
     result.subtitle = data.page.subtitle;
     var b = map.getBounds();
@@ -593,6 +947,9 @@
     Object.keys(PANE_Z).forEach(function (pane) { map.createPane(pane).style.zIndex = PANE_Z[pane]; });
     map.attributionControl.setPrefix(false);
     labelGroup = L.layerGroup().addTo(map);
+    leaderRenderer = L.svg({ pane: "sm-leaders" });
+    leaderGroup = L.layerGroup().addTo(map);
+    map.on("zoomend viewreset", relayout);
 
     titleBox = el("div", "sm-title");
     map.getContainer().appendChild(titleBox);
@@ -631,14 +988,33 @@
     clearSelection: function () { return select("", "", false, true); },
     setEditable: setEditable,
     setWall: function (on) {
-      // On the wall nobody holds a mouse: no zoom buttons.
+      // On the wall nobody holds a mouse: no zoom buttons. Its labels may be larger: placed anew.
       document.body.classList.toggle("sm-wall", !!on);
+      placeLabels();
       return !!on;
     },
     setTheme: function (name) {
       // The wall display's dark theme for projectors; the desk and print pages stay light.
       document.body.classList.toggle("sm-theme-dark", name === "dark");
+      placeLabels(); // the halo takes the theme's colour
       return name;
+    },
+    relayout: relayout,
+    displacement: function (name, id) {
+      // [dx, dy]: how many pixels from its place the feature's symbol is drawn.
+      var shift = (shifts[name] || {})[id];
+      return shift ? shift.slice() : [0, 0];
+    },
+    pick: function (x, y) {
+      // The household dot drawn at map pixel (x, y), as the mouse finds it, or null.
+      var names = Object.keys(layers);
+      for (var i = 0; i < names.length; i++) {
+        var layer = layers[names[i]];
+        if (!(layer instanceof CloudLayer) || !layer.visible) continue;
+        var id = layer.group.hitAt([x, y]);
+        if (id !== null) return { layer: names[i], id: id };
+      }
+      return null;
     },
     state: state,
     properties: properties,
