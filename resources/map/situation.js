@@ -688,7 +688,7 @@
       var x = at.x + shift[0];
       var y = at.y + shift[1];
       var r = item.r + 2; // Leaflet rounds marker positions to whole pixels: keep a margin
-      boxes.push({ box: [x - r, y - r, x + r, y + r], weight: cloudOnly(item) ? 300 : 1000 });
+      boxes.push({ box: [x - r, y - r, x + r, y + r], weight: cloudOnly(item) ? 200 : 5000 });
     });
     return boxes;
   }
@@ -697,9 +697,11 @@
     // Each label goes to the first of its candidate places (centred on the village's label
     // point, then above, below, beside, and farther out) that covers no symbol and no label
     // placed before it; when none is free, to the one covering least.
-    if (!labelGroup || !labelGroup.getLayers().length) return;
+    if (!map || !map._loaded || !labelGroup || !labelGroup.getLayers().length) return;
     var obstacles = symbolBoxes();
     var placed = [];
+    var size = map.getSize();
+    var frame = [0, 0, size.x, size.y];
     labelGroup.eachLayer(function (marker) {
       var label = marker.getElement();
       if (!label) return;
@@ -713,9 +715,9 @@
         var cx = at.x + c[0] * (w / 2 + 12);
         var cy = at.y + c[1] * (h / 2 + 10);
         var box = [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2];
-        var cost = order * 0.01;
+        var cost = order * 0.01 + 2000 * (w * h - overlap(box, frame)); // the part off the map
         obstacles.forEach(function (o) { cost += o.weight * overlap(box, o.box); });
-        placed.forEach(function (other) { cost += 300 * overlap(box, other); });
+        placed.forEach(function (other) { cost += 1000 * overlap(box, other); });
         if (!best || cost < best.cost) best = { cost: cost, box: box, dx: cx - at.x, dy: cy - at.y };
       });
       placed.push(best.box);
@@ -728,11 +730,13 @@
   var LABEL_CANDIDATES = [
     [0, 0], [0, -1], [0, 1], [1, 0], [-1, 0], [1, -1], [-1, -1], [1, 1], [-1, 1],
     [0, -2], [0, 2], [2, 0], [-2, 0], [2, -2], [-2, -2], [2, 2], [-2, 2],
+    [0, -3], [0, 3], [3, 0], [-3, 0],
   ];
 
   function relayout() {
     // After a zoom or a change of what is shown: symbols apart, then labels clear of them.
-    if (!map) return;
+    // A map with no view yet has no pixels: the first setView comes back here (zoomend).
+    if (!map || !map._loaded) return;
     displace();
     placeLabels();
   }

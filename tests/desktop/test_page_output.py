@@ -2,7 +2,7 @@
 layers that come back as they were, popups clear of the title, labels once and clear of
 symbols. The alerts are worked out here from the records, not read from the page."""
 
-import fitz  # PyMuPDF: the printed page's text
+import pymupdf  # the printed page's text
 import numpy as np
 import pytest
 
@@ -187,7 +187,7 @@ def test_each_village_label_is_one_text_on_the_page_and_in_print(qtbot, tmp_path
         assert page_text.count(name) == 1, name
     pdf = tmp_path / "map.pdf"
     print_page_pdf(qtbot, view, pdf)
-    with fitz.open(pdf) as document:
+    with pymupdf.open(pdf) as document:
         printed = "".join(page.get_text() for page in document)
     for name in names:
         assert printed.count(name) == 1, (name, printed.count(name))
