@@ -29,6 +29,8 @@ def register(verbs, data_option) -> None:
                        help="atlas pages only for these villages (division codes or names, comma-separated)")
     brief.add_argument("--paper", choices=("A4", "A3"), default="A4", help="paper size (default A4)")
     brief.add_argument("--landscape", action="store_true", help="landscape instead of portrait")
+    brief.add_argument("--gcj02", action="store_true",
+                       help="a plan's proposed sites also in GCJ-02 coordinates (as Gaode/Tencent maps show them)")
     brief.set_defaults(run=run_brief)
 
 
@@ -44,7 +46,7 @@ def run_brief(args) -> int:
     if villages is not None and not args.atlas:
         raise ValueError("--villages chooses atlas pages: give --atlas too")
     options = BriefingOptions(atlas=args.atlas, villages=villages, paper=args.paper,
-                              landscape=args.landscape, lang=args.lang)
+                              landscape=args.landscape, lang=args.lang, gcj02=args.gcj02)
 
     from desktop.briefing_printer import (
         BriefingPrinter,

@@ -172,6 +172,9 @@ class BriefingDialog(QDialog):
         self.language_box.addItem("English", "en")
         self.language_box.setCurrentIndex(0 if language() == "zh" else 1)
         options.addRow(_("Language:"), self.language_box)
+        # Chinese map apps (Gaode, Tencent, WeChat) show GCJ-02: with these a site is found on a phone.
+        self.gcj02_box = QCheckBox(_("GCJ-02 coordinates too (a plan's proposed sites)"))
+        options.addRow("", self.gcj02_box)
 
         self.atlas_box = QGroupBox(_("Atlas: one page per village after the summary"))
         self.atlas_box.setCheckable(True)
@@ -268,7 +271,7 @@ class BriefingDialog(QDialog):
         return BriefingOptions(
             atlas=atlas, villages=self.chosen_villages() if atlas else None,
             paper=self.paper_box.currentText(), landscape=self.landscape_box.isChecked(),
-            lang=self.language_box.currentData(),
+            lang=self.language_box.currentData(), gcj02=self.gcj02_box.isChecked(),
         )
 
     # -- preview -----------------------------------------------------------------------------

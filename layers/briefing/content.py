@@ -16,12 +16,22 @@ import pandas as pd
 
 from geodata.dataset import Dataset
 from geodata.schema import CHECKPOINT_TIERS, OBSERVATION_DAYS, PUBLICITY_ITEMS, SUPPLY_ITEMS, choice_label
+from layers.briefing.cells import cell_text, clipped, is_missing
 from layers.briefing.options import BriefingOptions, atlas_village_codes
+from layers.briefing.proposals import proposals_table
+from layers.briefing.table import Table
 from layers.filters import checkpoint_situation, disinfection_situation, household_situation, resolve_as_of
 from layers.i18n import translations
 from layers.map_state import MapState
 from layers.styles import DISINFECTION_STYLE
-from layers.statistics import FIGURE_LABELS, figures_with_change, village_table
+from layers.statistics import (
+    CHECKPOINT_TIER_FIGURES,
+    FIGURE_DESCRIPTIONS,
+    FIGURE_LABELS,
+    VILLAGE_RESOURCES,
+    figures_with_change,
+    village_table,
+)
 
 
 def _n(message: str) -> str:
@@ -47,20 +57,8 @@ KEY_FIGURES = (
 VILLAGE_COLUMNS = (
     "checkpoints_district", "checkpoints_village", "checkpoints_natural_village", "checkpoints_compound",
     "checkpoints_active", "households_under_observation", "persons_under_observation", "new_today",
-    "releasing_today", "disinfection_points", "disinfection_overdue",
+    "releasing_today", "disinfection_points", "disinfection_overdue", *VILLAGE_RESOURCES,
 )
-
-
-@dataclass
-class Table:
-    """A table to print: a caption, column headers, rows of text and an optional total row."""
-
-    caption: str
-    headers: list[str]
-    rows: list[list[str]]
-    numeric: list[bool]  # right-aligned columns
-    total: list[str] | None = None
-    empty_text: str = ""
 
 
 @dataclass
@@ -93,6 +91,10 @@ class Briefing:
     source: str
     disclaimer: str
     words: dict[str, str] = field(default_factory=dict)
+    figure_note: str = ""  # under the key figures: what the household figure leaves out
+    definitions: Table | None = None  # what each figure counts
+    proposals: Table | None = None  # a plan's proposed sites
+    appendix: Table | None = None  # the whole of every text cut short in a table
 
 
 def briefing_content(
@@ -104,9 +106,10 @@ def briefing_content(
     ----------
     dataset : Dataset
     state : MapState
-        Its as-of day and audience decide the figures and whether personal data is listed.
+        Its as-of day and audience decide the figures and whether personal data is listed;
+        its planning part (if any) adds the table of proposed sites.
     options : BriefingOptions
-        Language and which villages get an atlas page.
+        Language, which villages get an atlas page, GCJ-02 coordinates for the proposals.
     generated : datetime, optional
         The generation time printed on every page (default: now).
 
@@ -124,13 +127,14 @@ def briefing_content(
     atlas_codes = atlas_village_codes(dataset, options)
     table = village_table(dataset, as_of)
     meta = dataset.metadata
-    township = meta.get("township_name", "") if zh else (meta.get("township_name_en") or meta.get("township_name", ""))
+    township = _meta(meta, "township_name") if zh else (_meta(meta, "township_name_en") or _meta(meta, "township_name"))
     internal = state.audience == "internal"
-    return Briefing(
+    observation = _observation_table(dataset, as_of, zh, tr) if internal else None
+    briefing = Briefing(
         lang=options.lang,
         audience=state.audience,
         title=state.title or tr(_n("{township} epidemic-prevention situation briefing")).format(township=township),
-        issuing_body=meta.get("issuing_body", ""),
+        issuing_body=_meta(meta, "issuing_body"),
         as_of=as_of,
         as_of_text=_moment_text(as_of, zh),
         generated_text=tr(_n("Generated {time}")).format(time=generated.strftime("%Y-%m-%d %H:%M")),
@@ -141,10 +145,10 @@ def briefing_content(
             *_checkpoint_tables(dataset, as_of, zh, tr),
             _supplies_table(dataset, as_of, tr),
         ],
-        observation=_observation_table(dataset, as_of, zh, tr) if internal else None,
+        observation=observation,
         villages=[_village_page(dataset, table, as_of, code, zh, tr) for code in atlas_codes],
-        source=meta.get("source", ""),
-        disclaimer=meta.get("disclaimer", ""),
+        source=_meta(meta, "source"),
+        disclaimer=_meta(meta, "disclaimer"),
         words={
             "figures": tr(_n("Key figures")),
             "change": tr(_n("change since the day before")),
@@ -154,7 +158,16 @@ def briefing_content(
             "atlas": tr(_n("Village page")),
             "scale": tr(_n("Scale")),
         },
+        figure_note=_figure_note(zh, tr),
+        definitions=_definitions_table(zh, tr),
+        proposals=proposals_table(dataset, state, as_of, options, tr),
     )
+    briefing.appendix = _cut_long_texts(briefing, tr)
+    return briefing
+
+
+def _meta(meta: dict, key: str) -> str:
+    return cell_text(meta.get(key))
 
 
 def _moment_text(moment: pd.Timestamp, zh: bool) -> str:
@@ -173,27 +186,68 @@ def _key_figures(dataset: Dataset, as_of, zh: bool) -> list[tuple[str, str, str]
     result = []
     for key in KEY_FIGURES:
         value, change = figures[key]
-        result.append((_label(key, zh), f"{value:,}", f"{change:+,}" if change else "±0"))
+        result.append((_label(key, zh), cell_text(value), f"{int(change):+,}" if change else "±0"))
     return result
 
 
+def _description(key: str, zh: bool) -> str:
+    names = FIGURE_DESCRIPTIONS[key]
+    return names[0] if zh else names[1]
+
+
+def _figure_note(zh: bool, tr) -> str:
+    """Said under the key figures: the household figure is not the length of the internal list."""
+    return tr(_n("{figure}: {meaning}. What each figure counts: see the table at the end.")).format(
+        figure=_label("households_under_observation", zh), meaning=_description("households_under_observation", zh))
+
+
+def _definitions_table(zh: bool, tr) -> Table:
+    keys = [*KEY_FIGURES, *(c for c in VILLAGE_COLUMNS if c not in KEY_FIGURES)]
+    rows = [[_label(k, zh), _description(k, zh)] for k in keys]
+    return Table(tr(_n("What each figure counts")), [tr(_n("Figure")), tr(_n("Counts"))], rows, [False, False],
+                 widths=[30, 70])
+
+
 def _village_figures_table(table: pd.DataFrame, zh: bool, tr) -> Table:
-    headers = [tr(_n("Village")), *(_label(c, zh) for c in VILLAGE_COLUMNS)]
-    rows = [[str(row["name"]), *(f"{int(row[c]):,}" for c in VILLAGE_COLUMNS)] for _, row in table.iterrows()]
-    total = [tr(_n("Township total")), *(f"{int(table[c].sum()):,}" for c in VILLAGE_COLUMNS)]
-    return Table(tr(_n("Figures by village")), headers, rows, [False] + [True] * len(VILLAGE_COLUMNS), total)
+    """The figures by village under grouped headers, so that each column's own header is one
+    or two short words: fourteen columns fit portrait A4 in either language."""
+    lang = "zh" if zh else "en"
+    columns = [c for c in VILLAGE_COLUMNS if c in table.columns]
+    short = {
+        **{f"checkpoints_{tier}": choice_label("checkpoints", "tier", tier, lang) for tier in CHECKPOINT_TIERS},
+        "checkpoints_active": tr(_n("All active")),
+        "households_under_observation": tr(_n("Households")),
+        "persons_under_observation": tr(_n("Persons")),
+        "new_today": tr(_n("New today")),
+        "releasing_today": tr(_n("Released today")),
+        "disinfection_points": tr(_n("In all")),
+        "disinfection_overdue": tr(_n("Overdue")),
+        "party_branches": tr(_n("Branches")),
+        "volunteers": tr(_n("Volunteers")),
+    }
+    group_of = {
+        **{c: tr(_n("Checkpoints on duty")) for c in (*CHECKPOINT_TIER_FIGURES, "checkpoints_active")},
+        **{c: tr(_n("Home observation")) for c in ("households_under_observation", "persons_under_observation",
+                                                   "new_today", "releasing_today")},
+        **{c: tr(_n("Disinfection points")) for c in ("disinfection_points", "disinfection_overdue")},
+        **{c: tr(_n("Party (village records)")) for c in VILLAGE_RESOURCES},
+    }
+    groups: list[tuple[str, int]] = [("", 1)]
+    for column in columns:
+        label = group_of[column]
+        if groups[-1][0] == label:
+            groups[-1] = (label, groups[-1][1] + 1)
+        else:
+            groups.append((label, 1))
+    headers = [tr(_n("Village")), *(short[c] for c in columns)]
+    rows = [[cell_text(row["name"]), *(cell_text(row[c]) for c in columns)] for _, row in table.iterrows()]
+    total = [tr(_n("Township total")), *(cell_text(table[c].sum()) for c in columns)]
+    return Table(tr(_n("Figures by village")), headers, rows, [False] + [True] * len(columns), total,
+                 widths=[1.25] + [1.0] * len(columns), groups=groups, limits=[16] + [None] * len(columns))
 
 
 def _village_names(dataset: Dataset) -> dict[str, str]:
-    return {str(c): str(n) for c, n in zip(dataset.villages["code"], dataset.villages["name"])}
-
-
-def _text(value) -> str:
-    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
-
-
-def _whole(value) -> str:
-    return "" if value is None or pd.isna(value) else str(int(value))
+    return {cell_text(c): cell_text(n) for c, n in zip(dataset.villages["code"], dataset.villages["name"])}
 
 
 def _checkpoint_tables(dataset: Dataset, as_of, zh: bool, tr) -> list[Table]:
@@ -204,25 +258,27 @@ def _checkpoint_tables(dataset: Dataset, as_of, zh: bool, tr) -> list[Table]:
     lang = "zh" if zh else "en"
     headers = [tr(_n("ID")), tr(_n("Name")), tr(_n("Village")), tr(_n("Status on the day")),
                tr(_n("24-hour")), tr(_n("Staff on shift"))]
+    yes, no = tr(_n("yes")), tr(_n("no"))
     tables = []
     for tier in CHECKPOINT_TIERS:
         rows = []
         for index in np.flatnonzero((checkpoints["tier"] == tier).to_numpy()):
             record = checkpoints.iloc[index]
             status = situation["status_on_day"].iloc[index]
-            if pd.isna(status):
+            if is_missing(status):
                 continue  # not yet opened on the day
-            staff = record.get("staff_on_shift")
+            village = cell_text(record["village"])
             rows.append([
-                _text(record["id"]), _text(record["name"]), names.get(_text(record["village"]), _text(record["village"])),
-                choice_label("checkpoints", "status", str(status), lang),
-                tr(_n("yes")) if record.get("staffed_24h") is True else tr(_n("no")),
-                "" if pd.isna(staff) else f"{int(staff)}",
+                cell_text(record["id"]), cell_text(record["name"]), names.get(village, village),
+                choice_label("checkpoints", "status", cell_text(status), lang),
+                cell_text(record.get("staffed_24h"), yes=yes, no=no),
+                cell_text(record.get("staff_on_shift")),
             ])
         caption = tr(_n("{tier} checkpoints ({count})")).format(
             tier=choice_label("checkpoints", "tier", tier, lang), count=len(rows))
         tables.append(Table(caption, headers, rows, [False, False, False, False, False, True],
-                            empty_text=tr(_n("none"))))
+                            empty_text=tr(_n("none")), widths=[13, 33, 15, 14, 12, 13],
+                            limits=[16, 40, 16, 16, 8, None], keys=[row[0] for row in rows]))
     return tables
 
 
@@ -239,17 +295,13 @@ def _latest_quantities(frame: pd.DataFrame, as_of) -> dict[str, float]:
     return latest.groupby("item")["quantity"].sum().to_dict()
 
 
-def _quantity(value: float) -> str:
-    return f"{value:,.1f}" if value != int(value) else f"{int(value):,}"
-
-
 def _supplies_table(dataset: Dataset, as_of, tr) -> Table:
     supplies = _latest_quantities(dataset["supplies"], as_of)
     publicity = _latest_quantities(dataset["publicity"], as_of)
-    rows = [[tr(_SUPPLY_LABELS[item]), _quantity(supplies[item])] for item in SUPPLY_ITEMS if item in supplies]
-    rows += [[tr(_PUBLICITY_LABELS[item]), _quantity(publicity[item])] for item in PUBLICITY_ITEMS if item in publicity]
+    rows = [[tr(_SUPPLY_LABELS[item]), cell_text(supplies[item])] for item in SUPPLY_ITEMS if item in supplies]
+    rows += [[tr(_PUBLICITY_LABELS[item]), cell_text(publicity[item])] for item in PUBLICITY_ITEMS if item in publicity]
     return Table(tr(_n("Supplies and publicity")), [tr(_n("Item")), tr(_n("Quantity"))], rows, [False, True],
-                 empty_text=tr(_n("none recorded")))
+                 empty_text=tr(_n("none recorded")), widths=[65, 35])
 
 
 def _observation_table(dataset: Dataset, as_of, zh: bool, tr) -> Table:
@@ -258,7 +310,8 @@ def _observation_table(dataset: Dataset, as_of, zh: bool, tr) -> Table:
     cost a fraction of a second."""
     households = dataset.households
     situation = household_situation(households, as_of)
-    listed = situation["status_on_day"].astype(object).isin(["observing", "escalated"]).to_numpy()
+    statuses = situation["status_on_day"].astype(object)
+    listed = statuses.isin(["observing", "escalated"]).to_numpy()
     names = _village_names(dataset)
     lang = "zh" if zh else "en"
     frame, day = households[listed], situation[listed]
@@ -271,28 +324,35 @@ def _observation_table(dataset: Dataset, as_of, zh: bool, tr) -> Table:
     days = pd.to_numeric(_column(frame, "observation_days"), errors="coerce").fillna(OBSERVATION_DAYS).astype(int)
     day_pattern = tr(_n("day {n} of {days}"))
     day_texts = [
-        "" if pd.isna(n) else day_pattern.format(n=int(n), days=d)
+        "" if is_missing(n) else day_pattern.format(n=int(n), days=d)
         for n, d in zip(day["observation_day"].astype(object), days)
     ]
     columns = [
         _texts(frame["id"]),
         [names.get(code, code) for code in _texts(frame["village"])],
-        [_whole(g) for g in _column(frame, "villager_group")],
+        _texts(_column(frame, "villager_group")),
         _texts(_column(frame, "head_name")),
         _texts(_column(frame, "phone")),
         [choice_label("households", "reason", r, lang) for r in _texts(_column(frame, "reason"))],
-        _days(_column(frame, "observation_start")),
+        _texts(_column(frame, "observation_start")),
         day_texts,
-        _days(day["release_date"]),
-        [choice_label("households", "status", str(v), lang) for v in day["status_on_day"].astype(object)],
+        _texts(day["release_date"]),
+        [choice_label("households", "status", cell_text(v), lang) for v in day["status_on_day"].astype(object)],
         _texts(_column(frame, "note")),
     ]
     rows = [list(row) for row in zip(*columns)]
     headers = [tr(_n("ID")), tr(_n("Village")), tr(_n("Group")), tr(_n("Head of household")), tr(_n("Phone")),
                tr(_n("Reason")), tr(_n("Start")), tr(_n("Day")), tr(_n("Release date")), tr(_n("Status")),
                tr(_n("Note"))]
-    return Table(tr(_n("Households under home medical observation ({count})")).format(count=len(rows)),
-                 headers, rows, [False] * len(headers), empty_text=tr(_n("none")))
+    observing = int((day["status_on_day"].astype(object) == "observing").sum())
+    escalated = len(rows) - observing
+    caption = tr(_n("Households under home medical observation or escalated ({count})")).format(count=len(rows))
+    note = tr(_n("{count} households: {observing} under observation (the key figure “{figure}”) and "
+                 "{escalated} escalated, listed until released.")).format(
+        count=len(rows), observing=observing, escalated=escalated, figure=_label("households_under_observation", zh))
+    return Table(caption, headers, rows, [False] * len(headers), empty_text=tr(_n("none")),
+                 widths=[7, 8, 5, 9, 11, 9, 10, 9, 10, 7, 15],
+                 limits=[12, 12, None, 14, 18, None, None, None, None, None, 24], keys=columns[0], note=note)
 
 
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -301,12 +361,7 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
 
 
 def _texts(values: pd.Series) -> list[str]:
-    return ["" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in values.astype(object)]
-
-
-def _days(values: pd.Series) -> list[str]:
-    stamps = pd.to_datetime(values, errors="coerce")
-    return stamps.dt.strftime("%Y-%m-%d").fillna("").tolist()
+    return [cell_text(v) for v in values.astype(object)]
 
 
 def _village_page(dataset: Dataset, table: pd.DataFrame, as_of, code: str, zh: bool, tr) -> VillagePage:
@@ -315,36 +370,68 @@ def _village_page(dataset: Dataset, table: pd.DataFrame, as_of, code: str, zh: b
     facts = []
     for column, label in (("population", _n("Population")), ("households", _n("Households in all")),
                           ("groups", _n("Villager groups")), ("party_branches", _n("Party branches")),
-                          ("work_group", _n("Work group"))):
-        value = village.get(column)
-        if value is not None and not pd.isna(value):
-            facts.append((tr(label), f"{int(value):,}" if column != "work_group" else str(value)))
-    figures = [(_label(c, zh), f"{int(row[c]):,}") for c in VILLAGE_COLUMNS]
-    return VillagePage(code, str(village["name"]), facts, figures,
+                          ("volunteers", _n("Party-member volunteers")), ("work_group", _n("Work group"))):
+        text = cell_text(village.get(column))
+        if text:
+            facts.append((tr(label), text))
+    figures = [(_label(c, zh), cell_text(row[c])) for c in VILLAGE_COLUMNS if c in row.index]
+    return VillagePage(code, cell_text(village["name"]), facts, figures,
                        [_village_points_table(dataset, as_of, code, zh, tr)])
 
 
 def _village_points_table(dataset: Dataset, as_of, code: str, zh: bool, tr) -> Table:
     """The village's checkpoints and disinfection points, one line each."""
     lang = "zh" if zh else "en"
-    rows = []
+    rows, keys = [], []
     checkpoints = dataset.checkpoints
     situation = checkpoint_situation(checkpoints, as_of)
     for index in np.flatnonzero((checkpoints["village"] == code).to_numpy()):
         status = situation["status_on_day"].iloc[index]
-        if pd.isna(status):
+        if is_missing(status):
             continue
         record = checkpoints.iloc[index]
-        tier = choice_label("checkpoints", "tier", _text(record["tier"]), lang)
-        rows.append([_text(record["name"]), tr(_n("{tier} checkpoint")).format(tier=tier),
-                     choice_label("checkpoints", "status", str(status), lang)])
+        tier = choice_label("checkpoints", "tier", cell_text(record["tier"]), lang)
+        rows.append([cell_text(record["name"]), tr(_n("{tier} checkpoint")).format(tier=tier),
+                     choice_label("checkpoints", "status", cell_text(status), lang)])
+        keys.append(cell_text(record["id"]))
     points = dataset.disinfection_points
     freshness = disinfection_situation(points, as_of)["freshness"]
     labels = {s.key: s.label(lang) for s in DISINFECTION_STYLE.symbols}  # as the legend says
     for index in np.flatnonzero((points["village"] == code).to_numpy()):
         record = points.iloc[index]
-        kind = choice_label("disinfection_points", "kind", _text(record["kind"]), lang)
-        rows.append([_text(record["name"]), tr(_n("Disinfection point ({kind})")).format(kind=kind),
-                     labels.get(str(freshness.iloc[index]), "")])
+        kind = choice_label("disinfection_points", "kind", cell_text(record["kind"]), lang)
+        rows.append([cell_text(record["name"]), tr(_n("Disinfection point ({kind})")).format(kind=kind),
+                     labels.get(cell_text(freshness.iloc[index]), "")])
+        keys.append(cell_text(record["id"]))
     return Table(tr(_n("Checkpoints and disinfection points")), [tr(_n("Name")), tr(_n("Kind")), tr(_n("On the day"))],
-                 rows, [False, False, False], empty_text=tr(_n("none")))
+                 rows, [False, False, False], empty_text=tr(_n("none")), widths=[42, 33, 25],
+                 limits=[30, None, None], keys=keys)
+
+
+def _cut_long_texts(briefing: Briefing, tr) -> Table | None:
+    """Cut every cell longer than its column allows and list the whole texts in an appendix.
+
+    A long text (a note pasted from a chat) would otherwise make its row pages long; the
+    cut cell says which appendix entry holds the rest.
+    """
+    tables = [*briefing.tables, *([briefing.observation] if briefing.observation else []),
+              *([briefing.proposals] if briefing.proposals else []),
+              *(t for page in briefing.villages for t in page.tables)]
+    entries = []
+    for table in tables:
+        if not table.limits:
+            continue
+        for number, row in enumerate(table.rows):
+            for column, limit in enumerate(table.limits):
+                whole = row[column]
+                short = clipped(whole, limit)
+                if short is None:
+                    continue
+                mark = f"[{len(entries) + 1}]"
+                key = table.keys[number] if table.keys else str(number + 1)
+                entries.append([mark, f"{table.caption} · {key} · {table.headers[column]}", whole])
+                row[column] = short + mark
+    if not entries:
+        return None
+    return Table(tr(_n("Texts in full")), [tr(_n("Mark")), tr(_n("Where")), tr(_n("Text"))], entries,
+                 [False, False, False], widths=[8, 27, 65])

@@ -42,6 +42,9 @@ class BriefingOptions:
         Landscape instead of portrait.
     lang : str
         "zh" (default) or "en".
+    gcj02 : bool
+        A plan briefing's proposed sites also in GCJ-02 coordinates (as Chinese map apps
+        show them), beside WGS-84.
     """
 
     atlas: bool = False
@@ -49,6 +52,7 @@ class BriefingOptions:
     paper: str = "A4"
     landscape: bool = False
     lang: str = "zh"
+    gcj02: bool = False
 
     def __post_init__(self):
         if self.paper not in PAPER_SIZES:

@@ -13,17 +13,37 @@
   var CSS_PX_PER_INCH = 96;
   var EARTH_CIRCUMFERENCE_M = 40075016.686;
 
-  function legendWidth(map) {
-    var legend = map.getContainer().querySelector(".sm-legend");
-    return legend ? legend.offsetWidth : 0;
+  var LEGENDS = ".sm-legend, .sm-planning-legend";
+  var SMALLEST_LEGEND_PT = 5.5;
+
+  function moveLegends(map, targetId) {
+    // The legends sit beside the map, as in a print layout: they cover no village, and the
+    // map frame cannot cut them.
+    var target = targetId && document.getElementById(targetId);
+    if (!target) return;
+    map.getContainer().querySelectorAll(LEGENDS).forEach(function (legend) { target.appendChild(legend); });
   }
 
-  function moveLegend(map, targetId) {
-    // On an atlas page the legend sits beside the map, as in a print layout, so that it
-    // covers none of the village.
-    var target = targetId && document.getElementById(targetId);
-    var legend = map.getContainer().querySelector(".sm-legend");
-    if (target && legend) target.appendChild(legend);
+  function overflows(box) {
+    return box.scrollHeight > box.clientHeight + 1 || box.scrollWidth > box.clientWidth + 1;
+  }
+
+  function fitLegend(targetId) {
+    // A legend taller than its box (many layers, a plan's items, landscape paper) is set in
+    // smaller type, then in two columns, until it fits: never cut.
+    var box = targetId && document.getElementById(targetId);
+    if (!box || !box.classList.contains("map-legend")) return;
+    var size;
+    for (size = 7; overflows(box) && size >= SMALLEST_LEGEND_PT; size -= 0.5) {
+      box.style.setProperty("--legend-pt", size + "pt");
+      box.classList.add("scaled");
+    }
+    if (!overflows(box)) return;
+    box.classList.add("two-columns");
+    for (size = 7; size >= SMALLEST_LEGEND_PT; size -= 0.5) {
+      box.style.setProperty("--legend-pt", size + "pt");
+      if (!overflows(box)) return;
+    }
   }
 
   function moveNorthArrow(map) {
@@ -40,11 +60,11 @@
     }
     var b = view.bounds;
     var box = L.latLngBounds([[b[1], b[0]], [b[3], b[2]]]);
-    var size = map.getSize();
-    // Keep the features clear of the legend (bottom right) ...
-    var right = Math.min(legendWidth(map), size.x / 3) + 16;
-    // ... and clear of the north arrow, top left.
-    map.fitBounds(box, { paddingTopLeft: [56, 16], paddingBottomRight: [right, 16], animate: false });
+    // The frame's size now, after the page took its final layout (the legends moved out):
+    // Leaflet keeps the size it measured when the map was made.
+    map.invalidateSize({ animate: false, pan: false });
+    // Clear of the north arrow (top left) and the scale bar (bottom left).
+    map.fitBounds(box, { paddingTopLeft: [56, 12], paddingBottomRight: [12, 28], animate: false });
   }
 
   function scaleDenominator(map) {
@@ -83,7 +103,9 @@
         document.title = drawn === total ? options.ready : options.progress + drawn + "/" + total;
       });
       situation.init(map, data);
-      moveLegend(map, container.getAttribute("data-legend-target"));
+      var legendTarget = container.getAttribute("data-legend-target");
+      moveLegends(map, legendTarget);
+      fitLegend(legendTarget);
       moveNorthArrow(map);
       fit(map, data.view);
       writeScale(map, number, options);
