@@ -141,7 +141,8 @@ def checkpoint_alerts(records: pd.DataFrame, situation: pd.DataFrame) -> np.ndar
     closed = (situation["status_on_day"].astype(object) == "closed").to_numpy()
     active = situation["active"].to_numpy(dtype=bool)
     not_24h = np.array([v is not None and not pd.isna(v) and not bool(v) for v in records["staffed_24h"]], dtype=bool)
-    nobody = (pd.to_numeric(records["staff_on_shift"], errors="coerce") == 0).to_numpy()
+    staff = pd.to_numeric(records["staff_on_shift"], errors="coerce")
+    nobody = (staff == 0).to_numpy(dtype=bool, na_value=False)  # an unknown count is no alarm
     return closed | (active & (not_24h | nobody))
 
 
