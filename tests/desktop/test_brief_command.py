@@ -112,7 +112,9 @@ def test_figures_per_village_equal_those_counted_from_the_records(briefings, sam
     checkpoints = sample.checkpoints
     active = checkpoints[(checkpoints["status"] == "active") & (pd.to_datetime(checkpoints["opened"]) <= day)]
     for code, name in zip(sample.villages["code"], sample.villages["name"]):
-        row = re.search(rf"^\s*{name}((?:\s+\d+){{11}})\s*$", text, re.MULTILINE)
+        # 13 figures: the checkpoints by tier and in all, observation, disinfection, and
+        # the village's party branches and volunteers (issue 13 added these two).
+        row = re.search(rf"^\s*{name}((?:\s+\d+){{13}})\s*$", text, re.MULTILINE)
         assert row, f"no figures row for {name}"
         numbers = [int(n) for n in row.group(1).split()]
         here = active[active["village"] == code]
@@ -122,6 +124,8 @@ def test_figures_per_village_equal_those_counted_from_the_records(briefings, sam
         assert numbers[5] == int((observing["village"] == code).sum()), name
         assert numbers[6] == int(observing.loc[observing["village"] == code, "persons"].sum()), name
         assert numbers[9] == int((sample.disinfection_points["village"] == code).sum())
+        village = sample.villages[sample.villages["code"] == code].iloc[0]
+        assert numbers[11:] == [int(village["party_branches"]), int(village["volunteers"])], name
 
 
 def test_fonts_are_embedded(briefings):

@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 import pymupdf
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pyproj import Transformer
 
 from desktop.briefing_printer import print_and_wait
@@ -27,6 +29,7 @@ from layers.briefing.document import write_briefing_document
 from layers.briefing.options import MARGIN_BOTTOM_MM, MARGIN_SIDE_MM, MARGIN_TOP_MM, BriefingOptions
 from layers.map_state import MapState, Planning, PlannedSite
 from tests.desktop import briefing_pdf as pdf
+from tests.desktop.briefing_layout import TableLayout, column_edges, text_outside_its_cell
 
 DAY = pd.Timestamp("2020-02-19")
 AS_OF = DAY.replace(hour=23, minute=59)
@@ -373,3 +376,113 @@ def test_counts_that_differ_say_what_they_count(printed, records):
     assert f"居家医学观察及已转诊户名单（{observing + escalated} 户）" in text
     assert f"共 {observing + escalated} 户：居家观察中 {observing} 户（即首页“居家观察户”），已转诊 {escalated} 户" in text
     assert "口径说明" in text
+
+
+# -- property: no text moves another cell out of its column ---------------------------------------
+
+MARKUP = ("<b>粗体</b>", "</td><td>x</td>", "<script>alert(1)</script>", "&amp;&lt;", '"; } body { display: none',
+          "<table><tr><td>嵌套</td></tr></table>")
+# Every text field that reaches a table: which record of the layer gets the text.
+TEXT_FIELDS = (("villages", "name"), ("checkpoints", "id"), ("checkpoints", "name"), ("households", "id"),
+               ("households", "head_name"), ("households", "phone"), ("households", "note"),
+               ("disinfection_points", "name"))
+LISTED_HOUSEHOLD = "HH044"  # under observation on the day: in the internal list
+texts = st.one_of(
+    st.none(), st.just(""), st.sampled_from(MARKUP),
+    st.text(max_size=60),
+    st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=200, max_size=1200),
+    st.builds(lambda word, n: (word + "\n") * n, st.text(min_size=1, max_size=40), st.integers(2, 40)),
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-_/:.", min_size=80, max_size=400),  # one long word
+)
+
+
+def with_texts(dataset, values: dict):
+    """``dataset`` with each (layer, field) of one record set to the given text."""
+    changed = dataset.copy()
+    households = dataset.households
+    record = {layer: dataset[layer].index[0] for layer, _field in values}
+    record["households"] = households.index[households["id"] == LISTED_HOUSEHOLD][0]
+    for (layer, column), value in values.items():
+        frame = changed[layer].copy()
+        frame[column] = frame[column].astype(object)
+        frame.loc[record[layer], column] = value
+        changed[layer] = frame
+    return changed
+
+
+@pytest.fixture(scope="module")
+def layout(qapp):
+    measure = TableLayout(BriefingOptions().content_width_px)
+    yield measure
+    measure.close()
+
+
+@pytest.fixture(scope="module")
+def sample_dataset(sample_file):
+    return open_store(sample_file).read_all()
+
+
+@pytest.fixture(scope="module")
+def baseline(sample_dataset, layout, tmp_path_factory):
+    document = write_briefing_document(sample_dataset, MapState(audience="internal", as_of=AS_OF),
+                                       BriefingOptions(), tmp_path_factory.mktemp("baseline"))
+    return layout.measure(document.path)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+@given(values=st.fixed_dictionaries({field: texts for field in TEXT_FIELDS}))
+def test_no_text_moves_another_cell_out_of_its_column(sample_dataset, layout, baseline, tmp_path_factory, values):
+    folder = tmp_path_factory.mktemp("property")
+    document = write_briefing_document(with_texts(sample_dataset, values), MapState(audience="internal", as_of=AS_OF),
+                                       BriefingOptions(), folder)
+    tables = layout.measure(document.path)
+    # The same tables in the same order (an appendix of texts in full may follow).
+    assert [t["cls"] for t in tables[:len(baseline)]] == [t["cls"] for t in baseline]
+    for table, before in zip(tables, baseline):
+        assert column_edges(table) == column_edges(before), table["cls"]
+        assert all(len(row) in (table["columns"], 1) for row in table["rows"]), "markup made a cell"
+        assert text_outside_its_cell(table) == [], table["cls"]
+    for table in tables[len(baseline):]:
+        assert text_outside_its_cell(table) == [], table["cls"]
+
+
+NASTY = {
+    "chat": {("households", "note"): "【村民群】王某：" + "明天上午八点卫生院门口统一测温，请带好口罩\n" * 30,
+             ("households", "head_name"): "<b>示例户主</b>" * 8, ("checkpoints", "name"): "x" * 300},
+    "empty": {field: None for field in TEXT_FIELDS} | {("villages", "name"): ""},
+}
+
+
+@pytest.fixture(scope="module")
+def nasty_printed(sample_dataset, tmp_path_factory, qapp):
+    made = {}
+    for name, values in NASTY.items():
+        folder = tmp_path_factory.mktemp(f"nasty-{name}")
+        options = BriefingOptions()
+        document = write_briefing_document(with_texts(sample_dataset, values),
+                                           MapState(audience="internal", as_of=AS_OF), options, folder / "doc")
+        made[name] = pymupdf.open(print_and_wait(document, folder / "b.pdf", options))
+    yield made
+    for document in made.values():
+        document.close()
+
+
+def observation_columns(document) -> list[tuple[float, float]]:
+    """The x extent of each column of the internal household list, from its rows."""
+    for page in document:
+        rows = pdf.rows_by_first_cell(pdf.cells(page), r"HH\d+")
+        full = [row for row in rows if len(row) >= 10]
+        if full:
+            return [(round(c.rect.x0, 1), round(c.rect.x1, 1)) for c in full[0][:10]]
+    return []
+
+
+@pytest.mark.parametrize("name", NASTY)
+def test_long_and_empty_texts_keep_the_printed_columns(printed, nasty_printed, name):
+    document = nasty_printed[name]
+    assert observation_columns(document) == observation_columns(printed["internal-zh"][0])
+    for number, page in enumerate(document, start=1):
+        assert pdf.crossings(pdf.words(page), pdf.rules(page)) == [], f"page {number}"
+    if name == "chat":
+        text = "".join(page.get_text() for page in document).replace("\n", "")
+        assert "明天上午八点卫生院门口统一测温，请带好口罩" * 30 in text  # the whole note, in the appendix
