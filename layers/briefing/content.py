@@ -351,7 +351,7 @@ def _observation_table(dataset: Dataset, as_of, zh: bool, tr) -> Table:
                  "{escalated} escalated, listed until released.")).format(
         count=len(rows), observing=observing, escalated=escalated, figure=_label("households_under_observation", zh))
     return Table(caption, headers, rows, [False] * len(headers), empty_text=tr(_n("none")),
-                 widths=[6, 7, 5.5, 10, 12, 9, 9.5, 8, 9.5, 7, 11.5],
+                 widths=[6, 7, 5.5, 10, 12, 9, 9.5, 7.5, 9.5, 9, 10],
                  limits=[12, 12, None, 14, 18, None, None, None, None, None, 24], keys=columns[0], note=note)
 
 

@@ -41,6 +41,12 @@ def test_the_audience_starts_public_although_the_window_is_internal(dialog, sess
     assert dialog.chosen_state().audience == "internal"
 
 
+def test_gcj02_coordinates_are_asked_for_in_the_options(dialog):
+    assert dialog.chosen_options().gcj02 is False  # WGS-84 only unless asked
+    dialog.gcj02_box.setChecked(True)
+    assert dialog.chosen_options().gcj02 is True
+
+
 def test_preview_shows_the_first_page(qtbot, dialog):
     with qtbot.waitSignal(dialog.preview_ready, timeout=TIMEOUT_MS):
         dialog.show()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import shutil
 from html.parser import HTMLParser
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
