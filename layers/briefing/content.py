@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from geodata.dataset import Dataset
-from geodata.schema import CHECKPOINT_TIERS, OBSERVATION_DAYS, PUBLICITY_ITEMS, SUPPLY_ITEMS, choice_label
+from geodata.schema import CHECKPOINT_TIERS, OBSERVATION_DAYS, choice_label
 from layers.briefing.cells import cell_text, clipped, is_missing
 from layers.briefing.options import BriefingOptions, atlas_village_codes
 from layers.briefing.proposals import proposals_table
@@ -30,6 +30,7 @@ from layers.statistics import (
     FIGURE_LABELS,
     VILLAGE_RESOURCES,
     figures_with_change,
+    supplies_and_publicity,
     village_table,
 )
 
@@ -39,15 +40,6 @@ def _n(message: str) -> str:
     return message
 
 
-_SUPPLY_LABELS = {
-    "masks": _n("Masks"), "thermometers": _n("Thermometers"),
-    "disinfectant_litres": _n("Disinfectant (litres)"), "latex_glove_pairs": _n("Latex gloves (pairs)"),
-    "goggles": _n("Goggles"), "isolation_gowns": _n("Isolation gowns"),
-}
-_PUBLICITY_LABELS = {
-    "vehicles": _n("Publicity vehicles"), "boards": _n("Boards"), "banners": _n("Banners"),
-    "leaflets": _n("Leaflets"),
-}
 # The township figures in the key-figure strip, in order.
 KEY_FIGURES = (
     "checkpoints_active", "households_under_observation", "persons_under_observation", "new_today",
@@ -143,7 +135,7 @@ def briefing_content(
         tables=[
             _village_figures_table(table, zh, tr),
             *_checkpoint_tables(dataset, as_of, zh, tr),
-            _supplies_table(dataset, as_of, tr),
+            _supplies_table(dataset, as_of, options.lang, tr),
         ],
         observation=observation,
         villages=[_village_page(dataset, table, as_of, code, zh, tr) for code in atlas_codes],
@@ -282,24 +274,10 @@ def _checkpoint_tables(dataset: Dataset, as_of, zh: bool, tr) -> list[Table]:
     return tables
 
 
-def _latest_quantities(frame: pd.DataFrame, as_of) -> dict[str, float]:
-    """Per item, the latest recorded quantity of each scope on or before the day, summed."""
-    if frame.empty:
-        return {}
-    dates = pd.to_datetime(frame["date"], errors="coerce")
-    known = frame[dates.notna() & (dates <= pd.Timestamp(as_of).normalize() + pd.Timedelta(days=1))].copy()
-    if known.empty:
-        return {}
-    known["_date"] = pd.to_datetime(known["date"])
-    latest = known.sort_values("_date").groupby(["scope", "item"], sort=False).tail(1)
-    return latest.groupby("item")["quantity"].sum().to_dict()
-
-
-def _supplies_table(dataset: Dataset, as_of, tr) -> Table:
-    supplies = _latest_quantities(dataset["supplies"], as_of)
-    publicity = _latest_quantities(dataset["publicity"], as_of)
-    rows = [[tr(_SUPPLY_LABELS[item]), cell_text(supplies[item])] for item in SUPPLY_ITEMS if item in supplies]
-    rows += [[tr(_PUBLICITY_LABELS[item]), cell_text(publicity[item])] for item in PUBLICITY_ITEMS if item in publicity]
+def _supplies_table(dataset: Dataset, as_of, lang: str, tr) -> Table:
+    figures = supplies_and_publicity(dataset, as_of)
+    rows = [[choice_label(table, "item", item, lang), cell_text(quantity)]
+            for table, item, quantity in zip(figures["table"], figures["item"], figures["quantity"])]
     return Table(tr(_n("Supplies and publicity")), [tr(_n("Item")), tr(_n("Quantity"))], rows, [False, True],
                  empty_text=tr(_n("none recorded")), widths=[65, 35])
 
