@@ -635,7 +635,7 @@
       holder.appendChild(el("span", "sm-label-text", properties.name));
       labelGroup.addLayer(L.marker(L.latLng(properties.label_point[1], properties.label_point[0]), {
         icon: L.divIcon({ html: holder, className: "sm-village-label", iconSize: null }),
-        pane: "sm-labels", interactive: false, keyboard: false,
+        pane: "sm-labels", interactive: false, keyboard: false, village: id,
       }));
     });
     return true;
@@ -693,10 +693,55 @@
     return boxes;
   }
 
+  function villageRings(id) {
+    // The village's outline in container pixels, for telling whether a label sits inside it.
+    var entry = layers.villages && layers.villages.entries[id];
+    if (!entry) return null;
+    var geometry = entry.feature.geometry;
+    var polygons = geometry.type === "Polygon" ? [geometry.coordinates]
+      : geometry.type === "MultiPolygon" ? geometry.coordinates : [];
+    var rings = [];
+    polygons.forEach(function (polygon) {
+      polygon.forEach(function (ring) {
+        rings.push(ring.map(function (xy) {
+          var p = map.latLngToContainerPoint([xy[1], xy[0]]);
+          return [p.x, p.y];
+        }));
+      });
+    });
+    return rings;
+  }
+
+  function insideRings(rings, x, y) {
+    // Even-odd rule over every ring: holes and separate parts come out right.
+    var inside = false;
+    rings.forEach(function (ring) {
+      for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+        var a = ring[i], b = ring[j];
+        if ((a[1] > y) !== (b[1] > y) && x < (b[0] - a[0]) * (y - a[1]) / (b[1] - a[1]) + a[0]) inside = !inside;
+      }
+    });
+    return inside;
+  }
+
+  function outsideCost(rings, box) {
+    // A label names the village it sits in: its centre outside the village is ruled out
+    // (unless every place is outside), each of its edge points outside weighs like
+    // covering part of a symbol.
+    if (!rings || !rings.length) return 0;
+    var cx = (box[0] + box[2]) / 2, cy = (box[1] + box[3]) / 2;
+    var cost = insideRings(rings, cx, cy) ? 0 : 1e12;
+    [[box[0], box[1]], [cx, box[1]], [box[2], box[1]], [box[0], cy], [box[2], cy],
+      [box[0], box[3]], [cx, box[3]], [box[2], box[3]]].forEach(function (p) {
+      if (!insideRings(rings, p[0], p[1])) cost += 2e5;
+    });
+    return cost;
+  }
+
   function placeLabels() {
     // Each label goes to the first of its candidate places (centred on the village's label
-    // point, then above, below, beside, and farther out) that covers no symbol and no label
-    // placed before it; when none is free, to the one covering least.
+    // point, then around it and farther out) inside its village that covers no symbol and no
+    // label placed before it; when none is free, to the one costing least.
     if (!map || !map._loaded || !labelGroup || !labelGroup.getLayers().length) return;
     var obstacles = symbolBoxes();
     var placed = [];
@@ -710,6 +755,7 @@
       var h = text.offsetHeight;
       drawHalo(label);
       var at = map.latLngToContainerPoint(marker.getLatLng());
+      var rings = villageRings(marker.options.village);
       var best = null;
       LABEL_CANDIDATES.forEach(function (c, order) {
         var cx = at.x + c[0] * (w / 2 + 12);
@@ -718,6 +764,7 @@
         var cost = order * 0.01 + 2000 * (w * h - overlap(box, frame)); // the part off the map
         obstacles.forEach(function (o) { cost += o.weight * overlap(box, o.box); });
         placed.forEach(function (other) { cost += 1000 * overlap(box, other); });
+        cost += outsideCost(rings, box);
         if (!best || cost < best.cost) best = { cost: cost, box: box, dx: cx - at.x, dy: cy - at.y };
       });
       placed.push(best.box);
@@ -728,7 +775,9 @@
 
   // Label centres relative to the label point, in half label sizes (plus a margin).
   var LABEL_CANDIDATES = [
-    [0, 0], [0, -1], [0, 1], [1, 0], [-1, 0], [1, -1], [-1, -1], [1, 1], [-1, 1],
+    [0, 0], [0, -0.5], [0, 0.5], [0.5, 0], [-0.5, 0],
+    [0, -1], [0, 1], [1, 0], [-1, 0], [1, -1], [-1, -1], [1, 1], [-1, 1],
+    [0, -1.5], [0, 1.5], [1.5, 0], [-1.5, 0],
     [0, -2], [0, 2], [2, 0], [-2, 0], [2, -2], [-2, -2], [2, 2], [-2, 2],
     [0, -3], [0, 3], [3, 0], [-3, 0],
   ];

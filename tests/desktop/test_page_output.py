@@ -2,9 +2,10 @@
 layers that come back as they were, popups clear of the title, labels once and clear of
 symbols. The alerts are worked out here from the records, not read from the page."""
 
-import pymupdf  # the printed page's text
 import numpy as np
+import pymupdf  # the printed page's text
 import pytest
+import shapely
 
 from geodata.store import GeoPackageStore
 from layers.filters import checkpoint_situation, disinfection_situation, household_situation, resolve_as_of
@@ -238,3 +239,30 @@ def test_labels_have_a_halo_that_is_drawn(qtbot, tmp_path, sample):
                        for y in range(int(box[1]), int(box[3]))])
     assert (pixels.max(axis=1) < 80).any(), "dark text"
     assert (pixels.min(axis=1) > 235).any(), "a white halo"
+
+
+_LABEL_CENTRES = """(function () {
+  var map = SituationMap.map();
+  var origin = map.getContainer().getBoundingClientRect();
+  return Array.from(document.querySelectorAll('.sm-village-label')).map(function (e) {
+    var r = (e.querySelector('.sm-label-text') || e).getBoundingClientRect();
+    var at = map.containerPointToLatLng([(r.left + r.right) / 2 - origin.left, (r.top + r.bottom) / 2 - origin.top]);
+    return {name: e.textContent, lng: at.lng, lat: at.lat};
+  });
+})()"""
+
+
+@pytest.mark.parametrize("size", [(1280, 860), (700, 620)], ids=["desk", "print-sized"])
+def test_each_village_label_sits_inside_its_own_village(qtbot, tmp_path, sample, size):
+    """A label moved clear of symbols must still name the village it is drawn in."""
+    view = open_map(qtbot, tmp_path, sample, INTERNAL, size=size)
+    outlines = dict(zip(sample.villages["name"], sample.villages.geometry))
+    for zoom_step in (0, 1):
+        if zoom_step:
+            evaluate(qtbot, view, "(SituationMap.map().setZoom(SituationMap.map().getZoom() + 1, {animate: false}), null)")
+            qtbot.wait(300)
+        centres = evaluate(qtbot, view, _LABEL_CENTRES)
+        assert sorted(c["name"] for c in centres) == sorted(outlines)
+        strays = [c["name"] for c in centres
+                  if not outlines[c["name"]].contains(shapely.Point(c["lng"], c["lat"]))]
+        assert strays == [], f"labels drawn outside their village at zoom step {zoom_step}"
