@@ -642,9 +642,13 @@
   }
 
   function drawHalo(label) {
+    // The halo is stroked where the page laid out each character (a Range per character, the
+    // baseline from an empty inline box), not where a canvas would guess from font metrics:
+    // at the wall's page zoom the two differ by pixels and the halo slid off its text.
     var text = label.querySelector(".sm-label-text");
     var canvas = label.querySelector(".sm-label-halo");
-    if (!text || !canvas) return;
+    var node = text && text.firstChild;
+    if (!text || !canvas || !node || node.nodeType !== Node.TEXT_NODE) return;
     var style = getComputedStyle(text);
     var pad = Math.ceil(HALO_WIDTH) + 2;
     var width = text.offsetWidth + 2 * pad;
@@ -654,23 +658,37 @@
     canvas.height = Math.ceil(height * ratio);
     canvas.style.width = width + "px";
     canvas.style.height = height + "px";
-    canvas.style.left = -pad + "px";
-    canvas.style.top = -pad + "px";
+    var origin = text.getBoundingClientRect();
+    if (!origin.width || !origin.height) return;
+    // Client rects include any CSS transform of the map (a zoom animation): back to layout px.
+    var scaleX = text.offsetWidth / origin.width;
+    var scaleY = text.offsetHeight / origin.height;
+    // Where the text sits in its box, to the fraction of a pixel (a line box may put it
+    // below the box's top; offsetTop would round).
+    var holder = canvas.offsetParent.getBoundingClientRect();
+    canvas.style.left = (origin.left - holder.left) * scaleX - pad + "px";
+    canvas.style.top = (origin.top - holder.top) * scaleY - pad + "px";
+    var probe = document.createElement("span");
+    probe.style.cssText = "display:inline-block;width:0;height:0;vertical-align:baseline";
+    text.appendChild(probe);
+    var baseline = (probe.getBoundingClientRect().top - origin.top) * scaleY;
+    text.removeChild(probe);
     var ctx = canvas.getContext("2d");
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.font = style.font;
-    if ("letterSpacing" in ctx) ctx.letterSpacing = style.letterSpacing;
-    var metrics = ctx.measureText(text.textContent);
-    var ascent = metrics.fontBoundingBoxAscent;
-    var descent = metrics.fontBoundingBoxDescent;
-    var lineHeight = parseFloat(style.lineHeight) || ascent + descent;
-    // Where the span puts its baseline: half the leading above the font's ascent.
-    var baseline = pad + (lineHeight - ascent - descent) / 2 + ascent;
     ctx.lineJoin = "round";
     ctx.lineWidth = 2 * HALO_WIDTH;
     ctx.strokeStyle = style.getPropertyValue("--sm-halo").trim() || "#ffffff";
     ctx.textBaseline = "alphabetic";
-    ctx.strokeText(text.textContent, pad, baseline);
+    var range = document.createRange();
+    var offset = 0;
+    Array.from(node.data).forEach(function (character) {
+      range.setStart(node, offset);
+      range.setEnd(node, offset + character.length);
+      offset += character.length;
+      var box = range.getBoundingClientRect();
+      ctx.strokeText(character, pad + (box.left - origin.left) * scaleX, pad + baseline);
+    });
   }
 
   function overlap(a, b) {

@@ -266,3 +266,41 @@ def test_each_village_label_sits_inside_its_own_village(qtbot, tmp_path, sample,
         strays = [c["name"] for c in centres
                   if not outlines[c["name"]].contains(shapely.Point(c["lng"], c["lat"]))]
         assert strays == [], f"labels drawn outside their village at zoom step {zoom_step}"
+
+
+_HALO_AND_TEXT = """(function () {
+  return Array.from(document.querySelectorAll('.sm-village-label')).map(function (label) {
+    var text = label.querySelector('.sm-label-text'), canvas = label.querySelector('.sm-label-halo');
+    var t = text.getBoundingClientRect(), c = canvas.getBoundingClientRect();
+    var pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    var ink = [Infinity, Infinity, -Infinity, -Infinity];
+    for (var y = 0; y < canvas.height; y++) for (var x = 0; x < canvas.width; x++) {
+      if (pixels[(y * canvas.width + x) * 4 + 3] > 128) {
+        ink = [Math.min(ink[0], x), Math.min(ink[1], y), Math.max(ink[2], x), Math.max(ink[3], y)];
+      }
+    }
+    var sx = c.width / canvas.width, sy = c.height / canvas.height;
+    return {name: text.textContent, text: [t.left, t.top, t.right, t.bottom],
+            ink: [c.left + ink[0] * sx, c.top + ink[1] * sy, c.left + (ink[2] + 1) * sx, c.top + (ink[3] + 1) * sy]};
+  });
+})()"""
+
+
+@pytest.mark.parametrize("zoom_factor", [1.0, 2.5], ids=["desk", "4k-wall"])
+def test_the_halo_surrounds_its_text_evenly(qtbot, tmp_path, sample, zoom_factor):
+    """The halo is painted where the text is: its ink reaches as far beyond the text's glyphs
+    on the left as on the right, and above as below (it slid up by 3.6 px at the wall's zoom)."""
+    view = open_map(qtbot, tmp_path, sample, INTERNAL, size=(1280, 860))
+    if zoom_factor != 1.0:
+        view.setZoomFactor(zoom_factor)
+        evaluate(qtbot, view, "SituationMap.setWall(true)")  # wall labels, placed and haloed anew
+        qtbot.wait(400)
+    glyphs = evaluate(qtbot, view, _HALO_AND_TEXT)
+    assert len(glyphs) == 10
+    for label in glyphs:
+        text, ink = label["text"], label["ink"]
+        left, right = text[0] - ink[0], ink[2] - text[2]
+        centre_y_text, centre_y_ink = (text[1] + text[3]) / 2, (ink[1] + ink[3]) / 2
+        assert left > 0 and right > 0, label  # the halo is there on both sides
+        assert abs(left - right) <= 2.0, label
+        assert abs(centre_y_text - centre_y_ink) <= 1.5, label
