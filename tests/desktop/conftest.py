@@ -1,9 +1,12 @@
 """Fixtures for the window's tests."""
 
+import shutil
+
 import pytest
 from PyQt6.QtCore import QSettings
 
 from desktop.session import Session
+from geodata.sample.bundled import bundled_sample_path
 from geodata.store import GeoPackageStore
 from layers import i18n
 from layers.map_state import MapState
@@ -40,3 +43,11 @@ def language(request):
     i18n.set_language(request.param)
     yield request.param
     i18n.set_language("en")
+
+
+@pytest.fixture(scope="module")
+def sample_file(tmp_path_factory):
+    """A copy of the bundled sample shared by one module's tests, which only read it."""
+    target = tmp_path_factory.mktemp("data") / "sample.gpkg"
+    shutil.copyfile(bundled_sample_path(), target)
+    return target

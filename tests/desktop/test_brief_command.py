@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +12,6 @@ import pandas as pd
 import pytest
 
 from desktop.cli import EXIT_FAILED, EXIT_OK, main
-from geodata.sample.bundled import bundled_sample_path
 from geodata.store import open_store
 
 DAY = "2020-02-19"
@@ -37,13 +35,6 @@ def pdf_info(path: Path) -> dict[str, str]:
 
 def page_count(path: Path) -> int:
     return int(pdf_info(path)["Pages"])
-
-
-@pytest.fixture(scope="module")
-def sample_file(tmp_path_factory):
-    target = tmp_path_factory.mktemp("data") / "sample.gpkg"
-    shutil.copyfile(bundled_sample_path(), target)
-    return target
 
 
 @pytest.fixture(scope="module")

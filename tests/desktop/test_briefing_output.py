@@ -8,7 +8,6 @@ geopandas here, not by the code under test. Each PDF is printed once per module.
 
 from __future__ import annotations
 
-import shutil
 from html.parser import HTMLParser
 
 import geopandas as gpd
@@ -74,13 +73,6 @@ class _Headers(HTMLParser):
     def handle_data(self, data):
         if self._open:
             self.headers[-1] += data
-
-
-@pytest.fixture(scope="module")
-def sample_file(tmp_path_factory):
-    target = tmp_path_factory.mktemp("data") / "sample.gpkg"
-    shutil.copyfile(bundled_sample_path(), target)
-    return target
 
 
 @pytest.fixture(scope="module")
