@@ -168,7 +168,9 @@ def test_failed_write_changes_nothing(pushed):
 
 
 def test_old_schema_is_refused_with_the_command_to_run(pg_cluster, pg_database):
-    pg_cluster.admin("DELETE FROM situation_map.schema_migrations WHERE version = 3", pg_database)
+    from geodata.postgis import migrations
+
+    pg_cluster.admin(f"DELETE FROM situation_map.schema_migrations WHERE version = {migrations.LATEST}", pg_database)
     with pytest.raises(StoreError, match="db upgrade"):
         open_store(pg_cluster.admin_url(pg_database))
 
