@@ -116,6 +116,7 @@ def build_folium_map(data_file: str, *, bridge: bool = False) -> folium.Map:
         ("leaflet", f"{ASSETS}/leaflet/leaflet.js"),
         ("situation_data", data_file),
         ("point_canvas", f"{ASSETS}/point_canvas.js"),
+        ("placement", f"{ASSETS}/placement.js"),
         ("situation", f"{ASSETS}/situation.js"),
         ("planning", f"{ASSETS}/planning.js"),
     ]

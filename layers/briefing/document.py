@@ -39,9 +39,10 @@ PRINT_DPI = 300  # a household canvas is drawn at this resolution; everything el
 # (thousands of markers would make a slow page and a heavy PDF).
 PRINT_VECTOR_POINTS = 2_000
 DOCUMENT_NAME = "briefing.html"
-# The map page's scripts that make (situation.js) and extend (planning.js: the planning
-# overlay) one SituationMap; loaded once per map, in this order, those that are installed.
-MAP_SCRIPTS = ("situation.js", "planning.js")
+# The map page's scripts, loaded once per map in this order (those that are installed): the
+# layout geometry (placement.js), the page that makes one SituationMap (situation.js) and what
+# extends it (planning.js: the planning overlay).
+MAP_SCRIPTS = ("placement.js", "situation.js", "planning.js")
 
 
 def _n(message: str) -> str:
