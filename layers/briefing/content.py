@@ -329,8 +329,16 @@ def _observation_table(dataset: Dataset, as_of, zh: bool, tr) -> Table:
                  "{escalated} escalated, listed until released.")).format(
         count=len(rows), observing=observing, escalated=escalated, figure=_label("households_under_observation", zh))
     return Table(caption, headers, rows, [False] * len(headers), empty_text=tr(_n("none")),
-                 widths=[6, 7, 5.5, 10, 12, 9, 9.5, 7.5, 9.5, 9, 10],
+                 widths=_HOUSEHOLD_LIST_WIDTHS["zh" if zh else "en"],
                  limits=[12, 12, None, 14, 18, None, None, None, None, None, 24], keys=columns[0], note=note)
+
+
+# Column shares of the internal household list: English statuses ("Under observation") need
+# room to break between words, Chinese day counts ("第 14/14 天") to stay on one line.
+_HOUSEHOLD_LIST_WIDTHS = {
+    "zh": [6, 7, 5, 10, 11.5, 9, 9.5, 9, 9.5, 7, 7.5],  # weights: the table spans the page
+    "en": [6, 7, 5, 8, 12, 9.5, 9.5, 7.5, 9.5, 12, 9],
+}
 
 
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:

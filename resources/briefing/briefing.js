@@ -21,7 +21,10 @@
     // map frame cannot cut them.
     var target = targetId && document.getElementById(targetId);
     if (!target) return;
-    map.getContainer().querySelectorAll(LEGENDS).forEach(function (legend) { target.appendChild(legend); });
+    map.getContainer().querySelectorAll(LEGENDS).forEach(function (legend) {
+      legend.style.maxHeight = ""; // the screen's limit (below the title box) is no limit on paper
+      target.appendChild(legend);
+    });
   }
 
   function overflows(box) {

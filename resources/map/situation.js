@@ -666,6 +666,26 @@
     if (data.page.subtitle) titleBox.appendChild(el("div", "sm-title-sub", data.page.subtitle));
   }
 
+  function keepLegendBelowTitle() {
+    // The legend grows upward from the bottom right: where it shares columns with the title
+    // box (a two-line English title on a narrow map) it must end below it, scrolling if need be.
+    if (!legendControl || !titleBox) return;
+    var legend = legendControl.getContainer();
+    var container = map.getContainer();
+    if (!container.contains(legend) || !titleBox.offsetHeight) {
+      // A printed map has no title box and sets its legend beside the map: no limit here.
+      legend.style.maxHeight = "";
+      return;
+    }
+    var frame = container.getBoundingClientRect();
+    var title = titleBox.getBoundingClientRect();
+    var box = legend.getBoundingClientRect();
+    var sharesColumns = box.left < title.right && title.left < box.right;
+    var top = sharesColumns ? title.bottom - frame.top + 8 : 10;
+    legend.style.maxHeight = Math.max(60, frame.bottom - box.bottom > 0
+      ? frame.height - top - (frame.bottom - box.bottom) : frame.height - top) + "px";
+  }
+
   function renderLegend() {
     var box = legendControl.getContainer();
     box.textContent = "";
@@ -796,6 +816,8 @@
       return layerChanges[name].visible !== undefined;
     });
     if (update.legend !== undefined || update.disclaimer !== undefined || visibilityChanged) renderLegend();
+    if (update.title !== undefined || update.subtitle !== undefined || update.legend !== undefined
+        || visibilityChanged) keepLegendBelowTitle();
     if (update.view) setView(update.view);
     if (Object.keys(layerChanges).length) relayout();
     else if (labelsChanged || update.legend !== undefined || update.title !== undefined) placeLabels();
@@ -891,7 +913,10 @@
     map.on("mousemove", function (event) { emit("cursor", { lat: event.latlng.lat, lng: event.latlng.lng }); });
     map.on("click", function (event) { emit("map_click", { lat: event.latlng.lat, lng: event.latlng.lng }); });
     map.on("moveend", function () { emit("view", state().view); });
-    map.on("resize", function () { if (pendingFit) fitTo(pendingFit); });
+    map.on("resize", function () {
+      keepLegendBelowTitle();
+      if (pendingFit) fitTo(pendingFit);
+    });
     whenDrawn();
   }
 

@@ -2,6 +2,8 @@
 layers that come back as they were, popups clear of the title, labels once and clear of
 symbols. The alerts are worked out here from the records, not read from the page."""
 
+import os
+
 import numpy as np
 import pymupdf  # the printed page's text
 import pytest
@@ -12,10 +14,12 @@ from layers.filters import checkpoint_situation, disinfection_situation, househo
 from layers.map_state import MapState
 from layers.styles import HOUSEHOLD_STYLE
 from tests.desktop.pagetools import (
+    PAGE_TIMEOUT_MS,
     differing_pixels,
     evaluate,
     grab,
     open_map,
+    open_window,
     print_page_pdf,
     rgb_at,
     symbol_at_pixel,
@@ -304,3 +308,34 @@ def test_the_halo_surrounds_its_text_evenly(qtbot, tmp_path, sample, zoom_factor
         assert left > 0 and right > 0, label  # the halo is there on both sides
         assert abs(left - right) <= 2.0, label
         assert abs(centre_y_text - centre_y_ink) <= 1.5, label
+
+
+def test_households_ticked_off_and_on_in_the_window_are_drawn_again(qtbot, sample_copy):
+    """The defect as a user met it: in the window, the households layer unticked and ticked in
+    the layers panel came back with its legend but no points."""
+    from PyQt6.QtCore import Qt
+
+    window = open_window(qtbot, GeoPackageStore(sample_copy))
+    view = window.map_view
+    if window.session.state.audience != "internal":  # a page of another audience is a new page
+        with qtbot.waitSignal(view.drawn, timeout=PAGE_TIMEOUT_MS):
+            window.session.update_state(audience="internal")
+    before = grab(qtbot, view)
+    item = window.layers_panel.layer_item("households")
+    wait_applied(qtbot, view, lambda: item.setCheckState(0, Qt.CheckState.Unchecked))
+    assert differing_pixels(before, grab(qtbot, view)) > 0, "unticking changed nothing"
+    wait_applied(qtbot, view, lambda: item.setCheckState(0, Qt.CheckState.Checked))
+    after = grab(qtbot, view)
+    if os.environ.get("SITUATION_MAP_SHOTS"):
+        window.grab().save(os.path.join(os.environ["SITUATION_MAP_SHOTS"], "window_after_retick.png"))
+    assert differing_pixels(before, after) == 0
+
+
+@pytest.mark.parametrize("size", [(1100, 700), (900, 640), (1280, 860)])
+def test_the_legend_never_runs_under_the_title(qtbot, tmp_path, sample, size):
+    """A two-line English title on a narrow map reached down over the legend's top."""
+    view = open_map(qtbot, tmp_path, sample, INTERNAL, lang="en", size=size)
+    title = _rect(qtbot, view, ".sm-title")
+    legend = _rect(qtbot, view, ".sm-legend")
+    shares_columns = legend["left"] < title["right"] and title["left"] < legend["right"]
+    assert not shares_columns or legend["top"] >= title["bottom"], (title, legend)
