@@ -4,7 +4,7 @@
  * symbol and stay inside their village, and each label's halo. Pure geometry in screen pixels:
  * situation.js gathers the symbols and labels and applies what this computes.
  *
- *   SituationPlacement.overlappingGroups(items, cell, collide)  -> [[item, ...], ...]
+ *   SituationPlacement.overlappingGroups(items, cell, collide, crowd) -> [[item, ...], ...]
  *   SituationPlacement.ringShifts(members, gap)                 -> [[dx, dy], ...] (sorts members)
  *   SituationPlacement.bestLabelPlace({at, width, height, frame, obstacles, placed, rings})
  *   SituationPlacement.drawHalo(labelElement, haloWidth)
@@ -33,23 +33,49 @@
       }
       return found;
     },
+    countNear: function (x, y) {
+      // How many items near() would return, without gathering them (crowd tests, misses).
+      var cx = Math.floor(x / this.cell);
+      var cy = Math.floor(y / this.cell);
+      var count = 0;
+      for (var i = -1; i <= 1; i++) {
+        for (var j = -1; j <= 1; j++) {
+          var items = this.cells[(cx + i) + ":" + (cy + j)];
+          if (items) count += items.length;
+        }
+      }
+      return count;
+    },
   };
 
-  function overlappingGroups(items, cell, collide) {
-    // Items joined by any chain of collisions form one group (union-find over a grid, so
-    // thousands of symbols cost a few milliseconds).
+  function overlappingGroups(items, cell, collide, crowd) {
+    // Items joined by any chain of collisions form one group (union-find with path halving,
+    // over a grid). An item with more than ``crowd`` others around it is in a crowd: all such
+    // items form one group without being compared pairwise (a dense city of households would
+    // otherwise cost n² comparisons, seconds), so the caller can leave crowds in place.
     var grid = new Grid(cell);
     items.forEach(function (item, index) { item.index = index; item.root = index; grid.add(item); });
     function root(item) {
-      while (items[item.root] !== item) item = items[item.root];
+      while (items[item.root] !== item) {
+        item.root = items[item.root].root; // path halving: chains stay short
+        item = items[item.root];
+      }
       return item;
     }
+    function join(a, b) {
+      a = root(a);
+      b = root(b);
+      if (a !== b) b.root = Math.min(a.index, b.index), a.root = b.root;
+    }
+    var crowded = null;
     items.forEach(function (item) {
+      if (crowd !== undefined && grid.countNear(item.x, item.y) > crowd) {
+        if (crowded) join(crowded, item);
+        else crowded = item;
+        return;
+      }
       grid.near(item.x, item.y).forEach(function (other) {
-        if (other === item || !collide(item, other)) return;
-        var a = root(item);
-        var b = root(other);
-        if (a !== b) b.root = Math.min(a.index, b.index), a.root = b.root;
+        if (other !== item && collide(item, other)) join(item, other);
       });
     });
     var byRoot = {};
@@ -125,13 +151,18 @@
     // obstacle and no label placed before; when none is free, the one costing least. Returns
     // {box, dx, dy}: the label's box and its centre relative to ``o.at``.
     var w = o.width, h = o.height;
+    // Only obstacles within reach of the farthest candidate can cost anything: filtered once
+    // here, not for each of the thirty candidates (thousands of households at city scale).
+    var reachX = 3 * (w / 2 + 12) + w / 2, reachY = 3 * (h / 2 + 10) + h / 2;
+    var region = [o.at[0] - reachX, o.at[1] - reachY, o.at[0] + reachX, o.at[1] + reachY];
+    var obstacles = o.obstacles.filter(function (obstacle) { return overlap(region, obstacle.box) > 0; });
     var best = null;
     LABEL_CANDIDATES.forEach(function (c, order) {
       var cx = o.at[0] + c[0] * (w / 2 + 12);
       var cy = o.at[1] + c[1] * (h / 2 + 10);
       var box = [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2];
       var cost = order * 0.01 + 2000 * (w * h - overlap(box, o.frame)); // the part off the map
-      o.obstacles.forEach(function (obstacle) { cost += obstacle.weight * overlap(box, obstacle.box); });
+      obstacles.forEach(function (obstacle) { cost += obstacle.weight * overlap(box, obstacle.box); });
       o.placed.forEach(function (other) { cost += 1000 * overlap(box, other); });
       cost += outsideCost(o.rings, box);
       if (!best || cost < best.cost) best = { cost: cost, box: box, dx: cx - o.at[0], dy: cy - o.at[1] };
@@ -148,6 +179,12 @@
     var node = text && text.firstChild;
     if (!text || !canvas || !node || node.nodeType !== Node.TEXT_NODE) return;
     var style = getComputedStyle(text);
+    // Drawn again only when what it looks like can change: placing labels after every filter
+    // change would otherwise measure every character again.
+    var key = [node.data, style.font, style.letterSpacing, style.getPropertyValue("--sm-halo"),
+      global.devicePixelRatio, haloWidth].join("|");
+    if (canvas.dataset.halo === key) return;
+    canvas.dataset.halo = key;
     var pad = Math.ceil(haloWidth) + 2;
     var width = text.offsetWidth + 2 * pad;
     var height = text.offsetHeight + 2 * pad;

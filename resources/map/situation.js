@@ -37,6 +37,9 @@
   var editable = false;
   var leaderGroup = null; // the leader lines of displaced symbols
   var leaderRenderer = null;
+  var viewSet = false; // relayout waits for the page's first view
+  var householdsInLayout = false; // whether the last layout counted household dots
+  var lastSymbols = null; // what displace() last gathered, for the labels placed after it
   var shifts = {}; // layer -> id -> [dx, dy]: how far a symbol is drawn from its place, pixels
   // Bottom to top: areas, lines, the many ordinary household dots (one canvas), leader lines,
   // Leaflet's marker pane (600: ordinary point markers), alert households, alert markers,
@@ -475,14 +478,19 @@
 
   function pointSymbols() {
     // Every point symbol shown, in projected pixels at the map's zoom: the markers and the
-    // alert households, then the ordinary households that touch one of them.
+    // alert households, then the ordinary households under a marker. (Under an alert dot an
+    // ordinary one is drawn below it anyway; chaining through a dense cloud of households
+    // would make every crowd one group to no purpose.)
     var zoom = map.getZoom();
     var items = [];
     var clouds = [];
     Object.keys(layers).forEach(function (name) {
       var layer = layers[name];
       if (!layer.visible) return;
-      if (layer instanceof CloudLayer) { clouds.push(layer); return; }
+      if (layer instanceof CloudLayer) {
+        if (layer.shownCount() <= styles.displacement.maxCloud) clouds.push(layer);
+        return;
+      }
       layer.symbols().forEach(function (item) {
         var at = map.project(item.latlng, zoom);
         item.x = at.x;
@@ -491,27 +499,30 @@
       });
     });
     var largest = items.reduce(function (r, item) { return Math.max(r, item.r); }, 8);
-    var ordinary = [];
+    var markers = new P.Grid(2 * largest + 2);
+    items.forEach(function (item) { markers.add(item); });
     clouds.forEach(function (layer) {
       var points = layer.group.projected();
       for (var id in points) {
         var point = points[id];
         if (!point.shown) continue;
+        var alert = !!point.properties.alert;
+        // Most of a city's households are far from every marker: skipped before any work.
+        if (!alert && !markers.countNear(point.pixel.x, point.pixel.y)) continue;
         var style = layer._style(point.properties);
         if (!style) continue;
         var item = {
           layer: layer.name, id: id, latlng: point.latlng, x: point.pixel.x, y: point.pixel.y,
-          r: style.radius + style.weight / 2, alert: !!point.properties.alert, cloud: true,
+          r: style.radius + style.weight / 2, alert: alert, cloud: true,
         };
-        (item.alert ? items : ordinary).push(item);
+        if (alert || markers.near(item.x, item.y).some(function (other) { return collide(item, other); })) {
+          items.push(item);
+        }
       }
     });
-    var grid = new P.Grid(2 * largest + 2);
-    items.forEach(function (item) { grid.add(item); });
-    ordinary.forEach(function (item) {
-      if (grid.near(item.x, item.y).some(function (other) { return collide(item, other); })) items.push(item);
-    });
-    return { items: items, largest: largest };
+    householdsInLayout = clouds.length > 0;
+    lastSymbols = { items: items, largest: largest };
+    return lastSymbols;
   }
 
   function displace() {
@@ -522,26 +533,30 @@
     var gap = styles.displacement.gap;
     var found = pointSymbols();
     var items = found.items;
-    var groups = P.overlappingGroups(items, 2 * found.largest + 2, collide);
+    var groups = P.overlappingGroups(items, 2 * found.largest + 2, collide, 4 * styles.displacement.maxGroup);
 
     var next = {};
     leaderGroup.clearLayers();
     var zoom = map.getZoom();
-    var leader = { color: styles.displacement.leaderColour, weight: styles.displacement.leaderWidth,
-      opacity: 0.9, interactive: false, renderer: leaderRenderer };
+    var leaders = []; // [true place, drawn place] per displaced symbol
     groups.forEach(function (members) {
-      if (members.length < 2) return;
+      if (members.length < 2 || members.length > styles.displacement.maxGroup) return;
       P.ringShifts(members, gap).forEach(function (shift, k) {
         var m = members[k];
         (next[m.layer] = next[m.layer] || {})[m.id] = shift;
-        var drawn = map.unproject(L.point(m.x + shift[0], m.y + shift[1]), zoom);
-        leaderGroup.addLayer(L.polyline([m.latlng, drawn], Object.assign({ pane: "sm-leaders" }, leader)));
-        leaderGroup.addLayer(L.circleMarker(m.latlng, Object.assign({
-          pane: "sm-leaders", radius: styles.displacement.anchorRadius, fill: true,
-          fillColor: styles.displacement.leaderColour, fillOpacity: 1,
-        }, leader)));
+        leaders.push([m.latlng, map.unproject(L.point(m.x + shift[0], m.y + shift[1]), zoom)]);
       });
     });
+    if (leaders.length) {
+      // Two paths in all, however many symbols moved: the lines, and a dot at each true place
+      // (a zero-length stroke with round caps). A Leaflet object per line cost 40 ms at 10,000
+      // households.
+      var line = { pane: "sm-leaders", color: styles.displacement.leaderColour, opacity: 0.9,
+        interactive: false, renderer: leaderRenderer, smoothFactor: 0 };
+      leaderGroup.addLayer(L.polyline(leaders, Object.assign({ weight: styles.displacement.leaderWidth }, line)));
+      leaderGroup.addLayer(L.polyline(leaders.map(function (pair) { return [pair[0], pair[0]]; }),
+        Object.assign({ weight: 2 * styles.displacement.anchorRadius, lineCap: "round" }, line)));
+    }
     Object.keys(layers).forEach(function (name) {
       var layer = layers[name];
       var mine = next[name] || {};
@@ -593,7 +608,7 @@
   function symbolBoxes() {
     // Screen boxes of the point symbols as drawn (displaced); marker boxes are their icons.
     var boxes = [];
-    pointSymbols().items.forEach(function (item) {
+    (lastSymbols || pointSymbols()).items.forEach(function (item) {
       var shift = (shifts[item.layer] || {})[item.id] || [0, 0];
       var at = map.latLngToContainerPoint(item.latlng);
       var x = at.x + shift[0];
@@ -650,10 +665,22 @@
     });
   }
 
+  function changesLayout(layerChanges) {
+    // Whether a change can move a symbol or a label: any change to a layer taking part in the
+    // layout. Households shown beyond maxCloud take none (a filter over 10,000 households then
+    // costs no layout at all), unless they took part before the change.
+    return Object.keys(layerChanges).some(function (name) {
+      if (name !== "households") return true;
+      var layer = layers.households;
+      return householdsInLayout || (!!layer && layer.visible && layer.shownCount() <= styles.displacement.maxCloud);
+    });
+  }
+
   function relayout() {
     // After a zoom or a change of what is shown: symbols apart, then labels clear of them.
-    // A map with no view yet has no pixels: the first setView comes back here (zoomend).
-    if (!map || !map._loaded) return;
+    // Not before the page has its first view: placing at Leaflet's provisional view would
+    // be wasted (and puts every point on a few pixels). init() calls it once the view is set.
+    if (!map || !map._loaded || !viewSet) return;
     displace();
     placeLabels();
   }
@@ -819,7 +846,7 @@
     if (update.title !== undefined || update.subtitle !== undefined || update.legend !== undefined
         || visibilityChanged) keepLegendBelowTitle();
     if (update.view) setView(update.view);
-    if (Object.keys(layerChanges).length) relayout();
+    if (changesLayout(layerChanges)) relayout();
     else if (labelsChanged || update.legend !== undefined || update.title !== undefined) placeLabels();
     if (update.planning !== undefined && SituationMap.showPlanning) SituationMap.showPlanning(update.planning);
     var result = summary(performance.now() - started);
@@ -909,6 +936,8 @@
       }).addTo(map).bringToBack();
     }
     setView(pageData.view);
+    viewSet = true;
+    relayout();
     if (pageData.page.planning && SituationMap.showPlanning) SituationMap.showPlanning(pageData.page.planning);
     map.on("mousemove", function (event) { emit("cursor", { lat: event.latlng.lat, lng: event.latlng.lng }); });
     map.on("click", function (event) { emit("map_click", { lat: event.latlng.lat, lng: event.latlng.lng }); });

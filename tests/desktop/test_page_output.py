@@ -339,3 +339,32 @@ def test_the_legend_never_runs_under_the_title(qtbot, tmp_path, sample, size):
     legend = _rect(qtbot, view, ".sm-legend")
     shares_columns = legend["left"] < title["right"] and title["left"] < legend["right"]
     assert not shares_columns or legend["top"] >= title["bottom"], (title, legend)
+
+
+def test_a_crowd_stays_in_place_and_small_groups_are_still_spread(qtbot, tmp_path, sample):
+    """Two hundred households on one checkpoint are a crowd, not a few symbols at one place:
+    spreading them on one ring cost seconds (an n² grouping, a Leaflet line each) and showed
+    nothing better. The crowd stays where it is; pairs elsewhere are still drawn apart."""
+    import pandas as pd
+
+    households = sample.households
+    crowd_at = sample.checkpoints.loc[sample.checkpoints["id"] == "CP01"].geometry.iloc[0]
+    model = households.iloc[[0] * 200].copy()
+    model["id"] = [f"CROWD{i:03d}" for i in range(200)]
+    model["geometry"] = [crowd_at] * 200
+    model["status"] = "observing"
+    model["observation_start"] = pd.Timestamp("2020-02-08")  # day 12 of 14: an ordinary dot
+    model.loc[model.index[::2], "observation_start"] = pd.Timestamp("2020-02-18")  # new: alerts
+    sample["households"] = pd.concat([households, model], ignore_index=True)
+    view = open_map(qtbot, tmp_path, sample, INTERNAL)
+    shifts = evaluate(qtbot, view, "[SituationMap.displacement('checkpoints', 'CP01')].concat("
+                                   "['CROWD000', 'CROWD001', 'CROWD150'].map(function (id) {"
+                                   " return SituationMap.displacement('households', id); }))")
+    assert all(shift in (None, [0, 0]) for shift in shifts), shifts
+    # Each checkpoint's own disinfection point beside it is still drawn apart from it.
+    spread = evaluate(qtbot, view, "SituationMap.state().ids.disinfection_points.filter(function (id) {"
+                                   " var s = SituationMap.displacement('disinfection_points', id);"
+                                   " return s && (s[0] || s[1]); }).length")
+    assert spread >= 10
+    paths = evaluate(qtbot, view, "document.querySelectorAll('.leaflet-sm-leaders-pane path').length")
+    assert paths <= 2, "leader lines are drawn as one path, anchors as another"
