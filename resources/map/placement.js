@@ -6,7 +6,7 @@
  *
  *   SituationPlacement.overlappingGroups(items, cell, collide, crowd) -> [[item, ...], ...]
  *   SituationPlacement.ringShifts(members, gap)                 -> [[dx, dy], ...] (sorts members)
- *   SituationPlacement.bestLabelPlace({at, width, height, frame, obstacles, placed, rings})
+ *   SituationPlacement.bestLabelPlace({at, width, height, frame, obstacles, placed, rings, ringOrigin})
  *   SituationPlacement.drawHalo(labelElement, haloWidth)
  */
 (function (global) {
@@ -114,26 +114,30 @@
   function insideRings(rings, x, y) {
     // Even-odd rule over every ring: holes and separate parts come out right.
     var inside = false;
-    rings.forEach(function (ring) {
+    for (var r = 0; r < rings.length; r++) {
+      var ring = rings[r];
       for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
         var a = ring[i], b = ring[j];
         if ((a[1] > y) !== (b[1] > y) && x < (b[0] - a[0]) * (y - a[1]) / (b[1] - a[1]) + a[0]) inside = !inside;
       }
-    });
+    }
     return inside;
   }
 
-  function outsideCost(rings, box) {
+  // A label box's edge points, as fractions of its width and height from its top-left corner.
+  var EDGE_POINTS = [[0, 0], [0.5, 0], [1, 0], [0, 0.5], [1, 0.5], [0, 1], [0.5, 1], [1, 1]];
+
+  function outsideCost(rings, box, origin) {
     // A label names the village it sits in: its centre outside the village is ruled out
     // (unless every place is outside), each of its edge points outside weighs like
-    // covering part of a symbol.
+    // covering part of a symbol. ``origin`` moves the box into the rings' frame.
     if (!rings || !rings.length) return 0;
-    var cx = (box[0] + box[2]) / 2, cy = (box[1] + box[3]) / 2;
-    var cost = insideRings(rings, cx, cy) ? 0 : 1e12;
-    [[box[0], box[1]], [cx, box[1]], [box[2], box[1]], [box[0], cy], [box[2], cy],
-      [box[0], box[3]], [cx, box[3]], [box[2], box[3]]].forEach(function (p) {
-      if (!insideRings(rings, p[0], p[1])) cost += 2e5;
-    });
+    var ox = origin ? origin[0] : 0, oy = origin ? origin[1] : 0;
+    var x = box[0] + ox, y = box[1] + oy, w = box[2] - box[0], h = box[3] - box[1];
+    var cost = insideRings(rings, x + w / 2, y + h / 2) ? 0 : 1e12;
+    for (var i = 0; i < EDGE_POINTS.length; i++) {
+      if (!insideRings(rings, x + EDGE_POINTS[i][0] * w, y + EDGE_POINTS[i][1] * h)) cost += 2e5;
+    }
     return cost;
   }
 
@@ -164,7 +168,7 @@
       var cost = order * 0.01 + 2000 * (w * h - overlap(box, o.frame)); // the part off the map
       obstacles.forEach(function (obstacle) { cost += obstacle.weight * overlap(box, obstacle.box); });
       o.placed.forEach(function (other) { cost += 1000 * overlap(box, other); });
-      cost += outsideCost(o.rings, box);
+      cost += outsideCost(o.rings, box, o.ringOrigin);
       if (!best || cost < best.cost) best = { cost: cost, box: box, dx: cx - o.at[0], dy: cy - o.at[1] };
     });
     return best;

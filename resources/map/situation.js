@@ -38,17 +38,20 @@
   var leaderGroup = null; // the leader lines of displaced symbols
   var leaderRenderer = null;
   var viewSet = false; // relayout waits for the page's first view
+  // Whether something that places symbols or labels changed since the last layout: a place, a
+  // size, what is shown. A wall's refresh that only restyles (staff on shift, a name) lays out
+  // nothing, so it makes no garbage for the page to collect.
+  var layoutDirty = true;
   var householdsInLayout = false; // whether the last layout counted household dots
-  var lastSymbols = null; // what displace() last gathered, for the labels placed after it
   var shifts = {}; // layer -> id -> [dx, dy]: how far a symbol is drawn from its place, pixels
   // Bottom to top: areas, lines, the many ordinary household dots (one canvas), leader lines,
-  // Leaflet's marker pane (600: ordinary point markers), alert households, alert markers,
-  // village labels. Hover tooltips (650) and popups (700) stay above them all.
+  // Leaflet's marker pane (600: point markers, alerts ranked above the ordinary ones), alert
+  // households, village labels. Hover tooltips (650) and popups (700) stay above them all.
   var PANES = { villages: "sm-areas", roads: "sm-lines", households: "sm-households" };
-  var ALERT_PANES = { markers: "sm-alerts", households: "sm-alert-households" };
+  var ALERT_PANES = { households: "sm-alert-households" };
   var PANE_Z = {
     "sm-areas": 410, "sm-lines": 420, "sm-households": 450, "sm-leaders": 590,
-    "sm-alert-households": 620, "sm-alerts": 630, "sm-labels": 640,
+    "sm-alert-households": 620, "sm-labels": 640,
   };
 
   function el(tag, className, text) {
@@ -137,8 +140,22 @@
     return 100000 * Math.max(0, styles.drawOrder.indexOf(name));
   }
 
-  function markerPane(properties) {
-    return properties.alert ? ALERT_PANES.markers : "markerPane";
+  function markerRank(name, properties) {
+    // Alerts above every ordinary marker of any layer (ranks reach 400,000 plus a few thousand
+    // pixels of latitude order); alert households are on their own sheet above all markers.
+    return layerRank(name) + (properties.alert ? 1000000 : 0);
+  }
+
+  function changeIconInPlace(leaflet, icon) {
+    // A status, an alert or a displacement changed but not the drawing: the element keeps its
+    // SVG and gets the new classes and offset. setIcon would build a new element each time,
+    // garbage a wall refreshing all day piles up faster than the page collects it.
+    var element = leaflet._icon;
+    leaflet.options.icon.options.className.split(" ").forEach(function (c) { if (c) element.classList.remove(c); });
+    icon.options.className.split(" ").forEach(function (c) { if (c) element.classList.add(c); });
+    element.style.marginLeft = -icon.options.iconAnchor[0] + "px";
+    element.style.marginTop = -icon.options.iconAnchor[1] + "px";
+    leaflet.options.icon = icon; // for a later add, the popup's and the tooltip's anchors
   }
 
   function tagIcon(leaflet, name, id) {
@@ -229,8 +246,13 @@
       }
       var wasShown = this.shown.has(feature.id);
       if (entry) this.setShown(feature.id, false);
-      this.entries[feature.id] = { feature: feature, leaflet: this._leaflet(feature), shift: null };
-      this.entries[feature.id].iconKey = iconKey(this.name, feature.properties, null);
+      var symbol = symbolFor(this.name, feature.properties);
+      var size = iconSize(this.name, feature.properties);
+      this.entries[feature.id] = {
+        feature: feature, leaflet: this._leaflet(feature), shift: null, size: size,
+        iconKey: iconKey(this.name, feature.properties, null), picture: (symbol ? symbol.key : "") + "|" + size,
+      };
+      layoutDirty = true;
       if (wasShown) this.setShown(feature.id, true);
     },
     _update: function (entry, feature) {
@@ -240,11 +262,15 @@
         // Compared with where the marker is, not where the data was: a drag the store
         // refused must be put back.
         var to = L.latLng(feature.geometry.coordinates[1], feature.geometry.coordinates[0]);
-        if (!leaflet.getLatLng().equals(to)) leaflet.setLatLng(to);
+        if (!leaflet.getLatLng().equals(to)) {
+          leaflet.setLatLng(to);
+          layoutDirty = true;
+        }
       } else if (JSON.stringify(old.geometry) !== JSON.stringify(feature.geometry)) {
         old.geometry = feature.geometry;
         leaflet.clearLayers();
         leaflet.addData(old);
+        layoutDirty = true; // a village's outline holds its label
       }
       old.properties = feature.properties;
       old.geometry = feature.geometry;
@@ -253,12 +279,14 @@
     remove: function (id) {
       this.setShown(id, false);
       delete this.entries[id];
+      layoutDirty = true;
     },
     has: function (id) { return !!this.entries[id]; },
     properties: function (id) { return this.entries[id] && this.entries[id].feature.properties; },
     setShown: function (id, shown) {
       var entry = this.entries[id];
       if (!entry || shown === this.shown.has(id)) return;
+      layoutDirty = true;
       if (shown) {
         this.shown.add(id);
         this.group.addLayer(entry.leaflet);
@@ -275,18 +303,26 @@
       if (entry.leaflet.setIcon) {
         var key = iconKey(this.name, properties, entry.shift);
         if (key !== entry.iconKey) {
-          entry.leaflet.setIcon(markerIcon(this.name, properties, entry.shift));
-          tagIcon(entry.leaflet, this.name, id);
+          var size = iconSize(this.name, properties);
+          if (size !== entry.size) layoutDirty = true;
+          var icon = markerIcon(this.name, properties, entry.shift);
+          var symbol = symbolFor(this.name, properties);
+          var picture = (symbol ? symbol.key : "") + "|" + size;
+          if (entry.leaflet._icon && entry.picture === picture) {
+            changeIconInPlace(entry.leaflet, icon); // the same drawing: classes and place only
+          } else {
+            entry.leaflet.setIcon(icon);
+            tagIcon(entry.leaflet, this.name, id);
+          }
+          entry.size = size;
+          entry.picture = picture;
         }
         entry.iconKey = key; // a new icon only when the symbol, status or displacement changed
-        var pane = markerPane(properties);
-        if (entry.leaflet.options.pane !== pane) {
-          // An alert moves above the ordinary markers (and back): a marker takes its pane when added.
-          var on = this.shown.has(id);
-          if (on) this.group.removeLayer(entry.leaflet);
-          entry.leaflet.options.pane = pane;
-          if (on) this.group.addLayer(entry.leaflet);
-        }
+        var rank = markerRank(this.name, properties);
+        // An alert rises above the ordinary markers (and back) by its stacking order alone:
+        // moving it to another pane, or building a new marker, each time a wall's refresh
+        // flips a checkpoint's staffing made the page's memory grow all day.
+        if (entry.leaflet.options.zIndexOffset !== rank) entry.leaflet.setZIndexOffset(rank);
       } else {
         entry.leaflet.setStyle(pathStyle(this.name, properties));
       }
@@ -343,11 +379,11 @@
       var geometry = feature.geometry;
       var leaflet;
       if (geometry.type === "Point") {
-        // Which marker is on top is the pane's business (alerts above), and symbols at one
+        // Which marker is on top is its rank's business (alerts above), and symbols at one
         // place are drawn apart (displace): no layer is put above another wholesale.
         leaflet = L.marker(L.latLng(geometry.coordinates[1], geometry.coordinates[0]), {
-          icon: markerIcon(name, feature.properties, null), keyboard: false, pane: markerPane(feature.properties),
-          zIndexOffset: layerRank(name),
+          icon: markerIcon(name, feature.properties, null), keyboard: false,
+          zIndexOffset: markerRank(name, feature.properties),
         });
         leaflet.on("add", function () { tagIcon(leaflet, name, feature.id); });
       } else {
@@ -402,17 +438,25 @@
       var xy = feature.geometry.coordinates;
       this.group.addPoint(feature.id, xy[1], xy[0], feature.properties);
       if (shown) this.group.setShown(feature.id, true);
+      layoutDirty = true;
     },
     remove: function (id) {
       this.group.removePoint(id);
       delete this.features[id];
+      layoutDirty = true;
     },
     has: function (id) { return !!this.features[id]; },
     properties: function (id) { return this.features[id] && this.features[id].properties; },
-    setShown: function (id, shown) { this.group.setShown(id, shown); },
+    setShown: function (id, shown) {
+      this.group.setShown(id, shown);
+      layoutDirty = true;
+    },
     shownCount: function () { return this.group.shownCount(); },
     shownIds: function () { return this.group.shownIds(); },
-    restyle: function () { this.group.changed(); },
+    restyle: function () {
+      this.group.changed();
+      layoutDirty = true; // a dot may have become an alert (or stopped being one)
+    },
     highlight: function (id, on) { this.group.select(on ? id : null); },
     position: function (id) {
       var point = this.group.point(id);
@@ -460,6 +504,7 @@
     var layer = layers[name];
     if (!layer || layer.visible === visible) return;
     layer.visible = visible;
+    layoutDirty = true;
     if (visible) map.addLayer(layer.group);
     else map.removeLayer(layer.group);
   }
@@ -521,8 +566,7 @@
       }
     });
     householdsInLayout = clouds.length > 0;
-    lastSymbols = { items: items, largest: largest };
-    return lastSymbols;
+    return { items: items, largest: largest };
   }
 
   function displace() {
@@ -568,6 +612,7 @@
       }
     });
     shifts = next;
+    return found; // the symbols as gathered, for the labels placed next (not kept after)
   }
 
   // -- village labels ------------------------------------------------------------------------
@@ -605,10 +650,10 @@
     return true;
   }
 
-  function symbolBoxes() {
+  function symbolBoxes(symbols) {
     // Screen boxes of the point symbols as drawn (displaced); marker boxes are their icons.
     var boxes = [];
-    (lastSymbols || pointSymbols()).items.forEach(function (item) {
+    (symbols || pointSymbols()).items.forEach(function (item) {
       var shift = (shifts[item.layer] || {})[item.id] || [0, 0];
       var at = map.latLngToContainerPoint(item.latlng);
       var x = at.x + shift[0];
@@ -620,33 +665,43 @@
   }
 
   function villageRings(id) {
-    // The village's outline in container pixels, for telling whether a label sits inside it.
+    // The village's outline in projected pixels at the map's zoom, for telling whether a label
+    // sits inside it. Kept per zoom: projecting every vertex at every refresh made the wall's
+    // page churn through a megabyte a time.
     var entry = layers.villages && layers.villages.entries[id];
     if (!entry) return null;
+    var zoom = map.getZoom();
     var geometry = entry.feature.geometry;
+    var kept = entry.rings;
+    if (kept && kept.zoom === zoom && kept.geometry === geometry) return kept.rings;
     var polygons = geometry.type === "Polygon" ? [geometry.coordinates]
       : geometry.type === "MultiPolygon" ? geometry.coordinates : [];
     var rings = [];
     polygons.forEach(function (polygon) {
       polygon.forEach(function (ring) {
         rings.push(ring.map(function (xy) {
-          var p = map.latLngToContainerPoint([xy[1], xy[0]]);
+          var p = map.project([xy[1], xy[0]], zoom);
           return [p.x, p.y];
         }));
       });
     });
+    entry.rings = { zoom: zoom, geometry: geometry, rings: rings };
     return rings;
   }
 
-  function placeLabels() {
+
+  function placeLabels(symbols) {
     // Each label goes to the first of its candidate places (centred on the village's label
     // point, then around it and farther out) inside its village that covers no symbol and no
     // label placed before it; when none is free, to the one costing least.
     if (!map || !map._loaded || !labelGroup || !labelGroup.getLayers().length) return;
-    var obstacles = symbolBoxes();
+    var obstacles = symbolBoxes(symbols);
     var placed = [];
     var size = map.getSize();
     var frame = [0, 0, size.x, size.y];
+    // Where the container's top-left corner is in projected pixels (the rings' frame).
+    var corner = map.project(map.containerPointToLatLng([0, 0]), map.getZoom());
+    var ringOrigin = [corner.x, corner.y];
     labelGroup.eachLayer(function (marker) {
       var label = marker.getElement();
       if (!label) return;
@@ -657,7 +712,7 @@
       var at = map.latLngToContainerPoint(marker.getLatLng());
       var best = P.bestLabelPlace({
         at: [at.x, at.y], width: w, height: h, frame: frame, obstacles: obstacles, placed: placed,
-        rings: villageRings(marker.options.village),
+        rings: villageRings(marker.options.village), ringOrigin: ringOrigin,
       });
       placed.push(best.box);
       label.style.marginLeft = Math.round(best.dx - w / 2) + "px";
@@ -681,8 +736,8 @@
     // Not before the page has its first view: placing at Leaflet's provisional view would
     // be wasted (and puts every point on a few pixels). init() calls it once the view is set.
     if (!map || !map._loaded || !viewSet) return;
-    displace();
-    placeLabels();
+    placeLabels(displace());
+    layoutDirty = false;
   }
 
   // -- title, legend, north arrow --------------------------------------------------------------
@@ -846,7 +901,7 @@
     if (update.title !== undefined || update.subtitle !== undefined || update.legend !== undefined
         || visibilityChanged) keepLegendBelowTitle();
     if (update.view) setView(update.view);
-    if (changesLayout(layerChanges)) relayout();
+    if (layoutDirty && changesLayout(layerChanges)) relayout();
     else if (labelsChanged || update.legend !== undefined || update.title !== undefined) placeLabels();
     if (update.planning !== undefined && SituationMap.showPlanning) SituationMap.showPlanning(update.planning);
     var result = summary(performance.now() - started);

@@ -368,3 +368,18 @@ def test_a_crowd_stays_in_place_and_small_groups_are_still_spread(qtbot, tmp_pat
     assert spread >= 10
     paths = evaluate(qtbot, view, "document.querySelectorAll('.leaflet-sm-leaders-pane path').length")
     assert paths <= 2, "leader lines are drawn as one path, anchors as another"
+
+
+def test_a_checkpoint_that_becomes_an_alert_rises_on_top_in_its_own_element(qtbot, tmp_path, sample):
+    """A wall refreshes all day and staffing flips: the marker is raised in place, not built
+    again or moved between panes (that made the page's memory grow by 600 MB in 1,000
+    refreshes, tests/bench wall), and it is then the topmost symbol at its pixel."""
+    view = open_map(qtbot, tmp_path, sample, INTERNAL)
+    evaluate(qtbot, view, "(document.querySelector('[data-feature-id=\"CP06\"]').__kept = true, 1)")
+    checkpoints = sample.checkpoints
+    checkpoints.loc[checkpoints["id"] == "CP06", "staff_on_shift"] = 0
+    sample["checkpoints"] = checkpoints
+    wait_applied(qtbot, view, lambda: view.apply_dataset(sample, {"checkpoints": ["CP06"]}))
+    assert evaluate(qtbot, view, "document.querySelector('[data-feature-id=\"CP06\"]').__kept === true")
+    at = symbol_at_pixel(qtbot, view, "checkpoints", "CP06")
+    assert at["element"] == ["checkpoints", "CP06"], at
