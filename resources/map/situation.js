@@ -750,7 +750,8 @@
 
   function keepLegendBelowTitle() {
     // The legend grows upward from the bottom right: where it shares columns with the title
-    // box (a two-line English title on a narrow map) it must end below it, scrolling if need be.
+    // box (a two-line English title on a narrow map) or the north arrow it must end below
+    // them, scrolling if need be.
     if (!legendControl || !titleBox) return;
     var legend = legendControl.getContainer();
     var container = map.getContainer();
@@ -760,10 +761,14 @@
       return;
     }
     var frame = container.getBoundingClientRect();
-    var title = titleBox.getBoundingClientRect();
     var box = legend.getBoundingClientRect();
-    var sharesColumns = box.left < title.right && title.left < box.right;
-    var top = sharesColumns ? title.bottom - frame.top + 8 : 10;
+    var top = 10;
+    // What hangs from the top of the map in the legend's columns: the title, the north arrow.
+    [titleBox, container.querySelector(".sm-north")].forEach(function (above) {
+      if (!above || !above.offsetHeight) return;
+      var r = above.getBoundingClientRect();
+      if (box.left < r.right && r.left < box.right) top = Math.max(top, r.bottom - frame.top + 8);
+    });
     legend.style.maxHeight = Math.max(60, frame.bottom - box.bottom > 0
       ? frame.height - top - (frame.bottom - box.bottom) : frame.height - top) + "px";
   }

@@ -331,14 +331,17 @@ def test_households_ticked_off_and_on_in_the_window_are_drawn_again(qtbot, sampl
     assert differing_pixels(before, after) == 0
 
 
-@pytest.mark.parametrize("size", [(1100, 700), (900, 640), (1280, 860)])
-def test_the_legend_never_runs_under_the_title(qtbot, tmp_path, sample, size):
-    """A two-line English title on a narrow map reached down over the legend's top."""
-    view = open_map(qtbot, tmp_path, sample, INTERNAL, lang="en", size=size)
-    title = _rect(qtbot, view, ".sm-title")
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("size", [(1100, 700), (900, 640), (930, 690), (1280, 860)])
+def test_the_legend_never_runs_under_the_title_or_the_north_arrow(qtbot, tmp_path, sample, size, lang):
+    """A two-line English title on a narrow map reached down over the legend's top; in the
+    window's usual size the legend covered the north arrow's 北."""
+    view = open_map(qtbot, tmp_path, sample, INTERNAL, lang=lang, size=size)
     legend = _rect(qtbot, view, ".sm-legend")
-    shares_columns = legend["left"] < title["right"] and title["left"] < legend["right"]
-    assert not shares_columns or legend["top"] >= title["bottom"], (title, legend)
+    for above in (".sm-title", ".sm-north"):
+        box = _rect(qtbot, view, above)
+        shares_columns = legend["left"] < box["right"] and box["left"] < legend["right"]
+        assert not shares_columns or legend["top"] >= box["bottom"], (above, box, legend)
 
 
 def test_a_crowd_stays_in_place_and_small_groups_are_still_spread(qtbot, tmp_path, sample):
