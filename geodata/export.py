@@ -5,6 +5,10 @@ The audience rule holds here as everywhere: a public export never holds a person
 a byte-order mark, so Excel on a Chinese Windows opens it right, or as GBK on request. Point
 layers get longitude and latitude columns in CSV and XLSX, other shapes a WKT column. Values
 are the schema's (``hubei_return``), so the file imports back as it was.
+
+In CSV and XLSX a text that a spreadsheet would run as a formula (``=HYPERLINK(…)``) is written
+with a protective leading quote (:mod:`geodata.formulas`), and every XLSX text cell is stored as
+a string, never as a formula or an error value.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import shapely
 
 from geodata.dataset import Dataset
 from geodata.errors import GeodataError
+from geodata.formulas import to_spreadsheet
 from geodata.schema import STORAGE_CRS, conform, schema_for
 
 FORMATS = {".geojson": "geojson", ".json": "geojson", ".csv": "csv", ".xlsx": "xlsx"}
@@ -75,9 +80,10 @@ def export_layer(dataset: Dataset, layer: str, path: str | os.PathLike, *, audie
             _write_geojson(frame, schema, staging, located)
         else:
             if kind == "csv":
-                _write_csv(_table(frame, schema, located), staging, ENCODINGS[encoding.lower()], path.name)
+                table = _inert(_table(frame, schema, located))
+                _write_csv(table, staging, ENCODINGS[encoding.lower()], path.name)
             else:
-                _write_xlsx(_table(frame, schema, located, text_times=False), staging, schema.name)
+                _write_xlsx(_inert(_table(frame, schema, located, text_times=False)), staging, schema.name)
         os.replace(staging, path)
     finally:
         staging.unlink(missing_ok=True)
@@ -105,15 +111,26 @@ def _table(frame: pd.DataFrame, schema, located: bool, *, text_times: bool = Tru
     return table.astype(object).where(table.notna(), None)
 
 
+def _inert(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with every text a spreadsheet would run as a formula quoted."""
+    return table.map(to_spreadsheet).astype(object)
+
+
 def _write_xlsx(table: pd.DataFrame, path: Path, sheet: str) -> None:
     with pd.ExcelWriter(path, engine="openpyxl", date_format="YYYY-MM-DD",
                         datetime_format="YYYY-MM-DD HH:MM") as writer:
         table.to_excel(writer, index=False, sheet_name=sheet)
+        # openpyxl guesses a type from a text ("=…" a formula, "#N/A" an error); data is text.
+        for row in writer.sheets[sheet].iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
 
 
 def _write_csv(table: pd.DataFrame, path: Path, encoding: str, name: str) -> None:
     try:
-        table.to_csv(path, index=False, encoding=encoding)
+        # Lines end CR LF as Excel writes them; then a cell holding a lone CR is quoted too.
+        table.to_csv(path, index=False, encoding=encoding, lineterminator="\r\n")
     except UnicodeEncodeError as exc:
         raise ExportError(f"{name}: some text cannot be written in GBK ({exc.object[exc.start:exc.end]!r}); "
                           "export as utf-8") from None

