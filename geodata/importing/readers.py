@@ -29,6 +29,14 @@ KINDS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".geojs
          ".json": "geojson", ".shp": "shapefile", ".gpkg": "gpkg"}
 PREVIEW_ROWS = 20
 
+# Bounds on what a table may be, so that a hostile or broken file is refused in seconds with a
+# message rather than read into gigabytes: a city's household list fits well inside them.
+MAX_ROWS = 2_000_000
+MAX_COLUMNS = 500
+MAX_LINE_CHARACTERS = 1_000_000  # one CSV line (a 16 MB single-line file hung the reader)
+MAX_CELL_CHARACTERS = 32_767  # Excel's own limit for one cell
+MAX_EMPTY_ROWS = 10_000  # empty rows between data: a stray far cell, not a table
+
 
 @dataclass
 class Source:
@@ -128,9 +136,9 @@ def read_source(path, *, encoding: str | None = None, sheet: str | None = None,
     try:
         if kind == "gpkg" and sheet is None:
             sheet = layer_hint
-            source = reader(path, encoding=encoding, sheet=sheet, fallback=True)
+            source = reader(path, encoding=encoding, sheet=sheet, report=report, fallback=True)
         else:
-            source = reader(path, encoding=encoding, sheet=sheet)
+            source = reader(path, encoding=encoding, sheet=sheet, report=report)
     except ImportFailure:
         raise
     except (OSError, ValueError, KeyError, TypeError, IndexError, zipfile.BadZipFile, csv.Error) as exc:
@@ -173,7 +181,7 @@ def _column_name(name, position: int) -> str:
 # --- text tables --------------------------------------------------------------------------
 
 
-def _read_csv(path: Path, *, encoding: str | None, sheet: str | None) -> Source:
+def _read_csv(path: Path, *, encoding: str | None, sheet: str | None, report: Progress) -> Source:
     raw = path.read_bytes()
     if not raw.strip():
         raise _failure(path, Message(N_("the file is empty")))
@@ -190,7 +198,13 @@ def _read_csv(path: Path, *, encoding: str | None, sheet: str | None) -> Source:
             "line {line} cannot be read as {encoding}; give the right --encoding (utf-8, gbk or gb18030)"),
             line=line, encoding=encoding)) from None
     text = text.lstrip("\ufeff")
+    _check_lines(path, text)
     delimiter = _delimiter(text)
+    columns = text.split("\n", 1)[0].count(delimiter) + 1
+    if columns > MAX_COLUMNS:
+        raise _failure(path, Message(N_("the header has {count} columns, more than {limit}: "
+                                        "this is not a table of features"), count=columns, limit=MAX_COLUMNS))
+    report(0.3, "reading the table")
     try:
         frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
                             skip_blank_lines=True, engine="c")
@@ -200,8 +214,37 @@ def _read_csv(path: Path, *, encoding: str | None, sheet: str | None) -> Source:
             reason=_short(exc))) from None
     except pd.errors.EmptyDataError:
         raise _failure(path, Message(N_("the file has no header row"))) from None
+    if len(frame) > MAX_ROWS:
+        raise _failure(path, Message(N_("the file has {count} rows, more than {limit}; split it"),
+                                     count=len(frame), limit=MAX_ROWS))
     frame = frame.replace("", None)
+    _check_cells(path, frame, header_row=1)
     return Source(path, "csv", frame, encoding=encoding)
+
+
+def _check_lines(path: Path, text: str) -> None:
+    """Refuse a text whose lines are far longer than any table's, naming the first such line."""
+    start, number = 0, 1
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        if end - start > MAX_LINE_CHARACTERS:
+            raise _failure(path, Message(N_("line {line} is {count} characters long, more than {limit}: "
+                                            "this is not a table"), line=number, count=end - start,
+                                         limit=MAX_LINE_CHARACTERS))
+        start, number = end + 1, number + 1
+
+
+def _check_cells(path: Path, frame: pd.DataFrame, *, header_row: int) -> None:
+    """Refuse a cell longer than a spreadsheet can hold, naming its row and column."""
+    for column in frame.columns:
+        lengths = frame[column].map(lambda cell: len(cell) if isinstance(cell, str) else 0)
+        too_long = np.flatnonzero(lengths.to_numpy() > MAX_CELL_CHARACTERS)
+        if len(too_long):
+            raise _failure(path, Message(N_("row {row}, column {column}: the cell holds {count} characters, "
+                                            "more than {limit}"), row=header_row + 1 + int(too_long[0]),
+                                         column=str(column), count=int(lengths.iloc[too_long[0]]),
+                                         limit=MAX_CELL_CHARACTERS))
 
 
 def _delimiter(text: str) -> str:
@@ -211,7 +254,7 @@ def _delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _read_xlsx(path: Path, *, encoding: str | None, sheet: str | None) -> Source:
+def _read_xlsx(path: Path, *, encoding: str | None, sheet: str | None, report: Progress) -> Source:
     from openpyxl import load_workbook
 
     book = load_workbook(path, read_only=True, data_only=True)
@@ -224,22 +267,66 @@ def _read_xlsx(path: Path, *, encoding: str | None, sheet: str | None) -> Source
         else:
             raise _failure(path, Message(N_("there is no sheet {sheet}; the sheets are: {names}"),
                                          sheet=repr(sheet), names=", ".join(names)))
-        rows = list(book[chosen].iter_rows(values_only=True))
+        rows, header_at = _sheet_rows(path, book[chosen], chosen, report)
     finally:
         book.close()
-    rows = [list(row) for row in rows]
-    while rows and all(_blank(cell) for cell in rows[-1]):
-        rows.pop()
-    header_at = next((i for i, row in enumerate(rows) if any(not _blank(c) for c in row)), None)
     if header_at is None:
         raise _failure(path, Message(N_("sheet {sheet} is empty"), sheet=repr(chosen)))
-    header = rows[header_at]
-    width = max(len(row) for row in rows[header_at:])
+    header = rows[0]
+    width = max(len(row) for row in rows)
     header = header + [None] * (width - len(header))
-    body = [row + [None] * (width - len(row)) for row in rows[header_at + 1:]]
+    body = [row + [None] * (width - len(row)) for row in rows[1:]]
     frame = pd.DataFrame(body, columns=[_column_name(c, i) for i, c in enumerate(header)], dtype=object)
     frame = frame.map(lambda cell: None if _blank(cell) else cell)
+    _check_cells(path, frame, header_row=header_at + 1)
     return Source(path, "xlsx", frame, sheet=chosen, sheets=names, header_row=header_at + 1)
+
+
+def _sheet_rows(path: Path, worksheet, name: str, report: Progress) -> tuple[list[list], int | None]:
+    """The sheet's rows from its header down to its last row holding data, streamed.
+
+    The sheet's declared size is only an estimate for progress: one far cell can declare a
+    million rows and sixteen thousand columns, so rows are never padded to it. Empty rows are
+    counted, not kept, until data follows them; a long run of them before more data is a stray
+    cell and refused.
+    """
+    declared = worksheet.max_row or 0  # from the file's own <dimension>: a guess, never a size
+    report(0.05, "reading the sheet")
+    worksheet.reset_dimensions()  # rows as stored, not padded to the declared width
+    rows: list[list] = []
+    header_at = None
+    empty_run = 0
+    for number, row in enumerate(worksheet.iter_rows(values_only=True)):
+        if number and number % 20_000 == 0:
+            # Against the declared size when the sheet has one, else a fraction that keeps
+            # moving; the text says how far it really is.
+            share = number / declared if declared > number else number / (number + 50_000)
+            report(0.05 + 0.9 * share, f"reading the sheet: {number:,} rows")
+        if len(row) > MAX_COLUMNS and any(not _blank(cell) for cell in row[MAX_COLUMNS:]):
+            raise _failure(path, Message(N_("sheet {sheet}, row {row}: data beyond column {limit}: "
+                                            "this is not a table of features"), sheet=repr(name),
+                                         row=number + 1, limit=MAX_COLUMNS))
+        cells = list(row[:MAX_COLUMNS])
+        while cells and _blank(cells[-1]):
+            cells.pop()
+        if not cells:
+            empty_run += 1
+            continue
+        if header_at is None:
+            header_at, empty_run = number, 0
+        elif empty_run:
+            if empty_run > MAX_EMPTY_ROWS:
+                raise _failure(path, Message(N_(
+                    "sheet {sheet}: {count} empty rows before row {row}, which holds data; delete the "
+                    "stray cells at row {row} (or the empty rows) and import again"),
+                    sheet=repr(name), count=empty_run, row=number + 1))
+            rows.extend([] for _ in range(empty_run))  # kept, so row numbers stay the sheet's
+            empty_run = 0
+        rows.append(cells)
+        if len(rows) > MAX_ROWS + 1:
+            raise _failure(path, Message(N_("sheet {sheet} has more than {limit} rows; split it"),
+                                         sheet=repr(name), limit=MAX_ROWS))
+    return rows, header_at
 
 
 def _blank(cell) -> bool:
@@ -249,7 +336,7 @@ def _blank(cell) -> bool:
 # --- files with geometries ----------------------------------------------------------------
 
 
-def _read_geojson(path: Path, *, encoding: str | None, sheet: str | None) -> Source:
+def _read_geojson(path: Path, *, encoding: str | None, sheet: str | None, report: Progress) -> Source:
     import shapely.geometry
 
     raw = path.read_bytes()
@@ -304,7 +391,7 @@ def _flat(value):
     return value
 
 
-def _read_shapefile(path: Path, *, encoding: str | None, sheet: str | None) -> Source:
+def _read_shapefile(path: Path, *, encoding: str | None, sheet: str | None, report: Progress) -> Source:
     import pyogrio
 
     cpg = path.with_suffix(".cpg")
@@ -338,7 +425,8 @@ def _dbf_encoding(dbf: Path) -> str:
     return "gbk" if detected in ("gbk", "gb18030") else UTF8
 
 
-def _read_gpkg(path: Path, *, encoding: str | None, sheet: str | None, fallback: bool = False) -> Source:
+def _read_gpkg(path: Path, *, encoding: str | None, sheet: str | None, report: Progress,
+               fallback: bool = False) -> Source:
     import pyogrio
 
     layers = [str(row[0]) for row in pyogrio.list_layers(path)]

@@ -1,6 +1,9 @@
 """Each reader, each encoding: files the tests write themselves, read as the user wrote them."""
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -128,3 +131,89 @@ def test_unreadable_files_say_which_file_and_why(tmp_path, name, content, messag
     with pytest.raises(ImportFailure, match=message) as caught:
         read_source(path)
     assert caught.value.problems[0].file == name
+
+
+# -- files that would take the reader's memory or time (issue 14, defect 7) ---------------------
+
+
+def _bounded(code: str, memory_gb: int = 2, seconds: int = 90) -> subprocess.CompletedProcess:
+    """Run ``code`` in a child with its address space capped, as a desk with little memory."""
+    prelude = ("import resource; resource.setrlimit(resource.RLIMIT_AS, "
+               f"({memory_gb} * 2**30, {memory_gb} * 2**30))\n")
+    return subprocess.run([sys.executable, "-c", prelude + code], capture_output=True, text=True,
+                          timeout=seconds, cwd=Path(__file__).resolve().parents[2])
+
+
+def _read_and_say(path) -> str:
+    return ("from geodata.importing import ImportFailure, read_source\n"
+            f"try:\n    read_source({str(path)!r})\n    print('READ')\n"
+            "except ImportFailure as failure:\n    print('REFUSED', failure)\n")
+
+
+def test_a_stray_cell_at_the_last_row_is_refused_without_reading_a_million_rows(tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    sheet.append(list(household_row(1).values()))
+    sheet.cell(row=1_048_576, column=3, value="x")
+    path = tmp_path / "stray.xlsx"
+    book.save(path)
+    assert path.stat().st_size < 20_000
+    done = _bounded(_read_and_say(path))
+    assert done.returncode == 0, done.stderr[-500:]
+    assert "REFUSED" in done.stdout and "1048576" in done.stdout.replace(",", ""), done.stdout
+    assert "empty rows" in done.stdout
+
+
+def test_a_stray_cell_in_the_last_column_is_refused(tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    sheet.append(list(household_row(1).values()))
+    sheet.cell(row=2, column=16_384, value="x")  # column XFD
+    sheet.cell(row=1_048_576, column=16_384, value="x")
+    path = tmp_path / "far.xlsx"
+    book.save(path)
+    done = _bounded(_read_and_say(path))
+    assert done.returncode == 0, done.stderr[-500:]
+    assert "REFUSED" in done.stdout and "column 500" in done.stdout, done.stdout
+
+
+def test_a_sixteen_megabyte_line_is_refused_at_once(tmp_path):
+    path = tmp_path / "one-line.csv"
+    path.write_text("a" * 16_000_000, encoding="utf-8")
+    done = _bounded(_read_and_say(path), seconds=30)
+    assert "REFUSED" in done.stdout and "line 1" in done.stdout, (done.stdout, done.stderr[-300:])
+
+
+def test_a_header_of_thousands_of_columns_is_refused(tmp_path):
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join(["c"] * 20_000) + "\n" + ",".join(["1"] * 20_000) + "\n", encoding="utf-8")
+    done = _bounded(_read_and_say(path), seconds=30)
+    assert "REFUSED" in done.stdout and "columns" in done.stdout, (done.stdout, done.stderr[-300:])
+
+
+def test_a_cell_longer_than_excel_allows_is_named_by_row_and_column(tmp_path):
+    rows = [household_row(n) for n in range(3)]
+    rows[1]["户主姓名"] = "长" * 40_000
+    path = write_csv(tmp_path / "long.csv", rows)
+    with pytest.raises(ImportFailure, match=r"row 3, column 户主姓名"):
+        read_source(path)
+
+
+def test_a_long_sheet_reports_its_progress(tmp_path):
+    from openpyxl import Workbook as StreamingBook
+
+    book = StreamingBook(write_only=True)
+    sheet = book.create_sheet("households")
+    sheet.append(HEADER)
+    row = list(household_row(1).values())
+    for _ in range(45_000):
+        sheet.append(row)
+    path = tmp_path / "long.xlsx"
+    book.save(path)
+    said = []
+    source = read_source(path, progress=lambda fraction, text: said.append(fraction))
+    assert len(source.frame) == 45_000
+    inside = [f for f in said if 0 < f < 1]
+    assert len(inside) >= 2 and inside == sorted(inside), said
