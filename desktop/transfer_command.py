@@ -42,6 +42,8 @@ def register(verbs, data_option) -> None:
     importing.add_argument("--encoding", help="text encoding of a CSV or Shapefile (default: detected)")
     importing.add_argument("--sheet", help="the sheet of a workbook, or the layer of a GeoPackage")
     importing.add_argument("--accept-warnings", action="store_true", help="import even when there are warnings")
+    importing.add_argument("--allow-removal", action="store_true",
+                           help="let a replace remove every feature of the layer or more than half of them")
     # SUPPRESS: without it, this default would overwrite the --lang given before the verb.
     importing.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS,
                            help="language of the messages (default: English, or the --lang before the verb)")
@@ -94,8 +96,14 @@ def run_import(args) -> int:
     if args.dry_run:
         print(_("Dry run: nothing was written."))
         return EXIT_OK
+    if plan.removes_most and not args.allow_removal:
+        print(_("Nothing was imported: {file} would leave {layer} with {kept} of its {count} features "
+                "({removed} removed). If that is meant, import again with --allow-removal.").format(
+            file=source.name, layer=args.layer, kept=len(plan.result), count=len(plan.base), removed=plan.removed),
+            file=sys.stderr)
+        return EXIT_FAILED
     try:
-        apply_plan(store, plan, accept_warnings=args.accept_warnings)
+        apply_plan(store, plan, accept_warnings=args.accept_warnings, allow_removal=args.allow_removal)
     except ImportFailure as exc:
         print(_("Nothing was imported: {reason}").format(reason=exc), file=sys.stderr)
         return EXIT_FAILED

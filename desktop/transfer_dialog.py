@@ -25,6 +25,7 @@ from PyQt6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -391,13 +392,30 @@ class ImportDialog(QDialog):
         if plan is None or not plan.can_write(self.accept_box.isChecked()):
             return
         store, accept = self.session.store, self.accept_box.isChecked()
+        allow_removal = plan.removes_most
+        if allow_removal and not self.removal_confirmed(plan):
+            return
 
         def work(report):
             report(0.1, _("writing"))
-            apply_plan(store, plan, accept_warnings=accept)
+            apply_plan(store, plan, accept_warnings=accept, allow_removal=allow_removal)
             return store.read_all()
 
         self._run(work, lambda dataset: self._imported(plan, dataset), self._import_failed)
+
+    def removal_confirmed(self, plan) -> bool:
+        """Whether the user means a replace that takes away most of the layer (an empty or
+        cut-off file would otherwise delete it without a word)."""
+        text = _("Importing {file} would remove {removed} of the {count} features of {layer}, leaving {kept}. "
+                 "Replace the layer anyway?").format(file=plan.source.name, removed=plan.removed,
+                                                     count=len(plan.base), layer=layer_label(plan.layer),
+                                                     kept=len(plan.result))
+        box = QMessageBox(QMessageBox.Icon.Question, _("Remove {count} features?").format(count=plan.removed), text,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setObjectName("removal-question")
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the file's name is the user's text
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     def _imported(self, plan, dataset) -> None:
         self.session.take_external(dataset)  # redraws what changed, as for another desk's save

@@ -98,6 +98,22 @@ class ImportPlan:
     def can_write(self, accept_warnings: bool = False) -> bool:
         return self.result is not None and not self.errors and (accept_warnings or not self.warnings)
 
+    @property
+    def removed(self) -> int:
+        """How many of the layer's features (a table's rows) the import takes away."""
+        if self.mode != "replace":
+            return 0
+        if schema_for(self.layer).id_field is not None:
+            return self.counts.get("removed", 0)
+        kept = len(self.result) if self.result is not None else len(self.rows)
+        return max(len(self.base) - kept, 0)  # a table without ids: its rows are replaced whole
+
+    @property
+    def removes_most(self) -> bool:
+        """A replace taking away every feature of the layer or more than half of them: more
+        likely a wrong, empty or cut-off file than what the user meant, so it needs consent."""
+        return self.mode == "replace" and len(self.base) > 0 and 2 * self.removed > len(self.base)
+
 
 def plan_import(source: Source, dataset: Dataset, layer: str, *, crs: str | None = None,
                 mode: str = "append", progress: Progress | None = None) -> ImportPlan:
@@ -172,14 +188,18 @@ def plan_import(source: Source, dataset: Dataset, layer: str, *, crs: str | None
                       sorted(found.items, key=sort_key), plan_counts, ids)
 
 
-def apply_plan(store, plan: ImportPlan, *, accept_warnings: bool = False) -> None:
+def apply_plan(store, plan: ImportPlan, *, accept_warnings: bool = False, allow_removal: bool = False) -> None:
     """Write ``plan``'s layer in one transaction of ``store``.
+
+    ``allow_removal``: write a replace that takes away most of the layer (see
+    :attr:`ImportPlan.removes_most`); without it such a plan is refused.
 
     Raises
     ------
     ImportFailure
-        When the plan has errors, unaccepted warnings, or the layer has changed in the store
-        since the plan was made; nothing is written.
+        When the plan has errors, unaccepted warnings, removes most of the layer without
+        ``allow_removal``, or the layer has changed in the store since the plan was made;
+        nothing is written.
     """
     if plan.result is None or plan.errors:
         raise ImportFailure(f"{plan.source.name}: {len(plan.errors)} error(s); nothing was imported",
@@ -187,6 +207,9 @@ def apply_plan(store, plan: ImportPlan, *, accept_warnings: bool = False) -> Non
     if plan.warnings and not accept_warnings:
         raise ImportFailure(f"{plan.source.name}: {len(plan.warnings)} warning(s); accept them to import",
                             plan.problems)
+    if plan.removes_most and not allow_removal:
+        raise ImportFailure(f"{plan.source.name}: replacing {plan.layer} with it would remove {plan.removed} of its "
+                            f"{len(plan.base)} features; nothing was changed")
     if not same_layer(store.read(plan.layer), plan.base):
         raise ImportFailure(f"{plan.layer} has changed since the file was checked (another desk or "
                             "program saved); check the file again")

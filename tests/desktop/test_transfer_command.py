@@ -90,3 +90,30 @@ def test_import_problems_in_chinese_with_lang_zh(sample_copy, tmp_path, capsys):
     assert "错误  bad.csv  第 2 行  observation_start: '2020-02-30' 不是日期；日期请写成 YYYY-MM-DD" in out
     assert main(["--data", str(sample_copy), "import", "--layer", "households", "--from", str(path)]) == 1
     assert "row 2  observation_start: '2020-02-30' is not a date; write dates as YYYY-MM-DD" in capsys.readouterr().out
+
+
+def test_a_replace_removing_most_of_the_layer_needs_allow_removal(sample_copy, tmp_path, capsys):
+    before = digest(sample_copy)
+    empty = write_csv(tmp_path / "只有表头.csv", [])  # a header-only file: the export that went wrong
+    args = ["import", "--data", str(sample_copy), "--layer", "households", "--from", str(empty), "--mode", "replace"]
+    assert main(args) == 2
+    refusal = capsys.readouterr().err.strip().splitlines()
+    assert len(refusal) == 1, refusal
+    assert "只有表头.csv" in refusal[0] and "households" in refusal[0] and "--allow-removal" in refusal[0]
+    assert "0 of its 50" in refusal[0] and "50 removed" in refusal[0]
+    assert digest(sample_copy) == before
+    three = write_csv(tmp_path / "three.csv", [household_row(1), household_row(2), household_row(3)])
+    assert main(args[:6] + [str(three)] + args[7:]) == 2  # 50 of 50 taken away, 3 new: still most
+    assert digest(sample_copy) == before
+    assert main(args + ["--allow-removal"]) == 0
+    assert len(GeoPackageStore(sample_copy).read("households")) == 0
+
+
+def test_a_replace_keeping_half_the_layer_needs_no_consent(sample_copy, tmp_path, capsys):
+    kept = GeoPackageStore(sample_copy).read("households").iloc[:25]
+    path = tmp_path / "half.csv"
+    rows = [household_row(i, 编号=ident) for i, ident in enumerate(kept["id"], start=1)]
+    write_csv(path, rows)
+    assert main(["import", "--data", str(sample_copy), "--layer", "households", "--from", str(path),
+                 "--mode", "replace", "--accept-warnings"]) == 0, capsys.readouterr()
+    assert sorted(GeoPackageStore(sample_copy).read("households")["id"]) == sorted(kept["id"])

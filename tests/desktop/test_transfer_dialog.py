@@ -147,3 +147,33 @@ def test_problems_are_said_in_the_window_language(language, dialog, qtbot, tmp_p
     else:
         assert "'2020-02-30' is not a date; write dates as YYYY-MM-DD" in messages
         assert any(m.startswith("'火星村' is not a village of this township; write one of") for m in messages)
+
+
+@pytest.mark.parametrize("answer", ["Yes", "No"])
+def test_a_replace_removing_most_of_the_layer_asks_first_naming_the_count(dialog, session, qtbot, tmp_path,
+                                                                           monkeypatch, answer):
+    from PyQt6.QtWidgets import QMessageBox
+
+    asked = []
+
+    def answer_box(box):
+        asked.append((box.windowTitle(), box.text(), box.textFormat()))
+        return getattr(QMessageBox.StandardButton, answer)
+
+    monkeypatch.setattr(QMessageBox, "exec", answer_box)
+    before = len(session.store.read("households"))
+    dialog.mode_box.setCurrentIndex(dialog.mode_box.findData("replace"))
+    dialog.set_path(write_csv(tmp_path / "two.csv", [household_row(1), household_row(2)]))
+    wait_checked(qtbot, dialog)
+    assert dialog.import_button.isEnabled()
+    dialog.import_button.click()
+    assert len(asked) == 1
+    title, text, text_format = asked[0]
+    assert "50" in title and "two.csv" in text and f"{before} of the {before}" in text and "leaving 2" in text
+    from PyQt6.QtCore import Qt
+    assert text_format == Qt.TextFormat.PlainText
+    if answer == "No":
+        assert dialog.job is None and len(session.store.read("households")) == before
+        return
+    qtbot.waitUntil(lambda: dialog.job is None and dialog.plan is None, timeout=WAIT_MS)
+    assert sorted(session.store.read("households")["id"]) == ["IMP0001", "IMP0002"]

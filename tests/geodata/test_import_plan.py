@@ -12,6 +12,7 @@ from geodata.importing import ImportFailure, apply_plan, import_file, plan_impor
 from geodata.store import GeoPackageStore
 from tests.geodata.import_helpers import (
     GUANWANGMIAO,
+    HEADER,
     INSIDE,
     assert_same_layers,
     household_row,
@@ -174,9 +175,25 @@ def test_update_changes_only_the_given_cells(store, tmp_path):
 
 def test_replace_makes_the_file_the_whole_layer(store, tmp_path):
     plan = plan_for(store, write_csv(tmp_path / "r.csv", [household_row(1), household_row(2)]), mode="replace")
-    assert plan.counts["removed"] == 50
-    apply_plan(store, plan)
+    assert plan.counts["removed"] == 50 and plan.removes_most
+    apply_plan(store, plan, allow_removal=True)
     assert sorted(store.read("households")["id"]) == ["IMP0001", "IMP0002"]
+
+
+@pytest.mark.parametrize("layer", ["households", "supplies"])
+def test_a_replace_removing_most_of_the_layer_is_refused_without_consent(store, sample_copy, tmp_path, layer):
+    before = layers_of(sample_copy)
+    header = HEADER if layer == "households" else ["scope", "date", "item", "quantity"]
+    path = tmp_path / "header-only.csv"
+    path.write_text(",".join(header) + "\n", encoding="utf-8")
+    plan = plan_for(store, path, layer=layer, mode="replace")
+    count = len(before[layer])
+    assert plan.can_write() and plan.removed == count > 0 and plan.removes_most
+    with pytest.raises(ImportFailure, match=rf"header-only.csv: replacing {layer} .* remove {count} of its {count}"):
+        apply_plan(store, plan)
+    assert_same_layers(before, layers_of(sample_copy))
+    apply_plan(store, plan, allow_removal=True)
+    assert len(store.read(layer)) == 0
 
 
 def test_errors_write_nothing(store, sample_copy, tmp_path):
