@@ -170,8 +170,14 @@ def basemap(choice: str) -> dict | None:
     raise BasemapError(f"unknown basemap {choice!r}: use none, local:<folder> or one of {', '.join(ONLINE_BASEMAPS)}")
 
 
+# Where the page looks without villages or other public features: the sample township.
+TOWNSHIP_BOUNDS = (113.9, 32.95, 114.05, 33.05)
+
+
 def page_view(dataset: Dataset, state: MapState) -> dict:
-    """Where the page looks: the state's view, else the villages shown, else the data."""
+    """Where the page looks: the state's view, else the villages shown, else the public
+    features, else the township. Households frame only an internal page: the bounds of a
+    public page would otherwise point at them (one household: its very door)."""
     view = state.view
     if view.center is not None and view.zoom is not None:
         return {"center": list(view.center), "zoom": view.zoom}
@@ -180,9 +186,14 @@ def page_view(dataset: Dataset, state: MapState) -> dict:
     frame = dataset.villages
     if state.filters.villages:
         frame = frame[frame["code"].isin(state.filters.villages)]
+    fallbacks = ("checkpoints", "disinfection_points", "roads")
+    if state.audience == "internal":
+        fallbacks += ("households",)
     if frame.empty:
-        frame = next((dataset[n] for n in ("checkpoints", "households") if not dataset[n].empty), frame)
-    bounds = frame.total_bounds if not frame.empty else np.array([113.9, 32.95, 114.05, 33.05])
+        frame = next((dataset[n] for n in fallbacks if not dataset[n].empty), frame)
+    bounds = frame.total_bounds if not frame.empty else np.array(TOWNSHIP_BOUNDS)
+    if not np.isfinite(bounds).all():  # features all without a shape
+        bounds = np.array(TOWNSHIP_BOUNDS)
     return {"bounds": [float(b) for b in bounds]}
 
 
