@@ -50,6 +50,10 @@ SUPPLY_ITEMS = (
 PUBLICITY_ITEMS = ("vehicles", "boards", "banners", "leaflets")
 
 OBSERVATION_DAYS = 14
+# Days and times a record may carry: the years of this kind of work, not 0001 or 9999 (typing
+# slips that would stretch every time axis and overflow day arithmetic).
+EARLIEST_DAY = pd.Timestamp("1900-01-01")
+LATEST_DAY = pd.Timestamp("2099-12-31 23:59:59")
 
 # What the enumerated values are called, in Chinese and English: (layer, field) -> value ->
 # (zh, en). Import reads the Chinese names too; the map, briefing and forms show them.
@@ -117,6 +121,7 @@ class Field:
     choices: tuple[str, ...] | None = None
     personal: bool = False
     minimum: float | None = None
+    maximum: float | None = None  # beyond it a value is a typing slip, not a fact (1e18 days)
     label_zh: str = ""
     label_en: str = ""
 
@@ -174,12 +179,12 @@ VILLAGES = LayerSchema(
     fields=(
         _f("code", "str", "区划代码", "Division code", required=True),
         _f("name", "str", "村名", "Name", required=True),
-        _f("population", "int", "人口", "Population", minimum=0),
-        _f("households", "int", "总户数", "Households in all", minimum=0),
-        _f("groups", "int", "村民组数", "Villager groups", minimum=0),
+        _f("population", "int", "人口", "Population", minimum=0, maximum=10_000_000),
+        _f("households", "int", "总户数", "Households in all", minimum=0, maximum=5_000_000),
+        _f("groups", "int", "村民组数", "Villager groups", minimum=0, maximum=999),
         _f("work_group", "str", "工作组", "Work group"),
-        _f("party_branches", "int", "临时党支部", "Temporary party branches", minimum=0),
-        _f("volunteers", "int", "党员志愿者", "Party-member volunteers", minimum=0),
+        _f("party_branches", "int", "临时党支部", "Temporary party branches", minimum=0, maximum=999),
+        _f("volunteers", "int", "党员志愿者", "Party-member volunteers", minimum=0, maximum=100_000),
     ),
 )
 
@@ -197,7 +202,7 @@ CHECKPOINTS = LayerSchema(
         _f("village", "str", "所属村", "Village", required=True),
         _f("status", "str", "状态", "Status", required=True, choices=CHECKPOINT_STATUSES),
         _f("staffed_24h", "bool", "24小时值守", "Staffed 24 h"),
-        _f("staff_on_shift", "int", "在岗人数", "Staff on shift", minimum=0),
+        _f("staff_on_shift", "int", "在岗人数", "Staff on shift", minimum=0, maximum=999),
         _f("opened", "date", "设立日期", "Opened", required=True),
         _f("closed", "date", "撤除日期", "Closed"),
         _f("note", "str", "备注", "Note"),
@@ -214,11 +219,11 @@ HOUSEHOLDS = LayerSchema(
     fields=(
         _f("id", "str", "编号", "ID", required=True),
         _f("village", "str", "所属村", "Village", required=True),
-        _f("villager_group", "int", "村民组", "Villager group", minimum=1),
+        _f("villager_group", "int", "村民组", "Villager group", minimum=1, maximum=999),
         _f("reason", "str", "观察原因", "Reason", required=True, choices=HOUSEHOLD_REASONS),
-        _f("persons", "int", "人数", "Persons", required=True, minimum=1),
+        _f("persons", "int", "人数", "Persons", required=True, minimum=1, maximum=100),
         _f("observation_start", "date", "观察开始", "Observation start", required=True),
-        _f("observation_days", "int", "观察天数", "Observation days", minimum=1),
+        _f("observation_days", "int", "观察天数", "Observation days", minimum=1, maximum=60),
         _f("status", "str", "状态", "Status", required=True, choices=HOUSEHOLD_STATUSES),
         _f("status_date", "date", "解除/转诊日期", "Released/escalated on"),
         _f("last_check", "datetime", "最近随访", "Last check"),
@@ -242,7 +247,7 @@ DISINFECTION_POINTS = LayerSchema(
         _f("kind", "str", "类型", "Kind", required=True, choices=DISINFECTION_KINDS),
         _f("village", "str", "所属村", "Village", required=True),
         _f("checkpoint", "str", "所在卡点", "At checkpoint"),
-        _f("interval_hours", "float", "消毒间隔(小时)", "Interval (hours)", required=True, minimum=0.5),
+        _f("interval_hours", "float", "消毒间隔(小时)", "Interval (hours)", required=True, minimum=0.5, maximum=720),
         _f("last_disinfected", "datetime", "最近消毒", "Last disinfected"),
         _f("note", "str", "备注", "Note"),
     ),

@@ -76,6 +76,15 @@ def shapes_of(source: Source, columns: ColumnMap, crs_name: str) -> Shapes | Non
 
 def _converted(geometries: np.ndarray, crs_name: str, *, from_file: bool) -> Shapes:
     shapes = Shapes(geometries, from_file=from_file)
+    empty = ~shapely.is_missing(geometries) & shapely.is_empty(geometries)
+    for row in np.flatnonzero(empty):  # a Point with no coordinates: no place, said, not a crash
+        shapes.add(int(row), "error", Message(N_("the feature's geometry is empty: it has no coordinates")))
+    geometries = np.where(empty, None, geometries)
+    if shapely.has_z(geometries).any():
+        # Heights from a GPS or a survey: the map is flat, and a layer must stay two-dimensional.
+        geometries = shapely.force_2d(geometries)
+        shapes.file_problems.append(("note", Message(N_("heights (Z) in the geometries are dropped; the map is flat"))))
+    shapes.geometries = geometries
     geographic = crs_name in NAMED_SYSTEMS or _is_geographic(crs_name)
     present = ~shapely.is_missing(geometries) & ~shapely.is_empty(geometries)
     if geographic:

@@ -92,11 +92,20 @@ def convert_column(cells: pd.Series, field: Field, layer: str) -> tuple[pd.Serie
     return values, problems
 
 
+# Numbers no field can hold (a count of 10²² persons would overflow the store's integers).
+_LARGEST_NUMBER = 1e12
+
+
 def _convert_cell(cell, converter, aliases, field: Field, layer: str):
     try:
         value = converter(cell)
     except (ValueError, TypeError, OverflowError, ArithmeticError):
         value = None
+    if field.type in ("int", "float") and value is not None and not (abs(value) <= _LARGEST_NUMBER):
+        return cell, Template(N_("{value} is not a usable number (too large, or not finite)"))
+    if field.type == "str" and isinstance(value, str) and "\x00" in value:
+        # A NUL character ends the text in SQLite and in many programs: the name would be cut.
+        return cell, Template(N_("{value} contains a NUL character; remove it from the file"))
     if value is None:
         value = cell  # left for validation to explain with the field's own rule
     if aliases is not None:

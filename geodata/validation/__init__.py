@@ -48,6 +48,7 @@ _FRAME_CHECKS = (
     _frame_checks.check_types,
     _frame_checks.check_choices,
     _frame_checks.check_minimums,
+    _frame_checks.check_day_range,
     _frame_checks.check_duplicate_ids,
     _frame_checks.check_date_order,
     _frame_checks.check_status_dates,

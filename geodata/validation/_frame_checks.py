@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from geodata.messages import N_, Message
-from geodata.schema import Field
+from geodata.schema import EARLIEST_DAY, LATEST_DAY, Field
 from geodata.validation._problem import ERROR, WARNING, Finding, listed, quote, shown
 from geodata.validation._view import FrameView
 
@@ -99,15 +99,37 @@ def _choice_message(field: Field, value: str) -> str:
 
 
 def check_minimums(view: FrameView) -> Iterator[Finding]:
-    """Numbers below the field's minimum (a negative count, a zero-person household)."""
+    """Numbers outside the field's range: below its minimum (a negative count, a zero-person
+    household) or above its maximum (1e18 observation days)."""
     for field in _present_fields(view):
-        if field.minimum is None or field.type not in ("int", "float"):
+        if field.type not in ("int", "float") or (field.minimum is None and field.maximum is None):
             continue
         numbers = view.parsed(field.name).values
-        minimum = _plain_number(field.minimum)
-        for row in np.flatnonzero((numbers < field.minimum).to_numpy(bool)):
-            message = Message(N_("{value} is below the minimum of {minimum}"),
-                              value=shown(field, view.cell(field.name, row)), minimum=minimum)
+        if field.minimum is not None:
+            minimum = _plain_number(field.minimum)
+            for row in np.flatnonzero((numbers < field.minimum).to_numpy(bool)):
+                message = Message(N_("{value} is below the minimum of {minimum}"),
+                                  value=shown(field, view.cell(field.name, row)), minimum=minimum)
+                yield view.finding(ERROR, int(row), field.name, message)
+        if field.maximum is not None:
+            maximum = _plain_number(field.maximum)
+            for row in np.flatnonzero((numbers > field.maximum).to_numpy(bool)):
+                message = Message(N_("{value} is above the maximum of {maximum}"),
+                                  value=shown(field, view.cell(field.name, row)), maximum=maximum)
+                yield view.finding(ERROR, int(row), field.name, message)
+
+
+def check_day_range(view: FrameView) -> Iterator[Finding]:
+    """Days and times outside the years a record can be about (0001-01-01, 9999-12-31)."""
+    for field in _present_fields(view):
+        if field.type not in ("date", "datetime"):
+            continue
+        times = view.parsed(field.name).values
+        outside = ((times < EARLIEST_DAY) | (times > LATEST_DAY)).to_numpy(bool)
+        for row in np.flatnonzero(outside):
+            message = Message(N_("{value} is not a day this work can be about (write a day from {first} to {last})"),
+                              value=shown(field, view.cell(field.name, row)),
+                              first=f"{EARLIEST_DAY:%Y-%m-%d}", last=f"{LATEST_DAY:%Y-%m-%d}")
             yield view.finding(ERROR, int(row), field.name, message)
 
 

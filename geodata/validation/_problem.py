@@ -13,8 +13,11 @@ WARNING = "warning"
 # Values are quoted so the user can find them in the file, but cut short so that one bad
 # cell full of text does not flood the list.
 _QUOTE_LIMIT = 40
-# Control characters would break the one-line display; show them escaped instead.
-_VISIBLE_CONTROLS = str.maketrans({"\n": "\\n", "\r": "\\r", "\t": "\\t"})
+# Control characters written out, so a message stays on one line and never carries a NUL.
+_VISIBLE_CONTROLS = str.maketrans({
+    **{chr(code): f"\\x{code:02x}" for code in range(32)}, "\n": "\\n", "\r": "\\r", "\t": "\\t",
+    "\x7f": "\\x7f",
+})
 
 
 @dataclass(frozen=True)
