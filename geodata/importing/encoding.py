@@ -1,4 +1,5 @@
-"""Which text encoding a file from a Chinese office is in: UTF-8 (with or without BOM) or GBK.
+"""Which text encoding a file from a Chinese office is in: UTF-8 (with or without BOM), GBK,
+or UTF-16 (Excel's "Unicode text", with or without its mark).
 
 Windows in China saves CSV files in the ANSI code page, GBK (code page 936); GB18030 is its
 superset. A file that reads as UTF-8 is UTF-8: GBK text almost never happens to be valid
@@ -18,9 +19,29 @@ def detect_encoding(raw: bytes) -> str:
     none of these can read) ``""``."""
     if raw.startswith(codecs.BOM_UTF8):
         return UTF8_BOM
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"  # Excel's "Unicode text"; the codec reads the mark
+    wide = _utf16_without_mark(raw)
+    if wide:
+        return wide
     for candidate in (UTF8, "gbk", "gb18030"):
         if _decodes(raw, candidate):
             return candidate
+    return ""
+
+
+def _utf16_without_mark(raw: bytes) -> str:
+    """``utf-16-le`` or ``utf-16-be`` when the bytes look like UTF-16 text without its mark
+    (every other byte zero, as ASCII and digits are in UTF-16), else ``""``. NUL is valid
+    UTF-8, so without this such a file "reads" as UTF-8 full of NULs."""
+    sample = raw[:4096]
+    if len(sample) < 4 or b"\x00" not in sample:
+        return ""
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.3 * len(odd) and even.count(0) < 0.05 * len(even) and _decodes(raw, "utf-16-le"):
+        return "utf-16-le"
+    if even.count(0) > 0.3 * len(even) and odd.count(0) < 0.05 * len(odd) and _decodes(raw, "utf-16-be"):
+        return "utf-16-be"
     return ""
 
 

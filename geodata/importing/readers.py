@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -268,10 +269,23 @@ def _read_xlsx(path: Path, *, encoding: str | None, sheet: str | None, report: P
             raise _failure(path, Message(N_("there is no sheet {sheet}; the sheets are: {names}"),
                                          sheet=repr(sheet), names=", ".join(names)))
         rows, header_at = _sheet_rows(path, book[chosen], chosen, report)
+        uncalculated = _formulas_without_values(path, getattr(book[chosen], "_worksheet_path", None))
     finally:
         book.close()
     if header_at is None:
         raise _failure(path, Message(N_("sheet {sheet} is empty"), sheet=repr(chosen)))
+    notes = []
+    if uncalculated:
+        more = " …" if len(uncalculated) == _FORMULAS_LISTED else ""
+        notes.append(f"cells {', '.join(uncalculated)}{more} hold formulas that were never calculated and "
+                     "read as empty: open the file in Excel or WPS, save it, and import it again")
+    title = _title_row(rows)
+    if title is not None:
+        # A sheet that opens with its title (often merged across the columns) above the header.
+        skipped = title + 1
+        notes.append(f"row {header_at + 1} is a title ({_short(str(_filled(rows[0])[0]))[:40]}): "
+                     f"the header is row {header_at + 1 + skipped}")
+        rows, header_at = rows[skipped:], header_at + skipped
     header = rows[0]
     width = max(len(row) for row in rows)
     header = header + [None] * (width - len(header))
@@ -279,7 +293,49 @@ def _read_xlsx(path: Path, *, encoding: str | None, sheet: str | None, report: P
     frame = pd.DataFrame(body, columns=[_column_name(c, i) for i, c in enumerate(header)], dtype=object)
     frame = frame.map(lambda cell: None if _blank(cell) else cell)
     _check_cells(path, frame, header_row=header_at + 1)
-    return Source(path, "xlsx", frame, sheet=chosen, sheets=names, header_row=header_at + 1)
+    return Source(path, "xlsx", frame, sheet=chosen, sheets=names, header_row=header_at + 1, notes=notes)
+
+
+_FORMULAS_LISTED = 5
+# A cell with a formula and no calculated value: <c r="B2"><f>A2*2</f><v/></c> (files written
+# by programs, not by Excel, often have none; reading values only, they come out empty).
+_UNCALCULATED = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*>\s*<f[^>]*?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
+
+
+def _formulas_without_values(path: Path, part: str | None) -> list[str]:
+    """The first few cells of the sheet holding a formula but no value, read from its XML in
+    pieces (a large sheet is never held whole)."""
+    if not part:
+        return []
+    found: list[str] = []
+    with zipfile.ZipFile(path) as archive, archive.open(part.lstrip("/")) as xml:
+        tail = b""
+        while len(found) < _FORMULAS_LISTED:
+            chunk = xml.read(1 << 22)
+            if not chunk:
+                break
+            text = tail + chunk
+            cut = text.rfind(b"</c>") + 4  # search whole cells only; the rest waits for the next piece
+            for match in _UNCALCULATED.finditer(text, 0, cut if cut > 3 else 0):
+                if len(found) < _FORMULAS_LISTED:
+                    found.append(match.group(1).decode())
+            tail = text[cut:] if cut > 3 else text[-65536:]
+    return found
+
+
+def _filled(row: list) -> list:
+    return [cell for cell in row if not _blank(cell)]
+
+
+def _title_row(rows: list[list]) -> int | None:
+    """How many rows above the header are a title: the first row when it holds one cell and
+    the next row holding anything holds several (a header). None when there is no title."""
+    if len(_filled(rows[0])) != 1:
+        return None
+    following = next((i for i in range(1, len(rows)) if _filled(rows[i])), None)
+    if following is None or len(_filled(rows[following])) < 2:
+        return None
+    return following - 1
 
 
 def _sheet_rows(path: Path, worksheet, name: str, report: Progress) -> tuple[list[list], int | None]:

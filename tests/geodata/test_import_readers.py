@@ -217,3 +217,44 @@ def test_a_long_sheet_reports_its_progress(tmp_path):
     assert len(source.frame) == 45_000
     inside = [f for f in said if 0 < f < 1]
     assert len(inside) >= 2 and inside == sorted(inside), said
+
+
+# -- files whose first reading pointed at the wrong cause (issue 14, defect 11) ----------------
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_text_from_excel_is_read_with_or_without_its_mark(tmp_path, encoding):
+    path = write_csv(tmp_path / "unicode.csv", [household_row(1), household_row(2)], encoding=encoding)
+    source = read_source(path)
+    assert source.frame["所属村"].tolist() == ["关王庙村", "关王庙村"]
+    assert source.encoding.startswith("utf-16")
+
+
+def test_a_title_row_above_the_header_is_passed_over_and_said(tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["关王庙乡居家医学观察户名单（2月19日）"])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
+    sheet.append([])
+    sheet.append(HEADER)
+    sheet.append(list(household_row(1).values()))
+    path = tmp_path / "titled.xlsx"
+    book.save(path)
+    source = read_source(path)
+    assert list(source.frame.columns) == HEADER
+    assert source.where(0) == "row 4"  # the data row as Excel numbers it
+    assert any("title" in note and "row 3" in note for note in source.notes), source.notes
+
+
+def test_formulas_never_calculated_are_said_not_read_silently_as_empty(tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    row = list(household_row(1).values())
+    row[HEADER.index("人数")] = "=1+2"  # openpyxl writes the formula without a value
+    sheet.append(row)
+    path = tmp_path / "formula.xlsx"
+    book.save(path)
+    source = read_source(path)
+    cell = f"{chr(ord('A') + HEADER.index('人数'))}2"
+    assert any(cell in note and "formulas" in note for note in source.notes), source.notes
