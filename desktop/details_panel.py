@@ -91,6 +91,7 @@ class DetailsPanel(QWidget):
         self.title.setFont(font)
         self.subtitle = _plain_label()
         self.confidential = QLabel(_("Internal — confidential"))
+        self.confidential.setTextFormat(Qt.TextFormat.PlainText)
         self.confidential.setStyleSheet("color: #b2182b; font-weight: bold;")
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
@@ -362,8 +363,10 @@ class DetailsPanel(QWidget):
         return button
 
     def _ask(self, question: str) -> bool:
-        answer = QMessageBox.question(self, _("Delete"), question)
-        return answer == QMessageBox.StandardButton.Yes
+        box = QMessageBox(QMessageBox.Icon.Question, _("Delete"), question,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the question names the feature
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     def _warn(self, message: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, _("Details"), message, parent=self)

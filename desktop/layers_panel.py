@@ -29,6 +29,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from desktop.plain_text import plain_tooltip
 from geodata.schema import (
     CHECKPOINT_STATUSES,
     CHECKPOINT_TIERS,
@@ -309,7 +310,7 @@ class LayersPanel(QWidget):
         if icon is not None:
             item.setIcon(0, icon)
         if text:
-            item.setToolTip(0, text)
+            item.setToolTip(0, plain_tooltip(text))  # village names are data
         return item
 
     def _add_group(self, parent, text: str, filter_name: str, expanded: bool = True) -> QTreeWidgetItem:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PyQt6.QtCore import QByteArray, QSettings, Qt
 from PyQt6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
-from PyQt6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QToolBar
+from PyQt6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, QToolBar
 from shapely import STRtree
 from shapely.geometry import Point
 
@@ -23,6 +23,7 @@ from desktop.details_panel import DetailsPanel
 from desktop.feature_dialog import FeatureDialog
 from desktop.layers_panel import LayersPanel
 from desktop.map_view import MapView
+from desktop.plain_text import plain_box, plain_label
 from desktop.search_box import SearchBox
 from desktop.session import Session
 from desktop.statistics_panel import StatisticsPanel
@@ -64,7 +65,8 @@ class MainWindow(QMainWindow):
         self.setObjectName("main-window")
         self.settings = QSettings()
         self.session = Session(store, dataset, state or self._remembered_state(store.path), parent=self)
-        self.show_error = lambda text: QMessageBox.warning(self, _("Township Situation Map"), text)
+        self.show_error = lambda text: plain_box(QMessageBox.Icon.Warning, _("Township Situation Map"), text,
+                                                 parent=self).exec()
         self._adding: str | None = None  # the layer a map click will add a feature to
         self._village_index = None
         self._last_view: View | None = None
@@ -89,7 +91,7 @@ class MainWindow(QMainWindow):
             "statistics": self._dock("statistics-dock", _("Figures by village"), self.statistics_panel,
                                      Qt.DockWidgetArea.BottomDockWidgetArea),
         }
-        self.cursor_label = QLabel()
+        self.cursor_label = plain_label()  # names the village under the cursor
         self.statusBar().addPermanentWidget(self.cursor_label)
 
         self._build_toolbar()

@@ -117,6 +117,7 @@ class PlanningPanel(QWidget):
         self.progress_bar.setVisible(False)
         layout.addWidget(self.progress_bar)
         self.status_label = QLabel()
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)  # messages name sites and villages
         self.status_label.setWordWrap(True)
         layout.addWidget(self.status_label)
 

@@ -35,6 +35,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from desktop.plain_text import plain_label, plain_tooltip
 from geodata.importing import ImportCancelled, ImportFailure, apply_plan, plan_import, read_source
 from geodata.importing.readers import PREVIEW_ROWS
 from geodata.schema import SCHEMAS
@@ -203,7 +204,7 @@ class ImportDialog(QDialog):
 
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
-        self.progress_label = QLabel()
+        self.progress_label = plain_label()
         self.cancel_button = QPushButton(_("Cancel"))
         self.cancel_button.clicked.connect(self.cancel)
         progress_row = QHBoxLayout()
@@ -213,7 +214,7 @@ class ImportDialog(QDialog):
         self._show_busy(False)
 
         self.accept_box = QCheckBox(_("Import despite warnings"))
-        self.summary_label = QLabel()
+        self.summary_label = plain_label()
         self.buttons = QDialogButtonBox()
         self.import_button = self.buttons.addButton(_("Import"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.addButton(_("Close"), QDialogButtonBox.ButtonRole.RejectRole)
@@ -367,7 +368,7 @@ class ImportDialog(QDialog):
                      field, problem_text(problem, layer=layer))
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(text)
+                item.setToolTip(plain_tooltip(text))  # problems quote the file's cells
                 if column == 0:
                     item.setForeground(QColor(_SEVERITY_COLOURS.get(problem.severity, "#000000")))
                 self.problems.setItem(row, column, item)

@@ -28,8 +28,9 @@ import numpy as np
 import pandas as pd
 from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtGui import QColor, QFont, QPalette
-from PyQt6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PyQt6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
+from desktop.plain_text import plain_label
 from geodata.schema import CHECKPOINT_TIERS, choice_label
 from layers.i18n import _, language
 from layers.map_state import MapState
@@ -122,10 +123,10 @@ class _FigureTile(QWidget):
         super().__init__(parent)
         self.key = key
         self.setAutoFillBackground(True)
-        self.label = QLabel()
-        self.number = QLabel("–")
-        self.change = QLabel("")
-        self.detail = QLabel("")
+        self.label = plain_label()
+        self.number = plain_label("–")
+        self.change = plain_label("")
+        self.detail = plain_label("")
         self.detail.setVisible(False)
         for part, label in (("label", self.label), ("number", self.number),
                             ("change", self.change), ("detail", self.detail)):
@@ -176,19 +177,19 @@ class WallHeader(QWidget):
         self._reference_height: int | None = None
         self._sized_for = 0
 
-        self.stale_banner = QLabel()
+        self.stale_banner = plain_label()
         self.stale_banner.setObjectName("stale_banner")
         self.stale_banner.setAutoFillBackground(True)
         self.stale_banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stale_banner.setVisible(False)
 
-        self.township_label = QLabel("")
+        self.township_label = plain_label("")
         # The village(s) a preset shows, on a line of their own: after the township's name
         # they would make the column wider than a 1920-pixel row has room for.
-        self.place_label = QLabel("")
+        self.place_label = plain_label("")
         self.place_label.setVisible(False)
-        self.clock_label = QLabel("")
-        self.as_of_label = QLabel("")
+        self.clock_label = plain_label("")
+        self.as_of_label = plain_label("")
         self.township_label.setObjectName("township")
         self.place_label.setObjectName("place")
         self.clock_label.setObjectName("clock")
