@@ -77,7 +77,9 @@ def open_window(path, on_error=None):
         if on_error is not None:
             on_error(message)
         else:
-            QMessageBox.critical(None, _("Township Situation Map"), message)
+            box = QMessageBox(QMessageBox.Icon.Critical, _("Township Situation Map"), message)
+            box.setTextFormat(Qt.TextFormat.PlainText)  # the reason may quote a file's text
+            box.exec()
         return None
     return show_window(store, dataset)
 

@@ -209,6 +209,7 @@ class BriefingDialog(QDialog):
         self.progress_bar = QProgressBar()
         self.progress_bar.setVisible(False)
         self.status_label = QLabel()
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)  # errors may quote data
         self.status_label.setWordWrap(True)
         self.export_button = QPushButton(_("Export"))
         self.export_button.setDefault(True)

@@ -23,7 +23,7 @@ __all__ = [
 
 
 def import_file(store, path, layer: str, *, crs=None, mode="append", encoding=None, sheet=None,
-                dry_run=False, accept_warnings=False, progress=None) -> ImportPlan:
+                dry_run=False, accept_warnings=False, allow_removal=False, progress=None) -> ImportPlan:
     """Read, check and (unless ``dry_run`` or there are problems) write ``path`` into ``layer``.
 
     Returns the plan; ``plan.problems`` says what is wrong. Raises :class:`ImportFailure`
@@ -32,5 +32,5 @@ def import_file(store, path, layer: str, *, crs=None, mode="append", encoding=No
     source = read_source(path, encoding=encoding, sheet=sheet, layer_hint=layer, progress=progress)
     plan = plan_import(source, store.read_all(), layer, crs=crs, mode=mode, progress=progress)
     if not dry_run:
-        apply_plan(store, plan, accept_warnings=accept_warnings)
+        apply_plan(store, plan, accept_warnings=accept_warnings, allow_removal=allow_removal)
     return plan

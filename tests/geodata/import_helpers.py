@@ -22,7 +22,7 @@ def household_row(number: int, **changes) -> dict:
 
 
 def write_csv(path: Path, rows: list[dict], *, encoding: str = "utf-8", header=None) -> Path:
-    header = header or list(rows[0]) if rows else HEADER
+    header = header or (list(rows[0]) if rows else HEADER)
     with open(path, "w", newline="", encoding=encoding) as out:
         writer = csv.DictWriter(out, fieldnames=header)
         writer.writeheader()
