@@ -89,11 +89,50 @@ def _add_village_volunteers(cur) -> None:
     cur.execute(sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS volunteers integer").format(table("villages")))
 
 
+def _make_ids_unique(cur) -> None:
+    # Refused before anything changes when ids are used twice: the constraint would fail
+    # with a bare "could not create unique index", and only people can tell which row is right.
+    repeated = {}
+    for schema in SCHEMAS.values():
+        if schema.id_field:
+            found = _repeated_ids(cur, schema.name, schema.id_field)
+            if found:
+                repeated[schema.name] = found
+    if repeated:
+        layers = "; ".join(f"{layer}: {_listed(found)}" for layer, found in repeated.items())
+        raise StoreError(f"cannot make feature ids unique (database migration 5): ids used more than "
+                         f"once in {layers}. Remove or renumber the repeated rows (`situation-map check "
+                         "--data …` lists them), then run `situation-map db upgrade` again; "
+                         "the database is unchanged by this step")
+    for schema in SCHEMAS.values():
+        if schema.id_field:
+            key = sql.Identifier(schema.id_field)
+            cur.execute(sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} UNIQUE ({})").format(
+                table(schema.name), sql.Identifier(f"{schema.name}_{schema.id_field}_unique"), key))
+            # The unique constraint's index serves every lookup the plain one did.
+            cur.execute(sql.SQL("DROP INDEX IF EXISTS {}").format(
+                sql.Identifier(SCHEMA, f"{schema.name}_{schema.id_field}_idx")))
+
+
+def _repeated_ids(cur, layer: str, id_field: str) -> list[tuple[str, int]]:
+    key = sql.Identifier(id_field)
+    return cur.execute(sql.SQL("SELECT {}, count(*) FROM {} WHERE {} IS NOT NULL GROUP BY {} "
+                               "HAVING count(*) > 1 ORDER BY {}").format(
+        key, table(layer), key, key, key)).fetchall()
+
+
+def _listed(found: list[tuple[str, int]], shown: int = 5) -> str:
+    named = ", ".join(f"{value} ×{count}" for value, count in found[:shown])
+    more = f" and {len(found) - shown} more" if len(found) > shown else ""
+    return f"{len(found)} id(s) ({named}{more})"
+
+
 MIGRATIONS = (
     Migration(1, "layers, tables, metadata and the edit journal", _create_tables),
     Migration(2, "row versions: every record's version, who changed it and when", _add_row_versions),
     Migration(3, "change counter and LISTEN/NOTIFY on every write", _add_change_notifications),
     Migration(4, "party-member volunteers per village", _add_village_volunteers),
+    Migration(5, "feature ids unique per layer (village codes too)", _make_ids_unique),
 )
 LATEST = MIGRATIONS[-1].version
 

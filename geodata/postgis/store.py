@@ -6,7 +6,9 @@ REPEATABLE READ snapshot, so layers never come from two different moments. A sav
 transaction: the edited rows are locked (SELECT … FOR UPDATE), compared with what the edit
 was made on, and only then changed, so of two desks saving the same household the second is
 refused with :class:`geodata.editing.ConflictError` naming both versions, never silently
-overwriting the first. Every statement is parameterised; identifiers are quoted with
+overwriting the first. A layer write (an import) is checked the same way as a whole: of two
+desks importing into one layer at once, the second waits for the first, then is refused
+naming the desk that changed the layer since it read it (see :mod:`.layer_writes`). Every statement is parameterised; identifiers are quoted with
 :mod:`psycopg.sql`. The password, if the location held one, is never part of a message.
 """
 
@@ -24,6 +26,9 @@ from geodata.dataset import Dataset
 from geodata.editing import ConflictError, Edit, EditError, apply_to_dataset, journal_frame
 from geodata.errors import StoreError
 from geodata.postgis import migrations
+from geodata.postgis.layer_writes import (
+    LayerStamp, lock_layers, refuse_if_changed, refuse_repeated_ids, replace_rows,
+)
 from geodata.postgis.location import DatabaseLocation
 from geodata.postgis.notifications import ChangeListener
 from geodata.store import storable_frame
@@ -168,6 +173,7 @@ class PostGISStore:
 
     def _read_layer(self, conn, schema) -> pd.DataFrame:
         rows = conn.execute(select_statement(schema, versions=True)).fetchall()
+        self._stamps()[schema.name] = LayerStamp.of_rows(rows)
         if schema.id_field:
             at = _VERSIONED + schema.field_names.index(schema.id_field)
             versions = {(schema.name, str(row[at])): row[1] for row in rows}
@@ -176,6 +182,15 @@ class PostGISStore:
                     del self._seen_versions[key]
                 self._seen_versions.update(versions)
         return frame_from_rows(schema, [row[_VERSIONED:] for row in rows])
+
+    def _stamps(self) -> dict[str, LayerStamp]:
+        """Layer -> its stamp when this thread last read or wrote it. Per thread: the live
+        updater's reads on its worker must not vouch for what an import on another thread
+        compared its file with."""
+        stamps = getattr(self._local, "stamps", None)
+        if stamps is None:
+            stamps = self._local.stamps = {}
+        return stamps
 
     def _metadata(self, conn) -> dict[str, str]:
         rows = conn.execute(sql.SQL("SELECT key, value FROM {} ORDER BY key").format(table("metadata"))).fetchall()
@@ -186,9 +201,20 @@ class PostGISStore:
     def write(self, frames: Mapping[str, pd.DataFrame], *, metadata: Mapping[str, str] | None = None,
               journal: pd.DataFrame | None = None) -> None:
         """Replace the given layers (and update metadata keys, and replace the journal when
-        ``journal`` is given) in one transaction."""
+        ``journal`` is given) in one transaction.
+
+        Raises
+        ------
+        geodata.postgis.layer_writes.LayerChangedError
+            When this thread read a layer through this store and another desk has changed it
+            since (the import compared its file with what it read); nothing is written.
+        StoreError
+            When a layer repeats an id, or the database refuses; nothing is written.
+        """
         self._refuse_if_read_only()
         prepared = {name: storable_frame(name, frame) for name, frame in frames.items()}
+        for name, frame in prepared.items():
+            refuse_repeated_ids(schema_for(name), frame)
         if metadata:
             unknown = sorted(set(metadata) - set(METADATA_KEYS))
             if unknown:
@@ -196,14 +222,14 @@ class PostGISStore:
         with self._errors("cannot write the dataset"):
             conn = self._connection()
             with conn.transaction():
+                # A second desk's write waits here for the first one's commit, then compares.
+                lock_layers(conn, prepared, shared=False)
+                seen = self._stamps()
+                for name in prepared:
+                    refuse_if_changed(conn, name, seen.get(name))
                 for name, frame in prepared.items():
-                    schema = schema_for(name)
-                    conn.execute(sql.SQL("DELETE FROM {}").format(table(name)))
-                    copy = sql.SQL("COPY {} ({}) FROM STDIN").format(
-                        table(name), sql.SQL(", ").join(map(sql.Identifier, columns(schema))))
-                    with conn.cursor() as cur, cur.copy(copy) as writer:
-                        for row in rows_from_frame(schema, frame):
-                            writer.write_row(row)
+                    replace_rows(conn, schema_for(name), frame)
+                written = {name: LayerStamp.now(conn, name) for name in prepared}
                 values = {k: str(v) for k, v in (metadata or {}).items()}
                 has_version = conn.execute(sql.SQL("SELECT 1 FROM {} WHERE key = 'schema_version'").format(
                     table("metadata"))).fetchone()
@@ -217,6 +243,7 @@ class PostGISStore:
                     conn.execute(sql.SQL("DELETE FROM {}").format(table("journal")))
                     if len(journal):
                         self._append_journal(conn, journal)
+        self._stamps().update(written)
         self._last_dataset = None
 
     def write_dataset(self, dataset: Dataset, *, journal: pd.DataFrame | None = None) -> None:
@@ -250,8 +277,14 @@ class PostGISStore:
                     updated = apply_to_dataset(Dataset(stored), edits)
                 except ConflictError as conflict:
                     raise self._explained(conflict, stamps) from None
-                new_versions = self._write_rows(conn, edits, stamps, updated)
+                new_versions, moves = self._write_rows(conn, edits, stamps, updated)
                 self._append_journal(conn, journal_frame(edits, who=who, time=now_local()))
+        # This desk's own edit is no reason to refuse its next layer write; another desk's
+        # change since the read still is (the stamp stays that far behind).
+        seen = self._stamps()
+        for layer, move in moves.items():
+            if layer in seen:
+                seen[layer] = seen[layer].moved(*move)
         with self._lock:
             self._seen_versions.update(new_versions)
             for key, version in new_versions.items():
@@ -267,6 +300,7 @@ class PostGISStore:
         """The stored rows of the edited features, locked until commit, and their stamps."""
         stored: dict[str, pd.DataFrame] = {}
         stamps: dict[tuple[str, str], tuple] = {}  # (layer, id) -> (fid, version, by, at)
+        lock_layers(conn, {edit.layer for edit in edits}, shared=True)  # no layer write meanwhile
         # Row locks cannot hold a row that does not exist yet: two desks adding the same id
         # queue on a lock named by layer and id instead (in one order: no deadlock).
         for layer, feature_id in sorted({(edit.layer, edit.feature_id) for edit in edits}):
@@ -307,6 +341,7 @@ class PostGISStore:
 
     def _write_rows(self, conn, edits, stamps, updated: Dataset) -> dict:
         versions: dict[tuple[str, str], int | None] = {}
+        moves: dict[str, list[int]] = {}  # layer -> [rows, version sum, fid sum] added
         for key in dict.fromkeys((edit.layer, edit.feature_id) for edit in edits):
             layer, feature_id = key
             schema = schema_for(layer)
@@ -314,24 +349,28 @@ class PostGISStore:
             matches = (frame[schema.id_field].astype(object) == feature_id).to_numpy().nonzero()[0]
             stamp = stamps.get(key)
             names = columns(schema)
+            move = moves.setdefault(layer, [0, 0, 0])
             if not len(matches):
                 if stamp is not None:
                     conn.execute(sql.SQL("DELETE FROM {} WHERE fid = %s").format(table(layer)), (stamp[0],))
+                    move[0], move[1], move[2] = move[0] - 1, move[1] - stamp[1], move[2] - stamp[0]
                 versions[key] = None
                 continue
             row = rows_from_frame(schema, frame.iloc[[int(matches[0])]])[0]
             if stamp is None:
-                query = sql.SQL("INSERT INTO {} ({}) VALUES ({}) RETURNING row_version").format(
+                query = sql.SQL("INSERT INTO {} ({}) VALUES ({}) RETURNING fid, row_version").format(
                     table(layer), sql.SQL(", ").join(map(sql.Identifier, names)),
                     sql.SQL(", ").join(sql.Placeholder() * len(names)))
-                versions[key] = conn.execute(query, row).fetchone()[0]
+                fid, versions[key] = conn.execute(query, row).fetchone()
+                move[0], move[1], move[2] = move[0] + 1, move[1] + versions[key], move[2] + fid
             else:
                 assignments = sql.SQL(", ").join(
                     sql.SQL("{} = %s").format(sql.Identifier(name)) for name in names)
                 query = sql.SQL("UPDATE {} SET {} WHERE fid = %s RETURNING row_version").format(
                     table(layer), assignments)
                 versions[key] = conn.execute(query, [*row, stamp[0]]).fetchone()[0]
-        return versions
+                move[1] += versions[key] - stamp[1]
+        return versions, moves
 
     def _append_journal(self, conn, rows: pd.DataFrame) -> None:
         names = list(JOURNAL.field_names)

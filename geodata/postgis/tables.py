@@ -1,8 +1,7 @@
 """Layers and tables as PostgreSQL tables: column types, and frames to rows and back.
 
 Every stored layer or table has a surrogate key ``fid`` (rows keep the order they were
-written in, and a dataset with a repeated id, which validation reports, can still be
-stored), the schema's fields, ``geometry`` for layers (EPSG:4326), and the row's version
+first written in), the schema's fields (a layer's id is UNIQUE since migration 5), ``geometry`` for layers (EPSG:4326), and the row's version
 stamp: ``row_version`` (1 when written, +1 at every update), ``changed_by``, ``changed_at``.
 """
 
