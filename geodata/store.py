@@ -1,33 +1,35 @@
-"""The GeoPackage store: one file a user can copy, written all-or-nothing.
+"""The GeoPackage store: one file a user can copy, written in place in SQLite transactions.
 
-A write never touches the live file. It copies the file beside itself, writes the new layers
-and metadata into the copy, flushes it to disk and renames it over the original. A rename
-within one directory is atomic, so a crash, a kill or a full disk at any moment leaves either
-the old file or the new one, never a mixture; readers holding the old file keep reading it.
-Writers on the same file (two programs, two desks) queue on an advisory lock beside it.
+A write is one SQLite transaction on the live file (``BEGIN IMMEDIATE`` ... ``COMMIT``), so
+SQLite's journal makes it all-or-nothing across a crash, a kill or a full disk, and other
+programs holding the file open (QGIS, the sqlite3 shell, a second desk; WAL mode or not) keep
+a consistent view and keep their own commits. The file is never copied or renamed. Writers
+queue on SQLite's lock, waiting up to :data:`geodata.gpkg_write.BUSY_TIMEOUT_S`.
 
-Edits made in the window are saved with :meth:`GeoPackageStore.apply_edits`: under the same
-lock it reads the file as it is now, applies the edits (refusing any whose feature changed
-since the edit was made), and writes the edited layers together with their rows of the edit
-journal into the same staged copy, so the journal never disagrees with the data.
+Replacing a layer with :meth:`GeoPackageStore.write` is refused (:class:`StaleLayerError`)
+when the layer changed after this thread last read it: the check runs inside the writing
+transaction, so two imports at once cannot both pass it. Edits are saved with
+:meth:`GeoPackageStore.apply_edits`: inside one transaction it reads the file as it is now,
+applies the edits (refusing any whose feature changed since the edit was made), and writes the
+edited rows with their rows of the edit journal, so the journal never disagrees with the data.
+See :mod:`geodata.gpkg_write` for how rows get into the file.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import os
-import shutil
 import sqlite3
-import tempfile
+import threading
 from pathlib import Path
-from typing import Iterator, Mapping, Protocol, Sequence
+from typing import Mapping, Protocol, Sequence
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
 
+from geodata import gpkg_write as gw
 from geodata.dataset import Dataset, empty_frame
 from geodata.editing import Edit, apply_to_dataset, journal_frame
 from geodata.errors import StoreError
@@ -43,7 +45,10 @@ from geodata.schema import (
 
 METADATA_LAYER = "metadata"
 JOURNAL_LAYER = JOURNAL.name
-_TEMP_SUFFIX = ".writing.gpkg"
+
+
+class StaleLayerError(StoreError):
+    """A layer changed (another desk or program saved) after it was read; nothing was written."""
 
 
 class GeoPackageStore:
@@ -59,6 +64,7 @@ class GeoPackageStore:
 
     def __init__(self, path: str | os.PathLike, *, create: bool = False):
         self.path = Path(path)
+        self._thread = threading.local()  # per thread: layer -> version when last read
         if not self.path.exists():
             if not create:
                 raise StoreError(f"{self.path}: no such file")
@@ -80,6 +86,9 @@ class GeoPackageStore:
     def read(self, name: str) -> pd.DataFrame:
         """Layer or table ``name`` in its schema's columns and types (empty when absent)."""
         schema = schema_for(name)
+        # Taken before reading: if the layer changes meanwhile, a later write is refused
+        # rather than allowed on data older than the version.
+        self._seen()[name] = gw.read_layer_version(self.path, name)
         if name not in self._file_layers():
             return empty_frame(name)
         try:
@@ -146,18 +155,38 @@ class GeoPackageStore:
             unknown = sorted(set(metadata) - set(METADATA_KEYS))
             if unknown:
                 raise StoreError(f"unknown metadata key(s): {', '.join(unknown)}")
-        with self._writer_lock():
-            with _staged_copy(self.path) as staging:
-                for name, frame in prepared.items():
-                    _write_layer(staging, name, frame)
-                if journal is not None:
-                    _replace_journal(staging, journal)
-                if metadata or not self.path.exists():
-                    current = self.metadata() if self.path.exists() else {}
-                    current.update({k: str(v) for k, v in (metadata or {}).items()})
-                    current.setdefault("schema_version", SCHEMA_VERSION)
-                    table = pd.DataFrame({"key": list(current), "value": list(current.values())})
-                    pyogrio.write_dataframe(table, staging, layer=METADATA_LAYER, driver="GPKG")
+        metadata = {k: str(v) for k, v in (metadata or {}).items()}
+        if not self.path.exists():
+            self._create_file()
+        with gw.scratch_file(self.path) as scratch:
+            for name, frame in prepared.items():
+                _write_layer(scratch, name, frame)
+            journal_rows = None if journal is None else journal[list(JOURNAL.field_names)]
+            if journal_rows is not None and len(journal_rows):
+                _append_journal(scratch, journal_rows, append=False)
+            if metadata:
+                _write_metadata(scratch, {"schema_version": SCHEMA_VERSION, **metadata})
+            gw.report_phase("prepared")
+            written: dict[str, int | None] = {}
+            with gw.transaction(self.path) as db:
+                if prepared or (journal_rows is not None and len(journal_rows)) or metadata:
+                    gw.attach(db, scratch)
+                self._refuse_if_changed(db, prepared)
+                gw.report_phase("checked")
+                for name in prepared:
+                    gw.replace_layer(db, name)
+                    gw.track_changes(db, name)
+                    gw.bump_version(db, name)
+                    written[name] = gw.layer_version(db, name)
+                if journal_rows is not None:
+                    if len(journal_rows):
+                        gw.replace_layer(db, JOURNAL_LAYER)
+                    elif gw.has_table(db, "main", JOURNAL_LAYER):
+                        db.execute(f"DELETE FROM main.{gw.quoted(JOURNAL_LAYER)}")
+                if metadata:
+                    _merge_metadata(db, metadata)
+                gw.report_phase("copied")
+            self._seen().update(written)
 
     def write_dataset(self, dataset: Dataset, *, journal: pd.DataFrame | None = None) -> None:
         """Write every frame and all metadata of ``dataset`` (and ``journal``, when given) in
@@ -194,25 +223,56 @@ class GeoPackageStore:
         edits = list(edits)
         if not isinstance(who, str) or not who.strip():
             raise StoreError("say who is saving the edits (a person or desk name) for the journal")
-        with self._writer_lock():
+        if not edits:
+            return apply_to_dataset(self.read_all(), edits)
+        edited = list(dict.fromkeys(edit.layer for edit in edits))
+        with gw.scratch_file(self.path) as scratch, gw.transaction(self.path) as db:
+            # Read inside the transaction: no one else can commit until it ends, so the
+            # edits are checked against exactly the data they will be written over.
             updated = apply_to_dataset(self.read_all(), edits)
-            if not edits:
-                return updated
-            edited = list(dict.fromkeys(edit.layer for edit in edits))
-            prepared = {name: _prepare(name, updated[name]) for name in edited}
-            journal = journal_frame(edits, who=who, time=_now())
-            has_journal = JOURNAL_LAYER in self._file_layers()
-            with _staged_copy(self.path) as staging:
-                for name, frame in prepared.items():
-                    _write_layer(staging, name, frame)
-                _append_journal(staging, journal, append=has_journal)
+            gw.report_phase("checked")
+            finals = _final_records(edits)
             for name in edited:
-                # The writer stores a mix of Polygons and MultiPolygons as MultiPolygons: read
-                # such layers back, so the next edit compares against what the file holds.
-                # Point layers are stored as given.
-                if len(schema_for(name).geometry_types) > 1:
-                    updated[name] = self.read(name)
+                _write_layer(scratch, name, _prepare(name, _changed_rows(name, updated[name], finals[name])))
+            _append_journal(scratch, journal_frame(edits, who=who, time=_now()), append=False)
+            gw.attach(db, scratch)
+            for name in edited:
+                self._save_rows(db, name, updated[name], finals[name])
+            if gw.has_table(db, "main", JOURNAL_LAYER):
+                gw.append_rows(db, JOURNAL_LAYER)
+            else:
+                gw.copy_layer(db, JOURNAL_LAYER)
+            gw.report_phase("copied")
+            written = {name: gw.layer_version(db, name) for name in edited}
+        self._seen().update(written)
+        for name in edited:
+            # The writer stores a mix of Polygons and MultiPolygons as MultiPolygons: read
+            # such layers back, so the next edit compares against what the file holds.
+            # Point layers are stored as given.
+            if len(schema_for(name).geometry_types) > 1:
+                updated[name] = self.read(name)
         return updated
+
+    def _save_rows(self, db: sqlite3.Connection, name: str, layer: pd.DataFrame, finals: dict) -> None:
+        """Write the edited features of ``name``: row by row where the file's table fits,
+        else (a layer of several geometry types, an older table) the whole layer."""
+        schema = schema_for(name)
+        fits = (len(schema.geometry_types) <= 1 and gw.has_table(db, "main", name)
+                and set(gw.columns(db, "scratch", name)) <= set(gw.columns(db, "main", name))
+                and _geometry_type(db, "main", name) == _geometry_type(db, "scratch", name))
+        if fits:
+            gw.track_changes(db, name)
+            deleted = [fid for fid, record in finals.items() if record is None]
+            gw.upsert_rows(db, name, schema.id_field, deleted)
+            return
+        alias = f"whole_{name}"
+        # Removed at the end of this block; the attached copy stays readable until the commit.
+        with gw.scratch_file(self.path) as whole:
+            _write_layer(whole, name, _prepare(name, layer))
+            gw.attach(db, whole, alias)
+            gw.replace_layer(db, name, alias)
+        gw.track_changes(db, name)
+        gw.bump_version(db, name)
 
     # -- internals -------------------------------------------------------------------------
 
@@ -229,21 +289,33 @@ class GeoPackageStore:
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a GeoPackage file ({exc})") from None
 
-    @contextlib.contextmanager
-    def _writer_lock(self) -> Iterator[None]:
+    def _seen(self) -> dict[str, int | None]:
+        seen = getattr(self._thread, "versions", None)
+        if seen is None:
+            seen = self._thread.versions = {}
+        return seen
+
+    def _refuse_if_changed(self, db: sqlite3.Connection, frames: Mapping[str, pd.DataFrame]) -> None:
+        seen = self._seen()
+        for name in frames:
+            if name in seen and gw.layer_version(db, name) != seen[name]:
+                raise StaleLayerError(f"{self.path}: {name} has changed since it was read (another desk or "
+                                      "program saved); nothing was written, read the file again")
+
+    def _create_file(self) -> None:
+        """Make the file with its metadata table, atomically: a complete file or none."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        lock_path = lock_path_of(self.path)
-        with open(lock_path, "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        with gw.scratch_file(self.path) as scratch:
+            _write_metadata(scratch, {"schema_version": SCHEMA_VERSION})
             try:
-                _remove_abandoned_copies(self.path)
-                yield
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+                os.link(scratch, self.path)  # never replaces a file another writer just made
+            except FileExistsError:
+                pass
 
 
 def lock_path_of(path: Path) -> Path:
-    """The file writers of ``path`` lock (kept: removing it would break the queue)."""
+    """The advisory lock file earlier versions kept beside ``path`` (no longer made: SQLite's
+    own lock queues writers now); callers tidying a folder may remove it."""
     return path.with_name(f".{path.name}.lock")
 
 
@@ -268,19 +340,48 @@ def _prepare(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _replace_journal(staging: Path, rows: pd.DataFrame) -> None:
-    """Make ``rows`` the whole journal of the staged copy."""
-    rows = rows[list(JOURNAL.field_names)]
-    if len(rows):
-        _append_journal(staging, rows, append=False)
-    elif JOURNAL_LAYER in pyogrio.list_layers(staging)[:, 0]:
-        with sqlite3.connect(staging) as db:
-            db.execute(f'DELETE FROM "{JOURNAL_LAYER}"')
+def _append_journal(scratch: Path, rows: pd.DataFrame, *, append: bool) -> None:
+    pyogrio.write_dataframe(rows, scratch, layer=JOURNAL_LAYER, driver="GPKG", append=append)
 
 
-def _append_journal(staging: Path, rows: pd.DataFrame, *, append: bool) -> None:
-    """Add ``rows`` to the journal table of the staged copy (creating it the first time)."""
-    pyogrio.write_dataframe(rows, staging, layer=JOURNAL_LAYER, driver="GPKG", append=append)
+def _write_metadata(scratch: Path, values: Mapping[str, str]) -> None:
+    table = pd.DataFrame({"key": list(values), "value": list(values.values())})
+    pyogrio.write_dataframe(table, scratch, layer=METADATA_LAYER, driver="GPKG")
+
+
+def _merge_metadata(db: sqlite3.Connection, values: Mapping[str, str]) -> None:
+    """Set ``values`` in the live metadata table (made from the scratch copy when missing)."""
+    if not gw.has_table(db, "main", METADATA_LAYER):
+        gw.copy_layer(db, METADATA_LAYER)
+        return
+    table = gw.quoted(METADATA_LAYER)
+    for key, value in values.items():
+        db.execute(f"DELETE FROM main.{table} WHERE key = ?", (key,))
+        db.execute(f"INSERT INTO main.{table} (key, value) VALUES (?, ?)", (key, value))
+    if db.execute(f"SELECT 1 FROM main.{table} WHERE key = 'schema_version'").fetchone() is None:
+        db.execute(f"INSERT INTO main.{table} (key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+
+
+def _final_records(edits: Sequence[Edit]) -> dict[str, dict[str, object]]:
+    """Layer -> feature id -> its record after all ``edits`` (``None``: deleted)."""
+    finals: dict[str, dict[str, object]] = {}
+    for edit in edits:
+        finals.setdefault(edit.layer, {})[str(edit.feature_id)] = edit.after
+    return finals
+
+
+def _changed_rows(name: str, layer: pd.DataFrame, finals: Mapping[str, object]) -> pd.DataFrame:
+    id_field = schema_for(name).id_field
+    kept = [fid for fid, record in finals.items() if record is not None]
+    return layer[layer[id_field].astype(str).isin(kept)]
+
+
+def _geometry_type(db: sqlite3.Connection, schema: str, name: str) -> str | None:
+    if not gw.has_table(db, schema, "gpkg_geometry_columns"):
+        return None
+    row = db.execute(f"SELECT upper(geometry_type_name) FROM {schema}.gpkg_geometry_columns "
+                     "WHERE lower(table_name) = lower(?)", (name,)).fetchone()
+    return None if row is None else row[0]
 
 
 def _now() -> dt.datetime:
@@ -289,7 +390,7 @@ def _now() -> dt.datetime:
     return now.replace(microsecond=now.microsecond // 1000 * 1000)
 
 
-def _write_layer(staging: Path, name: str, frame: pd.DataFrame) -> None:
+def _write_layer(scratch: Path, name: str, frame: pd.DataFrame) -> None:
     schema = schema_for(name)
     options = {}
     if schema.is_spatial and frame.empty:
@@ -297,43 +398,8 @@ def _write_layer(staging: Path, name: str, frame: pd.DataFrame) -> None:
     # Otherwise pyogrio takes the type from the data; a mix of Polygons and MultiPolygons is
     # stored as MultiPolygons, a layer of Polygons stays Polygons.
     pyogrio.write_dataframe(
-        frame, staging, layer=name, driver="GPKG", use_arrow=True, **options
+        frame, scratch, layer=name, driver="GPKG", use_arrow=True, **options
     )
-
-
-@contextlib.contextmanager
-def _staged_copy(path: Path) -> Iterator[Path]:
-    """Yield a private copy of ``path`` to write into; on success, rename it over ``path``."""
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_TEMP_SUFFIX, dir=path.parent)
-    os.close(handle)
-    staging = Path(name)
-    try:
-        if path.exists():
-            shutil.copyfile(path, staging)
-            shutil.copymode(path, staging)
-        else:
-            staging.unlink()  # GDAL creates it anew, with the user's usual permissions
-        yield staging
-        _fsync(staging)
-        os.replace(staging, path)
-        _fsync(path.parent)
-    except BaseException:
-        staging.unlink(missing_ok=True)
-        raise
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _remove_abandoned_copies(path: Path) -> None:
-    """Delete copies left by a writer that was killed (we hold the lock: none is running)."""
-    for leftover in path.parent.glob(f".{path.name}.*{_TEMP_SUFFIX}"):
-        leftover.unlink(missing_ok=True)
 
 
 class Store(Protocol):

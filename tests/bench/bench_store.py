@@ -6,6 +6,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from geodata.editing import update_feature
 from geodata.sample.bundled import bundled_sample_path
 from geodata.store import GeoPackageStore
 from geodata.validation import validate
@@ -34,4 +35,23 @@ def run() -> list[Result]:
         edited.households.loc[5000, "persons"] = 99
         diff = lambda: changed_features(big, edited)  # noqa: E731
         results.append(Result("wall", "find what changed among 10,000 households", median_seconds(diff) * 1000, "ms", 100))
-    return results
+        results.append(_one_edit_among(Path(folder) / "big.gpkg", sample, 100_000))
+    from tests.bench.bench_import import run as import_run
+
+    return results + import_run()[:1]
+
+
+def _one_edit_among(path: Path, sample, count: int) -> Result:
+    """Saving one edit in a file of ``count`` households (the desk's everyday write)."""
+    store = GeoPackageStore(path, create=True)
+    store.write_dataset(with_households(sample, count))
+    state = {"dataset": store.read_all()}
+    feature = state["dataset"].households["id"].iloc[count // 2]
+
+    def save_one() -> None:
+        dataset = state["dataset"]
+        persons = int(dataset.households.set_index("id").loc[feature, "persons"])
+        edit = update_feature(dataset, "households", feature, persons=persons % 5 + 1)
+        state["dataset"] = store.apply_edits([edit], who="bench")
+
+    return Result("store", f"save one edit among {count:,} households", median_seconds(save_one, 3), "s")

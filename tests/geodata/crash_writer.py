@@ -3,12 +3,17 @@
 Generation g sets every checkpoint's staff to g, every household's persons to g and the
 metadata's as_of to day g, in one write; a reader can therefore tell whether the file holds
 one whole generation or a mixture. Run: python -m tests.geodata.crash_writer PATH
+
+At every observed point of a write (see :func:`geodata.gpkg_write.report_phase`) the writer
+prints ``phase NAME`` and waits for a line on stdin before going on, so a test can kill it at
+exactly that point, whatever the machine's speed.
 """
 
 import sys
 
 import pandas as pd
 
+from geodata import gpkg_write
 from geodata.store import GeoPackageStore
 
 
@@ -18,10 +23,17 @@ def generation_of(dataset) -> int:
     return int(source.split()[-1]) if source.startswith("generation ") else 0
 
 
+def pause_at(phase: str) -> None:
+    print(f"phase {phase}", flush=True)
+    if not sys.stdin.readline():
+        sys.exit(0)  # the test closed our stdin: stop
+
+
 def main(path: str) -> None:
     store = GeoPackageStore(path)
     dataset = store.read_all()
     generation = generation_of(dataset)
+    gpkg_write.phase_hook = pause_at
     print("ready", flush=True)
     while True:
         generation += 1

@@ -91,7 +91,7 @@ def test_failed_write_leaves_file_unchanged(store, monkeypatch):
     with pytest.raises(OSError):
         store.write({"checkpoints": data.checkpoints, "households": data.households})
     assert digest(store.path) == before
-    assert [p.name for p in store.path.parent.iterdir() if p.name.endswith(".writing.gpkg")] == []
+    assert [p.name for p in store.path.parent.iterdir() if "scratch" in p.name or "writing" in p.name] == []
 
 
 def test_invalid_values_are_refused_before_the_file_is_touched(store):
@@ -153,3 +153,19 @@ def test_write_dataset_can_carry_a_journal_and_replaces_it_whole(sample_copy, tm
     copy.write_dataset(source.read_all(), journal=source.journal().iloc[0:0])
     assert copy.journal().empty
     assert copy.read("checkpoints").set_index("id").loc[first, "staff_on_shift"] == 9
+
+
+def test_the_spatial_index_stays_true_after_writes_and_edits(store):
+    import sqlite3
+
+    from geodata.editing import add_feature, record_of
+
+    dataset = store.read_all()
+    record = record_of(dataset, "checkpoints", dataset.checkpoints["id"].iloc[0])
+    record.update(id="CP-NEW", geometry=Point(114.2, 33.2), name="新卡点")
+    store.apply_edits([add_feature(dataset, "checkpoints", record)], who="测试")
+    with sqlite3.connect(store.path) as db:
+        for table in ("villages", "checkpoints", "households"):
+            assert db.execute(f"SELECT rtreecheck('rtree_{table}_geom')").fetchone()[0] == "ok"
+    found = pyogrio.read_dataframe(store.path, layer="checkpoints", bbox=(114.19, 33.19, 114.21, 33.21))
+    assert list(found["id"]) == ["CP-NEW"]

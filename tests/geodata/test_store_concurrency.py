@@ -1,0 +1,179 @@
+"""The GeoPackage store among other programs: a file held open in WAL mode, an external commit
+during a write, two writers at once. Nothing committed may be lost or damaged."""
+
+import contextlib
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+import pyogrio
+import pytest
+from shapely.geometry import Point
+
+from geodata.store import GeoPackageStore
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+def integrity(path: Path) -> str:
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        result = db.execute("PRAGMA integrity_check").fetchone()[0]
+        return result if result != "ok" else db.execute("SELECT rtreecheck('rtree_households_geom')").fetchone()[0]
+
+
+def with_new_households(households, prefix: str, count: int):
+    new = households.iloc[[0] * count].copy()
+    new["id"] = [f"{prefix}{i:04d}" for i in range(count)]
+    new["geometry"] = [Point(113.95 + i * 1e-5, 33.0) for i in range(count)]
+    return pd.concat([households, new], ignore_index=True)
+
+
+def township_name(path: Path) -> str:
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        return db.execute("SELECT value FROM metadata WHERE key = 'township_name'").fetchone()[0]
+
+
+def test_a_file_held_open_in_wal_mode_keeps_the_other_programs_edit_and_stays_whole(sample_copy):
+    qgis = sqlite3.connect(sample_copy)
+    try:
+        assert qgis.execute("PRAGMA journal_mode=WAL").fetchone()[0] == "wal"
+        qgis.execute("UPDATE metadata SET value = '外部程序改名' WHERE key = 'township_name'")
+        qgis.commit()
+        store = GeoPackageStore(sample_copy)
+        households = store.read("households")
+        store.write({"households": with_new_households(households, "NEW", 50)})
+
+        assert integrity(sample_copy) == "ok"
+        assert township_name(sample_copy) == "外部程序改名"
+        back = GeoPackageStore(sample_copy).read("households")
+        assert len(back) == len(households) + 50
+        assert qgis.execute("SELECT count(*) FROM households WHERE id LIKE 'NEW%'").fetchone()[0] == 50
+    finally:
+        qgis.close()
+    assert integrity(sample_copy) == "ok"
+    assert township_name(sample_copy) == "外部程序改名"
+
+
+def external_commit(path: Path, done: threading.Event) -> None:
+    with contextlib.closing(sqlite3.connect(path, timeout=30)) as db:
+        db.execute("UPDATE metadata SET value = '写入时外部提交' WHERE key = 'township_name'")
+        db.commit()
+    done.set()
+
+
+def test_an_external_commit_made_while_the_store_writes_is_kept(sample_copy, monkeypatch):
+    """The other program commits while the store is writing layers (old code: into the file
+    about to be replaced by the staged copy)."""
+    store = GeoPackageStore(sample_copy)
+    households = store.read("households")
+    done = threading.Event()
+    real_write = pyogrio.write_dataframe
+
+    def write_then_let_the_other_program_commit(*args, **kwargs):
+        result = real_write(*args, **kwargs)
+        if not done.is_set():
+            external_commit(sample_copy, done)
+        return result
+
+    monkeypatch.setattr(pyogrio, "write_dataframe", write_then_let_the_other_program_commit)
+    store.write({"households": with_new_households(households, "NEW", 10)})
+    assert done.is_set()
+    assert township_name(sample_copy) == "写入时外部提交"
+    assert len(GeoPackageStore(sample_copy).read("households")) == len(households) + 10
+    assert integrity(sample_copy) == "ok"
+
+
+def test_an_external_commit_during_the_write_transaction_waits_and_lands_after(sample_copy, monkeypatch):
+    from geodata import gpkg_write
+
+    store = GeoPackageStore(sample_copy)
+    households = store.read("households")
+    done = threading.Event()
+    other = threading.Thread(target=external_commit, args=(sample_copy, done))
+
+    def start_the_other_program_inside_the_transaction(phase):
+        if phase == "checked":
+            other.start()
+            time.sleep(0.5)
+            assert not done.is_set()  # it waits for the store's transaction
+
+    monkeypatch.setattr(gpkg_write, "phase_hook", start_the_other_program_inside_the_transaction)
+    store.write({"households": with_new_households(households, "NEW", 10)})
+    other.join(30)
+    assert done.is_set()
+    assert township_name(sample_copy) == "写入时外部提交"
+    assert len(GeoPackageStore(sample_copy).read("households")) == len(households) + 10
+    assert integrity(sample_copy) == "ok"
+
+
+def test_a_writer_that_cannot_get_the_file_is_told_who_holds_it(sample_copy, monkeypatch):
+    from geodata import gpkg_write
+    from geodata.errors import StoreError
+
+    monkeypatch.setattr(gpkg_write, "BUSY_TIMEOUT_S", 0.3)
+    store = GeoPackageStore(sample_copy)
+    households = store.read("households")
+    with contextlib.closing(sqlite3.connect(sample_copy, isolation_level=None)) as qgis:
+        qgis.execute("BEGIN IMMEDIATE")
+        with pytest.raises(StoreError, match=r"locked for over 0 s.*nothing was written"):
+            store.write({"households": with_new_households(households, "NEW", 1)})
+        qgis.execute("ROLLBACK")
+    assert len(GeoPackageStore(sample_copy).read("households")) == len(households)
+
+
+# An import as the command does it: read the layer, check it is still as planned, write.
+_IMPORTER = """
+import sys
+from geodata.store import GeoPackageStore
+from tests.geodata.test_store_concurrency import with_new_households
+path, prefix = sys.argv[1], sys.argv[2]
+store = GeoPackageStore(path)
+base = store.read("households")
+print("planned", flush=True)
+sys.stdin.readline()
+now = store.read("households")
+if len(now) != len(base) or not now["id"].equals(base["id"]):
+    print("refused: changed since checked", flush=True)
+    sys.exit(3)
+try:
+    store.write({"households": with_new_households(base, prefix, 2000)})
+except Exception as exc:
+    print(f"refused: {exc}", flush=True)
+    sys.exit(3)
+print("imported", flush=True)
+"""
+
+
+def test_two_imports_at_once_keep_every_row_once_or_tell_the_loser(sample_copy):
+    before = GeoPackageStore(sample_copy).read("households")
+    importers = {
+        prefix: subprocess.Popen([sys.executable, "-c", _IMPORTER, str(sample_copy), prefix], cwd=PROJECT_ROOT,
+                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for prefix in ("DESKA", "DESKB")
+    }
+    for importer in importers.values():
+        assert importer.stdout.readline().strip() == "planned", importer.stderr.read()
+    for importer in importers.values():
+        importer.stdin.write("go\n")
+        importer.stdin.flush()
+    outcomes = {}
+    for prefix, importer in importers.items():
+        out, err = importer.communicate(timeout=120)
+        outcomes[prefix] = (importer.returncode, out.strip())
+        assert importer.returncode in (0, 3), err
+    after = GeoPackageStore(sample_copy).read("households")
+    assert integrity(sample_copy) == "ok"
+    assert not after["id"].duplicated().any()
+    imported = [prefix for prefix, (code, _out) in outcomes.items() if code == 0]
+    assert imported, outcomes
+    for prefix, (code, out) in outcomes.items():
+        rows = after["id"].str.startswith(prefix).sum()
+        if code == 0:
+            assert out == "imported" and rows == 2000, (prefix, outcomes)
+        else:
+            assert out.startswith("refused:") and rows == 0, (prefix, outcomes)
+    assert len(after) == len(before) + 2000 * len(imported)
