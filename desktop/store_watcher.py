@@ -39,7 +39,7 @@ _RESULT_POLL_MS = 20
 # Keep failure reasons short enough for a status line.
 _MAX_REASON = 200
 
-_StatKey = tuple[int, int, int]
+_StatKey = tuple[int, int, int, tuple[int, int] | None]  # the file, then its -wal if any
 
 
 class StoreWatcher(QObject):
@@ -234,9 +234,16 @@ class StoreWatcher(QObject):
 
 
 def _stat_key(path: Path) -> _StatKey:
-    """What changes when a writer renames a new file in or rewrites it in place."""
+    """What changes when a writer renames a new file in or rewrites it in place. In WAL mode
+    a commit lands in ``-wal`` beside the file and reaches the file only at a checkpoint,
+    which another program's open read can hold off: the ``-wal`` counts too."""
     st = os.stat(path)
-    return (st.st_mtime_ns, st.st_size, st.st_ino)
+    try:
+        wal = os.stat(path.with_name(path.name + "-wal"))
+        wal_key = (wal.st_mtime_ns, wal.st_size)
+    except FileNotFoundError:
+        wal_key = None
+    return (st.st_mtime_ns, st.st_size, st.st_ino, wal_key)
 
 
 def _read_file(path: Path, store=None) -> Dataset:

@@ -133,3 +133,27 @@ def test_main_window_follows_another_programs_write_without_reloading(qtbot, sam
     assert blocker.args[0] == {"checkpoints": [first_id]}
     assert window.session.dataset.checkpoints["name"].iloc[0] == "外部写入卡点"
     assert loads == []
+
+
+def test_a_commit_held_in_the_wal_is_seen(watcher, sample_copy, qtbot):
+    """QGIS keeps a GeoPackage in WAL mode: another program's commit sits in ``-wal`` and no
+    checkpoint moves it into the file while a reader holds it open, so the file's own stat
+    does not change."""
+    import sqlite3
+
+    _started(watcher, qtbot)
+    holder = sqlite3.connect(sample_copy)
+    holder.execute("PRAGMA journal_mode=WAL")
+    holder.execute("BEGIN")
+    holder.execute("SELECT count(*) FROM metadata").fetchone()  # a read held open: no checkpoint
+    writer = sqlite3.connect(sample_copy)
+    writer.execute("PRAGMA wal_autocheckpoint=0")
+    try:
+        with qtbot.waitSignal(watcher.loaded, timeout=WAIT) as blocker:
+            writer.execute("UPDATE metadata SET value = '在WAL里的指挥部' WHERE key = 'issuing_body'")
+            writer.commit()
+        assert blocker.args[0].metadata["issuing_body"] == "在WAL里的指挥部"
+    finally:
+        writer.close()
+        holder.rollback()
+        holder.close()

@@ -335,7 +335,8 @@ def test_a_failure_while_writing_leaves_file_and_journal_as_they_were(
         store.apply_edits([release_household(data, "HH1", dt.date(2020, 2, 24))], who="一号台")
     assert digest(store.path) == before
     pd.testing.assert_frame_equal(store.journal(), journal_before)
-    assert not list(store.path.parent.glob("*.writing.gpkg"))
+    leftovers = [p.name for p in store.path.parent.iterdir() if "scratch" in p.name or p.name.endswith(".writing.gpkg")]
+    assert not leftovers
 
 
 # --- the journal -------------------------------------------------------------------------------
