@@ -141,13 +141,21 @@ def test_a_commit_held_in_the_wal_is_seen(watcher, sample_copy, qtbot):
     does not change."""
     import sqlite3
 
-    _started(watcher, qtbot)
     holder = sqlite3.connect(sample_copy)
-    holder.execute("PRAGMA journal_mode=WAL")
+    holder.execute("PRAGMA journal_mode=WAL")  # before the watcher starts: that rewrites the file
+    _started(watcher, qtbot)
     holder.execute("BEGIN")
     holder.execute("SELECT count(*) FROM metadata").fetchone()  # a read held open: no checkpoint
     writer = sqlite3.connect(sample_copy)
     writer.execute("PRAGMA wal_autocheckpoint=0")
+    for _ in range(10):  # settled: the first reads of a WAL file may create its -wal and -shm
+        reloaded = []
+        watcher.loaded.connect(reloaded.append)
+        qtbot.wait(4 * INTERVAL)
+        watcher.loaded.disconnect(reloaded.append)
+        if not reloaded:
+            break
+    assert not reloaded, "the watcher kept reloading an unchanged file"
     try:
         with qtbot.waitSignal(watcher.loaded, timeout=WAIT) as blocker:
             writer.execute("UPDATE metadata SET value = '在WAL里的指挥部' WHERE key = 'issuing_body'")
