@@ -225,22 +225,25 @@ def _read_csv(path: Path, *, encoding: str | None, sheet: str | None, report: Pr
 
 def _check_lines(path: Path, text: str) -> None:
     """Refuse a text whose lines are far longer than any table's, naming the first such line."""
-    start, number = 0, 1
-    while start < len(text):
-        end = text.find("\n", start)
-        end = len(text) if end < 0 else end
-        if end - start > MAX_LINE_CHARACTERS:
+    if len(text) <= MAX_LINE_CHARACTERS:
+        return  # no line can be too long: the common case costs nothing
+    lengths = [len(line) for line in text.split("\n")]
+    for number, length in enumerate(lengths, start=1):
+        if length > MAX_LINE_CHARACTERS:
             raise _failure(path, Message(N_("line {line} is {count} characters long, more than {limit}: "
-                                            "this is not a table"), line=number, count=end - start,
+                                            "this is not a table"), line=number, count=length,
                                          limit=MAX_LINE_CHARACTERS))
-        start, number = end + 1, number + 1
 
 
 def _check_cells(path: Path, frame: pd.DataFrame, *, header_row: int) -> None:
     """Refuse a cell longer than a spreadsheet can hold, naming its row and column."""
     for column in frame.columns:
-        lengths = frame[column].map(lambda cell: len(cell) if isinstance(cell, str) else 0)
-        too_long = np.flatnonzero(lengths.to_numpy() > MAX_CELL_CHARACTERS)
+        # Vectorised: a cell that is no text has no length (NaN), so it is never too long.
+        try:
+            lengths = frame[column].astype(object).str.len().fillna(0)
+        except AttributeError:  # no text in the column at all (numbers, dates)
+            continue
+        too_long = np.flatnonzero(lengths.to_numpy(dtype="float64") > MAX_CELL_CHARACTERS)
         if len(too_long):
             raise _failure(path, Message(N_("row {row}, column {column}: the cell holds {count} characters, "
                                             "more than {limit}"), row=header_row + 1 + int(too_long[0]),
