@@ -453,6 +453,11 @@ def _flat(value):
 def _read_shapefile(path: Path, *, encoding: str | None, sheet: str | None, report: Progress) -> Source:
     import pyogrio
 
+    if not any(path.with_suffix(suffix).exists() for suffix in (".dbf", ".DBF")):
+        # GDAL reads the shapes alone and every attribute seems missing: say what is.
+        raise _failure(path, Message(N_("{dbf} is missing beside it: a shapefile's attributes are in its .dbf; "
+                                        "copy all its files (.shp, .shx, .dbf, .prj, .cpg) together"),
+                                     dbf=path.with_suffix(".dbf").name))
     cpg = path.with_suffix(".cpg")
     if not cpg.exists():
         cpg = path.with_suffix(".CPG")

@@ -258,3 +258,11 @@ def test_formulas_never_calculated_are_said_not_read_silently_as_empty(tmp_path)
     source = read_source(path)
     cell = f"{chr(ord('A') + HEADER.index('人数'))}2"
     assert any(cell in note and "formulas" in note for note in source.notes), source.notes
+
+
+def test_a_shapefile_without_its_dbf_says_so_rather_than_every_column_missing(tmp_path):
+    frame = gpd.GeoDataFrame({"id": ["S1"]}, geometry=[Point(113.97, 33.0)], crs="EPSG:4326")
+    frame.to_file(tmp_path / "h.shp")
+    (tmp_path / "h.dbf").unlink()
+    with pytest.raises(ImportFailure, match=r"h\.dbf is missing"):
+        read_source(tmp_path / "h.shp")
