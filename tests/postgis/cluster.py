@@ -96,3 +96,15 @@ class TemporaryCluster:
 
         with psycopg.connect(self.admin_url(database), autocommit=True) as conn:
             conn.execute(statement, params)
+
+
+def init_as_of_version(conn, version: int) -> None:
+    """Create the schema on ``conn`` as a program that knew migrations up to ``version`` did."""
+    from geodata.postgis import migrations
+
+    everything = migrations.MIGRATIONS
+    try:
+        migrations.MIGRATIONS = tuple(m for m in everything if m.version <= version)
+        migrations.init(conn)
+    finally:
+        migrations.MIGRATIONS = everything

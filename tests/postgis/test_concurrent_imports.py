@@ -19,6 +19,7 @@ from geodata.importing import apply_plan, plan_import, read_source
 from geodata.postgis.store import PostGISStore
 from geodata.store import open_store
 from tests.geodata.import_helpers import household_row, write_csv
+from tests.postgis.cluster import init_as_of_version
 
 # A replace by a file of new households removes every old one: said on purpose (the option
 # comes with issue 14's refusal of such replaces; before it, nothing needed saying).
@@ -162,12 +163,7 @@ def test_upgrade_refuses_a_database_with_repeated_ids_and_names_them(pg_cluster,
     pg_cluster.admin("CREATE DATABASE repeated_ids")
     url = pg_cluster.admin_url("repeated_ids")
     with psycopg.connect(url, autocommit=True) as conn:
-        everything = migrations.MIGRATIONS
-        try:
-            migrations.MIGRATIONS = tuple(m for m in everything if m.version <= 4)
-            migrations.init(conn)  # made by a program that allowed an id twice
-        finally:
-            migrations.MIGRATIONS = everything
+        init_as_of_version(conn, 4)  # made by a program that allowed an id twice
         for household in ["HH001", "HH001", "HH002", "HH002", "HH002", "HH003"]:
             conn.execute("INSERT INTO situation_map.households (id) VALUES (%s)", (household,))
 

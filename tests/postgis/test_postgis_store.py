@@ -11,6 +11,7 @@ from geodata.editing import ConflictError, record_of, release_household, update_
 from geodata.errors import StoreError
 from geodata.postgis.store import PostGISStore
 from geodata.store import GeoPackageStore, open_store
+from tests.postgis.cluster import init_as_of_version
 
 
 def _assert_same_dataset(first, second):
@@ -210,12 +211,7 @@ def test_upgrade_brings_an_old_database_up_keeping_its_data(pg_cluster, sample_d
     pg_cluster.admin("CREATE DATABASE old_schema")
     url = pg_cluster.admin_url("old_schema")
     with psycopg.connect(url, autocommit=True) as conn:
-        everything = migrations.MIGRATIONS
-        try:
-            migrations.MIGRATIONS = everything[:1]
-            migrations.init(conn)  # a database made by a program that knew version 1 only
-        finally:
-            migrations.MIGRATIONS = everything
+        init_as_of_version(conn, 1)  # a database made by a program that knew version 1 only
         # The program that knew version 1 had no volunteers per village.
         conn.execute("ALTER TABLE situation_map.villages DROP COLUMN volunteers")
         conn.execute("INSERT INTO situation_map.villages (code, name) VALUES (%s, %s)", ("411771360200", "关王庙村"))
