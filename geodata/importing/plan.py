@@ -181,8 +181,10 @@ def plan_import(source: Source, dataset: Dataset, layer: str, *, crs: str | None
             result = conform(schema, merged["layer"])
         except GeodataError as exc:  # a value validation let through but conform refuses
             found.add(ERROR, None, None, Message(N_("the rows cannot be stored: {reason}"), reason=str(exc)))
-    if result is not None and schema.name == "villages" and mode != "append":
-        _report_orphans(found, dataset, set(result["code"].astype(str)))
+    if result is not None and schema.name == "villages":
+        _report_new_village_problems(found, base, result)
+        if mode != "append":
+            _report_orphans(found, dataset, set(result["code"].astype(str)))
     report(1.0, "checked")
     return ImportPlan(layer, mode, crs_name, source, columns, rows, result, base,
                       sorted(found.items, key=sort_key), plan_counts, ids)
@@ -364,6 +366,24 @@ def _resolve_villages(values: dict, field_name: str, shapes: Shapes | None, vill
                 actual=villages.name_of(inside), named=villages.name_of(code)))
         codes.append(code)
     values[field_name] = pd.Series(codes, dtype=object)
+
+
+def _report_new_village_problems(found: _Problems, before: pd.DataFrame, after: pd.DataFrame) -> None:
+    """What ``check`` would say of the villages as the import leaves them (villages that
+    overlap, above all) and did not say before: an import must not write what check rejects.
+    The villages are few, so the whole layer is checked again."""
+    from geodata.validation import validate  # the layer checks and the checks across villages
+
+    def said(frame) -> dict[tuple, object]:
+        return {(p.feature, p.field, str(p.message)): p
+                for p in validate(Dataset({"villages": frame})) if p.severity == ERROR}
+
+    known = set(said(before)) if len(before) else set()
+    for key, problem in said(after).items():
+        if key not in known:
+            found.add(ERROR, None, problem.field,
+                      Message(N_("the villages as imported would fail the check: {feature}: {problem}"),
+                              feature=str(problem.feature), problem=str(problem.message)))
 
 
 def _report_orphans(found: _Problems, dataset: Dataset, codes: set[str]) -> None:
