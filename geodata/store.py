@@ -287,7 +287,7 @@ class GeoPackageStore:
             with contextlib.closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)) as db:
                 db.execute("SELECT count(*) FROM gpkg_contents").fetchone()
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: not a GeoPackage file ({exc})") from None
+            raise StoreError(f"{self.path}: {_why_unreadable(exc)}") from None
 
     def _seen(self) -> dict[str, int | None]:
         seen = getattr(self._thread, "versions", None)
@@ -431,3 +431,16 @@ def open_store(location: str | os.PathLike, *, read_only: bool = False) -> Store
 
         return open_postgis_store(location, read_only=read_only)
     return GeoPackageStore(location)
+
+
+def _why_unreadable(exc: sqlite3.DatabaseError) -> str:
+    """What an SQLite error on opening means to the person at the desk: a file another
+    program is writing is not "not a GeoPackage", nor is a damaged one."""
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return f"another program is writing to the file and holds it locked; try again in a moment ({text})"
+    if "malformed" in text:
+        return f"the file is damaged; restore it from a backup or a copy ({text})"
+    if "no such table" in text or "not a database" in text:
+        return f"not a GeoPackage file ({text})"
+    return f"cannot be read as a GeoPackage ({text})"

@@ -169,3 +169,25 @@ def test_the_spatial_index_stays_true_after_writes_and_edits(store):
             assert db.execute(f"SELECT rtreecheck('rtree_{table}_geom')").fetchone()[0] == "ok"
     found = pyogrio.read_dataframe(store.path, layer="checkpoints", bbox=(114.19, 33.19, 114.21, 33.21))
     assert list(found["id"]) == ["CP-NEW"]
+
+
+def test_a_locked_or_damaged_file_is_called_what_it_is(sample_copy, tmp_path):
+    """Both were reported as "not a GeoPackage file" (issue 14, defect 11)."""
+    import sqlite3
+
+    holder = sqlite3.connect(sample_copy)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(StoreError, match="another program is writing to the file"):
+            GeoPackageStore(sample_copy).read_all()
+    finally:
+        holder.rollback()
+        holder.close()
+    damaged = tmp_path / "damaged.gpkg"
+    damaged.write_bytes(sample_copy.read_bytes()[:5000])
+    with pytest.raises(StoreError, match="the file is damaged"):
+        GeoPackageStore(damaged).read_all()
+    text = tmp_path / "text.gpkg"
+    text.write_text("id,name\n", encoding="utf-8")
+    with pytest.raises(StoreError, match="not a GeoPackage file"):
+        GeoPackageStore(text).read_all()
