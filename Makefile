@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 OFFSCREEN := QT_QPA_PLATFORM=offscreen
 
-.PHONY: run test bench sample venv clean
+.PHONY: run test bench fuzz sample venv clean
 
 run: $(INSTALLED)
 	@$(PYTHON) desktop/system_check.py --screen
@@ -20,6 +20,11 @@ test: $(INSTALLED)
 bench: $(INSTALLED)
 	@$(PYTHON) desktop/system_check.py
 	$(OFFSCREEN) $(BIN)/python -m tests.bench $(ARGS)
+
+# The import fuzz suite at length (make test runs a short pass of it).
+fuzz: $(INSTALLED)
+	@$(PYTHON) desktop/system_check.py --tests
+	SITUATION_MAP_FUZZ=long $(OFFSCREEN) $(BIN)/python -m pytest tests/geodata/test_import_fuzz.py $(PYTEST_ARGS)
 
 # Regenerate the bundled sample from its code (geodata/sample/) after changing that code.
 sample: $(INSTALLED)
