@@ -177,3 +177,84 @@ def test_two_imports_at_once_keep_every_row_once_or_tell_the_loser(sample_copy):
         else:
             assert out.startswith("refused:") and rows == 0, (prefix, outcomes)
     assert len(after) == len(before) + 2000 * len(imported)
+
+
+_EDITOR = """
+import sys, time
+from geodata.editing import update_feature
+from geodata.errors import GeodataError
+from geodata.store import GeoPackageStore
+store = GeoPackageStore(sys.argv[1])
+print("ready", flush=True)
+sys.stdin.readline()
+for n in range(8):
+    data = store.read_all()
+    try:
+        store.apply_edits([update_feature(data, "checkpoints", "CP01", name=f"编辑第{n}次")], who="三号台")
+        print(f"saved 编辑第{n}次", flush=True)
+    except GeodataError as told:
+        print(f"told {type(told).__name__}", flush=True)
+    time.sleep(0.05)
+"""
+
+
+def _import_file(folder: Path, prefix: str, count: int) -> Path:
+    rows = [f"{prefix}{i:04d},关王庙村,湖北返乡,2,2020-02-19,观察中,{113.96639 + i * 1e-6:.6f},33.00064"
+            for i in range(count)]
+    path = folder / f"{prefix}.csv"
+    path.write_text("编号,所属村,观察原因,人数,观察开始,状态,经度,纬度\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.skip(reason="issue 14, open: in about 2 runs of 5 one import's committed rows are lost when two "
+                         "imports, an editor and a WAL reader interleave; enable once the store is fixed")
+def test_two_imports_an_editor_and_a_wal_holder_at_once_lose_nothing(sample_copy, tmp_path):
+    """The issue's four desks on one file: two `situation-map import`s of disjoint rows, a desk
+    saving edits, and a program (QGIS) holding the file open in WAL mode and committing its
+    own change. Afterwards every committed row is there exactly once or its writer was told,
+    and `check` passes."""
+    qgis = sqlite3.connect(sample_copy, timeout=30)
+    assert qgis.execute("PRAGMA journal_mode=WAL").fetchone()[0] == "wal"
+    env = {**__import__("os").environ, "SITUATION_MAP_HOME": str(tmp_path / "home")}
+    importers = {
+        prefix: subprocess.Popen(
+            [sys.executable, "-m", "desktop.cli", "import", "--layer", "households", "--data", str(sample_copy),
+             "--from", str(_import_file(tmp_path, prefix, 1500)), "--accept-warnings"],
+            cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for prefix in ("DESKA", "DESKB")
+    }
+    editor = subprocess.Popen([sys.executable, "-c", _EDITOR, str(sample_copy)], cwd=PROJECT_ROOT, env=env,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert editor.stdout.readline().strip() == "ready", editor.stderr.read()
+    editor.stdin.write("go\n")
+    editor.stdin.flush()
+    try:
+        qgis.execute("UPDATE metadata SET value = 'QGIS 改的名' WHERE key = 'issuing_body'")
+        qgis.commit()
+        qgis.execute("BEGIN")  # a read held open while the others write
+        qgis.execute("SELECT count(*) FROM households").fetchone()
+        outcomes = {prefix: (p.wait(timeout=180), p.stdout.read(), p.stderr.read()) for prefix, p in importers.items()}
+        edits, edit_err = editor.communicate(timeout=180)
+    finally:
+        qgis.rollback()
+        qgis.close()
+    assert editor.returncode == 0, edit_err
+    assert integrity(sample_copy) == "ok"
+    after = GeoPackageStore(sample_copy).read_all()
+    households = after.households
+    assert not households["id"].duplicated().any()
+    for prefix, (code, out, err) in outcomes.items():
+        rows = int(households["id"].str.startswith(prefix).sum())
+        if code == 0:
+            assert rows == 1500 and "Imported" in out, (prefix, out, err)
+        else:
+            assert rows == 0, (prefix, rows)
+            assert err.strip() and "Traceback" not in err and len(err.strip().splitlines()) <= 2, err
+    saved = [line.split(" ", 1)[1] for line in edits.splitlines() if line.startswith("saved ")]
+    if saved:  # the last edit saved is what the file holds
+        assert after.checkpoints.set_index("id").loc["CP01", "name"] == saved[-1]
+    with contextlib.closing(sqlite3.connect(sample_copy)) as db:
+        assert db.execute("SELECT value FROM metadata WHERE key = 'issuing_body'").fetchone()[0] == "QGIS 改的名"
+    check = subprocess.run([sys.executable, "-m", "desktop.cli", "check", "--data", str(sample_copy)],
+                           cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert check.returncode == 0, check.stdout[-800:] + check.stderr[-400:]
