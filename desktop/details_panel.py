@@ -2,7 +2,7 @@
 the everyday edits a desk makes to it (close a checkpoint, release a household, ...).
 
 Everything shown comes from the data, so every label is plain text: a note holding markup is
-shown as the characters it is, never rendered (see Privacy in DESIGN.md). Personal fields
+shown as the characters it is, never rendered (docs/architecture.md, Privacy). Personal fields
 (a household head's name, phone and note) are shown to the internal audience only.
 """
 

@@ -25,6 +25,7 @@ from PyQt6.QtWidgets import QAbstractItemView, QLabel, QTableView, QVBoxLayout, 
 from layers.i18n import _, language
 from layers.situation import AsOfError
 from geodata.schema import choice_label
+from layers.briefing.cells import cell_text
 from layers.statistics import (
     CHECKPOINT_TIER_FIGURES,
     FIGURE_DESCRIPTIONS,
@@ -332,15 +333,12 @@ def _resources_text(figures: pd.DataFrame) -> str:
         if rows.empty:
             continue
         items = " · ".join(
-            f"{choice_label(table, 'item', item, lang)} {_quantity_text(quantity)}"
+            f"{choice_label(table, 'item', item, lang)} {cell_text(quantity)}"
             for item, quantity in zip(rows["item"], rows["quantity"])
         )
         lines.append(_("{heading}: {items}").format(heading=heading, items=items))
     return "\n".join(lines)
 
-
-def _quantity_text(quantity: float) -> str:
-    return f"{quantity:,.1f}" if quantity != int(quantity) else f"{int(quantity):,}"
 
 
 def _two_lines(text: str) -> str:

@@ -20,7 +20,7 @@ import sys
 MIN_PYTHON = (3, 11)
 
 # Measured on a bare Debian bookworm root: an offscreen WebEngine page loads and renders
-# Chinese with exactly these (see STACK-NOTES.md). Alternatives are newer distributions' names.
+# Chinese with exactly these (docs/architecture.md, System libraries). Alternatives are newer distributions' names.
 OFFSCREEN_PACKAGES = [
     "libgl1", "libegl1", "libglib2.0-0|libglib2.0-0t64", "libfontconfig1", "libdbus-1-3",
     "libnss3", "libxkbcommon0", "libxcomposite1", "libxdamage1", "libxrandr2", "libxtst6",

@@ -2,7 +2,7 @@
 
 An :class:`Edit` holds a feature's whole record before and after the change, so undoing it
 is applying :meth:`Edit.inverted`, and applying it to data that changed in the meantime is
-noticed instead of silently overwriting the other change (see Reliability in DESIGN.md).
+noticed instead of silently overwriting the other change (docs/architecture.md, Reliability).
 An Edit is checked when it is made: its new record must pass
 :func:`geodata.validation.validate_frame`, and its description may not hold a personal value.
 

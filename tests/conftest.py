@@ -7,7 +7,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 if hasattr(os, "geteuid") and os.geteuid() == 0:
-    # Chromium will not start as root inside its sandbox (see STACK-NOTES.md).
+    # Chromium will not start as root inside its sandbox (docs/architecture.md, System libraries).
     os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu")
     os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 

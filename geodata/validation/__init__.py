@@ -10,7 +10,7 @@ something looks wrong.
 error   checkpoints  CP07  tier: 'county' is not one of district, village, ...
 
 Values are quoted so the user can find them, except those of personal fields (household
-head's name, phone, notes), which never appear in a message (see Privacy in DESIGN.md).
+head's name, phone, notes), which never appear in a message (docs/architecture.md, Privacy).
 """
 
 from __future__ import annotations

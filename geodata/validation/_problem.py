@@ -96,7 +96,7 @@ def shown(field: Field | None, value) -> str:
     """``value`` as it appears in a message: quoted and cut short.
 
     A personal field's value (household head's name, phone, notes) is never shown, whatever
-    the check: the message says "the value" instead (see Privacy in DESIGN.md).
+    the check: the message says "the value" instead (docs/architecture.md, Privacy).
     """
     if field is not None and field.personal:
         return Message(N_("the value"))

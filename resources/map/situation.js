@@ -748,7 +748,7 @@
     if (data.page.subtitle) titleBox.appendChild(el("div", "sm-title-sub", data.page.subtitle));
   }
 
-  function keepLegendBelowTitle() {
+  function keepLegendClearOfTheTop() {
     // The legend grows upward from the bottom right: where it shares columns with the title
     // box (a two-line English title on a narrow map) or the north arrow it must end below
     // them, scrolling if need be.
@@ -904,7 +904,7 @@
     });
     if (update.legend !== undefined || update.disclaimer !== undefined || visibilityChanged) renderLegend();
     if (update.title !== undefined || update.subtitle !== undefined || update.legend !== undefined
-        || visibilityChanged) keepLegendBelowTitle();
+        || visibilityChanged) keepLegendClearOfTheTop();
     if (update.view) setView(update.view);
     if (layoutDirty && changesLayout(layerChanges)) relayout();
     else if (labelsChanged || update.legend !== undefined || update.title !== undefined) placeLabels();
@@ -1003,7 +1003,7 @@
     map.on("click", function (event) { emit("map_click", { lat: event.latlng.lat, lng: event.latlng.lng }); });
     map.on("moveend", function () { emit("view", state().view); });
     map.on("resize", function () {
-      keepLegendBelowTitle();
+      keepLegendClearOfTheTop();
       if (pendingFit) fitTo(pendingFit);
     });
     whenDrawn();

@@ -1,7 +1,7 @@
 """The bundled Guanwangmiao sample: real names and figures, and geometry and records that hang
 together the way a command centre would check them on the map.
 
-Expected names, codes and totals are typed in from the product design notes (DESIGN.md), not
+Expected names, codes and totals are typed in from the township's published figures (README, About the sample), not
 taken from the generator; everything else is measured on the built data, in metres
 (EPSG:4547) where distances and areas matter.
 """
