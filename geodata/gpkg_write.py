@@ -116,15 +116,6 @@ def layer_version(db: sqlite3.Connection, name: str) -> int | None:
     return None if row is None else int(row[0])
 
 
-def read_layer_version(path: Path, name: str) -> int | None:
-    """:func:`layer_version` through a short read-only connection."""
-    try:
-        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)) as db:
-            return layer_version(db, name)
-    except sqlite3.Error:
-        return None
-
-
 def track_changes(db: sqlite3.Connection, name: str) -> None:
     """Make sure every row change of table ``name`` bumps its version, whoever makes it."""
     db.execute(f"CREATE TABLE IF NOT EXISTS main.{VERSIONS_TABLE} "

@@ -383,6 +383,8 @@ def _convert(column: pd.Series, type_name: str) -> pd.Series:
     if type_name == "float":
         return pd.to_numeric(column, errors="raise").astype("float64")
     if type_name == "bool":
+        if pd.api.types.is_bool_dtype(column.dtype):
+            return column.astype(bool)
         return column.map(to_bool).astype(bool)
     times = pd.to_datetime(column, errors="raise").astype("datetime64[ms]")
     return times.dt.normalize() if type_name == "date" else times

@@ -28,7 +28,9 @@ from typing import Mapping, Protocol, Sequence
 import geopandas as gpd
 import pandas as pd
 import pyogrio
+import shapely
 
+from geodata import gpkg_read as gr
 from geodata import gpkg_write as gw
 from geodata.dataset import Dataset, empty_frame
 from geodata.editing import Edit, apply_to_dataset, journal_frame
@@ -85,35 +87,17 @@ class GeoPackageStore:
 
     def read(self, name: str) -> pd.DataFrame:
         """Layer or table ``name`` in its schema's columns and types (empty when absent)."""
-        schema = schema_for(name)
-        # Taken before reading: if the layer changes meanwhile, a later write is refused
-        # rather than allowed on data older than the version.
-        self._seen()[name] = gw.read_layer_version(self.path, name)
-        if name not in self._file_layers():
-            return empty_frame(name)
-        try:
-            frame = pyogrio.read_dataframe(self.path, layer=name, read_geometry=schema.is_spatial)
-        except Exception as exc:  # pyogrio raises several GDAL error types
-            raise StoreError(f"{self.path}: cannot read layer {name!r}: {exc}") from exc
-        if schema.is_spatial:
-            if frame.crs is None:
-                frame = frame.set_crs(STORAGE_CRS)
-            elif not frame.crs.equals(STORAGE_CRS):
-                frame = frame.to_crs(STORAGE_CRS)
-        frame = pd.DataFrame(frame) if not schema.is_spatial else frame
-        return conform(schema, frame)
+        with gr.snapshot(self.path) as db:
+            return self._read(db, name)
 
     def read_all(self) -> Dataset:
-        """Every known layer and table, and the metadata."""
-        present = set(self._file_layers())
-        frames = {name: self.read(name) for name in SCHEMAS if name in present}
-        return Dataset(frames, self.metadata())
+        """Every known layer and table, and the metadata, as the file held them at one moment."""
+        with gr.snapshot(self.path) as db:
+            return self._read_all(db)
 
     def metadata(self) -> dict[str, str]:
-        if METADATA_LAYER not in self._file_layers():
-            return {}
-        table = pyogrio.read_dataframe(self.path, layer=METADATA_LAYER, read_geometry=False)
-        return {str(k): "" if pd.isna(v) else str(v) for k, v in zip(table["key"], table["value"])}
+        with gr.snapshot(self.path) as db:
+            return _metadata(db)
 
     def journal(self) -> pd.DataFrame:
         """Every edit saved with :meth:`apply_edits`, oldest first.
@@ -126,13 +110,35 @@ class GeoPackageStore:
             ``description``, and the whole record ``before`` and ``after`` as JSON text. It
             holds personal data (household records): internal use only.
         """
-        if JOURNAL_LAYER not in self._file_layers():
-            return JOURNAL.empty()
+        with gr.snapshot(self.path) as db:
+            if JOURNAL_LAYER not in gr.layer_names(db):
+                return JOURNAL.empty()
+            return conform(JOURNAL, gr.read_table(db, JOURNAL_LAYER, geometry=False))
+
+    def _read_all(self, db: sqlite3.Connection) -> Dataset:
+        present = set(gr.layer_names(db))
+        frames = {name: self._read(db, name) for name in SCHEMAS if name in present}
+        return Dataset(frames, _metadata(db))
+
+    def _read(self, db: sqlite3.Connection, name: str) -> pd.DataFrame:
+        schema = schema_for(name)
+        # The version of the rows read: if the layer changes after this, a write based on
+        # these rows is refused.
+        self._seen()[name] = gw.layer_version(db, name)
+        if name not in gr.layer_names(db):
+            return empty_frame(name)
         try:
-            table = pyogrio.read_dataframe(self.path, layer=JOURNAL_LAYER, read_geometry=False)
-        except Exception as exc:  # pyogrio raises several GDAL error types
-            raise StoreError(f"{self.path}: cannot read the edit journal: {exc}") from exc
-        return conform(JOURNAL, pd.DataFrame(table))
+            frame = gr.read_table(db, name, geometry=schema.is_spatial)
+        except (ValueError, shapely.errors.GEOSException) as exc:
+            raise StoreError(f"{self.path}: cannot read layer {name!r}: {exc}") from exc
+        if schema.is_spatial:
+            if not isinstance(frame, gpd.GeoDataFrame):
+                raise StoreError(f"{self.path}: layer {name!r} has no geometry column")
+            if frame.crs is None:
+                frame = frame.set_crs(STORAGE_CRS)
+            elif not frame.crs.equals(STORAGE_CRS):
+                frame = frame.to_crs(STORAGE_CRS)
+        return conform(schema, frame)
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -229,7 +235,7 @@ class GeoPackageStore:
         with gw.scratch_file(self.path) as scratch, gw.transaction(self.path) as db:
             # Read inside the transaction: no one else can commit until it ends, so the
             # edits are checked against exactly the data they will be written over.
-            updated = apply_to_dataset(self.read_all(), edits)
+            updated = apply_to_dataset(self._read_all(db), edits)
             gw.report_phase("checked")
             finals = _final_records(edits)
             for name in edited:
@@ -277,10 +283,8 @@ class GeoPackageStore:
     # -- internals -------------------------------------------------------------------------
 
     def _file_layers(self) -> list[str]:
-        try:
-            return [str(row[0]) for row in pyogrio.list_layers(self.path)]
-        except Exception as exc:
-            raise StoreError(f"{self.path}: not a readable GeoPackage ({exc})") from exc
+        with gr.snapshot(self.path) as db:
+            return gr.layer_names(db)
 
     def _check_readable(self) -> None:
         try:
@@ -338,6 +342,13 @@ def _prepare(name: str, frame: pd.DataFrame) -> pd.DataFrame:
         if f.type == "date":
             frame[f.name] = frame[f.name].dt.date.astype("date32[pyarrow]")
     return frame
+
+
+def _metadata(db: sqlite3.Connection) -> dict[str, str]:
+    if METADATA_LAYER not in gr.layer_names(db):
+        return {}
+    table = gr.read_table(db, METADATA_LAYER, geometry=False)
+    return {str(k): "" if pd.isna(v) else str(v) for k, v in zip(table["key"], table["value"])}
 
 
 def _append_journal(scratch: Path, rows: pd.DataFrame, *, append: bool) -> None:

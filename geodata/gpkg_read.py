@@ -1,0 +1,132 @@
+"""Reading a live GeoPackage file through Python's own SQLite, never through GDAL.
+
+GDAL (as pyogrio ships it) carries its own copy of the SQLite library. Two copies of SQLite in
+one process do not see each other's POSIX locks, and when one copy closes the file it drops
+every lock the process holds on it, the other copy's included (see "How To Corrupt An SQLite
+Database File", section 2.2, on sqlite.org). A GDAL read during a write transaction therefore
+let a second desk write at the same time, and one of the two commits was lost. So every
+connection to the live file is made by this process's :mod:`sqlite3`; GDAL writes only private
+scratch files (see :mod:`geodata.gpkg_write`) and reads only files being imported.
+
+A read is one SQLite read transaction, so a layer's rows and its version come from the same
+moment, and :func:`snapshot` reads several layers from one moment.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import sqlite3
+from pathlib import Path
+from typing import Iterator
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geodata.errors import StoreError
+from geodata.gpkg_write import BUSY_TIMEOUT_S, has_table, quoted
+
+# Bytes of the envelope after the 8-byte GeoPackage geometry header, by envelope kind.
+_ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
+_TIME_ZONE = re.compile(r"(Z|[+-]\d\d:?\d\d)$")
+# Where the command centre is: a time written with a zone (QGIS writes UTC) is shown there.
+LOCAL_ZONE = "Asia/Shanghai"
+
+
+@contextlib.contextmanager
+def snapshot(path: Path) -> Iterator[sqlite3.Connection]:
+    """A read-only connection inside one read transaction: every read sees one moment."""
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise StoreError(f"{path}: cannot open the file ({exc})") from None
+    try:
+        db.execute("BEGIN")
+        yield db
+    except sqlite3.Error as exc:
+        raise StoreError(f"{path}: cannot read the file ({exc})") from None
+    finally:
+        with contextlib.suppress(sqlite3.Error):
+            db.execute("ROLLBACK")
+        db.close()
+
+
+def layer_names(db: sqlite3.Connection) -> list[str]:
+    """The tables registered in ``gpkg_contents`` (features and attributes), as GDAL lists them."""
+    if not has_table(db, "main", "gpkg_contents"):
+        return []
+    rows = db.execute("SELECT table_name FROM main.gpkg_contents "
+                      "WHERE data_type IN ('features', 'attributes') ORDER BY rowid").fetchall()
+    return [str(name) for (name,) in rows if has_table(db, "main", str(name))]
+
+
+def read_table(db: sqlite3.Connection, name: str, *, geometry: bool = True) -> pd.DataFrame:
+    """Table ``name`` without its ``fid``, in file order; a GeoDataFrame when it has a
+    geometry column and ``geometry`` is true. Dates and times become ``datetime64``,
+    booleans 0/1; other values stay as SQLite holds them."""
+    declared = [(row[1], str(row[2]).upper(), bool(row[5]))
+                for row in db.execute(f"PRAGMA main.table_info({quoted(name)})")]
+    geometry_column, crs = _geometry_column(db, name)
+    names = [column for column, kind, primary in declared
+             if column != geometry_column and not (primary and kind == "INTEGER")]
+    selected = names + ([geometry_column] if geometry_column and geometry else [])
+    listed = ", ".join(quoted(c) for c in selected) or "1"
+    rows = db.execute(f"SELECT {listed} FROM main.{quoted(name)} ORDER BY rowid").fetchall()
+    columns = list(zip(*rows)) if rows else [()] * len(selected)
+    types = dict((column, kind) for column, kind, _primary in declared)
+    frame = pd.DataFrame({column: _column(values, types[column]) for column, values in zip(names, columns)},
+                         index=pd.RangeIndex(len(rows)))
+    if geometry_column and geometry:
+        shapes = geometries(columns[len(names)])
+        return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(shapes, index=frame.index, crs=crs))
+    return frame
+
+
+def geometries(blobs) -> np.ndarray:
+    """Shapely geometries of GeoPackage geometry blobs (``None`` stays ``None``)."""
+    wkb = [None if blob is None else bytes(blob[8 + _ENVELOPE_BYTES.get((blob[3] >> 1) & 0x07, 0):])
+           for blob in blobs]
+    return shapely.from_wkb(np.array(wkb, dtype=object))
+
+
+def _geometry_column(db: sqlite3.Connection, name: str) -> tuple[str | None, str | None]:
+    if not has_table(db, "main", "gpkg_geometry_columns"):
+        return None, None
+    row = db.execute("SELECT g.column_name, s.organization, s.organization_coordsys_id, s.definition "
+                     "FROM main.gpkg_geometry_columns AS g LEFT JOIN main.gpkg_spatial_ref_sys AS s "
+                     "ON s.srs_id = g.srs_id WHERE lower(g.table_name) = lower(?)", (name,)).fetchone()
+    if row is None:
+        return None, None
+    column, organization, code, definition = row
+    if organization and str(organization).upper() == "EPSG" and code and int(code) > 0:
+        return column, f"EPSG:{int(code)}"
+    return column, (definition if definition and definition != "undefined" else None)
+
+
+def _column(values: tuple, declared: str) -> pd.Series:
+    series = pd.Series(values, dtype=object)
+    if declared in ("DATE", "DATETIME") and len(series):
+        return _times(series)
+    if declared == "BOOLEAN" and series.isin((0, 1, None)).all():
+        return series.fillna(0).astype(bool)  # a missing yes/no is no
+    return series
+
+
+def _times(series: pd.Series) -> pd.Series:
+    """ISO 8601 text as local ``datetime64``; a time with a zone is converted to local time."""
+    text = series.where(series.notna(), None)
+    with contextlib.suppress(ValueError, TypeError):
+        times = pd.to_datetime(text, format="ISO8601")
+        if times.dt.tz is None:  # the usual case: every value is local time
+            return times.astype("datetime64[ms]")
+    zoned = text.map(lambda v: isinstance(v, str) and _TIME_ZONE.search(v.strip()) is not None).astype(bool)
+    out = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ms]")
+    plain = text[~zoned & text.notna()]
+    if len(plain):
+        out[plain.index] = pd.to_datetime(plain, format="ISO8601").astype("datetime64[ms]")
+    if zoned.any():
+        local = pd.to_datetime(text[zoned], format="ISO8601", utc=True).dt.tz_convert(LOCAL_ZONE)
+        out[local.index] = local.dt.tz_localize(None).astype("datetime64[ms]")
+    return out
