@@ -183,8 +183,8 @@ _EDITOR = """
 import sys, time
 from geodata.editing import update_feature
 from geodata.errors import GeodataError
-from geodata.store import GeoPackageStore
-store = GeoPackageStore(sys.argv[1])
+from geodata.store import open_store
+store = open_store(sys.argv[1])
 print("ready", flush=True)
 sys.stdin.readline()
 for n in range(8):
