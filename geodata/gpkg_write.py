@@ -15,6 +15,7 @@ A writer compares the version it read with the version inside its transaction.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import sqlite3
@@ -23,6 +24,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable, Iterator
 
+import pyogrio.errors
 import shapely
 
 from geodata.errors import StoreError
@@ -151,6 +153,11 @@ def scratch_file(beside: Path) -> Iterator[Path]:
         os.close(handle)
         scratch.unlink()  # GDAL creates the file itself
         yield scratch
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError) as exc:
+        # GDAL writing the scratch rows failed: the live file was not touched.
+        if "full" in str(exc) or "No space" in str(exc) or getattr(exc, "errno", None) == errno.ENOSPC:
+            raise StoreError(f"{beside}: the disk is full; nothing was written") from None
+        raise StoreError(f"{beside}: cannot prepare the rows to write, nothing was written ({exc})") from None
     finally:
         scratch.unlink(missing_ok=True)
         scratch.with_name(scratch.name + ".lock").unlink(missing_ok=True)

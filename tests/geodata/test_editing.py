@@ -331,7 +331,7 @@ def test_a_failure_while_writing_leaves_file_and_journal_as_they_were(
         return real_write(*args, **kwargs)
 
     monkeypatch.setattr(pyogrio, "write_dataframe", fail_on)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(StoreError, match="the disk is full; nothing was written"):
         store.apply_edits([release_household(data, "HH1", dt.date(2020, 2, 24))], who="一号台")
     assert digest(store.path) == before
     pd.testing.assert_frame_equal(store.journal(), journal_before)

@@ -88,7 +88,7 @@ def test_failed_write_leaves_file_unchanged(store, monkeypatch):
     data = store.read_all()
     data.checkpoints.loc[0, "staff_on_shift"] = 9
     data.households.loc[0, "persons"] = 7
-    with pytest.raises(OSError):
+    with pytest.raises(StoreError, match="the disk is full; nothing was written"):
         store.write({"checkpoints": data.checkpoints, "households": data.households})
     assert digest(store.path) == before
     assert [p.name for p in store.path.parent.iterdir() if "scratch" in p.name or "writing" in p.name] == []
