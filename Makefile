@@ -7,15 +7,20 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 OFFSCREEN := QT_QPA_PLATFORM=offscreen
 
-.PHONY: run test bench fuzz sample venv clean
+.PHONY: run test lint bench fuzz sample venv clean
 
 run: $(INSTALLED)
 	@$(PYTHON) desktop/system_check.py --screen
 	$(BIN)/situation-map $(ARGS)
 
-test: $(INSTALLED)
+test: lint
 	@$(PYTHON) desktop/system_check.py --tests
 	$(OFFSCREEN) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The house habits, configured in pyproject.toml: lint and format (ruff).
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 bench: $(INSTALLED)
 	@$(PYTHON) desktop/system_check.py

@@ -98,8 +98,9 @@ def show_window(store, dataset):
     return window
 
 
-def open_wall(path: Path, *, presets=None, screen: int = 0, refresh_s: float = 30, dwell_s: float = 60,
-              theme: str = "dark"):
+def open_wall(
+    path: Path, *, presets=None, screen: int = 0, refresh_s: float = 30, dwell_s: float = 60, theme: str = "dark"
+):
     """A started WallWindow on the dataset at ``path`` (errors as for :func:`open_window`).
 
     A database is opened read-only: the wall has no write path, and a reader role is enough.
@@ -121,8 +122,9 @@ def run_wall(path, args) -> int:
     app = create_application()
     start_logging()
     try:
-        open_wall(path, presets=args.presets, screen=args.screen, refresh_s=args.refresh,
-                  dwell_s=args.dwell, theme=args.theme)
+        open_wall(
+            path, presets=args.presets, screen=args.screen, refresh_s=args.refresh, dwell_s=args.dwell, theme=args.theme
+        )
     except (GeodataError, ValueError, OSError) as exc:
         print(f"situation-map: {exc}", file=sys.stderr)
         return 2

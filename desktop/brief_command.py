@@ -15,7 +15,8 @@ from desktop.cli import EXIT_FAILED, EXIT_OK, open_store_from_args, state_from_a
 
 def register(verbs, data_option) -> None:
     brief = verbs.add_parser(
-        "brief", parents=[data_option],
+        "brief",
+        parents=[data_option],
         help="write the daily briefing (简报) as a PDF: map, figures, tables; atlas pages per village",
         description="Write the daily briefing as a PDF: title, as-of time, the map of the view "
         "(legend, scale bar, north arrow), key figures, figures per village, checkpoints by tier, "
@@ -25,12 +26,18 @@ def register(verbs, data_option) -> None:
     brief.add_argument("--out", required=True, metavar="FILE.pdf", help="the PDF to write")
     state_options(brief)
     brief.add_argument("--atlas", action="store_true", help="add one page per village after the summary")
-    brief.add_argument("--villages", metavar="CODE,...",
-                       help="atlas pages only for these villages (division codes or names, comma-separated)")
+    brief.add_argument(
+        "--villages",
+        metavar="CODE,...",
+        help="atlas pages only for these villages (division codes or names, comma-separated)",
+    )
     brief.add_argument("--paper", choices=("A4", "A3"), default="A4", help="paper size (default A4)")
     brief.add_argument("--landscape", action="store_true", help="landscape instead of portrait")
-    brief.add_argument("--gcj02", action="store_true",
-                       help="a plan's proposed sites also in GCJ-02 coordinates (as Gaode/Tencent maps show them)")
+    brief.add_argument(
+        "--gcj02",
+        action="store_true",
+        help="a plan's proposed sites also in GCJ-02 coordinates (as Gaode/Tencent maps show them)",
+    )
     brief.set_defaults(run=run_brief)
 
 
@@ -45,8 +52,14 @@ def run_brief(args) -> int:
     villages = tuple(v.strip() for v in args.villages.split(",") if v.strip()) if args.villages else None
     if villages is not None and not args.atlas:
         raise ValueError("--villages chooses atlas pages: give --atlas too")
-    options = BriefingOptions(atlas=args.atlas, villages=villages, paper=args.paper,
-                              landscape=args.landscape, lang=args.lang, gcj02=args.gcj02)
+    options = BriefingOptions(
+        atlas=args.atlas,
+        villages=villages,
+        paper=args.paper,
+        landscape=args.landscape,
+        lang=args.lang,
+        gcj02=args.gcj02,
+    )
 
     from desktop.briefing_printer import (
         BriefingPrinter,

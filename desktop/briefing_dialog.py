@@ -78,15 +78,23 @@ class _DocumentWriter(QThread):
 class _Job:
     """One briefing being made: its folder, its writer thread, its printer."""
 
-    def __init__(self, dialog: "BriefingDialog", options: BriefingOptions, target: Path, *, reports_progress: bool,
-                 final_target: Path | None = None):
+    def __init__(
+        self,
+        dialog: BriefingDialog,
+        options: BriefingOptions,
+        target: Path,
+        *,
+        reports_progress: bool,
+        final_target: Path | None = None,
+    ):
         self.dialog, self.options, self.target = dialog, options, target
         self.reports_progress, self.final_target = reports_progress, final_target
         self.folder = tempfile.TemporaryDirectory(prefix="situation-map-briefing-")
         self.printer: BriefingPrinter | None = None
         self.cancelled = False
-        self.writer = _DocumentWriter(dialog.session.dataset, dialog.chosen_state(), options,
-                                      Path(self.folder.name), dialog)
+        self.writer = _DocumentWriter(
+            dialog.session.dataset, dialog.chosen_state(), options, Path(self.folder.name), dialog
+        )
         self.writer.written.connect(self._print)
         self.writer.refused.connect(lambda message: self._end(None, message))
         self.writer.start()
@@ -181,7 +189,9 @@ class BriefingDialog(QDialog):
         self.atlas_box.setChecked(False)
         self.village_list = QListWidget()
         self.village_list.setMaximumHeight(160)
-        for code, name in zip(self.session.dataset.villages["code"], self.session.dataset.villages["name"]):
+        for code, name in zip(
+            self.session.dataset.villages["code"], self.session.dataset.villages["name"], strict=False
+        ):
             item = QListWidgetItem(f"{name}  {code}")
             item.setData(Qt.ItemDataRole.UserRole, str(code))
             item.setCheckState(Qt.CheckState.Checked)
@@ -239,8 +249,12 @@ class BriefingDialog(QDialog):
         preview.addStretch(1)
         layout.addLayout(preview)
 
-        for signal in (self.public_button.toggled, self.landscape_box.toggled, self.paper_box.currentIndexChanged,
-                       self.language_box.currentIndexChanged):
+        for signal in (
+            self.public_button.toggled,
+            self.landscape_box.toggled,
+            self.paper_box.currentIndexChanged,
+            self.language_box.currentIndexChanged,
+        ):
             signal.connect(self.refresh_preview)
 
     def _default_path(self) -> Path:
@@ -249,8 +263,9 @@ class BriefingDialog(QDialog):
         return Path(folder) / f"briefing-{day:%Y-%m-%d}.pdf"
 
     def _choose_path(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(self, _("Save the briefing as"), self.path_edit.text(),
-                                                    _("PDF files (*.pdf)"))
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Save the briefing as"), self.path_edit.text(), _("PDF files (*.pdf)")
+        )
         if path:
             self.path_edit.setText(path if path.lower().endswith(".pdf") else path + ".pdf")
 
@@ -270,9 +285,12 @@ class BriefingDialog(QDialog):
     def chosen_options(self, atlas: bool | None = None) -> BriefingOptions:
         atlas = self.atlas_box.isChecked() if atlas is None else atlas
         return BriefingOptions(
-            atlas=atlas, villages=self.chosen_villages() if atlas else None,
-            paper=self.paper_box.currentText(), landscape=self.landscape_box.isChecked(),
-            lang=self.language_box.currentData(), gcj02=self.gcj02_box.isChecked(),
+            atlas=atlas,
+            villages=self.chosen_villages() if atlas else None,
+            paper=self.paper_box.currentText(),
+            landscape=self.landscape_box.isChecked(),
+            lang=self.language_box.currentData(),
+            gcj02=self.gcj02_box.isChecked(),
         )
 
     # -- preview -----------------------------------------------------------------------------

@@ -139,7 +139,7 @@ class BriefingPrinter(QObject):
             self.progress.emit(self._map_count, self._map_count, _("Printing"))
             self._view.page().printToPdf(self._target, self._layout)
         elif title.startswith(PROGRESS_TITLE_PREFIX):
-            done, _slash, total = title[len(PROGRESS_TITLE_PREFIX):].partition("/")
+            done, _slash, total = title[len(PROGRESS_TITLE_PREFIX) :].partition("/")
             if done.isdigit() and total.isdigit():
                 self.progress.emit(int(done), int(total), _("Drawing the maps"))
 
@@ -176,8 +176,9 @@ class BriefingPrintError(RuntimeError):
     """The briefing could not be printed (the message says why)."""
 
 
-def print_and_wait(document, pdf_path: Path, options: BriefingOptions, on_progress=None,
-                   printer: BriefingPrinter | None = None) -> Path:
+def print_and_wait(
+    document, pdf_path: Path, options: BriefingOptions, on_progress=None, printer: BriefingPrinter | None = None
+) -> Path:
     """Print a written :class:`~layers.briefing.BriefingDocument` and wait for the PDF.
 
     For the command line: runs Qt's event loop until the printer is done. ``on_progress``

@@ -20,47 +20,66 @@ EXIT_OK, EXIT_DATA_ERRORS, EXIT_FAILED = 0, 1, 2
 def build_parser() -> argparse.ArgumentParser:
     data_option = argparse.ArgumentParser(add_help=False)
     data_option.add_argument(
-        "--data", metavar="PATH_OR_URL",
+        "--data",
+        metavar="PATH_OR_URL",
         help="dataset: a .gpkg file, or a shared PostGIS database (postgresql://user@host/db or "
         "service=NAME; passwords from ~/.pgpass); default: your working copy of the sample",
     )
     parser = argparse.ArgumentParser(
         prog="situation-map",
         parents=[data_option],
-        description="Township Situation Map / 乡镇疫情防控态势图. "
-        "Without a command, opens the map window.",
+        description="Township Situation Map / 乡镇疫情防控态势图. Without a command, opens the map window.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--lang", choices=("zh", "en"),
-                        help="language of the window (default: the system's; Chinese on a Chinese system)")
+    parser.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        help="language of the window (default: the system's; Chinese on a Chinese system)",
+    )
     wall = parser.add_argument_group("wall display (with --wall)")
     wall.add_argument("--wall", action="store_true", help="full-screen wall display for the command centre")
-    wall.add_argument("--presets", metavar="FILE_OR_DIR",
-                      help="view presets to cycle through (default: the township, then each village)")
+    wall.add_argument(
+        "--presets",
+        metavar="FILE_OR_DIR",
+        help="view presets to cycle through (default: the township, then each village)",
+    )
     wall.add_argument("--screen", type=int, default=0, metavar="N", help="screen number (default 0)")
-    wall.add_argument("--refresh", type=float, default=30, metavar="SECONDS",
-                      help="how often the data is checked for changes (default 30)")
-    wall.add_argument("--dwell", type=float, default=60, metavar="SECONDS",
-                      help="how long each preset is shown (default 60)")
+    wall.add_argument(
+        "--refresh",
+        type=float,
+        default=30,
+        metavar="SECONDS",
+        help="how often the data is checked for changes (default 30)",
+    )
+    wall.add_argument(
+        "--dwell", type=float, default=60, metavar="SECONDS", help="how long each preset is shown (default 60)"
+    )
     wall.add_argument("--theme", choices=("dark", "light"), default="dark", help="dark (default) or light")
     verbs = parser.add_subparsers(dest="verb", metavar="COMMAND")
     check = verbs.add_parser(
-        "check", parents=[data_option],
+        "check",
+        parents=[data_option],
         help="count the features of every layer and list every problem in the data",
         description="Print a per-layer count table and every problem. Exit status 0 when "
         "there are no errors (warnings allowed), 1 when there are.",
     )
     # SUPPRESS: without it, this default would overwrite the --lang given before the verb.
-    check.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS,
-                       help="language of the problems (default: English, or the --lang before the verb)")
+    check.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default=argparse.SUPPRESS,
+        help="language of the problems (default: English, or the --lang before the verb)",
+    )
     sample = verbs.add_parser(
-        "sample", help="write the illustrative Guanwangmiao sample dataset",
+        "sample",
+        help="write the illustrative Guanwangmiao sample dataset",
         description="Write the illustrative Guanwangmiao sample dataset to a new GeoPackage.",
     )
     sample.add_argument("--out", required=True, metavar="PATH.gpkg", help="file to create")
     sample.add_argument("--force", action="store_true", help="replace the file if it exists")
     page = verbs.add_parser(
-        "map", parents=[data_option],
+        "map",
+        parents=[data_option],
         help="write the situation map as an offline web page (a folder you can copy)",
         description="Write the situation map page, its data and every asset it loads into the "
         "folder of --out, so it opens offline in any browser, also when copied elsewhere.",
@@ -85,8 +104,11 @@ VERB_MODULES = (
 def state_options(verb: argparse.ArgumentParser) -> None:
     verb.add_argument("--state", metavar="STATE.json", help="a saved MapState (view preset)")
     verb.add_argument("--date", metavar="YYYY-MM-DD", help="show the situation on this day")
-    verb.add_argument("--audience", choices=("public", "internal"),
-                      help="public (default) leaves out household points and personal data")
+    verb.add_argument(
+        "--audience",
+        choices=("public", "internal"),
+        help="public (default) leaves out household points and personal data",
+    )
     verb.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the page (default zh)")
 
 
@@ -135,7 +157,6 @@ def run_check(args) -> int:
     from desktop.report import format_check_report
     from geodata.store import open_store
     from geodata.validation import has_errors, validate
-
     from layers.i18n import set_language
 
     # Explicit: the language must not depend on whatever ran before in this process.

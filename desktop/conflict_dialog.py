@@ -28,9 +28,11 @@ def conflict_text(conflict: ConflictError) -> str:
     if conflict.current_version is not None:
         mine = conflict.base_version if conflict.base_version is not None else "?"
         when = conflict.changed_at.astimezone().strftime("%H:%M:%S") if conflict.changed_at else "?"
-        lines.append(_("You edited version {mine}; the database holds version {theirs}, saved by "
-                       "{who} at {when}.").format(mine=mine, theirs=conflict.current_version,
-                                                  who=conflict.changed_by, when=when))
+        lines.append(
+            _("You edited version {mine}; the database holds version {theirs}, saved by {who} at {when}.").format(
+                mine=mine, theirs=conflict.current_version, who=conflict.changed_by, when=when
+            )
+        )
     lines.append(_("Reload to see the other change, or overwrite it with yours."))
     return "\n".join(lines)
 
@@ -50,15 +52,15 @@ def conflict_details(conflict: ConflictError) -> str:
         if name in schema.personal_fields:
             rows.append(_("{field}: differs (personal data, not shown)").format(field=label))
         else:
-            rows.append(_("{field}: yours {mine} · stored {theirs}").format(
-                field=label, mine=_show(mine), theirs=_show(theirs)))
+            rows.append(
+                _("{field}: yours {mine} · stored {theirs}").format(field=label, mine=_show(mine), theirs=_show(theirs))
+            )
     return "\n".join(rows)
 
 
 def question_box(conflict: ConflictError, parent=None) -> QMessageBox:
     """The question, with buttons ``reload_button`` and ``overwrite_button`` (and Cancel)."""
-    box = QMessageBox(QMessageBox.Icon.Warning, _("Changed at another desk"), conflict_text(conflict),
-                      parent=parent)
+    box = QMessageBox(QMessageBox.Icon.Warning, _("Changed at another desk"), conflict_text(conflict), parent=parent)
     box.setTextFormat(Qt.TextFormat.PlainText)  # values are data: never markup
     details = conflict_details(conflict)
     if details:
@@ -97,8 +99,7 @@ def resolve(session, conflict: ConflictError, choice: str) -> bool:
 
 def install(window) -> None:
     """Ask the window's user whenever a save meets another desk's change."""
-    window.session.conflict.connect(
-        lambda conflict: resolve(window.session, conflict, ask(conflict, window)))
+    window.session.conflict.connect(lambda conflict: resolve(window.session, conflict, ask(conflict, window)))
 
 
 def _layer_label(layer: str) -> str:

@@ -16,7 +16,14 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 from PyQt6.QtCore import QSettings, QTimer
 from PyQt6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QProgressDialog, QVBoxLayout,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QProgressDialog,
+    QVBoxLayout,
 )
 
 from desktop import conflict_dialog
@@ -53,9 +60,13 @@ class ConnectDialog(QDialog):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setPlaceholderText(_("only if ~/.pgpass has none; not saved"))
-        hint = QLabel(_("The database is shared by every desk of the command centre. Passwords are "
-                        "best kept in ~/.pgpass or a service file (~/.pg_service.conf), never in the "
-                        "settings."))
+        hint = QLabel(
+            _(
+                "The database is shared by every desk of the command centre. Passwords are "
+                "best kept in ~/.pgpass or a service file (~/.pg_service.conf), never in the "
+                "settings."
+            )
+        )
         hint.setWordWrap(True)
         form = QFormLayout()
         form.addRow(_("Database:"), self.location)
@@ -83,8 +94,9 @@ class ConnectDialog(QDialog):
         self._shown = without_password(text)
         password = self.password.text()
         self.password.clear()
-        self._progress = QProgressDialog(_("Connecting to {location}…").format(location=self._shown),
-                                         _("Cancel"), 0, 0, self)
+        self._progress = QProgressDialog(
+            _("Connecting to {location}…").format(location=self._shown), _("Cancel"), 0, 0, self
+        )
         self._progress.setMinimumDuration(300)
         self._progress.canceled.connect(self._cancel)
         self._future = self._executor.submit(_open_and_read, text, password)

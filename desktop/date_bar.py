@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from PyQt6.QtCore import QDate, QDateTime, QLocale, QTime, Qt
+from PyQt6.QtCore import QDate, QDateTime, QLocale, Qt, QTime
 from PyQt6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QSlider, QToolButton, QWidget
 
 from layers.i18n import _, language
@@ -76,9 +76,7 @@ class DateBar(QWidget):
         self.previous_button.clicked.connect(lambda: self.step(-1))
         self.next_button.clicked.connect(lambda: self.step(+1))
         self.date_edit.dateChanged.connect(lambda date: self.choose_day(date.toPyDate()))
-        self.slider.valueChanged.connect(
-            lambda days: self.choose_day(self.first_day + dt.timedelta(days=days))
-        )
+        self.slider.valueChanged.connect(lambda days: self.choose_day(self.first_day + dt.timedelta(days=days)))
         session.state_changed.connect(self._on_state_changed)
         session.dataset_changed.connect(self._on_dataset_changed)
         self._on_dataset_changed()
@@ -151,10 +149,12 @@ class DateBar(QWidget):
 
 def _earliest_day(dataset) -> dt.date | None:
     """The first day anything happened: an observation started or a checkpoint opened."""
-    starts = pd.concat([
-        pd.to_datetime(dataset.households["observation_start"], errors="coerce"),
-        pd.to_datetime(dataset.checkpoints["opened"], errors="coerce"),
-    ]).dropna()
+    starts = pd.concat(
+        [
+            pd.to_datetime(dataset.households["observation_start"], errors="coerce"),
+            pd.to_datetime(dataset.checkpoints["opened"], errors="coerce"),
+        ]
+    ).dropna()
     return starts.min().date() if len(starts) else None
 
 

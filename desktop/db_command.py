@@ -23,23 +23,32 @@ URL_HELP = "the database: postgresql://user@host/db or service=NAME (password fr
 
 def register(verbs, data_option) -> None:
     db = verbs.add_parser(
-        "db", help="create, upgrade, fill and copy a shared PostGIS database",
+        "db",
+        help="create, upgrade, fill and copy a shared PostGIS database",
         description="Work with a shared PostgreSQL/PostGIS database that several desks use.",
     )
     actions = db.add_subparsers(dest="db_action", metavar="ACTION", required=True)
-    init = actions.add_parser("init", help="create the schema in an empty database",
-                              description="Create PostGIS (if allowed) and the situation-map schema.")
+    init = actions.add_parser(
+        "init",
+        help="create the schema in an empty database",
+        description="Create PostGIS (if allowed) and the situation-map schema.",
+    )
     init.add_argument("--url", required=True, help=URL_HELP)
-    init.add_argument("--roles", action="store_true",
-                      help="also create the group roles situation_map_reader (wall displays) and "
-                           "situation_map_writer (desks that edit)")
+    init.add_argument(
+        "--roles",
+        action="store_true",
+        help="also create the group roles situation_map_reader (wall displays) and "
+        "situation_map_writer (desks that edit)",
+    )
     init.set_defaults(run=run_init)
     upgrade = actions.add_parser("upgrade", help="apply the schema migrations the database lacks")
     upgrade.add_argument("--url", required=True, help=URL_HELP)
     upgrade.set_defaults(run=run_upgrade)
-    push = actions.add_parser("push", help="copy a GeoPackage dataset into the database",
-                              description="Copy every layer, table and the metadata of a GeoPackage "
-                                          "into the database, in one transaction.")
+    push = actions.add_parser(
+        "push",
+        help="copy a GeoPackage dataset into the database",
+        description="Copy every layer, table and the metadata of a GeoPackage into the database, in one transaction.",
+    )
     push.add_argument("--from", dest="source", required=True, metavar="FILE.gpkg", help="the dataset to copy")
     push.add_argument("--url", required=True, help=URL_HELP)
     push.add_argument("--replace", action="store_true", help="replace the data a database holds already")
@@ -71,16 +80,25 @@ def run_init(args) -> int:
     with _admin_connection(args.url) as conn:
         applied = migrations.init(conn)
         for migration in applied:
-            print(_("  migration {number}: {description}").format(number=migration.version, description=migration.description))
-        print(_("Created the situation-map schema (version {version}) in {location}").format(
-            version=migrations.LATEST, location=without_password(args.url)))
+            print(
+                _("  migration {number}: {description}").format(
+                    number=migration.version, description=migration.description
+                )
+            )
+        print(
+            _("Created the situation-map schema (version {version}) in {location}").format(
+                version=migrations.LATEST, location=without_password(args.url)
+            )
+        )
         if args.roles:
             created = migrations.create_roles(conn)
             for role in (migrations.READER_ROLE, migrations.WRITER_ROLE):
                 state = _("created") if role in created else _("existed already")
                 print(_("Role {role}: {state}").format(role=role, state=state))
-            print(_("Give each desk a login role in one of them, e.g.") + "\n"
-                  f"  CREATE ROLE wall LOGIN PASSWORD '…' IN ROLE {migrations.READER_ROLE};")
+            print(
+                _("Give each desk a login role in one of them, e.g.") + "\n"
+                f"  CREATE ROLE wall LOGIN PASSWORD '…' IN ROLE {migrations.READER_ROLE};"
+            )
     return EXIT_OK
 
 
@@ -91,13 +109,23 @@ def run_upgrade(args) -> int:
     with _admin_connection(args.url) as conn:
         before = migrations.current_version(conn)
         applied = migrations.upgrade(
-            conn, progress=lambda m: print(_("  migration {number}: {description}").format(
-                number=m.version, description=m.description), flush=True))
+            conn,
+            progress=lambda m: print(
+                _("  migration {number}: {description}").format(number=m.version, description=m.description), flush=True
+            ),
+        )
     if applied:
-        print(_("Upgraded {location} from version {old} to {new}").format(
-            location=without_password(args.url), old=before, new=applied[-1].version))
+        print(
+            _("Upgraded {location} from version {old} to {new}").format(
+                location=without_password(args.url), old=before, new=applied[-1].version
+            )
+        )
     else:
-        print(_("{location} is up to date (version {version})").format(location=without_password(args.url), version=before))
+        print(
+            _("{location} is up to date (version {version})").format(
+                location=without_password(args.url), version=before
+            )
+        )
     return EXIT_OK
 
 
@@ -109,14 +137,21 @@ def run_push(args) -> int:
     dataset = source.read_all()
     errors = [problem for problem in validate(dataset) if problem.severity == ERROR]
     if errors:
-        print("situation-map: " + _("{file}: {count} error(s) in the data, nothing copied; see "
-                                    "`situation-map check --data FILE`").format(file=args.source, count=len(errors)),
-              file=sys.stderr)
+        print(
+            "situation-map: "
+            + _("{file}: {count} error(s) in the data, nothing copied; see `situation-map check --data FILE`").format(
+                file=args.source, count=len(errors)
+            ),
+            file=sys.stderr,
+        )
         return EXIT_DATA_ERRORS
     target = open_store(args.url)
     if not args.replace and any(len(target.read(name)) for name in ("villages", "checkpoints", "households")):
-        print("situation-map: " + _("{location} holds a dataset already; give --replace to replace it").format(
-            location=target.path), file=sys.stderr)
+        print(
+            "situation-map: "
+            + _("{location} holds a dataset already; give --replace to replace it").format(location=target.path),
+            file=sys.stderr,
+        )
         return EXIT_FAILED
     for name, frame in dataset.frames.items():
         print(f"  {name}: {len(frame)}", flush=True)

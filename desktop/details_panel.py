@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -248,8 +248,10 @@ class DetailsPanel(QWidget):
             households = dataset.households[dataset.households["village"] == feature_id]
             observed = household_situation(households, as_of)["under_observation"].to_numpy()
             persons = pd.to_numeric(households["persons"], errors="coerce").fillna(0)[observed].sum()
-            return {"households_under_observation": (_("Households under observation"), str(observed.sum())),
-                    "persons_under_observation": (_("Persons under observation"), str(int(persons)))}
+            return {
+                "households_under_observation": (_("Households under observation"), str(observed.sum())),
+                "persons_under_observation": (_("Persons under observation"), str(int(persons))),
+            }
         row = frame[frame[LAYERS[layer].id_field] == feature_id]
         if layer == "households":
             return _household_facts(row, household_situation(row, as_of).iloc[0])
@@ -266,27 +268,35 @@ class DetailsPanel(QWidget):
     def close_checkpoint(self) -> bool:
         """Record that the selected checkpoint closed on the as-of day; True when saved."""
         _layer, checkpoint_id = self.session.selection
-        return self._save(lambda: close_checkpoint(self.session.dataset, checkpoint_id, self._day()),
-                          _("Close checkpoint {id}").format(id=checkpoint_id))
+        return self._save(
+            lambda: close_checkpoint(self.session.dataset, checkpoint_id, self._day()),
+            _("Close checkpoint {id}").format(id=checkpoint_id),
+        )
 
     def release(self) -> bool:
         """Release the selected household from observation on the as-of day; True when saved."""
         _layer, household_id = self.session.selection
-        return self._save(lambda: release_household(self.session.dataset, household_id, self._day()),
-                          _("Release household {id}").format(id=household_id))
+        return self._save(
+            lambda: release_household(self.session.dataset, household_id, self._day()),
+            _("Release household {id}").format(id=household_id),
+        )
 
     def escalate(self) -> bool:
         """Record that the selected household was referred on the as-of day; True when saved."""
         _layer, household_id = self.session.selection
-        return self._save(lambda: escalate_household(self.session.dataset, household_id, self._day()),
-                          _("Escalate household {id}").format(id=household_id))
+        return self._save(
+            lambda: escalate_household(self.session.dataset, household_id, self._day()),
+            _("Escalate household {id}").format(id=household_id),
+        )
 
     def mark_disinfected(self) -> bool:
         """Record the selected point as disinfected at the as-of time; True when saved."""
         _layer, point_id = self.session.selection
         when = self.session.as_of.to_pydatetime()
-        return self._save(lambda: mark_disinfected(self.session.dataset, point_id, when),
-                          _("Mark disinfection point {id} disinfected").format(id=point_id))
+        return self._save(
+            lambda: mark_disinfected(self.session.dataset, point_id, when),
+            _("Mark disinfection point {id} disinfected").format(id=point_id),
+        )
 
     def edit_feature(self) -> FeatureDialog:
         """Open the form of the selected feature (window-modal, so the call returns)."""
@@ -300,8 +310,9 @@ class DetailsPanel(QWidget):
         layer, feature_id = self.session.selection
         if not self.confirm(_("Delete {id}? The deletion can be undone.").format(id=feature_id)):
             return False
-        deleted = self._save(lambda: delete_feature(self.session.dataset, layer, feature_id),
-                             edit_text("delete", layer, feature_id))
+        deleted = self._save(
+            lambda: delete_feature(self.session.dataset, layer, feature_id), edit_text("delete", layer, feature_id)
+        )
         if deleted:
             self.session.select("", "")
         return deleted
@@ -330,12 +341,9 @@ class DetailsPanel(QWidget):
         opened = record.get("opened") is not None and record["opened"] <= day
         last = record.get("last_disinfected")
         applicable = {
-            self.close_checkpoint_button: (layer == "checkpoints",
-                                           record.get("status") == "active" and opened),
-            self.release_button: (layer == "households",
-                                  record.get("status") == "observing" and started),
-            self.escalate_button: (layer == "households",
-                                   record.get("status") == "observing" and started),
+            self.close_checkpoint_button: (layer == "checkpoints", record.get("status") == "active" and opened),
+            self.release_button: (layer == "households", record.get("status") == "observing" and started),
+            self.escalate_button: (layer == "households", record.get("status") == "observing" and started),
             # A time after the as-of one would be moved back: that is no disinfection "now".
             self.disinfect_button: (layer == "disinfection_points", last is None or last < as_of),
             self.edit_button: (layer in FEATURE_LAYERS, True),
@@ -354,8 +362,14 @@ class DetailsPanel(QWidget):
         self.disinfect_button.setToolTip(_("Record a disinfection at {time}").format(time=_time_text(as_of)))
 
     def _buttons(self) -> list[QPushButton]:
-        return [self.close_checkpoint_button, self.release_button, self.escalate_button,
-                self.disinfect_button, self.edit_button, self.delete_button]
+        return [
+            self.close_checkpoint_button,
+            self.release_button,
+            self.escalate_button,
+            self.disinfect_button,
+            self.edit_button,
+            self.delete_button,
+        ]
 
     def _button(self, text: str, slot) -> QPushButton:
         button = QPushButton(text, self)
@@ -363,8 +377,13 @@ class DetailsPanel(QWidget):
         return button
 
     def _ask(self, question: str) -> bool:
-        box = QMessageBox(QMessageBox.Icon.Question, _("Delete"), question,
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            _("Delete"),
+            question,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
         box.setTextFormat(Qt.TextFormat.PlainText)  # the question names the feature
         return box.exec() == QMessageBox.StandardButton.Yes
 
@@ -380,11 +399,15 @@ def _household_facts(row: pd.DataFrame, situation: pd.Series) -> dict[str, tuple
     days = OBSERVATION_DAYS if pd.isna(days) else int(days)
     stage = situation["stage"]
     return {
-        "status_on_day": (_("Status on the day"), _("not yet started") if pd.isna(status)
-                          else choice_label("households", "status", status, language())),
+        "status_on_day": (
+            _("Status on the day"),
+            _("not yet started") if pd.isna(status) else choice_label("households", "status", status, language()),
+        ),
         "observation_day": (_("Day of observation"), EMPTY if pd.isna(day) else f"{int(day)} / {days}"),
-        "release_date": (_("Observation ends"), EMPTY if pd.isna(situation["release_date"])
-                         else situation["release_date"].date().isoformat()),
+        "release_date": (
+            _("Observation ends"),
+            EMPTY if pd.isna(situation["release_date"]) else situation["release_date"].date().isoformat(),
+        ),
         "stage": (_("Stage"), EMPTY if pd.isna(stage) else HOUSEHOLD_STYLE.symbol(stage).label(language())),
     }
 

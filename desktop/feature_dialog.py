@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 from PyQt6.QtCore import QDate, QDateTime, Qt, QTime
 from PyQt6.QtWidgets import (
@@ -78,8 +78,14 @@ class FeatureDialog(QDialog):
     they are left out and kept as they are.
     """
 
-    def __init__(self, session: Session, layer: str, feature_id: str | None = None,
-                 position: tuple[float, float] | None = None, parent=None):
+    def __init__(
+        self,
+        session: Session,
+        layer: str,
+        feature_id: str | None = None,
+        position: tuple[float, float] | None = None,
+        parent=None,
+    ):
         super().__init__(parent)
         if layer not in FEATURE_LAYERS:
             raise ValueError(f"layer: features can be added to {', '.join(FEATURE_LAYERS)}, not {layer!r}")
@@ -278,21 +284,27 @@ class FeatureDialog(QDialog):
             record[self.schema.village_field] = around["code"].iloc[0]
         return record
 
-    def _editor_for(self, field: Field) -> "_Editor":
+    def _editor_for(self, field: Field) -> _Editor:
         if field.choices:
             layer = self.schema.name
             items = [(choice_label(layer, field.name, code, language()), code) for code in field.choices]
             return _combo_editor(items)
         if field.name == self.schema.village_field:
             villages = self.session.dataset.villages
-            return _combo_editor(list(zip(villages["name"], villages["code"])))
+            return _combo_editor(list(zip(villages["name"], villages["code"], strict=False)))
         if self.schema.name == "disinfection_points" and field.name == "checkpoint":
             checkpoints = self.session.dataset.checkpoints
-            items = [(f"{cid} {name}", cid) for cid, name in zip(checkpoints["id"], checkpoints["name"])]
+            items = [(f"{cid} {name}", cid) for cid, name in zip(checkpoints["id"], checkpoints["name"], strict=False)]
             return _combo_editor([(EMPTY, None), *items])
         day = self.session.as_of.to_pydatetime()
-        builders = {"str": _text_editor, "bool": _bool_editor, "int": _int_editor, "float": _float_editor,
-                    "date": lambda f: _date_editor(f, day.date()), "datetime": lambda f: _date_editor(f, day)}
+        builders = {
+            "str": _text_editor,
+            "bool": _bool_editor,
+            "int": _int_editor,
+            "float": _float_editor,
+            "date": lambda f: _date_editor(f, day.date()),
+            "datetime": lambda f: _date_editor(f, day),
+        }
         return builders[field.type](field)
 
     def _with_error_label(self, name: str) -> QWidget:
@@ -360,16 +372,27 @@ def edit_text(action: str, layer: str, feature_id: str = "") -> str:
         The feature's id.
     """
     texts = {
-        "checkpoints": {"new": _("New checkpoint"), "add": _("Add checkpoint {id}"),
-                        "edit": _("Edit checkpoint {id}"), "move": _("Move checkpoint {id}"),
-                        "delete": _("Delete checkpoint {id}")},
-        "households": {"new": _("New household"), "add": _("Add household {id}"),
-                       "edit": _("Edit household {id}"), "move": _("Move household {id}"),
-                       "delete": _("Delete household {id}")},
-        "disinfection_points": {"new": _("New disinfection point"), "add": _("Add disinfection point {id}"),
-                                "edit": _("Edit disinfection point {id}"),
-                                "move": _("Move disinfection point {id}"),
-                                "delete": _("Delete disinfection point {id}")},
+        "checkpoints": {
+            "new": _("New checkpoint"),
+            "add": _("Add checkpoint {id}"),
+            "edit": _("Edit checkpoint {id}"),
+            "move": _("Move checkpoint {id}"),
+            "delete": _("Delete checkpoint {id}"),
+        },
+        "households": {
+            "new": _("New household"),
+            "add": _("Add household {id}"),
+            "edit": _("Edit household {id}"),
+            "move": _("Move household {id}"),
+            "delete": _("Delete household {id}"),
+        },
+        "disinfection_points": {
+            "new": _("New disinfection point"),
+            "add": _("Add disinfection point {id}"),
+            "edit": _("Edit disinfection point {id}"),
+            "move": _("Move disinfection point {id}"),
+            "delete": _("Delete disinfection point {id}"),
+        },
     }
     return texts[layer][action].format(id=feature_id)
 
@@ -386,8 +409,11 @@ class _Editor:
 
 def _text_editor(_field: Field) -> _Editor:
     edit = QLineEdit()
-    return _Editor(edit, lambda: edit.text() if edit.text().strip() else None,
-                   lambda value: edit.setText("" if value is None else str(value)))
+    return _Editor(
+        edit,
+        lambda: edit.text() if edit.text().strip() else None,
+        lambda value: edit.setText("" if value is None else str(value)),
+    )
 
 
 def _combo_editor(items: list[tuple[str, object]]) -> _Editor:

@@ -54,13 +54,18 @@ SWATCH_SIZE = 20  # logical pixels of a swatch in the tree: the largest point sy
 # What an item stands for: ("layer", name), ("group", filter name), (filter name, value).
 _KEY = Qt.ItemDataRole.UserRole
 _CHECKED, _UNCHECKED, _PARTLY = (
-    Qt.CheckState.Checked, Qt.CheckState.Unchecked, Qt.CheckState.PartiallyChecked,
+    Qt.CheckState.Checked,
+    Qt.CheckState.Unchecked,
+    Qt.CheckState.PartiallyChecked,
 )
 
 # The symbol a layer's own item shows, and the one a checkpoint status is drawn over.
 _LAYER_SYMBOL = {
-    "checkpoints": "district", "households": "observing", "disinfection_points": "done",
-    "roads": "county", "villages": "plain",
+    "checkpoints": "district",
+    "households": "observing",
+    "disinfection_points": "done",
+    "roads": "county",
+    "villages": "plain",
 }
 _STATUS_BASE_TIER = "district"
 
@@ -251,8 +256,13 @@ class LayersPanel(QWidget):
         for layer in reversed(DRAW_ORDER):
             schema = LAYERS[layer]
             icon = swatch_icon(STYLE_TABLE[layer].symbol(_LAYER_SYMBOL[layer]))
-            item = self._add(self.tree, schema.label_zh if lang == "zh" else schema.label_en,
-                             key=("layer", layer), icon=icon, checkable=True)
+            item = self._add(
+                self.tree,
+                schema.label_zh if lang == "zh" else schema.label_en,
+                key=("layer", layer),
+                icon=icon,
+                checkable=True,
+            )
             self._layer_items[layer] = item
             item.setExpanded(True)
         self._build_checkpoints(self._layer_items["checkpoints"])
@@ -264,11 +274,23 @@ class LayersPanel(QWidget):
 
     def _build_checkpoints(self, parent: QTreeWidgetItem) -> None:
         style = STYLE_TABLE["checkpoints"]
-        self._add_choices(parent, "checkpoint_tiers", "checkpoints", "tier", CHECKPOINT_TIERS,
-                          icons={tier: swatch_icon(style.symbol(tier)) for tier in CHECKPOINT_TIERS})
+        self._add_choices(
+            parent,
+            "checkpoint_tiers",
+            "checkpoints",
+            "tier",
+            CHECKPOINT_TIERS,
+            icons={tier: swatch_icon(style.symbol(tier)) for tier in CHECKPOINT_TIERS},
+        )
         group = self._add_group(parent, _("Status on the day"), "checkpoint_statuses")
-        self._add_choices(group, "checkpoint_statuses", "checkpoints", "status", CHECKPOINT_STATUSES,
-                          icons={s: swatch_icon(_status_symbol(s)) for s in CHECKPOINT_STATUSES})
+        self._add_choices(
+            group,
+            "checkpoint_statuses",
+            "checkpoints",
+            "status",
+            CHECKPOINT_STATUSES,
+            icons={s: swatch_icon(_status_symbol(s)) for s in CHECKPOINT_STATUSES},
+        )
 
     def _build_households(self, parent: QTreeWidgetItem) -> None:
         style = STYLE_TABLE["households"]
@@ -278,8 +300,14 @@ class LayersPanel(QWidget):
         self._add_choices(reasons, "household_reasons", "households", "reason", HOUSEHOLD_REASONS)
         statuses = self._add_group(parent, _("Status on the day"), "household_statuses")
         # The statuses wear the swatch of the stage of the same name, as on the map.
-        self._add_choices(statuses, "household_statuses", "households", "status", HOUSEHOLD_STATUSES,
-                          icons={s: swatch_icon(style.symbol(s)) for s in HOUSEHOLD_STATUSES})
+        self._add_choices(
+            statuses,
+            "household_statuses",
+            "households",
+            "status",
+            HOUSEHOLD_STATUSES,
+            icons={s: swatch_icon(style.symbol(s)) for s in HOUSEHOLD_STATUSES},
+        )
         row = self._add(parent, "")
         row.setSizeHint(0, self.observation_range.sizeHint())
         self.tree.setItemWidget(row, 0, self.observation_range)
@@ -293,12 +321,12 @@ class LayersPanel(QWidget):
         group.takeChildren()
         self._villages_listed = _villages_of(self.session.dataset)
         self._value_items["villages"] = {
-            code: self._add(group, name, key=("villages", code), checkable=True)
-            for code, name in self._villages_listed
+            code: self._add(group, name, key=("villages", code), checkable=True) for code, name in self._villages_listed
         }
 
-    def _add(self, parent, text: str, key: tuple | None = None, icon: QIcon | None = None,
-             checkable: bool = False) -> QTreeWidgetItem:
+    def _add(
+        self, parent, text: str, key: tuple | None = None, icon: QIcon | None = None, checkable: bool = False
+    ) -> QTreeWidgetItem:
         item = QTreeWidgetItem(parent, [text])
         flags = Qt.ItemFlag.ItemIsEnabled
         if checkable:
@@ -319,12 +347,18 @@ class LayersPanel(QWidget):
         self._group_items[filter_name] = group
         return group
 
-    def _add_choices(self, parent, filter_name: str, layer: str, field: str, values,
-                     icons: dict[str, QIcon] | None = None) -> None:
+    def _add_choices(
+        self, parent, filter_name: str, layer: str, field: str, values, icons: dict[str, QIcon] | None = None
+    ) -> None:
         lang = language()
         self._value_items[filter_name] = {
-            value: self._add(parent, choice_label(layer, field, value, lang), key=(filter_name, value),
-                             icon=(icons or {}).get(value), checkable=True)
+            value: self._add(
+                parent,
+                choice_label(layer, field, value, lang),
+                key=(filter_name, value),
+                icon=(icons or {}).get(value),
+                checkable=True,
+            )
             for value in values
         }
 
@@ -387,9 +421,7 @@ class LayersPanel(QWidget):
     def _remember_order(self, visible: tuple[str, ...]) -> list[str]:
         """Every layer, the visible ones in ``visible``'s order and the hidden ones where they
         were last, so unticking and re-ticking a layer gives back the same state."""
-        known = list(self._layer_order) or list(visible) + [
-            layer for layer in DRAW_ORDER if layer not in visible
-        ]
+        known = list(self._layer_order) or list(visible) + [layer for layer in DRAW_ORDER if layer not in visible]
         in_order = iter(visible)
         return [next(in_order) if layer in visible else layer for layer in known]
 
@@ -399,8 +431,7 @@ class LayersPanel(QWidget):
         kind, value = item.data(0, _KEY) or (None, None)
         state = self.session.state
         if kind == "layer":
-            visible = tuple(layer for layer in self._layer_order
-                            if self._layer_items[layer].checkState(0) == _CHECKED)
+            visible = tuple(layer for layer in self._layer_order if self._layer_items[layer].checkState(0) == _CHECKED)
             state = state.replace(visible_layers=visible)
         elif kind == "overdue_only":
             state = state.with_filters(overdue_only=item.checkState(0) == _CHECKED)
@@ -452,4 +483,4 @@ def _group_state(items) -> Qt.CheckState:
 def _villages_of(dataset) -> list[tuple[str, str]]:
     """(code, name) of every village, in the dataset's order."""
     villages = dataset.villages
-    return [(str(code), str(name)) for code, name in zip(villages["code"], villages["name"])]
+    return [(str(code), str(name)) for code, name in zip(villages["code"], villages["name"], strict=False)]

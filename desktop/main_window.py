@@ -7,6 +7,7 @@ layout, the last dataset and view, recent files (QSettings), undo/redo, view pre
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import tempfile
@@ -65,8 +66,9 @@ class MainWindow(QMainWindow):
         self.setObjectName("main-window")
         self.settings = QSettings()
         self.session = Session(store, dataset, state or self._remembered_state(store.path), parent=self)
-        self.show_error = lambda text: plain_box(QMessageBox.Icon.Warning, _("Township Situation Map"), text,
-                                                 parent=self).exec()
+        self.show_error = lambda text: plain_box(
+            QMessageBox.Icon.Warning, _("Township Situation Map"), text, parent=self
+        ).exec()
         self._adding: str | None = None  # the layer a map click will add a feature to
         self._village_index = None
         self._last_view: View | None = None
@@ -87,9 +89,15 @@ class MainWindow(QMainWindow):
         self.search_box = SearchBox(self.session)
         self.docks = {
             "layers": self._dock("layers-dock", _("Layers"), self.layers_panel, Qt.DockWidgetArea.LeftDockWidgetArea),
-            "details": self._dock("details-dock", _("Details"), self.details_panel, Qt.DockWidgetArea.RightDockWidgetArea),
-            "statistics": self._dock("statistics-dock", _("Figures by village"), self.statistics_panel,
-                                     Qt.DockWidgetArea.BottomDockWidgetArea),
+            "details": self._dock(
+                "details-dock", _("Details"), self.details_panel, Qt.DockWidgetArea.RightDockWidgetArea
+            ),
+            "statistics": self._dock(
+                "statistics-dock",
+                _("Figures by village"),
+                self.statistics_panel,
+                Qt.DockWidgetArea.BottomDockWidgetArea,
+            ),
         }
         self.cursor_label = plain_label()  # names the village under the cursor
         self.statusBar().addPermanentWidget(self.cursor_label)
@@ -181,16 +189,20 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self._action(_("Zoom to the &township"), self.zoom_to_township, "Ctrl+0"))
         view_menu.addAction(self._action(_("&Previous day"), lambda: self.date_bar.step(-1), "Alt+Left"))
         view_menu.addAction(self._action(_("&Next day"), lambda: self.date_bar.step(1), "Alt+Right"))
-        self.labels_action = self._action(_("Village &labels"), lambda on: self.session.update_state(labels=on),
-                                          checkable=True)
+        self.labels_action = self._action(
+            _("Village &labels"), lambda on: self.session.update_state(labels=on), checkable=True
+        )
         self.labels_action.setChecked(self.session.state.labels)
         view_menu.addAction(self.labels_action)
         audience_menu = view_menu.addMenu(_("&Audience"))
         self.audience_group = QActionGroup(self)
-        for audience, text in (("internal", _("&Internal (names and household points)")),
-                               ("public", _("&Public (counts only, no personal data)"))):
-            action = self._action(text, lambda _c=False, a=audience: self.session.update_state(audience=a),
-                                  checkable=True)
+        for audience, text in (
+            ("internal", _("&Internal (names and household points)")),
+            ("public", _("&Public (counts only, no personal data)")),
+        ):
+            action = self._action(
+                text, lambda _c=False, a=audience: self.session.update_state(audience=a), checkable=True
+            )
             action.setData(audience)
             action.setChecked(self.session.state.audience == audience)
             self.audience_group.addAction(action)
@@ -246,10 +258,9 @@ class MainWindow(QMainWindow):
         return names[hits[0]] if len(hits) else ""
 
     def _remember_view(self, view: dict) -> None:
-        try:
+        # A view the page reports mid-animation may be incomplete; the next one will do.
+        with contextlib.suppress(KeyError, TypeError, ValueError, MapStateError):
             self._last_view = View(center=tuple(view["center"]), zoom=float(view["zoom"]))
-        except (KeyError, TypeError, ValueError, MapStateError):
-            pass  # a view the page reports mid-animation; the next one will do
 
     def _forget_village_index(self) -> None:
         self._village_index = None
@@ -260,7 +271,8 @@ class MainWindow(QMainWindow):
         """The next click on the map places a new feature of ``layer``."""
         self._adding = layer
         self.statusBar().showMessage(
-            _("Click on the map where the new {layer} is (Esc to cancel)").format(layer=layer_label(layer)))
+            _("Click on the map where the new {layer} is (Esc to cancel)").format(layer=layer_label(layer))
+        )
         self.map_view.setCursor(Qt.CursorShape.CrossCursor)
 
     @property
@@ -310,14 +322,16 @@ class MainWindow(QMainWindow):
         self.session.show_bounds(page_view(self.session.dataset, MapState())["bounds"])
 
     def save_preset(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(self, _("Save view as preset"), str(Path.home()),
-                                                    _("View presets (*.json)"))
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Save view as preset"), str(Path.home()), _("View presets (*.json)")
+        )
         if path:
             self.session.state.save(path if path.endswith(".json") else path + ".json")
 
     def load_preset(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(self, _("Load view preset"), str(Path.home()),
-                                                    _("View presets (*.json)"))
+        path, _filter = QFileDialog.getOpenFileName(
+            self, _("Load view preset"), str(Path.home()), _("View presets (*.json)")
+        )
         if path:
             self.apply_preset(Path(path))
 
@@ -328,8 +342,9 @@ class MainWindow(QMainWindow):
             self.show_error(_("Cannot use this preset: {reason}").format(reason=exc))
 
     def choose_dataset(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(self, _("Open dataset"), str(self.session.store.path.parent),
-                                                    _("GeoPackage datasets (*.gpkg)"))
+        path, _filter = QFileDialog.getOpenFileName(
+            self, _("Open dataset"), str(self.session.store.path.parent), _("GeoPackage datasets (*.gpkg)")
+        )
         if path:
             self.open_dataset(Path(path))
 
@@ -357,8 +372,12 @@ class MainWindow(QMainWindow):
 
         meta = self.session.dataset.metadata
         text = _("Township Situation Map {version}\nQt {qt}, PyQt {pyqt}\n\nDataset: {path}\n{disclaimer}").format(
-            version=__version__, qt=QT_VERSION_STR, pyqt=PYQT_VERSION_STR, path=self.session.store.path,
-            disclaimer=meta.get("disclaimer", ""))
+            version=__version__,
+            qt=QT_VERSION_STR,
+            pyqt=PYQT_VERSION_STR,
+            path=self.session.store.path,
+            disclaimer=meta.get("disclaimer", ""),
+        )
         box = QMessageBox(QMessageBox.Icon.Information, _("About"), text, parent=self)
         box.setTextFormat(Qt.TextFormat.PlainText)  # the disclaimer is data: never markup
         box.open()

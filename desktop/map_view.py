@@ -177,7 +177,7 @@ class MapView(QWebEngineView):
         self.run_js(f"SituationMap.setEditable({json.dumps(editable)})")
 
     def set_theme(self, theme: str) -> None:
-        """"dark" (for a projector on the wall) or "light"."""
+        """ "dark" (for a projector on the wall) or "light"."""
         self.run_js(f"SituationMap.setTheme({json.dumps(theme)})")
 
     def _send(self, update: dict) -> None:
@@ -204,7 +204,11 @@ class MapView(QWebEngineView):
         elif kind == "map_click":
             self.map_clicked.emit(float(detail.get("lng", 0)), float(detail.get("lat", 0)))
         elif kind == "moved":
-            self.feature_moved.emit(str(detail.get("layer", "")), str(detail.get("id", "")),
-                                    float(detail.get("lng", 0)), float(detail.get("lat", 0)))
+            self.feature_moved.emit(
+                str(detail.get("layer", "")),
+                str(detail.get("id", "")),
+                float(detail.get("lng", 0)),
+                float(detail.get("lat", 0)),
+            )
         elif kind == "view":
             self.view_changed.emit(detail)

@@ -31,8 +31,9 @@ def plain_tooltip(text: str) -> str:
     return "<p style='white-space:pre-wrap'>" + html.escape(text, quote=False) + "</p>"
 
 
-def plain_box(icon: QMessageBox.Icon, title: str, text: str, buttons=QMessageBox.StandardButton.Ok,
-              parent=None) -> QMessageBox:
+def plain_box(
+    icon: QMessageBox.Icon, title: str, text: str, buttons=QMessageBox.StandardButton.Ok, parent=None
+) -> QMessageBox:
     """A message box showing ``text`` as plain text."""
     box = QMessageBox(icon, title, text, buttons, parent)
     box.setTextFormat(Qt.TextFormat.PlainText)

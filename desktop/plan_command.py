@@ -15,33 +15,59 @@ from desktop.cli import EXIT_FAILED, EXIT_OK, open_store_from_args
 
 def register(verbs, data_option) -> None:
     plan = verbs.add_parser(
-        "plan", parents=[data_option],
+        "plan",
+        parents=[data_option],
         help="find road entries not covered by a checkpoint and propose new checkpoints",
         description="Road entries are where roads cross a village or the township boundary; an "
         "entry is covered when an active checkpoint is within --radius. Proposes --add new "
         "checkpoints that cover the most entry weight (maximal covering, existing checkpoints "
         "kept), or with --lscp the fewest that cover every reachable entry.",
     )
-    plan.add_argument("--radius", type=float, default=300.0, metavar="M",
-                      help="coverage radius in metres (default 300)")
+    plan.add_argument(
+        "--radius", type=float, default=300.0, metavar="M", help="coverage radius in metres (default 300)"
+    )
     plan.add_argument("--add", type=int, default=3, metavar="K", help="how many new checkpoints (default 3)")
-    plan.add_argument("--lscp", action="store_true",
-                      help="instead of --add: the fewest new checkpoints that cover every entry they can")
-    plan.add_argument("--weights", metavar="CLASS=W,...", default="",
-                      help="road-class weights, e.g. national=5,village=0.5 (default expressway=5, "
-                      "national=4, provincial=3, county=2, village=1)")
+    plan.add_argument(
+        "--lscp",
+        action="store_true",
+        help="instead of --add: the fewest new checkpoints that cover every entry they can",
+    )
+    plan.add_argument(
+        "--weights",
+        metavar="CLASS=W,...",
+        default="",
+        help="road-class weights, e.g. national=5,village=0.5 (default expressway=5, "
+        "national=4, provincial=3, county=2, village=1)",
+    )
     plan.add_argument("--along-roads", action="store_true", help="measure distances along the roads")
-    plan.add_argument("--spacing", type=float, default=200.0, metavar="M",
-                      help="candidate sites every M metres along each road (default 200)")
-    plan.add_argument("--candidate", action="append", default=[], metavar="LON,LAT",
-                      help="a place to consider as well (repeatable), WGS-84 degrees")
-    plan.add_argument("--household-distance", type=float, default=1000.0, metavar="M",
-                      help="report households under observation further than M metres from every "
-                      "disinfection point (default 1000)")
+    plan.add_argument(
+        "--spacing",
+        type=float,
+        default=200.0,
+        metavar="M",
+        help="candidate sites every M metres along each road (default 200)",
+    )
+    plan.add_argument(
+        "--candidate",
+        action="append",
+        default=[],
+        metavar="LON,LAT",
+        help="a place to consider as well (repeatable), WGS-84 degrees",
+    )
+    plan.add_argument(
+        "--household-distance",
+        type=float,
+        default=1000.0,
+        metavar="M",
+        help="report households under observation further than M metres from every disinfection point (default 1000)",
+    )
     plan.add_argument("--date", metavar="YYYY-MM-DD", help="checkpoints active on this day (default: the data's as-of)")
     plan.add_argument("--out", metavar="PROPOSALS.geojson", help="write the proposed sites as GeoJSON")
-    plan.add_argument("--save-state", metavar="STATE.json",
-                      help="write a view preset showing the plan (for `situation-map brief --state`)")
+    plan.add_argument(
+        "--save-state",
+        metavar="STATE.json",
+        help="write a view preset showing the plan (for `situation-map brief --state`)",
+    )
     plan.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the report (default zh)")
     plan.set_defaults(run=run_plan)
 
@@ -59,15 +85,18 @@ def run_plan(args) -> int:
     if args.add < 1 and not args.lscp:
         raise ValueError(f"--add {args.add}: give 1 or more new checkpoints")
     try:
-        options = PlanningOptions(radius_m=args.radius, weights=parse_weights(args.weights),
-                                  along_roads=args.along_roads, spacing_m=args.spacing,
-                                  household_distance_m=args.household_distance)
+        options = PlanningOptions(
+            radius_m=args.radius,
+            weights=parse_weights(args.weights),
+            along_roads=args.along_roads,
+            spacing_m=args.spacing,
+            household_distance_m=args.household_distance,
+        )
         user_sites = tuple(Site(f"U{n}", *_lon_lat(text)) for n, text in enumerate(args.candidate, start=1))
         dataset = open_store_from_args(args).read_all()
         as_of = _parse_day(args.date).replace(hour=23, minute=59) if args.date else None
         context = PlanningContext(dataset, options, as_of)
-        result = suggest_sites(context, args.add, lscp=args.lscp, user_sites=user_sites,
-                               progress=_progress_printer())
+        result = suggest_sites(context, args.add, lscp=args.lscp, user_sites=user_sites, progress=_progress_printer())
     except PlanningError as exc:
         print(f"situation-map plan: {error_text(exc)}", file=sys.stderr)
         return EXIT_FAILED
@@ -92,8 +121,9 @@ def _lon_lat(text: str) -> tuple[float, float]:
     try:
         longitude, latitude = (float(part) for part in text.split(","))
     except ValueError:
-        raise PlanningError(Message(N_("--candidate {text}: give longitude,latitude in degrees, e.g. 113.97,33.01"),
-                                    text=repr(text))) from None
+        raise PlanningError(
+            Message(N_("--candidate {text}: give longitude,latitude in degrees, e.g. 113.97,33.01"), text=repr(text))
+        ) from None
     if not (-180 <= longitude <= 180 and -90 <= latitude <= 90):
         raise PlanningError(Message(N_("--candidate {text}: not a longitude,latitude in degrees"), text=repr(text)))
     return longitude, latitude
@@ -119,51 +149,86 @@ def format_plan(dataset, context, result) -> str:
     before, after = result.before, result.after
     figures = coverage_figures(before, after, proposed_sites=len(result.proposals))
     lines = [
-        _("{township}: {entries} road entries, radius {radius:g} m ({how}), {checkpoints} active checkpoints "
-          "on {day}").format(township=dataset.metadata.get("township_name", ""), entries=len(context.entries),
-                             radius=options.radius_m, how=how, checkpoints=len(context.checkpoint_sites),
-                             day=f"{context.as_of:%Y-%m-%d}"),
+        _(
+            "{township}: {entries} road entries, radius {radius:g} m ({how}), {checkpoints} active checkpoints on {day}"
+        ).format(
+            township=dataset.metadata.get("township_name", ""),
+            entries=len(context.entries),
+            radius=options.radius_m,
+            how=how,
+            checkpoints=len(context.checkpoint_sites),
+            day=f"{context.as_of:%Y-%m-%d}",
+        ),
         coverage_text(figures),
-        _("Entry weight covered by existing checkpoints: {weight:g} of {total_weight:g} ({share:.1f} %)")
-        .format(**_weights(before)),
+        _("Entry weight covered by existing checkpoints: {weight:g} of {total_weight:g} ({share:.1f} %)").format(
+            **_weights(before)
+        ),
     ]
     if figures.has_plan:
-        lines.append(_("Entry weight covered with the proposed sites: {weight:g} of {total_weight:g} ({share:.1f} %)")
-                     .format(**_weights(after)))
+        lines.append(
+            _("Entry weight covered with the proposed sites: {weight:g} of {total_weight:g} ({share:.1f} %)").format(
+                **_weights(after)
+            )
+        )
     lines.append("")
     method = _("fewest to cover all (LSCP)") if result.method == "lscp" else _("maximal covering (MCLP)")
     if result.proposals:
-        lines.append(_("Proposed new checkpoints: {count}, {method}, from {candidates} candidate sites").format(
-            count=len(result.proposals), method=method, candidates=result.candidates))
+        lines.append(
+            _("Proposed new checkpoints: {count}, {method}, from {candidates} candidate sites").format(
+                count=len(result.proposals), method=method, candidates=result.candidates
+            )
+        )
         for p in result.proposals:
-            lines.append("  " + _("{key}  {longitude:.5f} E  {latitude:.5f} N  {village}  +{gain:g} weight  "
-                                  "covers {entries}").format(
-                key=p.key, longitude=p.longitude, latitude=p.latitude,
-                village=text_of(p.village_name) or text_of(p.village),
-                gain=p.gain, entries=", ".join(p.covers) or _("nothing new")))
+            lines.append(
+                "  "
+                + _("{key}  {longitude:.5f} E  {latitude:.5f} N  {village}  +{gain:g} weight  covers {entries}").format(
+                    key=p.key,
+                    longitude=p.longitude,
+                    latitude=p.latitude,
+                    village=text_of(p.village_name) or text_of(p.village),
+                    gain=p.gain,
+                    entries=", ".join(p.covers) or _("nothing new"),
+                )
+            )
     else:
         lines.append(_("No new checkpoint proposed."))
     lines += [_("Note: {note}").format(note=note_text(note)) for note in result.notes]
-    lines += ["", _("Share of each village's entry weight covered:"), _padded(_("Village"), 10) + "".join(
-        _padded_left(word, 14) for word in (_("Entries"), _("Existing"), _("With proposed")))]
-    for b, a in zip(before.villages.itertuples(), after.villages.itertuples()):
-        lines.append(f"{_padded(text_of(b.name), 10)}{int(b.entries):>14}{float(b.share) * 100:>13.0f}%"
-                     f"{float(a.share) * 100:>13.0f}%")
+    lines += [
+        "",
+        _("Share of each village's entry weight covered:"),
+        _padded(_("Village"), 10)
+        + "".join(_padded_left(word, 14) for word in (_("Entries"), _("Existing"), _("With proposed"))),
+    ]
+    for b, a in zip(before.villages.itertuples(), after.villages.itertuples(), strict=False):
+        lines.append(
+            f"{_padded(text_of(b.name), 10)}{int(b.entries):>14}{float(b.share) * 100:>13.0f}%"
+            f"{float(a.share) * 100:>13.0f}%"
+        )
     gaps = after.uncovered
     lines.append("")
     if len(gaps):
         lines.append(_("Uncovered entries after the proposals: {count}").format(count=len(gaps)))
         for row in gaps.itertuples():
             villages = "/".join(text_of(context.village_names.get(code, code)) for code in row.villages)
-            lines.append("  " + _("{id}  {longitude:.5f} E  {latitude:.5f} N  {road_class} {road_id}  {villages}")
-                         .format(id=row.id, longitude=row.longitude, latitude=row.latitude,
-                                 road_class=_road_class(row.road_class), road_id=text_of(row.road_id),
-                                 villages=villages))
+            lines.append(
+                "  "
+                + _("{id}  {longitude:.5f} E  {latitude:.5f} N  {road_class} {road_id}  {villages}").format(
+                    id=row.id,
+                    longitude=row.longitude,
+                    latitude=row.latitude,
+                    road_class=_road_class(row.road_class),
+                    road_id=text_of(row.road_id),
+                    villages=villages,
+                )
+            )
     else:
         lines.append(_("Every road entry is covered after the proposals."))
     far = after.households_far
-    lines.append(_("Households under observation farther than {distance:g} m from every disinfection point: "
-                   "{count}").format(distance=options.household_distance_m, count=len(far)))
+    lines.append(
+        _("Households under observation farther than {distance:g} m from every disinfection point: {count}").format(
+            distance=options.household_distance_m, count=len(far)
+        )
+    )
     for row in far.itertuples():
         village = text_of(context.village_names.get(row.village, row.village))
         lines.append(f"  {text_of(row.id)}  {village}  {float(row.distance_m):.0f} m")
@@ -206,8 +271,14 @@ def proposals_geojson(result) -> dict:
             {
                 "type": "Feature",
                 "id": p.key,
-                "properties": {"key": p.key, "village": p.village, "village_name": p.village_name,
-                               "candidate_kind": p.kind, "gain": p.gain, "covers": list(p.covers)},
+                "properties": {
+                    "key": p.key,
+                    "village": p.village,
+                    "village_name": p.village_name,
+                    "candidate_kind": p.kind,
+                    "gain": p.gain,
+                    "covers": list(p.covers),
+                },
                 "geometry": {"type": "Point", "coordinates": [round(p.longitude, 6), round(p.latitude, 6)]},
             }
             for p in result.proposals

@@ -37,7 +37,7 @@ from desktop.planning_worker import SitingWorker
 from geodata.editing import EditError, add_feature
 from geodata.schema import CHECKPOINT_TIERS, CHOICE_LABELS, ROAD_CLASSES
 from layers.i18n import _, language
-from layers.map_state import Planning, PlannedSite
+from layers.map_state import PlannedSite, Planning
 from layers.messages import error_text
 from layers.planning import DEFAULT_WEIGHTS, PlanningError, Site
 from layers.planning.overlay import context_for, options_of
@@ -224,8 +224,11 @@ class PlanningPanel(QWidget):
         if self.figures.has_plan:  # a proposal is not a checkpoint yet: its cover is said apart
             lines.append(planned_text(self.figures))
         far = len(after.households_far)
-        lines.append(_("Households farther than {distance:g} m from a disinfection point: {count}").format(
-            distance=context.options.household_distance_m, count=far))
+        lines.append(
+            _("Households farther than {distance:g} m from a disinfection point: {count}").format(
+                distance=context.options.household_distance_m, count=far
+            )
+        )
         self.figures_label.setText("\n".join(lines))
         self._fill_villages(before, after)
         self._fill_sites(sites, extra, before, after)
@@ -251,20 +254,24 @@ class PlanningPanel(QWidget):
     def _fill_villages(self, before, after) -> None:
         table = self.village_table
         table.setRowCount(len(before.villages))
-        for row, (b, a) in enumerate(zip(before.villages.itertuples(), after.villages.itertuples())):
-            cells = (text_of(b.name), str(int(b.entries)), f"{float(b.share) * 100:.0f} %",
-                     f"{float(a.share) * 100:.0f} %")
+        for row, (b, a) in enumerate(zip(before.villages.itertuples(), after.villages.itertuples(), strict=False)):
+            cells = (
+                text_of(b.name),
+                str(int(b.entries)),
+                f"{float(b.share) * 100:.0f} %",
+                f"{float(a.share) * 100:.0f} %",
+            )
             for column, text in enumerate(cells):
                 table.setItem(row, column, _item(text, numeric=column > 0))
 
     def _fill_sites(self, sites, extra, before, after) -> None:
         uncovered = set(before.uncovered["id"])
-        weights = dict(zip(after.entries["id"], after.entries["weight"]))
-        names = dict(zip(self.session.dataset.villages["code"], self.session.dataset.villages["name"]))
+        weights = dict(zip(after.entries["id"], after.entries["weight"], strict=False))
+        names = dict(zip(self.session.dataset.villages["code"], self.session.dataset.villages["name"], strict=False))
         context = self._memo.get("planning_context")
         table = self.sites_table
         table.setRowCount(len(sites))
-        for row, (site, key) in enumerate(zip(sites, extra)):
+        for row, (site, key) in enumerate(zip(sites, extra, strict=False)):
             new = [e for e in after.by_site.get(key.key, ()) if e in uncovered]
             village = context.village_of(site.longitude, site.latitude) if context else ""
             gain = sum(float(weights[e]) for e in new)
@@ -326,8 +333,10 @@ class PlanningPanel(QWidget):
         if not self.session.edit(edit, edit_text("add", "checkpoints", record["id"])):
             return False
         # The site is now a checkpoint: it leaves the plan.
-        self._publish(proposed=tuple(s for s in planning.proposed if s is not site),
-                      what_if=tuple(s for s in planning.what_if if s is not site))
+        self._publish(
+            proposed=tuple(s for s in planning.proposed if s is not site),
+            what_if=tuple(s for s in planning.what_if if s is not site),
+        )
         self.status_label.setText(_("Checkpoint {id} added").format(id=record["id"]))
         return True
 
@@ -355,8 +364,14 @@ class PlanningPanel(QWidget):
             return
         current = self.session.state.planning
         user_sites = [Site(s.label, s.longitude, s.latitude) for s in (current.what_if if current else ())]
-        worker = SitingWorker(self.session.dataset, self.planning(), self.session.as_of,
-                              self.k_box.value(), self.lscp_box.isChecked(), user_sites)
+        worker = SitingWorker(
+            self.session.dataset,
+            self.planning(),
+            self.session.as_of,
+            self.k_box.value(),
+            self.lscp_box.isChecked(),
+            user_sites,
+        )
         thread = QThread(self)
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
@@ -449,7 +464,8 @@ def install(window) -> None:
     scroll.setFrameShape(QScrollArea.Shape.NoFrame)
     dock = window.add_tool_dock("planning", _("Checkpoint planning"), scroll, Qt.DockWidgetArea.RightDockWidgetArea)
     window.map_view.map_clicked.connect(
-        lambda lng, lat: panel.on_map_click(lng, lat) if not window.adding_layer else None)
+        lambda lng, lat: panel.on_map_click(lng, lat) if not window.adding_layer else None
+    )
     # A tab beside the details: hidden at start, so opening the window costs nothing more.
     window.tabifyDockWidget(window.docks["details"], dock)
     window.docks["details"].raise_()

@@ -32,8 +32,14 @@ class SitingWorker(QObject):
         try:
             self.progress.emit(0.0, "coverage before")
             context = context_for(dataset, planning, as_of)
-            result = suggest_sites(context, k, lscp=lscp, user_sites=user_sites,
-                                   progress=self.progress.emit, cancelled=lambda: self._cancel)
+            result = suggest_sites(
+                context,
+                k,
+                lscp=lscp,
+                user_sites=user_sites,
+                progress=self.progress.emit,
+                cancelled=lambda: self._cancel,
+            )
         except PlanningCancelled:
             self.cancelled.emit()
         except (PlanningError, RuntimeError) as exc:  # RuntimeError: the solver found no answer

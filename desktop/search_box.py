@@ -93,12 +93,11 @@ class SearchBox(QLineEdit):
         """
         audience = self.session.state.audience
         dataset = self.session.dataset
-        village_names = dict(zip(dataset.villages["code"], dataset.villages["name"]))
+        village_names = dict(zip(dataset.villages["code"], dataset.villages["name"], strict=False))
         entries = [
             *_village_entries(dataset.villages),
             *_named_point_entries(dataset.checkpoints, "checkpoints", _("Checkpoint")),
-            *_named_point_entries(
-                dataset.disinfection_points, "disinfection_points", _("Disinfection point")),
+            *_named_point_entries(dataset.disinfection_points, "disinfection_points", _("Disinfection point")),
             *_household_entries(dataset.households, village_names, internal=audience == "internal"),
         ]
         self._entries.clear()
@@ -187,14 +186,14 @@ class SearchBox(QLineEdit):
 def _village_entries(villages: pd.DataFrame):
     """Villages, found by name or division code."""
     kind = _("Village")
-    for code, name in zip(_texts(villages["code"]), _texts(villages["name"])):
+    for code, name in zip(_texts(villages["code"]), _texts(villages["name"]), strict=False):
         yield "villages", code, _line(name, code, kind), f"{name} {code}", "plain"
 
 
 def _named_point_entries(points: pd.DataFrame, layer: str, kind: str):
     """Entries of a layer found by id or name (checkpoints, disinfection points)."""
     symbols = _texts(points["tier"]) if layer == "checkpoints" else [_LAYER_SYMBOLS[layer]] * len(points)
-    for feature_id, name, symbol in zip(_texts(points["id"]), _texts(points["name"]), symbols):
+    for feature_id, name, symbol in zip(_texts(points["id"]), _texts(points["name"]), symbols, strict=False):
         yield layer, feature_id, _line(feature_id, name, kind), f"{feature_id} {name}", symbol
 
 
@@ -208,9 +207,14 @@ def _household_entries(households: pd.DataFrame, village_names: dict, internal: 
     ids = _texts(households["id"])
     villages = [village_names.get(code, "") for code in households["village"]]
     heads = _texts(households["head_name"]) if internal else [""] * len(ids)
-    for feature_id, village, head in zip(ids, villages, heads):
-        yield ("households", feature_id, _line(feature_id, head, village, kind),
-               f"{feature_id} {head}".strip(), _LAYER_SYMBOLS["households"])
+    for feature_id, village, head in zip(ids, villages, heads, strict=False):
+        yield (
+            "households",
+            feature_id,
+            _line(feature_id, head, village, kind),
+            f"{feature_id} {head}".strip(),
+            _LAYER_SYMBOLS["households"],
+        )
 
 
 def _item(layer: str, feature_id: str, line: str, search_text: str, symbol_key: str) -> QStandardItem:

@@ -22,10 +22,10 @@ from PyQt6.QtCore import (
 from PyQt6.QtGui import QColor, QFont, QPalette
 from PyQt6.QtWidgets import QAbstractItemView, QLabel, QTableView, QVBoxLayout, QWidget
 
-from layers.i18n import _, language
-from layers.situation import AsOfError
 from geodata.schema import choice_label
 from layers.briefing.cells import cell_text
+from layers.i18n import _, language
+from layers.situation import AsOfError
 from layers.statistics import (
     CHECKPOINT_TIER_FIGURES,
     FIGURE_DESCRIPTIONS,
@@ -334,11 +334,10 @@ def _resources_text(figures: pd.DataFrame) -> str:
             continue
         items = " · ".join(
             f"{choice_label(table, 'item', item, lang)} {cell_text(quantity)}"
-            for item, quantity in zip(rows["item"], rows["quantity"])
+            for item, quantity in zip(rows["item"], rows["quantity"], strict=False)
         )
         lines.append(_("{heading}: {items}").format(heading=heading, items=items))
     return "\n".join(lines)
-
 
 
 def _two_lines(text: str) -> str:
@@ -347,7 +346,7 @@ def _two_lines(text: str) -> str:
     if len(text) <= _HEADER_LINE_LENGTH or not spaces:
         return text
     middle = min(spaces, key=lambda i: abs(i - len(text) / 2))
-    return f"{text[:middle]}\n{text[middle + 1:]}"
+    return f"{text[:middle]}\n{text[middle + 1 :]}"
 
 
 def _bold_font() -> QFont:

@@ -22,14 +22,32 @@ MIN_PYTHON = (3, 11)
 # Measured on a bare Debian bookworm root: an offscreen WebEngine page loads and renders
 # Chinese with exactly these (docs/architecture.md, System libraries). Alternatives are newer distributions' names.
 OFFSCREEN_PACKAGES = [
-    "libgl1", "libegl1", "libglib2.0-0|libglib2.0-0t64", "libfontconfig1", "libdbus-1-3",
-    "libnss3", "libxkbcommon0", "libxcomposite1", "libxdamage1", "libxrandr2", "libxtst6",
-    "libxkbfile1", "libgbm1", "libasound2|libasound2t64", "libx11-xcb1",
+    "libgl1",
+    "libegl1",
+    "libglib2.0-0|libglib2.0-0t64",
+    "libfontconfig1",
+    "libdbus-1-3",
+    "libnss3",
+    "libxkbcommon0",
+    "libxcomposite1",
+    "libxdamage1",
+    "libxrandr2",
+    "libxtst6",
+    "libxkbfile1",
+    "libgbm1",
+    "libasound2|libasound2t64",
+    "libx11-xcb1",
 ]
 CJK_FONT_PACKAGES = ["fonts-wqy-zenhei|fonts-noto-cjk|fonts-wqy-microhei"]
 SCREEN_PACKAGES = [
-    "libxcb-cursor0", "libxcb-icccm4", "libxcb-image0", "libxcb-keysyms1",
-    "libxcb-render-util0", "libxcb-shape0", "libxcb-xkb1", "libxkbcommon-x11-0",
+    "libxcb-cursor0",
+    "libxcb-icccm4",
+    "libxcb-image0",
+    "libxcb-keysyms1",
+    "libxcb-render-util0",
+    "libxcb-shape0",
+    "libxcb-xkb1",
+    "libxkbcommon-x11-0",
 ]
 # Tools the tests use to look at output: PDF pages to images and text.
 TEST_TOOL_PACKAGES = ["poppler-utils"]
@@ -42,7 +60,9 @@ TEST_SERVER_PACKAGES = ["postgresql-15-postgis-3|postgresql-17-postgis-3|postgre
 def installed(package: str) -> bool:
     result = subprocess.run(
         ["dpkg-query", "-W", "-f=${Status}", package],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     return result.returncode == 0 and "install ok installed" in result.stdout
 
@@ -50,7 +70,9 @@ def installed(package: str) -> bool:
 def available(package: str) -> bool:
     result = subprocess.run(
         ["apt-cache", "show", "--no-all-versions", package],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     return result.returncode == 0 and bool(result.stdout.strip())
 
@@ -79,19 +101,24 @@ def venv_package() -> str | None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--screen", action="store_true", help="also what a real X11 screen needs")
-    parser.add_argument("--tests", action="store_true",
-                        help="also the tools the tests use (PDF tools, PostgreSQL with PostGIS)")
+    parser.add_argument(
+        "--tests", action="store_true", help="also the tools the tests use (PDF tools, PostgreSQL with PostGIS)"
+    )
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
 
     if sys.version_info < MIN_PYTHON:
-        print(f"Python {'.'.join(map(str, MIN_PYTHON))} or newer is needed; this is "
-              f"{sys.version.split()[0]}. Install python3.11 and run: make PYTHON=python3.11 ...")
+        print(
+            f"Python {'.'.join(map(str, MIN_PYTHON))} or newer is needed; this is "
+            f"{sys.version.split()[0]}. Install python3.11 and run: make PYTHON=python3.11 ..."
+        )
         return 1
     if not shutil.which("dpkg-query"):
         if not args.quiet:
-            print("Not Debian/Ubuntu: make sure Qt 6 WebEngine's libraries (OpenGL, EGL, NSS, "
-                  "xkbcommon, fontconfig) and a Chinese font are installed.")
+            print(
+                "Not Debian/Ubuntu: make sure Qt 6 WebEngine's libraries (OpenGL, EGL, NSS, "
+                "xkbcommon, fontconfig) and a Chinese font are installed."
+            )
         return 0
 
     wanted = OFFSCREEN_PACKAGES + CJK_FONT_PACKAGES

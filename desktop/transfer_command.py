@@ -26,7 +26,8 @@ def register(verbs, data_option) -> None:
 
     layers = list(SCHEMAS)
     importing = verbs.add_parser(
-        "import", parents=[data_option],
+        "import",
+        parents=[data_option],
         help="import a CSV, XLSX, GeoJSON, Shapefile or GeoPackage file into a layer",
         description="Check a file and import it into a layer in one transaction. Every problem is "
         "listed with file, row and field; nothing is written when there are errors (or warnings, "
@@ -34,33 +35,58 @@ def register(verbs, data_option) -> None:
     )
     importing.add_argument("--layer", required=True, choices=layers, help="the layer to import into")
     importing.add_argument("--from", dest="source", required=True, metavar="FILE", help="the file to import")
-    importing.add_argument("--crs", help="coordinate system of the file: wgs84 (default), cgcs2000, gcj02 "
-                           "(Gaode/Tencent/WeChat), bd09 (Baidu) or EPSG:<code>")
-    importing.add_argument("--mode", choices=MODES, default="append",
-                           help="append new ids (default), update features by id, or replace the layer")
-    importing.add_argument("--dry-run", action="store_true", help="check and show what would be imported; write nothing")
+    importing.add_argument(
+        "--crs",
+        help="coordinate system of the file: wgs84 (default), cgcs2000, gcj02 "
+        "(Gaode/Tencent/WeChat), bd09 (Baidu) or EPSG:<code>",
+    )
+    importing.add_argument(
+        "--mode",
+        choices=MODES,
+        default="append",
+        help="append new ids (default), update features by id, or replace the layer",
+    )
+    importing.add_argument(
+        "--dry-run", action="store_true", help="check and show what would be imported; write nothing"
+    )
     importing.add_argument("--encoding", help="text encoding of a CSV or Shapefile (default: detected)")
     importing.add_argument("--sheet", help="the sheet of a workbook, or the layer of a GeoPackage")
     importing.add_argument("--accept-warnings", action="store_true", help="import even when there are warnings")
-    importing.add_argument("--allow-removal", action="store_true",
-                           help="let a replace remove every feature of the layer or more than half of them")
+    importing.add_argument(
+        "--allow-removal",
+        action="store_true",
+        help="let a replace remove every feature of the layer or more than half of them",
+    )
     # SUPPRESS: without it, this default would overwrite the --lang given before the verb.
-    importing.add_argument("--lang", choices=("zh", "en"), default=argparse.SUPPRESS,
-                           help="language of the messages (default: English, or the --lang before the verb)")
+    importing.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default=argparse.SUPPRESS,
+        help="language of the messages (default: English, or the --lang before the verb)",
+    )
     importing.set_defaults(run=run_import)
 
     exporting = verbs.add_parser(
-        "export", parents=[data_option],
+        "export",
+        parents=[data_option],
         help="export a layer to GeoJSON, CSV or XLSX",
         description="Write one layer to a .geojson, .csv or .xlsx file. The public audience (default) "
         "leaves out personal data (household head names, phones, notes, home locations).",
     )
     exporting.add_argument("--layer", required=True, choices=layers, help="the layer to export")
     exporting.add_argument("--out", required=True, metavar="FILE", help=".geojson, .csv or .xlsx file to write")
-    exporting.add_argument("--audience", choices=("public", "internal"), default="public",
-                           help="public (default) leaves out personal fields")
-    exporting.add_argument("--encoding", choices=("utf-8", "gbk"), default="utf-8",
-                           help="CSV text encoding: utf-8 with BOM (default, Excel opens it) or gbk")
+    exporting.add_argument(
+        "--audience",
+        choices=("public", "internal"),
+        default="public",
+        help="public (default) leaves out personal fields",
+    )
+    exporting.add_argument(
+        "--encoding",
+        choices=("utf-8", "gbk"),
+        default="utf-8",
+        help="CSV text encoding: utf-8 with BOM (default, Excel opens it) or gbk",
+    )
     exporting.set_defaults(run=run_export)
 
 
@@ -74,10 +100,21 @@ def run_import(args) -> int:
     progress = _printer()
     try:
         size = Path(args.source).stat().st_size if Path(args.source).is_file() else 0
-        source = read_source(args.source, encoding=args.encoding, sheet=args.sheet, layer_hint=args.layer,
-                             progress=progress if size >= _PROGRESS_FROM_BYTES else None)
-        plan = plan_import(source, store.read_all(), args.layer, crs=args.crs, mode=args.mode,
-                           progress=progress if len(source.frame) >= _PROGRESS_FROM_ROWS else None)
+        source = read_source(
+            args.source,
+            encoding=args.encoding,
+            sheet=args.sheet,
+            layer_hint=args.layer,
+            progress=progress if size >= _PROGRESS_FROM_BYTES else None,
+        )
+        plan = plan_import(
+            source,
+            store.read_all(),
+            args.layer,
+            crs=args.crs,
+            mode=args.mode,
+            progress=progress if len(source.frame) >= _PROGRESS_FROM_ROWS else None,
+        )
     except ImportFailure as exc:
         _print_problems(exc.problems, args.layer)
         print(_("Nothing was imported: {reason}").format(reason=exc), file=sys.stderr)
@@ -86,21 +123,34 @@ def run_import(args) -> int:
     _print_problems(plan.problems, args.layer)
     _print_counts(plan)
     if plan.errors:
-        print(_("Nothing was imported: {count} error(s). Correct the file and import it again.")
-              .format(count=len(plan.errors)), file=sys.stderr)
+        print(
+            _("Nothing was imported: {count} error(s). Correct the file and import it again.").format(
+                count=len(plan.errors)
+            ),
+            file=sys.stderr,
+        )
         return EXIT_DATA_ERRORS
     if plan.warnings and not args.accept_warnings and not args.dry_run:
-        print(_("Nothing was imported: {count} warning(s). Check them, then import again with "
-                "--accept-warnings.").format(count=len(plan.warnings)), file=sys.stderr)
+        print(
+            _("Nothing was imported: {count} warning(s). Check them, then import again with --accept-warnings.").format(
+                count=len(plan.warnings)
+            ),
+            file=sys.stderr,
+        )
         return EXIT_DATA_ERRORS
     if args.dry_run:
         print(_("Dry run: nothing was written."))
         return EXIT_OK
     if plan.removes_most and not args.allow_removal:
-        print(_("Nothing was imported: {file} would leave {layer} with {kept} of its {count} features "
-                "({removed} removed). If that is meant, import again with --allow-removal.").format(
-            file=source.name, layer=args.layer, kept=len(plan.result), count=len(plan.base), removed=plan.removed),
-            file=sys.stderr)
+        print(
+            _(
+                "Nothing was imported: {file} would leave {layer} with {kept} of its {count} features "
+                "({removed} removed). If that is meant, import again with --allow-removal."
+            ).format(
+                file=source.name, layer=args.layer, kept=len(plan.result), count=len(plan.base), removed=plan.removed
+            ),
+            file=sys.stderr,
+        )
         return EXIT_FAILED
     try:
         apply_plan(store, plan, accept_warnings=args.accept_warnings, allow_removal=args.allow_removal)
@@ -118,8 +168,11 @@ def run_export(args) -> int:
     store = open_store_from_args(args)
     count = export_layer(store.read_all(), args.layer, args.out, audience=args.audience, encoding=args.encoding)
     audience = _("public: without personal data") if args.audience == "public" else _("internal: with personal data")
-    print(_("Wrote {count} rows of {layer} to {path} ({audience}).").format(
-        count=count, layer=args.layer, path=args.out, audience=audience))
+    print(
+        _("Wrote {count} rows of {layer} to {path} ({audience}).").format(
+            count=count, layer=args.layer, path=args.out, audience=audience
+        )
+    )
     return EXIT_OK
 
 
@@ -130,8 +183,12 @@ def _printer():
         step = int(fraction * 10)
         if step != last["step"]:
             last["step"] = step
-            print(_("  {percent:3d}%  {what}").format(percent=int(fraction * 100), what=_(text)),
-                  file=sys.stderr, flush=True)
+            print(
+                _("  {percent:3d}%  {what}").format(percent=int(fraction * 100), what=_(text)),
+                file=sys.stderr,
+                flush=True,
+            )
+
     return show
 
 
@@ -158,6 +215,9 @@ def _print_problems(problems, layer: str) -> None:
 
 def _print_counts(plan) -> None:
     counts = plan.counts
-    print(_("{added} to add, {updated} to update, {skipped} skipped, {removed} to remove; "
-            "{errors} error(s), {warnings} warning(s)").format(
-        errors=len(plan.errors), warnings=len(plan.warnings), **counts))
+    print(
+        _(
+            "{added} to add, {updated} to update, {skipped} skipped, {removed} to remove; "
+            "{errors} error(s), {warnings} warning(s)"
+        ).format(errors=len(plan.errors), warnings=len(plan.warnings), **counts)
+    )

@@ -53,7 +53,7 @@ def install(window) -> None:
     window.add_file_action(_("&Export layer…"), lambda: open_export_dialog(window), "Ctrl+E")
 
 
-def open_import_dialog(window) -> "ImportDialog":
+def open_import_dialog(window) -> ImportDialog:
     dialog = ImportDialog(window.session, parent=window)
     dialog.open()
     window.import_dialog = dialog  # kept: a dialog without a Python owner is collected
@@ -87,7 +87,7 @@ def _field_label(layer: str, name: str) -> str:
 
 
 def _where(text: str | None) -> str:
-    """"row 5" / "feature 3" from the importer, in the interface language."""
+    """ "row 5" / "feature 3" from the importer, in the interface language."""
     if not text:
         return ""
     kind, _space, number = text.partition(" ")
@@ -95,9 +95,13 @@ def _where(text: str | None) -> str:
 
 
 def _crs_choices() -> list[tuple[str, str]]:
-    return [("wgs84", _("WGS-84 (GPS)")), ("cgcs2000", _("CGCS2000")),
-            ("gcj02", _("GCJ-02 (Gaode, Tencent, WeChat)")), ("bd09", _("BD-09 (Baidu)")),
-            ("EPSG:4547", _("CGCS2000 Gauss-Kruger CM 114E (EPSG:4547)"))]
+    return [
+        ("wgs84", _("WGS-84 (GPS)")),
+        ("cgcs2000", _("CGCS2000")),
+        ("gcj02", _("GCJ-02 (Gaode, Tencent, WeChat)")),
+        ("bd09", _("BD-09 (Baidu)")),
+        ("EPSG:4547", _("CGCS2000 Gauss-Kruger CM 114E (EPSG:4547)")),
+    ]
 
 
 def _blank(value) -> bool:
@@ -164,9 +168,11 @@ class ImportDialog(QDialog):
             self.layer_box.addItem(layer_label(name), name)
         self.layer_box.setCurrentIndex(list(SCHEMAS).index("households"))
         self.mode_box = QComboBox()
-        for mode, text in (("append", _("Add new features (existing ids are skipped)")),
-                           ("update", _("Update features with the same id")),
-                           ("replace", _("Replace the whole layer"))):
+        for mode, text in (
+            ("append", _("Add new features (existing ids are skipped)")),
+            ("update", _("Update features with the same id")),
+            ("replace", _("Replace the whole layer")),
+        ):
             self.mode_box.addItem(text, mode)
         self.crs_box = QComboBox()
         self.crs_box.addItem(_("As the file says (else WGS-84)"), None)
@@ -257,8 +263,11 @@ class ImportDialog(QDialog):
     def browse(self) -> None:
         start = QSettings().value("import/folder", str(Path.home()))
         path, _filter = QFileDialog.getOpenFileName(
-            self, _("Import a file"), start,
-            _("Data files (*.csv *.txt *.xlsx *.geojson *.json *.shp *.gpkg);;All files (*)"))
+            self,
+            _("Import a file"),
+            start,
+            _("Data files (*.csv *.txt *.xlsx *.geojson *.json *.shp *.gpkg);;All files (*)"),
+        )
         if path:
             QSettings().setValue("import/folder", str(Path(path).parent))
             self.set_path(path)
@@ -272,10 +281,14 @@ class ImportDialog(QDialog):
         text = self.crs_box.currentText().strip()
         listed = self.crs_box.findText(text)
         crs = self.crs_box.itemData(listed) if listed >= 0 else text  # typed: an EPSG code
-        return {"path": self.path_edit.text().strip(), "layer": self.layer_box.currentData(),
-                "mode": self.mode_box.currentData(), "crs": crs or None,
-                "encoding": self.encoding_box.currentData(),
-                "sheet": self.sheet_box.currentText() or None}
+        return {
+            "path": self.path_edit.text().strip(),
+            "layer": self.layer_box.currentData(),
+            "mode": self.mode_box.currentData(),
+            "crs": crs or None,
+            "encoding": self.encoding_box.currentData(),
+            "sheet": self.sheet_box.currentText() or None,
+        }
 
     # -- checking ------------------------------------------------------------------------------
 
@@ -295,11 +308,22 @@ class ImportDialog(QDialog):
         self._update_buttons()
 
         def work(report):
-            source = read_source(options["path"], encoding=options["encoding"], sheet=options["sheet"],
-                                 layer_hint=options["layer"], progress=lambda f, t: report(f * 0.3, t))
+            source = read_source(
+                options["path"],
+                encoding=options["encoding"],
+                sheet=options["sheet"],
+                layer_hint=options["layer"],
+                progress=lambda f, t: report(f * 0.3, t),
+            )
             dataset = store.read_all()  # as the file is now, not as the window last read it
-            plan = plan_import(source, dataset, options["layer"], crs=options["crs"], mode=options["mode"],
-                               progress=lambda f, t: report(0.3 + f * 0.7, t))
+            plan = plan_import(
+                source,
+                dataset,
+                options["layer"],
+                crs=options["crs"],
+                mode=options["mode"],
+                progress=lambda f, t: report(0.3 + f * 0.7, t),
+            )
             return plan
 
         self._run(work, self._checked, self._check_failed)
@@ -309,9 +333,12 @@ class ImportDialog(QDialog):
         self._show_source(plan.source, plan)
         self._show_problems(plan.problems)
         counts = plan.counts
-        self.summary_label.setText(_("{added} to add, {updated} to update, {skipped} skipped, {removed} to "
-                                     "remove · {errors} errors, {warnings} warnings").format(
-            errors=len(plan.errors), warnings=len(plan.warnings), **counts))
+        self.summary_label.setText(
+            _(
+                "{added} to add, {updated} to update, {skipped} skipped, {removed} to "
+                "remove · {errors} errors, {warnings} warnings"
+            ).format(errors=len(plan.errors), warnings=len(plan.warnings), **counts)
+        )
         self._update_buttons()
 
     def _check_failed(self, exc) -> None:
@@ -350,7 +377,8 @@ class ImportDialog(QDialog):
         self.preview.setRowCount(len(frame))
         self.preview.setColumnCount(len(frame.columns))
         self.preview.setHorizontalHeaderLabels(
-            [f"{c}\n→ {field_of[c]}" if c in field_of else f"{c}\n({unused})" for c in frame.columns])
+            [f"{c}\n→ {field_of[c]}" if c in field_of else f"{c}\n({unused})" for c in frame.columns]
+        )
         for row, values in enumerate(frame.itertuples(index=False)):
             for column, value in enumerate(values):
                 self.preview.setItem(row, column, QTableWidgetItem("" if _blank(value) else str(value)))
@@ -364,8 +392,12 @@ class ImportDialog(QDialog):
         layer = self.layer_box.currentData()
         for row, problem in enumerate(shown):
             field = _field_label(layer, problem.field) if problem.field else ""
-            cells = (names.get(problem.severity, problem.severity), _where(problem.where) or problem.file,
-                     field, problem_text(problem, layer=layer))
+            cells = (
+                names.get(problem.severity, problem.severity),
+                _where(problem.where) or problem.file,
+                field,
+                problem_text(problem, layer=layer),
+            )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(plain_tooltip(text))  # problems quote the file's cells
@@ -374,7 +406,8 @@ class ImportDialog(QDialog):
                 self.problems.setItem(row, column, item)
         if len(problems) > len(shown):
             more = _("… and {count} more; the import command lists them all").format(
-                count=f"{len(problems) - len(shown):,}")
+                count=f"{len(problems) - len(shown):,}"
+            )
             self.problems.setItem(len(shown), 3, QTableWidgetItem(more))
         for column in range(3):
             self.problems.resizeColumnToContents(column)
@@ -407,12 +440,23 @@ class ImportDialog(QDialog):
     def removal_confirmed(self, plan) -> bool:
         """Whether the user means a replace that takes away most of the layer (an empty or
         cut-off file would otherwise delete it without a word)."""
-        text = _("Importing {file} would remove {removed} of the {count} features of {layer}, leaving {kept}. "
-                 "Replace the layer anyway?").format(file=plan.source.name, removed=plan.removed,
-                                                     count=len(plan.base), layer=layer_label(plan.layer),
-                                                     kept=len(plan.result))
-        box = QMessageBox(QMessageBox.Icon.Question, _("Remove {count} features?").format(count=plan.removed), text,
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        text = _(
+            "Importing {file} would remove {removed} of the {count} features of {layer}, leaving {kept}. "
+            "Replace the layer anyway?"
+        ).format(
+            file=plan.source.name,
+            removed=plan.removed,
+            count=len(plan.base),
+            layer=layer_label(plan.layer),
+            kept=len(plan.result),
+        )
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            _("Remove {count} features?").format(count=plan.removed),
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
         box.setObjectName("removal-question")
         box.setTextFormat(Qt.TextFormat.PlainText)  # the file's name is the user's text
         box.setDefaultButton(QMessageBox.StandardButton.No)
@@ -427,8 +471,11 @@ class ImportDialog(QDialog):
         self._update_buttons()
 
     def _import_failed(self, exc) -> None:
-        text = str(exc) if isinstance(exc, (ImportFailure, ImportCancelled)) else _(
-            "The import failed: {reason}").format(reason=exc)
+        text = (
+            str(exc)
+            if isinstance(exc, (ImportFailure, ImportCancelled))
+            else _("The import failed: {reason}").format(reason=exc)
+        )
         self.summary_label.setText(_("Nothing was imported."))
         self.info_label.setText(text)
         self.check(force=True)  # the file or the layer may have changed: show where things stand

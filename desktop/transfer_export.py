@@ -47,7 +47,8 @@ class ExportDialog(QDialog):
         layer = self.layer_box.currentData()
         start = str(Path(QSettings().value("export/folder", str(Path.home()))) / f"{layer}.xlsx")
         path, _filter = QFileDialog.getSaveFileName(
-            self, _("Export layer"), start, _("Excel (*.xlsx);;CSV (*.csv);;GeoJSON (*.geojson)"))
+            self, _("Export layer"), start, _("Excel (*.xlsx);;CSV (*.csv);;GeoJSON (*.geojson)")
+        )
         if path:
             QSettings().setValue("export/folder", str(Path(path).parent))
             self.export_to(Path(path))
@@ -57,8 +58,13 @@ class ExportDialog(QDialog):
         from geodata.export import export_layer
 
         try:
-            count = export_layer(self.session.dataset, self.layer_box.currentData(), path,
-                                 audience=self.audience_box.currentData(), encoding=self.encoding_box.currentData())
+            count = export_layer(
+                self.session.dataset,
+                self.layer_box.currentData(),
+                path,
+                audience=self.audience_box.currentData(),
+                encoding=self.encoding_box.currentData(),
+            )
         except (GeodataError, OSError) as exc:
             self.result_label.setText(_("Not exported: {reason}").format(reason=exc))
             return False

@@ -72,7 +72,7 @@ def township_and_villages(dataset: Dataset) -> list[MapState]:
     (filtered to it, so the header shows that village's figures)."""
     township = township_name(dataset)  # in the wall's language, as the header says it
     presets = [MapState()]
-    for code, name in zip(dataset.villages["code"], dataset.villages["name"]):
+    for code, name in zip(dataset.villages["code"], dataset.villages["name"], strict=False):
         code, name = shown_text(code), shown_text(name)
         if code:
             title = " · ".join(part for part in (township, name or code) if part)
@@ -92,9 +92,17 @@ def load_presets(location: str | Path) -> list[MapState]:
 class WallWindow(QWidget):
     """The wall display on one dataset file."""
 
-    def __init__(self, path: Path, dataset: Dataset, presets: list[MapState] | None = None, *,
-                 theme: str = "dark", refresh_s: float = DEFAULT_REFRESH_S, dwell_s: float = DEFAULT_DWELL_S,
-                 parent=None):
+    def __init__(
+        self,
+        path: Path,
+        dataset: Dataset,
+        presets: list[MapState] | None = None,
+        *,
+        theme: str = "dark",
+        refresh_s: float = DEFAULT_REFRESH_S,
+        dwell_s: float = DEFAULT_DWELL_S,
+        parent=None,
+    ):
         super().__init__(parent)
         self.setWindowTitle(township_name(dataset))
         self.dataset = dataset

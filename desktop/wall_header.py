@@ -38,7 +38,12 @@ from layers.situation import as_timestamp, resolve_as_of
 from layers.statistics import FIGURE_LABELS, FIGURES, figures_with_change, village_table
 
 __all__ = [
-    "FIGURES_SHOWN", "THEMES", "WallHeader", "format_change", "shown_text", "township_name",
+    "FIGURES_SHOWN",
+    "THEMES",
+    "WallHeader",
+    "format_change",
+    "shown_text",
+    "township_name",
     "village_figures_with_change",
 ]
 
@@ -62,14 +67,28 @@ _RISE_IS = {
 # Colours: the dark theme is for a projector (near-black, white, saturated accents).
 THEMES = {
     "dark": {
-        "background": "#0b0d12", "text": "#ffffff", "muted": "#b8c0cc", "accent": "#4fc3f7",
-        "tile": "#171b24", "bad": "#ff4d4d", "good": "#3ee07a", "neutral": "#d0d6de",
-        "stale_background": "#ff9f00", "stale_text": "#000000",
+        "background": "#0b0d12",
+        "text": "#ffffff",
+        "muted": "#b8c0cc",
+        "accent": "#4fc3f7",
+        "tile": "#171b24",
+        "bad": "#ff4d4d",
+        "good": "#3ee07a",
+        "neutral": "#d0d6de",
+        "stale_background": "#ff9f00",
+        "stale_text": "#000000",
     },
     "light": {
-        "background": "#ffffff", "text": "#111111", "muted": "#4a5260", "accent": "#0063b1",
-        "tile": "#eef1f5", "bad": "#c62828", "good": "#1b7f3b", "neutral": "#3a3f48",
-        "stale_background": "#d32f2f", "stale_text": "#ffffff",
+        "background": "#ffffff",
+        "text": "#111111",
+        "muted": "#4a5260",
+        "accent": "#0063b1",
+        "tile": "#eef1f5",
+        "bad": "#c62828",
+        "good": "#1b7f3b",
+        "neutral": "#3a3f48",
+        "stale_background": "#d32f2f",
+        "stale_text": "#ffffff",
     },
 }
 
@@ -128,8 +147,12 @@ class _FigureTile(QWidget):
         self.change = plain_label("")
         self.detail = plain_label("")
         self.detail.setVisible(False)
-        for part, label in (("label", self.label), ("number", self.number),
-                            ("change", self.change), ("detail", self.detail)):
+        for part, label in (
+            ("label", self.label),
+            ("number", self.number),
+            ("change", self.change),
+            ("detail", self.detail),
+        ):
             label.setObjectName(f"{key}_{part}")
         self.number.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBaseline)
         self.change.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBaseline)
@@ -262,7 +285,7 @@ class WallHeader(QWidget):
         ]
         # Two lines of two tiers, so that the tile is no wider than its neighbours, then who
         # keeps the checkpoints staffed around the clock.
-        lines = [" · ".join(tiers[i:i + 2]) for i in range(0, len(tiers), 2)]
+        lines = [" · ".join(tiers[i : i + 2]) for i in range(0, len(tiers), 2)]
         lines.append(f"{self._figure_label('volunteers')} {self.figures['volunteers'][0]:,}")
         detail = self.tiles["checkpoints_active"].detail
         detail.setText("\n".join(lines))

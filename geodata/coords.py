@@ -46,11 +46,27 @@ def metric_crs_for(frame) -> CRS:
 OFFSET_SYSTEMS = ("gcj02", "bd09")
 NAMED_SYSTEMS = {"wgs84": "EPSG:4326", "cgcs2000": "EPSG:4490", "gcj02": None, "bd09": None}
 _NAME_ALIASES = {
-    "wgs-84": "wgs84", "wgs 84": "wgs84", "epsg:4326": "wgs84", "4326": "wgs84", "gps": "wgs84",
-    "cgcs-2000": "cgcs2000", "cgcs 2000": "cgcs2000",
-    "gcj-02": "gcj02", "gcj": "gcj02", "gaode": "gcj02", "amap": "gcj02", "高德": "gcj02",
-    "火星": "gcj02", "tencent": "gcj02", "腾讯": "gcj02", "wechat": "gcj02", "微信": "gcj02",
-    "bd-09": "bd09", "bd09ll": "bd09", "baidu": "bd09", "百度": "bd09",
+    "wgs-84": "wgs84",
+    "wgs 84": "wgs84",
+    "epsg:4326": "wgs84",
+    "4326": "wgs84",
+    "gps": "wgs84",
+    "cgcs-2000": "cgcs2000",
+    "cgcs 2000": "cgcs2000",
+    "gcj-02": "gcj02",
+    "gcj": "gcj02",
+    "gaode": "gcj02",
+    "amap": "gcj02",
+    "高德": "gcj02",
+    "火星": "gcj02",
+    "tencent": "gcj02",
+    "腾讯": "gcj02",
+    "wechat": "gcj02",
+    "微信": "gcj02",
+    "bd-09": "bd09",
+    "bd09ll": "bd09",
+    "baidu": "bd09",
+    "百度": "bd09",
 }
 
 

@@ -53,12 +53,12 @@ class Dataset:
     def roads(self) -> gpd.GeoDataFrame:
         return self["roads"]
 
-    def conformed(self) -> "Dataset":
+    def conformed(self) -> Dataset:
         """A copy with every known frame in its schema's columns and types."""
         frames = {name: conform(schema_for(name), frame) for name, frame in self.frames.items()}
         return Dataset(frames, dict(self.metadata))
 
-    def copy(self) -> "Dataset":
+    def copy(self) -> Dataset:
         return Dataset({k: v.copy() for k, v in self.frames.items()}, dict(self.metadata))
 
 

@@ -21,9 +21,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Iterable, Mapping
 
 import geopandas as gpd
 import pandas as pd
@@ -35,9 +35,20 @@ from geodata.schema import JOURNAL, STORAGE_CRS, LayerSchema, conform, schema_fo
 from geodata.validation import ERROR, Problem, validate_frame
 
 __all__ = [
-    "Edit", "EditError", "ConflictError", "rebased", "record_of", "add_feature", "update_feature", "delete_feature",
-    "apply_to_dataset", "mark_disinfected", "release_household", "escalate_household",
-    "close_checkpoint", "journal_frame",
+    "Edit",
+    "EditError",
+    "ConflictError",
+    "rebased",
+    "record_of",
+    "add_feature",
+    "update_feature",
+    "delete_feature",
+    "apply_to_dataset",
+    "mark_disinfected",
+    "release_household",
+    "escalate_household",
+    "close_checkpoint",
+    "journal_frame",
 ]
 
 # Points are added and removed as the situation changes; villages and roads are surveyed
@@ -81,8 +92,7 @@ class ConflictError(EditError):
         on, the version stored now, and who saved that one and when; ``None`` otherwise.
     """
 
-    def __init__(self, message: str, edit: "Edit", current: Mapping | None,
-                 changed_fields: tuple[str, ...] = ()):
+    def __init__(self, message: str, edit: Edit, current: Mapping | None, changed_fields: tuple[str, ...] = ()):
         super().__init__(message)
         self.edit = edit
         self.current = current
@@ -143,8 +153,10 @@ class Edit:
     def __repr__(self) -> str:
         # Field names only: an Edit may end up in a log line or a traceback, and a household
         # record holds personal values.
-        return (f"Edit({self.layer!r}, {self.feature_id!r}, {self.kind}, "
-                f"fields={list(self.changed_fields())!r}, description={self.description!r})")
+        return (
+            f"Edit({self.layer!r}, {self.feature_id!r}, {self.kind}, "
+            f"fields={list(self.changed_fields())!r}, description={self.description!r})"
+        )
 
     def __hash__(self) -> int:
         # Equal edits agree on these; the records themselves are mappings, which do not hash.
@@ -157,7 +169,7 @@ class Edit:
             return "add"
         return "delete" if self.after is None else "update"
 
-    def inverted(self) -> "Edit":
+    def inverted(self) -> Edit:
         """The edit that undoes this one: before and after swapped.
 
         Returns
@@ -169,7 +181,7 @@ class Edit:
         """
         description = _UNDO_PREFIX + self.description if self.description else ""
         if self.description.startswith(_UNDO_PREFIX):
-            description = self.description[len(_UNDO_PREFIX):]  # undoing an undo is a redo
+            description = self.description[len(_UNDO_PREFIX) :]  # undoing an undo is a redo
         # Not checked again: both records were checked when this edit was made, and an undo
         # must restore exactly what was there, even a record imported with a flaw.
         return _unchecked_edit(self.layer, self.feature_id, self.after, self.before, description)
@@ -308,7 +320,7 @@ def delete_feature(dataset: Dataset, layer: str, feature_id: str) -> Edit:
 
 
 def mark_disinfected(dataset: Dataset, point_id: str, when: dt.datetime) -> Edit:
-    """"Disinfected now": a disinfection point's last disinfection becomes ``when``.
+    """ "Disinfected now": a disinfection point's last disinfection becomes ``when``.
 
     Parameters
     ----------
@@ -395,13 +407,14 @@ def close_checkpoint(dataset: Dataset, checkpoint_id: str, day: dt.date) -> Edit
     return _update(dataset, schema_for("checkpoints"), checkpoint_id, changes, description)
 
 
-def _update(dataset: Dataset, schema: LayerSchema, feature_id: str, changes: dict,
-            description: str | None) -> Edit:
+def _update(dataset: Dataset, schema: LayerSchema, feature_id: str, changes: dict, description: str | None) -> Edit:
     """An update of ``changes``, described by ``description`` or else by the changed fields."""
     before = record_of(dataset, schema.name, feature_id)
     if schema.id_field in changes and str(changes[schema.id_field]) != str(feature_id):
-        raise EditError(f"{schema.name} {feature_id}: {schema.id_field}: an id cannot be changed; "
-                        "delete the feature and add it anew")
+        raise EditError(
+            f"{schema.name} {feature_id}: {schema.id_field}: an id cannot be changed; "
+            "delete the feature and add it anew"
+        )
     edit = Edit(schema.name, feature_id, before, {**before, **changes})
     # Described by what it changes, which only the checked edit knows (a form may pass
     # every field, changed or not).
@@ -463,18 +476,22 @@ def _apply_one(frame: pd.DataFrame, schema: LayerSchema, edit: Edit) -> pd.DataF
     where = f"{edit.layer} {edit.feature_id}"
     if edit.kind == "add":
         if position is not None:
-            raise ConflictError(f"cannot add {where}: a feature with this id already exists",
-                                edit, _record_at(frame, schema, position))
+            raise ConflictError(
+                f"cannot add {where}: a feature with this id already exists", edit, _record_at(frame, schema, position)
+            )
         return pd.concat([frame, _record_frame(schema, edit.after)], ignore_index=True)
     if position is None:
-        raise ConflictError(f"{where} no longer exists (it was deleted elsewhere); "
-                            "reload and try again", edit, None)
+        raise ConflictError(f"{where} no longer exists (it was deleted elsewhere); reload and try again", edit, None)
     current = _record_at(frame, schema, position)
     changed_since = _differing_fields(current, edit.before)
     if changed_since:
-        raise ConflictError(f"{where} was changed elsewhere since it was read "
-                            f"({', '.join(changed_since)}); reload and make the edit again",
-                            edit, current, changed_since)
+        raise ConflictError(
+            f"{where} was changed elsewhere since it was read "
+            f"({', '.join(changed_since)}); reload and make the edit again",
+            edit,
+            current,
+            changed_since,
+        )
     if edit.kind == "delete":
         return frame.drop(index=frame.index[position])
     new_row = _record_frame(schema, edit.after)
@@ -489,8 +506,13 @@ def _apply_one(frame: pd.DataFrame, schema: LayerSchema, edit: Edit) -> pd.DataF
 def _unchecked_edit(layer: str, feature_id: str, before, after, description: str) -> Edit:
     """An Edit of records that were checked already (by the Edit they come from)."""
     edit = object.__new__(Edit)
-    for name, value in (("layer", layer), ("feature_id", feature_id), ("before", before),
-                        ("after", after), ("description", description)):
+    for name, value in (
+        ("layer", layer),
+        ("feature_id", feature_id),
+        ("before", before),
+        ("after", after),
+        ("description", description),
+    ):
         object.__setattr__(edit, name, value)
     return edit
 
@@ -498,8 +520,9 @@ def _unchecked_edit(layer: str, feature_id: str, before, after, description: str
 def _editable_schema(layer: str) -> LayerSchema:
     """The schema of a layer whose features can be edited one by one."""
     if layer not in UPDATABLE_LAYERS:
-        raise EditError(f"{layer} cannot be edited feature by feature; "
-                        f"editable layers are {', '.join(UPDATABLE_LAYERS)}")
+        raise EditError(
+            f"{layer} cannot be edited feature by feature; editable layers are {', '.join(UPDATABLE_LAYERS)}"
+        )
     return schema_for(layer)
 
 
@@ -507,8 +530,9 @@ def _check_kind_allowed(schema: LayerSchema, feature_id, before, after) -> None:
     if before is None and after is None:
         raise EditError(f"{schema.name} {feature_id}: an edit needs a record before or after")
     if (before is None or after is None) and schema.name not in FEATURE_LAYERS:
-        raise EditError(f"{schema.name} {feature_id}: {schema.label_en.lower()} can be changed, "
-                        "but not added or deleted")
+        raise EditError(
+            f"{schema.name} {feature_id}: {schema.label_en.lower()} can be changed, but not added or deleted"
+        )
 
 
 def _canonical(schema: LayerSchema, feature_id, record: Mapping | None) -> dict | None:
@@ -517,13 +541,11 @@ def _canonical(schema: LayerSchema, feature_id, record: Mapping | None) -> dict 
         return None
     unknown = [name for name in record if name not in schema.field_names and name != GEOMETRY]
     if unknown:
-        raise EditError(f"{schema.name} {feature_id}: {unknown[0]}: "
-                        f"{schema.name} has no such field")
+        raise EditError(f"{schema.name} {feature_id}: {unknown[0]}: {schema.name} has no such field")
     if record.get(schema.id_field) is None:
         raise EditError(f"{schema.name} {feature_id}: {schema.id_field}: the record has no id")
     if str(record[schema.id_field]) != str(feature_id):
-        raise EditError(f"{schema.name} {feature_id}: {schema.id_field}: the record is of "
-                        "another feature")
+        raise EditError(f"{schema.name} {feature_id}: {schema.id_field}: the record is of another feature")
     try:
         frame = _record_frame(schema, record)
     except (SchemaError, TypeError, ValueError):
@@ -560,8 +582,10 @@ def _check_description(schema: LayerSchema, feature_id, description: str, record
         for name in schema.personal_fields:
             value = record.get(name)
             if value and value.strip() and value.strip() in description:
-                raise EditError(f"{schema.name} {feature_id}: the description holds the value of "
-                                f"the personal field {name}; describe the edit without it")
+                raise EditError(
+                    f"{schema.name} {feature_id}: the description holds the value of "
+                    f"the personal field {name}; describe the edit without it"
+                )
 
 
 def _raw_frame(schema: LayerSchema, record: Mapping) -> pd.DataFrame:
@@ -659,8 +683,10 @@ def _position_of(frame: pd.DataFrame, schema: LayerSchema, feature_id) -> int | 
     matches = frame[schema.id_field].astype(object) == str(feature_id)
     positions = matches.to_numpy(bool).nonzero()[0]
     if len(positions) > 1:
-        raise EditError(f"{schema.name} {feature_id}: {len(positions)} features have this id; "
-                        "give each an id of its own before editing")
+        raise EditError(
+            f"{schema.name} {feature_id}: {len(positions)} features have this id; "
+            "give each an id of its own before editing"
+        )
     return int(positions[0]) if len(positions) else None
 
 
@@ -687,9 +713,14 @@ def journal_frame(edits: Iterable[Edit], *, who: str, time: dt.datetime) -> pd.D
     """
     rows = [
         {
-            "time": time, "who": who, "layer": edit.layer, "feature_id": edit.feature_id,
-            "action": edit.kind, "description": edit.description,
-            "before": _record_json(edit.before), "after": _record_json(edit.after),
+            "time": time,
+            "who": who,
+            "layer": edit.layer,
+            "feature_id": edit.feature_id,
+            "action": edit.kind,
+            "description": edit.description,
+            "before": _record_json(edit.before),
+            "after": _record_json(edit.after),
         }
         for edit in edits
     ]
@@ -700,8 +731,7 @@ def journal_frame(edits: Iterable[Edit], *, who: str, time: dt.datetime) -> pd.D
 def _record_json(record: Mapping | None) -> str | None:
     if record is None:
         return None
-    return json.dumps({name: _json_value(value) for name, value in record.items()},
-                      ensure_ascii=False)
+    return json.dumps({name: _json_value(value) for name, value in record.items()}, ensure_ascii=False)
 
 
 def _json_value(value):
@@ -735,5 +765,6 @@ def rebased(edit: Edit, current: Mapping | None) -> Edit | None:
     if current is None and edit.layer not in FEATURE_LAYERS:
         raise EditError(f"{edit.layer} {edit.feature_id} no longer exists and cannot be added back")
     # Both records were checked already: the stored one is as stored, the user's when made.
-    return _unchecked_edit(edit.layer, edit.feature_id, None if current is None else dict(current),
-                           edit.after, edit.description)
+    return _unchecked_edit(
+        edit.layer, edit.feature_id, None if current is None else dict(current), edit.after, edit.description
+    )

@@ -35,8 +35,9 @@ class ExportError(GeodataError):
     """A layer cannot be written to the file asked for."""
 
 
-def export_layer(dataset: Dataset, layer: str, path: str | os.PathLike, *, audience: str = "public",
-                 encoding: str = "utf-8") -> int:
+def export_layer(
+    dataset: Dataset, layer: str, path: str | os.PathLike, *, audience: str = "public", encoding: str = "utf-8"
+) -> int:
     """Write ``layer`` of ``dataset`` to ``path`` (format from its extension); returns the row count.
 
     Parameters
@@ -117,8 +118,9 @@ def _inert(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _write_xlsx(table: pd.DataFrame, path: Path, sheet: str) -> None:
-    with pd.ExcelWriter(path, engine="openpyxl", date_format="YYYY-MM-DD",
-                        datetime_format="YYYY-MM-DD HH:MM") as writer:
+    with pd.ExcelWriter(
+        path, engine="openpyxl", date_format="YYYY-MM-DD", datetime_format="YYYY-MM-DD HH:MM"
+    ) as writer:
         table.to_excel(writer, index=False, sheet_name=sheet)
         # openpyxl guesses a type from a text ("=…" a formula, "#N/A" an error); data is text.
         for row in writer.sheets[sheet].iter_rows():
@@ -132,15 +134,16 @@ def _write_csv(table: pd.DataFrame, path: Path, encoding: str, name: str) -> Non
         # Lines end CR LF as Excel writes them; then a cell holding a lone CR is quoted too.
         table.to_csv(path, index=False, encoding=encoding, lineterminator="\r\n")
     except UnicodeEncodeError as exc:
-        raise ExportError(f"{name}: some text cannot be written in GBK ({exc.object[exc.start:exc.end]!r}); "
-                          "export as utf-8") from None
+        raise ExportError(
+            f"{name}: some text cannot be written in GBK ({exc.object[exc.start : exc.end]!r}); export as utf-8"
+        ) from None
 
 
 def _write_geojson(frame: pd.DataFrame, schema, path: Path, located: bool) -> None:
     table = _table(frame, schema, located=False)
     features = []
     shapes = frame.geometry.to_numpy() if located else [None] * len(frame)
-    for record, shape in zip(table.to_dict("records"), shapes):
+    for record, shape in zip(table.to_dict("records"), shapes, strict=False):
         geometry = None if shape is None else json.loads(shapely.to_geojson(shape))
         properties = {k: _plain(v) for k, v in record.items()}
         features.append({"type": "Feature", "properties": properties, "geometry": geometry})

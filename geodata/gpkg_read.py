@@ -17,8 +17,8 @@ from __future__ import annotations
 import contextlib
 import re
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import geopandas as gpd
 import numpy as np
@@ -57,8 +57,9 @@ def layer_names(db: sqlite3.Connection) -> list[str]:
     """The tables registered in ``gpkg_contents`` (features and attributes), as GDAL lists them."""
     if not has_table(db, "main", "gpkg_contents"):
         return []
-    rows = db.execute("SELECT table_name FROM main.gpkg_contents "
-                      "WHERE data_type IN ('features', 'attributes') ORDER BY rowid").fetchall()
+    rows = db.execute(
+        "SELECT table_name FROM main.gpkg_contents WHERE data_type IN ('features', 'attributes') ORDER BY rowid"
+    ).fetchall()
     return [str(name) for (name,) in rows if has_table(db, "main", str(name))]
 
 
@@ -66,18 +67,24 @@ def read_table(db: sqlite3.Connection, name: str, *, geometry: bool = True) -> p
     """Table ``name`` without its ``fid``, in file order; a GeoDataFrame when it has a
     geometry column and ``geometry`` is true. Dates and times become ``datetime64``,
     booleans 0/1; other values stay as SQLite holds them."""
-    declared = [(row[1], str(row[2]).upper(), bool(row[5]))
-                for row in db.execute(f"PRAGMA main.table_info({quoted(name)})")]
+    declared = [
+        (row[1], str(row[2]).upper(), bool(row[5])) for row in db.execute(f"PRAGMA main.table_info({quoted(name)})")
+    ]
     geometry_column, crs = _geometry_column(db, name)
-    names = [column for column, kind, primary in declared
-             if column != geometry_column and not (primary and kind == "INTEGER")]
+    names = [
+        column
+        for column, kind, primary in declared
+        if column != geometry_column and not (primary and kind == "INTEGER")
+    ]
     selected = names + ([geometry_column] if geometry_column and geometry else [])
     listed = ", ".join(quoted(c) for c in selected) or "1"
     rows = db.execute(f"SELECT {listed} FROM main.{quoted(name)} ORDER BY rowid").fetchall()
-    columns = list(zip(*rows)) if rows else [()] * len(selected)
+    columns = list(zip(*rows, strict=False)) if rows else [()] * len(selected)
     types = dict((column, kind) for column, kind, _primary in declared)
-    frame = pd.DataFrame({column: _column(values, types[column]) for column, values in zip(names, columns)},
-                         index=pd.RangeIndex(len(rows)))
+    frame = pd.DataFrame(
+        {column: _column(values, types[column]) for column, values in zip(names, columns, strict=False)},
+        index=pd.RangeIndex(len(rows)),
+    )
     if geometry_column and geometry:
         shapes = geometries(columns[len(names)])
         return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(shapes, index=frame.index, crs=crs))
@@ -86,17 +93,19 @@ def read_table(db: sqlite3.Connection, name: str, *, geometry: bool = True) -> p
 
 def geometries(blobs) -> np.ndarray:
     """Shapely geometries of GeoPackage geometry blobs (``None`` stays ``None``)."""
-    wkb = [None if blob is None else bytes(blob[8 + _ENVELOPE_BYTES.get((blob[3] >> 1) & 0x07, 0):])
-           for blob in blobs]
+    wkb = [None if blob is None else bytes(blob[8 + _ENVELOPE_BYTES.get((blob[3] >> 1) & 0x07, 0) :]) for blob in blobs]
     return shapely.from_wkb(np.array(wkb, dtype=object))
 
 
 def _geometry_column(db: sqlite3.Connection, name: str) -> tuple[str | None, str | None]:
     if not has_table(db, "main", "gpkg_geometry_columns"):
         return None, None
-    row = db.execute("SELECT g.column_name, s.organization, s.organization_coordsys_id, s.definition "
-                     "FROM main.gpkg_geometry_columns AS g LEFT JOIN main.gpkg_spatial_ref_sys AS s "
-                     "ON s.srs_id = g.srs_id WHERE lower(g.table_name) = lower(?)", (name,)).fetchone()
+    row = db.execute(
+        "SELECT g.column_name, s.organization, s.organization_coordsys_id, s.definition "
+        "FROM main.gpkg_geometry_columns AS g LEFT JOIN main.gpkg_spatial_ref_sys AS s "
+        "ON s.srs_id = g.srs_id WHERE lower(g.table_name) = lower(?)",
+        (name,),
+    ).fetchone()
     if row is None:
         return None, None
     column, organization, code, definition = row

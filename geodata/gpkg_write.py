@@ -21,8 +21,8 @@ import os
 import sqlite3
 import struct
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pyogrio.errors
 import shapely
@@ -91,8 +91,10 @@ def transaction(path: Path, *, timeout: float | None = None) -> Iterator[sqlite3
 def _store_error(path: Path, exc: sqlite3.Error, timeout: float) -> StoreError:
     text = str(exc)
     if "locked" in text or "busy" in text:
-        return StoreError(f"{path}: another program or desk kept the file locked for over {timeout:.0f} s "
-                          "(an unsaved edit in QGIS?); nothing was written, try again")
+        return StoreError(
+            f"{path}: another program or desk kept the file locked for over {timeout:.0f} s "
+            "(an unsaved edit in QGIS?); nothing was written, try again"
+        )
     if "full" in text:
         return StoreError(f"{path}: the disk is full; nothing was written")
     return StoreError(f"{path}: the write failed and nothing was written ({text})")
@@ -120,14 +122,15 @@ def layer_version(db: sqlite3.Connection, name: str) -> int | None:
 
 def track_changes(db: sqlite3.Connection, name: str) -> None:
     """Make sure every row change of table ``name`` bumps its version, whoever makes it."""
-    db.execute(f"CREATE TABLE IF NOT EXISTS main.{VERSIONS_TABLE} "
-               "(layer TEXT PRIMARY KEY, version INTEGER NOT NULL)")
+    db.execute(f"CREATE TABLE IF NOT EXISTS main.{VERSIONS_TABLE} (layer TEXT PRIMARY KEY, version INTEGER NOT NULL)")
     db.execute(f"INSERT OR IGNORE INTO main.{VERSIONS_TABLE} VALUES (?, 0)", (name,))
     literal = "'" + name.replace("'", "''") + "'"
     for event in ("insert", "update", "delete"):
         trigger = quoted(f"{VERSIONS_TABLE}_{name}_{event}")
-        db.execute(f"CREATE TRIGGER IF NOT EXISTS main.{trigger} AFTER {event.upper()} ON {quoted(name)} "
-                   f"BEGIN UPDATE {VERSIONS_TABLE} SET version = version + 1 WHERE layer = {literal}; END")
+        db.execute(
+            f"CREATE TRIGGER IF NOT EXISTS main.{trigger} AFTER {event.upper()} ON {quoted(name)} "
+            f"BEGIN UPDATE {VERSIONS_TABLE} SET version = version + 1 WHERE layer = {literal}; END"
+        )
 
 
 def bump_version(db: sqlite3.Connection, name: str) -> None:
@@ -192,8 +195,9 @@ def attach(db: sqlite3.Connection, scratch: Path, alias: str = "scratch") -> Non
 
 
 def has_table(db: sqlite3.Connection, schema: str, name: str) -> bool:
-    row = db.execute(f"SELECT 1 FROM {schema}.sqlite_master WHERE type = 'table' AND lower(name) = lower(?)",
-                     (name,)).fetchone()
+    row = db.execute(
+        f"SELECT 1 FROM {schema}.sqlite_master WHERE type = 'table' AND lower(name) = lower(?)", (name,)
+    ).fetchone()
     return row is not None
 
 
@@ -204,8 +208,9 @@ def columns(db: sqlite3.Connection, schema: str, name: str) -> list[tuple[str, s
 def drop_layer(db: sqlite3.Connection, name: str) -> None:
     """Remove table ``name`` of the live file with its spatial index and GeoPackage entries."""
     if has_table(db, "main", "gpkg_geometry_columns"):
-        for (column,) in db.execute("SELECT column_name FROM main.gpkg_geometry_columns "
-                                    "WHERE lower(table_name) = lower(?)", (name,)).fetchall():
+        for (column,) in db.execute(
+            "SELECT column_name FROM main.gpkg_geometry_columns WHERE lower(table_name) = lower(?)", (name,)
+        ).fetchall():
             db.execute(f"DROP TABLE IF EXISTS main.{quoted(f'rtree_{name}_{column}')}")
     if has_table(db, "main", name):
         db.execute(f"DROP TABLE main.{quoted(name)}")
@@ -221,9 +226,16 @@ def copy_layer(db: sqlite3.Connection, name: str, source: str = "scratch") -> No
     entries = db.execute(
         f"SELECT type, name, sql FROM {source}.sqlite_master WHERE sql IS NOT NULL AND "
         "(lower(tbl_name) = lower(?) OR lower(name) LIKE lower(?) ESCAPE '\\')",
-        (name, f"rtree\\_{name}\\_%",),
+        (
+            name,
+            f"rtree\\_{name}\\_%",
+        ),
     ).fetchall()
-    entries = [e for e in entries if e[0] != "table" or e[1].lower() == name.lower() or e[2].upper().startswith("CREATE VIRTUAL")]
+    entries = [
+        e
+        for e in entries
+        if e[0] != "table" or e[1].lower() == name.lower() or e[2].upper().startswith("CREATE VIRTUAL")
+    ]
     for table in ("gpkg_ogr_contents", "gpkg_extensions"):
         if not has_table(db, "main", table) and has_table(db, source, table):
             (sql,) = db.execute(f"SELECT sql FROM {source}.sqlite_master WHERE name = ?", (table,)).fetchone()
@@ -235,8 +247,11 @@ def copy_layer(db: sqlite3.Connection, name: str, source: str = "scratch") -> No
                 _copy_rtree(db, entry, source)
             else:
                 db.execute(f"INSERT INTO main.{quoted(entry)} SELECT * FROM {source}.{quoted(entry)}")
-    db.execute(f"INSERT OR IGNORE INTO main.gpkg_spatial_ref_sys SELECT * FROM {source}.gpkg_spatial_ref_sys "
-               f"WHERE srs_id IN (SELECT srs_id FROM {source}.gpkg_contents WHERE table_name = ?)", (name,))
+    db.execute(
+        f"INSERT OR IGNORE INTO main.gpkg_spatial_ref_sys SELECT * FROM {source}.gpkg_spatial_ref_sys "
+        f"WHERE srs_id IN (SELECT srs_id FROM {source}.gpkg_contents WHERE table_name = ?)",
+        (name,),
+    )
     for table in _GPKG_ROW_TABLES:
         if has_table(db, source, table) and has_table(db, "main", table):
             db.execute(f"INSERT INTO main.{table} SELECT * FROM {source}.{table} WHERE table_name = ?", (name,))
@@ -267,10 +282,14 @@ def upsert_rows(db: sqlite3.Connection, name: str, id_field: str, deleted: list[
     listed = ", ".join(quoted(c) for c in names)
     if deleted:
         db.executemany(f"DELETE FROM main.{table} WHERE {key} = ?", [(d,) for d in deleted])
-    db.execute(f"UPDATE main.{table} SET ({listed}) = (SELECT {listed} FROM scratch.{table} AS s "
-               f"WHERE s.{key} = main.{table}.{key}) WHERE {key} IN (SELECT {key} FROM scratch.{table})")
-    db.execute(f"INSERT INTO main.{table} ({listed}) SELECT {listed} FROM scratch.{table} "
-               f"WHERE {key} NOT IN (SELECT {key} FROM main.{table} WHERE {key} IS NOT NULL)")
+    db.execute(
+        f"UPDATE main.{table} SET ({listed}) = (SELECT {listed} FROM scratch.{table} AS s "
+        f"WHERE s.{key} = main.{table}.{key}) WHERE {key} IN (SELECT {key} FROM scratch.{table})"
+    )
+    db.execute(
+        f"INSERT INTO main.{table} ({listed}) SELECT {listed} FROM scratch.{table} "
+        f"WHERE {key} NOT IN (SELECT {key} FROM main.{table} WHERE {key} IS NOT NULL)"
+    )
     _widen_extent(db, name)
 
 
@@ -283,14 +302,17 @@ def append_rows(db: sqlite3.Connection, name: str) -> None:
 
 def _widen_extent(db: sqlite3.Connection, name: str) -> None:
     """Keep gpkg_contents' extent covering the layer and its last_change current."""
-    added = db.execute("SELECT min_x, min_y, max_x, max_y FROM scratch.gpkg_contents WHERE table_name = ?",
-                       (name,)).fetchone() or (None, None, None, None)
-    db.execute("UPDATE main.gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), "
-               "min_x = min(coalesce(min_x, :x0), coalesce(:x0, min_x)), "
-               "min_y = min(coalesce(min_y, :y0), coalesce(:y0, min_y)), "
-               "max_x = max(coalesce(max_x, :x1), coalesce(:x1, max_x)), "
-               "max_y = max(coalesce(max_y, :y1), coalesce(:y1, max_y)) WHERE table_name = :name",
-               dict(zip(("x0", "y0", "x1", "y1"), added), name=name))
+    added = db.execute(
+        "SELECT min_x, min_y, max_x, max_y FROM scratch.gpkg_contents WHERE table_name = ?", (name,)
+    ).fetchone() or (None, None, None, None)
+    db.execute(
+        "UPDATE main.gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), "
+        "min_x = min(coalesce(min_x, :x0), coalesce(:x0, min_x)), "
+        "min_y = min(coalesce(min_y, :y0), coalesce(:y0, min_y)), "
+        "max_x = max(coalesce(max_x, :x1), coalesce(:x1, max_x)), "
+        "max_y = max(coalesce(max_y, :y1), coalesce(:y1, max_y)) WHERE table_name = :name",
+        dict(zip(("x0", "y0", "x1", "y1"), added, strict=False), name=name),
+    )
 
 
 # -- GeoPackage geometry functions for the spatial index triggers ---------------------------
@@ -307,6 +329,7 @@ def _bound(position: int):
     def value(blob):
         envelope = _envelope(blob)
         return None if envelope is None else envelope[position]
+
     return value
 
 
@@ -321,7 +344,7 @@ def _envelope(blob) -> tuple[float, float, float, float] | None:
     order = "<" if flags & 0x01 else ">"
     if kind:
         return struct.unpack_from(order + "4d", blob, 8)
-    geometry = shapely.from_wkb(bytes(blob[8 + _ENVELOPE_BYTES.get(kind, 0):]))
+    geometry = shapely.from_wkb(bytes(blob[8 + _ENVELOPE_BYTES.get(kind, 0) :]))
     if geometry is None or geometry.is_empty:
         return None
     minx, miny, maxx, maxy = geometry.bounds

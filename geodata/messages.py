@@ -28,7 +28,7 @@ class Message(str):
     template: str
     params: dict
 
-    def __new__(cls, template: str, /, **params) -> "Message":
+    def __new__(cls, template: str, /, **params) -> Message:
         text = super().__new__(cls, template.format(**{name: str(value) for name, value in params.items()}))
         text.template = template
         text.params = params
@@ -51,7 +51,7 @@ class Template(str):
     template: str
     params: dict
 
-    def __new__(cls, template: str, /, **params) -> "Template":
+    def __new__(cls, template: str, /, **params) -> Template:
         filled = template.format_map(_KeepMissing({name: str(value) for name, value in params.items()}))
         text = super().__new__(cls, filled)
         text.template = template

@@ -17,6 +17,7 @@ logs and error messages can leave them out.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -292,9 +293,7 @@ PUBLICITY = LayerSchema(
     ),
 )
 
-LAYERS: dict[str, LayerSchema] = {
-    s.name: s for s in (VILLAGES, CHECKPOINTS, HOUSEHOLDS, DISINFECTION_POINTS, ROADS)
-}
+LAYERS: dict[str, LayerSchema] = {s.name: s for s in (VILLAGES, CHECKPOINTS, HOUSEHOLDS, DISINFECTION_POINTS, ROADS)}
 TABLES: dict[str, LayerSchema] = {s.name: s for s in (SUPPLIES, PUBLICITY)}
 SCHEMAS: dict[str, LayerSchema] = {**LAYERS, **TABLES}
 
@@ -372,9 +371,7 @@ def conform(schema: LayerSchema, frame: pd.DataFrame) -> pd.DataFrame:
 
 def _convert(column: pd.Series, type_name: str) -> pd.Series:
     if type_name == "str":
-        return column.astype(object).where(column.notna(), None).map(
-            lambda v: v if v is None else str(v)
-        ).astype("str")
+        return column.astype(object).where(column.notna(), None).map(lambda v: v if v is None else str(v)).astype("str")
     if type_name == "int":
         numbers = pd.to_numeric(column, errors="raise")
         if (numbers.dropna() % 1 != 0).any():

@@ -22,8 +22,9 @@ import datetime as dt
 import os
 import sqlite3
 import threading
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Mapping, Protocol, Sequence
+from typing import Protocol
 
 import geopandas as gpd
 import pandas as pd
@@ -263,9 +264,12 @@ class GeoPackageStore:
         """Write the edited features of ``name``: row by row where the file's table fits,
         else (a layer of several geometry types, an older table) the whole layer."""
         schema = schema_for(name)
-        fits = (len(schema.geometry_types) <= 1 and gw.has_table(db, "main", name)
-                and set(gw.columns(db, "scratch", name)) <= set(gw.columns(db, "main", name))
-                and _geometry_type(db, "main", name) == _geometry_type(db, "scratch", name))
+        fits = (
+            len(schema.geometry_types) <= 1
+            and gw.has_table(db, "main", name)
+            and set(gw.columns(db, "scratch", name)) <= set(gw.columns(db, "main", name))
+            and _geometry_type(db, "main", name) == _geometry_type(db, "scratch", name)
+        )
         if fits:
             gw.track_changes(db, name)
             deleted = [fid for fid, record in finals.items() if record is None]
@@ -303,18 +307,18 @@ class GeoPackageStore:
         seen = self._seen()
         for name in frames:
             if name in seen and gw.layer_version(db, name) != seen[name]:
-                raise StaleLayerError(f"{self.path}: {name} has changed since it was read (another desk or "
-                                      "program saved); nothing was written, read the file again")
+                raise StaleLayerError(
+                    f"{self.path}: {name} has changed since it was read (another desk or "
+                    "program saved); nothing was written, read the file again"
+                )
 
     def _create_file(self) -> None:
         """Make the file with its metadata table, atomically: a complete file or none."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with gw.scratch_file(self.path) as scratch:
             _write_metadata(scratch, {"schema_version": SCHEMA_VERSION})
-            try:
+            with contextlib.suppress(FileExistsError):
                 os.link(scratch, self.path)  # never replaces a file another writer just made
-            except FileExistsError:
-                pass
 
 
 def lock_path_of(path: Path) -> Path:
@@ -348,7 +352,7 @@ def _metadata(db: sqlite3.Connection) -> dict[str, str]:
     if METADATA_LAYER not in gr.layer_names(db):
         return {}
     table = gr.read_table(db, METADATA_LAYER, geometry=False)
-    return {str(k): "" if pd.isna(v) else str(v) for k, v in zip(table["key"], table["value"])}
+    return {str(k): "" if pd.isna(v) else str(v) for k, v in zip(table["key"], table["value"], strict=False)}
 
 
 def _append_journal(scratch: Path, rows: pd.DataFrame, *, append: bool) -> None:
@@ -390,8 +394,10 @@ def _changed_rows(name: str, layer: pd.DataFrame, finals: Mapping[str, object]) 
 def _geometry_type(db: sqlite3.Connection, schema: str, name: str) -> str | None:
     if not gw.has_table(db, schema, "gpkg_geometry_columns"):
         return None
-    row = db.execute(f"SELECT upper(geometry_type_name) FROM {schema}.gpkg_geometry_columns "
-                     "WHERE lower(table_name) = lower(?)", (name,)).fetchone()
+    row = db.execute(
+        f"SELECT upper(geometry_type_name) FROM {schema}.gpkg_geometry_columns WHERE lower(table_name) = lower(?)",
+        (name,),
+    ).fetchone()
     return None if row is None else row[0]
 
 
@@ -408,9 +414,7 @@ def _write_layer(scratch: Path, name: str, frame: pd.DataFrame) -> None:
         options["geometry_type"] = schema.geometry_types[0]
     # Otherwise pyogrio takes the type from the data; a mix of Polygons and MultiPolygons is
     # stored as MultiPolygons, a layer of Polygons stays Polygons.
-    pyogrio.write_dataframe(
-        frame, scratch, layer=name, driver="GPKG", use_arrow=True, **options
-    )
+    pyogrio.write_dataframe(frame, scratch, layer=name, driver="GPKG", use_arrow=True, **options)
 
 
 class Store(Protocol):
@@ -422,8 +426,13 @@ class Store(Protocol):
     def read_all(self) -> Dataset: ...
     def metadata(self) -> dict[str, str]: ...
     def journal(self) -> pd.DataFrame: ...
-    def write(self, frames: Mapping[str, pd.DataFrame], *, metadata: Mapping[str, str] | None = None,
-              journal: pd.DataFrame | None = None) -> None: ...
+    def write(
+        self,
+        frames: Mapping[str, pd.DataFrame],
+        *,
+        metadata: Mapping[str, str] | None = None,
+        journal: pd.DataFrame | None = None,
+    ) -> None: ...
     def write_dataset(self, dataset: Dataset, *, journal: pd.DataFrame | None = None) -> None: ...
     def apply_edits(self, edits: Sequence[Edit], *, who: str) -> Dataset: ...
 

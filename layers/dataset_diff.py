@@ -3,7 +3,8 @@
 The wall display rereads the store when another program writes it; redrawing only what
 changed (and telling the operators which features those were) needs a cheap comparison of
 the two datasets. Each feature is reduced to one 64-bit hash of its attributes and geometry,
-computed column-wise by pandas (attributes) and shapely (WKB of the geometry), so 10,000 households compare in milliseconds.
+computed column-wise by pandas (attributes) and shapely (WKB of the geometry), so 10,000
+households compare in milliseconds.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from geodata.schema import LAYERS
 
 # Joins a duplicated id to its copy number in a hash key; a control character no id holds.
 _SEPARATOR = "\x1f"
+
 
 def changed_features(old: Dataset, new: Dataset) -> dict[str, list[str]]:
     """The ids of the features that differ between ``old`` and ``new``, per spatial layer.
@@ -71,16 +73,11 @@ def _hashed_columns(old: pd.DataFrame, new: pd.DataFrame) -> tuple[list[str], se
     names = dict.fromkeys([*old.columns, *new.columns])
     geometry = {c for f in (old, new) for c in f.columns if str(f[c].dtype) == "geometry"}
     columns = [c for c in names if c not in geometry]
-    as_text = {
-        c for c in columns
-        if c not in old.columns or c not in new.columns or old[c].dtype != new[c].dtype
-    }
+    as_text = {c for c in columns if c not in old.columns or c not in new.columns or old[c].dtype != new[c].dtype}
     return columns, as_text
 
 
-def _feature_hashes(
-    frame: pd.DataFrame, id_field: str, columns: list[str], as_text: set[str]
-) -> pd.Series:
+def _feature_hashes(frame: pd.DataFrame, id_field: str, columns: list[str], as_text: set[str]) -> pd.Series:
     """One uint64 hash per feature, indexed by its id as text.
 
     Duplicated ids (invalid, but possible in a file edited by hand) are indexed as
@@ -96,8 +93,10 @@ def _feature_hashes(
     combined = pd.util.hash_pandas_object(table, index=False).to_numpy().copy()
     if isinstance(frame, gpd.GeoDataFrame) and frame.active_geometry_name in frame.columns:
         _mix(combined, _geometry_hashes(np.asarray(frame.geometry.values)))
-    ids = frame[id_field].astype(str) if id_field in frame.columns else pd.Series(
-        np.arange(len(frame)).astype(str), index=frame.index
+    ids = (
+        frame[id_field].astype(str)
+        if id_field in frame.columns
+        else pd.Series(np.arange(len(frame)).astype(str), index=frame.index)
     )
     if ids.is_unique:
         index = pd.Index(ids.to_numpy(), name="id")

@@ -21,7 +21,8 @@ Selection rules:
 from __future__ import annotations
 
 import functools
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import geopandas as gpd
 import numpy as np

@@ -73,7 +73,7 @@ def translations(lang: str) -> gettext.NullTranslations:
 
 
 def normalise(lang: str) -> str:
-    """"zh_CN.UTF-8", "zh-Hans", "zh" -> "zh"; anything else -> "en"."""
+    """ "zh_CN.UTF-8", "zh-Hans", "zh" -> "zh"; anything else -> "en"."""
     return "zh" if lang.lower().startswith("zh") else "en"
 
 

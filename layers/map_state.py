@@ -17,10 +17,11 @@ import json
 import math
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from geodata.schema import (
     CHECKPOINT_STATUSES,
@@ -89,14 +90,20 @@ class Filters:
 
     def __post_init__(self):
         _set(self, "villages", _texts("filters.villages", self.villages))
-        _set(self, "checkpoint_tiers",
-             _choices("filters.checkpoint_tiers", self.checkpoint_tiers, CHECKPOINT_TIERS))
-        _set(self, "checkpoint_statuses",
-             _choices("filters.checkpoint_statuses", self.checkpoint_statuses, CHECKPOINT_STATUSES))
-        _set(self, "household_reasons",
-             _choices("filters.household_reasons", self.household_reasons, HOUSEHOLD_REASONS))
-        _set(self, "household_statuses",
-             _choices("filters.household_statuses", self.household_statuses, HOUSEHOLD_STATUSES))
+        _set(self, "checkpoint_tiers", _choices("filters.checkpoint_tiers", self.checkpoint_tiers, CHECKPOINT_TIERS))
+        _set(
+            self,
+            "checkpoint_statuses",
+            _choices("filters.checkpoint_statuses", self.checkpoint_statuses, CHECKPOINT_STATUSES),
+        )
+        _set(
+            self, "household_reasons", _choices("filters.household_reasons", self.household_reasons, HOUSEHOLD_REASONS)
+        )
+        _set(
+            self,
+            "household_statuses",
+            _choices("filters.household_statuses", self.household_statuses, HOUSEHOLD_STATUSES),
+        )
         _set(self, "observation_days", _day_range("filters.observation_days", self.observation_days))
         _check_bool("filters.overdue_only", self.overdue_only)
 
@@ -198,7 +205,8 @@ class Planning:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "radius_m": self.radius_m, "along_roads": self.along_roads,
+            "radius_m": self.radius_m,
+            "along_roads": self.along_roads,
             "weights": None if self.weights is None else dict(self.weights),
             "show_gaps": self.show_gaps,
             "proposed": [dataclasses.asdict(s) for s in self.proposed],
@@ -407,7 +415,9 @@ def _planning_from_dict(data: Any) -> Planning:
     weights = data.get("weights")
     if weights is not None:
         if not isinstance(weights, dict):
-            raise MapStateError(f"planning.weights: expected an object of road class to weight, got {_describe(weights)}")
+            raise MapStateError(
+                f"planning.weights: expected an object of road class to weight, got {_describe(weights)}"
+            )
         data["weights"] = tuple(weights.items())
     for name in ("proposed", "what_if"):
         sites = _sequence(f"planning.{name}", data.get(name, ()))
@@ -443,10 +453,7 @@ def _planned_sites(path: str, value) -> tuple[PlannedSite, ...]:
 
 def _plain_fields(value) -> dict[str, Any]:
     """The fields of a dataclass value, tuples as lists (JSON has no tuples)."""
-    return {
-        f.name: list(v) if isinstance(v := getattr(value, f.name), tuple) else v
-        for f in dataclasses.fields(value)
-    }
+    return {f.name: list(v) if isinstance(v := getattr(value, f.name), tuple) else v for f in dataclasses.fields(value)}
 
 
 def _check_known_keys(data: dict[str, Any], cls: type, path: str) -> None:
@@ -588,9 +595,7 @@ def _as_of(path: str, value) -> datetime | None:
     elif isinstance(value, date) and not isinstance(value, datetime):
         value = datetime(value.year, value.month, value.day)
     elif not isinstance(value, datetime):
-        raise MapStateError(
-            f"{path}: expected a date and time ({_AS_OF_FORMAT}) or null, got {_describe(value)}"
-        )
+        raise MapStateError(f"{path}: expected a date and time ({_AS_OF_FORMAT}) or null, got {_describe(value)}")
     if value.tzinfo is not None:
         raise MapStateError(f"{path}: expected local time without a time zone, got {value.isoformat()!r}")
     # A plain datetime to the second, whatever subclass came in (pandas.Timestamp), so that
@@ -603,10 +608,8 @@ def _check_basemap(path: str, value) -> None:
     if value == "none":
         return
     if value.startswith("local:"):
-        if not value[len("local:"):].strip():
+        if not value[len("local:") :].strip():
             raise MapStateError(f"{path}: 'local:' must be followed by a tile folder")
         return
     if not _PROVIDER_KEY.fullmatch(value):
-        raise MapStateError(
-            f"{path}: {value!r} is not 'none', 'local:<folder>' or a provider key such as 'osm'"
-        )
+        raise MapStateError(f"{path}: {value!r} is not 'none', 'local:<folder>' or a provider key such as 'osm'")

@@ -70,10 +70,7 @@ def page_model(dataset: Dataset, state: MapState, lang: str = "zh", memo: dict |
     remembered = memo.get("situations") if memo and memo.get("as_of") == as_of else None
     selections = select_layers(dataset, state, remembered)
     ids = {n: dataset[n][LAYERS[n].id_field].to_numpy(dtype=object) for n in layers}
-    shown = {
-        n: selections[n].shown.copy() if n in selections else np.zeros(len(ids[n]), dtype=bool)
-        for n in layers
-    }
+    shown = {n: selections[n].shown.copy() if n in selections else np.zeros(len(ids[n]), dtype=bool) for n in layers}
     situations = {**(remembered or {}), **{n: s.situation for n, s in selections.items() if s.situation is not None}}
     props = dynamic_properties(dataset, as_of, state.village_fill, situations)
     if memo is not None:
@@ -126,11 +123,14 @@ def dynamic_properties(
             {"observing_households": counts, "fill_class": village_fill_classes(counts, village_fill)}
         ),
         "households": _aligned(people[["stage", "status_on_day", "observation_day", "release_date"]]).assign(
-            alert=_in_classes(people["stage"], ALERT_CLASSES["households"])),
+            alert=_in_classes(people["stage"], ALERT_CLASSES["households"])
+        ),
         "checkpoints": _aligned(checkpoints[["status_on_day"]]).assign(
-            alert=checkpoint_alerts(dataset.checkpoints, checkpoints)),
+            alert=checkpoint_alerts(dataset.checkpoints, checkpoints)
+        ),
         "disinfection_points": _aligned(points[["freshness", "due_at", "hours_overdue"]]).assign(
-            alert=_in_classes(points["freshness"], ALERT_CLASSES["disinfection_points"])),
+            alert=_in_classes(points["freshness"], ALERT_CLASSES["disinfection_points"])
+        ),
         "roads": pd.DataFrame(index=pd.RangeIndex(len(dataset.roads))),
     }
 
@@ -200,7 +200,10 @@ def property_records(frame: pd.DataFrame, ids) -> dict[str, dict]:
                 for v in values.astype(object).to_numpy()
             ]
     names = list(columns)
-    return {str(i): dict(zip(names, row)) for i, row in zip(ids, zip(*columns.values()))}
+    return {
+        str(i): dict(zip(names, row, strict=False))
+        for i, row in zip(ids, zip(*columns.values(), strict=False), strict=False)
+    }
 
 
 def _changed_rows(before: pd.DataFrame | None, after: pd.DataFrame) -> np.ndarray:
@@ -238,7 +241,9 @@ def _aligned(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def _present_classes(dataset: Dataset, shown: dict[str, np.ndarray], props: dict[str, pd.DataFrame]) -> dict[str, set[str]]:
+def _present_classes(
+    dataset: Dataset, shown: dict[str, np.ndarray], props: dict[str, pd.DataFrame]
+) -> dict[str, set[str]]:
     """Per point and line layer, the symbol classes among the features shown."""
 
     def among_shown(layer: str, values: pd.Series) -> set[str]:
@@ -261,5 +266,5 @@ def _english(dataset: Dataset) -> str:
     # The sample's disclaimer is bilingual, Chinese first; show the English half in English.
     for marker in ("Illustrative", "Sample"):
         if marker in text:
-            return text[text.index(marker):]
+            return text[text.index(marker) :]
     return text

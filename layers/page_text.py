@@ -16,6 +16,7 @@ from layers.i18n import translations
 from layers.map_state import MapState
 from layers.styles import CHECKPOINT_STATUS_OVERRIDES, DRAW_ORDER, STYLE_TABLE, legend_symbols
 
+
 def _n(message: str) -> str:
     """Mark ``message`` for translation; it is translated later, in the page's language."""
     return message
@@ -24,12 +25,20 @@ def _n(message: str) -> str:
 # Words of the page, and the day-dependent fields' labels, in English; translated by the
 # catalog into the page's language.
 _WORDS = {
-    "legend": _n("Legend"), "north": _n("N"), "yes": _n("yes"), "no": _n("no"),
-    "observation_day": _n("Day of observation"), "release_date": _n("Observation ends"),
-    "stage": _n("Stage"), "status_on_day": _n("Status on the day"), "freshness": _n("Disinfection"),
-    "due_at": _n("Next disinfection due"), "hours_overdue": _n("Hours overdue"),
+    "legend": _n("Legend"),
+    "north": _n("N"),
+    "yes": _n("yes"),
+    "no": _n("no"),
+    "observation_day": _n("Day of observation"),
+    "release_date": _n("Observation ends"),
+    "stage": _n("Stage"),
+    "status_on_day": _n("Status on the day"),
+    "freshness": _n("Disinfection"),
+    "due_at": _n("Next disinfection due"),
+    "hours_overdue": _n("Hours overdue"),
     "observing_households": _n("Households under observation"),
-    "checkpoint_closed": _n("Closed checkpoint"), "checkpoint_proposed": _n("Proposed checkpoint"),
+    "checkpoint_closed": _n("Closed checkpoint"),
+    "checkpoint_proposed": _n("Proposed checkpoint"),
 }
 
 
@@ -56,8 +65,11 @@ def page_title(dataset: Dataset, state: MapState, lang: str) -> str:
     if state.title:
         return state.title
     meta = dataset.metadata
-    township = meta.get("township_name", "") if _lang(lang) == "zh" else (
-        meta.get("township_name_en") or meta.get("township_name", ""))
+    township = (
+        meta.get("township_name", "")
+        if _lang(lang) == "zh"
+        else (meta.get("township_name_en") or meta.get("township_name", ""))
+    )
     return translations(lang).gettext("{township} epidemic-prevention situation map").format(township=township)
 
 
@@ -118,7 +130,9 @@ def popup_fields(layers: tuple[str, ...], audience: str, lang: str) -> dict[str,
             if f.name not in hidden and (audience == "internal" or not f.personal)
         ]
         if schema.village_field:
-            pairs = [("village_name", label) if field == schema.village_field else (field, label) for field, label in pairs]
+            pairs = [
+                ("village_name", label) if field == schema.village_field else (field, label) for field, label in pairs
+            ]
         pairs += [(key, words(lang)[key]) for key in _DYNAMIC_POPUP_FIELDS.get(name, ())]
         result[name] = pairs
     return result

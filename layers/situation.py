@@ -119,16 +119,27 @@ def household_situation(households: pd.DataFrame, as_of) -> pd.DataFrame:
     new = observing & ~releasing & (day_number <= NEW_DAYS)
     return pd.DataFrame(
         {
-            "status_on_day": _labels(_HOUSEHOLD_STATUS_DTYPE, {
-                "observing": observing, "released": released, "escalated": escalated,
-            }),
+            "status_on_day": _labels(
+                _HOUSEHOLD_STATUS_DTYPE,
+                {
+                    "observing": observing,
+                    "released": released,
+                    "escalated": escalated,
+                },
+            ),
             "under_observation": observing,
             "observation_day": pd.arrays.IntegerArray(day_number, mask=~observing),
             "release_date": release_date.astype(_TIME_DTYPE),
-            "stage": _labels(_STAGE_DTYPE, {
-                "new": new, "observing": observing & ~releasing & ~new, "releasing": releasing,
-                "released": released, "escalated": escalated,
-            }),
+            "stage": _labels(
+                _STAGE_DTYPE,
+                {
+                    "new": new,
+                    "observing": observing & ~releasing & ~new,
+                    "releasing": releasing,
+                    "released": released,
+                    "escalated": escalated,
+                },
+            ),
         },
         index=households.index,
     )
@@ -156,15 +167,18 @@ def checkpoint_situation(checkpoints: pd.DataFrame, as_of) -> pd.DataFrame:
 
     opened = _calendar_days(checkpoints, "opened") <= day
     proposed = opened & (status == "proposed").to_numpy()
-    closed = opened & ~proposed & (
-        (closed_on <= day) | ((status == "closed").to_numpy() & np.isnat(closed_on))
-    )
+    closed = opened & ~proposed & ((closed_on <= day) | ((status == "closed").to_numpy() & np.isnat(closed_on)))
     active = opened & ~proposed & ~closed
     return pd.DataFrame(
         {
-            "status_on_day": _labels(_CHECKPOINT_STATUS_DTYPE, {
-                "active": active, "closed": closed, "proposed": proposed,
-            }),
+            "status_on_day": _labels(
+                _CHECKPOINT_STATUS_DTYPE,
+                {
+                    "active": active,
+                    "closed": closed,
+                    "proposed": proposed,
+                },
+            ),
             "active": active,
         },
         index=checkpoints.index,
@@ -239,8 +253,7 @@ def resolve_as_of(state: MapState, dataset: Dataset) -> pd.Timestamp:
     latest = _latest_date(dataset)
     if pd.isna(latest):
         raise AsOfError(
-            "no as-of time: the map state sets none, the dataset metadata has no as_of "
-            "and the data holds no dates"
+            "no as-of time: the map state sets none, the dataset metadata has no as_of and the data holds no dates"
         )
     return latest
 

@@ -27,6 +27,7 @@ from geodata.schema import (
     SUPPLY_ITEMS,
     choice_label,
 )
+
 # The private as-of readers are shared, not copied, so "the as-of day" here is always the day
 # the situation rules count from (naive China Standard Time, aware times converted).
 from layers.situation import (
@@ -99,14 +100,20 @@ FIGURE_LABELS: dict[str, tuple[str, str]] = {
 FIGURE_DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "villages": ("行政村个数", "Administrative villages in the dataset"),
     **{
-        f"checkpoints_{tier}": (f"当日值守的{zh}卡点（不含已撤除、拟设）",
-                                f"{en} checkpoints active on the day (closed and proposed not counted)")
+        f"checkpoints_{tier}": (
+            f"当日值守的{zh}卡点（不含已撤除、拟设）",
+            f"{en} checkpoints active on the day (closed and proposed not counted)",
+        )
         for tier, (zh, en) in CHOICE_LABELS[("checkpoints", "tier")].items()
     },
-    "checkpoints_active": ("当日值守的各级卡点合计（不含已撤除、拟设）",
-                           "Checkpoints of every tier active on the day (closed and proposed not counted)"),
-    "households_under_observation": ("当日处于居家医学观察的户数，不含已转诊、已解除",
-                                     "Households under home observation on the day; escalated and released not counted"),
+    "checkpoints_active": (
+        "当日值守的各级卡点合计（不含已撤除、拟设）",
+        "Checkpoints of every tier active on the day (closed and proposed not counted)",
+    ),
+    "households_under_observation": (
+        "当日处于居家医学观察的户数，不含已转诊、已解除",
+        "Households under home observation on the day; escalated and released not counted",
+    ),
     "persons_under_observation": ("上述观察户的人数合计", "Persons in the households under observation"),
     "new_today": ("当日开始观察的户数", "Households whose observation started on the day"),
     "releasing_today": ("观察期当日届满的户数", "Households whose observation period ends on the day"),
@@ -131,8 +138,12 @@ def layer_counts(dataset: Dataset) -> pd.DataFrame:
         if name == "checkpoints":
             by_tier = frame["tier"].value_counts()
             rows += [
-                (f"{name}.{tier}", choice_label(name, "tier", tier, "zh"),
-                 choice_label(name, "tier", tier, "en"), int(by_tier.get(tier, 0)))
+                (
+                    f"{name}.{tier}",
+                    choice_label(name, "tier", tier, "zh"),
+                    choice_label(name, "tier", tier, "en"),
+                    int(by_tier.get(tier, 0)),
+                )
                 for tier in CHECKPOINT_TIERS
             ]
     return pd.DataFrame(rows, columns=["layer", "label_zh", "label_en", "count"])
@@ -185,7 +196,7 @@ def village_table(dataset: Dataset, as_of) -> pd.DataFrame:
     active = checkpoint_situation(checkpoints, as_of)["active"].to_numpy()
     slots = village_slots.of(checkpoints["village"])
     tiers = checkpoints["tier"].to_numpy()
-    for tier, figure in zip(CHECKPOINT_TIERS, CHECKPOINT_TIER_FIGURES):
+    for tier, figure in zip(CHECKPOINT_TIERS, CHECKPOINT_TIER_FIGURES, strict=False):
         counts[figure] = _count(slots, village_count, active & (tiers == tier))
     counts["checkpoints_active"] = sum(counts[figure] for figure in CHECKPOINT_TIER_FIGURES)
 
@@ -215,7 +226,11 @@ def village_table(dataset: Dataset, as_of) -> pd.DataFrame:
     # slot has none.
     first_of_code = ~villages["code"].duplicated().to_numpy()
     for figure in VILLAGE_RESOURCES:
-        values = pd.to_numeric(villages[figure], errors="coerce") if figure in villages else pd.Series(0.0, index=villages.index)
+        values = (
+            pd.to_numeric(villages[figure], errors="coerce")
+            if figure in villages
+            else pd.Series(0.0, index=villages.index)
+        )
         values = np.where(first_of_code, values.fillna(0).to_numpy(dtype="float64"), 0)
         counts[figure] = np.append(values, 0).astype("int64")
 
@@ -254,7 +269,7 @@ def township_figures(dataset: Dataset, as_of) -> dict[str, int]:
     """
     table = village_table(dataset, as_of)
     totals = table[list(FIGURES)].to_numpy().sum(axis=0)
-    return {"villages": len(_layer(dataset, "villages")), **{f: int(t) for f, t in zip(FIGURES, totals)}}
+    return {"villages": len(_layer(dataset, "villages")), **{f: int(t) for f, t in zip(FIGURES, totals, strict=False)}}
 
 
 def figures_with_change(dataset: Dataset, as_of) -> dict[str, tuple[int, int]]:
@@ -321,9 +336,7 @@ class _VillageSlots:
         return np.append(slot_of_distinct, self.unmatched)[point_codes]
 
 
-def _count(
-    slots: np.ndarray, village_count: int, where: np.ndarray, weights: np.ndarray | None = None
-) -> np.ndarray:
+def _count(slots: np.ndarray, village_count: int, where: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
     """Per village slot (the last one for unmatched points), how many points ``where`` holds.
 
     With ``weights``, their sum instead of a count. Always int64 of length village_count + 1.

@@ -71,7 +71,15 @@ CHECKPOINT_STYLE = LayerStyle(
     symbols=(
         Symbol("district", "区级卡点", "District checkpoint", "square", "#b2182b", size=20, stroke_width=2.5),
         Symbol("village", "村级卡点", "Village checkpoint", "triangle", "#f4a582", size=20, stroke_width=2),
-        Symbol("natural_village", "自然村卡点", "Natural-village checkpoint", "circle", "#ffffff", size=15, stroke_width=2.5),
+        Symbol(
+            "natural_village",
+            "自然村卡点",
+            "Natural-village checkpoint",
+            "circle",
+            "#ffffff",
+            size=15,
+            stroke_width=2.5,
+        ),
         Symbol("compound", "小区卡点", "Compound checkpoint", "diamond", "#4d4d4d", "#ffffff", size=19, stroke_width=2),
     ),
 )
@@ -90,9 +98,27 @@ HOUSEHOLD_STYLE = LayerStyle(
     symbols=(
         Symbol("new", "新增（3天内）", "New (last 3 days)", "circle", "#e31a1c", "#ffffff", size=12, stroke_width=2),
         Symbol("observing", "观察中", "Under observation", "circle", "#fd8d3c", "#7f2704", size=10),
-        Symbol("releasing", "今明两天解除", "Released today or tomorrow", "circle", "#ffd92f", "#7f6000", size=10, stroke_width=2),
+        Symbol(
+            "releasing",
+            "今明两天解除",
+            "Released today or tomorrow",
+            "circle",
+            "#ffd92f",
+            "#7f6000",
+            size=10,
+            stroke_width=2,
+        ),
         Symbol("released", "已解除", "Released", "circle", "#d9d9d9", "#737373", size=8, stroke_width=1),
-        Symbol("escalated", "已转诊", "Escalated (sent to hospital)", "circle", "#49006a", "#ffffff", size=13, stroke_width=2),
+        Symbol(
+            "escalated",
+            "已转诊",
+            "Escalated (sent to hospital)",
+            "circle",
+            "#49006a",
+            "#ffffff",
+            size=13,
+            stroke_width=2,
+        ),
     ),
 )
 
@@ -154,8 +180,14 @@ ALERT_CLASSES = {"households": ("new", "escalated"), "disinfection_points": ("ov
 # ring would cost seconds and show nothing better. Above maxCloud households shown (a county
 # or city rather than a township) the households take no part at all: their alerts are drawn
 # above every marker anyway, and a filter change must stay fast (measured in make bench).
-DISPLACEMENT = {"gap": 3, "leaderColour": "#333333", "leaderWidth": 1, "anchorRadius": 2, "maxGroup": 12,
-                "maxCloud": 5000}
+DISPLACEMENT = {
+    "gap": 3,
+    "leaderColour": "#333333",
+    "leaderWidth": 1,
+    "anchorRadius": 2,
+    "maxGroup": 12,
+    "maxCloud": 5000,
+}
 
 STYLE_TABLE: dict[str, LayerStyle] = {
     s.layer: s for s in (VILLAGE_STYLE, ROAD_STYLE, DISINFECTION_STYLE, HOUSEHOLD_STYLE, CHECKPOINT_STYLE)
@@ -193,14 +225,41 @@ PLANNING_STYLE = LayerStyle(
     label_zh="卡点规划",
     label_en="Checkpoint planning",
     symbols=(
-        Symbol("coverage", "卡点覆盖范围", "Checkpoint coverage", "circle", "#2b83ba", "#2b83ba", size=16,
-               stroke_width=1.5, dash="5 4", fill_opacity=0.08),
+        Symbol(
+            "coverage",
+            "卡点覆盖范围",
+            "Checkpoint coverage",
+            "circle",
+            "#2b83ba",
+            "#2b83ba",
+            size=16,
+            stroke_width=1.5,
+            dash="5 4",
+            fill_opacity=0.08,
+        ),
         Symbol("gap", "未覆盖入口", "Uncovered road entry", "circle", "#ffffff", "#d7191c", size=14, stroke_width=3.5),
         Symbol("entry", "已覆盖入口", "Covered road entry", "circle", "#1a9641", "#ffffff", size=9, stroke_width=1.5),
-        Symbol("proposed", "建议新增卡点", "Proposed checkpoint", "diamond", "#7b3294", "#ffffff", size=22,
-               stroke_width=2.5),
-        Symbol("what_if", "假设卡点", "What-if checkpoint", "diamond", "#ffffff", "#e66101", size=20,
-               stroke_width=3, dash="4 2"),
+        Symbol(
+            "proposed",
+            "建议新增卡点",
+            "Proposed checkpoint",
+            "diamond",
+            "#7b3294",
+            "#ffffff",
+            size=22,
+            stroke_width=2.5,
+        ),
+        Symbol(
+            "what_if",
+            "假设卡点",
+            "What-if checkpoint",
+            "diamond",
+            "#ffffff",
+            "#e66101",
+            size=20,
+            stroke_width=3,
+            dash="4 2",
+        ),
     ),
 )
 
@@ -268,6 +327,5 @@ def _svg(symbol: Symbol, size: float) -> str:
     else:
         raise ValueError(f"unknown symbol shape {shape!r}")
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{s:g}" height="{s:g}" '
-        f'viewBox="0 0 {s:g} {s:g}">{body}</svg>'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{s:g}" height="{s:g}" viewBox="0 0 {s:g} {s:g}">{body}</svg>'
     )

@@ -88,7 +88,7 @@ def write_page(
 
 def page_data(dataset: Dataset, state: MapState, model: PageModel, lang: str) -> dict:
     """Everything the page script needs, as plain JSON-able data."""
-    names = dict(zip(dataset.villages["code"], dataset.villages["name"]))
+    names = dict(zip(dataset.villages["code"], dataset.villages["name"], strict=False))
     layers = {name: _feature_collection(dataset, name, model, names, state.audience) for name in model.layers}
     initial = page_update(None, model)
     texts = {k: initial.pop(k) for k in list(initial) if k != "layers"}
@@ -109,8 +109,9 @@ def page_data(dataset: Dataset, state: MapState, model: PageModel, lang: str) ->
 
 def build_folium_map(data_file: str, *, bridge: bool = False) -> folium.Map:
     """The page skeleton: Leaflet and our script from local files, no tiles, no CDN."""
-    page = folium.Map(location=None, tiles=None, zoom_control=True, control_scale=False,
-                      max_zoom=20, zoom_snap=0.25, zoom_delta=0.5)
+    page = folium.Map(
+        location=None, tiles=None, zoom_control=True, control_scale=False, max_zoom=20, zoom_snap=0.25, zoom_delta=0.5
+    )
     # Folium's class-level asset lists point at CDNs: replace them on this instance only.
     page.default_js = [
         ("leaflet", f"{ASSETS}/leaflet/leaflet.js"),
@@ -160,7 +161,7 @@ def basemap(choice: str) -> dict | None:
     if choice == "none":
         return None
     if choice.startswith("local:"):
-        folder = Path(choice[len("local:"):]).expanduser()
+        folder = Path(choice[len("local:") :]).expanduser()
         if not folder.is_dir():
             raise BasemapError(f"basemap folder {folder} does not exist")
         return {"url": folder.resolve().as_uri() + "/{z}/{x}/{y}.png", "attribution": ""}
@@ -212,15 +213,16 @@ def _copy_assets(folder: Path) -> None:
 
 def feature_collection(dataset: Dataset, name: str, model: PageModel, audience: str, ids=None) -> dict:
     """Layer ``name`` as the page's GeoJSON: every feature, or those with the given ids."""
-    names = dict(zip(dataset.villages["code"], dataset.villages["name"]))
+    names = dict(zip(dataset.villages["code"], dataset.villages["name"], strict=False))
     if ids is None:
         return _feature_collection(dataset, name, model, names, audience)
     rows = np.isin(model.ids[name], list(ids))
     return _feature_collection(dataset, name, model, names, audience, rows)
 
 
-def _feature_collection(dataset: Dataset, name: str, model: PageModel, village_names: dict, audience: str,
-                        rows: np.ndarray | None = None) -> dict:
+def _feature_collection(
+    dataset: Dataset, name: str, model: PageModel, village_names: dict, audience: str, rows: np.ndarray | None = None
+) -> dict:
     if rows is not None:
         model = _model_rows(model, name, rows)
     frame = dataset[name] if rows is None else dataset[name][rows]
@@ -228,25 +230,31 @@ def _feature_collection(dataset: Dataset, name: str, model: PageModel, village_n
     columns = [f.name for f in schema.fields if audience == "internal" or not f.personal]
     properties = _json_ready(pd.DataFrame(frame[columns]), schema)
     if schema.village_field:
-        properties["village_name"] = frame[schema.village_field].map(village_names).astype(object).where(
-            frame[schema.village_field].isin(village_names.keys()), None)
+        properties["village_name"] = (
+            frame[schema.village_field]
+            .map(village_names)
+            .astype(object)
+            .where(frame[schema.village_field].isin(village_names.keys()), None)
+        )
     records = properties.to_dict(orient="records")
     ids = model.ids[name].tolist()
     dynamic = model.props[name]
     if not dynamic.columns.empty:
-        for record, values in zip(records, property_records(dynamic, ids).values()):
+        for record, values in zip(records, property_records(dynamic, ids).values(), strict=False):
             record.update(values)
     geometries = _geometries(frame, name)
     if name == "villages":
         points = shapely.point_on_surface(frame.geometry.to_numpy())
-        label_points = [_label_point(polygon, fallback) for polygon, fallback in zip(frame.geometry, points)]
-        for record, point in zip(records, label_points):
+        label_points = [
+            _label_point(polygon, fallback) for polygon, fallback in zip(frame.geometry, points, strict=False)
+        ]
+        for record, point in zip(records, label_points, strict=False):
             record["label_point"] = point
     return {
         "type": "FeatureCollection",
         "features": [
             {"type": "Feature", "id": fid, "properties": record, "geometry": geometry}
-            for fid, record, geometry in zip(ids, records, geometries)
+            for fid, record, geometry in zip(ids, records, geometries, strict=False)
         ],
     }
 
@@ -279,7 +287,7 @@ def _geometries(frame, name: str) -> list[dict]:
     if (frame.geom_type == "Point").all():
         coordinates = np.round(shapely.get_coordinates(geometries), COORDINATE_DECIMALS)
         return [{"type": "Point", "coordinates": [x, y]} for x, y in coordinates.tolist()]
-    rounded = shapely.set_precision(geometries, 10 ** -COORDINATE_DECIMALS)
+    rounded = shapely.set_precision(geometries, 10**-COORDINATE_DECIMALS)
     return [json.loads(text) for text in shapely.to_geojson(rounded)]
 
 
@@ -297,6 +305,3 @@ def _json_ready(frame: pd.DataFrame, schema) -> pd.DataFrame:
             text = values
         out[f.name] = text.astype(object).where(values.notna(), None)
     return out
-
-
-

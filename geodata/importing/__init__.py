@@ -17,13 +17,37 @@ from geodata.importing.problems import (
 from geodata.importing.readers import KINDS, Source, read_source
 
 __all__ = [
-    "ERROR", "NOTE", "WARNING", "KINDS", "MODES", "ImportCancelled", "ImportFailure", "ImportPlan",
-    "ImportProblem", "Source", "apply_plan", "import_file", "plan_import", "read_source",
+    "ERROR",
+    "NOTE",
+    "WARNING",
+    "KINDS",
+    "MODES",
+    "ImportCancelled",
+    "ImportFailure",
+    "ImportPlan",
+    "ImportProblem",
+    "Source",
+    "apply_plan",
+    "import_file",
+    "plan_import",
+    "read_source",
 ]
 
 
-def import_file(store, path, layer: str, *, crs=None, mode="append", encoding=None, sheet=None,
-                dry_run=False, accept_warnings=False, allow_removal=False, progress=None) -> ImportPlan:
+def import_file(
+    store,
+    path,
+    layer: str,
+    *,
+    crs=None,
+    mode="append",
+    encoding=None,
+    sheet=None,
+    dry_run=False,
+    accept_warnings=False,
+    allow_removal=False,
+    progress=None,
+) -> ImportPlan:
     """Read, check and (unless ``dry_run`` or there are problems) write ``path`` into ``layer``.
 
     Returns the plan; ``plan.problems`` says what is wrong. Raises :class:`ImportFailure`

@@ -54,12 +54,27 @@ LONGITUDE_ALIASES = ("经度", "东经", "lng", "lon", "long", "longitude", "x",
 LATITUDE_ALIASES = ("纬度", "北纬", "lat", "latitude", "y", "纬度(n)", "y坐标", "纬度坐标")
 # One cell holding both numbers. The order named in the header wins; else the sizes decide.
 PAIR_ALIASES = {
-    "经纬度": "lon_first", "经纬度坐标": "lon_first", "lnglat": "lon_first", "lng,lat": "lon_first",
-    "lonlat": "lon_first", "lon,lat": "lon_first", "lng/lat": "lon_first",
-    "latlng": "lat_first", "lat,lng": "lat_first", "latlon": "lat_first", "lat,lon": "lat_first",
-    "lat/lng": "lat_first", "纬经度": "lat_first",
-    "坐标": "by_size", "位置": "by_size", "定位": "by_size", "location": "by_size",
-    "coordinates": "by_size", "gps": "by_size", "gps坐标": "by_size", "坐标位置": "by_size",
+    "经纬度": "lon_first",
+    "经纬度坐标": "lon_first",
+    "lnglat": "lon_first",
+    "lng,lat": "lon_first",
+    "lonlat": "lon_first",
+    "lon,lat": "lon_first",
+    "lng/lat": "lon_first",
+    "latlng": "lat_first",
+    "lat,lng": "lat_first",
+    "latlon": "lat_first",
+    "lat,lon": "lat_first",
+    "lat/lng": "lat_first",
+    "纬经度": "lat_first",
+    "坐标": "by_size",
+    "位置": "by_size",
+    "定位": "by_size",
+    "location": "by_size",
+    "coordinates": "by_size",
+    "gps": "by_size",
+    "gps坐标": "by_size",
+    "坐标位置": "by_size",
 }
 WKT_ALIASES = ("wkt", "geometry", "geom", "几何", "shape", "形状")
 

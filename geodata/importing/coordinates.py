@@ -116,8 +116,15 @@ def locate(x: np.ndarray, y: np.ndarray, given: np.ndarray, crs_name: str) -> Lo
     found = Located(np.full(len(x), np.nan), np.full(len(x), np.nan))
     unreadable = given & (np.isnan(x) | np.isnan(y))
     for row in np.flatnonzero(unreadable):
-        found.row_problems[int(row)] = ("error", Message(N_(
-            "the coordinates cannot be read as numbers or degrees-minutes-seconds; write e.g. 113.975 and 33.003")))
+        found.row_problems[int(row)] = (
+            "error",
+            Message(
+                N_(
+                    "the coordinates cannot be read as numbers or degrees-minutes-seconds; "
+                    "write e.g. 113.975 and 33.003"
+                )
+            ),
+        )
     usable = given & ~unreadable
     in_degrees = crs_name in NAMED_SYSTEMS or _is_geographic(crs_name)
     if in_degrees:
@@ -132,8 +139,10 @@ def locate(x: np.ndarray, y: np.ndarray, given: np.ndarray, crs_name: str) -> Lo
         bad = usable.copy()
         bad[usable] = ~(np.isfinite(lon) & np.isfinite(lat))
         for row in np.flatnonzero(bad):
-            found.row_problems[int(row)] = ("error", Message(N_(
-                "the coordinates are outside what {crs} covers; check the numbers and --crs"), crs=crs_name))
+            found.row_problems[int(row)] = (
+                "error",
+                Message(N_("the coordinates are outside what {crs} covers; check the numbers and --crs"), crs=crs_name),
+            )
     return found
 
 
@@ -153,13 +162,24 @@ def _unswap(x, y, usable, found: Located):
     if not count:
         return x, y
     if count == int(usable.sum()) and count > 1:
-        found.file_problems.append(("warning", Message(N_(
-            "the longitude and latitude columns are swapped in all {count} rows; they were read the other way round"),
-            count=count)))
+        found.file_problems.append(
+            (
+                "warning",
+                Message(
+                    N_(
+                        "the longitude and latitude columns are swapped in all {count} rows; "
+                        "they were read the other way round"
+                    ),
+                    count=count,
+                ),
+            )
+        )
     else:
         for row in np.flatnonzero(swapped):
-            found.row_problems[int(row)] = ("warning", Message(N_(
-                "longitude and latitude are swapped in this row; they were read the other way round")))
+            found.row_problems[int(row)] = (
+                "warning",
+                Message(N_("longitude and latitude are swapped in this row; they were read the other way round")),
+            )
     return np.where(swapped, y, x), np.where(swapped, x, y)
 
 
@@ -167,14 +187,28 @@ def _report_projected(x, y, projected, usable, found: Located) -> None:
     suggestion = _projection_guess(np.nanmedian(x[projected]), np.nanmedian(y[projected]))
     count = int(projected.sum())
     if count == int(usable.sum()):
-        found.file_problems.append(("error", Message(N_(
-            "the coordinates are not degrees of longitude/latitude but projected metres ({count} rows); {suggestion}"),
-            count=count, suggestion=suggestion)))
+        found.file_problems.append(
+            (
+                "error",
+                Message(
+                    N_(
+                        "the coordinates are not degrees of longitude/latitude but projected metres "
+                        "({count} rows); {suggestion}"
+                    ),
+                    count=count,
+                    suggestion=suggestion,
+                ),
+            )
+        )
         return
     for row in np.flatnonzero(projected):
-        found.row_problems[int(row)] = ("error", Message(N_(
-            "the coordinates are not degrees of longitude/latitude (outside ±180/±90); {suggestion}"),
-            suggestion=suggestion))
+        found.row_problems[int(row)] = (
+            "error",
+            Message(
+                N_("the coordinates are not degrees of longitude/latitude (outside ±180/±90); {suggestion}"),
+                suggestion=suggestion,
+            ),
+        )
 
 
 def _projection_guess(x: float, y: float) -> Message:
@@ -182,14 +216,24 @@ def _projection_guess(x: float, y: float) -> Message:
     if 1e6 <= abs(y) <= 1e7:
         zone = int(abs(x) // 1e6)
         if 25 <= zone <= 45:
-            return Message(N_("they look like CGCS2000 3-degree Gauss-Kruger zone {zone} "
-                              "(import with --crs EPSG:{epsg})"), zone=zone, epsg=4513 + zone - 25)
+            return Message(
+                N_("they look like CGCS2000 3-degree Gauss-Kruger zone {zone} (import with --crs EPSG:{epsg})"),
+                zone=zone,
+                epsg=4513 + zone - 25,
+            )
         if 13 <= zone <= 23:
-            return Message(N_("they look like CGCS2000 6-degree Gauss-Kruger zone {zone} "
-                              "(import with --crs EPSG:{epsg})"), zone=zone, epsg=4491 + zone - 13)
+            return Message(
+                N_("they look like CGCS2000 6-degree Gauss-Kruger zone {zone} (import with --crs EPSG:{epsg})"),
+                zone=zone,
+                epsg=4491 + zone - 13,
+            )
         if 1e5 <= abs(x) < 1e6:
-            return Message(N_("they look like Gauss-Kruger metres without a zone number, e.g. CGCS2000 "
-                              "CM 114E (import with --crs EPSG:4547)"))
+            return Message(
+                N_(
+                    "they look like Gauss-Kruger metres without a zone number, e.g. CGCS2000 "
+                    "CM 114E (import with --crs EPSG:4547)"
+                )
+            )
         if 1.1e7 <= abs(x) < 1.6e7:
             return Message(N_("they look like Web Mercator metres (import with --crs EPSG:3857)"))
     return Message(N_("import with --crs and the file's coordinate system (e.g. EPSG:4547)"))

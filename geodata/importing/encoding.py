@@ -57,8 +57,15 @@ def _decodes(raw: bytes, encoding: str) -> bool:
 def normalise_encoding(name: str) -> str:
     """A Python codec name for what a user (or a .cpg file) wrote; ``ValueError`` if unknown."""
     text = name.strip().lower().replace("_", "-")
-    aliases = {"utf8": UTF8, "utf-8-bom": UTF8_BOM, "cp936": "gbk", "936": "gbk", "ansi": "gbk",
-               "gb2312": "gbk", "euc-cn": "gbk"}
+    aliases = {
+        "utf8": UTF8,
+        "utf-8-bom": UTF8_BOM,
+        "cp936": "gbk",
+        "936": "gbk",
+        "ansi": "gbk",
+        "gb2312": "gbk",
+        "euc-cn": "gbk",
+    }
     text = aliases.get(text, text)
     try:
         return codecs.lookup(text).name

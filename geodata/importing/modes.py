@@ -30,16 +30,30 @@ def merge_rows(schema, base: pd.DataFrame, rows: pd.DataFrame, mode: str, report
     known = ids.isin(set(base[id_field].astype(str))).to_numpy()
     if mode == "append":
         for row in np.flatnonzero(known):
-            report(WARNING, int(row), id_field, Message(N_(
-                "{id} is already in {layer}; the row is skipped (import with mode update to change it)"),
-                id=repr(ids.iat[row]), layer=schema.name))
+            report(
+                WARNING,
+                int(row),
+                id_field,
+                Message(
+                    N_("{id} is already in {layer}; the row is skipped (import with mode update to change it)"),
+                    id=repr(ids.iat[row]),
+                    layer=schema.name,
+                ),
+            )
         counts = {"added": int((~known).sum()), "updated": 0, "skipped": int(known.sum()), "removed": 0}
         skipped = set(np.flatnonzero(known).tolist())
         return {"rows": rows, "layer": _concat(base, rows[~known])}, counts, list(ids[~known].dropna()), skipped
     for row in np.flatnonzero(~known & ids.notna().to_numpy()):
-        report(ERROR, int(row), id_field, Message(N_(
-            "there is no feature {id} in {layer} to update; import with mode append to add it"),
-            id=repr(ids.iat[row]), layer=schema.name))
+        report(
+            ERROR,
+            int(row),
+            id_field,
+            Message(
+                N_("there is no feature {id} in {layer} to update; import with mode append to add it"),
+                id=repr(ids.iat[row]),
+                layer=schema.name,
+            ),
+        )
     merged = _updated_rows(base, rows, ids, id_field)
     layer = _with_rows_replaced(base, merged[known], [_positions(base, id_field)[i] for i in ids[known]])
     counts = {"added": 0, "updated": int(known.sum()), "skipped": 0, "removed": 0}

@@ -13,8 +13,8 @@ has changed in the store since it was made is refused rather than written over t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import geopandas as gpd
 import numpy as np
@@ -115,8 +115,15 @@ class ImportPlan:
         return self.mode == "replace" and len(self.base) > 0 and 2 * self.removed > len(self.base)
 
 
-def plan_import(source: Source, dataset: Dataset, layer: str, *, crs: str | None = None,
-                mode: str = "append", progress: Progress | None = None) -> ImportPlan:
+def plan_import(
+    source: Source,
+    dataset: Dataset,
+    layer: str,
+    *,
+    crs: str | None = None,
+    mode: str = "append",
+    progress: Progress | None = None,
+) -> ImportPlan:
     """Work out the import of ``source`` into ``layer`` of ``dataset``, writing nothing.
 
     Parameters
@@ -186,8 +193,9 @@ def plan_import(source: Source, dataset: Dataset, layer: str, *, crs: str | None
         if mode != "append":
             _report_orphans(found, dataset, set(result["code"].astype(str)))
     report(1.0, "checked")
-    return ImportPlan(layer, mode, crs_name, source, columns, rows, result, base,
-                      sorted(found.items, key=sort_key), plan_counts, ids)
+    return ImportPlan(
+        layer, mode, crs_name, source, columns, rows, result, base, sorted(found.items, key=sort_key), plan_counts, ids
+    )
 
 
 def apply_plan(store, plan: ImportPlan, *, accept_warnings: bool = False, allow_removal: bool = False) -> None:
@@ -204,17 +212,20 @@ def apply_plan(store, plan: ImportPlan, *, accept_warnings: bool = False, allow_
         nothing is written.
     """
     if plan.result is None or plan.errors:
-        raise ImportFailure(f"{plan.source.name}: {len(plan.errors)} error(s); nothing was imported",
-                            plan.problems)
+        raise ImportFailure(f"{plan.source.name}: {len(plan.errors)} error(s); nothing was imported", plan.problems)
     if plan.warnings and not accept_warnings:
-        raise ImportFailure(f"{plan.source.name}: {len(plan.warnings)} warning(s); accept them to import",
-                            plan.problems)
+        raise ImportFailure(
+            f"{plan.source.name}: {len(plan.warnings)} warning(s); accept them to import", plan.problems
+        )
     if plan.removes_most and not allow_removal:
-        raise ImportFailure(f"{plan.source.name}: replacing {plan.layer} with it would remove {plan.removed} of its "
-                            f"{len(plan.base)} features; nothing was changed")
+        raise ImportFailure(
+            f"{plan.source.name}: replacing {plan.layer} with it would remove {plan.removed} of its "
+            f"{len(plan.base)} features; nothing was changed"
+        )
     if not same_layer(store.read(plan.layer), plan.base):
-        raise ImportFailure(f"{plan.layer} has changed since the file was checked (another desk or "
-                            "program saved); check the file again")
+        raise ImportFailure(
+            f"{plan.layer} has changed since the file was checked (another desk or program saved); check the file again"
+        )
     store.write({plan.layer: plan.result})
 
 
@@ -227,8 +238,9 @@ def same_layer(first: pd.DataFrame, second: pd.DataFrame) -> bool:
     plain_b = pd.DataFrame(second.drop(columns=geometry)).reset_index(drop=True)
     if not plain_a.equals(plain_b):
         return False
-    return all(np.array_equal(shapely.to_wkb(first[c].to_numpy()), shapely.to_wkb(second[c].to_numpy()))
-               for c in geometry)
+    return all(
+        np.array_equal(shapely.to_wkb(first[c].to_numpy()), shapely.to_wkb(second[c].to_numpy())) for c in geometry
+    )
 
 
 # --- steps --------------------------------------------------------------------------------
@@ -272,8 +284,16 @@ def _crs_name(source: Source, crs: str | None) -> str:
 
 def _report_columns(found: _Problems, schema, columns: ColumnMap, mode: str) -> None:
     for target, names in columns.clashes.items():
-        found.add(ERROR, None, target, Message(N_("the columns {columns} all mean {field}; keep one of them"),
-                                               columns=", ".join(map(repr, names)), field=target))
+        found.add(
+            ERROR,
+            None,
+            target,
+            Message(
+                N_("the columns {columns} all mean {field}; keep one of them"),
+                columns=", ".join(map(repr, names)),
+                field=target,
+            ),
+        )
     needed = [f for f in schema.fields if f.required]
     if mode == "update":
         needed = [schema.field(schema.id_field)] if schema.id_field else []
@@ -282,11 +302,18 @@ def _report_columns(found: _Problems, schema, columns: ColumnMap, mode: str) -> 
             continue
         if f.name == schema.village_field:
             continue  # found from the point's village polygon
-        found.add(ERROR, None, f.name, Message(N_("this required column is missing; add a column {label} (or {field})"),
-                                               label=f.label_zh, field=f.name))
+        found.add(
+            ERROR,
+            None,
+            f.name,
+            Message(
+                N_("this required column is missing; add a column {label} (or {field})"), label=f.label_zh, field=f.name
+            ),
+        )
     for column in columns.unused:
-        found.add(NOTE, None, column,
-                  Message(N_("no field of this layer is called like this column; it is not imported")))
+        found.add(
+            NOTE, None, column, Message(N_("no field of this layer is called like this column; it is not imported"))
+        )
 
 
 def _converted_values(source: Source, schema, columns: ColumnMap, found: _Problems, report) -> dict:
@@ -309,9 +336,18 @@ def _shapes(source, schema, columns, crs_name, mode, dataset, found: _Problems) 
     shapes = shapes_of(source, columns, crs_name)
     if shapes is None:
         if mode != "update":
-            found.add(ERROR, None, "geometry", Message(N_(
-                "the file has no locations: name the coordinate columns 经度 and 纬度 (or lng and lat, x and y), "
-                "or one column 经纬度")))
+            found.add(
+                ERROR,
+                None,
+                "geometry",
+                Message(
+                    N_(
+                        "the file has no locations: name the coordinate columns 经度 and 纬度 "
+                        "(or lng and lat, x and y), "
+                        "or one column 经纬度"
+                    )
+                ),
+            )
         return None
     villages = VillageLookup(dataset.villages)
     if schema.village_field and villages and "Point" in schema.geometry_types:
@@ -326,8 +362,9 @@ def _shapes(source, schema, columns, crs_name, mode, dataset, found: _Problems) 
     return shapes
 
 
-def _resolve_villages(values: dict, field_name: str, shapes: Shapes | None, villages: VillageLookup,
-                      found: _Problems, *, keep_empty: bool) -> None:
+def _resolve_villages(
+    values: dict, field_name: str, shapes: Shapes | None, villages: VillageLookup, found: _Problems, *, keep_empty: bool
+) -> None:
     """Village codes for the rows; ``keep_empty``: an update keeps the village it has."""
     n = len(found.source.frame)
     given = values.get(field_name, pd.Series([None] * n, dtype=object)).tolist()
@@ -344,26 +381,44 @@ def _resolve_villages(values: dict, field_name: str, shapes: Shapes | None, vill
         located = [None] * n
     resolved = {text: villages.code_for(text) for text in set(given) if text is not None}
     codes = []
-    for row, (text, inside) in enumerate(zip(given, located)):
+    for row, (text, inside) in enumerate(zip(given, located, strict=False)):
         if text is None:
             if inside is None and not keep_empty and (row, "geometry") in found.cells:
                 found.cells.add((row, field_name))  # the location's problem says it all
             elif inside is None and not keep_empty:
-                found.add(ERROR, row, field_name, Message(N_(
-                    "no village given and the point lies in no village; fill in the village")))
+                found.add(
+                    ERROR,
+                    row,
+                    field_name,
+                    Message(N_("no village given and the point lies in no village; fill in the village")),
+                )
             codes.append(inside)
             continue
         code = resolved[text]
         if code is None:
-            found.add(ERROR, row, field_name, Message(
-                N_("{value} is not a village of this township; write one of {known}"),
-                value=shown(None, text), known=villages.known()))
+            found.add(
+                ERROR,
+                row,
+                field_name,
+                Message(
+                    N_("{value} is not a village of this township; write one of {known}"),
+                    value=shown(None, text),
+                    known=villages.known(),
+                ),
+            )
             codes.append(text)
             continue
         if inside is not None and inside != code:
-            found.add(WARNING, row, field_name, Message(N_(
-                "the point lies in {actual}, but the row says {named}; check the village or the coordinates"),
-                actual=villages.name_of(inside), named=villages.name_of(code)))
+            found.add(
+                WARNING,
+                row,
+                field_name,
+                Message(
+                    N_("the point lies in {actual}, but the row says {named}; check the village or the coordinates"),
+                    actual=villages.name_of(inside),
+                    named=villages.name_of(code),
+                ),
+            )
         codes.append(code)
     values[field_name] = pd.Series(codes, dtype=object)
 
@@ -375,15 +430,25 @@ def _report_new_village_problems(found: _Problems, before: pd.DataFrame, after: 
     from geodata.validation import validate  # the layer checks and the checks across villages
 
     def said(frame) -> dict[tuple, object]:
-        return {(p.feature, p.field, str(p.message)): p
-                for p in validate(Dataset({"villages": frame})) if p.severity == ERROR}
+        return {
+            (p.feature, p.field, str(p.message)): p
+            for p in validate(Dataset({"villages": frame}))
+            if p.severity == ERROR
+        }
 
     known = set(said(before)) if len(before) else set()
     for key, problem in said(after).items():
         if key not in known:
-            found.add(ERROR, None, problem.field,
-                      Message(N_("the villages as imported would fail the check: {feature}: {problem}"),
-                              feature=str(problem.feature), problem=str(problem.message)))
+            found.add(
+                ERROR,
+                None,
+                problem.field,
+                Message(
+                    N_("the villages as imported would fail the check: {feature}: {problem}"),
+                    feature=str(problem.feature),
+                    problem=str(problem.message),
+                ),
+            )
 
 
 def _report_orphans(found: _Problems, dataset: Dataset, codes: set[str]) -> None:
@@ -395,9 +460,19 @@ def _report_orphans(found: _Problems, dataset: Dataset, codes: set[str]) -> None
             continue
         lost = int((~dataset[name][schema.village_field].astype(str).isin(codes)).sum())
         if lost:
-            found.add(WARNING, None, "code", Message(N_(
-                "{count} of the {layer} name a village code that is not in this file; "
-                "they will not be counted under any village"), count=lost, layer=name))
+            found.add(
+                WARNING,
+                None,
+                "code",
+                Message(
+                    N_(
+                        "{count} of the {layer} name a village code that is not in this file; "
+                        "they will not be counted under any village"
+                    ),
+                    count=lost,
+                    layer=name,
+                ),
+            )
 
 
 def _rows_frame(schema, values: dict, shapes: Shapes | None, n: int) -> pd.DataFrame:

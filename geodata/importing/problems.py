@@ -60,7 +60,7 @@ def sort_key(problem: ImportProblem):
     return (row, SEVERITIES.index(problem.severity) if problem.severity in SEVERITIES else 9)
 
 
-class ImportFailure(GeodataError):
+class ImportFailure(GeodataError):  # noqa: N818  (a public name the command line and dialogs catch)
     """A file cannot be imported; ``problems`` says why (also when read fails)."""
 
     def __init__(self, message: str, problems: list[ImportProblem] | None = None):
@@ -68,7 +68,7 @@ class ImportFailure(GeodataError):
         self.problems = list(problems or [])
 
 
-class ImportCancelled(GeodataError):
+class ImportCancelled(GeodataError):  # noqa: N818  (a cancel is not an error)
     """The user stopped the import; nothing was written."""
 
     def __init__(self):

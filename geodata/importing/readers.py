@@ -13,9 +13,9 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -26,8 +26,16 @@ from geodata.messages import N_, Message
 
 Progress = Callable[[float, str], None]
 
-KINDS = {".csv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".geojson": "geojson",
-         ".json": "geojson", ".shp": "shapefile", ".gpkg": "gpkg"}
+KINDS = {
+    ".csv": "csv",
+    ".txt": "csv",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".shp": "shapefile",
+    ".gpkg": "gpkg",
+}
 PREVIEW_ROWS = 20
 
 # Bounds on what a table may be, so that a hostile or broken file is refused in seconds with a
@@ -90,8 +98,14 @@ class Source:
         return ImportProblem(severity, self.name, where, field_name, message, row)
 
 
-def read_source(path, *, encoding: str | None = None, sheet: str | None = None,
-                layer_hint: str | None = None, progress: Progress | None = None) -> Source:
+def read_source(
+    path,
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    layer_hint: str | None = None,
+    progress: Progress | None = None,
+) -> Source:
     """Read ``path`` by its extension.
 
     Parameters
@@ -122,18 +136,29 @@ def read_source(path, *, encoding: str | None = None, sheet: str | None = None,
     kind = KINDS.get(path.suffix.lower())
     if kind is None:
         if path.suffix:
-            raise _failure(path, Message(N_("cannot import {suffix}; give a .csv, .xlsx, .geojson, .shp or .gpkg file"),
-                                         suffix=path.suffix))
-        raise _failure(path, Message(N_("cannot import files without an extension; "
-                                        "give a .csv, .xlsx, .geojson, .shp or .gpkg file")))
+            raise _failure(
+                path,
+                Message(
+                    N_("cannot import {suffix}; give a .csv, .xlsx, .geojson, .shp or .gpkg file"), suffix=path.suffix
+                ),
+            )
+        raise _failure(
+            path,
+            Message(N_("cannot import files without an extension; give a .csv, .xlsx, .geojson, .shp or .gpkg file")),
+        )
     if encoding is not None:
         try:
             encoding = normalise_encoding(encoding)
         except ValueError as exc:
             raise _failure(path, str(exc)) from None
     report(0.0, "reading the file")
-    reader = {"csv": _read_csv, "xlsx": _read_xlsx, "geojson": _read_geojson,
-              "shapefile": _read_shapefile, "gpkg": _read_gpkg}[kind]
+    reader = {
+        "csv": _read_csv,
+        "xlsx": _read_xlsx,
+        "geojson": _read_geojson,
+        "shapefile": _read_shapefile,
+        "gpkg": _read_gpkg,
+    }[kind]
     try:
         if kind == "gpkg" and sheet is None:
             sheet = layer_hint
@@ -143,11 +168,18 @@ def read_source(path, *, encoding: str | None = None, sheet: str | None = None,
     except ImportFailure:
         raise
     except (OSError, ValueError, KeyError, TypeError, IndexError, zipfile.BadZipFile, csv.Error) as exc:
-        raise _failure(path, Message(N_("cannot be read as {kind} ({reason})"), kind=kind.upper(),
-                                            reason=_short(exc))) from None
+        raise _failure(
+            path, Message(N_("cannot be read as {kind} ({reason})"), kind=kind.upper(), reason=_short(exc))
+        ) from None
     except Exception as exc:  # GDAL, openpyxl and pandas raise many types on broken files
-        raise _failure(path, Message(N_("cannot be read as {kind} ({reason})"), kind=kind.upper(),
-                                            reason=f"{type(exc).__name__}: {_short(exc)}")) from None
+        raise _failure(
+            path,
+            Message(
+                N_("cannot be read as {kind} ({reason})"),
+                kind=kind.upper(),
+                reason=f"{type(exc).__name__}: {_short(exc)}",
+            ),
+        ) from None
     source.frame = source.frame.reset_index(drop=True)
     source.frame.columns = _unique([_column_name(c, i) for i, c in enumerate(source.frame.columns)])
     report(1.0, "file read")
@@ -189,35 +221,53 @@ def _read_csv(path: Path, *, encoding: str | None, sheet: str | None, report: Pr
     if encoding is None:
         encoding = detect_encoding(raw)
         if not encoding:
-            raise _failure(path, Message(N_(
-                "the text is neither UTF-8 nor GBK/GB18030; save it as UTF-8 or give --encoding")))
+            raise _failure(
+                path, Message(N_("the text is neither UTF-8 nor GBK/GB18030; save it as UTF-8 or give --encoding"))
+            )
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise _failure(path, Message(N_(
-            "line {line} cannot be read as {encoding}; give the right --encoding (utf-8, gbk or gb18030)"),
-            line=line, encoding=encoding)) from None
+        raise _failure(
+            path,
+            Message(
+                N_("line {line} cannot be read as {encoding}; give the right --encoding (utf-8, gbk or gb18030)"),
+                line=line,
+                encoding=encoding,
+            ),
+        ) from None
     text = text.lstrip("\ufeff")
     _check_lines(path, text)
     delimiter = _delimiter(text)
     columns = text.split("\n", 1)[0].count(delimiter) + 1
     if columns > MAX_COLUMNS:
-        raise _failure(path, Message(N_("the header has {count} columns, more than {limit}: "
-                                        "this is not a table of features"), count=columns, limit=MAX_COLUMNS))
+        raise _failure(
+            path,
+            Message(
+                N_("the header has {count} columns, more than {limit}: this is not a table of features"),
+                count=columns,
+                limit=MAX_COLUMNS,
+            ),
+        )
     report(0.3, "reading the table")
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False,
-                            skip_blank_lines=True, engine="c")
+        frame = pd.read_csv(
+            io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, skip_blank_lines=True, engine="c"
+        )
     except pd.errors.ParserError as exc:
-        raise _failure(path, Message(N_(
-            "the table is broken: {reason}; every row needs as many cells as the header"),
-            reason=_short(exc))) from None
+        raise _failure(
+            path,
+            Message(
+                N_("the table is broken: {reason}; every row needs as many cells as the header"), reason=_short(exc)
+            ),
+        ) from None
     except pd.errors.EmptyDataError:
         raise _failure(path, Message(N_("the file has no header row"))) from None
     if len(frame) > MAX_ROWS:
-        raise _failure(path, Message(N_("the file has {count} rows, more than {limit}; split it"),
-                                     count=len(frame), limit=MAX_ROWS))
+        raise _failure(
+            path,
+            Message(N_("the file has {count} rows, more than {limit}; split it"), count=len(frame), limit=MAX_ROWS),
+        )
     frame = frame.replace("", None)
     _check_cells(path, frame, header_row=1)
     return Source(path, "csv", frame, encoding=encoding)
@@ -230,9 +280,15 @@ def _check_lines(path: Path, text: str) -> None:
     lengths = [len(line) for line in text.split("\n")]
     for number, length in enumerate(lengths, start=1):
         if length > MAX_LINE_CHARACTERS:
-            raise _failure(path, Message(N_("line {line} is {count} characters long, more than {limit}: "
-                                            "this is not a table"), line=number, count=length,
-                                         limit=MAX_LINE_CHARACTERS))
+            raise _failure(
+                path,
+                Message(
+                    N_("line {line} is {count} characters long, more than {limit}: this is not a table"),
+                    line=number,
+                    count=length,
+                    limit=MAX_LINE_CHARACTERS,
+                ),
+            )
 
 
 def _check_cells(path: Path, frame: pd.DataFrame, *, header_row: int) -> None:
@@ -245,10 +301,16 @@ def _check_cells(path: Path, frame: pd.DataFrame, *, header_row: int) -> None:
             continue
         too_long = np.flatnonzero(lengths.to_numpy(dtype="float64") > MAX_CELL_CHARACTERS)
         if len(too_long):
-            raise _failure(path, Message(N_("row {row}, column {column}: the cell holds {count} characters, "
-                                            "more than {limit}"), row=header_row + 1 + int(too_long[0]),
-                                         column=str(column), count=int(lengths.iloc[too_long[0]]),
-                                         limit=MAX_CELL_CHARACTERS))
+            raise _failure(
+                path,
+                Message(
+                    N_("row {row}, column {column}: the cell holds {count} characters, more than {limit}"),
+                    row=header_row + 1 + int(too_long[0]),
+                    column=str(column),
+                    count=int(lengths.iloc[too_long[0]]),
+                    limit=MAX_CELL_CHARACTERS,
+                ),
+            )
 
 
 def _delimiter(text: str) -> str:
@@ -269,8 +331,12 @@ def _read_xlsx(path: Path, *, encoding: str | None, sheet: str | None, report: P
         elif sheet in names:
             chosen = sheet
         else:
-            raise _failure(path, Message(N_("there is no sheet {sheet}; the sheets are: {names}"),
-                                         sheet=repr(sheet), names=", ".join(names)))
+            raise _failure(
+                path,
+                Message(
+                    N_("there is no sheet {sheet}; the sheets are: {names}"), sheet=repr(sheet), names=", ".join(names)
+                ),
+            )
         rows, header_at = _sheet_rows(path, book[chosen], chosen, report)
         uncalculated = _formulas_without_values(path, getattr(book[chosen], "_worksheet_path", None))
     finally:
@@ -280,14 +346,18 @@ def _read_xlsx(path: Path, *, encoding: str | None, sheet: str | None, report: P
     notes = []
     if uncalculated:
         more = " …" if len(uncalculated) == _FORMULAS_LISTED else ""
-        notes.append(f"cells {', '.join(uncalculated)}{more} hold formulas that were never calculated and "
-                     "read as empty: open the file in Excel or WPS, save it, and import it again")
+        notes.append(
+            f"cells {', '.join(uncalculated)}{more} hold formulas that were never calculated and "
+            "read as empty: open the file in Excel or WPS, save it, and import it again"
+        )
     title = _title_row(rows)
     if title is not None:
         # A sheet that opens with its title (often merged across the columns) above the header.
         skipped = title + 1
-        notes.append(f"row {header_at + 1} is a title ({_short(str(_filled(rows[0])[0]))[:40]}): "
-                     f"the header is row {header_at + 1 + skipped}")
+        notes.append(
+            f"row {header_at + 1} is a title ({_short(str(_filled(rows[0])[0]))[:40]}): "
+            f"the header is row {header_at + 1 + skipped}"
+        )
         rows, header_at = rows[skipped:], header_at + skipped
     header = rows[0]
     width = max(len(row) for row in rows)
@@ -362,9 +432,15 @@ def _sheet_rows(path: Path, worksheet, name: str, report: Progress) -> tuple[lis
             share = number / declared if declared > number else number / (number + 50_000)
             report(0.05 + 0.9 * share, f"reading the sheet: {number:,} rows")
         if len(row) > MAX_COLUMNS and any(not _blank(cell) for cell in row[MAX_COLUMNS:]):
-            raise _failure(path, Message(N_("sheet {sheet}, row {row}: data beyond column {limit}: "
-                                            "this is not a table of features"), sheet=repr(name),
-                                         row=number + 1, limit=MAX_COLUMNS))
+            raise _failure(
+                path,
+                Message(
+                    N_("sheet {sheet}, row {row}: data beyond column {limit}: this is not a table of features"),
+                    sheet=repr(name),
+                    row=number + 1,
+                    limit=MAX_COLUMNS,
+                ),
+            )
         cells = list(row[:MAX_COLUMNS])
         while cells and _blank(cells[-1]):
             cells.pop()
@@ -375,16 +451,26 @@ def _sheet_rows(path: Path, worksheet, name: str, report: Progress) -> tuple[lis
             header_at, empty_run = number, 0
         elif empty_run:
             if empty_run > MAX_EMPTY_ROWS:
-                raise _failure(path, Message(N_(
-                    "sheet {sheet}: {count} empty rows before row {row}, which holds data; delete the "
-                    "stray cells at row {row} (or the empty rows) and import again"),
-                    sheet=repr(name), count=empty_run, row=number + 1))
+                raise _failure(
+                    path,
+                    Message(
+                        N_(
+                            "sheet {sheet}: {count} empty rows before row {row}, which holds data; delete the "
+                            "stray cells at row {row} (or the empty rows) and import again"
+                        ),
+                        sheet=repr(name),
+                        count=empty_run,
+                        row=number + 1,
+                    ),
+                )
             rows.extend([] for _ in range(empty_run))  # kept, so row numbers stay the sheet's
             empty_run = 0
         rows.append(cells)
         if len(rows) > MAX_ROWS + 1:
-            raise _failure(path, Message(N_("sheet {sheet} has more than {limit} rows; split it"),
-                                         sheet=repr(name), limit=MAX_ROWS))
+            raise _failure(
+                path,
+                Message(N_("sheet {sheet} has more than {limit} rows; split it"), sheet=repr(name), limit=MAX_ROWS),
+            )
     return rows, header_at
 
 
@@ -418,8 +504,12 @@ def _read_geojson(path: Path, *, encoding: str | None, sheet: str | None, report
         try:
             shapes.append(shapely.geometry.shape(geometry) if geometry else None)
         except Exception as exc:  # shapely raises several types on malformed coordinates
-            raise _failure(path, Message(N_("feature {number}: the geometry cannot be read ({reason})"),
-                                         number=number, reason=_short(exc))) from None
+            raise _failure(
+                path,
+                Message(
+                    N_("feature {number}: the geometry cannot be read ({reason})"), number=number, reason=_short(exc)
+                ),
+            ) from None
     frame = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame()
     frame = frame.astype(object).where(frame.notna(), None) if rows else frame
     # RFC 7946 GeoJSON has no crs member and is WGS-84; older files may still name one.
@@ -427,8 +517,7 @@ def _read_geojson(path: Path, *, encoding: str | None, sheet: str | None, report
     crs = None
     if isinstance(declared, dict):
         crs = (declared.get("properties") or {}).get("name")
-    return Source(path, "geojson", frame, geometries=np.array(shapes, dtype=object), crs=crs,
-                  encoding=text_encoding)
+    return Source(path, "geojson", frame, geometries=np.array(shapes, dtype=object), crs=crs, encoding=text_encoding)
 
 
 def _features(path: Path, document) -> list:
@@ -438,8 +527,15 @@ def _features(path: Path, document) -> list:
             return document["features"]
         if kind == "Feature":
             return [document]
-        if kind in ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon",
-                    "MultiPolygon", "GeometryCollection"):
+        if kind in (
+            "Point",
+            "MultiPoint",
+            "LineString",
+            "MultiLineString",
+            "Polygon",
+            "MultiPolygon",
+            "GeometryCollection",
+        ):
             return [{"type": "Feature", "properties": {}, "geometry": document}]
     raise _failure(path, Message(N_("not a GeoJSON FeatureCollection, Feature or geometry")))
 
@@ -455,9 +551,16 @@ def _read_shapefile(path: Path, *, encoding: str | None, sheet: str | None, repo
 
     if not any(path.with_suffix(suffix).exists() for suffix in (".dbf", ".DBF")):
         # GDAL reads the shapes alone and every attribute seems missing: say what is.
-        raise _failure(path, Message(N_("{dbf} is missing beside it: a shapefile's attributes are in its .dbf; "
-                                        "copy all its files (.shp, .shx, .dbf, .prj, .cpg) together"),
-                                     dbf=path.with_suffix(".dbf").name))
+        raise _failure(
+            path,
+            Message(
+                N_(
+                    "{dbf} is missing beside it: a shapefile's attributes are in its .dbf; "
+                    "copy all its files (.shp, .shx, .dbf, .prj, .cpg) together"
+                ),
+                dbf=path.with_suffix(".dbf").name,
+            ),
+        )
     cpg = path.with_suffix(".cpg")
     if not cpg.exists():
         cpg = path.with_suffix(".CPG")
@@ -467,8 +570,12 @@ def _read_shapefile(path: Path, *, encoding: str | None, sheet: str | None, repo
         try:
             encoding = normalise_encoding(declared)
         except ValueError:
-            raise _failure(cpg, Message(N_("names an unknown encoding {encoding}; correct it or give --encoding"),
-                                        encoding=repr(declared))) from None
+            raise _failure(
+                cpg,
+                Message(
+                    N_("names an unknown encoding {encoding}; correct it or give --encoding"), encoding=repr(declared)
+                ),
+            ) from None
         notes.append(f"text encoding {encoding} (from {cpg.name})")
     elif encoding is None:
         encoding = _dbf_encoding(path.with_suffix(".dbf"))
@@ -489,8 +596,9 @@ def _dbf_encoding(dbf: Path) -> str:
     return "gbk" if detected in ("gbk", "gb18030") else UTF8
 
 
-def _read_gpkg(path: Path, *, encoding: str | None, sheet: str | None, report: Progress,
-               fallback: bool = False) -> Source:
+def _read_gpkg(
+    path: Path, *, encoding: str | None, sheet: str | None, report: Progress, fallback: bool = False
+) -> Source:
     import pyogrio
 
     layers = [str(row[0]) for row in pyogrio.list_layers(path)]
@@ -500,8 +608,12 @@ def _read_gpkg(path: Path, *, encoding: str | None, sheet: str | None, report: P
     if fallback and chosen not in layers:
         chosen = layers[0]
     if chosen not in layers:
-        raise _failure(path, Message(N_("there is no layer {layer}; the layers are: {names}"),
-                                     layer=repr(chosen), names=", ".join(layers)))
+        raise _failure(
+            path,
+            Message(
+                N_("there is no layer {layer}; the layers are: {names}"), layer=repr(chosen), names=", ".join(layers)
+            ),
+        )
     frame = pyogrio.read_dataframe(path, layer=chosen)
     source = _vector_source(path, "gpkg", frame)
     source.sheet, source.sheets = chosen, tuple(layers)
@@ -516,5 +628,4 @@ def _vector_source(path: Path, kind: str, frame, *, encoding=None, notes=None) -
         crs = frame.crs
         frame = pd.DataFrame(frame.drop(columns="geometry"))
     table = frame.astype(object).where(frame.notna(), None)
-    return Source(path, kind, table, geometries=geometries, crs=crs, encoding=encoding,
-                  notes=list(notes or []))
+    return Source(path, kind, table, geometries=geometries, crs=crs, encoding=encoding, notes=list(notes or []))

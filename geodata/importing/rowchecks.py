@@ -11,6 +11,7 @@ import pandas as pd
 
 from geodata.importing.problems import ImportProblem
 from geodata.importing.readers import Source
+
 # The findings carry the row position validate_frame() drops; this is the one place that
 # reaches past the validation package's public functions, and only to read.
 from geodata.validation import _check_frame
@@ -19,8 +20,9 @@ from geodata.validation import _check_frame
 _SKIPPED_LAYER_FIELDS = {"geometry"}
 
 
-def validation_problems(source: Source, layer: str, rows: pd.DataFrame, *, skip: set,
-                        skip_rows: set) -> list[ImportProblem]:
+def validation_problems(
+    source: Source, layer: str, rows: pd.DataFrame, *, skip: set, skip_rows: set
+) -> list[ImportProblem]:
     """Problems the schema's rules find in ``rows`` (file order), except on the cells in
     ``skip`` ((row, field) pairs already reported, (None, field) for whole columns) and the
     rows in ``skip_rows`` (not imported)."""

@@ -10,7 +10,6 @@ import shapely
 
 from geodata.coords import NAMED_SYSTEMS, to_wgs84
 from geodata.importing.columns import ColumnMap
-from geodata.messages import N_, Message
 from geodata.importing.coordinates import (
     Located,
     _projection_guess,
@@ -20,6 +19,7 @@ from geodata.importing.coordinates import (
     parse_pairs,
 )
 from geodata.importing.readers import Source
+from geodata.messages import N_, Message
 
 # A point this far outside the township is surely misplaced; nearer, it may be a border slip.
 OUTSIDE_ERROR_M = 1000.0
@@ -90,20 +90,39 @@ def _converted(geometries: np.ndarray, crs_name: str, *, from_file: bool) -> Sha
     if geographic:
         bounds = shapely.bounds(geometries)
         with np.errstate(invalid="ignore"):
-            outside = present & ((np.abs(bounds[:, 0]) > 180) | (np.abs(bounds[:, 2]) > 180)
-                                 | (np.abs(bounds[:, 1]) > 90) | (np.abs(bounds[:, 3]) > 90))
+            outside = present & (
+                (np.abs(bounds[:, 0]) > 180)
+                | (np.abs(bounds[:, 2]) > 180)
+                | (np.abs(bounds[:, 1]) > 90)
+                | (np.abs(bounds[:, 3]) > 90)
+            )
         if outside.any():
             guess = _projection_guess(np.nanmedian(bounds[outside, 0]), np.nanmedian(bounds[outside, 1]))
             if outside.sum() == present.sum():
-                shapes.file_problems.append(("error", Message(N_(
-                    "the coordinates are not degrees of longitude/latitude but projected metres; {suggestion}"),
-                    suggestion=guess)))
+                shapes.file_problems.append(
+                    (
+                        "error",
+                        Message(
+                            N_(
+                                "the coordinates are not degrees of longitude/latitude "
+                                "but projected metres; {suggestion}"
+                            ),
+                            suggestion=guess,
+                        ),
+                    )
+                )
             else:
                 for row in np.flatnonzero(outside):
-                    shapes.add(int(row), "error", Message(N_(
-                        "the coordinates are not degrees (outside ±180/±90); {suggestion}"), suggestion=guess))
+                    shapes.add(
+                        int(row),
+                        "error",
+                        Message(
+                            N_("the coordinates are not degrees (outside ±180/±90); {suggestion}"), suggestion=guess
+                        ),
+                    )
             geometries = np.where(outside, None, geometries)
     if crs_name not in ("wgs84", "cgcs2000"):
+
         def move(coords: np.ndarray) -> np.ndarray:
             lon, lat = to_wgs84(coords[:, 0], coords[:, 1], crs_name)
             return np.column_stack([lon, lat])
@@ -137,22 +156,27 @@ def check_in_township(shapes: Shapes, township, metric_crs, crs_name: str) -> No
         severity = "error" if metres > OUTSIDE_ERROR_M else "warning"
         away = f"{metres / 1000:.1f} km" if metres >= 1000 else f"{metres:.0f} m"
         if hint is None:
-            message = Message(N_("the point lies {distance} outside the township; check the coordinates and --crs"),
-                              distance=away)
+            message = Message(
+                N_("the point lies {distance} outside the township; check the coordinates and --crs"), distance=away
+            )
         else:
-            message = Message(N_("the point lies {distance} outside the township; check the coordinates and --crs "
-                                 "({advice})"), distance=away, advice=hint)
+            message = Message(
+                N_("the point lies {distance} outside the township; check the coordinates and --crs ({advice})"),
+                distance=away,
+                advice=hint,
+            )
         shapes.add(int(row), severity, message)
 
 
-def _better_system(shapes: Shapes, outside: np.ndarray, township, metric_crs,
-                   crs_name: str) -> Message | None:
+def _better_system(shapes: Shapes, outside: np.ndarray, township, metric_crs, crs_name: str) -> Message | None:
     if shapes.raw_xy is None or crs_name not in ("wgs84", "cgcs2000", "gcj02", "bd09"):
         return None
     x, y = shapes.raw_xy
-    advice = {"gcj02": Message(N_("read as GCJ-02 from Gaode, Tencent or WeChat it lies inside: use --crs gcj02")),
-              "bd09": Message(N_("read as BD-09 from Baidu it lies inside: use --crs bd09")),
-              "wgs84": Message(N_("read as WGS-84 GPS it lies inside: use --crs wgs84"))}
+    advice = {
+        "gcj02": Message(N_("read as GCJ-02 from Gaode, Tencent or WeChat it lies inside: use --crs gcj02")),
+        "bd09": Message(N_("read as BD-09 from Baidu it lies inside: use --crs bd09")),
+        "wgs84": Message(N_("read as WGS-84 GPS it lies inside: use --crs wgs84")),
+    }
     for other, text in advice.items():
         if other == crs_name or (other == "wgs84" and crs_name == "cgcs2000"):
             continue

@@ -25,23 +25,51 @@ from geodata.schema import CHOICE_LABELS, Field, to_bool
 
 # Words beyond CHOICE_LABELS that work groups write: (layer, field) -> word -> value.
 EXTRA_VALUE_ALIASES: dict[tuple[str, str], dict[str, str]] = {
-    ("households", "reason"): {"湖北": "hubei_return", "湖北返乡人员": "hubei_return", "武汉": "wuhan_return",
-                               "武汉返乡人员": "wuhan_return", "外省": "other_province_return",
-                               "外省返乡人员": "other_province_return", "密接": "close_contact",
-                               "密切接触": "close_contact", "发热": "fever", "体温异常者": "fever"},
-    ("households", "status"): {"观察": "observing", "居家观察": "observing", "隔离中": "observing",
-                               "解除": "released", "解除观察": "released", "已解除观察": "released",
-                               "转诊": "escalated", "送医": "escalated"},
-    ("checkpoints", "tier"): {"区级卡点": "district", "村级卡点": "village", "自然村卡点": "natural_village",
-                              "小区卡点": "compound", "natural village": "natural_village"},
-    ("checkpoints", "status"): {"值守": "active", "在用": "active", "撤除": "closed", "关闭": "closed",
-                                "拟设置": "proposed"},
-    ("disinfection_points", "kind"): {"居民区域": "residential", "公共场所": "public", "工作场所": "work_area",
-                                      "work area": "work_area"},
+    ("households", "reason"): {
+        "湖北": "hubei_return",
+        "湖北返乡人员": "hubei_return",
+        "武汉": "wuhan_return",
+        "武汉返乡人员": "wuhan_return",
+        "外省": "other_province_return",
+        "外省返乡人员": "other_province_return",
+        "密接": "close_contact",
+        "密切接触": "close_contact",
+        "发热": "fever",
+        "体温异常者": "fever",
+    },
+    ("households", "status"): {
+        "观察": "observing",
+        "居家观察": "observing",
+        "隔离中": "observing",
+        "解除": "released",
+        "解除观察": "released",
+        "已解除观察": "released",
+        "转诊": "escalated",
+        "送医": "escalated",
+    },
+    ("checkpoints", "tier"): {
+        "区级卡点": "district",
+        "村级卡点": "village",
+        "自然村卡点": "natural_village",
+        "小区卡点": "compound",
+        "natural village": "natural_village",
+    },
+    ("checkpoints", "status"): {
+        "值守": "active",
+        "在用": "active",
+        "撤除": "closed",
+        "关闭": "closed",
+        "拟设置": "proposed",
+    },
+    ("disinfection_points", "kind"): {
+        "居民区域": "residential",
+        "公共场所": "public",
+        "工作场所": "work_area",
+        "work area": "work_area",
+    },
 }
 
-_YES_NO = {"有": True, "无": False, "√": True, "✓": True, "×": False, "✗": False, "x": False,
-           "对": True, "没有": False}
+_YES_NO = {"有": True, "无": False, "√": True, "✓": True, "×": False, "✗": False, "x": False, "对": True, "没有": False}
 _UNITS = "人户个组天名次小时升只副件张份条辆块"
 _NUMBER = re.compile(rf"^\s*第?\s*([-+]?\d[\d,]*(?:\.\d+)?)\s*[{_UNITS}]?\s*$")
 _DAY = re.compile(r"^(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*[日号]?")
@@ -78,8 +106,10 @@ def convert_column(cells: pd.Series, field: Field, layer: str) -> tuple[pd.Serie
         codes, distinct = pd.factorize(cells.astype(object), use_na_sentinel=True)
     except TypeError:  # unhashable cells (lists): one by one
         codes, distinct = np.arange(len(cells)), cells.astype(object).to_numpy()
-    converted = [(None, None) if _empty(cell) else _convert_cell(cell, converter, aliases, field, layer)
-                 for cell in np.asarray(distinct, dtype=object)]
+    converted = [
+        (None, None) if _empty(cell) else _convert_cell(cell, converter, aliases, field, layer)
+        for cell in np.asarray(distinct, dtype=object)
+    ]
     lookup = np.empty(len(converted) + 1, dtype=object)  # the last entry serves code -1 (empty)
     lookup[:-1] = [value for value, _message in converted]
     lookup[-1] = None
@@ -196,7 +226,7 @@ def _from_text(text: str) -> pd.Timestamp | None:
             day_value = pd.Timestamp(dt.datetime(year, month, day))
         except ValueError:  # 2020年13月1日, 2020-02-30
             return None
-        rest = text[match.end():]
+        rest = text[match.end() :]
         if not rest.strip():
             return day_value
         clock = _TIME.match(rest)

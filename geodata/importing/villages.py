@@ -18,7 +18,7 @@ class VillageLookup:
         self.codes = [str(c) for c in villages["code"].tolist()] if len(villages) else []
         self.names = [str(n) for n in villages["name"].tolist()] if len(villages) else []
         self._by_word: dict[str, str] = {}
-        for code, name in zip(self.codes, self.names):
+        for code, name in zip(self.codes, self.names, strict=False):
             for word in (code, name, _bare(name), code[-3:]):
                 self._by_word.setdefault(_norm(word), code)
         geometries = villages.geometry.to_numpy() if len(villages) and hasattr(villages, "geometry") else []
@@ -34,7 +34,7 @@ class VillageLookup:
         return self._by_word.get(_norm(text))
 
     def known(self) -> str:
-        return ", ".join(f"{name} ({code})" for code, name in zip(self.codes, self.names))
+        return ", ".join(f"{name} ({code})" for code, name in zip(self.codes, self.names, strict=False))
 
     def containing(self, lon: np.ndarray, lat: np.ndarray) -> list[str | None]:
         """The code of the village each point lies in (None outside all, or unknown point)."""
@@ -44,7 +44,7 @@ class VillageLookup:
         known = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat))
         points = shapely.points(lon[known], lat[known])
         point_index, village_index = self._tree.query(points, predicate="intersects")
-        for p, v in zip(point_index, village_index):
+        for p, v in zip(point_index, village_index, strict=False):
             row = int(known[p])
             if result[row] is None:
                 result[row] = self.codes[int(v)]

@@ -35,25 +35,30 @@ class LayerStamp:
     last_change: object = None  # the newest changed_at seen (for naming who changed it since)
 
     @classmethod
-    def of_rows(cls, rows) -> "LayerStamp":
+    def of_rows(cls, rows) -> LayerStamp:
         """The stamp of rows as ``select_statement(versions=True)`` returns them."""
         times = [row[3] for row in rows if row[3] is not None]
-        return cls(len(rows), sum(int(row[1]) for row in rows), sum(int(row[0]) for row in rows),
-                   max(times) if times else None)
+        return cls(
+            len(rows), sum(int(row[1]) for row in rows), sum(int(row[0]) for row in rows), max(times) if times else None
+        )
 
     @classmethod
-    def now(cls, conn, layer: str) -> "LayerStamp":
-        row = conn.execute(sql.SQL("SELECT count(*), coalesce(sum(row_version), 0), coalesce(sum(fid), 0), "
-                                   "max(changed_at) FROM {}").format(table(layer))).fetchone()
+    def now(cls, conn, layer: str) -> LayerStamp:
+        row = conn.execute(
+            sql.SQL(
+                "SELECT count(*), coalesce(sum(row_version), 0), coalesce(sum(fid), 0), max(changed_at) FROM {}"
+            ).format(table(layer))
+        ).fetchone()
         return cls(int(row[0]), int(row[1]), int(row[2]), row[3])
 
-    def same_rows(self, other: "LayerStamp") -> bool:
+    def same_rows(self, other: LayerStamp) -> bool:
         return (self.rows, self.version_sum, self.fid_sum) == (other.rows, other.version_sum, other.fid_sum)
 
-    def moved(self, rows: int = 0, versions: int = 0, fids: int = 0) -> "LayerStamp":
+    def moved(self, rows: int = 0, versions: int = 0, fids: int = 0) -> LayerStamp:
         """The stamp after a change of known size (this desk's own edit)."""
-        return replace(self, rows=self.rows + rows, version_sum=self.version_sum + versions,
-                       fid_sum=self.fid_sum + fids)
+        return replace(
+            self, rows=self.rows + rows, version_sum=self.version_sum + versions, fid_sum=self.fid_sum + fids
+        )
 
 
 def lock_layers(conn, layers, *, shared: bool) -> None:
@@ -70,16 +75,21 @@ def refuse_if_changed(conn, layer: str, seen: LayerStamp | None) -> None:
     if LayerStamp.now(conn, layer).same_rows(seen):
         return
     since = seen.last_change if seen.last_change is not None else "-infinity"
-    desks = conn.execute(sql.SQL("SELECT changed_by, max(changed_at) FROM {} WHERE changed_at > %s "
-                                 "GROUP BY changed_by ORDER BY 2 DESC LIMIT 3").format(table(layer)),
-                         (since,)).fetchall()
+    desks = conn.execute(
+        sql.SQL(
+            "SELECT changed_by, max(changed_at) FROM {} WHERE changed_at > %s "
+            "GROUP BY changed_by ORDER BY 2 DESC LIMIT 3"
+        ).format(table(layer)),
+        (since,),
+    ).fetchall()
     if desks:
         names = ", ".join(str(who) for who, _ in desks)
         what = f"{layer} was changed by {names} (at {_clock(desks[0][1])}) since this desk read it"
     else:
         what = f"rows of {layer} were deleted by another desk or program since this desk read it"
-    raise LayerChangedError(f"{what}; nothing was written: read it again (for an import: check the "
-                            "file again) and repeat")
+    raise LayerChangedError(
+        f"{what}; nothing was written: read it again (for an import: check the file again) and repeat"
+    )
 
 
 class LayerChangedError(StoreError):
@@ -95,8 +105,10 @@ def refuse_repeated_ids(schema: LayerSchema, frame: pd.DataFrame) -> None:
     if len(counts):
         shown = ", ".join(f"{value} ×{count}" for value, count in list(counts.items())[:5])
         more = f" and {len(counts) - 5} more" if len(counts) > 5 else ""
-        raise StoreError(f"{schema.name}: ids used more than once ({shown}{more}); each feature needs "
-                         "its own id in a shared database: nothing was written")
+        raise StoreError(
+            f"{schema.name}: ids used more than once ({shown}{more}); each feature needs "
+            "its own id in a shared database: nothing was written"
+        )
 
 
 def replace_rows(conn, schema: LayerSchema, frame: pd.DataFrame) -> None:
@@ -110,25 +122,37 @@ def replace_rows(conn, schema: LayerSchema, frame: pd.DataFrame) -> None:
         return
     incoming = sql.Identifier(f"incoming_{schema.name}")
     key = sql.Identifier(schema.id_field)
-    conn.execute(sql.SQL("CREATE TEMPORARY TABLE {} ON COMMIT DROP AS SELECT {}, 0::bigint AS written_order "
-                         "FROM {} WITH NO DATA").format(incoming, listed, table(schema.name)))
+    conn.execute(
+        sql.SQL(
+            "CREATE TEMPORARY TABLE {} ON COMMIT DROP AS SELECT {}, 0::bigint AS written_order FROM {} WITH NO DATA"
+        ).format(incoming, listed, table(schema.name))
+    )
     rows = rows_from_frame(schema, frame)
     for order, row in enumerate(rows):
         row.append(order)  # in place: a new list per row would cost a quarter second per 100,000
     _copy(conn, incoming, names + ["written_order"], rows)
     conn.execute(sql.SQL("ANALYZE {}").format(incoming))  # a temporary table has no statistics: plan joins well
-    conn.execute(sql.SQL("DELETE FROM {} AS stored WHERE stored.{} IS NULL OR NOT EXISTS "
-                         "(SELECT 1 FROM {} AS new WHERE new.{} = stored.{})").format(
-        table(schema.name), key, incoming, key, key))
+    conn.execute(
+        sql.SQL(
+            "DELETE FROM {} AS stored WHERE stored.{} IS NULL OR NOT EXISTS "
+            "(SELECT 1 FROM {} AS new WHERE new.{} = stored.{})"
+        ).format(table(schema.name), key, incoming, key, key)
+    )
     stored_values = sql.SQL(", ").join(sql.SQL("stored.{}").format(sql.Identifier(n)) for n in names)
     new_values = sql.SQL(", ").join(sql.SQL("new.{}").format(sql.Identifier(n)) for n in names)
     # Rows left as they were are not touched: their version (and who changed them) stays.
-    conn.execute(sql.SQL("UPDATE {} AS stored SET ({}) = ROW({}) FROM {} AS new WHERE new.{} = stored.{} "
-                         "AND ROW({}) IS DISTINCT FROM ROW({})").format(
-        table(schema.name), listed, new_values, incoming, key, key, stored_values, new_values))
-    conn.execute(sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {} AS new WHERE new.{} IS NULL OR NOT EXISTS "
-                         "(SELECT 1 FROM {} AS stored WHERE stored.{} = new.{}) ORDER BY written_order").format(
-        table(schema.name), listed, listed, incoming, key, table(schema.name), key, key))
+    conn.execute(
+        sql.SQL(
+            "UPDATE {} AS stored SET ({}) = ROW({}) FROM {} AS new WHERE new.{} = stored.{} "
+            "AND ROW({}) IS DISTINCT FROM ROW({})"
+        ).format(table(schema.name), listed, new_values, incoming, key, key, stored_values, new_values)
+    )
+    conn.execute(
+        sql.SQL(
+            "INSERT INTO {} ({}) SELECT {} FROM {} AS new WHERE new.{} IS NULL OR NOT EXISTS "
+            "(SELECT 1 FROM {} AS stored WHERE stored.{} = new.{}) ORDER BY written_order"
+        ).format(table(schema.name), listed, listed, incoming, key, table(schema.name), key, key)
+    )
     conn.execute(sql.SQL("DROP TABLE {}").format(incoming))
 
 

@@ -64,8 +64,7 @@ def without_password(location: str) -> str:
             credentials, host = netloc.rsplit("@", 1)
             user = credentials.split(":", 1)[0]
             netloc = f"{user}@{host}" if user else host
-        query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                 if k.lower() not in _SECRET_KEYS]
+        query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in _SECRET_KEYS]
         # Built by hand: urlunsplit drops the "//" of an empty host (postgresql:///?service=…).
         text = f"{parts.scheme}://{netloc}{parts.path}"
         if query:

@@ -14,14 +14,17 @@ desks are login roles granted one of them (README: "A shared database").
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from psycopg import sql
 
 from geodata.errors import StoreError
 from geodata.postgis.tables import (
-    SCHEMA, WHO_EXPRESSION, create_statement, table,
+    SCHEMA,
+    WHO_EXPRESSION,
+    create_statement,
+    table,
 )
 from geodata.schema import SCHEMAS
 
@@ -42,45 +45,64 @@ def _create_tables(cur) -> None:
     for schema in SCHEMAS.values():
         cur.execute(create_statement(schema))
         if schema.id_field:
-            cur.execute(sql.SQL("CREATE INDEX ON {} ({})").format(
-                table(schema.name), sql.Identifier(schema.id_field)))
+            cur.execute(sql.SQL("CREATE INDEX ON {} ({})").format(table(schema.name), sql.Identifier(schema.id_field)))
     cur.execute(sql.SQL("CREATE TABLE {} (key text PRIMARY KEY, value text)").format(table("metadata")))
-    cur.execute(sql.SQL(
-        "CREATE TABLE {} (fid bigserial PRIMARY KEY, time timestamp NOT NULL, who text NOT NULL, "
-        "layer text NOT NULL, feature_id text NOT NULL, action text NOT NULL, description text, "
-        "before text, after text, db_user text NOT NULL DEFAULT session_user)").format(table("journal")))
+    cur.execute(
+        sql.SQL(
+            "CREATE TABLE {} (fid bigserial PRIMARY KEY, time timestamp NOT NULL, who text NOT NULL, "
+            "layer text NOT NULL, feature_id text NOT NULL, action text NOT NULL, description text, "
+            "before text, after text, db_user text NOT NULL DEFAULT session_user)"
+        ).format(table("journal"))
+    )
 
 
 def _add_row_versions(cur) -> None:
-    cur.execute(sql.SQL(
-        "CREATE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-        "NEW.row_version := OLD.row_version + 1; NEW.changed_at := now(); "
-        "NEW.changed_by := " + WHO_EXPRESSION + "; RETURN NEW; END $$").format(table("stamp_row")))
+    cur.execute(
+        sql.SQL(
+            "CREATE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "NEW.row_version := OLD.row_version + 1; NEW.changed_at := now(); "
+            "NEW.changed_by := " + WHO_EXPRESSION + "; RETURN NEW; END $$"
+        ).format(table("stamp_row"))
+    )
     for name in SCHEMAS:
-        cur.execute(sql.SQL(
-            "ALTER TABLE {} ADD COLUMN row_version bigint NOT NULL DEFAULT 1, "
-            "ADD COLUMN changed_by text NOT NULL DEFAULT " + WHO_EXPRESSION + ", "
-            "ADD COLUMN changed_at timestamptz NOT NULL DEFAULT now()").format(table(name)))
-        cur.execute(sql.SQL(
-            "CREATE TRIGGER stamp_row BEFORE UPDATE ON {} FOR EACH ROW EXECUTE FUNCTION {}()"
-        ).format(table(name), table("stamp_row")))
+        cur.execute(
+            sql.SQL(
+                "ALTER TABLE {} ADD COLUMN row_version bigint NOT NULL DEFAULT 1, "
+                "ADD COLUMN changed_by text NOT NULL DEFAULT " + WHO_EXPRESSION + ", "
+                "ADD COLUMN changed_at timestamptz NOT NULL DEFAULT now()"
+            ).format(table(name))
+        )
+        cur.execute(
+            sql.SQL("CREATE TRIGGER stamp_row BEFORE UPDATE ON {} FOR EACH ROW EXECUTE FUNCTION {}()").format(
+                table(name), table("stamp_row")
+            )
+        )
 
 
 def _add_change_notifications(cur) -> None:
     # One counter row: a desk that missed a notification (reconnecting) still sees by the
     # counter that the data changed. NOTIFY is delivered at commit, never for a rollback.
-    cur.execute(sql.SQL("CREATE TABLE {} (id int PRIMARY KEY CHECK (id = 1), serial bigint NOT NULL, "
-                        "changed_at timestamptz NOT NULL DEFAULT now())").format(table("change_counter")))
+    cur.execute(
+        sql.SQL(
+            "CREATE TABLE {} (id int PRIMARY KEY CHECK (id = 1), serial bigint NOT NULL, "
+            "changed_at timestamptz NOT NULL DEFAULT now())"
+        ).format(table("change_counter"))
+    )
     cur.execute(sql.SQL("INSERT INTO {} (id, serial) VALUES (1, 0)").format(table("change_counter")))
-    cur.execute(sql.SQL(
-        "CREATE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-        "UPDATE {} SET serial = serial + 1, changed_at = now() WHERE id = 1; "
-        "PERFORM pg_notify({}, TG_TABLE_NAME); RETURN NULL; END $$").format(
-            table("note_change"), table("change_counter"), sql.Literal(CHANNEL)))
+    cur.execute(
+        sql.SQL(
+            "CREATE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "UPDATE {} SET serial = serial + 1, changed_at = now() WHERE id = 1; "
+            "PERFORM pg_notify({}, TG_TABLE_NAME); RETURN NULL; END $$"
+        ).format(table("note_change"), table("change_counter"), sql.Literal(CHANNEL))
+    )
     for name in list(SCHEMAS) + ["metadata"]:
-        cur.execute(sql.SQL(
-            "CREATE TRIGGER note_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {} "
-            "FOR EACH STATEMENT EXECUTE FUNCTION {}()").format(table(name), table("note_change")))
+        cur.execute(
+            sql.SQL(
+                "CREATE TRIGGER note_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {} "
+                "FOR EACH STATEMENT EXECUTE FUNCTION {}()"
+            ).format(table(name), table("note_change"))
+        )
 
 
 def _add_village_volunteers(cur) -> None:
@@ -100,25 +122,35 @@ def _make_ids_unique(cur) -> None:
                 repeated[schema.name] = found
     if repeated:
         layers = "; ".join(f"{layer}: {_listed(found)}" for layer, found in repeated.items())
-        raise StoreError(f"cannot make feature ids unique (database migration 5): ids used more than "
-                         f"once in {layers}. Remove or renumber the repeated rows (`situation-map check "
-                         "--data …` lists them), then run `situation-map db upgrade` again; "
-                         "the database is unchanged by this step")
+        raise StoreError(
+            f"cannot make feature ids unique (database migration 5): ids used more than "
+            f"once in {layers}. Remove or renumber the repeated rows (`situation-map check "
+            "--data …` lists them), then run `situation-map db upgrade` again; "
+            "the database is unchanged by this step"
+        )
     for schema in SCHEMAS.values():
         if schema.id_field:
             key = sql.Identifier(schema.id_field)
-            cur.execute(sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} UNIQUE ({})").format(
-                table(schema.name), sql.Identifier(f"{schema.name}_{schema.id_field}_unique"), key))
+            cur.execute(
+                sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} UNIQUE ({})").format(
+                    table(schema.name), sql.Identifier(f"{schema.name}_{schema.id_field}_unique"), key
+                )
+            )
             # The unique constraint's index serves every lookup the plain one did.
-            cur.execute(sql.SQL("DROP INDEX IF EXISTS {}").format(
-                sql.Identifier(SCHEMA, f"{schema.name}_{schema.id_field}_idx")))
+            cur.execute(
+                sql.SQL("DROP INDEX IF EXISTS {}").format(
+                    sql.Identifier(SCHEMA, f"{schema.name}_{schema.id_field}_idx")
+                )
+            )
 
 
 def _repeated_ids(cur, layer: str, id_field: str) -> list[tuple[str, int]]:
     key = sql.Identifier(id_field)
-    return cur.execute(sql.SQL("SELECT {}, count(*) FROM {} WHERE {} IS NOT NULL GROUP BY {} "
-                               "HAVING count(*) > 1 ORDER BY {}").format(
-        key, table(layer), key, key, key)).fetchall()
+    return cur.execute(
+        sql.SQL("SELECT {}, count(*) FROM {} WHERE {} IS NOT NULL GROUP BY {} HAVING count(*) > 1 ORDER BY {}").format(
+            key, table(layer), key, key, key
+        )
+    ).fetchall()
 
 
 def _listed(found: list[tuple[str, int]], shown: int = 5) -> str:
@@ -153,20 +185,27 @@ def current_version(conn) -> int:
 def init(conn) -> list[Migration]:
     """Create PostGIS (if needed) and the whole schema on a database that has none."""
     if has_schema(conn):
-        raise StoreError("the database already holds a situation-map schema; "
-                         "use `situation-map db upgrade` to bring it up to date")
+        raise StoreError(
+            "the database already holds a situation-map schema; use `situation-map db upgrade` to bring it up to date"
+        )
     with conn.transaction():
         has_postgis = conn.execute("SELECT 1 FROM pg_extension WHERE extname = 'postgis'").fetchone()
         if not has_postgis:
             try:
                 conn.execute("CREATE EXTENSION postgis")
             except Exception as exc:
-                raise StoreError("PostGIS is not installed in this database and this user may not "
-                                 "install it: ask the administrator to run CREATE EXTENSION postgis "
-                                 f"({type(exc).__name__})") from None
+                raise StoreError(
+                    "PostGIS is not installed in this database and this user may not "
+                    "install it: ask the administrator to run CREATE EXTENSION postgis "
+                    f"({type(exc).__name__})"
+                ) from None
         conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(SCHEMA)))
-        conn.execute(sql.SQL("CREATE TABLE {} (version int PRIMARY KEY, description text NOT NULL, "
-                             "applied_at timestamptz NOT NULL DEFAULT now())").format(table("schema_migrations")))
+        conn.execute(
+            sql.SQL(
+                "CREATE TABLE {} (version int PRIMARY KEY, description text NOT NULL, "
+                "applied_at timestamptz NOT NULL DEFAULT now())"
+            ).format(table("schema_migrations"))
+        )
     return upgrade(conn)
 
 
@@ -184,8 +223,10 @@ def upgrade(conn, progress: Callable[[Migration], None] | None = None) -> list[M
                 progress(migration)
             with conn.cursor() as cur:
                 migration.apply(cur)
-                cur.execute(sql.SQL("INSERT INTO {} (version, description) VALUES (%s, %s)").format(
-                    table("schema_migrations")), (migration.version, migration.description))
+                cur.execute(
+                    sql.SQL("INSERT INTO {} (version, description) VALUES (%s, %s)").format(table("schema_migrations")),
+                    (migration.version, migration.description),
+                )
             _grant_if_roles_exist(conn)
         applied.append(migration)
     return applied
@@ -197,11 +238,15 @@ def check_version(conn) -> None:
     if version == 0:
         raise StoreError("the database has no situation-map schema: run `situation-map db init --url …`")
     if version < LATEST:
-        raise StoreError(f"the database schema is version {version}, this program needs {LATEST}: "
-                         "run `situation-map db upgrade --url …`")
+        raise StoreError(
+            f"the database schema is version {version}, this program needs {LATEST}: "
+            "run `situation-map db upgrade --url …`"
+        )
     if version > LATEST:
-        raise StoreError(f"the database schema is version {version}, newer than this program "
-                         f"knows ({LATEST}): update situation-map on this desk")
+        raise StoreError(
+            f"the database schema is version {version}, newer than this program "
+            f"knows ({LATEST}): update situation-map on this desk"
+        )
 
 
 def create_roles(conn) -> list[str]:
@@ -219,8 +264,10 @@ def create_roles(conn) -> list[str]:
 
 
 def _grant_if_roles_exist(conn) -> None:
-    roles = {row[0] for row in conn.execute(
-        "SELECT rolname FROM pg_roles WHERE rolname = ANY(%s)", ([READER_ROLE, WRITER_ROLE],))}
+    roles = {
+        row[0]
+        for row in conn.execute("SELECT rolname FROM pg_roles WHERE rolname = ANY(%s)", ([READER_ROLE, WRITER_ROLE],))
+    }
     schema = sql.Identifier(SCHEMA)
     if READER_ROLE in roles:
         reader = sql.Identifier(READER_ROLE)
@@ -229,9 +276,9 @@ def _grant_if_roles_exist(conn) -> None:
     if WRITER_ROLE in roles:
         writer = sql.Identifier(WRITER_ROLE)
         conn.execute(sql.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(schema, writer))
-        conn.execute(sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {} TO {}").format(
-            schema, writer))
+        conn.execute(
+            sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {} TO {}").format(schema, writer)
+        )
         conn.execute(sql.SQL("GRANT USAGE ON ALL SEQUENCES IN SCHEMA {} TO {}").format(schema, writer))
         # Migrations and schema history stay the administrator's.
-        conn.execute(sql.SQL("REVOKE INSERT, UPDATE, DELETE ON {} FROM {}").format(
-            table("schema_migrations"), writer))
+        conn.execute(sql.SQL("REVOKE INSERT, UPDATE, DELETE ON {} FROM {}").format(table("schema_migrations"), writer))

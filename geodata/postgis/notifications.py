@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from geodata.postgis.migrations import CHANNEL
 
@@ -35,8 +35,13 @@ class ChangeListener:
         Called with a short reason when the connection is lost (then it reconnects).
     """
 
-    def __init__(self, connect: Callable, on_change: Callable[[set[str]], None],
-                 on_error: Callable[[str], None] | None = None, retry_s: float = _RETRY_S):
+    def __init__(
+        self,
+        connect: Callable,
+        on_change: Callable[[set[str]], None],
+        on_error: Callable[[str], None] | None = None,
+        retry_s: float = _RETRY_S,
+    ):
         self._connect = connect
         self._on_change = on_change
         self._on_error = on_error

@@ -8,7 +8,8 @@ was made on, and only then changed, so of two desks saving the same household th
 refused with :class:`geodata.editing.ConflictError` naming both versions, never silently
 overwriting the first. A layer write (an import) is checked the same way as a whole: of two
 desks importing into one layer at once, the second waits for the first, then is refused
-naming the desk that changed the layer since it read it (see :mod:`.layer_writes`). Every statement is parameterised; identifiers are quoted with
+naming the desk that changed the layer since it read it (see :mod:`.layer_writes`). Every
+statement is parameterised; identifiers are quoted with
 :mod:`psycopg.sql`. The password, if the location held one, is never part of a message.
 """
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from typing import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 import pandas as pd
 import psycopg
@@ -27,16 +28,25 @@ from geodata.editing import ConflictError, Edit, EditError, apply_to_dataset, jo
 from geodata.errors import StoreError
 from geodata.postgis import migrations
 from geodata.postgis.layer_writes import (
-    LayerStamp, lock_layers, refuse_if_changed, refuse_repeated_ids, replace_rows,
+    LayerStamp,
+    lock_layers,
+    refuse_if_changed,
+    refuse_repeated_ids,
+    replace_rows,
 )
 from geodata.postgis.location import DatabaseLocation
 from geodata.postgis.notifications import ChangeListener
-from geodata.store import storable_frame
 from geodata.postgis.tables import (
-    columns, frame_from_rows, journal_from_rows, now_local, rows_from_frame,
-    select_statement, table,
+    columns,
+    frame_from_rows,
+    journal_from_rows,
+    now_local,
+    rows_from_frame,
+    select_statement,
+    table,
 )
 from geodata.schema import JOURNAL, METADATA_KEYS, SCHEMA_VERSION, SCHEMAS, schema_for
+from geodata.store import storable_frame
 
 _VERSIONED = 4  # select_statement(versions=True) puts fid and the three version columns first
 _CONNECT_TIMEOUT_S = 10
@@ -83,8 +93,13 @@ class PostGISStore:
         if self._password:
             options.setdefault("password", self._password)
         try:
-            return psycopg.connect(self._conninfo, autocommit=True, application_name="situation-map",
-                                   connect_timeout=_CONNECT_TIMEOUT_S, **options)
+            return psycopg.connect(
+                self._conninfo,
+                autocommit=True,
+                application_name="situation-map",
+                connect_timeout=_CONNECT_TIMEOUT_S,
+                **options,
+            )
         except psycopg.Error as exc:
             raise StoreError(f"{self.location}: cannot connect: {_reason(exc)}") from None
 
@@ -113,8 +128,9 @@ class PostGISStore:
         try:
             yield
         except psycopg.errors.InsufficientPrivilege:
-            raise StoreError(f"{self.location}: {doing}: this database user may not do that "
-                             "(a read-only role?)") from None
+            raise StoreError(
+                f"{self.location}: {doing}: this database user may not do that (a read-only role?)"
+            ) from None
         except psycopg.errors.ReadOnlySqlTransaction:
             raise StoreError(f"{self.location}: {doing}: the connection is read-only") from None
         except psycopg.Error as exc:
@@ -163,8 +179,11 @@ class PostGISStore:
     def change_serial(self) -> int:
         """A number that grows with every committed write (cheap: one row)."""
         with self._errors("cannot read the change counter"):
-            row = self._connection().execute(
-                sql.SQL("SELECT serial FROM {} WHERE id = 1").format(table("change_counter"))).fetchone()
+            row = (
+                self._connection()
+                .execute(sql.SQL("SELECT serial FROM {} WHERE id = 1").format(table("change_counter")))
+                .fetchone()
+            )
         return int(row[0])
 
     def versions_of(self, layer: str) -> dict[str, int]:
@@ -198,8 +217,13 @@ class PostGISStore:
 
     # -- writing ----------------------------------------------------------------------------
 
-    def write(self, frames: Mapping[str, pd.DataFrame], *, metadata: Mapping[str, str] | None = None,
-              journal: pd.DataFrame | None = None) -> None:
+    def write(
+        self,
+        frames: Mapping[str, pd.DataFrame],
+        *,
+        metadata: Mapping[str, str] | None = None,
+        journal: pd.DataFrame | None = None,
+    ) -> None:
         """Replace the given layers (and update metadata keys, and replace the journal when
         ``journal`` is given) in one transaction.
 
@@ -231,14 +255,19 @@ class PostGISStore:
                     replace_rows(conn, schema_for(name), frame)
                 written = {name: LayerStamp.now(conn, name) for name in prepared}
                 values = {k: str(v) for k, v in (metadata or {}).items()}
-                has_version = conn.execute(sql.SQL("SELECT 1 FROM {} WHERE key = 'schema_version'").format(
-                    table("metadata"))).fetchone()
+                has_version = conn.execute(
+                    sql.SQL("SELECT 1 FROM {} WHERE key = 'schema_version'").format(table("metadata"))
+                ).fetchone()
                 if not has_version:
                     values.setdefault("schema_version", SCHEMA_VERSION)
                 for key, value in values.items():
-                    conn.execute(sql.SQL("INSERT INTO {} (key, value) VALUES (%s, %s) ON CONFLICT (key) "
-                                         "DO UPDATE SET value = EXCLUDED.value").format(table("metadata")),
-                                 (key, value))
+                    conn.execute(
+                        sql.SQL(
+                            "INSERT INTO {} (key, value) VALUES (%s, %s) ON CONFLICT (key) "
+                            "DO UPDATE SET value = EXCLUDED.value"
+                        ).format(table("metadata")),
+                        (key, value),
+                    )
                 if journal is not None:
                     conn.execute(sql.SQL("DELETE FROM {}").format(table("journal")))
                     if len(journal):
@@ -327,15 +356,19 @@ class PostGISStore:
             message = f"{where} was deleted by another desk since you read it"
         elif edit.kind == "add":
             conflict.current_version, conflict.changed_by, conflict.changed_at = stamp[1:]
-            message = (f"cannot add {where}: another desk ({conflict.changed_by}) added a feature "
-                       f"with this id at {_clock(conflict.changed_at)} (version {conflict.current_version})")
+            message = (
+                f"cannot add {where}: another desk ({conflict.changed_by}) added a feature "
+                f"with this id at {_clock(conflict.changed_at)} (version {conflict.current_version})"
+            )
         else:
             conflict.current_version, conflict.changed_by, conflict.changed_at = stamp[1:]
             base = conflict.base_version if conflict.base_version is not None else "?"
             fields = ", ".join(conflict.changed_fields)
-            message = (f"{where} was changed by {conflict.changed_by} at {_clock(conflict.changed_at)} "
-                       f"since you read it: you edited version {base}, the database holds version "
-                       f"{conflict.current_version} (changed: {fields})")
+            message = (
+                f"{where} was changed by {conflict.changed_by} at {_clock(conflict.changed_at)} "
+                f"since you read it: you edited version {base}, the database holds version "
+                f"{conflict.current_version} (changed: {fields})"
+            )
         conflict.args = (message + "; reload to see it, or overwrite it with your change",)
         return conflict
 
@@ -359,15 +392,17 @@ class PostGISStore:
             row = rows_from_frame(schema, frame.iloc[[int(matches[0])]])[0]
             if stamp is None:
                 query = sql.SQL("INSERT INTO {} ({}) VALUES ({}) RETURNING fid, row_version").format(
-                    table(layer), sql.SQL(", ").join(map(sql.Identifier, names)),
-                    sql.SQL(", ").join(sql.Placeholder() * len(names)))
+                    table(layer),
+                    sql.SQL(", ").join(map(sql.Identifier, names)),
+                    sql.SQL(", ").join(sql.Placeholder() * len(names)),
+                )
                 fid, versions[key] = conn.execute(query, row).fetchone()
                 move[0], move[1], move[2] = move[0] + 1, move[1] + versions[key], move[2] + fid
             else:
-                assignments = sql.SQL(", ").join(
-                    sql.SQL("{} = %s").format(sql.Identifier(name)) for name in names)
+                assignments = sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(name)) for name in names)
                 query = sql.SQL("UPDATE {} SET {} WHERE fid = %s RETURNING row_version").format(
-                    table(layer), assignments)
+                    table(layer), assignments
+                )
                 versions[key] = conn.execute(query, [*row, stamp[0]]).fetchone()[0]
                 move[1] += versions[key] - stamp[1]
         return versions, moves
@@ -375,12 +410,18 @@ class PostGISStore:
     def _append_journal(self, conn, rows: pd.DataFrame) -> None:
         names = list(JOURNAL.field_names)
         query = sql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
-            table("journal"), sql.SQL(", ").join(map(sql.Identifier, names)),
-            sql.SQL(", ").join(sql.Placeholder() * len(names)))
+            table("journal"),
+            sql.SQL(", ").join(map(sql.Identifier, names)),
+            sql.SQL(", ").join(sql.Placeholder() * len(names)),
+        )
         with conn.cursor() as cur:
-            cur.executemany(query, [
-                [None if pd.isna(v) else (v.to_pydatetime() if isinstance(v, pd.Timestamp) else v)
-                 for v in record] for record in rows[names].itertuples(index=False)])
+            cur.executemany(
+                query,
+                [
+                    [None if pd.isna(v) else (v.to_pydatetime() if isinstance(v, pd.Timestamp) else v) for v in record]
+                    for record in rows[names].itertuples(index=False)
+                ],
+            )
 
     def _after_edits(self, edits) -> Dataset:
         """The dataset this desk holds with the edits applied: what it showed, plus its own

@@ -1,7 +1,8 @@
 """Layers and tables as PostgreSQL tables: column types, and frames to rows and back.
 
 Every stored layer or table has a surrogate key ``fid`` (rows keep the order they were
-first written in), the schema's fields (a layer's id is UNIQUE since migration 5), ``geometry`` for layers (EPSG:4326), and the row's version
+first written in), the schema's fields (a layer's id is UNIQUE since migration 5), ``geometry``
+for layers (EPSG:4326), and the row's version
 stamp: ``row_version`` (1 when written, +1 at every update), ``changed_by``, ``changed_at``.
 """
 
@@ -58,8 +59,9 @@ def create_statement(schema: LayerSchema) -> sql.Composed:
     return sql.SQL("CREATE TABLE {} ({})").format(table(schema.name), sql.SQL(", ").join(parts))
 
 
-def select_statement(schema: LayerSchema, where: sql.Composable | None = None,
-                     versions: bool = False, lock: bool = False) -> sql.Composed:
+def select_statement(
+    schema: LayerSchema, where: sql.Composable | None = None, versions: bool = False, lock: bool = False
+) -> sql.Composed:
     """SELECT of a layer's columns (geometry as WKB) in stored order."""
     items = [sql.Identifier(name) for name in schema.field_names]
     if schema.is_spatial:
@@ -98,8 +100,9 @@ def frame_from_rows(schema: LayerSchema, rows: list[tuple]) -> pd.DataFrame:
 
 def _typed_column(values: list, field_type: str, dtype) -> pd.Series:
     if field_type in ("date", "datetime"):
-        return pd.Series(np.array([np.datetime64("NaT") if v is None else v for v in values],
-                                  dtype="datetime64[ms]"), dtype=dtype)
+        return pd.Series(
+            np.array([np.datetime64("NaT") if v is None else v for v in values], dtype="datetime64[ms]"), dtype=dtype
+        )
     if field_type == "bool":
         return pd.Series(np.array([bool(v) for v in values], dtype=bool))
     return pd.Series(values, dtype=dtype)
@@ -117,14 +120,14 @@ def rows_from_frame(schema: LayerSchema, frame: pd.DataFrame) -> list[list]:
     values = [_plain_column(frame[field.name], field.type) for field in schema.fields]
     if schema.is_spatial:
         values.append(geometry_values(frame.geometry))
-    return [list(row) for row in zip(*values)] if values else []
+    return [list(row) for row in zip(*values, strict=False)] if values else []
 
 
 def geometry_values(geometry: gpd.GeoSeries) -> list[str | None]:
     """Hex EWKB with SRID 4326, which PostGIS reads for a geometry column (None if empty)."""
     shapes = shapely.set_srid(np.asarray(geometry.values, dtype=object), SRID)
     texts = shapely.to_wkb(shapes, hex=True, include_srid=True)
-    return [None if shape is None else text for shape, text in zip(geometry.values, texts)]
+    return [None if shape is None else text for shape, text in zip(geometry.values, texts, strict=False)]
 
 
 def _plain_column(column: pd.Series, field_type: str) -> list:
@@ -133,18 +136,19 @@ def _plain_column(column: pd.Series, field_type: str) -> list:
     present = column.notna().to_numpy()
     if field_type == "date":
         days = column.dt.date
-        return [d if ok else None for d, ok in zip(days, present)]
+        return [d if ok else None for d, ok in zip(days, present, strict=False)]
     if field_type == "datetime":
         times = column.dt.to_pydatetime() if len(column) else []
-        return [t if ok else None for t, ok in zip(times, present)]
+        return [t if ok else None for t, ok in zip(times, present, strict=False)]
     cast = {"str": str, "int": int, "float": float}[field_type]
-    return [cast(v) if ok else None for v, ok in zip(column.tolist(), present)]
+    return [cast(v) if ok else None for v, ok in zip(column.tolist(), present, strict=False)]
 
 
 def journal_from_rows(rows: list[tuple]) -> pd.DataFrame:
     names = list(JOURNAL.field_names)
-    frame = pd.DataFrame({name: pd.Series([row[i] for row in rows], dtype=object)
-                          for i, name in enumerate(names)}, columns=names)
+    frame = pd.DataFrame(
+        {name: pd.Series([row[i] for row in rows], dtype=object) for i, name in enumerate(names)}, columns=names
+    )
     return conform(JOURNAL, frame)
 
 

@@ -56,15 +56,16 @@ def build_sample() -> Dataset:
     )
     frames = {
         "villages": _layer("villages", _village_records(villages)),
-        "roads": _layer("roads", [
-            {"id": road_id, "name": name, "road_class": road_class, "geometry": line}
-            for road_id, name, road_class, line in main_roads + hamlet_roads
-        ]),
+        "roads": _layer(
+            "roads",
+            [
+                {"id": road_id, "name": name, "road_class": road_class, "geometry": line}
+                for road_id, name, road_class, line in main_roads + hamlet_roads
+            ],
+        ),
         "checkpoints": _layer("checkpoints", checkpoints),
         "households": _layer("households", build_households(villages)),
-        "disinfection_points": _layer(
-            "disinfection_points", build_disinfection_points(checkpoints, villages)
-        ),
+        "disinfection_points": _layer("disinfection_points", build_disinfection_points(checkpoints, villages)),
         "supplies": _township_table("supplies", facts.SUPPLIES),
         "publicity": _township_table("publicity", facts.PUBLICITY),
     }
@@ -115,9 +116,11 @@ def _layer(name: str, records: list[dict]) -> gpd.GeoDataFrame:
 
 def _township_table(name: str, quantities: dict[str, float]) -> pd.DataFrame:
     """One row per item, for the whole township, on the report date."""
-    return pd.DataFrame({
-        "scope": facts.TOWNSHIP_CODE,
-        "date": facts.REPORT_DATE,
-        "item": list(quantities),
-        "quantity": [float(q) for q in quantities.values()],
-    })
+    return pd.DataFrame(
+        {
+            "scope": facts.TOWNSHIP_CODE,
+            "date": facts.REPORT_DATE,
+            "item": list(quantities),
+            "quantity": [float(q) for q in quantities.values()],
+        }
+    )

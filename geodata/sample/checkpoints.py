@@ -67,7 +67,7 @@ def build_checkpoints(
         placed.append(("district", _village_at(point, villages), name, point))
     for village, road_id, xy in layout.VILLAGE_ENTRY_CHECKPOINTS:
         placed.append(("village", village, f"{village}村口卡点", _snap(xy, roads[road_id])))
-    for (village, direction, _, has_checkpoint), road in zip(layout.HAMLETS, hamlet_roads):
+    for (village, direction, _, has_checkpoint), road in zip(layout.HAMLETS, hamlet_roads, strict=False):
         if has_checkpoint:
             point = road.interpolate(HAMLET_ENTRY_M)  # the road starts at the hamlet
             placed.append(("natural_village", village, f"{village}{direction}自然村卡点", point))
@@ -78,19 +78,21 @@ def build_checkpoints(
     records = []
     for number, (tier, village, name, point) in enumerate(placed, start=1):
         _require_inside(point, villages[village], name)
-        records.append({
-            "id": f"CP{number:02d}",
-            "name": name,
-            "tier": tier,
-            "village": VILLAGE_BY_NAME[village].code,
-            "status": "active",
-            "staffed_24h": True,
-            "staff_on_shift": _staff_on_shift(tier, number),
-            "opened": CHECKPOINT_OPENED[tier],
-            "closed": None,
-            "note": "人车同查" if tier == "district" else None,
-            "geometry": point,
-        })
+        records.append(
+            {
+                "id": f"CP{number:02d}",
+                "name": name,
+                "tier": tier,
+                "village": VILLAGE_BY_NAME[village].code,
+                "status": "active",
+                "staffed_24h": True,
+                "staff_on_shift": _staff_on_shift(tier, number),
+                "opened": CHECKPOINT_OPENED[tier],
+                "closed": None,
+                "note": "人车同查" if tier == "district" else None,
+                "geometry": point,
+            }
+        )
     return records
 
 

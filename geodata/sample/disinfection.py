@@ -63,8 +63,13 @@ def build_disinfection_points(checkpoints: list[dict], villages: dict[str, Polyg
     """
     dx, dy = BESIDE_CHECKPOINT_M
     sites = [
-        ("checkpoint", checkpoint["village"], f"{checkpoint['name']}消毒点", checkpoint["id"],
-         Point(checkpoint["geometry"].x + dx, checkpoint["geometry"].y + dy))
+        (
+            "checkpoint",
+            checkpoint["village"],
+            f"{checkpoint['name']}消毒点",
+            checkpoint["id"],
+            Point(checkpoint["geometry"].x + dx, checkpoint["geometry"].y + dy),
+        )
         for checkpoint in checkpoints
     ]
     sites += [
@@ -79,17 +84,19 @@ def build_disinfection_points(checkpoints: list[dict], villages: dict[str, Polyg
         if not polygon_by_code[village_code].contains(point):
             raise ValueError(f"sample layout: disinfection point {name} is outside its village")
         interval = INTERVAL_HOURS[kind]
-        records.append({
-            "id": f"DP{index + 1:02d}",
-            "name": name,
-            "kind": kind,
-            "village": village_code,
-            "checkpoint": checkpoint_id,
-            "interval_hours": interval,
-            "last_disinfected": _last_disinfected(rng, interval, schedule_state(index)),
-            "note": None,
-            "geometry": point,
-        })
+        records.append(
+            {
+                "id": f"DP{index + 1:02d}",
+                "name": name,
+                "kind": kind,
+                "village": village_code,
+                "checkpoint": checkpoint_id,
+                "interval_hours": interval,
+                "last_disinfected": _last_disinfected(rng, interval, schedule_state(index)),
+                "note": None,
+                "geometry": point,
+            }
+        )
     return records
 
 

@@ -64,13 +64,11 @@ def meander(start, end, amplitude_m: float) -> list[tuple[float, float]]:
     amplitude = min(amplitude_m, 0.08 * length)
     phase = (x0 + x1 + 2 * (y0 + y1)) / 1000.0
     along = np.linspace(0.0, 1.0, max(2, math.ceil(length / _MEANDER_STEP_M)) + 1)
-    offset = amplitude * np.sin(math.pi * along) * np.sin(
-        2 * math.pi * along * length / _MEANDER_WAVELENGTH_M + phase
-    )
+    offset = amplitude * np.sin(math.pi * along) * np.sin(2 * math.pi * along * length / _MEANDER_WAVELENGTH_M + phase)
     normal_x, normal_y = -(y1 - y0) / length, (x1 - x0) / length
     xs = x0 + along * (x1 - x0) + offset * normal_x
     ys = y0 + along * (y1 - y0) + offset * normal_y
-    vertices = list(zip(xs.tolist(), ys.tolist()))
+    vertices = list(zip(xs.tolist(), ys.tolist(), strict=False))
     vertices[0], vertices[-1] = (x0, y0), (x1, y1)  # exact, not rounded through the sine
     return vertices if (x0, y0) == tuple(start) else vertices[::-1]
 
@@ -78,7 +76,7 @@ def meander(start, end, amplitude_m: float) -> list[tuple[float, float]]:
 def meandering_line(vertices, amplitude_m: float) -> LineString:
     """A line through ``vertices``, each segment drawn by :func:`meander`."""
     points: list[tuple[float, float]] = [tuple(vertices[0])]
-    for start, end in zip(vertices[:-1], vertices[1:]):
+    for start, end in zip(vertices[:-1], vertices[1:], strict=False):
         points += meander(start, end, amplitude_m)[1:]
     return LineString(points)
 
@@ -109,7 +107,7 @@ def village_polygons(outline: Polygon) -> dict[str, Polygon]:
     boundaries = [
         meandering_line(segment, BOUNDARY_MEANDER_M)
         for line in shapely.get_parts(edges)
-        for segment in zip(line.coords[:-1], line.coords[1:])
+        for segment in zip(line.coords[:-1], line.coords[1:], strict=False)
     ]
     linework = shapely.unary_union([outline.exterior, *boundaries])
     faces = [

@@ -106,23 +106,25 @@ def build_households(villages: dict[str, Polygon]) -> list[dict]:
     for number, (reason, start, escalated_on) in enumerate(cases, start=1):
         village = VILLAGES[rng.choice(len(VILLAGES), p=population / population.sum())]
         status, status_date = status_on(start, AS_OF, escalated_on)
-        records.append({
-            "id": f"HH{number:03d}",
-            "village": village.code,
-            "villager_group": int(rng.integers(1, village.groups + 1)),
-            "reason": reason,
-            "persons": int(rng.choice([1, 2, 3, 4, 5], p=[0.3, 0.3, 0.2, 0.15, 0.05])),
-            "observation_start": start,
-            "observation_days": OBSERVATION_DAYS,
-            "status": status,
-            "status_date": status_date,
-            "last_check": _last_check(rng, status, status_date),
-            "abnormal_temperature": reason == "fever",
-            "head_name": f"示例户主{number:03d}",
-            "phone": f"000-0000-{number:04d}",
-            "note": "示例记录：已转诊" if status == "escalated" else "示例记录",
-            "geometry": _home(rng, village.name, villages[village.name]),
-        })
+        records.append(
+            {
+                "id": f"HH{number:03d}",
+                "village": village.code,
+                "villager_group": int(rng.integers(1, village.groups + 1)),
+                "reason": reason,
+                "persons": int(rng.choice([1, 2, 3, 4, 5], p=[0.3, 0.3, 0.2, 0.15, 0.05])),
+                "observation_start": start,
+                "observation_days": OBSERVATION_DAYS,
+                "status": status,
+                "status_date": status_date,
+                "last_check": _last_check(rng, status, status_date),
+                "abnormal_temperature": reason == "fever",
+                "head_name": f"示例户主{number:03d}",
+                "phone": f"000-0000-{number:04d}",
+                "note": "示例记录：已转诊" if status == "escalated" else "示例记录",
+                "geometry": _home(rng, village.name, villages[village.name]),
+            }
+        )
     return records
 
 

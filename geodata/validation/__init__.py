@@ -15,7 +15,7 @@ head's name, phone, notes), which never appear in a message (docs/architecture.m
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -135,8 +135,9 @@ def _check_frame(name: str, frame) -> tuple[FrameView | None, list[Finding]]:
     """A view of the frame for cross-layer checks (None if it cannot be read) and its problems."""
     schema = SCHEMAS.get(name)
     if schema is None:
-        message = Message(N_("there is no layer or table called {name}; known are {known}"),
-                          name=quote(name), known=listed(SCHEMAS))
+        message = Message(
+            N_("there is no layer or table called {name}; known are {known}"), name=quote(name), known=listed(SCHEMAS)
+        )
         return None, [Finding(Problem(ERROR, str(name), None, None, message), None)]
     if not isinstance(frame, pd.DataFrame):
         message = Message(N_("this is not a table of rows and columns; it cannot be read"))

@@ -8,7 +8,7 @@ loop over polygons: 10,000 households take a fraction of a second.
 
 from __future__ import annotations
 
-from typing import Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
 import geopandas as gpd
 import numpy as np
@@ -32,8 +32,7 @@ MIN_OVERLAP_M2 = 1.0
 _ID_REFERENCES = (("disinfection_points", "checkpoint", "checkpoints", Message(N_("checkpoint"))),)
 
 
-def cross_layer_findings(views: Mapping[str, FrameView],
-                         metadata: Mapping[str, str]) -> list[Finding]:
+def cross_layer_findings(views: Mapping[str, FrameView], metadata: Mapping[str, str]) -> list[Finding]:
     """Every cross-layer problem of a dataset whose layers are read into ``views``."""
     villages = views.get("villages")
     codes = _village_codes(villages)
@@ -50,8 +49,7 @@ def cross_layer_findings(views: Mapping[str, FrameView],
         points = _metric_points(view, village_shapes.crs)
         near = _near_pairs(points, village_shapes)
         findings += _check_points_in_township(view, points, village_shapes, near)
-        findings += _check_points_in_their_village(view, points, villages, village_shapes,
-                                                   codes, near)
+        findings += _check_points_in_their_village(view, points, villages, village_shapes, codes, near)
     return findings
 
 
@@ -68,8 +66,9 @@ def _check_village_references(views, codes: dict[str, int]) -> Iterator[Finding]
         unknown = values.notna() & ~values.isin(list(codes))
         for row in np.flatnonzero(unknown.to_numpy(bool)):
             value = shown(view.schema.field(field_name), values.iloc[row])
-            message = Message(N_("no village has the code {value}; use the code of a village in the villages layer"),
-                              value=value)
+            message = Message(
+                N_("no village has the code {value}; use the code of a village in the villages layer"), value=value
+            )
             yield view.finding(ERROR, int(row), field_name, message)
 
 
@@ -85,8 +84,9 @@ def _check_id_references(views) -> Iterator[Finding]:
         unknown = values.notna() & ~values.isin(list(target_ids))
         for row in np.flatnonzero(unknown.to_numpy(bool)):
             value = shown(view.schema.field(field_name), values.iloc[row])
-            message = Message(N_("no {target} has the id {value}; correct it or leave it empty"),
-                              target=target_noun, value=value)
+            message = Message(
+                N_("no {target} has the id {value}; correct it or leave it empty"), target=target_noun, value=value
+            )
             yield view.finding(ERROR, int(row), field_name, message)
 
 
@@ -105,8 +105,11 @@ def _check_scopes(views, codes: dict[str, int], metadata: Mapping[str, str]) -> 
         for row in np.flatnonzero(outside.to_numpy(bool)):
             value = shown(view.schema.field("scope"), values.iloc[row])
             if township:
-                message = Message(N_("{value} is neither the township code {township} nor the code of a village"),
-                                  value=value, township=township)
+                message = Message(
+                    N_("{value} is neither the township code {township} nor the code of a village"),
+                    value=value,
+                    township=township,
+                )
             else:
                 message = Message(N_("{value} is not the code of a village"), value=value)
             yield view.finding(ERROR, int(row), "scope", message)
@@ -121,32 +124,47 @@ def _check_village_overlaps(villages: FrameView, shapes: gpd.GeoSeries) -> Itera
     pair = first < second  # each pair once, and not a village with itself
     first, second = first[pair], second[pair]
     areas = shapely.area(shapely.intersection(shapes.values[first], shapes.values[second]))
-    for i, j, area in zip(first, second, areas):
+    for i, j, area in zip(first, second, areas, strict=False):
         if area <= MIN_OVERLAP_M2:
             continue  # a shared border, or a sliver of digitising noise
         row, other_row = int(shapes.index[i]), int(shapes.index[j])
-        message = Message(N_("villages {first} and {second} overlap by {area}; correct their shared boundary"),
-                          first=villages.feature(row), second=villages.feature(other_row), area=_square_metres(area))
+        message = Message(
+            N_("villages {first} and {second} overlap by {area}; correct their shared boundary"),
+            first=villages.feature(row),
+            second=villages.feature(other_row),
+            area=_square_metres(area),
+        )
         yield villages.finding(ERROR, row, "geometry", message)
 
 
-def _check_points_in_township(view: FrameView, points: gpd.GeoSeries, villages: gpd.GeoSeries,
-                              near: np.ndarray) -> Iterator[Finding]:
+def _check_points_in_township(
+    view: FrameView, points: gpd.GeoSeries, villages: gpd.GeoSeries, near: np.ndarray
+) -> Iterator[Finding]:
     """Points farther than the tolerance from every village: outside the township."""
     outside = points[~np.isin(points.index, near[0])]
     if outside.empty:
         return
     _, distances = villages.sindex.nearest(outside.values, return_distance=True, return_all=False)
-    for row, distance in zip(outside.index, distances):
-        message = Message(N_("the location lies {distance} outside the township; check the coordinates and "
-                             "their coordinate system (a phone-map location in GCJ-02 or BD-09 is hundreds "
-                             "of metres off)"), distance=_metres(distance))
+    for row, distance in zip(outside.index, distances, strict=False):
+        message = Message(
+            N_(
+                "the location lies {distance} outside the township; check the coordinates and "
+                "their coordinate system (a phone-map location in GCJ-02 or BD-09 is hundreds "
+                "of metres off)"
+            ),
+            distance=_metres(distance),
+        )
         yield view.finding(ERROR, int(row), "geometry", message)
 
 
-def _check_points_in_their_village(view: FrameView, points: gpd.GeoSeries, villages: FrameView,
-                                   village_shapes: gpd.GeoSeries, codes: dict[str, int],
-                                   near: np.ndarray) -> Iterator[Finding]:
+def _check_points_in_their_village(
+    view: FrameView,
+    points: gpd.GeoSeries,
+    villages: FrameView,
+    village_shapes: gpd.GeoSeries,
+    codes: dict[str, int],
+    near: np.ndarray,
+) -> Iterator[Finding]:
     """Points inside the township but not in the village their village field names."""
     field_name = view.schema.village_field
     if not view.has(field_name):
@@ -163,15 +181,19 @@ def _check_points_in_their_village(view: FrameView, points: gpd.GeoSeries, villa
     misplaced = points[checkable.to_numpy(bool) & ~np.isin(named_keys, near_keys)]
     if misplaced.empty:
         return
-    (_, nearest), _ = village_shapes.sindex.nearest(misplaced.values, return_all=False,
-                                                    return_distance=True)
-    for row, village_position in zip(misplaced.index, nearest):
+    (_, nearest), _ = village_shapes.sindex.nearest(misplaced.values, return_all=False, return_distance=True)
+    for row, village_position in zip(misplaced.index, nearest, strict=False):
         named_row = int(named.loc[row])
         actual_row = int(village_shapes.index[village_position])
-        message = Message(N_("the location lies in village {actual}, not in {named} named in its {field} field; "
-                             "move the point or correct the village"),
-                          actual=_village_label(villages, actual_row), named=_village_label(villages, named_row),
-                          field=field_name)
+        message = Message(
+            N_(
+                "the location lies in village {actual}, not in {named} named in its {field} field; "
+                "move the point or correct the village"
+            ),
+            actual=_village_label(villages, actual_row),
+            named=_village_label(villages, named_row),
+            field=field_name,
+        )
         yield view.finding(WARNING, int(row), field_name, message)
 
 
@@ -203,8 +225,7 @@ def _village_label(villages: FrameView, row: int) -> str:
 
 
 def _point_layers(views) -> list[FrameView]:
-    return [view for view in views.values()
-            if view.schema.village_field and view.schema.is_spatial]
+    return [view for view in views.values() if view.schema.village_field and view.schema.is_spatial]
 
 
 def _metric_village_shapes(villages: FrameView) -> gpd.GeoSeries | None:
@@ -219,8 +240,9 @@ def _metric_village_shapes(villages: FrameView) -> gpd.GeoSeries | None:
     series = gpd.GeoSeries(shapes[rows], index=rows, crs=_crs_or_wgs84(villages))
     lonlat = series.to_crs(STORAGE_CRS)
     west, south, east, north = lonlat.total_bounds
-    if not (np.isfinite([west, south, east, north]).all() and -180 <= west <= east <= 180
-            and -90 <= south <= north <= 90):
+    if not (
+        np.isfinite([west, south, east, north]).all() and -180 <= west <= east <= 180 and -90 <= south <= north <= 90
+    ):
         return None
     return series.to_crs(metric_crs_for(lonlat))
 
@@ -234,11 +256,8 @@ def _metric_points(view: FrameView, crs) -> gpd.GeoSeries:
 def _near_pairs(points: gpd.GeoSeries, villages: gpd.GeoSeries) -> np.ndarray:
     """Row pairs (point row, village row) where the point is within the tolerance of the
     village, as a 2 × n array."""
-    point_positions, village_positions = villages.sindex.query(
-        points.values, predicate="dwithin", distance=TOLERANCE_M
-    )
-    return np.vstack([points.index.to_numpy()[point_positions],
-                      villages.index.to_numpy()[village_positions]])
+    point_positions, village_positions = villages.sindex.query(points.values, predicate="dwithin", distance=TOLERANCE_M)
+    return np.vstack([points.index.to_numpy()[point_positions], villages.index.to_numpy()[village_positions]])
 
 
 def _metres(distance: float) -> str:

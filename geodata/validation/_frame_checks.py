@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from typing import Iterator
+from collections.abc import Iterator
 
 import numpy as np
 import pandas as pd
@@ -13,7 +13,6 @@ from geodata.schema import EARLIEST_DAY, LATEST_DAY, Field
 from geodata.validation._problem import ERROR, WARNING, Finding, listed, quote, shown
 from geodata.validation._view import FrameView
 
-
 # --- columns -------------------------------------------------------------------------------
 
 
@@ -21,8 +20,9 @@ def check_duplicate_columns(view: FrameView) -> Iterator[Finding]:
     """A column name used twice: only the first is read, and conform cannot cope."""
     for name, count in view.column_counts.items():
         if count > 1:
-            message = Message(N_("the column appears {count} times; keep one and rename or remove the others"),
-                              count=count)
+            message = Message(
+                N_("the column appears {count} times; keep one and rename or remove the others"), count=count
+            )
             yield view.finding(ERROR, None, name, message)
 
 
@@ -34,11 +34,16 @@ def check_unknown_columns(view: FrameView) -> Iterator[Finding]:
             continue
         close = difflib.get_close_matches(name, known, n=1)
         if close:
-            message = Message(N_("{layer} has no field {column}; the column will not be used "
-                                 "(did you mean {close}?)"), layer=view.name, column=quote(name), close=quote(close[0]))
+            message = Message(
+                N_("{layer} has no field {column}; the column will not be used (did you mean {close}?)"),
+                layer=view.name,
+                column=quote(name),
+                close=quote(close[0]),
+            )
         else:
-            message = Message(N_("{layer} has no field {column}; the column will not be used"),
-                              layer=view.name, column=quote(name))
+            message = Message(
+                N_("{layer} has no field {column}; the column will not be used"), layer=view.name, column=quote(name)
+            )
         yield view.finding(WARNING, None, name, message)
 
 
@@ -46,8 +51,9 @@ def check_missing_columns(view: FrameView) -> Iterator[Finding]:
     """Required fields without a column at all: one problem per column, not per row."""
     for field in view.schema.fields:
         if field.required and not view.has(field.name):
-            message = Message(N_("this required column is missing; add a column named {column}"),
-                              column=quote(field.name))
+            message = Message(
+                N_("this required column is missing; add a column named {column}"), column=quote(field.name)
+            )
             yield view.finding(ERROR, None, field.name, message)
 
 
@@ -93,8 +99,12 @@ def _choice_message(field: Field, value: str) -> str:
     # "Active" or " closed " is an easy slip: say exactly what to write instead.
     tidy = value.strip().lower().replace(" ", "_").replace("-", "_")
     if tidy in field.choices and not field.personal:
-        return Message(N_("{value} is not one of {choices}; write it as {tidy}"),
-                       value=shown(field, value), choices=choices, tidy=quote(tidy))
+        return Message(
+            N_("{value} is not one of {choices}; write it as {tidy}"),
+            value=shown(field, value),
+            choices=choices,
+            tidy=quote(tidy),
+        )
     return Message(N_("{value} is not one of {choices}"), value=shown(field, value), choices=choices)
 
 
@@ -108,14 +118,20 @@ def check_minimums(view: FrameView) -> Iterator[Finding]:
         if field.minimum is not None:
             minimum = _plain_number(field.minimum)
             for row in np.flatnonzero((numbers < field.minimum).to_numpy(bool)):
-                message = Message(N_("{value} is below the minimum of {minimum}"),
-                                  value=shown(field, view.cell(field.name, row)), minimum=minimum)
+                message = Message(
+                    N_("{value} is below the minimum of {minimum}"),
+                    value=shown(field, view.cell(field.name, row)),
+                    minimum=minimum,
+                )
                 yield view.finding(ERROR, int(row), field.name, message)
         if field.maximum is not None:
             maximum = _plain_number(field.maximum)
             for row in np.flatnonzero((numbers > field.maximum).to_numpy(bool)):
-                message = Message(N_("{value} is above the maximum of {maximum}"),
-                                  value=shown(field, view.cell(field.name, row)), maximum=maximum)
+                message = Message(
+                    N_("{value} is above the maximum of {maximum}"),
+                    value=shown(field, view.cell(field.name, row)),
+                    maximum=maximum,
+                )
                 yield view.finding(ERROR, int(row), field.name, message)
 
 
@@ -127,9 +143,12 @@ def check_day_range(view: FrameView) -> Iterator[Finding]:
         times = view.parsed(field.name).values
         outside = ((times < EARLIEST_DAY) | (times > LATEST_DAY)).to_numpy(bool)
         for row in np.flatnonzero(outside):
-            message = Message(N_("{value} is not a day this work can be about (write a day from {first} to {last})"),
-                              value=shown(field, view.cell(field.name, row)),
-                              first=f"{EARLIEST_DAY:%Y-%m-%d}", last=f"{LATEST_DAY:%Y-%m-%d}")
+            message = Message(
+                N_("{value} is not a day this work can be about (write a day from {first} to {last})"),
+                value=shown(field, view.cell(field.name, row)),
+                first=f"{EARLIEST_DAY:%Y-%m-%d}",
+                last=f"{LATEST_DAY:%Y-%m-%d}",
+            )
             yield view.finding(ERROR, int(row), field.name, message)
 
 
@@ -157,8 +176,12 @@ def check_duplicate_ids(view: FrameView) -> Iterator[Finding]:
     for feature_id, rows in repeated.groupby(repeated, sort=False).groups.items():
         shown_id = shown(view.schema.field(id_field), feature_id)
         row_numbers = _some_rows(rows)
-        message = Message(N_("id {id} is used by {count} features (rows {rows}); give each feature an id of its own"),
-                          id=shown_id, count=len(rows), rows=row_numbers)
+        message = Message(
+            N_("id {id} is used by {count} features (rows {rows}); give each feature an id of its own"),
+            id=shown_id,
+            count=len(rows),
+            rows=row_numbers,
+        )
         yield view.finding(ERROR, int(rows[0]), id_field, message)
 
 
@@ -182,14 +205,34 @@ _DATE_ORDER = {
 
 # (layer, status, date field, whether that status needs the date, what to tell the user)
 _STATUS_DATE_RULES = (
-    ("checkpoints", "closed", "closed", True,
-     N_("the status is 'closed' but there is no closed date; enter the day it closed")),
-    ("households", "released", "status_date", True,
-     N_("the status is 'released' but there is no status_date; enter the day observation ended")),
-    ("households", "escalated", "status_date", True,
-     N_("the status is 'escalated' but there is no status_date; enter the day it was referred")),
-    ("households", "observing", "status_date", False,
-     N_("the status is 'observing' but a status_date is set; clear the date or correct the status")),
+    (
+        "checkpoints",
+        "closed",
+        "closed",
+        True,
+        N_("the status is 'closed' but there is no closed date; enter the day it closed"),
+    ),
+    (
+        "households",
+        "released",
+        "status_date",
+        True,
+        N_("the status is 'released' but there is no status_date; enter the day observation ended"),
+    ),
+    (
+        "households",
+        "escalated",
+        "status_date",
+        True,
+        N_("the status is 'escalated' but there is no status_date; enter the day it was referred"),
+    ),
+    (
+        "households",
+        "observing",
+        "status_date",
+        False,
+        N_("the status is 'observing' but a status_date is set; clear the date or correct the status"),
+    ),
 )
 
 
@@ -204,9 +247,13 @@ def check_date_order(view: FrameView) -> Iterator[Finding]:
     starts = view.parsed(start_field).values
     ends = view.parsed(end_field).values
     for row in np.flatnonzero((ends < starts).to_numpy(bool)):
-        message = Message(N_("{end_field} {end} is before {start_field} {start}; correct one of the two dates"),
-                          end_field=end_field, end=_day(ends.iloc[row]), start_field=start_field,
-                          start=_day(starts.iloc[row]))
+        message = Message(
+            N_("{end_field} {end} is before {start_field} {start}; correct one of the two dates"),
+            end_field=end_field,
+            end=_day(ends.iloc[row]),
+            start_field=start_field,
+            start=_day(starts.iloc[row]),
+        )
         yield view.finding(ERROR, int(row), end_field, message)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import numpy as np
 import shapely
@@ -20,8 +20,12 @@ GEOMETRY = "geometry"
 def check_geometry_column(view: FrameView) -> Iterator[Finding]:
     """A spatial layer without any geometry column cannot be put on the map."""
     if view.schema.is_spatial and view.geometry_name is None:
-        message = Message(N_("the layer has no geometry column; {layer} need locations "
-                             "(import the file with its coordinate columns)"), layer=view.name)
+        message = Message(
+            N_(
+                "the layer has no geometry column; {layer} need locations (import the file with its coordinate columns)"
+            ),
+            layer=view.name,
+        )
         yield view.finding(ERROR, None, GEOMETRY, message)
 
 
@@ -31,8 +35,10 @@ def check_crs(view: FrameView) -> Iterator[Finding]:
     Any other declared system is fine: the store converts to WGS-84 on writing.
     """
     if view.schema.is_spatial and view.geometry_name is not None and view.crs is None:
-        message = Message(N_("the layer has no coordinate system; its coordinates are taken as "
-                             "WGS-84 longitude/latitude ({crs})"), crs=STORAGE_CRS)
+        message = Message(
+            N_("the layer has no coordinate system; its coordinates are taken as WGS-84 longitude/latitude ({crs})"),
+            crs=STORAGE_CRS,
+        )
         yield view.finding(WARNING, None, GEOMETRY, message)
 
 
@@ -44,8 +50,9 @@ def check_geometry_present(view: FrameView) -> Iterator[Finding]:
     absent = shapely.is_missing(shapes) & ~not_shape
     empty = shapely.is_empty(shapes)
     for row in np.flatnonzero(not_shape):
-        message = Message(N_("the cell holds something that is not a shape; import the file with "
-                             "its coordinate columns"))
+        message = Message(
+            N_("the cell holds something that is not a shape; import the file with its coordinate columns")
+        )
         yield view.finding(ERROR, int(row), GEOMETRY, message)
     for row in np.flatnonzero(absent):
         message = Message(N_("missing; the feature has no location (enter its coordinates or draw it)"))
@@ -64,8 +71,9 @@ def check_geometry_valid(view: FrameView) -> Iterator[Finding]:
     invalid = ~shapely.is_missing(shapes) & ~shapely.is_valid(shapes)
     for row in np.flatnonzero(invalid):
         reason = shapely.is_valid_reason(shapes[row])
-        message = Message(N_("the shape is not valid ({reason}); correct it in the source file or redraw it"),
-                          reason=reason)
+        message = Message(
+            N_("the shape is not valid ({reason}); correct it in the source file or redraw it"), reason=reason
+        )
         yield view.finding(ERROR, int(row), GEOMETRY, message)
 
 
@@ -79,8 +87,12 @@ def check_geometry_type(view: FrameView) -> Iterator[Finding]:
     wrong = present & ~np.isin(shapely.get_type_id(shapes), _type_ids(view.schema.geometry_types))
     expected = " or ".join(view.schema.geometry_types)
     for row in np.flatnonzero(wrong):
-        message = Message(N_("the shape is a {kind}, but {layer} must be {expected}"),
-                          kind=shapes[row].geom_type, layer=view.name, expected=expected)
+        message = Message(
+            N_("the shape is a {kind}, but {layer} must be {expected}"),
+            kind=shapes[row].geom_type,
+            layer=view.name,
+            expected=expected,
+        )
         yield view.finding(ERROR, int(row), GEOMETRY, message)
 
 
@@ -92,8 +104,12 @@ def check_degrees(view: FrameView) -> Iterator[Finding]:
     shapes, _ = view.geometries()
     for row in np.flatnonzero(_outside_degrees(shapes)):
         # The coordinates themselves are not quoted: a household's location is sensitive.
-        message = Message(N_("the coordinates are not longitude/latitude in degrees (outside ±180/±90); "
-                             "import the file with its real coordinate system"))
+        message = Message(
+            N_(
+                "the coordinates are not longitude/latitude in degrees (outside ±180/±90); "
+                "import the file with its real coordinate system"
+            )
+        )
         yield view.finding(ERROR, int(row), GEOMETRY, message)
 
 
@@ -131,5 +147,4 @@ def _in_degrees(crs) -> bool:
 def _outside_degrees(shapes: np.ndarray) -> np.ndarray:
     bounds = shapely.bounds(shapes)  # NaN rows for missing shapes compare False below
     with np.errstate(invalid="ignore"):
-        return ((bounds[:, 0] < -180) | (bounds[:, 2] > 180)
-                | (bounds[:, 1] < -90) | (bounds[:, 3] > 90))
+        return (bounds[:, 0] < -180) | (bounds[:, 2] > 180) | (bounds[:, 1] < -90) | (bounds[:, 3] > 90)

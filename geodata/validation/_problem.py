@@ -14,10 +14,15 @@ WARNING = "warning"
 # cell full of text does not flood the list.
 _QUOTE_LIMIT = 40
 # Control characters written out, so a message stays on one line and never carries a NUL.
-_VISIBLE_CONTROLS = str.maketrans({
-    **{chr(code): f"\\x{code:02x}" for code in range(32)}, "\n": "\\n", "\r": "\\r", "\t": "\\t",
-    "\x7f": "\\x7f",
-})
+_VISIBLE_CONTROLS = str.maketrans(
+    {
+        **{chr(code): f"\\x{code:02x}" for code in range(32)},
+        "\n": "\\n",
+        "\r": "\\r",
+        "\t": "\\t",
+        "\x7f": "\\x7f",
+    }
+)
 
 
 @dataclass(frozen=True)

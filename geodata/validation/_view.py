@@ -16,11 +16,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geodata.schema import Field, LayerSchema
 # The validator must accept exactly the yes/no words conform accepts, so it uses conform's own
 # reader rather than a copy of its word list.
 from geodata.messages import N_, Message, Template
-from geodata.schema import to_bool
+from geodata.schema import Field, LayerSchema, to_bool
 from geodata.validation._problem import Finding, Problem, shorten
 
 _DATE_HINT = Message(N_("write dates as YYYY-MM-DD"))
@@ -153,7 +152,7 @@ def parse(column: pd.Series, field: Field) -> Parsed:
     missing, spaces_only = _missing(column, cells)
     if field.type == "str":
         missing |= spaces_only  # a name of blanks is no name
-        values = [None if absent else str(cell) for cell, absent in zip(cells, missing)]
+        values = [None if absent else str(cell) for cell, absent in zip(cells, missing, strict=False)]
         return Parsed(pd.Series(values, dtype=object), missing, {})
     if field.type == "bool":
         return _parse_bools(cells, missing | spaces_only)
@@ -169,11 +168,13 @@ def parse(column: pd.Series, field: Field) -> Parsed:
 def _missing(column: pd.Series, cells: list) -> tuple[np.ndarray, np.ndarray]:
     """Where a cell is empty (nothing, NaN, ""), and where it holds only spaces."""
     absent = pd.isna(column).to_numpy(bool)
-    empty_text = np.fromiter((cell == "" if isinstance(cell, str) else False for cell in cells),
-                             dtype=bool, count=len(cells))
+    empty_text = np.fromiter(
+        (cell == "" if isinstance(cell, str) else False for cell in cells), dtype=bool, count=len(cells)
+    )
     spaces = np.fromiter(
         (isinstance(cell, str) and cell != "" and not cell.strip() for cell in cells),
-        dtype=bool, count=len(cells),
+        dtype=bool,
+        count=len(cells),
     )
     return absent | empty_text, spaces
 
@@ -216,7 +217,7 @@ def _float_or_nan(value) -> float:
 def _parse_bools(cells: list, missing: np.ndarray) -> Parsed:
     values = np.zeros(len(cells), dtype=bool)
     unreadable = {}
-    for row, (cell, absent) in enumerate(zip(cells, missing)):
+    for row, (cell, absent) in enumerate(zip(cells, missing, strict=False)):
         if absent:
             continue  # a missing yes/no reads as "no"
         try:
@@ -231,11 +232,12 @@ def _parse_times(cells: list, missing: np.ndarray, *, date_only: bool) -> Parsed
     hint = _DATE_HINT if date_only else _DATETIME_HINT
     what = Message(N_("a date")) if date_only else Message(N_("a date and time"))
     # pandas would read a number as nanoseconds since 1970: never what a user meant.
-    is_number = np.fromiter((isinstance(cell, numbers.Number) for cell in cells),
-                            dtype=bool, count=len(cells)) & ~missing
+    is_number = (
+        np.fromiter((isinstance(cell, numbers.Number) for cell in cells), dtype=bool, count=len(cells)) & ~missing
+    )
     unreadable = _templates(is_number, Template(N_("{value} is a number, not {what}; {hint}"), what=what, hint=hint))
     skipped = missing | is_number
-    candidates = [None if skip else cell for cell, skip in zip(cells, skipped)]
+    candidates = [None if skip else cell for cell, skip in zip(cells, skipped, strict=False)]
     times = _to_times(pd.Series(candidates, dtype=object))
     reasons: dict = {}  # bad data repeats itself: explain each distinct value once
     for row in np.flatnonzero(~skipped & pd.isna(times).to_numpy(bool)):

@@ -23,7 +23,6 @@ from layers.briefing.table import Table
 from layers.filters import checkpoint_situation, disinfection_situation, household_situation, resolve_as_of
 from layers.i18n import translations
 from layers.map_state import MapState
-from layers.styles import DISINFECTION_STYLE
 from layers.statistics import (
     CHECKPOINT_TIER_FIGURES,
     FIGURE_DESCRIPTIONS,
@@ -33,6 +32,7 @@ from layers.statistics import (
     supplies_and_publicity,
     village_table,
 )
+from layers.styles import DISINFECTION_STYLE
 
 
 def _n(message: str) -> str:
@@ -42,14 +42,29 @@ def _n(message: str) -> str:
 
 # The township figures in the key-figure strip, in order.
 KEY_FIGURES = (
-    "checkpoints_active", "households_under_observation", "persons_under_observation", "new_today",
-    "releasing_today", "escalated", "disinfection_points", "disinfection_overdue",
+    "checkpoints_active",
+    "households_under_observation",
+    "persons_under_observation",
+    "new_today",
+    "releasing_today",
+    "escalated",
+    "disinfection_points",
+    "disinfection_overdue",
 )
 # The per-village table's figure columns, after the village name.
 VILLAGE_COLUMNS = (
-    "checkpoints_district", "checkpoints_village", "checkpoints_natural_village", "checkpoints_compound",
-    "checkpoints_active", "households_under_observation", "persons_under_observation", "new_today",
-    "releasing_today", "disinfection_points", "disinfection_overdue", *VILLAGE_RESOURCES,
+    "checkpoints_district",
+    "checkpoints_village",
+    "checkpoints_natural_village",
+    "checkpoints_compound",
+    "checkpoints_active",
+    "households_under_observation",
+    "persons_under_observation",
+    "new_today",
+    "releasing_today",
+    "disinfection_points",
+    "disinfection_overdue",
+    *VILLAGE_RESOURCES,
 )
 
 
@@ -190,14 +205,16 @@ def _description(key: str, zh: bool) -> str:
 def _figure_note(zh: bool, tr) -> str:
     """Said under the key figures: the household figure is not the length of the internal list."""
     return tr(_n("{figure}: {meaning}. What each figure counts: see the table at the end.")).format(
-        figure=_label("households_under_observation", zh), meaning=_description("households_under_observation", zh))
+        figure=_label("households_under_observation", zh), meaning=_description("households_under_observation", zh)
+    )
 
 
 def _definitions_table(zh: bool, tr) -> Table:
     keys = [*KEY_FIGURES, *(c for c in VILLAGE_COLUMNS if c not in KEY_FIGURES)]
     rows = [[_label(k, zh), _description(k, zh)] for k in keys]
-    return Table(tr(_n("What each figure counts")), [tr(_n("Figure")), tr(_n("Counts"))], rows, [False, False],
-                 widths=[30, 70])
+    return Table(
+        tr(_n("What each figure counts")), [tr(_n("Figure")), tr(_n("Counts"))], rows, [False, False], widths=[30, 70]
+    )
 
 
 def _village_figures_table(table: pd.DataFrame, zh: bool, tr) -> Table:
@@ -219,8 +236,10 @@ def _village_figures_table(table: pd.DataFrame, zh: bool, tr) -> Table:
     }
     group_of = {
         **{c: tr(_n("Checkpoints on duty")) for c in (*CHECKPOINT_TIER_FIGURES, "checkpoints_active")},
-        **{c: tr(_n("Home observation")) for c in ("households_under_observation", "persons_under_observation",
-                                                   "new_today", "releasing_today")},
+        **{
+            c: tr(_n("Home observation"))
+            for c in ("households_under_observation", "persons_under_observation", "new_today", "releasing_today")
+        },
         **{c: tr(_n("Disinfection points")) for c in ("disinfection_points", "disinfection_overdue")},
         **{c: tr(_n("Party (village records)")) for c in VILLAGE_RESOURCES},
     }
@@ -234,12 +253,22 @@ def _village_figures_table(table: pd.DataFrame, zh: bool, tr) -> Table:
     headers = [tr(_n("Village")), *(short[c] for c in columns)]
     rows = [[cell_text(row["name"]), *(cell_text(row[c]) for c in columns)] for _, row in table.iterrows()]
     total = [tr(_n("Township total")), *(cell_text(table[c].sum()) for c in columns)]
-    return Table(tr(_n("Figures by village")), headers, rows, [False] + [True] * len(columns), total,
-                 widths=[1.25] + [1.0] * len(columns), groups=groups, limits=[16] + [None] * len(columns))
+    return Table(
+        tr(_n("Figures by village")),
+        headers,
+        rows,
+        [False] + [True] * len(columns),
+        total,
+        widths=[1.25] + [1.0] * len(columns),
+        groups=groups,
+        limits=[16] + [None] * len(columns),
+    )
 
 
 def _village_names(dataset: Dataset) -> dict[str, str]:
-    return {cell_text(c): cell_text(n) for c, n in zip(dataset.villages["code"], dataset.villages["name"])}
+    return {
+        cell_text(c): cell_text(n) for c, n in zip(dataset.villages["code"], dataset.villages["name"], strict=False)
+    }
 
 
 def _checkpoint_tables(dataset: Dataset, as_of, zh: bool, tr) -> list[Table]:
@@ -248,8 +277,14 @@ def _checkpoint_tables(dataset: Dataset, as_of, zh: bool, tr) -> list[Table]:
     situation = checkpoint_situation(checkpoints, as_of)
     names = _village_names(dataset)
     lang = "zh" if zh else "en"
-    headers = [tr(_n("ID")), tr(_n("Name")), tr(_n("Village")), tr(_n("Status on the day")),
-               tr(_n("24-hour")), tr(_n("Staff on shift"))]
+    headers = [
+        tr(_n("ID")),
+        tr(_n("Name")),
+        tr(_n("Village")),
+        tr(_n("Status on the day")),
+        tr(_n("24-hour")),
+        tr(_n("Staff on shift")),
+    ]
     yes, no = tr(_n("yes")), tr(_n("no"))
     tables = []
     for tier in CHECKPOINT_TIERS:
@@ -260,26 +295,48 @@ def _checkpoint_tables(dataset: Dataset, as_of, zh: bool, tr) -> list[Table]:
             if is_missing(status):
                 continue  # not yet opened on the day
             village = cell_text(record["village"])
-            rows.append([
-                cell_text(record["id"]), cell_text(record["name"]), names.get(village, village),
-                choice_label("checkpoints", "status", cell_text(status), lang),
-                cell_text(record.get("staffed_24h"), yes=yes, no=no),
-                cell_text(record.get("staff_on_shift")),
-            ])
+            rows.append(
+                [
+                    cell_text(record["id"]),
+                    cell_text(record["name"]),
+                    names.get(village, village),
+                    choice_label("checkpoints", "status", cell_text(status), lang),
+                    cell_text(record.get("staffed_24h"), yes=yes, no=no),
+                    cell_text(record.get("staff_on_shift")),
+                ]
+            )
         caption = tr(_n("{tier} checkpoints ({count})")).format(
-            tier=choice_label("checkpoints", "tier", tier, lang), count=len(rows))
-        tables.append(Table(caption, headers, rows, [False, False, False, False, False, True],
-                            empty_text=tr(_n("none")), widths=[13, 33, 15, 14, 12, 13],
-                            limits=[16, 40, 16, 16, 8, None], keys=[row[0] for row in rows]))
+            tier=choice_label("checkpoints", "tier", tier, lang), count=len(rows)
+        )
+        tables.append(
+            Table(
+                caption,
+                headers,
+                rows,
+                [False, False, False, False, False, True],
+                empty_text=tr(_n("none")),
+                widths=[13, 33, 15, 14, 12, 13],
+                limits=[16, 40, 16, 16, 8, None],
+                keys=[row[0] for row in rows],
+            )
+        )
     return tables
 
 
 def _supplies_table(dataset: Dataset, as_of, lang: str, tr) -> Table:
     figures = supplies_and_publicity(dataset, as_of)
-    rows = [[choice_label(table, "item", item, lang), cell_text(quantity)]
-            for table, item, quantity in zip(figures["table"], figures["item"], figures["quantity"])]
-    return Table(tr(_n("Supplies and publicity")), [tr(_n("Item")), tr(_n("Quantity"))], rows, [False, True],
-                 empty_text=tr(_n("none recorded")), widths=[65, 35])
+    rows = [
+        [choice_label(table, "item", item, lang), cell_text(quantity)]
+        for table, item, quantity in zip(figures["table"], figures["item"], figures["quantity"], strict=False)
+    ]
+    return Table(
+        tr(_n("Supplies and publicity")),
+        [tr(_n("Item")), tr(_n("Quantity"))],
+        rows,
+        [False, True],
+        empty_text=tr(_n("none recorded")),
+        widths=[65, 35],
+    )
 
 
 def _observation_table(dataset: Dataset, as_of, zh: bool, tr) -> Table:
@@ -294,16 +351,24 @@ def _observation_table(dataset: Dataset, as_of, zh: bool, tr) -> Table:
     lang = "zh" if zh else "en"
     frame, day = households[listed], situation[listed]
     village_order = {code: row for row, code in enumerate(names)}
-    order = pd.DataFrame({
-        "village": frame["village"].map(village_order), "group": _column(frame, "villager_group"), "id": frame["id"],
-    }).sort_values(["village", "group", "id"], na_position="last").index
+    order = (
+        pd.DataFrame(
+            {
+                "village": frame["village"].map(village_order),
+                "group": _column(frame, "villager_group"),
+                "id": frame["id"],
+            }
+        )
+        .sort_values(["village", "group", "id"], na_position="last")
+        .index
+    )
     frame, day = frame.loc[order], day.loc[order]
 
     days = pd.to_numeric(_column(frame, "observation_days"), errors="coerce").fillna(OBSERVATION_DAYS).astype(int)
     day_pattern = tr(_n("day {n} of {days}"))
     day_texts = [
         "" if is_missing(n) else day_pattern.format(n=int(n), days=d)
-        for n, d in zip(day["observation_day"].astype(object), days)
+        for n, d in zip(day["observation_day"].astype(object), days, strict=False)
     ]
     columns = [
         _texts(frame["id"]),
@@ -318,19 +383,42 @@ def _observation_table(dataset: Dataset, as_of, zh: bool, tr) -> Table:
         [choice_label("households", "status", cell_text(v), lang) for v in day["status_on_day"].astype(object)],
         _texts(_column(frame, "note")),
     ]
-    rows = [list(row) for row in zip(*columns)]
-    headers = [tr(_n("ID")), tr(_n("Village")), tr(_n("Group")), tr(_n("Head of household")), tr(_n("Phone")),
-               tr(_n("Reason")), tr(_n("Start")), tr(_n("Day")), tr(_n("Release date")), tr(_n("Status")),
-               tr(_n("Note"))]
+    rows = [list(row) for row in zip(*columns, strict=False)]
+    headers = [
+        tr(_n("ID")),
+        tr(_n("Village")),
+        tr(_n("Group")),
+        tr(_n("Head of household")),
+        tr(_n("Phone")),
+        tr(_n("Reason")),
+        tr(_n("Start")),
+        tr(_n("Day")),
+        tr(_n("Release date")),
+        tr(_n("Status")),
+        tr(_n("Note")),
+    ]
     observing = int((day["status_on_day"].astype(object) == "observing").sum())
     escalated = len(rows) - observing
     caption = tr(_n("Households under home medical observation or escalated ({count})")).format(count=len(rows))
-    note = tr(_n("{count} households: {observing} under observation (the key figure “{figure}”) and "
-                 "{escalated} escalated, listed until released.")).format(
-        count=len(rows), observing=observing, escalated=escalated, figure=_label("households_under_observation", zh))
-    return Table(caption, headers, rows, [False] * len(headers), empty_text=tr(_n("none")),
-                 widths=_HOUSEHOLD_LIST_WIDTHS["zh" if zh else "en"],
-                 limits=[12, 12, None, 14, 18, None, None, None, None, None, 24], keys=columns[0], note=note)
+    note = tr(
+        _n(
+            "{count} households: {observing} under observation (the key figure “{figure}”) and "
+            "{escalated} escalated, listed until released."
+        )
+    ).format(
+        count=len(rows), observing=observing, escalated=escalated, figure=_label("households_under_observation", zh)
+    )
+    return Table(
+        caption,
+        headers,
+        rows,
+        [False] * len(headers),
+        empty_text=tr(_n("none")),
+        widths=_HOUSEHOLD_LIST_WIDTHS["zh" if zh else "en"],
+        limits=[12, 12, None, 14, 18, None, None, None, None, None, 24],
+        keys=columns[0],
+        note=note,
+    )
 
 
 # Column shares of the internal household list: English statuses ("Under observation") need
@@ -354,15 +442,21 @@ def _village_page(dataset: Dataset, table: pd.DataFrame, as_of, code: str, zh: b
     village = dataset.villages[dataset.villages["code"] == code].iloc[0]
     row = table[table["code"] == code].iloc[0]
     facts = []
-    for column, label in (("population", _n("Population")), ("households", _n("Households in all")),
-                          ("groups", _n("Villager groups")), ("party_branches", _n("Party branches")),
-                          ("volunteers", _n("Party-member volunteers")), ("work_group", _n("Work group"))):
+    for column, label in (
+        ("population", _n("Population")),
+        ("households", _n("Households in all")),
+        ("groups", _n("Villager groups")),
+        ("party_branches", _n("Party branches")),
+        ("volunteers", _n("Party-member volunteers")),
+        ("work_group", _n("Work group")),
+    ):
         text = cell_text(village.get(column))
         if text:
             facts.append((tr(label), text))
     figures = [(_label(c, zh), cell_text(row[c])) for c in VILLAGE_COLUMNS if c in row.index]
-    return VillagePage(code, cell_text(village["name"]), facts, figures,
-                       [_village_points_table(dataset, as_of, code, zh, tr)])
+    return VillagePage(
+        code, cell_text(village["name"]), facts, figures, [_village_points_table(dataset, as_of, code, zh, tr)]
+    )
 
 
 def _village_points_table(dataset: Dataset, as_of, code: str, zh: bool, tr) -> Table:
@@ -377,8 +471,13 @@ def _village_points_table(dataset: Dataset, as_of, code: str, zh: bool, tr) -> T
             continue
         record = checkpoints.iloc[index]
         tier = choice_label("checkpoints", "tier", cell_text(record["tier"]), lang)
-        rows.append([cell_text(record["name"]), tr(_n("{tier} checkpoint")).format(tier=tier),
-                     choice_label("checkpoints", "status", cell_text(status), lang)])
+        rows.append(
+            [
+                cell_text(record["name"]),
+                tr(_n("{tier} checkpoint")).format(tier=tier),
+                choice_label("checkpoints", "status", cell_text(status), lang),
+            ]
+        )
         keys.append(cell_text(record["id"]))
     points = dataset.disinfection_points
     freshness = disinfection_situation(points, as_of)["freshness"]
@@ -386,12 +485,24 @@ def _village_points_table(dataset: Dataset, as_of, code: str, zh: bool, tr) -> T
     for index in np.flatnonzero((points["village"] == code).to_numpy()):
         record = points.iloc[index]
         kind = choice_label("disinfection_points", "kind", cell_text(record["kind"]), lang)
-        rows.append([cell_text(record["name"]), tr(_n("Disinfection point ({kind})")).format(kind=kind),
-                     labels.get(cell_text(freshness.iloc[index]), "")])
+        rows.append(
+            [
+                cell_text(record["name"]),
+                tr(_n("Disinfection point ({kind})")).format(kind=kind),
+                labels.get(cell_text(freshness.iloc[index]), ""),
+            ]
+        )
         keys.append(cell_text(record["id"]))
-    return Table(tr(_n("Checkpoints and disinfection points")), [tr(_n("Name")), tr(_n("Kind")), tr(_n("On the day"))],
-                 rows, [False, False, False], empty_text=tr(_n("none")), widths=[42, 33, 25],
-                 limits=[30, None, None], keys=keys)
+    return Table(
+        tr(_n("Checkpoints and disinfection points")),
+        [tr(_n("Name")), tr(_n("Kind")), tr(_n("On the day"))],
+        rows,
+        [False, False, False],
+        empty_text=tr(_n("none")),
+        widths=[42, 33, 25],
+        limits=[30, None, None],
+        keys=keys,
+    )
 
 
 def _cut_long_texts(briefing: Briefing, tr) -> Table | None:
@@ -400,9 +511,12 @@ def _cut_long_texts(briefing: Briefing, tr) -> Table | None:
     A long text (a note pasted from a chat) would otherwise make its row pages long; the
     cut cell says which appendix entry holds the rest.
     """
-    tables = [*briefing.tables, *([briefing.observation] if briefing.observation else []),
-              *([briefing.proposals] if briefing.proposals else []),
-              *(t for page in briefing.villages for t in page.tables)]
+    tables = [
+        *briefing.tables,
+        *([briefing.observation] if briefing.observation else []),
+        *([briefing.proposals] if briefing.proposals else []),
+        *(t for page in briefing.villages for t in page.tables),
+    ]
     entries = []
     for table in tables:
         if not table.limits:
@@ -419,5 +533,10 @@ def _cut_long_texts(briefing: Briefing, tr) -> Table | None:
                 row[column] = short + mark
     if not entries:
         return None
-    return Table(tr(_n("Texts in full")), [tr(_n("Mark")), tr(_n("Where")), tr(_n("Text"))], entries,
-                 [False, False, False], widths=[8, 27, 65])
+    return Table(
+        tr(_n("Texts in full")),
+        [tr(_n("Mark")), tr(_n("Where")), tr(_n("Text"))],
+        entries,
+        [False, False, False],
+        widths=[8, 27, 65],
+    )

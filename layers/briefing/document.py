@@ -59,7 +59,10 @@ class BriefingDocument:
 
 
 def write_briefing_document(
-    dataset: Dataset, state: MapState, options: BriefingOptions, folder: Path,
+    dataset: Dataset,
+    state: MapState,
+    options: BriefingOptions,
+    folder: Path,
     generated: datetime | None = None,
 ) -> BriefingDocument:
     """Write the briefing of ``state`` into ``folder`` (created if needed).
@@ -82,21 +85,26 @@ def write_briefing_document(
         name = f"briefing-map-{number}.data.js"
         (folder / name).write_text(
             f"window.BRIEFING_MAPS = window.BRIEFING_MAPS || [];\nwindow.BRIEFING_MAPS[{number}] = "
-            + json.dumps(data, ensure_ascii=False, separators=(",", ":")) + ";\n",
+            + json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+            + ";\n",
             encoding="utf-8",
         )
         data_files.append(name)
 
-    html = _environment().get_template("briefing.html").render(
-        b=briefing,
-        options=options,
-        data_files=data_files,
-        map_scripts=[name for name in MAP_SCRIPTS if (folder / "assets" / name).exists()],
-        page_css=page_css(briefing, options),
-        print_ratio=PRINT_DPI / 96,
-        sheet_height_mm=options.content_size_mm[1] - 3,  # a rounding slack: never spill a page
-        ready_title=READY_TITLE,
-        progress_prefix=PROGRESS_TITLE_PREFIX,
+    html = (
+        _environment()
+        .get_template("briefing.html")
+        .render(
+            b=briefing,
+            options=options,
+            data_files=data_files,
+            map_scripts=[name for name in MAP_SCRIPTS if (folder / "assets" / name).exists()],
+            page_css=page_css(briefing, options),
+            print_ratio=PRINT_DPI / 96,
+            sheet_height_mm=options.content_size_mm[1] - 3,  # a rounding slack: never spill a page
+            ready_title=READY_TITLE,
+            progress_prefix=PROGRESS_TITLE_PREFIX,
+        )
     )
     path = folder / DOCUMENT_NAME
     path.write_text(html, encoding="utf-8")
@@ -126,14 +134,17 @@ def _print_data(dataset: Dataset, states: list[MapState], lang: str) -> list[dic
         for name, change in initial["layers"].items():
             shown = change.get("show", [])
             layers[name] = {"type": "FeatureCollection", "features": [features[name][i] for i in shown]}
-        result.append({
-            **base,
-            "layers": layers,
-            "page": {**base["page"], **texts},
-            "view": page_view(dataset, state),
-            "initial": {"layers": {n: {k: v for k, v in c.items() if k != "props"}
-                                   for n, c in initial["layers"].items()}},
-        })
+        result.append(
+            {
+                **base,
+                "layers": layers,
+                "page": {**base["page"], **texts},
+                "view": page_view(dataset, state),
+                "initial": {
+                    "layers": {n: {k: v for k, v in c.items() if k != "props"} for n, c in initial["layers"].items()}
+                },
+            }
+        )
     return result
 
 
@@ -143,7 +154,7 @@ def page_css(briefing: Briefing, options: BriefingOptions) -> str:
     width, height = options.page_size_mm
     before, _, after = tr(_n("Page {page} of {pages}")).partition("{page}")
     between, _, tail = after.partition("{pages}")
-    numbers = f'{css_string(before)} counter(page) {css_string(between)} counter(pages) {css_string(tail)}'
+    numbers = f"{css_string(before)} counter(page) {css_string(between)} counter(pages) {css_string(tail)}"
     boxes = {
         "top-left": css_string(f"{briefing.title} · {briefing.as_of_text}"),
         "bottom-left": css_string(briefing.issuing_body),

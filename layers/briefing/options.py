@@ -95,12 +95,12 @@ def atlas_village_codes(dataset: Dataset, options: BriefingOptions) -> list[str]
     codes = [str(c) for c in villages["code"]]
     if options.villages is None:
         return codes
-    by_name = {str(n): str(c) for c, n in zip(villages["code"], villages["name"]) if isinstance(n, str)}
+    by_name = {str(n): str(c) for c, n in zip(villages["code"], villages["name"], strict=False) if isinstance(n, str)}
     wanted = []
     for given in options.villages:
         code = given if given in codes else by_name.get(given)
         if code is None:
-            known = ", ".join(f"{c} {n}" for c, n in zip(codes, villages["name"]))
+            known = ", ".join(f"{c} {n}" for c, n in zip(codes, villages["name"], strict=False))
             raise BriefingError(f"unknown village {given!r}; the dataset has: {known}")
         wanted.append(code)
     return [c for c in codes if c in wanted]

@@ -23,8 +23,8 @@ def _n(message: str) -> str:
 def proposals_table(dataset: Dataset, state: MapState, as_of, options, tr):
     """The proposed and what-if sites of ``state.planning``; None for a state without any."""
     from layers.planning.coverage import Site
-    from layers.planning.overlay import context_for
     from layers.planning.options import PlanningError
+    from layers.planning.overlay import context_for
 
     planning = state.planning
     if planning is None or not (planning.proposed or planning.what_if):
@@ -39,7 +39,7 @@ def proposals_table(dataset: Dataset, state: MapState, as_of, options, tr):
         extra = [Site(f"#{n}", s.longitude, s.latitude) for n, s in enumerate(planned, start=1)]
         uncovered_before = set(context.coverage().uncovered["id"])
         report = context.coverage(extra)
-        weight = dict(zip(report.entries["id"], report.entries["weight"]))
+        weight = dict(zip(report.entries["id"], report.entries["weight"], strict=False))
         for site in extra:
             new = [e for e in report.by_site.get(site.key, ()) if e in uncovered_before]
             covered_by_site[site.key] = (new, sum(weight[e] for e in new))
@@ -73,7 +73,19 @@ def proposals_table(dataset: Dataset, state: MapState, as_of, options, tr):
     widths += [8, 25, 9]
     numeric = [False, False, True, True, *([True, True] if options.gcj02 else []), True, False, True]
     caption = tr(_n("Proposed checkpoint sites ({count})")).format(count=len(rows))
-    return Table(caption, headers, rows, numeric, widths=widths, groups=groups,
-                 limits=[10, 16, *[None] * (len(headers) - 5), 40, None], keys=keys,
-                 note=tr(_n("Entries: road entries the site covers that no active checkpoint covered; "
-                            "weight: their road-class weight.")))
+    return Table(
+        caption,
+        headers,
+        rows,
+        numeric,
+        widths=widths,
+        groups=groups,
+        limits=[10, 16, *[None] * (len(headers) - 5), 40, None],
+        keys=keys,
+        note=tr(
+            _n(
+                "Entries: road entries the site covers that no active checkpoint covered; "
+                "weight: their road-class weight."
+            )
+        ),
+    )

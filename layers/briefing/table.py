@@ -37,15 +37,15 @@ class Table:
     @property
     def header_rows(self) -> list[list[tuple[str, int, int, bool]]]:
         """The header as rows of (text, colspan, rowspan, numeric), with the groups above."""
-        leaves = [(h, 1, 1, n) for h, n in zip(self.headers, self.numeric)]
+        leaves = [(h, 1, 1, n) for h, n in zip(self.headers, self.numeric, strict=False)]
         if not self.groups:
             return [leaves]
         top, bottom, column = [], [], 0
         for label, span in self.groups:
             if label:
                 top.append((label, span, 1, False))
-                bottom += leaves[column:column + span]
+                bottom += leaves[column : column + span]
             else:
-                top += [(h, 1, 2, n) for h, _c, _r, n in leaves[column:column + span]]
+                top += [(h, 1, 2, n) for h, _c, _r, n in leaves[column : column + span]]
             column += span
         return [top, bottom]

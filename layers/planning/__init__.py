@@ -18,6 +18,16 @@ from layers.planning.options import (
 from layers.planning.siting import PlanningCancelled, Proposal, SitingResult, suggest_sites
 
 __all__ = [
-    "CoverageReport", "PlanningContext", "Site", "DEFAULT_RADIUS_M", "DEFAULT_WEIGHTS", "PlanningError",
-    "PlanningOptions", "parse_weights", "PlanningCancelled", "Proposal", "SitingResult", "suggest_sites",
+    "CoverageReport",
+    "PlanningContext",
+    "Site",
+    "DEFAULT_RADIUS_M",
+    "DEFAULT_WEIGHTS",
+    "PlanningError",
+    "PlanningOptions",
+    "parse_weights",
+    "PlanningCancelled",
+    "Proposal",
+    "SitingResult",
+    "suggest_sites",
 ]

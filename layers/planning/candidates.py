@@ -46,8 +46,9 @@ def _junctions(roads: np.ndarray) -> np.ndarray:
     if len(roads) == 0:
         return np.empty((0, 2))
     pieces = shapely.get_parts(shapely.union_all(roads))
-    ends = np.vstack([shapely.get_coordinates(shapely.get_point(pieces, 0)),
-                      shapely.get_coordinates(shapely.get_point(pieces, -1))])
+    ends = np.vstack(
+        [shapely.get_coordinates(shapely.get_point(pieces, 0)), shapely.get_coordinates(shapely.get_point(pieces, -1))]
+    )
     cells, counts = np.unique(np.round(ends, 2), axis=0, return_counts=True)
     return cells[counts >= 3]
 

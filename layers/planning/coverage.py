@@ -91,31 +91,40 @@ class PlanningContext:
         self.as_of = resolve_as_of_value(dataset, as_of)
         villages = dataset.villages
         if villages.empty:
-            raise PlanningError(Message(N_(
-                "the dataset has no villages: road entries are where roads cross village boundaries")))
+            raise PlanningError(
+                Message(N_("the dataset has no villages: road entries are where roads cross village boundaries"))
+            )
         if dataset.roads.empty:
-            raise PlanningError(Message(N_(
-                "the dataset has no roads: road entries cannot be found without the roads layer")))
+            raise PlanningError(
+                Message(N_("the dataset has no roads: road entries cannot be found without the roads layer"))
+            )
         self.crs: CRS = metric_crs_for(villages)
         self._to_metric = _transformer(STORAGE_CRS, self.crs.to_string())
         self._to_lonlat = _transformer(self.crs.to_string(), STORAGE_CRS)
         self.villages = villages.to_crs(self.crs)
-        self.village_names = dict(zip(villages["code"], villages["name"]))
+        self.village_names = dict(zip(villages["code"], villages["name"], strict=False))
         self.roads = dataset.roads.to_crs(self.crs)
         self.entries = road_entries(self.villages, self.roads, options)
         lon, lat = self.to_lonlat(self.entries["x"].to_numpy(float), self.entries["y"].to_numpy(float))
         self.entries.insert(3, "longitude", lon)
         self.entries.insert(4, "latitude", lat)
         self._entry_tree = shapely.STRtree(shapely.points(self.entries[["x", "y"]].to_numpy(float)))
-        self.network = (RoadNetwork(self.roads.geometry.to_numpy(), self.entries[["x", "y"]].to_numpy(float))
-                        if options.along_roads else None)
+        self.network = (
+            RoadNetwork(self.roads.geometry.to_numpy(), self.entries[["x", "y"]].to_numpy(float))
+            if options.along_roads
+            else None
+        )
         checkpoints = dataset.checkpoints
         active = checkpoint_situation(checkpoints, self.as_of)["active"].to_numpy() if len(checkpoints) else []
         self.checkpoints = checkpoints[np.asarray(active, dtype=bool)] if len(checkpoints) else checkpoints
         self.checkpoint_sites = tuple(
-            Site(str(i), float(p.x), float(p.y)) for i, p in zip(self.checkpoints["id"], self.checkpoints.geometry))
+            Site(str(i), float(p.x), float(p.y))
+            for i, p in zip(self.checkpoints["id"], self.checkpoints.geometry, strict=False)
+        )
         self._households = _observed_households(dataset, self.as_of).to_crs(self.crs)
-        self._disinfection_xy = shapely.get_coordinates(dataset.disinfection_points.to_crs(self.crs).geometry.to_numpy())
+        self._disinfection_xy = shapely.get_coordinates(
+            dataset.disinfection_points.to_crs(self.crs).geometry.to_numpy()
+        )
 
     # -- coordinates ---------------------------------------------------------------------
 
@@ -165,7 +174,7 @@ class PlanningContext:
         keys = np.array([s.key for s in sites], dtype=object)
         entries = self.entries.drop(columns=["x", "y"]).copy()
         covered_by = [[] for _ in range(len(entries))]
-        for site_row, entry_row in sorted(zip(site_rows.tolist(), entry_rows.tolist())):
+        for site_row, entry_row in sorted(zip(site_rows.tolist(), entry_rows.tolist(), strict=False)):
             covered_by[entry_row].append(keys[site_row])
         entries["covered_by"] = pd.Series([tuple(c) for c in covered_by], index=entries.index, dtype=object)
         entries["covered"] = entries["covered_by"].map(bool).astype(bool)
@@ -179,15 +188,19 @@ class PlanningContext:
         per_village = entries[["villages", "weight", "covered"]].explode("villages")
         per_village["covered_weight"] = per_village["weight"].where(per_village["covered"], 0.0)
         sums = per_village.groupby("villages").agg(
-            entries=("weight", "size"), covered=("covered", "sum"), weight=("weight", "sum"),
-            covered_weight=("covered_weight", "sum"))
+            entries=("weight", "size"),
+            covered=("covered", "sum"),
+            weight=("weight", "sum"),
+            covered_weight=("covered_weight", "sum"),
+        )
         table = pd.DataFrame({"code": list(self.village_names), "name": list(self.village_names.values())})
         table = table.join(sums, on="code").fillna({"entries": 0, "covered": 0, "weight": 0.0, "covered_weight": 0.0})
         table["entries"] = table["entries"].astype(int)
         table["covered"] = table["covered"].astype(int)
         weight = table["weight"].to_numpy(float)
-        table["share"] = np.divide(table["covered_weight"].to_numpy(float), weight,
-                                   out=np.ones(len(table)), where=weight > 0)
+        table["share"] = np.divide(
+            table["covered_weight"].to_numpy(float), weight, out=np.ones(len(table)), where=weight > 0
+        )
         return table
 
     def _households_far(self) -> pd.DataFrame:
@@ -201,11 +214,17 @@ class PlanningContext:
             tree = shapely.STRtree(shapely.points(self._disinfection_xy))
             _, distance = tree.query_nearest(points, all_matches=False, return_distance=True)
         far = distance > self.options.household_distance_m
-        return pd.DataFrame({
-            "id": households["id"].to_numpy(dtype=object)[far],
-            "village": households["village"].to_numpy(dtype=object)[far],
-            "distance_m": distance[far],
-        }).sort_values("distance_m", ascending=False, kind="stable").reset_index(drop=True)
+        return (
+            pd.DataFrame(
+                {
+                    "id": households["id"].to_numpy(dtype=object)[far],
+                    "village": households["village"].to_numpy(dtype=object)[far],
+                    "distance_m": distance[far],
+                }
+            )
+            .sort_values("distance_m", ascending=False, kind="stable")
+            .reset_index(drop=True)
+        )
 
 
 _per_thread = threading.local()

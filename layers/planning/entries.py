@@ -43,16 +43,22 @@ def road_entries(villages: pd.DataFrame, roads: pd.DataFrame, options: PlanningO
         return pd.DataFrame({c: pd.Series(dtype=object) for c in ENTRY_COLUMNS})
     xy = shapely.get_coordinates(parts)
     classes = roads["road_class"].to_numpy(dtype=object)[road_rows]
-    found = pd.DataFrame({
-        "x": xy[:, 0], "y": xy[:, 1],
-        "road_id": roads["id"].to_numpy(dtype=object)[road_rows],
-        "road_class": classes,
-        "weight": np.array([options.weight_of(c) for c in classes], dtype=float),
-    })
+    found = pd.DataFrame(
+        {
+            "x": xy[:, 0],
+            "y": xy[:, 1],
+            "road_id": roads["id"].to_numpy(dtype=object)[road_rows],
+            "road_class": classes,
+            "weight": np.array([options.weight_of(c) for c in classes], dtype=float),
+        }
+    )
     found["cell_x"] = np.round(found["x"] / _SAME_PLACE_M).astype(np.int64)
     found["cell_y"] = np.round(found["y"] / _SAME_PLACE_M).astype(np.int64)
-    found = (found.sort_values(["weight", "road_id"], ascending=[False, True], kind="stable")
-             .drop_duplicates(["cell_x", "cell_y"]).drop(columns=["cell_x", "cell_y"]))
+    found = (
+        found.sort_values(["weight", "road_id"], ascending=[False, True], kind="stable")
+        .drop_duplicates(["cell_x", "cell_y"])
+        .drop(columns=["cell_x", "cell_y"])
+    )
     found = found.sort_values(["y", "x"], ascending=[False, True]).reset_index(drop=True)
 
     places = shapely.points(found[["x", "y"]].to_numpy())
@@ -60,7 +66,8 @@ def road_entries(villages: pd.DataFrame, roads: pd.DataFrame, options: PlanningO
     point_rows, polygon_rows = tree.query(places, predicate="dwithin", distance=_SAME_PLACE_M)
     codes = villages["code"].to_numpy(dtype=object)
     found["villages"] = pd.Series(
-        [tuple(sorted(codes[polygon_rows[point_rows == row]])) for row in range(len(found))], dtype=object)
+        [tuple(sorted(codes[polygon_rows[point_rows == row]])) for row in range(len(found))], dtype=object
+    )
     found["township_edge"] = shapely.dwithin(places, outline, _SAME_PLACE_M)
     found.insert(0, "id", [f"E{n:04d}" for n in range(1, len(found) + 1)])
     return found[list(ENTRY_COLUMNS)]

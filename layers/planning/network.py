@@ -33,7 +33,7 @@ class RoadNetwork:
         lengths = shapely.length(self.segments)
         # Each segment's cut positions (from its start) and the node at each cut, in order.
         cuts: list[list[tuple[float, int]]] = []
-        for segment, length in zip(self.segments, lengths):
+        for segment, length in zip(self.segments, lengths, strict=False):
             start, end = shapely.get_point(segment, 0), shapely.get_point(segment, -1)
             cuts.append([(0.0, self._node(start.x, start.y)), (float(length), self._node(end.x, end.y))])
         self.entry_nodes = np.empty(len(entry_xy), dtype=np.int64)
@@ -41,7 +41,7 @@ class RoadNetwork:
             points = shapely.points(entry_xy)
             nearest = self._tree.query_nearest(points, all_matches=False)[1]
             offsets = shapely.line_locate_point(self.segments[nearest], points)
-            for row, (segment, offset) in enumerate(zip(nearest, offsets)):
+            for row, (segment, offset) in enumerate(zip(nearest, offsets, strict=False)):
                 node = self._entry_node(cuts[segment], float(offset), len(self._nodes))
                 if node == len(self._nodes):
                     self._nodes[("entry", row)] = node
@@ -65,7 +65,7 @@ class RoadNetwork:
     def _build_graph(self):
         rows, cols, lengths = [], [], []
         for cuts in self._cuts:
-            for (a_at, a), (b_at, b) in zip(cuts, cuts[1:]):
+            for (a_at, a), (b_at, b) in zip(cuts, cuts[1:], strict=False):
                 if a != b:
                     rows.append(min(a, b))
                     cols.append(max(a, b))
@@ -84,7 +84,7 @@ class RoadNetwork:
         source_row = {node: i for i, node in enumerate(sources)}
         site_rows, entry_rows = [], []
         for first in range(0, len(sources), _SOURCES_PER_BATCH):
-            batch = sources[first:first + _SOURCES_PER_BATCH]
+            batch = sources[first : first + _SOURCES_PER_BATCH]
             table = dijkstra(self._graph, directed=False, indices=batch, limit=radius)[:, self.entry_nodes]
             for side in (0, 1):
                 in_batch = np.isin(ends[:, side], batch)
@@ -121,9 +121,17 @@ class RoadNetwork:
             from_a = left - to_node[edges["a"]]
             from_b = left - to_node[edges["b"]]
             hit = (from_a >= 0) | (from_b >= 0)
-            pieces = [(int(s), a_at, min(b_at, a_at + max(ra, 0.0)), max(a_at, b_at - max(rb, 0.0)), b_at)
-                      for s, a_at, b_at, ra, rb in zip(edges["segment"][hit], edges["a_at"][hit],
-                                                       edges["b_at"][hit], from_a[hit], from_b[hit])]
+            pieces = [
+                (int(s), a_at, min(b_at, a_at + max(ra, 0.0)), max(a_at, b_at - max(rb, 0.0)), b_at)
+                for s, a_at, b_at, ra, rb in zip(
+                    edges["segment"][hit],
+                    edges["a_at"][hit],
+                    edges["b_at"][hit],
+                    from_a[hit],
+                    from_b[hit],
+                    strict=False,
+                )
+            ]
             intervals = []
             for segment, a_at, a_to, b_from, b_at in pieces:
                 if a_to >= b_from:  # the two reaches meet: the whole stretch
@@ -131,8 +139,9 @@ class RoadNetwork:
                 else:
                     intervals += [(segment, a_at, a_to), (segment, b_from, b_at)]
             own = int(snap.segment[row])
-            intervals.append((own, max(snap.offset[row] - left, snap.before[row]),
-                              min(snap.offset[row] + left, snap.after[row])))
+            intervals.append(
+                (own, max(snap.offset[row] - left, snap.before[row]), min(snap.offset[row] + left, snap.after[row]))
+            )
             found.append(self._stretches(intervals))
         return found
 
@@ -146,8 +155,11 @@ class RoadNetwork:
                 merged[-1] = (segment, merged[-1][1], max(end, merged[-1][2]))
             else:
                 merged.append((segment, start, end))
-        lines = [substring(self.segments[segment], start, end) for segment, start, end in merged
-                 if end - start > _NODE_GRID_M]
+        lines = [
+            substring(self.segments[segment], start, end)
+            for segment, start, end in merged
+            if end - start > _NODE_GRID_M
+        ]
         lines = [line for line in lines if line.geom_type == "LineString" and not line.is_empty]
         if not lines:
             return []
@@ -157,14 +169,22 @@ class RoadNetwork:
     @functools.cached_property
     def _edges(self) -> dict[str, np.ndarray]:
         """Every stretch of road between two neighbouring nodes: segment, ends, positions."""
-        rows = [(s, a_at, b_at, a, b) for s, cuts in enumerate(self._cuts)
-                for (a_at, a), (b_at, b) in zip(cuts, cuts[1:]) if b_at > a_at]
-        columns = list(zip(*rows)) if rows else [[], [], [], [], []]
-        return {"segment": np.array(columns[0], dtype=np.int64), "a_at": np.array(columns[1], dtype=float),
-                "b_at": np.array(columns[2], dtype=float), "a": np.array(columns[3], dtype=np.int64),
-                "b": np.array(columns[4], dtype=np.int64)}
+        rows = [
+            (s, a_at, b_at, a, b)
+            for s, cuts in enumerate(self._cuts)
+            for (a_at, a), (b_at, b) in zip(cuts, cuts[1:], strict=False)
+            if b_at > a_at
+        ]
+        columns = list(zip(*rows, strict=False)) if rows else [[], [], [], [], []]
+        return {
+            "segment": np.array(columns[0], dtype=np.int64),
+            "a_at": np.array(columns[1], dtype=float),
+            "b_at": np.array(columns[2], dtype=float),
+            "a": np.array(columns[3], dtype=np.int64),
+            "b": np.array(columns[4], dtype=np.int64),
+        }
 
-    def _snap(self, site_xy: np.ndarray) -> "_Snap":
+    def _snap(self, site_xy: np.ndarray) -> _Snap:
         """Where each site meets the road: the nearest segment, the position along it, the
         straight step onto it, and the two nodes either side with the distance to each."""
         points = shapely.points(site_xy)
@@ -175,7 +195,7 @@ class RoadNetwork:
         along = np.empty((len(site_xy), 2))
         before = np.empty(len(site_xy))
         after = np.empty(len(site_xy))
-        for row, (segment, offset) in enumerate(zip(nearest, offsets)):
+        for row, (segment, offset) in enumerate(zip(nearest, offsets, strict=False)):
             cut_offsets = self._cut_offsets[segment]
             next_cut = int(np.clip(np.searchsorted(cut_offsets, offset), 1, len(cut_offsets) - 1))
             ends[row] = (self._cuts[segment][next_cut - 1][1], self._cuts[segment][next_cut][1])

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
 
 from geodata.messages import N_, Message
 from geodata.schema import ROAD_CLASSES
@@ -55,15 +55,31 @@ class PlanningOptions:
         for road_class, weight in self.weights.items():
             if road_class not in ROAD_CLASSES:
                 raise _unknown_class(road_class)
-            if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not math.isfinite(weight) \
-                    or weight < 0:
-                raise PlanningError(Message(N_("weights: {road_class}={weight} is not a number of 0 or more"),
-                                            road_class=road_class, weight=repr(weight)))
+            if (
+                isinstance(weight, bool)
+                or not isinstance(weight, (int, float))
+                or not math.isfinite(weight)
+                or weight < 0
+            ):
+                raise PlanningError(
+                    Message(
+                        N_("weights: {road_class}={weight} is not a number of 0 or more"),
+                        road_class=road_class,
+                        weight=repr(weight),
+                    )
+                )
         object.__setattr__(self, "weights", MappingProxyType(dict(self.weights)))
 
     def __hash__(self):
-        return hash((self.radius_m, tuple(sorted(self.weights.items())), self.along_roads,
-                     self.household_distance_m, self.spacing_m))
+        return hash(
+            (
+                self.radius_m,
+                tuple(sorted(self.weights.items())),
+                self.along_roads,
+                self.household_distance_m,
+                self.spacing_m,
+            )
+        )
 
     def weight_of(self, road_class: str) -> float:
         return float(self.weights.get(road_class, 0.0))
@@ -88,18 +104,29 @@ def parse_weights(text: str) -> dict[str, float]:
         try:
             weights[road_class] = float(value)
         except ValueError:
-            raise PlanningError(Message(N_("weights: {road_class}={weight} is not a number"),
-                                        road_class=road_class, weight=repr(value.strip()))) from None
+            raise PlanningError(
+                Message(
+                    N_("weights: {road_class}={weight} is not a number"),
+                    road_class=road_class,
+                    weight=repr(value.strip()),
+                )
+            ) from None
     PlanningOptions(weights=weights)  # the same checks as any other options
     return weights
 
 
-def _unknown_class(road_class: str) -> "PlanningError":
-    return PlanningError(Message(N_("weights: unknown road class {road_class}; classes are {classes}"),
-                                 road_class=repr(road_class), classes=", ".join(ROAD_CLASSES)))
+def _unknown_class(road_class: str) -> PlanningError:
+    return PlanningError(
+        Message(
+            N_("weights: unknown road class {road_class}; classes are {classes}"),
+            road_class=repr(road_class),
+            classes=", ".join(ROAD_CLASSES),
+        )
+    )
 
 
 def _positive(what: Message, value) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-        raise PlanningError(Message(N_("{what}: must be a distance in metres above 0, got {value}"),
-                                    what=what, value=repr(value)))
+        raise PlanningError(
+            Message(N_("{what}: must be a distance in metres above 0, got {value}"), what=what, value=repr(value))
+        )

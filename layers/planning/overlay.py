@@ -12,7 +12,7 @@ from dataclasses import asdict
 
 from geodata.dataset import Dataset
 from layers.i18n import _
-from layers.map_state import MapState, Planning, PlannedSite
+from layers.map_state import MapState, PlannedSite, Planning
 from layers.messages import error_text
 from layers.planning.coverage import PlanningContext, Site
 from layers.planning.options import DEFAULT_WEIGHTS, PlanningOptions
@@ -31,7 +31,8 @@ def options_of(planning: Planning) -> PlanningOptions:
 def planning_state(state: MapState, options: PlanningOptions, proposals=(), what_if=()) -> MapState:
     """``state`` with a planning part showing ``options`` and the given proposals."""
     planning = Planning(
-        radius_m=options.radius_m, along_roads=options.along_roads,
+        radius_m=options.radius_m,
+        along_roads=options.along_roads,
         weights=tuple(sorted(options.weights.items())),
         proposed=tuple(PlannedSite(p.longitude, p.latitude, p.key, p.gain) for p in proposals),
         what_if=tuple(what_if),
@@ -71,29 +72,47 @@ def planning_overlay(dataset: Dataset, state: MapState, as_of, memo: dict | None
     try:
         context = context_for(dataset, planning, as_of, memo)
     except ValueError as exc:  # no roads, no villages: the page says why instead of drawing
-        return {"radius": planning.radius_m, "alongRoads": planning.along_roads, "error": error_text(exc),
-                "showGaps": False, "entries": [], "checkpoints": [], "proposed": [], "whatIf": [],
-                "legend": [], "summary": "", "coverage": None}
+        return {
+            "radius": planning.radius_m,
+            "alongRoads": planning.along_roads,
+            "error": error_text(exc),
+            "showGaps": False,
+            "entries": [],
+            "checkpoints": [],
+            "proposed": [],
+            "whatIf": [],
+            "legend": [],
+            "summary": "",
+            "coverage": None,
+        }
     # Keys of their own: two sites may carry the same label.
-    extra = [Site(f"#{n}", s.longitude, s.latitude)
-             for n, s in enumerate(planning.proposed + planning.what_if, start=1)]
+    extra = [
+        Site(f"#{n}", s.longitude, s.latitude) for n, s in enumerate(planning.proposed + planning.what_if, start=1)
+    ]
     base = context.coverage()
     report = context.coverage(extra)
     figures = coverage_figures(base, report, len(planning.proposed), len(planning.what_if))
     uncovered_before = set(base.uncovered["id"])
-    weight_of = dict(zip(report.entries["id"], report.entries["weight"]))
+    weight_of = dict(zip(report.entries["id"], report.entries["weight"], strict=False))
     # Reaching along the roads costs a search per site: only for what is drawn.
     checkpoints_drawn = context.checkpoint_sites if planning.show_gaps else ()
     reaches = context.reach(tuple(checkpoints_drawn) + tuple(extra))
-    checkpoint_reach, site_reach = reaches[:len(checkpoints_drawn)], reaches[len(checkpoints_drawn):]
+    checkpoint_reach, site_reach = reaches[: len(checkpoints_drawn)], reaches[len(checkpoints_drawn) :]
 
     def sites(planned, offset):
         result = []
         for n, site in enumerate(planned):
             key = extra[offset + n].key
             gain = sum(float(weight_of[e]) for e in report.by_site.get(key, ()) if e in uncovered_before)
-            result.append({"label": str(site.label), "lng": _degrees(site.longitude), "lat": _degrees(site.latitude),
-                           "gain": round(gain, 2), "reach": _lines(site_reach[offset + n])})
+            result.append(
+                {
+                    "label": str(site.label),
+                    "lng": _degrees(site.longitude),
+                    "lat": _degrees(site.latitude),
+                    "gain": round(gain, 2),
+                    "reach": _lines(site_reach[offset + n]),
+                }
+            )
         return result
 
     style = _page_style()
@@ -102,14 +121,23 @@ def planning_overlay(dataset: Dataset, state: MapState, as_of, memo: dict | None
         "alongRoads": bool(planning.along_roads),
         "showGaps": bool(planning.show_gaps),
         "entries": [
-            {"id": str(row.id), "lng": _degrees(row.longitude), "lat": _degrees(row.latitude),
-             "covered": row.id not in uncovered_before,
-             "planned": bool(row.covered) and row.id in uncovered_before, "weight": float(row.weight)}
+            {
+                "id": str(row.id),
+                "lng": _degrees(row.longitude),
+                "lat": _degrees(row.latitude),
+                "covered": row.id not in uncovered_before,
+                "planned": bool(row.covered) and row.id in uncovered_before,
+                "weight": float(row.weight),
+            }
             for row in report.entries.itertuples()
         ],
         "checkpoints": [
-            {"id": s.key, "lng": _degrees(s.longitude), "lat": _degrees(s.latitude),
-             "reach": _lines(checkpoint_reach[n]) if n < len(checkpoint_reach) else []}
+            {
+                "id": s.key,
+                "lng": _degrees(s.longitude),
+                "lat": _degrees(s.latitude),
+                "reach": _lines(checkpoint_reach[n]) if n < len(checkpoint_reach) else [],
+            }
             for n, s in enumerate(context.checkpoint_sites)
         ],
         "proposed": sites(planning.proposed, 0),
@@ -117,8 +145,11 @@ def planning_overlay(dataset: Dataset, state: MapState, as_of, memo: dict | None
         "coverage": asdict(figures),
         "summary": coverage_text(figures) + " · " + _radius_text(planning),
         "style": style,
-        "words": {"gap": _("Uncovered road entry"), "entry": _("Covered road entry"),
-                  "planned": _("Road entry covered once the plan's sites stand")},
+        "words": {
+            "gap": _("Uncovered road entry"),
+            "entry": _("Covered road entry"),
+            "planned": _("Road entry covered once the plan's sites stand"),
+        },
         "legend": _legend(planning, style),
     }
 
@@ -142,10 +173,28 @@ def _page_style() -> dict:
     (along-roads mode) and an entry only the plan's sites would cover."""
     style = planning_style_for_page()
     coverage, proposed = style["coverage"], style["proposed"]
-    reach = Symbol("reach", "可达道路", "Road within reach", "line", coverage["stroke"], coverage["stroke"],
-                   size=6, stroke_width=0, fill_opacity=0.55)
-    planned = Symbol("planned", "拟设覆盖入口", "Entry covered by the plan", "circle", "#ffffff",
-                     proposed["fill"], size=12, stroke_width=3, dash="3 2")
+    reach = Symbol(
+        "reach",
+        "可达道路",
+        "Road within reach",
+        "line",
+        coverage["stroke"],
+        coverage["stroke"],
+        size=6,
+        stroke_width=0,
+        fill_opacity=0.55,
+    )
+    planned = Symbol(
+        "planned",
+        "拟设覆盖入口",
+        "Entry covered by the plan",
+        "circle",
+        "#ffffff",
+        proposed["fill"],
+        size=12,
+        stroke_width=3,
+        dash="3 2",
+    )
     for symbol in (reach, planned):
         style[symbol.key] = {**asdict(symbol), "svg": symbol.svg()}
     return style
@@ -155,8 +204,12 @@ def _legend(planning: Planning, style: dict) -> list[dict]:
     items = []
     if planning.show_gaps:
         if planning.along_roads:
-            items.append(("reach", _("Road within {radius:g} m of a checkpoint, along the roads")
-                          .format(radius=planning.radius_m)))
+            items.append(
+                (
+                    "reach",
+                    _("Road within {radius:g} m of a checkpoint, along the roads").format(radius=planning.radius_m),
+                )
+            )
         else:
             items.append(("coverage", _("Checkpoint coverage ({radius:g} m)").format(radius=planning.radius_m)))
         items += [("gap", _("Uncovered road entry")), ("entry", _("Covered road entry"))]

@@ -11,8 +11,8 @@ candidates solves in seconds.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -24,7 +24,6 @@ from layers.planning.coverage import CoverageReport, PlanningContext, Site
 from layers.planning.options import PlanningError
 
 Progress = Callable[[float, str], None]
-
 
 
 def note_text(note: tuple[str, dict]) -> str:
@@ -52,7 +51,7 @@ def step_text(step: str) -> str:
     return texts.get(step, step)
 
 
-class PlanningCancelled(Exception):
+class PlanningCancelled(Exception):  # noqa: N818  (a cancel is not an error)
     """The user cancelled a siting run."""
 
 
@@ -86,9 +85,16 @@ class SitingResult:
     unreachable: tuple[str, ...] = ()  # uncovered entries no candidate can reach
 
 
-def suggest_sites(context: PlanningContext, k: int | None, *, lscp: bool = False, user_sites=(),
-                  candidates: pd.DataFrame | None = None, progress: Progress | None = None,
-                  cancelled: Callable[[], bool] | None = None) -> SitingResult:
+def suggest_sites(
+    context: PlanningContext,
+    k: int | None,
+    *,
+    lscp: bool = False,
+    user_sites=(),
+    candidates: pd.DataFrame | None = None,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> SitingResult:
     """Propose new checkpoints for ``context``.
 
     Parameters
@@ -119,8 +125,9 @@ def suggest_sites(context: PlanningContext, k: int | None, *, lscp: bool = False
         report(fraction, message)
 
     if not lscp and (isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1):
-        raise PlanningError(Message(N_("number of new checkpoints: must be a whole number of 1 or more, got {count}"),
-                                    count=repr(k)))
+        raise PlanningError(
+            Message(N_("number of new checkpoints: must be a whole number of 1 or more, got {count}"), count=repr(k))
+        )
     step(0.0, "coverage before")
     before = context.coverage()
     step(0.1, "candidate sites")
@@ -129,9 +136,13 @@ def suggest_sites(context: PlanningContext, k: int | None, *, lscp: bool = False
     if candidates.empty:
         raise PlanningError(Message(N_("there is no candidate site: the dataset has no roads and no site was placed")))
     if not lscp and k > len(candidates):
-        raise PlanningError(Message(
-            N_("number of new checkpoints: {count} is more than the {candidates} candidate sites"),
-            count=k, candidates=len(candidates)))
+        raise PlanningError(
+            Message(
+                N_("number of new checkpoints: {count} is more than the {candidates} candidate sites"),
+                count=k,
+                candidates=len(candidates),
+            )
+        )
     step(0.2, "distances")
     candidate_rows, entry_rows = context.covering_pairs(candidates[["x", "y"]].to_numpy(float))
     weights = context.entries["weight"].to_numpy(float)
@@ -146,9 +157,15 @@ def suggest_sites(context: PlanningContext, k: int | None, *, lscp: bool = False
         notes.append(("all_covered", {}))
         return SitingResult("lscp" if lscp else "mclp", before, before, (), len(candidates), notes, ())
     if len(entry_rows) == 0:
-        raise PlanningError(Message(N_(
-            "no candidate site lies within {radius} m of an uncovered entry: try a larger radius or place a candidate"),
-            radius=f"{context.options.radius_m:g}"))
+        raise PlanningError(
+            Message(
+                N_(
+                    "no candidate site lies within {radius} m of an uncovered entry: "
+                    "try a larger radius or place a candidate"
+                ),
+                radius=f"{context.options.radius_m:g}",
+            )
+        )
 
     step(0.4, "building the model")
     columns, column_of = np.unique(candidate_rows, return_inverse=True)
@@ -173,8 +190,13 @@ def _merge_identical_rows(entry_rows: np.ndarray, column_of: np.ndarray) -> pd.D
     """One row per distinct set of columns: the entries it stands for and the columns."""
     pairs = pd.DataFrame({"entry": entry_rows, "column": column_of}).sort_values(["entry", "column"])
     sets = pairs.groupby("entry")["column"].agg(tuple)
-    return sets.reset_index().groupby("column")["entry"].agg(tuple).reset_index().rename(
-        columns={"column": "columns", "entry": "entries"})
+    return (
+        sets.reset_index()
+        .groupby("column")["entry"]
+        .agg(tuple)
+        .reset_index()
+        .rename(columns={"column": "columns", "entry": "entries"})
+    )
 
 
 def _solve_mclp(groups: pd.DataFrame, weights: np.ndarray, n_columns: int, p: int, step) -> np.ndarray:
@@ -220,13 +242,13 @@ def _proposals(context: PlanningContext, chosen: pd.DataFrame, before: CoverageR
     ids = context.entries["id"].to_numpy(dtype=object)
     weights = context.entries["weight"].to_numpy(float)
     found = []
-    for row, (kind, lon, lat) in enumerate(zip(chosen["kind"], longitudes, latitudes)):
+    for row, (kind, lon, lat) in enumerate(zip(chosen["kind"], longitudes, latitudes, strict=False)):
         rows = np.sort(entry_rows[(site_rows == row) & uncovered[entry_rows]])
         village = context.village_of(lon, lat)
         found.append((float(weights[rows].sum()), tuple(ids[rows]), float(lon), float(lat), village, kind))
     # An entry two proposals both reach is counted once, for the one that adds most first
     # (greedy order): the gains then add up to what the plan adds, as a leader expects.
-    weight_of = dict(zip(ids, weights))
+    weight_of = dict(zip(ids, weights, strict=False))
     claimed: set = set()
     proposals = []
     remaining = sorted(found, key=lambda item: (item[2], item[3]))
@@ -240,6 +262,9 @@ def _proposals(context: PlanningContext, chosen: pd.DataFrame, before: CoverageR
         _raw, covers, lon, lat, village, kind = best
         gain = added(best)
         claimed.update(covers)
-        proposals.append(Proposal(f"P{len(proposals) + 1}", lon, lat, village,
-                                  context.village_names.get(village, ""), kind, covers, gain))
+        proposals.append(
+            Proposal(
+                f"P{len(proposals) + 1}", lon, lat, village, context.village_names.get(village, ""), kind, covers, gain
+            )
+        )
     return tuple(proposals)

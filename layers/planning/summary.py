@@ -46,30 +46,43 @@ class CoverageFigures:
         return self.proposed_sites + self.what_if_sites > 0
 
 
-def coverage_figures(existing: CoverageReport, with_plan: CoverageReport, proposed_sites: int = 0,
-                     what_if_sites: int = 0) -> CoverageFigures:
+def coverage_figures(
+    existing: CoverageReport, with_plan: CoverageReport, proposed_sites: int = 0, what_if_sites: int = 0
+) -> CoverageFigures:
     """The figures of two coverage reports of one context: the checkpoints alone, and with the plan."""
     return CoverageFigures(
-        total=int(len(existing.entries)), existing=int(existing.covered_count),
-        existing_share=float(existing.share), planned=int(with_plan.covered_count),
-        planned_share=float(with_plan.share), proposed_sites=int(proposed_sites), what_if_sites=int(what_if_sites))
+        total=int(len(existing.entries)),
+        existing=int(existing.covered_count),
+        existing_share=float(existing.share),
+        planned=int(with_plan.covered_count),
+        planned_share=float(with_plan.share),
+        proposed_sites=int(proposed_sites),
+        what_if_sites=int(what_if_sites),
+    )
 
 
 def existing_text(figures: CoverageFigures) -> str:
-    """"Covered 4/18 by existing checkpoints (18 % of the weight)"."""
+    """ "Covered 4/18 by existing checkpoints (18 % of the weight)"."""
     return _("Covered {covered}/{total} by existing checkpoints ({share:.0f} % of the weight)").format(
-        covered=figures.existing, total=figures.total, share=figures.existing_share * 100)
+        covered=figures.existing, total=figures.total, share=figures.existing_share * 100
+    )
 
 
 def planned_text(figures: CoverageFigures) -> str:
-    """"7/18 with the 2 proposed sites (35 % of the weight)" ("" without a plan)."""
+    """ "7/18 with the 2 proposed sites (35 % of the weight)" ("" without a plan)."""
     if not figures.has_plan:
         return ""
-    values = {"covered": figures.planned, "total": figures.total, "share": figures.planned_share * 100,
-              "proposed": figures.proposed_sites, "what_if": figures.what_if_sites}
+    values = {
+        "covered": figures.planned,
+        "total": figures.total,
+        "share": figures.planned_share * 100,
+        "proposed": figures.proposed_sites,
+        "what_if": figures.what_if_sites,
+    }
     if figures.proposed_sites and figures.what_if_sites:
-        text = _("{covered}/{total} with the {proposed} proposed and {what_if} what-if sites "
-                 "({share:.0f} % of the weight)")
+        text = _(
+            "{covered}/{total} with the {proposed} proposed and {what_if} what-if sites ({share:.0f} % of the weight)"
+        )
     elif figures.proposed_sites:
         text = _("{covered}/{total} with the {proposed} proposed sites ({share:.0f} % of the weight)")
     else:

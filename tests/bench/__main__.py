@@ -11,9 +11,8 @@ import pkgutil
 import sys
 import time
 
-from tests.bench.harness import Result, format_table
-
 import tests.bench as package
+from tests.bench.harness import Result, format_table
 
 
 def main(argv: list[str]) -> int:

@@ -35,9 +35,22 @@ def _brief_seconds(folder: Path, *options: str) -> tuple[float, int]:
     with open(folder / "log", "w") as log:  # a file: Chromium's helpers may hold a pipe open
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "desktop", "brief", "--data", str(bundled_sample_path()), "--out", str(out),
-             *options],
-            cwd=PROJECT, stdout=log, stderr=log, check=True, timeout=300,
+            [
+                sys.executable,
+                "-m",
+                "desktop",
+                "brief",
+                "--data",
+                str(bundled_sample_path()),
+                "--out",
+                str(out),
+                *options,
+            ],
+            cwd=PROJECT,
+            stdout=log,
+            stderr=log,
+            check=True,
+            timeout=300,
         )
         seconds = time.perf_counter() - started
     info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True).stdout
@@ -58,13 +71,11 @@ def run() -> list[Result]:
         internal_atlas, _pages = _brief_seconds(folder, "--atlas", "--audience", "internal")
         a3, _pages = _brief_seconds(folder, "--atlas", "--paper", "A3", "--landscape")
     return [
-        Result("brief", f"public summary, command start to PDF (median of {REPEAT})", summary, "s",
-               SUMMARY_TARGET_S),
+        Result("brief", f"public summary, command start to PDF (median of {REPEAT})", summary, "s", SUMMARY_TARGET_S),
         Result("brief", "public summary, CPU time of the command and its browser processes", summary_cpu, "s"),
         Result("brief", "internal summary (observation list), command start to PDF", internal, "s"),
         Result("brief", f"public 10-village atlas ({atlas_pages} pages), command start to PDF", atlas, "s"),
         Result("brief", "internal 10-village atlas, command start to PDF", internal_atlas, "s"),
         Result("brief", "public atlas, A3 landscape, command start to PDF", a3, "s"),
-        Result("brief", "atlas time per village page beyond the summary",
-               (atlas - summary) / 10, "s"),
+        Result("brief", "atlas time per village page beyond the summary", (atlas - summary) / 10, "s"),
     ]

@@ -38,22 +38,29 @@ sys.exit(status)
 def household_csv(path: Path, dataset, count: int) -> Path:
     """``count`` households in the sample's villages, written as a GBK CSV with Chinese words."""
     households = with_households(dataset, count).households
-    names = dict(zip(dataset.villages["code"], dataset.villages["name"]))
+    names = dict(zip(dataset.villages["code"], dataset.villages["name"], strict=False))
     reasons = {k: v[0] for k, v in CHOICE_LABELS[("households", "reason")].items()}
     statuses = {k: v[0] for k, v in CHOICE_LABELS[("households", "status")].items()}
     start = households["observation_start"]
-    table = pd.DataFrame({
-        "编号": "IMP" + households["id"].str[3:],
-        "所属村": households["village"].map(names),
-        "村民组": households["villager_group"],
-        "观察原因": households["reason"].map(reasons),
-        "人数": households["persons"],
-        "观察开始": start.dt.year.astype(str) + "年" + start.dt.month.astype(str) + "月" + start.dt.day.astype(str) + "日",
-        "状态": households["status"].map(statuses),
-        "解除/转诊日期": households["status_date"].dt.strftime("%Y/%m/%d"),
-        "经度": np.round(households.geometry.x, 6),
-        "纬度": np.round(households.geometry.y, 6),
-    })
+    table = pd.DataFrame(
+        {
+            "编号": "IMP" + households["id"].str[3:],
+            "所属村": households["village"].map(names),
+            "村民组": households["villager_group"],
+            "观察原因": households["reason"].map(reasons),
+            "人数": households["persons"],
+            "观察开始": start.dt.year.astype(str)
+            + "年"
+            + start.dt.month.astype(str)
+            + "月"
+            + start.dt.day.astype(str)
+            + "日",
+            "状态": households["status"].map(statuses),
+            "解除/转诊日期": households["status_date"].dt.strftime("%Y/%m/%d"),
+            "经度": np.round(households.geometry.x, 6),
+            "纬度": np.round(households.geometry.y, 6),
+        }
+    )
     table.to_csv(path, index=False, encoding="gbk")
     return path
 
@@ -68,9 +75,23 @@ def run() -> list[Result]:
         started = time.perf_counter()
         with open(log, "w") as out:
             status = subprocess.run(
-                [sys.executable, "-c", _CHILD, "import", "--data", str(data), "--layer", "households",
-                 "--from", str(source), "--accept-warnings"],
-                stdout=out, stderr=subprocess.STDOUT, check=False).returncode
+                [
+                    sys.executable,
+                    "-c",
+                    _CHILD,
+                    "import",
+                    "--data",
+                    str(data),
+                    "--layer",
+                    "households",
+                    "--from",
+                    str(source),
+                    "--accept-warnings",
+                ],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                check=False,
+            ).returncode
         seconds = time.perf_counter() - started
         text = log.read_text(errors="replace")
         if status != 0:

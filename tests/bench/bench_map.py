@@ -67,12 +67,23 @@ def run() -> list[Result]:
             wait_for_signal(app, view.drawn, timeout=120)
             reload = time.perf_counter() - started
             results.append(Result("map page", f"same change by rebuild and reload, {label}", reload * 1000, "ms"))
-            results.append(Result("map page", f"update API speed-up over reload, {label}", reload / update,
-                                  "x", 10 if size == 10_000 else None, at_least=True))
+            results.append(
+                Result(
+                    "map page",
+                    f"update API speed-up over reload, {label}",
+                    reload / update,
+                    "x",
+                    10 if size == 10_000 else None,
+                    at_least=True,
+                )
+            )
 
             pan = _pan_frame_ms(app, view)
-            results.append(Result("map page", f"pan by 300 px to painted frame, {label}", pan, "ms",
-                                  250 if size == 100_000 else None))
+            results.append(
+                Result(
+                    "map page", f"pan by 300 px to painted frame, {label}", pan, "ms", 250 if size == 100_000 else None
+                )
+            )
             dispose(app, view)
     return results
 

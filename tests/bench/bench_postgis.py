@@ -78,10 +78,14 @@ def _reading(cluster, folder: Path) -> list[Result]:
     ]
     dataset = big_pg.read_all()
     household = dataset.households["id"].iloc[BIG // 2]
-    edit = update_feature(dataset, "households", household, persons=int(dataset.households["persons"].iloc[BIG // 2]) % 5 + 1)
+    edit = update_feature(
+        dataset, "households", household, persons=int(dataset.households["persons"].iloc[BIG // 2]) % 5 + 1
+    )
     started = time.perf_counter()
     big_pg.apply_edits([edit], who="bench")
-    results.append(Result("postgis", f"save one edit among {BIG:,} households", time.perf_counter() - started, "s", 1.0))
+    results.append(
+        Result("postgis", f"save one edit among {BIG:,} households", time.perf_counter() - started, "s", 1.0)
+    )
     pg.close()
     big_pg.close()
     return results
@@ -116,8 +120,9 @@ def _change_delays(cluster) -> list[Result]:
     if not wall.map_view.is_drawn:
         wait_for_signal(app, wall.map_view.drawn, 60)
     deadline = time.perf_counter() + 10
-    while (wall.watcher._listener is None or not wall.watcher._listener.wait_listening(0)) \
-            and time.perf_counter() < deadline:
+    while (
+        wall.watcher._listener is None or not wall.watcher._listener.wait_listening(0)
+    ) and time.perf_counter() < deadline:
         app.processEvents()
         time.sleep(0.005)
     painted_delays = []
@@ -133,6 +138,18 @@ def _change_delays(cluster) -> list[Result]:
     desk.close()
     wall_store.close()
     return [
-        Result("postgis", "write on one desk → heard on another (NOTIFY), median", statistics.median(heard_delays) * 1000, "ms", 500),
-        Result("postgis", "write on one desk → painted on the wall, median", statistics.median(painted_delays) * 1000, "ms", 2000),
+        Result(
+            "postgis",
+            "write on one desk → heard on another (NOTIFY), median",
+            statistics.median(heard_delays) * 1000,
+            "ms",
+            500,
+        ),
+        Result(
+            "postgis",
+            "write on one desk → painted on the wall, median",
+            statistics.median(painted_delays) * 1000,
+            "ms",
+            2000,
+        ),
     ]

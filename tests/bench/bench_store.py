@@ -34,7 +34,9 @@ def run() -> list[Result]:
         edited = big.copy()
         edited.households.loc[5000, "persons"] = 99
         diff = lambda: changed_features(big, edited)  # noqa: E731
-        results.append(Result("wall", "find what changed among 10,000 households", median_seconds(diff) * 1000, "ms", 100))
+        results.append(
+            Result("wall", "find what changed among 10,000 households", median_seconds(diff) * 1000, "ms", 100)
+        )
         results.append(_one_edit_among(Path(folder) / "big.gpkg", sample, 100_000))
     from tests.bench.bench_import import run as import_run
 

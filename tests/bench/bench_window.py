@@ -36,7 +36,11 @@ def _start_to_painted_map() -> Result:
             # open after the probe itself has quit.
             probe = subprocess.Popen(
                 [sys.executable, "-m", "tests.bench.start_probe", str(data)],
-                cwd=PROJECT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                cwd=PROJECT,
+                env=environment,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
             )
             line = probe.stdout.readline()
             elapsed = time.perf_counter() - started
@@ -81,7 +85,14 @@ def _filter_clicks() -> list[Result]:
             reason_times.append(time.perf_counter() - started)
         dispose(app, window)
     return [
-        Result("window", "layer tick to repainted map, 10,000 households", sorted(times)[CLICKS // 2] * 1000, "ms", 100),
-        Result("window", "household filter tick to repainted map, 10,000 households",
-               sorted(reason_times)[CLICKS // 2] * 1000, "ms", 100),
+        Result(
+            "window", "layer tick to repainted map, 10,000 households", sorted(times)[CLICKS // 2] * 1000, "ms", 100
+        ),
+        Result(
+            "window",
+            "household filter tick to repainted map, 10,000 households",
+            sorted(reason_times)[CLICKS // 2] * 1000,
+            "ms",
+            100,
+        ),
     ]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 
 @dataclass
@@ -84,13 +84,16 @@ def format_table(results: list[Result]) -> str:
     header = ("benchmark", "measure", "value", "unit", "target", "ok")
     rows = [header] + [
         (
-            r.benchmark, r.measure, f"{r.value:,.3f}" if r.value < 100 else f"{r.value:,.0f}",
-            r.unit, "" if r.target is None else f"{'≥' if r.at_least else '≤'} {r.target:g}",
+            r.benchmark,
+            r.measure,
+            f"{r.value:,.3f}" if r.value < 100 else f"{r.value:,.0f}",
+            r.unit,
+            "" if r.target is None else f"{'≥' if r.at_least else '≤'} {r.target:g}",
             {True: "yes", False: "NO", None: ""}[r.met],
         )
         for r in results
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)

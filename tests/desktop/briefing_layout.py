@@ -90,7 +90,11 @@ def text_outside_its_cell(table: dict, tolerance: float = 0.5) -> list:
         for cell in row:
             left, right, top, bottom = cell["cell"]
             for box in cell["text"]:
-                if box[0] < left - tolerance or box[1] > right + tolerance or \
-                        box[2] < top - tolerance or box[3] > bottom + tolerance:
+                if (
+                    box[0] < left - tolerance
+                    or box[1] > right + tolerance
+                    or box[2] < top - tolerance
+                    or box[3] > bottom + tolerance
+                ):
                     found.append((cell["cell"], box))
     return found

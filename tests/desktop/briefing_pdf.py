@@ -60,19 +60,32 @@ def rules(page: pymupdf.Page) -> list[Rule]:
             at = (rect.x0 + rect.x1) / 2 if vertical else (rect.y0 + rect.y1) / 2
             span = (rect.y0, rect.y1) if vertical else (rect.x0, rect.x1)
             found.append(Rule(vertical, at, *span, rect))
-        elif "s" in drawing["type"] and len(items) == 1 and items[0][0] == "re" \
-                and min(rect.width, rect.height) >= FRAME_MIN_SIZE:
+        elif (
+            "s" in drawing["type"]
+            and len(items) == 1
+            and items[0][0] == "re"
+            and min(rect.width, rect.height) >= FRAME_MIN_SIZE
+        ):
             r = items[0][1]
-            found += [Rule(True, r.x0, r.y0, r.y1, rect), Rule(True, r.x1, r.y0, r.y1, rect),
-                      Rule(False, r.y0, r.x0, r.x1, rect), Rule(False, r.y1, r.x0, r.x1, rect)]
+            found += [
+                Rule(True, r.x0, r.y0, r.y1, rect),
+                Rule(True, r.x1, r.y0, r.y1, rect),
+                Rule(False, r.y0, r.x0, r.x1, rect),
+                Rule(False, r.y1, r.x0, r.x1, rect),
+            ]
     return found
 
 
 def frames(page: pymupdf.Page) -> list[pymupdf.Rect]:
     """The stroked rectangles big enough to be frames (the map frame, legend boxes)."""
-    return [d["items"][0][1] for d in page.get_drawings()
-            if "s" in d["type"] and len(d["items"]) == 1 and d["items"][0][0] == "re"
-            and min(d["rect"].width, d["rect"].height) >= FRAME_MIN_SIZE]
+    return [
+        d["items"][0][1]
+        for d in page.get_drawings()
+        if "s" in d["type"]
+        and len(d["items"]) == 1
+        and d["items"][0][0] == "re"
+        and min(d["rect"].width, d["rect"].height) >= FRAME_MIN_SIZE
+    ]
 
 
 def crossings(page_words: list[Word], page_rules: list[Rule]) -> list[tuple[str, Rule]]:
@@ -97,8 +110,12 @@ def content_box(page: pymupdf.Page, side_mm: float, top_mm: float, bottom_mm: fl
 
 
 def inside(inner, outer: pymupdf.Rect, tolerance: float = TOLERANCE) -> bool:
-    return (inner.x0 >= outer.x0 - tolerance and inner.y0 >= outer.y0 - tolerance
-            and inner.x1 <= outer.x1 + tolerance and inner.y1 <= outer.y1 + tolerance)
+    return (
+        inner.x0 >= outer.x0 - tolerance
+        and inner.y0 >= outer.y0 - tolerance
+        and inner.x1 <= outer.x1 + tolerance
+        and inner.y1 <= outer.y1 + tolerance
+    )
 
 
 # -- tables ------------------------------------------------------------------------------------
@@ -164,8 +181,13 @@ def rows_by_first_cell(page_cells: list[Cell], pattern: str) -> list[list[Cell]]
     for first in page_cells:
         if not re.fullmatch(pattern, first.text):
             continue
-        row = [c for c in page_cells if abs(c.rect.y0 - first.rect.y0) < 0.5 and abs(c.rect.y1 - first.rect.y1) < 0.5
-               and c.rect.x0 >= first.rect.x0 - 0.5]
+        row = [
+            c
+            for c in page_cells
+            if abs(c.rect.y0 - first.rect.y0) < 0.5
+            and abs(c.rect.y1 - first.rect.y1) < 0.5
+            and c.rect.x0 >= first.rect.x0 - 0.5
+        ]
         rows.append(sorted(row, key=lambda c: c.rect.x0))
     return rows
 
@@ -177,5 +199,4 @@ def header_whole(cell: Cell, header: str) -> bool:
         return False
     if " " not in header:
         return len(cell.lines) == 1
-    return all(line == " ".join(line.split()) for line in cell.lines) and \
-        " ".join(cell.lines).split() == header.split()
+    return all(line == " ".join(line.split()) for line in cell.lines) and " ".join(cell.lines).split() == header.split()

@@ -60,8 +60,12 @@ def apply_state(qtbot, view: MapView, state) -> dict:
 def grab(qtbot, view: MapView) -> QImage:
     """The view's pixels, after the page has painted twice more."""
     # runJavaScript does not await promises: the page raises a flag after two frames instead.
-    evaluate(qtbot, view, "(window.__framesDone = false, requestAnimationFrame(() => "
-                          "requestAnimationFrame(() => { window.__framesDone = true; })), 1)")
+    evaluate(
+        qtbot,
+        view,
+        "(window.__framesDone = false, requestAnimationFrame(() => "
+        "requestAnimationFrame(() => { window.__framesDone = true; })), 1)",
+    )
     qtbot.waitUntil(lambda: evaluate(qtbot, view, "window.__framesDone") is True, timeout=PAGE_TIMEOUT_MS)
     qtbot.wait(150)
     return view.grab().toImage()
@@ -72,7 +76,7 @@ def share_unlike_commonest(image: QImage) -> float:
     image = image.convertToFormat(QImage.Format.Format_RGB32)
     data = bytes(image.constBits().asstring(image.sizeInBytes()))
     step = 4 * 3  # every third pixel is plenty
-    colours = Counter(data[i:i + 3] for i in range(0, len(data), step))
+    colours = Counter(data[i : i + 3] for i in range(0, len(data), step))
     commonest = colours.most_common(1)[0][1]
     return 1 - commonest / sum(colours.values())
 
@@ -114,8 +118,9 @@ def print_page_pdf(qtbot, view: MapView, path) -> None:
     from PyQt6.QtGui import QPageLayout, QPageSize
 
     points = QSizeF(view.width() * 0.75, view.height() * 0.75)  # 96 CSS px per inch, 72 pt
-    layout = QPageLayout(QPageSize(points, QPageSize.Unit.Point), QPageLayout.Orientation.Portrait,
-                         QMarginsF(0, 0, 0, 0))
+    layout = QPageLayout(
+        QPageSize(points, QPageSize.Unit.Point), QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)
+    )
     with qtbot.waitSignal(view.page().pdfPrintingFinished, timeout=PAGE_TIMEOUT_MS) as blocker:
         view.page().printToPdf(str(path), layout)
     assert blocker.args[1], "printing the page failed"

@@ -51,8 +51,16 @@ def briefings(sample_file, tmp_path_factory, qapp):
         "public": [],
         "internal": ["--audience", "internal"],
         "internal_atlas": ["--audience", "internal", "--atlas"],
-        "a3_landscape": ["--atlas", "--villages", "411771360206,关王庙村", "--paper", "A3", "--landscape",
-                         "--lang", "en"],
+        "a3_landscape": [
+            "--atlas",
+            "--villages",
+            "411771360206,关王庙村",
+            "--paper",
+            "A3",
+            "--landscape",
+            "--lang",
+            "en",
+        ],
     }.items():
         out = folder / f"{name}.pdf"
         assert main(["brief", "--data", str(sample_file), "--out", str(out), "--date", DAY, *extra]) == EXIT_OK
@@ -102,7 +110,7 @@ def test_figures_per_village_equal_those_counted_from_the_records(briefings, sam
     observing = households[(start <= day) & (day <= last) & ~ended]
     checkpoints = sample.checkpoints
     active = checkpoints[(checkpoints["status"] == "active") & (pd.to_datetime(checkpoints["opened"]) <= day)]
-    for code, name in zip(sample.villages["code"], sample.villages["name"]):
+    for code, name in zip(sample.villages["code"], sample.villages["name"], strict=False):
         # 13 figures: the checkpoints by tier and in all, observation, disinfection, and
         # the village's party branches and volunteers (issue 13 added these two).
         row = re.search(rf"^\s*{name}((?:\s+\d+){{13}})\s*$", text, re.MULTILINE)
@@ -120,8 +128,9 @@ def test_figures_per_village_equal_those_counted_from_the_records(briefings, sam
 
 
 def test_fonts_are_embedded(briefings):
-    out = subprocess.run(["pdffonts", str(briefings["internal_atlas"])], check=True, capture_output=True,
-                         text=True).stdout
+    out = subprocess.run(
+        ["pdffonts", str(briefings["internal_atlas"])], check=True, capture_output=True, text=True
+    ).stdout
     fonts = out.splitlines()[2:]
     assert fonts
     assert all(line.split()[-5] == "yes" for line in fonts), out  # the "emb" column
@@ -132,7 +141,7 @@ def test_atlas_adds_one_page_per_village_after_the_summary(briefings, sample):
     summary_pages = page_count(briefings["internal"])
     codes = list(sample.villages["code"])
     assert page_count(path) == summary_pages + len(codes)
-    for number, (code, name) in enumerate(zip(codes, sample.villages["name"]), start=summary_pages + 1):
+    for number, (code, name) in enumerate(zip(codes, sample.villages["name"], strict=False), start=summary_pages + 1):
         text = pdf_text(path, number)
         assert code in text and name in text
         assert not [other for other in codes if other != code and other in text]
@@ -160,12 +169,15 @@ def households_listed(sample) -> pd.DataFrame:
     return households[escalated | observing]
 
 
-@pytest.mark.parametrize("arguments, message", [
-    (["--state", "missing-state.json"], "missing-state.json"),
-    (["--atlas", "--villages", "411771360299"], "unknown village '411771360299'"),
-    (["--villages", "411771360200"], "give --atlas too"),
-    (["--date", "19/02/2020"], "YYYY-MM-DD"),
-])
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (["--state", "missing-state.json"], "missing-state.json"),
+        (["--atlas", "--villages", "411771360299"], "unknown village '411771360299'"),
+        (["--villages", "411771360200"], "give --atlas too"),
+        (["--date", "19/02/2020"], "YYYY-MM-DD"),
+    ],
+)
 def test_bad_requests_fail_with_one_clear_line_and_no_file(sample_file, tmp_path, capsys, qapp, arguments, message):
     out = tmp_path / "brief.pdf"
     assert main(["brief", "--data", str(sample_file), "--out", str(out), *arguments]) == EXIT_FAILED
@@ -175,7 +187,9 @@ def test_bad_requests_fail_with_one_clear_line_and_no_file(sample_file, tmp_path
 
 
 def test_an_unwritable_output_is_refused(sample_file, tmp_path, capsys):
-    assert main(["brief", "--data", str(sample_file), "--out", str(tmp_path / "no-such-folder" / "b.pdf")]) == EXIT_FAILED
+    assert (
+        main(["brief", "--data", str(sample_file), "--out", str(tmp_path / "no-such-folder" / "b.pdf")]) == EXIT_FAILED
+    )
     assert "does not exist" in capsys.readouterr().err
     assert main(["brief", "--data", str(sample_file), "--out", str(tmp_path / "brief.txt")]) == EXIT_FAILED
 
@@ -186,9 +200,24 @@ def test_the_command_needs_no_display_and_reports_atlas_progress(sample_file, tm
     with open(tmp_path / "stdout", "w") as stdout, open(tmp_path / "stderr", "w") as stderr:
         # Files, not pipes: Chromium's helpers may keep a pipe open after the command ends.
         status = subprocess.run(
-            [sys.executable, "-m", "desktop", "brief", "--data", str(sample_file), "--out", str(out),
-             "--atlas", "--villages", "411771360200"],
-            cwd=PROJECT, env=environment, stdout=stdout, stderr=stderr, timeout=180,
+            [
+                sys.executable,
+                "-m",
+                "desktop",
+                "brief",
+                "--data",
+                str(sample_file),
+                "--out",
+                str(out),
+                "--atlas",
+                "--villages",
+                "411771360200",
+            ],
+            cwd=PROJECT,
+            env=environment,
+            stdout=stdout,
+            stderr=stderr,
+            timeout=180,
         ).returncode
     errors = (tmp_path / "stderr").read_text()
     assert status == EXIT_OK, errors

@@ -30,8 +30,9 @@ def opened(monkeypatch):
 
 
 def pdf_text(path) -> str:
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True,
-                          text=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
 
 
 def test_the_audience_starts_public_although_the_window_is_internal(dialog, session):

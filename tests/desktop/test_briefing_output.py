@@ -25,7 +25,7 @@ from geodata.schema import CHOICE_LABELS
 from geodata.store import open_store
 from layers.briefing.document import write_briefing_document
 from layers.briefing.options import MARGIN_BOTTOM_MM, MARGIN_SIDE_MM, MARGIN_TOP_MM, BriefingOptions
-from layers.map_state import MapState, Planning, PlannedSite
+from layers.map_state import MapState, PlannedSite, Planning
 from tests.desktop import briefing_pdf as pdf
 from tests.desktop.briefing_layout import TableLayout, column_edges, text_outside_its_cell
 
@@ -35,8 +35,19 @@ PRINTER_MARGIN_MM = 5.0  # what an office printer cannot reach at the paper's ed
 TALL_VILLAGES = ("何庄村", "余庄村")  # the first cut off by the old portrait atlas pages
 YES_NO = {"zh": ("是", "否"), "en": ("yes", "no")}
 VILLAGE_FIGURE_ORDER = (  # the per-village table's columns after the name, as the header says
-    "district", "village", "natural_village", "compound", "active", "households", "persons", "new",
-    "releasing", "disinfection", "overdue", "party_branches", "volunteers",
+    "district",
+    "village",
+    "natural_village",
+    "compound",
+    "active",
+    "households",
+    "persons",
+    "new",
+    "releasing",
+    "disinfection",
+    "overdue",
+    "party_branches",
+    "volunteers",
 )
 
 BRIEFINGS = {
@@ -45,11 +56,19 @@ BRIEFINGS = {
     "internal-zh": (MapState(audience="internal", as_of=AS_OF), BriefingOptions(lang="zh")),
     "internal-en": (MapState(audience="internal", as_of=AS_OF), BriefingOptions(lang="en")),
     "atlas-zh": (MapState(audience="internal", as_of=AS_OF), BriefingOptions(lang="zh", atlas=True)),
-    "atlas-en-landscape": (MapState(audience="internal", as_of=AS_OF),
-                           BriefingOptions(lang="en", atlas=True, landscape=True, villages=TALL_VILLAGES)),
-    "plan-zh": (MapState(as_of=AS_OF, planning=Planning(proposed=(
-        PlannedSite(113.966126, 33.019178, "P1"), PlannedSite(113.985368, 33.013482, "P2")))),
-        BriefingOptions(lang="zh", gcj02=True)),
+    "atlas-en-landscape": (
+        MapState(audience="internal", as_of=AS_OF),
+        BriefingOptions(lang="en", atlas=True, landscape=True, villages=TALL_VILLAGES),
+    ),
+    "plan-zh": (
+        MapState(
+            as_of=AS_OF,
+            planning=Planning(
+                proposed=(PlannedSite(113.966126, 33.019178, "P1"), PlannedSite(113.985368, 33.013482, "P2"))
+            ),
+        ),
+        BriefingOptions(lang="zh", gcj02=True),
+    ),
 }
 
 
@@ -78,8 +97,10 @@ class _Headers(HTMLParser):
 @pytest.fixture(scope="module")
 def records(sample_file):
     """The GeoPackage's layers as geopandas reads them, without the project's code."""
-    return {layer: gpd.read_file(sample_file, layer=layer)
-            for layer in ("villages", "checkpoints", "households", "disinfection_points")}
+    return {
+        layer: gpd.read_file(sample_file, layer=layer)
+        for layer in ("villages", "checkpoints", "households", "disinfection_points")
+    }
 
 
 @pytest.fixture(scope="module")
@@ -200,14 +221,19 @@ def test_checkpoint_rows_equal_the_records(printed, records, name, lang):
         for row in pdf.rows_by_first_cell(cells, r"CP\d+"):
             if len(row) != 6:
                 continue  # an atlas page's list, by name
-            found[row[0].text] = {"tier": caption_above(page, row[0]), "status": row[3].text,
-                                  "24h": row[4].text, "staff": row[5].text}
+            found[row[0].text] = {
+                "tier": caption_above(page, row[0]),
+                "status": row[3].text,
+                "24h": row[4].text,
+                "staff": row[5].text,
+            }
     assert set(found) == set(expected)
     for checkpoint, values in expected.items():
         printed_row = found[checkpoint]
         assert printed_row["tier"].startswith(values["tier"]), (checkpoint, printed_row)
-        assert {k: printed_row[k] for k in ("status", "24h", "staff")} == \
-            {k: values[k] for k in ("status", "24h", "staff")}, checkpoint
+        assert {k: printed_row[k] for k in ("status", "24h", "staff")} == {
+            k: values[k] for k in ("status", "24h", "staff")
+        }, checkpoint
 
 
 def village_expectations(records) -> dict[str, list[int]]:
@@ -365,21 +391,38 @@ def test_counts_that_differ_say_what_they_count(printed, records):
     assert f"{observing}居家观察户" in text.replace(" ", "")
     assert "居家观察户：当日处于居家医学观察的户数，不含已转诊、已解除" in text
     assert f"居家医学观察及已转诊户名单（{observing + escalated} 户）" in text
-    assert f"共 {observing + escalated} 户：居家观察中 {observing} 户（即首页“居家观察户”），已转诊 {escalated} 户" in text
+    assert (
+        f"共 {observing + escalated} 户：居家观察中 {observing} 户（即首页“居家观察户”），已转诊 {escalated} 户" in text
+    )
     assert "口径说明" in text
 
 
 # -- property: no text moves another cell out of its column ---------------------------------------
 
-MARKUP = ("<b>粗体</b>", "</td><td>x</td>", "<script>alert(1)</script>", "&amp;&lt;", '"; } body { display: none',
-          "<table><tr><td>嵌套</td></tr></table>")
+MARKUP = (
+    "<b>粗体</b>",
+    "</td><td>x</td>",
+    "<script>alert(1)</script>",
+    "&amp;&lt;",
+    '"; } body { display: none',
+    "<table><tr><td>嵌套</td></tr></table>",
+)
 # Every text field that reaches a table: which record of the layer gets the text.
-TEXT_FIELDS = (("villages", "name"), ("checkpoints", "id"), ("checkpoints", "name"), ("households", "id"),
-               ("households", "head_name"), ("households", "phone"), ("households", "note"),
-               ("disinfection_points", "name"))
+TEXT_FIELDS = (
+    ("villages", "name"),
+    ("checkpoints", "id"),
+    ("checkpoints", "name"),
+    ("households", "id"),
+    ("households", "head_name"),
+    ("households", "phone"),
+    ("households", "note"),
+    ("disinfection_points", "name"),
+)
 LISTED_HOUSEHOLD = "HH044"  # under observation on the day: in the internal list
 texts = st.one_of(
-    st.none(), st.just(""), st.sampled_from(MARKUP),
+    st.none(),
+    st.just(""),
+    st.sampled_from(MARKUP),
     st.text(max_size=60),
     st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=200, max_size=1200),
     st.builds(lambda word, n: (word + "\n") * n, st.text(min_size=1, max_size=40), st.integers(2, 40)),
@@ -415,8 +458,12 @@ def sample_dataset(sample_file):
 
 @pytest.fixture(scope="module")
 def baseline(sample_dataset, layout, tmp_path_factory):
-    document = write_briefing_document(sample_dataset, MapState(audience="internal", as_of=AS_OF),
-                                       BriefingOptions(), tmp_path_factory.mktemp("baseline"))
+    document = write_briefing_document(
+        sample_dataset,
+        MapState(audience="internal", as_of=AS_OF),
+        BriefingOptions(),
+        tmp_path_factory.mktemp("baseline"),
+    )
     return layout.measure(document.path)
 
 
@@ -424,22 +471,26 @@ def baseline(sample_dataset, layout, tmp_path_factory):
 @given(values=st.fixed_dictionaries({field: texts for field in TEXT_FIELDS}))
 def test_no_text_moves_another_cell_out_of_its_column(sample_dataset, layout, baseline, tmp_path_factory, values):
     folder = tmp_path_factory.mktemp("property")
-    document = write_briefing_document(with_texts(sample_dataset, values), MapState(audience="internal", as_of=AS_OF),
-                                       BriefingOptions(), folder)
+    document = write_briefing_document(
+        with_texts(sample_dataset, values), MapState(audience="internal", as_of=AS_OF), BriefingOptions(), folder
+    )
     tables = layout.measure(document.path)
     # The same tables in the same order (an appendix of texts in full may follow).
-    assert [t["cls"] for t in tables[:len(baseline)]] == [t["cls"] for t in baseline]
-    for table, before in zip(tables, baseline):
+    assert [t["cls"] for t in tables[: len(baseline)]] == [t["cls"] for t in baseline]
+    for table, before in zip(tables, baseline, strict=False):
         assert column_edges(table) == column_edges(before), table["cls"]
         assert all(len(row) in (table["columns"], 1) for row in table["rows"]), "markup made a cell"
         assert text_outside_its_cell(table) == [], table["cls"]
-    for table in tables[len(baseline):]:
+    for table in tables[len(baseline) :]:
         assert text_outside_its_cell(table) == [], table["cls"]
 
 
 NASTY = {
-    "chat": {("households", "note"): "【村民群】王某：" + "明天上午八点卫生院门口统一测温，请带好口罩\n" * 30,
-             ("households", "head_name"): "<b>示例户主</b>" * 8, ("checkpoints", "name"): "x" * 300},
+    "chat": {
+        ("households", "note"): "【村民群】王某：" + "明天上午八点卫生院门口统一测温，请带好口罩\n" * 30,
+        ("households", "head_name"): "<b>示例户主</b>" * 8,
+        ("checkpoints", "name"): "x" * 300,
+    },
     "empty": {field: None for field in TEXT_FIELDS} | {("villages", "name"): ""},
 }
 
@@ -450,8 +501,9 @@ def nasty_printed(sample_dataset, tmp_path_factory, qapp):
     for name, values in NASTY.items():
         folder = tmp_path_factory.mktemp(f"nasty-{name}")
         options = BriefingOptions()
-        document = write_briefing_document(with_texts(sample_dataset, values),
-                                           MapState(audience="internal", as_of=AS_OF), options, folder / "doc")
+        document = write_briefing_document(
+            with_texts(sample_dataset, values), MapState(audience="internal", as_of=AS_OF), options, folder / "doc"
+        )
         made[name] = pymupdf.open(print_and_wait(document, folder / "b.pdf", options))
     yield made
     for document in made.values():

@@ -31,8 +31,7 @@ def test_check_on_the_sample_reports_counts_and_no_errors(sample_copy, capsys):
     lines = {line.split()[0]: line.split()[-1] for line in out.splitlines() if line.strip()}
     assert lines["villages"] == "10"
     assert lines["checkpoints"] == "29"
-    assert (lines["district"], lines["village"], lines["natural_village"], lines["compound"]) == (
-        "2", "8", "16", "3")
+    assert (lines["district"], lines["village"], lines["natural_village"], lines["compound"]) == ("2", "8", "16", "3")
     assert "0 error(s)" in out or "No problems found." in out
     assert "示例" in out  # the sample says it is illustrative
 
@@ -62,14 +61,18 @@ def test_check_says_the_problems_in_chinese_with_lang_zh(sample_copy, capsys):
     checkpoints.loc[3, "village"] = "411771360999"
     store.write({"checkpoints": checkpoints})
     try:
-        for arguments in (["check", "--data", str(sample_copy), "--lang", "zh"],
-                          ["--lang", "zh", "check", "--data", str(sample_copy)]):
+        for arguments in (
+            ["check", "--data", str(sample_copy), "--lang", "zh"],
+            ["--lang", "zh", "check", "--data", str(sample_copy)],
+        ):
             assert main(arguments) == 1
             out = capsys.readouterr().out
             assert "错误 1 个，警告 0 个：" in out
             problem = next(line for line in out.splitlines() if "411771360999" in line)
-            assert problem == (f"错误  checkpoints  {checkpoints.loc[3, 'id']}  village: 没有村的代码是 "
-                               "'411771360999'；请使用行政村图层中某个村的代码")
+            assert problem == (
+                f"错误  checkpoints  {checkpoints.loc[3, 'id']}  village: 没有村的代码是 "
+                "'411771360999'；请使用行政村图层中某个村的代码"
+            )
     finally:
         i18n.set_language("en")
 
@@ -100,8 +103,7 @@ def test_the_bundled_sample_is_what_the_generator_makes(sample_copy):
     for name in generated.frames:
         a, b = shipped[name], generated[name]
         assert len(a) == len(b), f"{name}: run `make sample` after changing the generator"
-        assert a.drop(columns="geometry", errors="ignore").equals(
-            b.drop(columns="geometry", errors="ignore")), name
+        assert a.drop(columns="geometry", errors="ignore").equals(b.drop(columns="geometry", errors="ignore")), name
         if "geometry" in b:
             assert a.geometry.geom_equals_exact(b.geometry, tolerance=1e-9).all(), name
 
@@ -109,7 +111,11 @@ def test_the_bundled_sample_is_what_the_generator_makes(sample_copy):
 def test_no_display_gives_one_line_instead_of_a_qt_abort(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "SITUATION_MAP_HOME": str(tmp_path)}
     result = subprocess.run(
-        [sys.executable, "-m", "desktop"], env=env, capture_output=True, text=True, timeout=60,
+        [sys.executable, "-m", "desktop"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 2
     assert result.stderr.strip() == NO_DISPLAY

@@ -218,8 +218,16 @@ def test_edit_button_opens_the_form_of_the_feature(session, panel, qtbot):
 
 @pytest.mark.parametrize(
     ("value", "english"),
-    [(np.True_, "yes"), (np.False_, "no"), (True, "yes"), (np.float64("nan"), "—"), (pd.NaT, "—"),
-     (pd.NA, "—"), (np.int64(7), "7"), (np.float64(2.5), "2.5")],
+    [
+        (np.True_, "yes"),
+        (np.False_, "no"),
+        (True, "yes"),
+        (np.float64("nan"), "—"),
+        (pd.NaT, "—"),
+        (pd.NA, "—"),
+        (np.int64(7), "7"),
+        (np.float64(2.5), "2.5"),
+    ],
 )
 def test_values_read_as_numpy_or_pandas_scalars_show_as_a_person_reads_them(session, panel, value, english):
     from desktop import details_panel

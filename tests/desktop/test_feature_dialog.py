@@ -32,6 +32,7 @@ def open_dialog(session, qtbot):
         qtbot.addWidget(dialog)
         dialog.open()
         return dialog
+
     return make
 
 
@@ -200,11 +201,14 @@ def test_undo_of_a_form_edit_restores_the_store(session, open_dialog):
     assert restored.geometry.equals(before.geometry)
 
 
-@pytest.mark.parametrize("ids, prefix, width, expected", [
-    ([f"CP{n:02d}" for n in range(1, 30)], "CP", 2, "CP30"),
-    (["HH001", "HH050", "imported-7"], "HH", 3, "HH051"),
-    ([], "DP", 2, "DP01"),
-    (["DP99"], "DP", 2, "DP100"),
-])
+@pytest.mark.parametrize(
+    "ids, prefix, width, expected",
+    [
+        ([f"CP{n:02d}" for n in range(1, 30)], "CP", 2, "CP30"),
+        (["HH001", "HH050", "imported-7"], "HH", 3, "HH051"),
+        ([], "DP", 2, "DP01"),
+        (["DP99"], "DP", 2, "DP100"),
+    ],
+)
 def test_next_free_id_follows_the_layers_pattern(ids, prefix, width, expected):
     assert next_free_id(ids, prefix, width) == expected

@@ -133,8 +133,11 @@ def test_a_state_set_elsewhere_shows_in_the_boxes_without_a_new_state(panel, ses
         audience="internal",
         visible_layers=("villages", "checkpoints"),
     ).with_filters(
-        checkpoint_tiers=("district",), household_reasons=(), overdue_only=True,
-        observation_days=(2, 5), villages=(session.dataset.villages["code"].iloc[1],),
+        checkpoint_tiers=("district",),
+        household_reasons=(),
+        overdue_only=True,
+        observation_days=(2, 5),
+        villages=(session.dataset.villages["code"].iloc[1],),
     )
     session.set_state(preset)
     assert emitted == [preset] and session.state == preset
@@ -158,8 +161,7 @@ def test_village_list_follows_a_renamed_village(panel, session):
 
 
 def test_tier_swatches_are_drawn_and_differ(panel):
-    images = [panel.filter_item("checkpoint_tiers", tier).icon(0).pixmap(20, 20).toImage()
-              for tier in CHECKPOINT_TIERS]
+    images = [panel.filter_item("checkpoint_tiers", tier).icon(0).pixmap(20, 20).toImage() for tier in CHECKPOINT_TIERS]
     assert not any(image.isNull() for image in images)
     assert all(a != b for a, b in itertools.combinations(images, 2))
 

@@ -35,8 +35,9 @@ def test_map_page_folder_works_after_being_copied(qtbot, tmp_path, sample_copy, 
     shutil.rmtree(out.parent)  # nothing may point back at the original folder
 
     view, guard = load_page(qtbot, moved / "situation.html")
-    qtbot.waitUntil(lambda: evaluate(qtbot, view, "!!(window.SituationMap && SituationMap.drawn)"),
-                    timeout=PAGE_TIMEOUT_MS)
+    qtbot.waitUntil(
+        lambda: evaluate(qtbot, view, "!!(window.SituationMap && SituationMap.drawn)"), timeout=PAGE_TIMEOUT_MS
+    )
     assert len(evaluate(qtbot, view, "SituationMap.state().labels")) == 10
     assert [u for u in guard.requested if not u.startswith(("file:", "data:"))] == []
 
@@ -46,8 +47,10 @@ def test_map_command_takes_a_state_file_and_a_date(tmp_path, sample_copy):
     state_file = tmp_path / "district.json"
     state.save(state_file)
     out = tmp_path / "page" / "index.html"
-    assert main(["map", "--data", str(sample_copy), "--out", str(out), "--state", str(state_file),
-                 "--date", "2020-02-10"]) == 0
+    assert (
+        main(["map", "--data", str(sample_copy), "--out", str(out), "--state", str(state_file), "--date", "2020-02-10"])
+        == 0
+    )
     data = (out.parent / "index.data.js").read_text(encoding="utf-8")
     assert "只看区级卡点" in data and "2020年2月10日" in data
     # The public default leaves household points and personal data out.

@@ -27,8 +27,9 @@ def test_page_shows_the_ten_village_labels(qtbot, tmp_path, sample):
     view = open_map(qtbot, tmp_path, sample, INTERNAL)
     state = evaluate(qtbot, view, "SituationMap.state()")
     assert sorted(state["labels"]) == sorted(sample.villages["name"])
-    rendered = evaluate(qtbot, view,
-                        "Array.from(document.querySelectorAll('.sm-village-label')).map(e => e.textContent)")
+    rendered = evaluate(
+        qtbot, view, "Array.from(document.querySelectorAll('.sm-village-label')).map(e => e.textContent)"
+    )
     assert sorted(rendered) == sorted(sample.villages["name"])
 
 
@@ -94,5 +95,8 @@ def test_markup_in_data_is_shown_as_text_and_never_runs(qtbot, tmp_path, sample)
     assert INJECTED in village["popup"]
     qtbot.wait(300)
     assert evaluate(qtbot, view, "window.__pwned || null") is None
-    assert evaluate(qtbot, view, "document.querySelectorAll('.leaflet-popup-pane img, .leaflet-tooltip-pane img').length") == 0
+    assert (
+        evaluate(qtbot, view, "document.querySelectorAll('.leaflet-popup-pane img, .leaflet-tooltip-pane img').length")
+        == 0
+    )
     assert not [u for u in view.guard.requested if u.endswith("/x")]

@@ -65,8 +65,8 @@ def alert_ids(dataset, state) -> dict[str, list[str]]:
 
 
 def _close(colour, hex_colour, tolerance=40):
-    target = tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
-    return max(abs(a - b) for a, b in zip(colour, target)) <= tolerance
+    target = tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return max(abs(a - b) for a, b in zip(colour, target, strict=False)) <= tolerance
 
 
 def _assert_alerts_on_top(qtbot, view, dataset, state, all_inside=True):
@@ -74,8 +74,13 @@ def _assert_alerts_on_top(qtbot, view, dataset, state, all_inside=True):
     shown = evaluate(qtbot, view, "SituationMap.state().ids")
     picture = grab(qtbot, view)
     fills = {s.key: s.fill for s in HOUSEHOLD_STYLE.symbols}
-    stages = dict(zip(dataset.households["id"], household_situation(
-        dataset.households, resolve_as_of(state, dataset))["stage"].astype(object)))
+    stages = dict(
+        zip(
+            dataset.households["id"],
+            household_situation(dataset.households, resolve_as_of(state, dataset))["stage"].astype(object),
+            strict=False,
+        )
+    )
     checked = 0
     for layer, ids in alerts.items():
         for feature_id in ids:
@@ -93,7 +98,8 @@ def _assert_alerts_on_top(qtbot, view, dataset, state, all_inside=True):
                 assert _close(colour, fills[stages[feature_id]]), (feature_id, colour)
             else:
                 assert found["element"] == [layer, feature_id], (
-                    f"{layer} {feature_id}: the element at its pixel is {found['element']} ({found['hitClass']})")
+                    f"{layer} {feature_id}: the element at its pixel is {found['element']} ({found['hitClass']})"
+                )
             checked += 1
     return checked
 
@@ -151,20 +157,28 @@ def test_a_layer_ticked_off_and_on_draws_the_same_pixels(qtbot, tmp_path, sample
 
 
 def _rect(qtbot, view, selector):
-    return evaluate(qtbot, view, f"(function () {{ var e = document.querySelector({selector!r}); "
-                                 "if (!e) return null; var r = e.getBoundingClientRect(); "
-                                 "return {left: r.left, top: r.top, right: r.right, bottom: r.bottom}; })()")
+    return evaluate(
+        qtbot,
+        view,
+        f"(function () {{ var e = document.querySelector({selector!r}); "
+        "if (!e) return null; var r = e.getBoundingClientRect(); "
+        "return {left: r.left, top: r.top, right: r.right, bottom: r.bottom}; })()",
+    )
 
 
 def _topmost(qtbot, view, layer):
-    return evaluate(qtbot, view, f"""(function () {{
+    return evaluate(
+        qtbot,
+        view,
+        f"""(function () {{
       var map = SituationMap.map(), best = null;
       SituationMap.state().ids[{layer!r}].forEach(function (id) {{
         var at = SituationMap.position({layer!r}, id);
         var y = map.latLngToContainerPoint([at[1], at[0]]).y;
         if (y > 0 && (best === null || y < best.y)) best = {{id: id, y: y}};
       }});
-      return best; }})()""")
+      return best; }})()""",
+    )
 
 
 @pytest.mark.parametrize("layer", ["checkpoints", "households", "disinfection_points"])
@@ -236,11 +250,16 @@ def test_labels_have_a_halo_that_is_drawn(qtbot, tmp_path, sample):
     """The label's halo is painted: light pixels around the dark text, on any ground."""
     view = open_map(qtbot, tmp_path, sample, INTERNAL)
     picture = grab(qtbot, view)
-    box = evaluate(qtbot, view, "(function () { var e = document.querySelector('.sm-village-label'); "
-                                "var r = (e.querySelector('.sm-label-text') || e).getBoundingClientRect(); "
-                                "return [r.left, r.top, r.right, r.bottom]; })()")
-    pixels = np.array([rgb_at(picture, x, y) for x in range(int(box[0]), int(box[2]))
-                       for y in range(int(box[1]), int(box[3]))])
+    box = evaluate(
+        qtbot,
+        view,
+        "(function () { var e = document.querySelector('.sm-village-label'); "
+        "var r = (e.querySelector('.sm-label-text') || e).getBoundingClientRect(); "
+        "return [r.left, r.top, r.right, r.bottom]; })()",
+    )
+    pixels = np.array(
+        [rgb_at(picture, x, y) for x in range(int(box[0]), int(box[2])) for y in range(int(box[1]), int(box[3]))]
+    )
     assert (pixels.max(axis=1) < 80).any(), "dark text"
     assert (pixels.min(axis=1) > 235).any(), "a white halo"
 
@@ -260,15 +279,16 @@ _LABEL_CENTRES = """(function () {
 def test_each_village_label_sits_inside_its_own_village(qtbot, tmp_path, sample, size):
     """A label moved clear of symbols must still name the village it is drawn in."""
     view = open_map(qtbot, tmp_path, sample, INTERNAL, size=size)
-    outlines = dict(zip(sample.villages["name"], sample.villages.geometry))
+    outlines = dict(zip(sample.villages["name"], sample.villages.geometry, strict=False))
     for zoom_step in (0, 1):
         if zoom_step:
-            evaluate(qtbot, view, "(SituationMap.map().setZoom(SituationMap.map().getZoom() + 1, {animate: false}), null)")
+            evaluate(
+                qtbot, view, "(SituationMap.map().setZoom(SituationMap.map().getZoom() + 1, {animate: false}), null)"
+            )
             qtbot.wait(300)
         centres = evaluate(qtbot, view, _LABEL_CENTRES)
         assert sorted(c["name"] for c in centres) == sorted(outlines)
-        strays = [c["name"] for c in centres
-                  if not outlines[c["name"]].contains(shapely.Point(c["lng"], c["lat"]))]
+        strays = [c["name"] for c in centres if not outlines[c["name"]].contains(shapely.Point(c["lng"], c["lat"]))]
         assert strays == [], f"labels drawn outside their village at zoom step {zoom_step}"
 
 
@@ -360,14 +380,22 @@ def test_a_crowd_stays_in_place_and_small_groups_are_still_spread(qtbot, tmp_pat
     model.loc[model.index[::2], "observation_start"] = pd.Timestamp("2020-02-18")  # new: alerts
     sample["households"] = pd.concat([households, model], ignore_index=True)
     view = open_map(qtbot, tmp_path, sample, INTERNAL)
-    shifts = evaluate(qtbot, view, "[SituationMap.displacement('checkpoints', 'CP01')].concat("
-                                   "['CROWD000', 'CROWD001', 'CROWD150'].map(function (id) {"
-                                   " return SituationMap.displacement('households', id); }))")
+    shifts = evaluate(
+        qtbot,
+        view,
+        "[SituationMap.displacement('checkpoints', 'CP01')].concat("
+        "['CROWD000', 'CROWD001', 'CROWD150'].map(function (id) {"
+        " return SituationMap.displacement('households', id); }))",
+    )
     assert all(shift in (None, [0, 0]) for shift in shifts), shifts
     # Each checkpoint's own disinfection point beside it is still drawn apart from it.
-    spread = evaluate(qtbot, view, "SituationMap.state().ids.disinfection_points.filter(function (id) {"
-                                   " var s = SituationMap.displacement('disinfection_points', id);"
-                                   " return s && (s[0] || s[1]); }).length")
+    spread = evaluate(
+        qtbot,
+        view,
+        "SituationMap.state().ids.disinfection_points.filter(function (id) {"
+        " var s = SituationMap.displacement('disinfection_points', id);"
+        " return s && (s[0] || s[1]); }).length",
+    )
     assert spread >= 10
     paths = evaluate(qtbot, view, "document.querySelectorAll('.leaflet-sm-leaders-pane path').length")
     assert paths <= 2, "leader lines are drawn as one path, anchors as another"

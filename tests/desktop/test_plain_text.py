@@ -23,8 +23,12 @@ def planted(sample_copy):
     dataset.metadata["township_name"] = MARKUP
     dataset.metadata["issuing_body"] = MARKUP
     dataset.metadata["township_name_en"] = MARKUP  # the name an English window shows
-    for layer, fields in (("villages", ["name"]), ("checkpoints", ["name", "note"]),
-                          ("households", ["note", "head_name"]), ("disinfection_points", ["name", "note"])):
+    for layer, fields in (
+        ("villages", ["name"]),
+        ("checkpoints", ["name", "note"]),
+        ("households", ["note", "head_name"]),
+        ("disinfection_points", ["name", "note"]),
+    ):
         frame = dataset[layer].copy()
         for field in fields:
             frame[field] = [f"{MARKUP}{i}" for i in range(len(frame))]  # still distinct names
@@ -49,7 +53,8 @@ def tooltip_is_markup(tip) -> bool:
 
 def label_is_markup(label: QLabel) -> bool:
     rich = label.textFormat() == Qt.TextFormat.RichText or (
-        label.textFormat() == Qt.TextFormat.AutoText and Qt.mightBeRichText(label.text()))
+        label.textFormat() == Qt.TextFormat.AutoText and Qt.mightBeRichText(label.text())
+    )
     return drawn_as_markup(label.text(), rich)
 
 
@@ -115,7 +120,9 @@ def test_the_window_details_and_search_show_planted_markup_as_text(qtbot, sample
     assert any(text.startswith(MARKUP) for text in everything)
 
     asked = []
-    monkeypatch.setattr(QMessageBox, "exec", lambda box: asked.append(box.textFormat()) or QMessageBox.StandardButton.No)
+    monkeypatch.setattr(
+        QMessageBox, "exec", lambda box: asked.append(box.textFormat()) or QMessageBox.StandardButton.No
+    )
     window.details_panel.confirm("Delete " + MARKUP + "?")
     window.show_error(MARKUP)
     assert asked == [Qt.TextFormat.PlainText] * 2

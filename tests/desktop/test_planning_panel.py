@@ -25,7 +25,6 @@ def planning_on_page(qtbot, window):
     return evaluate(qtbot, window.map_view, "SituationMap.planningState()")
 
 
-
 def test_show_gaps_draws_the_uncovered_entries_the_figures_count(qtbot, window):
     panel = window.planning_panel
     wait_applied(qtbot, window.map_view, lambda: panel.show_gaps_box.setChecked(True))
@@ -50,7 +49,9 @@ def test_a_what_if_click_changes_the_figures_then_accept_and_undo(qtbot, window)
 
     panel.sites_table.selectRow(0)
     assert panel.accept_selected()
-    new_ids = set(store.read_all().checkpoints["id"]) - set(GeoPackageStore(store.path).read_all().checkpoints["id"][:29])
+    new_ids = set(store.read_all().checkpoints["id"]) - set(
+        GeoPackageStore(store.path).read_all().checkpoints["id"][:29]
+    )
     assert new_ids == {"CP30"}
     saved = store.read_all().checkpoints.set_index("id").loc["CP30"]
     assert (round(saved.geometry.x, 6), round(saved.geometry.y, 6)) == (round(gap.longitude, 6), round(gap.latitude, 6))
@@ -73,12 +74,15 @@ def test_suggest_runs_on_a_worker_and_draws_the_proposals(qtbot, window):
     planning = window.session.state.planning
     assert [s.label for s in planning.proposed] == ["P1", "P2"]
     assert panel.report.covered_weight > panel.base_report.covered_weight
-    qtbot.waitUntil(lambda: len((planning_on_page(qtbot, window) or {}).get("proposed", [])) == 2,
-                    timeout=PAGE_TIMEOUT_MS)
+    qtbot.waitUntil(
+        lambda: len((planning_on_page(qtbot, window) or {}).get("proposed", [])) == 2, timeout=PAGE_TIMEOUT_MS
+    )
     if SHOTS:
         panel.place_button.setChecked(True)
         gap = panel.report.uncovered.iloc[-1]
-        wait_applied(qtbot, window.map_view, lambda: window.map_view.map_clicked.emit(gap.longitude + 0.001, gap.latitude))
+        wait_applied(
+            qtbot, window.map_view, lambda: window.map_view.map_clicked.emit(gap.longitude + 0.001, gap.latitude)
+        )
         qtbot.wait(500)
         window.grab().save(os.path.join(SHOTS, "window.png"))
 
@@ -97,8 +101,10 @@ def test_a_click_while_adding_a_feature_is_left_to_the_form(qtbot, window, monke
     panel = window.planning_panel
     panel.place_button.setChecked(True)
     forms = []
-    monkeypatch.setattr("desktop.main_window.FeatureDialog",
-                        lambda *args, **kwargs: forms.append(kwargs) or SimpleNamespace(open=lambda: None))
+    monkeypatch.setattr(
+        "desktop.main_window.FeatureDialog",
+        lambda *args, **kwargs: forms.append(kwargs) or SimpleNamespace(open=lambda: None),
+    )
     window.start_adding("households")
     window.map_view.map_clicked.emit(113.97, 33.0)
     assert forms and forms[0]["position"] == (113.97, 33.0)
@@ -119,19 +125,24 @@ def test_escape_leaves_what_if_mode_even_with_the_focus_in_the_map(qtbot, window
 
 
 def test_the_panel_and_the_map_say_existing_and_planned_coverage_apart(qtbot, window):
-    from layers.map_state import Planning, PlannedSite
+    from layers.map_state import PlannedSite, Planning
     from tests.layers.planning_factories import coverage_in_straight_line
 
     panel = window.planning_panel
     gaps = panel.report.uncovered.iloc[:3]
     # Two proposals and a what-if, each 30 m east of an uncovered entry: each covers one more.
-    proposed = tuple(PlannedSite(g.longitude + 0.0003, g.latitude, f"P{n}", 1.0)
-                     for n, g in enumerate(gaps.iloc[:2].itertuples(), 1))
+    proposed = tuple(
+        PlannedSite(g.longitude + 0.0003, g.latitude, f"P{n}", 1.0) for n, g in enumerate(gaps.iloc[:2].itertuples(), 1)
+    )
     what_if = (PlannedSite(gaps.iloc[2].longitude + 0.0003, gaps.iloc[2].latitude, "W1"),)
-    wait_applied(qtbot, window.map_view, lambda: window.session.update_state(
-        planning=Planning(proposed=proposed, what_if=what_if, show_gaps=True)))
+    wait_applied(
+        qtbot,
+        window.map_view,
+        lambda: window.session.update_state(planning=Planning(proposed=proposed, what_if=what_if, show_gaps=True)),
+    )
     existing, planned, total = coverage_in_straight_line(
-        window.session.dataset, [(s.longitude, s.latitude) for s in proposed + what_if])
+        window.session.dataset, [(s.longitude, s.latitude) for s in proposed + what_if]
+    )
 
     now, with_plan = panel.figures_label.text().splitlines()[:2]
     assert f"{existing}/{total}" in now and f"{planned}/{total}" not in now

@@ -15,8 +15,11 @@ def box(session, qtbot):
 
 
 def found(box, text, layer=None):
-    return [(found_layer, feature_id) for found_layer, feature_id, _line in box.matches(text)
-            if layer is None or found_layer == layer]
+    return [
+        (found_layer, feature_id)
+        for found_layer, feature_id, _line in box.matches(text)
+        if layer is None or found_layer == layer
+    ]
 
 
 def test_a_checkpoint_id_fragment_finds_the_checkpoints(box, session):
@@ -74,8 +77,11 @@ def test_a_phone_number_is_never_found_or_shown(box, session, audience):
 
 
 def test_matches_are_capped(box, session):
-    ids = [*session.dataset.checkpoints["id"], *session.dataset.disinfection_points["id"],
-           *session.dataset.households["id"]]
+    ids = [
+        *session.dataset.checkpoints["id"],
+        *session.dataset.disinfection_points["id"],
+        *session.dataset.households["id"],
+    ]
     assert sum("0" in feature_id for feature_id in ids) > MAX_MATCHES
     assert len(box.matches("0")) == MAX_MATCHES
 

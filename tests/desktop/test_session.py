@@ -59,11 +59,13 @@ def test_edits_and_failures_leave_no_personal_data_in_the_log(session, qtbot, ca
     household = session.dataset.households["id"].iloc[0]
     secret_name, secret_phone = "张秘密SECRET", "13912345678"
     with caplog.at_level(logging.DEBUG):
-        assert session.edit(update_feature(session.dataset, "households", household,
-                                           head_name=secret_name, phone=secret_phone))
+        assert session.edit(
+            update_feature(session.dataset, "households", household, head_name=secret_name, phone=secret_phone)
+        )
         session.undo_stack.undo()
-        monkeypatch.setattr(session.store, "apply_edits",
-                            lambda *a, **k: (_ for _ in ()).throw(OSError(f"cannot write {secret_name}")))
+        monkeypatch.setattr(
+            session.store, "apply_edits", lambda *a, **k: (_ for _ in ()).throw(OSError(f"cannot write {secret_name}"))
+        )
         session.edit(update_feature(session.dataset, "households", household, phone=secret_phone))
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert caplog.records  # the failure was logged

@@ -179,7 +179,7 @@ def test_the_published_totals_are_in_the_totals_row(panel, session):
     assert panel.figure(TOTALS, "checkpoints_active") == 29
     assert panel.figure(TOTALS, "party_branches") == int(villages["party_branches"].sum()) == 26
     assert panel.figure(TOTALS, "volunteers") == int(villages["volunteers"].sum()) > 500
-    for code, volunteers in zip(villages["code"], villages["volunteers"]):
+    for code, volunteers in zip(villages["code"], villages["volunteers"], strict=False):
         assert panel.figure(code, "volunteers") == volunteers
 
 

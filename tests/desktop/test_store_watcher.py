@@ -43,7 +43,9 @@ def test_write_by_another_process_is_loaded(watcher, sample_copy, qtbot):
     with qtbot.waitSignal(watcher.loaded, timeout=WAIT) as blocker:
         subprocess.run(
             [sys.executable, "-c", WRITER, str(sample_copy), "外部写入卡点"],
-            cwd=PROJECT, check=True, timeout=60,
+            cwd=PROJECT,
+            check=True,
+            timeout=60,
         )
     assert blocker.args[0].checkpoints["name"].iloc[0] == "外部写入卡点"
     assert watcher.dataset is blocker.args[0]
@@ -51,9 +53,8 @@ def test_write_by_another_process_is_loaded(watcher, sample_copy, qtbot):
 
 def test_unchanged_file_emits_nothing(watcher, qtbot):
     _started(watcher, qtbot)
-    with qtbot.assertNotEmitted(watcher.loaded, wait=5 * INTERVAL):
-        with qtbot.assertNotEmitted(watcher.failed):
-            watcher.check_now()
+    with qtbot.assertNotEmitted(watcher.loaded, wait=5 * INTERVAL), qtbot.assertNotEmitted(watcher.failed):
+        watcher.check_now()
 
 
 def test_moved_file_fails_with_last_good_time(watcher, sample_copy, qtbot):
@@ -112,9 +113,8 @@ def test_stop_stops_polling(watcher, sample_copy, qtbot):
     _started(watcher, qtbot)
     watcher.stop()
     assert not watcher.is_active()
-    with qtbot.assertNotEmitted(watcher.loaded, wait=5 * INTERVAL):
-        with qtbot.assertNotEmitted(watcher.failed):
-            sample_copy.unlink()
+    with qtbot.assertNotEmitted(watcher.loaded, wait=5 * INTERVAL), qtbot.assertNotEmitted(watcher.failed):
+        sample_copy.unlink()
 
 
 def test_main_window_follows_another_programs_write_without_reloading(qtbot, sample_copy):
@@ -127,8 +127,9 @@ def test_main_window_follows_another_programs_write_without_reloading(qtbot, sam
     window.map_view.loadStarted.connect(lambda: loads.append(1))
     qtbot.wait(500)  # the watcher's first read (nothing changed) is done
     with qtbot.waitSignal(window.session.dataset_changed, timeout=WAIT + 5000) as blocker:
-        subprocess.run([sys.executable, "-c", WRITER, str(sample_copy), "外部写入卡点"],
-                       cwd=PROJECT, check=True, timeout=60)
+        subprocess.run(
+            [sys.executable, "-c", WRITER, str(sample_copy), "外部写入卡点"], cwd=PROJECT, check=True, timeout=60
+        )
     first_id = window.session.dataset.checkpoints["id"].iloc[0]
     assert blocker.args[0] == {"checkpoints": [first_id]}
     assert window.session.dataset.checkpoints["name"].iloc[0] == "外部写入卡点"

@@ -42,8 +42,11 @@ def test_root_installs_what_is_missing_with_apt_get(debian, monkeypatch):
     debian.update(every_package(system_check.OFFSCREEN_PACKAGES))
     monkeypatch.setattr(system_check.os, "geteuid", lambda: 0)
     ran = []
-    monkeypatch.setattr(system_check.subprocess, "run",
-                        lambda command, **kwargs: ran.append(command) or type("R", (), {"returncode": 0})())
+    monkeypatch.setattr(
+        system_check.subprocess,
+        "run",
+        lambda command, **kwargs: ran.append(command) or type("R", (), {"returncode": 0})(),
+    )
     assert system_check.main([]) == 0
     assert ran[0][:2] == ["apt-get", "update"]
     assert ran[1][:2] == ["apt-get", "install"] and ran[1][-1] == "fonts-wqy-zenhei"
@@ -55,18 +58,28 @@ def test_an_alternative_package_name_counts_as_installed(debian):
 
 
 def test_tests_bring_postgresql_with_postgis(debian, monkeypatch):
-    debian.update(every_package(system_check.OFFSCREEN_PACKAGES + system_check.CJK_FONT_PACKAGES
-                                + system_check.TEST_TOOL_PACKAGES))
+    debian.update(
+        every_package(
+            system_check.OFFSCREEN_PACKAGES + system_check.CJK_FONT_PACKAGES + system_check.TEST_TOOL_PACKAGES
+        )
+    )
     monkeypatch.setattr(system_check.os, "geteuid", lambda: 0)
     ran = []
-    monkeypatch.setattr(system_check.subprocess, "run",
-                        lambda command, **kwargs: ran.append(command) or type("R", (), {"returncode": 0})())
+    monkeypatch.setattr(
+        system_check.subprocess,
+        "run",
+        lambda command, **kwargs: ran.append(command) or type("R", (), {"returncode": 0})(),
+    )
     assert system_check.main(["--tests"]) == 0
     assert ran[1][:2] == ["apt-get", "install"] and ran[1][-1] == "postgresql-15-postgis-3"
 
 
 def test_an_installed_postgis_of_another_release_is_enough(debian, monkeypatch):
-    debian.update(every_package(system_check.OFFSCREEN_PACKAGES + system_check.CJK_FONT_PACKAGES
-                                + system_check.TEST_TOOL_PACKAGES) | {"postgresql-17-postgis-3"})
+    debian.update(
+        every_package(
+            system_check.OFFSCREEN_PACKAGES + system_check.CJK_FONT_PACKAGES + system_check.TEST_TOOL_PACKAGES
+        )
+        | {"postgresql-17-postgis-3"}
+    )
     monkeypatch.setattr(system_check.subprocess, "run", lambda *a, **k: pytest.fail("must not run apt-get"))
     assert system_check.main(["--tests"]) == 0

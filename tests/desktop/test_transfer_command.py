@@ -55,8 +55,9 @@ def test_unreadable_file_and_bad_crs_exit_non_zero(sample_copy, tmp_path, capsys
     assert main(["import", "--data", str(sample_copy), "--layer", "households", "--from", str(missing)]) == 1
     assert "nope.csv" in capsys.readouterr().out
     path = write_csv(tmp_path / "ok.csv", [household_row(1)])
-    assert main(["import", "--data", str(sample_copy), "--layer", "households", "--from", str(path),
-                 "--crs", "mars"]) == 2
+    assert (
+        main(["import", "--data", str(sample_copy), "--layer", "households", "--from", str(path), "--crs", "mars"]) == 2
+    )
     assert "mars" in capsys.readouterr().err
 
 
@@ -67,8 +68,24 @@ def test_export_public_csv_without_personal_data(sample_copy, tmp_path, capsys):
     frame = pd.read_csv(out, encoding="utf-8-sig")
     assert "head_name" not in frame.columns and len(frame) == 50
     internal = tmp_path / "internal.csv"
-    assert main(["export", "--data", str(sample_copy), "--layer", "households", "--out", str(internal),
-                 "--audience", "internal", "--encoding", "gbk"]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "--data",
+                str(sample_copy),
+                "--layer",
+                "households",
+                "--out",
+                str(internal),
+                "--audience",
+                "internal",
+                "--encoding",
+                "gbk",
+            ]
+        )
+        == 0
+    )
     assert "head_name" in pd.read_csv(internal, encoding="gbk").columns
 
 
@@ -82,8 +99,10 @@ def test_import_problems_in_chinese_with_lang_zh(sample_copy, tmp_path, capsys):
 
     path = write_csv(tmp_path / "bad.csv", [household_row(1, 观察开始="2020-02-30")])
     try:
-        assert main(["--data", str(sample_copy), "import", "--layer", "households", "--from", str(path),
-                     "--lang", "zh"]) == 1
+        assert (
+            main(["--data", str(sample_copy), "import", "--layer", "households", "--from", str(path), "--lang", "zh"])
+            == 1
+        )
     finally:
         i18n.set_language("en")
     out = capsys.readouterr().out
@@ -114,6 +133,21 @@ def test_a_replace_keeping_half_the_layer_needs_no_consent(sample_copy, tmp_path
     path = tmp_path / "half.csv"
     rows = [household_row(i, 编号=ident) for i, ident in enumerate(kept["id"], start=1)]
     write_csv(path, rows)
-    assert main(["import", "--data", str(sample_copy), "--layer", "households", "--from", str(path),
-                 "--mode", "replace", "--accept-warnings"]) == 0, capsys.readouterr()
+    assert (
+        main(
+            [
+                "import",
+                "--data",
+                str(sample_copy),
+                "--layer",
+                "households",
+                "--from",
+                str(path),
+                "--mode",
+                "replace",
+                "--accept-warnings",
+            ]
+        )
+        == 0
+    ), capsys.readouterr()
     assert sorted(GeoPackageStore(sample_copy).read("households")["id"]) == sorted(kept["id"])

@@ -12,8 +12,9 @@ WAIT_MS = 20000
 
 
 def wait_checked(qtbot, dialog):
-    qtbot.waitUntil(lambda: dialog.job is None and (dialog.plan is not None or dialog.summary_label.text()),
-                    timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: dialog.job is None and (dialog.plan is not None or dialog.summary_label.text()), timeout=WAIT_MS
+    )
 
 
 @pytest.fixture
@@ -24,8 +25,10 @@ def dialog(session, qtbot):
 
 
 def table_texts(table):
-    return [[table.item(r, c).text() if table.item(r, c) else "" for c in range(table.columnCount())]
-            for r in range(table.rowCount())]
+    return [
+        [table.item(r, c).text() if table.item(r, c) else "" for c in range(table.columnCount())]
+        for r in range(table.rowCount())
+    ]
 
 
 def test_preview_encoding_and_import_into_the_session(dialog, session, qtbot, tmp_path):
@@ -60,8 +63,9 @@ def test_problems_block_the_import_and_name_row_and_field(dialog, session, qtbot
 
 def test_changing_the_coordinate_system_checks_again(dialog, qtbot, tmp_path):
     lon, lat = wgs84_to_gcj02(*INSIDE)
-    dialog.set_path(write_csv(tmp_path / "gaode.csv", [household_row(1, 经度=f"{float(lon):.7f}",
-                                                                    纬度=f"{float(lat):.7f}")]))
+    dialog.set_path(
+        write_csv(tmp_path / "gaode.csv", [household_row(1, 经度=f"{float(lon):.7f}", 纬度=f"{float(lat):.7f}")])
+    )
     wait_checked(qtbot, dialog)
     first = dialog.plan.rows.geometry.iloc[0]
     dialog.crs_box.setCurrentIndex(dialog.crs_box.findData("gcj02"))
@@ -150,8 +154,9 @@ def test_problems_are_said_in_the_window_language(language, dialog, qtbot, tmp_p
 
 
 @pytest.mark.parametrize("answer", ["Yes", "No"])
-def test_a_replace_removing_most_of_the_layer_asks_first_naming_the_count(dialog, session, qtbot, tmp_path,
-                                                                           monkeypatch, answer):
+def test_a_replace_removing_most_of_the_layer_asks_first_naming_the_count(
+    dialog, session, qtbot, tmp_path, monkeypatch, answer
+):
     from PyQt6.QtWidgets import QMessageBox
 
     asked = []
@@ -171,6 +176,7 @@ def test_a_replace_removing_most_of_the_layer_asks_first_naming_the_count(dialog
     title, text, text_format = asked[0]
     assert "50" in title and "two.csv" in text and f"{before} of the {before}" in text and "leaving 2" in text
     from PyQt6.QtCore import Qt
+
     assert text_format == Qt.TextFormat.PlainText
     if answer == "No":
         assert dialog.job is None and len(session.store.read("households")) == before

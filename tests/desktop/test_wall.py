@@ -43,7 +43,10 @@ def test_wall_is_full_screen_without_cursor_and_shows_the_right_figures(qtbot, w
     assert wall.header.figure_text("households_under_observation") == str(under_observation(households, "2020-02-19"))
     assert wall.header.figure_text("checkpoints_active") == "29"
     assert evaluate(qtbot, wall.map_view, "document.body.classList.contains('sm-theme-dark')")
-    assert evaluate(qtbot, wall.map_view, "getComputedStyle(document.querySelector('.leaflet-control-zoom')).display") == "none"
+    assert (
+        evaluate(qtbot, wall.map_view, "getComputedStyle(document.querySelector('.leaflet-control-zoom')).display")
+        == "none"
+    )
 
 
 def write_from_another_process(path, script):
@@ -54,10 +57,10 @@ def write_from_another_process(path, script):
 def test_a_change_written_by_another_process_is_drawn_without_reload(qtbot, wall, sample_copy):
     evaluate(qtbot, wall.map_view, "(window.__samePage = 'yes')")
     first = wall.dataset.checkpoints["id"].iloc[0]
-    write_from_another_process(sample_copy, (
-        "cp = store.read('checkpoints')\n"
-        "cp.loc[0, 'name'] = '新名称卡点'\n"
-        "store.write({'checkpoints': cp})\n"))
+    write_from_another_process(
+        sample_copy,
+        ("cp = store.read('checkpoints')\ncp.loc[0, 'name'] = '新名称卡点'\nstore.write({'checkpoints': cp})\n"),
+    )
     name = f"SituationMap.properties('checkpoints', {first!r}).name"
     qtbot.waitUntil(lambda: evaluate(qtbot, wall.map_view, name) == "新名称卡点", timeout=10 * 1000)
     assert evaluate(qtbot, wall.map_view, "window.__samePage") == "yes"
@@ -121,13 +124,22 @@ def test_refreshes_accumulate_no_timers_or_page_objects(qtbot, wall):
             wall.show_dataset(variant)
     assert len(wall.findChildren(QTimer)) == timers
     assert len(wall.findChildren(QObject)) == objects
-    counts = evaluate(qtbot, wall.map_view, "[Object.keys(SituationMap.map()._layers).length, "
-                                            "document.getElementsByTagName('*').length]")
+    counts = evaluate(
+        qtbot,
+        wall.map_view,
+        "[Object.keys(SituationMap.map()._layers).length, document.getElementsByTagName('*').length]",
+    )
     for variant in variants * 4:
         with qtbot.waitSignal(wall.map_view.applied, timeout=PAGE_TIMEOUT_MS):
             wall.show_dataset(variant)
-    assert evaluate(qtbot, wall.map_view, "[Object.keys(SituationMap.map()._layers).length, "
-                                          "document.getElementsByTagName('*').length]") == counts
+    assert (
+        evaluate(
+            qtbot,
+            wall.map_view,
+            "[Object.keys(SituationMap.map()._layers).length, document.getElementsByTagName('*').length]",
+        )
+        == counts
+    )
 
 
 def test_f11_in_the_window_opens_the_wall_on_the_same_data(qtbot, sample_copy):
@@ -143,8 +155,11 @@ def test_the_default_rotation_is_public_and_households_need_an_internal_preset(q
     assert [preset.audience for preset in wall.presets] == ["public"] * len(wall.presets)
     assert evaluate(qtbot, wall.map_view, "SituationMap.state().shown.households || 0") == 0
     # Nobody's name reaches the page a room of visitors and cameras sees.
-    page_text = "".join(path.read_text(errors="replace") for path in Path(wall._page_folder.name).rglob("*")
-                        if path.is_file() and path.suffix in (".html", ".js", ".json"))
+    page_text = "".join(
+        path.read_text(errors="replace")
+        for path in Path(wall._page_folder.name).rglob("*")
+        if path.is_file() and path.suffix in (".html", ".js", ".json")
+    )
     names = wall.dataset.households["head_name"].dropna()
     assert len(names) > 0 and not [name for name in names if name in page_text]
 
@@ -157,8 +172,10 @@ def test_the_default_rotation_is_public_and_households_need_an_internal_preset(q
 
 def village_with_most_under_observation(dataset):
     households = dataset.households
-    by_village = {code: under_observation(households[households["village"] == code], "2020-02-19")
-                  for code in dataset.villages["code"]}
+    by_village = {
+        code: under_observation(households[households["village"] == code], "2020-02-19")
+        for code in dataset.villages["code"]
+    }
     code = max(by_village, key=by_village.get)
     name = dataset.villages.loc[dataset.villages["code"] == code, "name"].iloc[0]
     return code, name, by_village[code]
@@ -179,8 +196,9 @@ def test_a_village_preset_shows_that_villages_figures_in_the_header(qtbot, sampl
     with qtbot.waitSignal(window.map_view.applied, timeout=PAGE_TIMEOUT_MS):
         window.next_preset()
     assert window.header.figure_text("households_under_observation") == str(observed)
-    village_checkpoints = dataset.checkpoints[(dataset.checkpoints["village"] == code)
-                                              & (dataset.checkpoints["status"] == "active")]
+    village_checkpoints = dataset.checkpoints[
+        (dataset.checkpoints["village"] == code) & (dataset.checkpoints["status"] == "active")
+    ]
     assert window.header.figure_text("checkpoints_active") == str(len(village_checkpoints))
     assert window.header.place_label.text() == name
     volunteers = int(dataset.villages.loc[dataset.villages["code"] == code, "volunteers"].iloc[0])
@@ -202,8 +220,9 @@ def test_nothing_the_wall_runs_in_its_page_fails_while_the_page_loads(qtbot, sam
     qtbot.addWidget(window)
     console = []
     # This page alone: an instance attribute reimplements the virtual for it.
-    window.map_view.page().javaScriptConsoleMessage = (
-        lambda level, message, line, source: console.append(f"{level.name}: {message} ({source}:{line})"))
+    window.map_view.page().javaScriptConsoleMessage = lambda level, message, line, source: console.append(
+        f"{level.name}: {message} ({source}:{line})"
+    )
     renamed = dataset.copy()
     first = renamed.checkpoints["id"].iloc[0]
     renamed.checkpoints.loc[0, "name"] = "早到的名称"

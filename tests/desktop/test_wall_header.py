@@ -149,7 +149,7 @@ def test_a_villages_figures_and_changes_are_its_own(qapp, dataset):
     header = WallHeader()
     day = pd.Timestamp(AS_OF).normalize()
     households = dataset["households"]
-    for code, name in zip(dataset.villages["code"], dataset.villages["name"]):
+    for code, name in zip(dataset.villages["code"], dataset.villages["name"], strict=False):
         header.show_situation(dataset, AS_OF, villages=(code,))
         own = households[households["village"] == code]
         today = households_under_observation(own, day)
@@ -185,4 +185,3 @@ def test_missing_names_show_as_nothing_not_nan(qapp, dataset, missing):
     assert header.township_label.text() == "" and header.place_label.text() == ""
     assert header.place_label.isHidden()
     header.close()
-

@@ -46,8 +46,9 @@ def open_wall(qtbot, path, size):
     qtbot.addWidget(wall)
     wall.console = []
     # Only this page's messages: an instance attribute reimplements the virtual for it alone.
-    wall.map_view.page().javaScriptConsoleMessage = (
-        lambda level, message, line, source: wall.console.append(f"{level.name}: {message} ({source}:{line})"))
+    wall.map_view.page().javaScriptConsoleMessage = lambda level, message, line, source: wall.console.append(
+        f"{level.name}: {message} ({source}:{line})"
+    )
     wall.resize(*FIRST_SIZE)
     with qtbot.waitSignal(wall.map_view.drawn, timeout=PAGE_TIMEOUT_MS):
         wall.show()
@@ -70,7 +71,7 @@ def measure(qtbot, wall) -> dict:
 
 
 def css_rgb(text: str) -> tuple[int, int, int]:
-    return tuple(int(part) for part in text[text.index("(") + 1:text.index(")")].split(",")[:3])
+    return tuple(int(part) for part in text[text.index("(") + 1 : text.index(")")].split(",")[:3])
 
 
 def pixels(image: QImage, left: int, top: int, right: int, bottom: int, step: int = 3):
@@ -82,7 +83,7 @@ def pixels(image: QImage, left: int, top: int, right: int, bottom: int, step: in
 
 
 def near(colour, other, tolerance=3) -> bool:
-    return all(abs(a - b) <= tolerance for a, b in zip(colour, other))
+    return all(abs(a - b) <= tolerance for a, b in zip(colour, other, strict=False))
 
 
 @pytest.mark.slow
@@ -102,7 +103,11 @@ def test_the_map_fills_the_space_under_the_header_and_labels_read_across_the_roo
     # The map view takes all the space the header leaves, and its page is laid out over all of it.
     map_geometry = wall.map_view.geometry()
     assert (map_geometry.x(), map_geometry.y(), map_geometry.width(), map_geometry.height()) == (
-        0, header_bottom, width, free_height)
+        0,
+        header_bottom,
+        width,
+        free_height,
+    )
     container_w, container_h = page["container"][2] * zoom, page["container"][3] * zoom
     assert container_w * container_h >= 0.6 * width * free_height
     assert container_w == pytest.approx(width, abs=2) and container_h == pytest.approx(free_height, abs=2)

@@ -18,7 +18,6 @@ def page_state(qtbot, window):
     return evaluate(qtbot, window.map_view, "SituationMap.state()")
 
 
-
 def test_unticking_a_layer_hides_its_features_in_the_page(qtbot, window):
     panel = window.layers_panel
     assert page_state(qtbot, window)["shown"]["checkpoints"] == 29
@@ -52,7 +51,9 @@ def test_a_move_saves_undo_restores_exactly_redo_reapplies(qtbot, window):
     before = store.read("checkpoints")
     target = before.iloc[3]
     moved_to = (target.geometry.x + 0.001, target.geometry.y + 0.0005)
-    wait_applied(qtbot, window.map_view, lambda: window.map_view.feature_moved.emit("checkpoints", target["id"], *moved_to))
+    wait_applied(
+        qtbot, window.map_view, lambda: window.map_view.feature_moved.emit("checkpoints", target["id"], *moved_to)
+    )
     after = store.read("checkpoints").set_index("id")
     assert after.loc[target["id"], "geometry"].coords[0] == pytest.approx(moved_to)
     page = evaluate(qtbot, window.map_view, f"SituationMap.position('checkpoints', {target['id']!r})")
@@ -78,7 +79,13 @@ def test_a_failed_save_leaves_store_and_window_consistent(qtbot, window, monkeyp
 
     monkeypatch.setattr(window.session.store, "apply_edits", disk_full)
     # Drag the marker in the page; the save fails; the page must put it back.
-    wait_applied(qtbot, window.map_view, lambda: evaluate(qtbot, window.map_view, f"""(function () {{
+    wait_applied(
+        qtbot,
+        window.map_view,
+        lambda: evaluate(
+            qtbot,
+            window.map_view,
+            f"""(function () {{
         var done = false;
         SituationMap.map().eachLayer(function (l) {{
             if (done || !l.getLatLng || !l._icon || l._icon.className.indexOf('sm-checkpoints') < 0) return;
@@ -86,7 +93,9 @@ def test_a_failed_save_leaves_store_and_window_consistent(qtbot, window, monkeyp
             if (Math.abs(p.lng - {target.geometry.x}) < 1e-5 && Math.abs(p.lat - {target.geometry.y}) < 1e-5) {{
                 l.setLatLng([p.lat, p.lng + 0.01]); l.fire('dragend'); done = true; }}
         }});
-        return done; }})()"""))
+        return done; }})()""",
+        ),
+    )
     assert window.errors and "No space left" in window.errors[0]
     assert window.session.store.path.read_bytes() == before_bytes
     assert not window.undo_action.isEnabled()

@@ -81,10 +81,17 @@ def test_arrays_are_converted_at_once():
     assert np.allclose(back, (lon, lat), atol=1e-8)
 
 
-@pytest.mark.parametrize("text, name", [
-    ("WGS84", "wgs84"), ("gcj-02", "gcj02"), ("高德", "gcj02"), ("Baidu", "bd09"), ("cgcs2000", "cgcs2000"),
-    ("epsg:4547", "EPSG:4547"),
-])
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("WGS84", "wgs84"),
+        ("gcj-02", "gcj02"),
+        ("高德", "gcj02"),
+        ("Baidu", "bd09"),
+        ("cgcs2000", "cgcs2000"),
+        ("epsg:4547", "EPSG:4547"),
+    ],
+)
 def test_crs_names_users_type(text, name):
     assert source_crs_name(text) == name
 

@@ -28,7 +28,11 @@ PHASES = ("prepared", "begun", "checked", "copied", "committing", "committed")
 def start_writer(path: Path) -> subprocess.Popen:
     writer = subprocess.Popen(
         [sys.executable, "-m", "tests.geodata.crash_writer", str(path)],
-        cwd=PROJECT_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=PROJECT_ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     line = writer.stdout.readline()
     assert line.strip() == "ready", writer.stderr.read()
@@ -62,9 +66,7 @@ def whole_generation(dataset) -> int:
     persons = set(dataset.households["persons"].dropna().astype(int))
     if generation:
         assert staff == {generation} and persons == {generation}, (generation, staff, persons)
-        assert pd.Timestamp(dataset.metadata["as_of"]) == (
-            pd.Timestamp("2020-01-01") + pd.Timedelta(days=generation)
-        )
+        assert pd.Timestamp(dataset.metadata["as_of"]) == (pd.Timestamp("2020-01-01") + pd.Timedelta(days=generation))
     return generation
 
 

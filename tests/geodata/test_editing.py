@@ -90,11 +90,21 @@ def changes_between(old, new) -> set[tuple[str, str, str]]:
 
 def new_household(**overrides) -> dict:
     record = {
-        "id": "HH2", "village": EAST, "villager_group": 1, "reason": "hubei_return",
-        "persons": 2, "observation_start": dt.date(2020, 2, 18), "observation_days": 14,
-        "status": "observing", "status_date": None, "last_check": dt.datetime(2020, 2, 19, 9, 15),
-        "abnormal_temperature": False, "head_name": "新户主", "phone": "000-0000-0002",
-        "note": "门口有狗", "geometry": Point(114.0151, 33.0049),
+        "id": "HH2",
+        "village": EAST,
+        "villager_group": 1,
+        "reason": "hubei_return",
+        "persons": 2,
+        "observation_start": dt.date(2020, 2, 18),
+        "observation_days": 14,
+        "status": "observing",
+        "status_date": None,
+        "last_check": dt.datetime(2020, 2, 19, 9, 15),
+        "abnormal_temperature": False,
+        "head_name": "新户主",
+        "phone": "000-0000-0002",
+        "note": "门口有狗",
+        "geometry": Point(114.0151, 33.0049),
     }
     return {**record, **overrides}
 
@@ -102,18 +112,34 @@ def new_household(**overrides) -> dict:
 # --- quick actions, applied and undone ---------------------------------------------------------
 
 QUICK_ACTIONS = [
-    pytest.param(lambda d: mark_disinfected(d, "DP1", dt.datetime(2020, 2, 20, 7, 45)),
-                 "disinfection_points", "DP1",
-                 {"last_disinfected": dt.datetime(2020, 2, 20, 7, 45)}, id="disinfected now"),
-    pytest.param(lambda d: release_household(d, "HH1", dt.date(2020, 2, 24)),
-                 "households", "HH1",
-                 {"status": "released", "status_date": dt.date(2020, 2, 24)}, id="release"),
-    pytest.param(lambda d: escalate_household(d, "HH1", dt.date(2020, 2, 15)),
-                 "households", "HH1",
-                 {"status": "escalated", "status_date": dt.date(2020, 2, 15)}, id="escalate"),
-    pytest.param(lambda d: close_checkpoint(d, "CP1", dt.date(2020, 3, 1)),
-                 "checkpoints", "CP1",
-                 {"status": "closed", "closed": dt.date(2020, 3, 1)}, id="close checkpoint"),
+    pytest.param(
+        lambda d: mark_disinfected(d, "DP1", dt.datetime(2020, 2, 20, 7, 45)),
+        "disinfection_points",
+        "DP1",
+        {"last_disinfected": dt.datetime(2020, 2, 20, 7, 45)},
+        id="disinfected now",
+    ),
+    pytest.param(
+        lambda d: release_household(d, "HH1", dt.date(2020, 2, 24)),
+        "households",
+        "HH1",
+        {"status": "released", "status_date": dt.date(2020, 2, 24)},
+        id="release",
+    ),
+    pytest.param(
+        lambda d: escalate_household(d, "HH1", dt.date(2020, 2, 15)),
+        "households",
+        "HH1",
+        {"status": "escalated", "status_date": dt.date(2020, 2, 15)},
+        id="escalate",
+    ),
+    pytest.param(
+        lambda d: close_checkpoint(d, "CP1", dt.date(2020, 3, 1)),
+        "checkpoints",
+        "CP1",
+        {"status": "closed", "closed": dt.date(2020, 3, 1)},
+        id="close checkpoint",
+    ),
 ]
 
 
@@ -183,10 +209,8 @@ def test_a_village_can_be_corrected_but_not_deleted(store, original):
 def test_a_village_made_multipart_leaves_no_false_conflict_for_the_next_edit(store, original):
     # The store keeps a layer mixing Polygons and MultiPolygons as MultiPolygons; the dataset
     # returned must say so, or the next edit made on it would look stale.
-    two_parts = MultiPolygon([box(114.000, 33.00, 114.004, 33.01),
-                              box(114.005, 33.00, 114.010, 33.01)])
-    data = store.apply_edits([update_feature(original, "villages", WEST, geometry=two_parts)],
-                             who="规划台")
+    two_parts = MultiPolygon([box(114.000, 33.00, 114.004, 33.01), box(114.005, 33.00, 114.010, 33.01)])
+    data = store.apply_edits([update_feature(original, "villages", WEST, geometry=two_parts)], who="规划台")
     assert_same_data(data, store.read_all())
     store.apply_edits([update_feature(data, "villages", EAST, population=900)], who="一号台")
     assert record_of(store.read_all(), "villages", EAST)["population"] == 900
@@ -197,7 +221,8 @@ def test_several_edits_of_one_feature_in_one_save_apply_in_order(store, original
     closed = close_checkpoint(apply_to_dataset(original, [moved]), "CP1", dt.date(2020, 3, 1))
     store.apply_edits([moved, closed], who="一号台")
     assert changes_between(original, store.read_all()) == {
-        ("checkpoints", "CP1", "geometry"), ("checkpoints", "CP1", "status"),
+        ("checkpoints", "CP1", "geometry"),
+        ("checkpoints", "CP1", "status"),
         ("checkpoints", "CP1", "closed"),
     }
     store.apply_edits([closed.inverted(), moved.inverted()], who="一号台")
@@ -230,31 +255,51 @@ def test_an_edit_that_changes_nothing_is_refused(original):
 # --- refused edits -----------------------------------------------------------------------------
 
 INVALID_EDITS = [
-    pytest.param(lambda d: update_feature(d, "checkpoints", "CP1", tier="county"),
-                 "checkpoints CP1", "tier", id="tier county"),
-    pytest.param(lambda d: update_feature(d, "households", "HH1", persons=0),
-                 "households HH1", "persons", id="no persons"),
-    pytest.param(lambda d: release_household(d, "HH1", "2020-02-30"),
-                 "households HH1", "status_date", id="not a date"),
-    pytest.param(lambda d: release_household(d, "HH1", dt.date(2020, 2, 1)),
-                 "households HH1", "status_date", id="released before observation began"),
-    pytest.param(lambda d: update_feature(d, "households", "HH1", observation_start="next week"),
-                 "households HH1", "observation_start", id="not a date either"),
-    pytest.param(lambda d: add_feature(d, "households", new_household(reason="bored")),
-                 "households HH2", "reason", id="new feature, bad choice"),
-    pytest.param(lambda d: add_feature(d, "households", new_household(geometry=None)),
-                 "households HH2", "geometry", id="new feature, no place"),
-    pytest.param(lambda d: update_feature(d, "checkpoints", "CP1", colour="red"),
-                 "checkpoints CP1", "colour", id="unknown field"),
-    pytest.param(lambda d: add_feature(d, "checkpoints", {**record_of(d, "checkpoints", "CP1")}),
-                 "checkpoints CP1", "already exists", id="id taken"),
+    pytest.param(
+        lambda d: update_feature(d, "checkpoints", "CP1", tier="county"), "checkpoints CP1", "tier", id="tier county"
+    ),
+    pytest.param(
+        lambda d: update_feature(d, "households", "HH1", persons=0), "households HH1", "persons", id="no persons"
+    ),
+    pytest.param(lambda d: release_household(d, "HH1", "2020-02-30"), "households HH1", "status_date", id="not a date"),
+    pytest.param(
+        lambda d: release_household(d, "HH1", dt.date(2020, 2, 1)),
+        "households HH1",
+        "status_date",
+        id="released before observation began",
+    ),
+    pytest.param(
+        lambda d: update_feature(d, "households", "HH1", observation_start="next week"),
+        "households HH1",
+        "observation_start",
+        id="not a date either",
+    ),
+    pytest.param(
+        lambda d: add_feature(d, "households", new_household(reason="bored")),
+        "households HH2",
+        "reason",
+        id="new feature, bad choice",
+    ),
+    pytest.param(
+        lambda d: add_feature(d, "households", new_household(geometry=None)),
+        "households HH2",
+        "geometry",
+        id="new feature, no place",
+    ),
+    pytest.param(
+        lambda d: update_feature(d, "checkpoints", "CP1", colour="red"), "checkpoints CP1", "colour", id="unknown field"
+    ),
+    pytest.param(
+        lambda d: add_feature(d, "checkpoints", {**record_of(d, "checkpoints", "CP1")}),
+        "checkpoints CP1",
+        "already exists",
+        id="id taken",
+    ),
 ]
 
 
 @pytest.mark.parametrize("make_edit, feature, field", INVALID_EDITS)
-def test_invalid_edit_is_refused_naming_layer_feature_and_field(
-    store, original, make_edit, feature, field
-):
+def test_invalid_edit_is_refused_naming_layer_feature_and_field(store, original, make_edit, feature, field):
     before = digest(store.path)
     with pytest.raises(EditError) as refused:
         store.apply_edits([make_edit(original)], who="一号台")
@@ -278,14 +323,11 @@ def test_refusal_of_a_household_never_quotes_personal_values(original):
 def test_edit_of_a_feature_changed_elsewhere_is_refused_and_nothing_is_written(store, original):
     read_earlier = original
     other_desk = GeoPackageStore(store.path)
-    other_desk.apply_edits(
-        [update_feature(original, "households", "HH1", persons=4)], who="二号台"
-    )
+    other_desk.apply_edits([update_feature(original, "households", "HH1", persons=4)], who="二号台")
     before, journal_before = digest(store.path), store.journal()
 
     with pytest.raises(EditError, match=r"households HH1 was changed elsewhere .*persons"):
-        store.apply_edits([release_household(read_earlier, "HH1", dt.date(2020, 2, 24))],
-                          who="一号台")
+        store.apply_edits([release_household(read_earlier, "HH1", dt.date(2020, 2, 24))], who="一号台")
     assert digest(store.path) == before
     pd.testing.assert_frame_equal(store.journal(), journal_before)
     assert record_of(store.read_all(), "households", "HH1")["persons"] == 4
@@ -293,9 +335,7 @@ def test_edit_of_a_feature_changed_elsewhere_is_refused_and_nothing_is_written(s
 
 def test_edit_of_a_feature_deleted_elsewhere_is_refused(store, original):
     read_earlier = original
-    GeoPackageStore(store.path).apply_edits(
-        [delete_feature(read_earlier, "checkpoints", "CP1")], who="二号台"
-    )
+    GeoPackageStore(store.path).apply_edits([delete_feature(read_earlier, "checkpoints", "CP1")], who="二号台")
     before = digest(store.path)
     with pytest.raises(EditError, match="checkpoints CP1 no longer exists"):
         store.apply_edits([close_checkpoint(read_earlier, "CP1", dt.date(2020, 3, 1))], who="一号台")
@@ -307,8 +347,7 @@ def test_edit_of_another_feature_keeps_the_change_made_elsewhere(store, original
     GeoPackageStore(store.path).apply_edits(
         [update_feature(read_earlier, "households", "HH1", persons=4)], who="二号台"
     )
-    saved = store.apply_edits([close_checkpoint(read_earlier, "CP1", dt.date(2020, 3, 1))],
-                              who="一号台")
+    saved = store.apply_edits([close_checkpoint(read_earlier, "CP1", dt.date(2020, 3, 1))], who="一号台")
     assert record_of(saved, "households", "HH1")["persons"] == 4
     assert record_of(store.read_all(), "checkpoints", "CP1")["status"] == "closed"
 
@@ -317,11 +356,8 @@ def test_edit_of_another_feature_keeps_the_change_made_elsewhere(store, original
 
 
 @pytest.mark.parametrize("failing_layer", ["journal", "households"])
-def test_a_failure_while_writing_leaves_file_and_journal_as_they_were(
-    store, original, monkeypatch, failing_layer
-):
-    data = store.apply_edits([update_feature(original, "households", "HH1", persons=4)],
-                             who="一号台")
+def test_a_failure_while_writing_leaves_file_and_journal_as_they_were(store, original, monkeypatch, failing_layer):
+    data = store.apply_edits([update_feature(original, "households", "HH1", persons=4)], who="一号台")
     before, journal_before = digest(store.path), store.journal()
     real_write = pyogrio.write_dataframe
 
@@ -348,22 +384,26 @@ def test_journal_records_who_when_what_and_the_records_in_order(store, original)
     moved = update_feature(data, "checkpoints", "CP1", geometry=Point(114.0063, 33.0071))
     start = pd.Timestamp.now().floor("ms")
     data = store.apply_edits([moved], who="规划台")
-    data = store.apply_edits([release_household(data, "HH1", dt.date(2020, 2, 24)),
-                              delete_feature(data, "disinfection_points", "DP1")], who="一号台")
+    data = store.apply_edits(
+        [release_household(data, "HH1", dt.date(2020, 2, 24)), delete_feature(data, "disinfection_points", "DP1")],
+        who="一号台",
+    )
     end = pd.Timestamp.now()
 
     journal = store.journal()
-    assert list(journal.columns) == ["time", "who", "layer", "feature_id", "action",
-                                     "description", "before", "after"]
+    assert list(journal.columns) == ["time", "who", "layer", "feature_id", "action", "description", "before", "after"]
     assert journal["time"].dtype == "datetime64[ms]"
     assert journal["time"].between(start, end).all() and journal["time"].is_monotonic_increasing
     assert list(journal["who"]) == ["规划台", "一号台", "一号台"]
-    assert list(zip(journal["layer"], journal["feature_id"], journal["action"])) == [
-        ("checkpoints", "CP1", "update"), ("households", "HH1", "update"),
+    assert list(zip(journal["layer"], journal["feature_id"], journal["action"], strict=False)) == [
+        ("checkpoints", "CP1", "update"),
+        ("households", "HH1", "update"),
         ("disinfection_points", "DP1", "delete"),
     ]
     assert list(journal["description"]) == [
-        "移动监测卡点 CP1", "解除居家医学观察 HH1", "删除消毒点 DP1",
+        "移动监测卡点 CP1",
+        "解除居家医学观察 HH1",
+        "删除消毒点 DP1",
     ]
     cp_before, cp_after = json.loads(journal["before"][0]), json.loads(journal["after"][0])
     assert cp_before["geometry"] == "POINT (114.005 33.005)"

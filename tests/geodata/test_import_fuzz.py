@@ -22,13 +22,66 @@ from geodata.store import GeoPackageStore
 from geodata.validation import validate
 
 # Headers a work group writes, some the importer knows and some it does not.
-HEADERS = ["编号", "id", "所属村", "village", "观察原因", "reason", "人数", "persons", "观察开始",
-           "observation_start", "状态", "status", "经度", "纬度", "lng", "lat", "户主姓名", "备注", "x", ""]
+HEADERS = [
+    "编号",
+    "id",
+    "所属村",
+    "village",
+    "观察原因",
+    "reason",
+    "人数",
+    "persons",
+    "观察开始",
+    "observation_start",
+    "状态",
+    "status",
+    "经度",
+    "纬度",
+    "lng",
+    "lat",
+    "户主姓名",
+    "备注",
+    "x",
+    "",
+]
 # Cells that have broken readers before, and everyday ones.
-NASTY = ["", " ", "=HYPERLINK(\"http://x\")", "+1", "-", "@", "\t", "\r", "\x00", "99999999999999999999999",
-         "1e18", "NaN", "inf", "-1", "0", "3", "3人", "2020-02-19", "2020年2月19日", "0001-01-01",
-         "9999-12-31", "43880", "关王庙村", "411771360200", "湖北返乡", "观察中", "113.96639", "33.00064",
-         "33.00064,113.96639", "113°57'59\"", "<b>x</b>", "\ufeff", "\u202e", "𠀋", "a" * 300]
+NASTY = [
+    "",
+    " ",
+    '=HYPERLINK("http://x")',
+    "+1",
+    "-",
+    "@",
+    "\t",
+    "\r",
+    "\x00",
+    "99999999999999999999999",
+    "1e18",
+    "NaN",
+    "inf",
+    "-1",
+    "0",
+    "3",
+    "3人",
+    "2020-02-19",
+    "2020年2月19日",
+    "0001-01-01",
+    "9999-12-31",
+    "43880",
+    "关王庙村",
+    "411771360200",
+    "湖北返乡",
+    "观察中",
+    "113.96639",
+    "33.00064",
+    "33.00064,113.96639",
+    "113°57'59\"",
+    "<b>x</b>",
+    "\ufeff",
+    "\u202e",
+    "𠀋",
+    "a" * 300,
+]
 CELL = st.one_of(st.sampled_from(NASTY), st.text(max_size=30))
 
 _SAMPLE: dict[str, bytes] = {}
@@ -81,9 +134,12 @@ _SETTINGS = dict(max_examples=EXAMPLES, deadline=None, suppress_health_check=lis
 
 
 @settings(**_SETTINGS)
-@given(header=st.lists(st.sampled_from(HEADERS), min_size=1, max_size=10),
-       rows=st.lists(st.lists(CELL, max_size=10), max_size=6),
-       delimiter=st.sampled_from([",", "\t", ";"]), encoding=st.sampled_from(["utf-8", "utf-8-sig", "gbk", "utf-16"]))
+@given(
+    header=st.lists(st.sampled_from(HEADERS), min_size=1, max_size=10),
+    rows=st.lists(st.lists(CELL, max_size=10), max_size=6),
+    delimiter=st.sampled_from([",", "\t", ";"]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "gbk", "utf-16"]),
+)
 def test_any_csv_is_imported_or_refused_cleanly(tmp_path_factory, header, rows, delimiter, encoding):
     def write(folder):
         text = io.StringIO()
@@ -109,9 +165,12 @@ def test_any_bytes_named_csv_are_refused_or_read(tmp_path_factory, raw):
 
 
 @settings(**_SETTINGS)
-@given(header=st.lists(st.sampled_from(HEADERS), min_size=1, max_size=8),
-       rows=st.lists(st.lists(st.one_of(CELL, st.integers(-10**20, 10**20), st.floats(allow_nan=True)),
-                              max_size=8), max_size=5))
+@given(
+    header=st.lists(st.sampled_from(HEADERS), min_size=1, max_size=8),
+    rows=st.lists(
+        st.lists(st.one_of(CELL, st.integers(-(10**20), 10**20), st.floats(allow_nan=True)), max_size=8), max_size=5
+    ),
+)
 def test_any_workbook_is_imported_or_refused_cleanly(tmp_path_factory, header, rows):
     from openpyxl import Workbook
 
@@ -134,26 +193,43 @@ def test_any_workbook_is_imported_or_refused_cleanly(tmp_path_factory, header, r
 
 GEOMETRY = st.one_of(
     st.none(),
-    st.fixed_dictionaries({"type": st.just("Point"),
-                           "coordinates": st.lists(st.one_of(st.floats(-200, 200), st.just(113.96639),
-                                                             st.just(33.00064)), max_size=4)}),
-    st.fixed_dictionaries({"type": st.sampled_from(["LineString", "Polygon", "Banana"]),
-                           "coordinates": st.just([[113.9, 33.0], [114.0, 33.1]])}),
+    st.fixed_dictionaries(
+        {
+            "type": st.just("Point"),
+            "coordinates": st.lists(st.one_of(st.floats(-200, 200), st.just(113.96639), st.just(33.00064)), max_size=4),
+        }
+    ),
+    st.fixed_dictionaries(
+        {
+            "type": st.sampled_from(["LineString", "Polygon", "Banana"]),
+            "coordinates": st.just([[113.9, 33.0], [114.0, 33.1]]),
+        }
+    ),
 )
-PROPERTY = st.one_of(CELL, st.integers(-10**20, 10**20), st.floats(), st.none(), st.booleans(),
-                     st.lists(st.integers(), max_size=2))
+PROPERTY = st.one_of(
+    CELL, st.integers(-(10**20), 10**20), st.floats(), st.none(), st.booleans(), st.lists(st.integers(), max_size=2)
+)
 
 
 @settings(**_SETTINGS)
-@given(features=st.lists(st.fixed_dictionaries({
-    "geometry": GEOMETRY,
-    "properties": st.dictionaries(st.sampled_from(["id", "village", "reason", "persons", "observation_start",
-                                                   "status", "note", "x"]), PROPERTY, max_size=8)}),
-    max_size=5))
+@given(
+    features=st.lists(
+        st.fixed_dictionaries(
+            {
+                "geometry": GEOMETRY,
+                "properties": st.dictionaries(
+                    st.sampled_from(["id", "village", "reason", "persons", "observation_start", "status", "note", "x"]),
+                    PROPERTY,
+                    max_size=8,
+                ),
+            }
+        ),
+        max_size=5,
+    )
+)
 def test_any_geojson_is_imported_or_refused_cleanly(tmp_path_factory, features):
     def write(folder):
-        document = {"type": "FeatureCollection",
-                    "features": [{"type": "Feature", **feature} for feature in features]}
+        document = {"type": "FeatureCollection", "features": [{"type": "Feature", **feature} for feature in features]}
         path = folder / "fuzz.geojson"
         path.write_text(json.dumps(document), encoding="utf-8")
         return path

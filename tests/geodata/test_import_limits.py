@@ -59,9 +59,18 @@ def test_a_nul_in_a_personal_field_is_said_without_the_value(dataset, tmp_path):
 
 
 def _geojson(path, geometry):
-    feature = {"type": "Feature", "geometry": geometry,
-               "properties": {"id": "G1", "village": GUANWANGMIAO, "reason": "hubei_return", "persons": 2,
-                              "observation_start": "2020-02-19", "status": "observing"}}
+    feature = {
+        "type": "Feature",
+        "geometry": geometry,
+        "properties": {
+            "id": "G1",
+            "village": GUANWANGMIAO,
+            "reason": "hubei_return",
+            "persons": 2,
+            "observation_start": "2020-02-19",
+            "status": "observing",
+        },
+    }
     path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}), encoding="utf-8")
     return path
 

@@ -35,14 +35,19 @@ def store(sample_copy):
 
 
 def test_chinese_headers_values_and_dates_become_schema_values(store, tmp_path):
-    rows = [household_row(1, 观察开始="2020年2月19日", 人数="3人", 状态="观察中"),
-            household_row(2, 观察开始="2020/2/18", 观察原因="武汉返乡", 所属村=GUANWANGMIAO),
-            household_row(3, 观察开始="43880", 观察原因="close contact", 所属村="关王庙")]
+    rows = [
+        household_row(1, 观察开始="2020年2月19日", 人数="3人", 状态="观察中"),
+        household_row(2, 观察开始="2020/2/18", 观察原因="武汉返乡", 所属村=GUANWANGMIAO),
+        household_row(3, 观察开始="43880", 观察原因="close contact", 所属村="关王庙"),
+    ]
     plan = plan_for(store, write_csv(tmp_path / "h.csv", rows, encoding="gbk"))
     assert not plan.errors, messages(plan)
     new = plan.result.set_index("id").loc[["IMP0001", "IMP0002", "IMP0003"]]
-    assert list(new["observation_start"]) == [pd.Timestamp("2020-02-19"), pd.Timestamp("2020-02-18"),
-                                              pd.Timestamp("2020-02-19")]  # 43880 is Excel's 2020-02-19
+    assert list(new["observation_start"]) == [
+        pd.Timestamp("2020-02-19"),
+        pd.Timestamp("2020-02-18"),
+        pd.Timestamp("2020-02-19"),
+    ]  # 43880 is Excel's 2020-02-19
     assert list(new["reason"]) == ["hubei_return", "wuhan_return", "close_contact"]
     assert list(new["village"]) == [GUANWANGMIAO] * 3
     assert new.loc["IMP0001", "persons"] == 3
@@ -53,8 +58,18 @@ def test_xlsx_dates_and_checkpoint_tiers_by_chinese_name(store, tmp_path):
     book = Workbook()
     sheet = book.active
     sheet.append(["编号", "名称", "级别", "所属村", "状态", "设立日期", "东经", "北纬"])
-    sheet.append(["CPX1", "新卡点", "区级", "关王庙村", "值守中", pd.Timestamp("2020-02-01").to_pydatetime(),
-                  INSIDE[0], INSIDE[1]])
+    sheet.append(
+        [
+            "CPX1",
+            "新卡点",
+            "区级",
+            "关王庙村",
+            "值守中",
+            pd.Timestamp("2020-02-01").to_pydatetime(),
+            INSIDE[0],
+            INSIDE[1],
+        ]
+    )
     sheet.append(["CPX2", "新卡点二", "小区", "关王庙村", "拟设", 43862, "113°57'59\"E", "33°0'2\"N"])
     path = tmp_path / "checkpoints.xlsx"
     book.save(path)
@@ -68,8 +83,17 @@ def test_xlsx_dates_and_checkpoint_tiers_by_chinese_name(store, tmp_path):
 
 
 def test_one_lat_lng_column(store, tmp_path):
-    rows = [{"编号": "P1", "村": "关王庙村", "原因": "发热", "人数": "1", "开始日期": "2020-02-19",
-             "状态": "观察中", "lat,lng": f"{INSIDE[1]},{INSIDE[0]}"}]
+    rows = [
+        {
+            "编号": "P1",
+            "村": "关王庙村",
+            "原因": "发热",
+            "人数": "1",
+            "开始日期": "2020-02-19",
+            "状态": "观察中",
+            "lat,lng": f"{INSIDE[1]},{INSIDE[0]}",
+        }
+    ]
     plan = plan_for(store, write_csv(tmp_path / "p.csv", rows))
     assert not plan.errors, messages(plan)
     point = plan.rows.geometry.iloc[0]
@@ -91,8 +115,11 @@ def test_map_app_points_read_as_wgs84_are_caught_with_advice(store, tmp_path):
     west, south, east, north = township.bounds
     grid = [(x, y) for x in np.arange(west, east, 0.002) for y in np.arange(south, north, 0.002)]
     moved = [(x, y) + tuple(map(float, wgs84_to_bd09(x, y))) for x, y in grid]
-    lon, lat = next((bx, by) for x, y, bx, by in moved if township.contains(shapely.Point(x, y))
-                    and township.distance(shapely.Point(bx, by)) > 0.002)
+    lon, lat = next(
+        (bx, by)
+        for x, y, bx, by in moved
+        if township.contains(shapely.Point(x, y)) and township.distance(shapely.Point(bx, by)) > 0.002
+    )
     rows = [household_row(1, 经度=f"{float(lon):.7f}", 纬度=f"{float(lat):.7f}", 所属村="")]
     plan = plan_for(store, write_csv(tmp_path / "baidu.csv", rows))
     text = "\n".join(messages(plan))
@@ -129,12 +156,20 @@ def test_village_from_the_polygon_when_the_cell_is_empty_and_unknown_names_liste
 
 
 def test_every_problem_names_file_row_and_field_and_no_personal_value(store, tmp_path):
-    rows = [household_row(1, 人数="many", 观察原因="火星", 观察开始="2020-13-45", 户主姓名="秘密姓名",
-                          联系电话="13912345678", 经度="abc")]
+    rows = [
+        household_row(
+            1,
+            人数="many",
+            观察原因="火星",
+            观察开始="2020-13-45",
+            户主姓名="秘密姓名",
+            联系电话="13912345678",
+            经度="abc",
+        )
+    ]
     plan = plan_for(store, write_csv(tmp_path / "bad.csv", rows))
     fields = {(p.where, p.field) for p in plan.errors}
-    assert {("row 2", "persons"), ("row 2", "reason"), ("row 2", "observation_start"),
-            ("row 2", "geometry")} <= fields
+    assert {("row 2", "persons"), ("row 2", "reason"), ("row 2", "observation_start"), ("row 2", "geometry")} <= fields
     assert all(p.file == "bad.csv" for p in plan.problems)
     text = "\n".join(messages(plan))
     assert "秘密姓名" not in text and "13912345678" not in text
@@ -225,9 +260,16 @@ def test_geojson_boundaries_in_gcj02_replace_the_villages(store, tmp_path):
 
     square = np.array([[113.95, 32.99], [113.97, 32.99], [113.97, 33.01], [113.95, 33.01], [113.95, 32.99]])
     lon, lat = wgs84_to_gcj02(square[:, 0], square[:, 1])
-    document = {"type": "FeatureCollection", "features": [{
-        "type": "Feature", "properties": {"adcode": 411771360200, "name": "关王庙村", "center": [1, 2]},
-        "geometry": {"type": "Polygon", "coordinates": [np.column_stack([lon, lat]).tolist()]}}]}
+    document = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"adcode": 411771360200, "name": "关王庙村", "center": [1, 2]},
+                "geometry": {"type": "Polygon", "coordinates": [np.column_stack([lon, lat]).tolist()]},
+            }
+        ],
+    }
     path = tmp_path / "villages.json"
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     plan = plan_for(store, path, layer="villages", crs="gcj02", mode="replace")
@@ -243,8 +285,11 @@ def test_projected_shapefile_with_prj_is_brought_to_wgs84(store, tmp_path):
     import geopandas as gpd
     from shapely.geometry import LineString
 
-    roads = gpd.GeoDataFrame({"编号": ["R9"], "名称": ["关王庙路"], "等级": ["县道"]},
-                             geometry=[LineString([(113.95, 33.0), (113.99, 33.01)])], crs=4326).to_crs(4547)
+    roads = gpd.GeoDataFrame(
+        {"编号": ["R9"], "名称": ["关王庙路"], "等级": ["县道"]},
+        geometry=[LineString([(113.95, 33.0), (113.99, 33.01)])],
+        crs=4326,
+    ).to_crs(4547)
     roads.to_file(tmp_path / "roads.shp", encoding="GBK")
     plan = plan_for(store, tmp_path / "roads.shp", layer="roads")
     assert plan.crs == "EPSG:4547" and not plan.problems

@@ -18,15 +18,38 @@ from tests.geodata.import_helpers import HEADER, household_row, write_csv
 
 pytestmark = pytest.mark.slow
 
-SETTINGS = settings(max_examples=40, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 
 odd_text = st.one_of(
     st.text(max_size=12),
     st.text(alphabet=string.digits + ".-,/年月日°'\" ", max_size=12),
-    st.sampled_from(["", " ", "NaN", "inf", "-1", "1e400", "2020-02-30", "2020年2月30日", "=1+1",
-                     "<script>alert(1)</script>", "\x00", "99999999999999999999", "是", "maybe",
-                     "湖北", "区级", "关王庙", "113.97,33.0", "33.0,113.97", "180.5", "-91"]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "NaN",
+            "inf",
+            "-1",
+            "1e400",
+            "2020-02-30",
+            "2020年2月30日",
+            "=1+1",
+            "<script>alert(1)</script>",
+            "\x00",
+            "99999999999999999999",
+            "是",
+            "maybe",
+            "湖北",
+            "区级",
+            "关王庙",
+            "113.97,33.0",
+            "33.0,113.97",
+            "180.5",
+            "-91",
+        ]
+    ),
 )
 row_strategy = st.dictionaries(st.sampled_from(HEADER), odd_text, max_size=len(HEADER))
 
@@ -68,7 +91,7 @@ def check_outcome(store, source_path, layer="households", **options) -> None:
 def test_malformed_csv_rows(dataset_file, tmp_path, rows, encoding):
     store = GeoPackageStore(dataset_file)
     good = [household_row(i + 1, 户主姓名="秘密户主", 联系电话="13912345678") for i in range(len(rows))]
-    mixed = [{**base, **{k: v for k, v in bad.items()}} for base, bad in zip(good, rows)]
+    mixed = [{**base, **{k: v for k, v in bad.items()}} for base, bad in zip(good, rows, strict=False)]
     path = tmp_path / "rows.csv"
     try:
         write_csv(path, mixed, encoding=encoding, header=HEADER)
@@ -78,9 +101,17 @@ def test_malformed_csv_rows(dataset_file, tmp_path, rows, encoding):
 
 
 @SETTINGS
-@given(rows=st.lists(st.lists(st.one_of(odd_text, st.integers(-10**6, 10**6), st.floats(allow_nan=True),
-                                         st.none(), st.datetimes()), max_size=12), min_size=1, max_size=5),
-       header=st.lists(st.sampled_from(HEADER + ["", "经纬度", "lat,lng", "x"]), max_size=12))
+@given(
+    rows=st.lists(
+        st.lists(
+            st.one_of(odd_text, st.integers(-(10**6), 10**6), st.floats(allow_nan=True), st.none(), st.datetimes()),
+            max_size=12,
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+    header=st.lists(st.sampled_from(HEADER + ["", "经纬度", "lat,lng", "x"]), max_size=12),
+)
 def test_malformed_xlsx_sheets(dataset_file, tmp_path, rows, header):
     store = GeoPackageStore(dataset_file)
     book = Workbook()

@@ -15,9 +15,14 @@ from geodata.importing import ImportFailure, read_source
 from tests.geodata.import_helpers import HEADER, household_row, write_csv
 
 
-@pytest.mark.parametrize("encoding, detected", [
-    ("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("gbk", "gbk"),
-])
+@pytest.mark.parametrize(
+    "encoding, detected",
+    [
+        ("utf-8", "utf-8"),
+        ("utf-8-sig", "utf-8-sig"),
+        ("gbk", "gbk"),
+    ],
+)
 def test_csv_encodings_are_detected_and_chinese_read_back(tmp_path, encoding, detected):
     path = write_csv(tmp_path / "households.csv", [household_row(1)], encoding=encoding)
     source = read_source(path)
@@ -68,8 +73,9 @@ def test_xlsx_written_with_openpyxl_keeps_types_and_picks_the_sheet(tmp_path):
 
 
 def _shapefile(tmp_path, *, cpg: bool):
-    frame = gpd.GeoDataFrame({"name": ["关王庙卡点"], "tier": ["区级"]}, geometry=[Point(113.97, 33.0)],
-                             crs="EPSG:4326")
+    frame = gpd.GeoDataFrame(
+        {"name": ["关王庙卡点"], "tier": ["区级"]}, geometry=[Point(113.97, 33.0)], crs="EPSG:4326"
+    )
     path = tmp_path / "checkpoints.shp"
     frame.to_file(path, encoding="GBK", engine="pyogrio")
     if not cpg:
@@ -91,11 +97,21 @@ def test_shapefile_in_gbk_with_or_without_cpg(tmp_path, cpg):
 
 
 def test_geojson_with_nested_properties_and_no_crs(tmp_path):
-    document = {"type": "FeatureCollection", "features": [{
-        "type": "Feature",
-        "properties": {"adcode": 411702, "name": "驿城区", "center": [114.03, 32.98], "parent": {"adcode": 411700}},
-        "geometry": {"type": "Polygon", "coordinates": [[[114, 33], [114.1, 33], [114.1, 33.1], [114, 33]]]},
-    }]}
+    document = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {
+                    "adcode": 411702,
+                    "name": "驿城区",
+                    "center": [114.03, 32.98],
+                    "parent": {"adcode": 411700},
+                },
+                "geometry": {"type": "Polygon", "coordinates": [[[114, 33], [114.1, 33], [114.1, 33.1], [114, 33]]]},
+            }
+        ],
+    }
     path = tmp_path / "district.json"
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     source = read_source(path)
@@ -116,15 +132,18 @@ def test_geopackage_layer_named_like_the_target_is_chosen(tmp_path):
     assert str(source.crs.to_epsg()) == "4326"
 
 
-@pytest.mark.parametrize("name, content, message", [
-    ("empty.csv", b"", "empty"),
-    ("broken.xlsx", b"not a zip file", "cannot be read as XLSX"),
-    ("broken.json", b"{not json", "not valid JSON"),
-    ("table.json", b"[1, 2]", "not a GeoJSON"),
-    ("data.dbx", b"x", "cannot import .dbx"),
-    ("ragged.csv", "a,b\n1,2\n1,2,3,4\n".encode(), "broken"),
-    ("latin.csv", bytes([0x61, 0x0A, 0xFF, 0xFF, 0xFF, 0x0A]), "neither UTF-8 nor GBK"),
-])
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("empty.csv", b"", "empty"),
+        ("broken.xlsx", b"not a zip file", "cannot be read as XLSX"),
+        ("broken.json", b"{not json", "not valid JSON"),
+        ("table.json", b"[1, 2]", "not a GeoJSON"),
+        ("data.dbx", b"x", "cannot import .dbx"),
+        ("ragged.csv", b"a,b\n1,2\n1,2,3,4\n", "broken"),
+        ("latin.csv", bytes([0x61, 0x0A, 0xFF, 0xFF, 0xFF, 0x0A]), "neither UTF-8 nor GBK"),
+    ],
+)
 def test_unreadable_files_say_which_file_and_why(tmp_path, name, content, message):
     path = tmp_path / name
     path.write_bytes(content)
@@ -138,16 +157,22 @@ def test_unreadable_files_say_which_file_and_why(tmp_path, name, content, messag
 
 def _bounded(code: str, memory_gb: int = 2, seconds: int = 90) -> subprocess.CompletedProcess:
     """Run ``code`` in a child with its address space capped, as a desk with little memory."""
-    prelude = ("import resource; resource.setrlimit(resource.RLIMIT_AS, "
-               f"({memory_gb} * 2**30, {memory_gb} * 2**30))\n")
-    return subprocess.run([sys.executable, "-c", prelude + code], capture_output=True, text=True,
-                          timeout=seconds, cwd=Path(__file__).resolve().parents[2])
+    prelude = f"import resource; resource.setrlimit(resource.RLIMIT_AS, ({memory_gb} * 2**30, {memory_gb} * 2**30))\n"
+    return subprocess.run(
+        [sys.executable, "-c", prelude + code],
+        capture_output=True,
+        text=True,
+        timeout=seconds,
+        cwd=Path(__file__).resolve().parents[2],
+    )
 
 
 def _read_and_say(path) -> str:
-    return ("from geodata.importing import ImportFailure, read_source\n"
-            f"try:\n    read_source({str(path)!r})\n    print('READ')\n"
-            "except ImportFailure as failure:\n    print('REFUSED', failure)\n")
+    return (
+        "from geodata.importing import ImportFailure, read_source\n"
+        f"try:\n    read_source({str(path)!r})\n    print('READ')\n"
+        "except ImportFailure as failure:\n    print('REFUSED', failure)\n"
+    )
 
 
 def test_a_stray_cell_at_the_last_row_is_refused_without_reading_a_million_rows(tmp_path):

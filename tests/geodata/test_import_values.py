@@ -11,11 +11,21 @@ from geodata.importing.values import convert_column, read_time
 from geodata.schema import CHECKPOINTS, HOUSEHOLDS, VILLAGES
 
 
-@pytest.mark.parametrize("cell, degrees", [
-    ("113.975", 113.975), (113.975, 113.975), ("113°58'30\"E", 113.975), ("113度58分30秒", 113.975),
-    ("E113 58 30", 113.975), ("113.975E", 113.975), ("北纬33.003", 33.003), ("33°0'10.8\"S", -33.003),
-    ("113°58′30″", 113.975), ("-113.5", -113.5),
-])
+@pytest.mark.parametrize(
+    "cell, degrees",
+    [
+        ("113.975", 113.975),
+        (113.975, 113.975),
+        ("113°58'30\"E", 113.975),
+        ("113度58分30秒", 113.975),
+        ("E113 58 30", 113.975),
+        ("113.975E", 113.975),
+        ("北纬33.003", 33.003),
+        ("33°0'10.8\"S", -33.003),
+        ("113°58′30″", 113.975),
+        ("-113.5", -113.5),
+    ],
+)
 def test_angles(cell, degrees):
     assert parse_angle(cell) == pytest.approx(degrees)
 
@@ -33,11 +43,19 @@ def test_pairs_by_header_order_and_by_size():
     assert (lon[0], lat[0]) == (113.975, 33.003)
 
 
-@pytest.mark.parametrize("cell, day", [
-    ("2020年2月19日", "2020-02-19"), ("2020/2/19", "2020-02-19"), ("2020-02-19", "2020-02-19"),
-    ("2020.2.19", "2020-02-19"), ("20200219", "2020-02-19"), (43880, "2020-02-19"), ("43880", "2020-02-19"),
-    (pd.Timestamp("2020-02-19 08:00").to_pydatetime(), "2020-02-19"),
-])
+@pytest.mark.parametrize(
+    "cell, day",
+    [
+        ("2020年2月19日", "2020-02-19"),
+        ("2020/2/19", "2020-02-19"),
+        ("2020-02-19", "2020-02-19"),
+        ("2020.2.19", "2020-02-19"),
+        ("20200219", "2020-02-19"),
+        (43880, "2020-02-19"),
+        ("43880", "2020-02-19"),
+        (pd.Timestamp("2020-02-19 08:00").to_pydatetime(), "2020-02-19"),
+    ],
+)
 def test_chinese_and_excel_dates(cell, day):
     assert read_time(cell, date_only=True) == pd.Timestamp(day)
 
@@ -68,9 +86,17 @@ def test_counts_with_units_and_yes_no_words():
 
 
 def test_headers_in_chinese_english_and_with_units():
-    columns = map_columns(HOUSEHOLDS, ["编号", "村", "Reason", "人数（人）", "观察开始日期", "* 状态", "东经", "北纬", "备注栏"])
-    assert columns.fields == {"id": "编号", "village": "村", "reason": "Reason", "persons": "人数（人）",
-                              "observation_start": "观察开始日期", "status": "* 状态"}
+    columns = map_columns(
+        HOUSEHOLDS, ["编号", "村", "Reason", "人数（人）", "观察开始日期", "* 状态", "东经", "北纬", "备注栏"]
+    )
+    assert columns.fields == {
+        "id": "编号",
+        "village": "村",
+        "reason": "Reason",
+        "persons": "人数（人）",
+        "observation_start": "观察开始日期",
+        "status": "* 状态",
+    }
     assert (columns.longitude, columns.latitude) == ("东经", "北纬")
     assert columns.unused == ["备注栏"]
     villages = map_columns(VILLAGES, ["adcode", "name", "村名"], spatial_source=True)

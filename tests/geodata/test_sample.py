@@ -66,7 +66,7 @@ def village_polygon(metric, code):
 
 def test_the_ten_real_villages_with_their_division_codes(sample):
     villages = sample.villages
-    assert dict(zip(villages["code"], villages["name"])) == REAL_VILLAGES
+    assert dict(zip(villages["code"], villages["name"], strict=False)) == REAL_VILLAGES
     assert villages["code"].is_unique
 
 
@@ -78,7 +78,7 @@ def test_village_figures_add_up_to_the_published_totals(sample):
     assert 27_000 <= villages["population"].sum() <= 29_000
     assert (villages["households"] < villages["population"]).all()
     assert (villages["groups"] >= 1).all()
-    for name, work_group in zip(villages["name"], villages["work_group"]):
+    for name, work_group in zip(villages["name"], villages["work_group"], strict=False):
         assert work_group == f"{name}工作组"
 
 
@@ -123,7 +123,10 @@ def test_29_checkpoints_in_the_published_tiers(sample):
     checkpoints = sample.checkpoints
     assert len(checkpoints) == 29
     assert checkpoints["tier"].value_counts().to_dict() == {
-        "natural_village": 16, "village": 8, "compound": 3, "district": 2,
+        "natural_village": 16,
+        "village": 8,
+        "compound": 3,
+        "district": 2,
     }
     assert checkpoints["id"].is_unique
     assert all(re.fullmatch(r"CP\d\d", value) for value in checkpoints["id"])
@@ -208,7 +211,7 @@ def test_households_include_new_ones_and_releases_due_today_and_tomorrow(sample)
 
 def test_household_groups_and_temperatures_fit_their_villages(sample):
     households = sample.households
-    groups = dict(zip(sample.villages["code"], sample.villages["groups"]))
+    groups = dict(zip(sample.villages["code"], sample.villages["groups"], strict=False))
     for row in households.itertuples():
         assert 1 <= row.villager_group <= groups[row.village]
     fever = households["reason"] == "fever"
@@ -255,12 +258,21 @@ def test_disinfection_points_of_every_kind_some_overdue_some_due_soon(sample):
 
 def test_supplies_and_publicity_hold_the_published_township_totals(sample):
     for name, expected in (
-        ("supplies", {"masks": 22284, "thermometers": 596, "disinfectant_litres": 6116.5,
-                      "latex_glove_pairs": 1106, "goggles": 222, "isolation_gowns": 32}),
+        (
+            "supplies",
+            {
+                "masks": 22284,
+                "thermometers": 596,
+                "disinfectant_litres": 6116.5,
+                "latex_glove_pairs": 1106,
+                "goggles": 222,
+                "isolation_gowns": 32,
+            },
+        ),
         ("publicity", {"vehicles": 10, "boards": 202, "banners": 1220, "leaflets": 67600}),
     ):
         table = sample[name]
-        assert dict(zip(table["item"], table["quantity"])) == expected
+        assert dict(zip(table["item"], table["quantity"], strict=False)) == expected
         assert (table["scope"] == "411771360").all()
         assert (table["date"] == pd.Timestamp("2020-02-19")).all()
 

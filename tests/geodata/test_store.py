@@ -45,7 +45,7 @@ def test_round_trip_preserves_values_types_dates_and_geometries(store):
 
 def test_dates_are_stored_as_geopackage_dates(store):
     info = pyogrio.read_info(store.path, layer="checkpoints")
-    types = dict(zip(info["fields"], info["ogr_types"]))
+    types = dict(zip(info["fields"], info["ogr_types"], strict=False))
     assert types["opened"] == "OFTDate"
     assert types["closed"] == "OFTDate"
 

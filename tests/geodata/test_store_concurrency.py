@@ -151,8 +151,14 @@ print("imported", flush=True)
 def test_two_imports_at_once_keep_every_row_once_or_tell_the_loser(sample_copy):
     before = GeoPackageStore(sample_copy).read("households")
     importers = {
-        prefix: subprocess.Popen([sys.executable, "-c", _IMPORTER, str(sample_copy), prefix], cwd=PROJECT_ROOT,
-                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        prefix: subprocess.Popen(
+            [sys.executable, "-c", _IMPORTER, str(sample_copy), prefix],
+            cwd=PROJECT_ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for prefix in ("DESKA", "DESKB")
     }
     for importer in importers.values():
@@ -199,8 +205,10 @@ for n in range(8):
 
 
 def _import_file(folder: Path, prefix: str, count: int) -> Path:
-    rows = [f"{prefix}{i:04d},关王庙村,湖北返乡,2,2020-02-19,观察中,{113.96639 + i * 1e-6:.6f},33.00064"
-            for i in range(count)]
+    rows = [
+        f"{prefix}{i:04d},关王庙村,湖北返乡,2,2020-02-19,观察中,{113.96639 + i * 1e-6:.6f},33.00064"
+        for i in range(count)
+    ]
     path = folder / f"{prefix}.csv"
     path.write_text("编号,所属村,观察原因,人数,观察开始,状态,经度,纬度\n" + "\n".join(rows) + "\n", encoding="utf-8")
     return path
@@ -216,13 +224,36 @@ def test_two_imports_an_editor_and_a_wal_holder_at_once_lose_nothing(sample_copy
     env = {**__import__("os").environ, "SITUATION_MAP_HOME": str(tmp_path / "home")}
     importers = {
         prefix: subprocess.Popen(
-            [sys.executable, "-m", "desktop.cli", "import", "--layer", "households", "--data", str(sample_copy),
-             "--from", str(_import_file(tmp_path, prefix, 1500)), "--accept-warnings"],
-            cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            [
+                sys.executable,
+                "-m",
+                "desktop.cli",
+                "import",
+                "--layer",
+                "households",
+                "--data",
+                str(sample_copy),
+                "--from",
+                str(_import_file(tmp_path, prefix, 1500)),
+                "--accept-warnings",
+            ],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for prefix in ("DESKA", "DESKB")
     }
-    editor = subprocess.Popen([sys.executable, "-c", _EDITOR, str(sample_copy)], cwd=PROJECT_ROOT, env=env,
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    editor = subprocess.Popen(
+        [sys.executable, "-c", _EDITOR, str(sample_copy)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert editor.stdout.readline().strip() == "ready", editor.stderr.read()
     editor.stdin.write("go\n")
     editor.stdin.flush()
@@ -253,15 +284,23 @@ def test_two_imports_an_editor_and_a_wal_holder_at_once_lose_nothing(sample_copy
         assert after.checkpoints.set_index("id").loc["CP01", "name"] == saved[-1]
     with contextlib.closing(sqlite3.connect(sample_copy)) as db:
         assert db.execute("SELECT value FROM metadata WHERE key = 'issuing_body'").fetchone()[0] == "QGIS 改的名"
-    check = subprocess.run([sys.executable, "-m", "desktop.cli", "check", "--data", str(sample_copy)],
-                           cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    check = subprocess.run(
+        [sys.executable, "-m", "desktop.cli", "check", "--data", str(sample_copy)],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert check.returncode == 0, check.stdout[-800:] + check.stderr[-400:]
 
 
 def _another_process_can_start_writing(path: Path) -> bool:
-    probe = ("import sqlite3, sys\n"
-             "db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=0)\n"
-             "try:\n    db.execute('BEGIN IMMEDIATE')\nexcept sqlite3.OperationalError:\n    sys.exit(1)\n")
+    probe = (
+        "import sqlite3, sys\n"
+        "db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=0)\n"
+        "try:\n    db.execute('BEGIN IMMEDIATE')\nexcept sqlite3.OperationalError:\n    sys.exit(1)\n"
+    )
     return subprocess.run([sys.executable, "-c", probe, str(path)], timeout=60).returncode == 0
 
 
@@ -298,8 +337,9 @@ def test_the_live_file_is_never_opened_by_gdal(sample_copy, monkeypatch):
     store = GeoPackageStore(sample_copy)
     data = store.read_all()
     store.apply_edits([update_feature(data, "checkpoints", "CP01", name="改名")], who="一号台")
-    store.write({"households": with_new_households(store.read("households"), "NEW", 3)},
-                metadata={"issuing_body": "关王庙乡"})
+    store.write(
+        {"households": with_new_households(store.read("households"), "NEW", 3)}, metadata={"issuing_body": "关王庙乡"}
+    )
     store.metadata()
     store.journal()
     assert opened, "the spy saw no GDAL call: the test no longer measures anything"

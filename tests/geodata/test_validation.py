@@ -128,9 +128,7 @@ def _supplies() -> pd.DataFrame:
 
 
 def _publicity() -> pd.DataFrame:
-    return pd.DataFrame(
-        {"scope": [EAST], "date": ["2020-02-05"], "item": ["banners"], "quantity": ["120"]}
-    )
+    return pd.DataFrame({"scope": [EAST], "date": ["2020-02-05"], "item": ["banners"], "quantity": ["120"]})
 
 
 def clean_township() -> Dataset:
@@ -155,8 +153,10 @@ def where(problems: list[Problem]) -> list[tuple[str, str, str | None, str | Non
 def with_cell(frame: pd.DataFrame, row: int, field: str, value) -> pd.DataFrame:
     """A copy of ``frame`` with one attribute cell replaced by anything, as a file may hold."""
     changed = frame.copy()
-    column = changed[field].astype(object) if field in changed.columns else pd.Series(
-        [None] * len(changed), index=changed.index, dtype=object
+    column = (
+        changed[field].astype(object)
+        if field in changed.columns
+        else pd.Series([None] * len(changed), index=changed.index, dtype=object)
     )
     column.iloc[row] = value
     changed[field] = column
@@ -212,10 +212,12 @@ def test_each_clean_frame_on_its_own_has_no_problems(name):
 
 
 def test_problem_reads_as_one_aligned_line():
-    problem = Problem("error", "checkpoints", "CP07", "tier",
-                      "'county' is not one of district, village, natural_village, compound")
-    assert str(problem) == ("error   checkpoints  CP07  tier: 'county' is not one of district, "
-                            "village, natural_village, compound")
+    problem = Problem(
+        "error", "checkpoints", "CP07", "tier", "'county' is not one of district, village, natural_village, compound"
+    )
+    assert str(problem) == (
+        "error   checkpoints  CP07  tier: 'county' is not one of district, village, natural_village, compound"
+    )
 
 
 def test_layer_wide_problem_reads_without_feature_or_field():
@@ -235,8 +237,7 @@ def test_has_errors_ignores_warnings():
 def test_choice_message_matches_the_documented_example():
     frame = with_cell(_checkpoints(), 0, "tier", "county")
     assert [str(p) for p in validate_frame("checkpoints", frame)] == [
-        "error   checkpoints  CP01  tier: 'county' is not one of district, village, "
-        "natural_village, compound"
+        "error   checkpoints  CP01  tier: 'county' is not one of district, village, natural_village, compound"
     ]
 
 
@@ -263,8 +264,13 @@ def test_each_missing_required_column_is_one_error_for_the_whole_layer():
 def test_missing_optional_column_is_fine():
     assert validate_frame("checkpoints", _checkpoints().drop(columns=["note", "closed"])) == [
         # without a closed column, the closed checkpoint has no closing date
-        Problem("warning", "checkpoints", "CP02", "closed",
-                "the status is 'closed' but there is no closed date; enter the day it closed"),
+        Problem(
+            "warning",
+            "checkpoints",
+            "CP02",
+            "closed",
+            "the status is 'closed' but there is no closed date; enter the day it closed",
+        ),
     ]
 
 
@@ -341,11 +347,17 @@ def test_text_in_number_columns_as_read_from_a_csv_is_fine():
     [
         ("checkpoints", None, "missing; the feature has no location"),
         ("checkpoints", Point(), "empty"),
-        ("checkpoints", LineString([(114.0, 33.0), (114.01, 33.01)]),
-         "the shape is a LineString, but checkpoints must be Point"),
+        (
+            "checkpoints",
+            LineString([(114.0, 33.0), (114.01, 33.01)]),
+            "the shape is a LineString, but checkpoints must be Point",
+        ),
         ("villages", Point(114.005, 33.005), "must be Polygon or MultiPolygon"),
-        ("villages", Polygon([(114.0, 33.0), (114.01, 33.01), (114.01, 33.0), (114.0, 33.01)]),
-         "the shape is not valid (Self-intersection"),
+        (
+            "villages",
+            Polygon([(114.0, 33.0), (114.01, 33.01), (114.01, 33.0), (114.0, 33.01)]),
+            "the shape is not valid (Self-intersection",
+        ),
         ("households", Point(500_000, 3_650_000), "not longitude/latitude in degrees"),
     ],
 )
@@ -497,18 +509,47 @@ def test_cross_layer_checks_skip_shapes_already_reported_as_broken():
 @pytest.mark.parametrize(
     "layer, row, changes, severity, field, expected",
     [
-        ("checkpoints", 1, {"closed": "2020-01-20"}, "error", "closed",
-         "closed 2020-01-20 is before opened 2020-01-26"),
-        ("households", 1, {"status_date": "2020-01-29"}, "error", "status_date",
-         "status_date 2020-01-29 is before observation_start 2020-01-30"),
-        ("households", 1, {"status_date": None}, "warning", "status_date",
-         "the status is 'released' but there is no status_date"),
-        ("households", 2, {"status_date": None}, "warning", "status_date",
-         "the status is 'escalated' but there is no status_date"),
-        ("households", 0, {"status_date": "2020-02-05"}, "warning", "status_date",
-         "the status is 'observing' but a status_date is set"),
-        ("checkpoints", 1, {"closed": None}, "warning", "closed",
-         "the status is 'closed' but there is no closed date"),
+        (
+            "checkpoints",
+            1,
+            {"closed": "2020-01-20"},
+            "error",
+            "closed",
+            "closed 2020-01-20 is before opened 2020-01-26",
+        ),
+        (
+            "households",
+            1,
+            {"status_date": "2020-01-29"},
+            "error",
+            "status_date",
+            "status_date 2020-01-29 is before observation_start 2020-01-30",
+        ),
+        (
+            "households",
+            1,
+            {"status_date": None},
+            "warning",
+            "status_date",
+            "the status is 'released' but there is no status_date",
+        ),
+        (
+            "households",
+            2,
+            {"status_date": None},
+            "warning",
+            "status_date",
+            "the status is 'escalated' but there is no status_date",
+        ),
+        (
+            "households",
+            0,
+            {"status_date": "2020-02-05"},
+            "warning",
+            "status_date",
+            "the status is 'observing' but a status_date is set",
+        ),
+        ("checkpoints", 1, {"closed": None}, "warning", "closed", "the status is 'closed' but there is no closed date"),
     ],
 )
 def test_dates_that_disagree_are_reported(layer, row, changes, severity, field, expected):
@@ -534,8 +575,7 @@ def test_problems_are_listed_by_layer_in_schema_order_then_by_row():
     dataset.frames = {  # the dataset lists its frames in another order
         "supplies": with_cell(_supplies(), 1, "item", "soap"),
         "households": with_cell(with_cell(_households(), 2, "persons", 0), 0, "reason", "x"),
-        "checkpoints": with_cell(_checkpoints(), 1, "tier", "county").set_crs(
-            None, allow_override=True),
+        "checkpoints": with_cell(_checkpoints(), 1, "tier", "county").set_crs(None, allow_override=True),
         "villages": _villages(),
     }
     assert where(validate(dataset)) == [
@@ -593,14 +633,16 @@ def test_bad_value_of_a_personal_field_is_described_without_quoting_it(monkeypat
         ),
     )
     monkeypatch.setitem(schema.SCHEMAS, "secret_test", secret_schema)
-    frame = pd.DataFrame({
-        "id": ["A", "B", "C"],
-        "age": ["SECRET-AGE", 77.5, -4],
-        "sex": ["SECRET-SEX", "m", "Female"],
-        "born": ["SECRET-1950", 1950, "1950-01-01"],
-        "sick": ["SECRET-YES", True, False],
-        "name": [None, "SECRET-NAME", "SECRET-NAME"],
-    })
+    frame = pd.DataFrame(
+        {
+            "id": ["A", "B", "C"],
+            "age": ["SECRET-AGE", 77.5, -4],
+            "sex": ["SECRET-SEX", "m", "Female"],
+            "born": ["SECRET-1950", 1950, "1950-01-01"],
+            "sick": ["SECRET-YES", True, False],
+            "name": [None, "SECRET-NAME", "SECRET-NAME"],
+        }
+    )
     problems = validate_frame("secret_test", frame)
     assert where(problems) == [
         ("error", "secret_test", "A", "age"),
@@ -661,10 +703,30 @@ def test_odd_objects_in_cells_are_reported_not_raised():
 _ANY_CELL = st.one_of(
     st.none(),
     st.just(np.nan),
-    st.sampled_from(["", "  ", "abc", "2020-02-05", "2020/2/5", "2020-13-45", "3", "1.5", "-2",
-                     "yes", "否", "nan", "inf", "2020-02-05T08:00+08:00", "active", "CP01",
-                     SEAT, TOWNSHIP, "masks"]),
-    st.integers(min_value=-10**20, max_value=10**20),
+    st.sampled_from(
+        [
+            "",
+            "  ",
+            "abc",
+            "2020-02-05",
+            "2020/2/5",
+            "2020-13-45",
+            "3",
+            "1.5",
+            "-2",
+            "yes",
+            "否",
+            "nan",
+            "inf",
+            "2020-02-05T08:00+08:00",
+            "active",
+            "CP01",
+            SEAT,
+            TOWNSHIP,
+            "masks",
+        ]
+    ),
+    st.integers(min_value=-(10**20), max_value=10**20),
     st.floats(allow_nan=True, allow_infinity=True),
     st.booleans(),
     st.just(pd.Timestamp("2020-02-05")),
@@ -674,11 +736,38 @@ _ANY_CELL = st.one_of(
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     name=st.sampled_from(list(schema.SCHEMAS)),
-    rows=st.lists(st.dictionaries(st.sampled_from(
-        ["id", "code", "name", "village", "tier", "status", "persons", "opened", "closed",
-         "staffed_24h", "observation_start", "status_date", "last_check", "interval_hours",
-         "checkpoint", "scope", "date", "item", "quantity", "road_class", "extra"]),
-        _ANY_CELL), min_size=0, max_size=6),
+    rows=st.lists(
+        st.dictionaries(
+            st.sampled_from(
+                [
+                    "id",
+                    "code",
+                    "name",
+                    "village",
+                    "tier",
+                    "status",
+                    "persons",
+                    "opened",
+                    "closed",
+                    "staffed_24h",
+                    "observation_start",
+                    "status_date",
+                    "last_check",
+                    "interval_hours",
+                    "checkpoint",
+                    "scope",
+                    "date",
+                    "item",
+                    "quantity",
+                    "road_class",
+                    "extra",
+                ]
+            ),
+            _ANY_CELL,
+        ),
+        min_size=0,
+        max_size=6,
+    ),
 )
 def test_any_table_of_cells_gives_problems_never_an_exception(name, rows):
     frame = pd.DataFrame(rows)
@@ -691,30 +780,40 @@ def test_any_table_of_cells_gives_problems_never_an_exception(name, rows):
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    shapes=st.lists(st.one_of(
-        st.none(),
-        st.builds(Point, st.floats(113.9, 114.1), st.floats(32.9, 33.1)),
-        st.builds(Point, st.floats(-1e7, 1e7), st.floats(-1e7, 1e7)),
-        st.just(Point()),
-        st.just(LineString([(114.0, 33.0), (114.0, 33.0)])),
-        st.just(Polygon([(114.0, 33.0), (114.01, 33.01), (114.01, 33.0), (114.0, 33.01)])),
-    ), min_size=1, max_size=6),
-    village_shapes=st.lists(st.one_of(
-        st.just(box(*WEST_BOX)),
-        st.just(Polygon([(114.0, 33.0), (114.01, 33.01), (114.01, 33.0), (114.0, 33.01)])),
-        st.just(Point(1e7, 1e7)),
-        st.none(),
-    ), min_size=0, max_size=3),
+    shapes=st.lists(
+        st.one_of(
+            st.none(),
+            st.builds(Point, st.floats(113.9, 114.1), st.floats(32.9, 33.1)),
+            st.builds(Point, st.floats(-1e7, 1e7), st.floats(-1e7, 1e7)),
+            st.just(Point()),
+            st.just(LineString([(114.0, 33.0), (114.0, 33.0)])),
+            st.just(Polygon([(114.0, 33.0), (114.01, 33.01), (114.01, 33.0), (114.0, 33.01)])),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    village_shapes=st.lists(
+        st.one_of(
+            st.just(box(*WEST_BOX)),
+            st.just(Polygon([(114.0, 33.0), (114.01, 33.01), (114.01, 33.0), (114.0, 33.01)])),
+            st.just(Point(1e7, 1e7)),
+            st.none(),
+        ),
+        min_size=0,
+        max_size=3,
+    ),
 )
 def test_any_shapes_give_problems_never_an_exception(shapes, village_shapes):
     dataset = clean_township()
     villages = _villages().iloc[:0].reindex(range(len(village_shapes)))
     villages["code"] = [f"4117713602{i:02d}" for i in range(len(village_shapes))]
     dataset.frames["villages"] = villages.set_geometry(
-        gpd.GeoSeries(village_shapes, index=villages.index, crs="EPSG:4326"))
+        gpd.GeoSeries(village_shapes, index=villages.index, crs="EPSG:4326")
+    )
     households = _households().iloc[[0] * len(shapes)].reset_index(drop=True)
     dataset.frames["households"] = with_cell(households, 0, "id", "H000").set_geometry(
-        gpd.GeoSeries(shapes, crs="EPSG:4326"))
+        gpd.GeoSeries(shapes, crs="EPSG:4326")
+    )
     assert all(isinstance(p, Problem) for p in validate(dataset))
 
 

@@ -28,24 +28,54 @@ def planning_dataset(roads, checkpoints=(), villages=None, households=(), disinf
     frames = {
         "villages": gpd.GeoDataFrame(
             {"code": [v[0] for v in villages], "name": [v[1] for v in villages]},
-            geometry=[box(X0 + a, Y0 + b, X0 + c, Y0 + d) for _, _, (a, b, c, d) in villages], crs=METRIC),
+            geometry=[box(X0 + a, Y0 + b, X0 + c, Y0 + d) for _, _, (a, b, c, d) in villages],
+            crs=METRIC,
+        ),
         "roads": gpd.GeoDataFrame(
             {"id": [r[0] for r in roads], "name": [r[0] for r in roads], "road_class": [r[1] for r in roads]},
-            geometry=[LineString([(X0 + x, Y0 + y) for x, y in r[2]]) for r in roads], crs=METRIC),
+            geometry=[LineString([(X0 + x, Y0 + y) for x, y in r[2]]) for r in roads],
+            crs=METRIC,
+        ),
         "checkpoints": gpd.GeoDataFrame(
-            {"id": [c[0] for c in checkpoints], "name": [f"卡点{c[0]}" for c in checkpoints],
-             "tier": "village", "village": villages[0][0], "status": "active", "staffed_24h": True,
-             "opened": [dt.date(2020, 1, 26)] * len(checkpoints), "closed": [None] * len(checkpoints)},
-            geometry=[at(c[1], c[2]) for c in checkpoints], crs=METRIC),
+            {
+                "id": [c[0] for c in checkpoints],
+                "name": [f"卡点{c[0]}" for c in checkpoints],
+                "tier": "village",
+                "village": villages[0][0],
+                "status": "active",
+                "staffed_24h": True,
+                "opened": [dt.date(2020, 1, 26)] * len(checkpoints),
+                "closed": [None] * len(checkpoints),
+            },
+            geometry=[at(c[1], c[2]) for c in checkpoints],
+            crs=METRIC,
+        ),
         "households": gpd.GeoDataFrame(
-            {"id": [h[0] for h in households], "village": [h[1] for h in households], "reason": "fever",
-             "persons": 1, "observation_start": [dt.date(2020, 2, 15)] * len(households),
-             "observation_days": 14, "status": "observing", "head_name": "示例户主", "phone": "000"},
-            geometry=[at(h[2], h[3]) for h in households], crs=METRIC),
+            {
+                "id": [h[0] for h in households],
+                "village": [h[1] for h in households],
+                "reason": "fever",
+                "persons": 1,
+                "observation_start": [dt.date(2020, 2, 15)] * len(households),
+                "observation_days": 14,
+                "status": "observing",
+                "head_name": "示例户主",
+                "phone": "000",
+            },
+            geometry=[at(h[2], h[3]) for h in households],
+            crs=METRIC,
+        ),
         "disinfection_points": gpd.GeoDataFrame(
-            {"id": [d[0] for d in disinfection], "name": [d[0] for d in disinfection], "kind": "public",
-             "village": [d[1] for d in disinfection], "interval_hours": 12.0},
-            geometry=[at(d[2], d[3]) for d in disinfection], crs=METRIC),
+            {
+                "id": [d[0] for d in disinfection],
+                "name": [d[0] for d in disinfection],
+                "kind": "public",
+                "village": [d[1] for d in disinfection],
+                "interval_hours": 12.0,
+            },
+            geometry=[at(d[2], d[3]) for d in disinfection],
+            crs=METRIC,
+        ),
     }
     frames = {name: frame.to_crs("EPSG:4326") for name, frame in frames.items()}
     return Dataset(frames, {"township_name": "测试乡", "as_of": "2020-02-19T18:00"})
@@ -59,12 +89,18 @@ def crossing(road_id: str, road_class: str, x: float) -> tuple:
 def two_clusters(checkpoints=()) -> Dataset:
     """Entries in two clusters on the south edge: west, three village roads 100 m apart
     (weight 3 in all); east, two national roads 100 m apart (weight 8)."""
-    roads = [crossing("W1", "village", 1000), crossing("W2", "village", 1100), crossing("W3", "village", 1200),
-             crossing("E1", "national", 8000), crossing("E2", "national", 8100)]
+    roads = [
+        crossing("W1", "village", 1000),
+        crossing("W2", "village", 1100),
+        crossing("W3", "village", 1200),
+        crossing("E1", "national", 8000),
+        crossing("E2", "national", 8100),
+    ]
     return planning_dataset(roads, checkpoints)
 
 
 # -- independent answers, for tests that judge what an output shows --------------------------
+
 
 def to_metric(longitude, latitude):
     """WGS-84 degrees to metres in METRIC (arrays)."""
@@ -72,7 +108,8 @@ def to_metric(longitude, latitude):
     from pyproj import Transformer
 
     x, y = Transformer.from_crs("EPSG:4326", METRIC, always_xy=True).transform(
-        np.asarray(longitude, float), np.asarray(latitude, float))
+        np.asarray(longitude, float), np.asarray(latitude, float)
+    )
     return np.asarray(x), np.asarray(y)
 
 
@@ -103,7 +140,7 @@ class AlongRoads:
         edges = []
         for piece in pieces:
             xy = shapely.get_coordinates(piece)
-            for a, b in zip(map(tuple, xy), map(tuple, xy[1:])):
+            for a, b in zip(map(tuple, xy), map(tuple, xy[1:]), strict=False):
                 if a != b:
                     graph.add_edge(self._key(a), self._key(b), weight=float(np.hypot(*np.subtract(a, b))))
                     edges.append((a, b))
@@ -175,8 +212,8 @@ def coverage_in_straight_line(dataset, site_lonlat, radius=300.0):
 
     context = PlanningContext(dataset, PlanningOptions(radius_m=radius))
     active = dataset.checkpoints[checkpoint_situation(dataset.checkpoints, context.as_of)["active"].to_numpy()]
-    checkpoints = list(zip(active.geometry.x, active.geometry.y))
-    entries = list(zip(context.entries["longitude"], context.entries["latitude"]))
+    checkpoints = list(zip(active.geometry.x, active.geometry.y, strict=False))
+    entries = list(zip(context.entries["longitude"], context.entries["latitude"], strict=False))
     existing = covered_in_straight_line(entries, checkpoints, radius)
     planned = covered_in_straight_line(entries, checkpoints + [tuple(s) for s in site_lonlat], radius)
     assert planned.sum() > existing.sum()  # else a test could not tell the two apart

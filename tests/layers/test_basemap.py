@@ -20,7 +20,9 @@ def test_an_online_provider_names_its_attribution():
     assert tiles["url"].startswith("https://") and "OpenStreetMap" in tiles["attribution"]
 
 
-@pytest.mark.parametrize("choice, message", [("local:/no/such/folder", "does not exist"), ("google", "unknown basemap")])
+@pytest.mark.parametrize(
+    "choice, message", [("local:/no/such/folder", "does not exist"), ("google", "unknown basemap")]
+)
 def test_bad_basemaps_are_refused_with_a_reason(choice, message):
     with pytest.raises(BasemapError, match=message):
         basemap(choice)

@@ -15,7 +15,7 @@ from layers.briefing.cells import cell_text
 from layers.briefing.content import briefing_content
 from layers.briefing.document import css_string, page_css, write_briefing_document
 from layers.briefing.options import BriefingError, BriefingOptions
-from layers.map_state import MapState, Planning, PlannedSite
+from layers.map_state import MapState, PlannedSite, Planning
 from tests.geodata.factories import EAST, WEST, tiny_dataset
 
 GENERATED = datetime(2020, 2, 20, 7, 30)
@@ -43,7 +43,7 @@ def test_village_table_matches_figures_counted_by_hand(sample):
     column = table.headers.index("户数")  # under the group header 居家观察
     assert ("居家观察", 4) in table.groups
     expected = under_observation_by_hand(sample.households, "2020-02-19")
-    names = dict(zip(sample.villages["code"], sample.villages["name"]))
+    names = dict(zip(sample.villages["code"], sample.villages["name"], strict=False))
     shown = {row[0]: int(row[column]) for row in table.rows}
     assert shown == {names[c]: int(expected.get(c, 0)) for c in sample.villages["code"]}
     assert int(table.total[column]) == int(expected.sum())
@@ -65,8 +65,10 @@ def test_internal_content_lists_the_households_under_observation(sample):
     assert content.confidential_mark == "内部资料 注意保密"
     listed = {row[0] for row in content.observation.rows}
     situation = under_observation_by_hand(sample.households, "2020-02-19")
-    escalated = sample.households[(sample.households["status"] == "escalated")
-                                  & (pd.to_datetime(sample.households["status_date"]) <= "2020-02-19")]
+    escalated = sample.households[
+        (sample.households["status"] == "escalated")
+        & (pd.to_datetime(sample.households["status_date"]) <= "2020-02-19")
+    ]
     assert len(listed) == int(situation.sum()) + len(escalated)
     first = content.observation.rows[0]
     assert re.fullmatch(r"第 \d+/14 天|", first[7])
@@ -131,12 +133,25 @@ def test_page_rule_has_numbers_time_and_mark_only_for_internal(sample):
 # -- issue 13: every value as the records say, long texts cut and kept whole ---------------------
 
 
-@pytest.mark.parametrize("value, expected", [
-    (np.bool_(True), "是"), (np.bool_(False), "否"), (True, "是"), (pd.NA, ""), (None, ""),
-    (float("nan"), ""), (pd.NaT, ""), (np.datetime64("NaT"), ""), (np.int64(12345), "12,345"),
-    (np.float64(6116.5), "6,116.5"), (np.float64(22284.0), "22,284"), (pd.Timestamp("2020-02-19 18:00"), "2020-02-19"),
-    ("", ""), ("示例", "示例"),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (np.bool_(True), "是"),
+        (np.bool_(False), "否"),
+        (True, "是"),
+        (pd.NA, ""),
+        (None, ""),
+        (float("nan"), ""),
+        (pd.NaT, ""),
+        (np.datetime64("NaT"), ""),
+        (np.int64(12345), "12,345"),
+        (np.float64(6116.5), "6,116.5"),
+        (np.float64(22284.0), "22,284"),
+        (pd.Timestamp("2020-02-19 18:00"), "2020-02-19"),
+        ("", ""),
+        ("示例", "示例"),
+    ],
+)
 def test_cell_text_knows_numpy_and_pandas_scalars(value, expected):
     assert cell_text(value, yes="是", no="否") == expected
 
@@ -183,7 +198,7 @@ def test_a_long_note_is_cut_and_printed_whole_in_the_appendix(sample):
     content = briefing_content(dataset, MapState(audience="internal"), BriefingOptions(), GENERATED)
     row = next(r for r in content.observation.rows if r[0] == first_id)
     assert "…" in row[-1] and len(row[-1]) < 30
-    mark = row[-1][row[-1].index("…") + 1:]
+    mark = row[-1][row[-1].index("…") + 1 :]
     entry = next(e for e in content.appendix.rows if e[0] == mark)
     assert entry[2] == long_note and first_id in entry[1]
     public = briefing_content(dataset, MapState(), BriefingOptions(), GENERATED)

@@ -1,6 +1,5 @@
 """Tests of layers.dataset_diff: which features changed between two readings."""
 
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -77,9 +76,7 @@ def test_one_change_among_ten_thousand_households_is_found(sample):
     big = pd.concat([base] * 200, ignore_index=True)
     big["id"] = [f"H{i:05d}" for i in range(len(big))]
     rng = np.random.default_rng(1)
-    big = gpd.GeoDataFrame(
-        big, geometry=gpd.points_from_xy(rng.random(len(big)), rng.random(len(big))), crs=base.crs
-    )
+    big = gpd.GeoDataFrame(big, geometry=gpd.points_from_xy(rng.random(len(big)), rng.random(len(big))), crs=base.crs)
     old = sample.copy()
     old["households"] = big
     new = old.copy()

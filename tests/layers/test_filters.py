@@ -32,37 +32,37 @@ VILLAGES = [
 
 
 def rows(columns: str, *values: tuple) -> list[dict]:
-    return [dict(zip(columns.split(), row)) for row in values]
+    return [dict(zip(columns.split(), row, strict=False)) for row in values]
 
 
 # The situation at 18:00 on 19 February (AS_OF) in the comments.
 CHECKPOINTS = rows(
     "id  tier             village  status      opened   closed",
-    ("C1", "district",        WEST, "active",   feb(1),  None),     # active
-    ("C2", "village",         WEST, "closed",   feb(1),  feb(10)),  # closed
-    ("C3", "natural_village", EAST, "active",   feb(20), None),     # not opened yet
-    ("C4", "compound",        EAST, "proposed", feb(1),  None),     # proposed
-    ("C5", "village",         EAST, "closed",   feb(3),  feb(25)),  # active: closes later
-    ("C6", "natural_village", WEST, "closed",   feb(2),  None),     # closed, no date
+    ("C1", "district", WEST, "active", feb(1), None),  # active
+    ("C2", "village", WEST, "closed", feb(1), feb(10)),  # closed
+    ("C3", "natural_village", EAST, "active", feb(20), None),  # not opened yet
+    ("C4", "compound", EAST, "proposed", feb(1), None),  # proposed
+    ("C5", "village", EAST, "closed", feb(3), feb(25)),  # active: closes later
+    ("C6", "natural_village", WEST, "closed", feb(2), None),  # closed, no date
 )
 HOUSEHOLDS = rows(
     "id  village  reason  observation_start  observation_days  status  status_date",
-    ("H1", WEST, "wuhan_return",          feb(6),  14,   "observing", None),     # day 14: releasing
-    ("H2", WEST, "hubei_return",          feb(17), 14,   "observing", None),     # day 3: new
-    ("H3", EAST, "close_contact",         feb(1),  14,   "observing", None),     # released: days over
-    ("H4", EAST, "fever",                 feb(10), 14,   "escalated", feb(12)),  # escalated
-    ("H5", EAST, "other_province_return", feb(12), None, "released",  feb(18)),  # released early
-    ("H6", WEST, "close_contact",         feb(20), 14,   "observing", None),     # not started yet
-    ("H7", EAST, "wuhan_return",          feb(14), 14,   "observing", None),     # day 6
-    ("H8", WEST, "fever",                 feb(16), 7,    "observing", None),     # day 4
+    ("H1", WEST, "wuhan_return", feb(6), 14, "observing", None),  # day 14: releasing
+    ("H2", WEST, "hubei_return", feb(17), 14, "observing", None),  # day 3: new
+    ("H3", EAST, "close_contact", feb(1), 14, "observing", None),  # released: days over
+    ("H4", EAST, "fever", feb(10), 14, "escalated", feb(12)),  # escalated
+    ("H5", EAST, "other_province_return", feb(12), None, "released", feb(18)),  # released early
+    ("H6", WEST, "close_contact", feb(20), 14, "observing", None),  # not started yet
+    ("H7", EAST, "wuhan_return", feb(14), 14, "observing", None),  # day 6
+    ("H8", WEST, "fever", feb(16), 7, "observing", None),  # day 4
 )
 PERSONAL = {"head_name": "示例户主", "phone": "000-0000-0000", "note": "<script>alert(1)</script>"}
 POINTS = rows(
     "id  kind  village  interval_hours  last_disinfected",
-    ("D1", "checkpoint",  WEST, 12.0, dt.datetime(2020, 2, 19, 8, 30)),  # due at 20:30: due
-    ("D2", "residential", EAST, 24.0, dt.datetime(2020, 2, 18, 9, 0)),   # due at 09:00: 9 h overdue
-    ("D3", "public",      EAST, 24.0, None),                             # never: overdue
-    ("D4", "work_area",   WEST, 48.0, dt.datetime(2020, 2, 19, 7, 0)),   # done
+    ("D1", "checkpoint", WEST, 12.0, dt.datetime(2020, 2, 19, 8, 30)),  # due at 20:30: due
+    ("D2", "residential", EAST, 24.0, dt.datetime(2020, 2, 18, 9, 0)),  # due at 09:00: 9 h overdue
+    ("D3", "public", EAST, 24.0, None),  # never: overdue
+    ("D4", "work_area", WEST, 48.0, dt.datetime(2020, 2, 19, 7, 0)),  # done
 )
 ROADS = [
     {"id": "R1", "road_class": "county", "geometry": LineString([(114.00, 33.005), (114.02, 33.005)])},
@@ -118,9 +118,7 @@ def expected_ids(state: MapState) -> dict[str, set[str]]:
     def checkpoints(row):
         status = expected_checkpoint_status(row, day)
         return (
-            status is not None
-            and allowed(f.checkpoint_tiers, row["tier"])
-            and allowed(f.checkpoint_statuses, status)
+            status is not None and allowed(f.checkpoint_tiers, row["tier"]) and allowed(f.checkpoint_statuses, status)
         )
 
     def points(row):
@@ -131,9 +129,7 @@ def expected_ids(state: MapState) -> dict[str, set[str]]:
         "roads": {row["id"] for row in ROADS},
         "checkpoints": {r["id"] for r in CHECKPOINTS if allowed(f.villages, r["village"]) and checkpoints(r)},
         "households": {r["id"] for r in HOUSEHOLDS if allowed(f.villages, r["village"]) and households(r)},
-        "disinfection_points": {
-            r["id"] for r in POINTS if allowed(f.villages, r["village"]) and points(r)
-        },
+        "disinfection_points": {r["id"] for r in POINTS if allowed(f.villages, r["village"]) and points(r)},
     }
     return {layer: everything[layer] for layer in state.visible_layers}
 
@@ -240,7 +236,8 @@ def test_dataset_is_left_as_it_was(dataset):
 def test_no_as_of_is_an_error_only_when_a_layer_needs_one():
     dataset = Dataset({"villages": gpd.GeoDataFrame(VILLAGES, crs="EPSG:4326")}).conformed()
     assert shown_ids(dataset, MapState(visible_layers=("villages", "roads"))) == {
-        "villages": {WEST, EAST}, "roads": set(),
+        "villages": {WEST, EAST},
+        "roads": set(),
     }
     with pytest.raises(AsOfError):
         shown_ids(dataset, MapState(visible_layers=("villages", "households")))

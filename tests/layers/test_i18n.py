@@ -14,15 +14,20 @@ PROJECT = Path(__file__).resolve().parents[2]
 # geodata cannot import layers.i18n: its messages are marked with N_() and translated where
 # they are shown (layers.messages).
 # layers marks the messages of exceptions it raises (PlanningError) the same way.
-_KEYWORDS = {"desktop": {"_": None, "_n": None, "N_": None}, "layers": {"_": None, "_n": None, "N_": None},
-             "geodata": {"N_": None}}
+_KEYWORDS = {
+    "desktop": {"_": None, "_n": None, "N_": None},
+    "layers": {"_": None, "_n": None, "N_": None},
+    "geodata": {"N_": None},
+}
 
 
 def strings_in_code():
     found = {}
     for package, keywords in _KEYWORDS.items():
         for filename, lineno, message, _comments, _context in extract_from_dir(
-            PROJECT / package, method_map=[("**.py", "python")], keywords=keywords,
+            PROJECT / package,
+            method_map=[("**.py", "python")],
+            keywords=keywords,
         ):
             if isinstance(message, str):
                 found.setdefault(message, f"{package}/{filename}:{lineno}")
@@ -33,7 +38,8 @@ def test_geodata_messages_are_extracted():
     found = strings_in_code()
     assert found["{value} is not a number"].startswith("geodata/validation/")
     assert found["longitude and latitude are swapped in this row; they were read the other way round"].startswith(
-        "geodata/importing/")
+        "geodata/importing/"
+    )
 
 
 def placeholders(text: str) -> set:
@@ -45,8 +51,11 @@ def test_translations_keep_the_placeholders_of_their_template():
     it is filled in."""
     catalog = i18n.read_catalog("zh")
     code = strings_in_code()
-    wrong = {m.id: m.string for m in catalog
-             if m.id in code and m.string and "{" in m.id and placeholders(m.id) != placeholders(m.string)}
+    wrong = {
+        m.id: m.string
+        for m in catalog
+        if m.id in code and m.string and "{" in m.id and placeholders(m.id) != placeholders(m.string)
+    }
     assert not wrong
 
 
@@ -85,9 +94,14 @@ def test_language_switches_translations(monkeypatch):
         i18n.set_language("en")
 
 
-@pytest.mark.parametrize("variables, expected", [
-    ({"LANG": "zh_CN.UTF-8"}, "zh"), ({"LANG": "en_US.UTF-8"}, "en"), ({"LANGUAGE": "zh_TW:en"}, "zh"),
-])
+@pytest.mark.parametrize(
+    "variables, expected",
+    [
+        ({"LANG": "zh_CN.UTF-8"}, "zh"),
+        ({"LANG": "en_US.UTF-8"}, "en"),
+        ({"LANGUAGE": "zh_TW:en"}, "zh"),
+    ],
+)
 def test_system_language_follows_the_locale(monkeypatch, variables, expected):
     for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         monkeypatch.delenv(name, raising=False)

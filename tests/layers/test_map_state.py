@@ -28,8 +28,13 @@ def test_defaults_show_everything_to_the_public():
     assert state.title == "" and state.as_of is None
     assert state.visible_layers == ("villages", "roads", "checkpoints", "households", "disinfection_points")
     assert state.filters == Filters(
-        villages=None, checkpoint_tiers=None, checkpoint_statuses=None, household_reasons=None,
-        household_statuses=None, observation_days=None, overdue_only=False,
+        villages=None,
+        checkpoint_tiers=None,
+        checkpoint_statuses=None,
+        household_reasons=None,
+        household_statuses=None,
+        observation_days=None,
+        overdue_only=False,
     )
     assert state.view == View(bounds=None, center=None, zoom=None)
     assert (state.basemap, state.labels, state.audience) == ("none", True, "public")
@@ -108,36 +113,36 @@ def test_as_of_reads_iso_text_with_or_without_seconds():
         ({"colour": "red"}, "colour: unknown key"),
         ({"filters": {"tier": ["district"]}}, "filters.tier: unknown key"),
         ({"view": {"zoom_level": 12}}, "view.zoom_level: unknown key"),
-        ({"filters": {"checkpoint_tiers": ["county"]}},
-         "filters.checkpoint_tiers: 'county' is not one of district, village, natural_village, compound"),
+        (
+            {"filters": {"checkpoint_tiers": ["county"]}},
+            "filters.checkpoint_tiers: 'county' is not one of district, village, natural_village, compound",
+        ),
         ({"filters": {"checkpoint_statuses": ["open"]}}, "filters.checkpoint_statuses: 'open' is not one of"),
         ({"filters": {"household_reasons": ["travel"]}}, "filters.household_reasons: 'travel' is not one of"),
         ({"filters": {"household_statuses": ["sick"]}}, "filters.household_statuses: 'sick' is not one of"),
-        ({"filters": {"villages": WEST_VILLAGE}},
-         f"filters.villages: expected a list or null, got str '{WEST_VILLAGE}'"),
-        ({"filters": {"observation_days": [0, 3]}},
-         "filters.observation_days: days must be within 1..14, got [0, 3]"),
-        ({"filters": {"observation_days": [5, 2]}},
-         "filters.observation_days: first day 5 is after last day 2"),
+        (
+            {"filters": {"villages": WEST_VILLAGE}},
+            f"filters.villages: expected a list or null, got str '{WEST_VILLAGE}'",
+        ),
+        ({"filters": {"observation_days": [0, 3]}}, "filters.observation_days: days must be within 1..14, got [0, 3]"),
+        ({"filters": {"observation_days": [5, 2]}}, "filters.observation_days: first day 5 is after last day 2"),
         ({"filters": {"observation_days": [1, 15]}}, "filters.observation_days: days must be within 1..14"),
-        ({"filters": {"observation_days": [1.5, 3]}},
-         "filters.observation_days: expected a whole number, got float 1.5"),
+        (
+            {"filters": {"observation_days": [1.5, 3]}},
+            "filters.observation_days: expected a whole number, got float 1.5",
+        ),
         ({"filters": {"overdue_only": "yes"}}, "filters.overdue_only: expected true or false, got str 'yes'"),
         ({"filters": []}, "filters: expected a JSON object, got list []"),
         ({"audience": "everyone"}, "audience: 'everyone' is not one of public, internal"),
-        ({"village_fill": "population"},
-         "village_fill: 'population' is not one of households_under_observation, none"),
-        ({"view": {"bounds": [114.1, 33.0, 114.0, 33.1]}},
-         "view.bounds: west 114.1 must be less than east 114.0"),
-        ({"view": {"bounds": [114.0, 33.1, 114.1, 33.0]}},
-         "view.bounds: south 33.1 must be less than north 33.0"),
+        ({"village_fill": "population"}, "village_fill: 'population' is not one of households_under_observation, none"),
+        ({"view": {"bounds": [114.1, 33.0, 114.0, 33.1]}}, "view.bounds: west 114.1 must be less than east 114.0"),
+        ({"view": {"bounds": [114.0, 33.1, 114.1, 33.0]}}, "view.bounds: south 33.1 must be less than north 33.0"),
         ({"view": {"bounds": [114.0, 33.0, 114.1]}}, "view.bounds: expected [west, south, east, north]"),
         ({"view": {"bounds": [114.0, -95.0, 114.1, 33.0]}}, "view.bounds: -95.0 is outside -90..90"),
         ({"view": {"center": [33.0, 190.0]}}, "view.center: 190.0 is outside -180..180"),
         ({"view": {"zoom": "near"}}, "view.zoom: expected a number, got str 'near'"),
         ({"as_of": "yesterday"}, "as_of: 'yesterday' is not a date and time"),
-        ({"as_of": 20200219},
-         "as_of: expected a date and time (YYYY-MM-DDTHH:MM:SS) or null, got int 20200219"),
+        ({"as_of": 20200219}, "as_of: expected a date and time (YYYY-MM-DDTHH:MM:SS) or null, got int 20200219"),
         ({"as_of": "2020-02-19T18:00:00+08:00"}, "as_of: expected local time without a time zone"),
         ({"version": 99}, "version: this view preset has format version 99, written by a newer application"),
         ({"version": "1"}, "version: expected a whole number from 1, got str '1'"),
@@ -146,8 +151,10 @@ def test_as_of_reads_iso_text_with_or_without_seconds():
         ({"labels": 1}, "labels: expected true or false, got int 1"),
         ({"title": None}, "title: expected text, got NoneType None"),
         ({"basemap": "local:"}, "basemap: 'local:' must be followed by a tile folder"),
-        ({"basemap": "http://tiles/{z}"},
-         "basemap: 'http://tiles/{z}' is not 'none', 'local:<folder>' or a provider key"),
+        (
+            {"basemap": "http://tiles/{z}"},
+            "basemap: 'http://tiles/{z}' is not 'none', 'local:<folder>' or a provider key",
+        ),
     ],
 )
 def test_bad_values_are_refused_naming_the_key(data, message):
@@ -188,10 +195,10 @@ def test_older_version_is_upgraded_through_the_migrations(monkeypatch):
 
 def test_save_and_load_through_a_file(tmp_path):
     state = MapState(
-        title="关王庙乡 2月19日", as_of=dt.datetime(2020, 2, 19, 18), audience="internal",
-        filters=Filters(
-            villages=(WEST_VILLAGE,), household_statuses=("observing",), observation_days=(12, 14)
-        ),
+        title="关王庙乡 2月19日",
+        as_of=dt.datetime(2020, 2, 19, 18),
+        audience="internal",
+        filters=Filters(villages=(WEST_VILLAGE,), household_statuses=("observing",), observation_days=(12, 14)),
         view=View(bounds=(113.9, 32.95, 114.05, 33.05)),
     )
     path = tmp_path / "早报.json"

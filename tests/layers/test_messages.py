@@ -30,8 +30,7 @@ def only(problems, field, severity=None):
 
 
 def test_a_bad_date_in_chinese_keeps_the_cell_and_says_how_to_write_it(store, tmp_path):
-    problem = only(import_problems(store, tmp_path, [household_row(1, 观察开始="2020-02-30")]),
-                   "observation_start")
+    problem = only(import_problems(store, tmp_path, [household_row(1, 观察开始="2020-02-30")]), "observation_start")
     assert problem.message == "'2020-02-30' is not a date; write dates as YYYY-MM-DD"
     assert problem_text(problem, lang="zh") == "'2020-02-30' 不是日期；日期请写成 YYYY-MM-DD"
     assert problem_text(problem, lang="en") == problem.message
@@ -60,17 +59,23 @@ def test_validation_problems_in_chinese_name_fields_by_their_labels(store):
     households["status"] = households["status"].astype(object)
     households.loc[households.index[0], ["status", "status_date"]] = ["released", pd.NaT]
     households.loc[households.index[1], ["status", "observation_start", "status_date"]] = [
-        "released", pd.Timestamp("2020-02-20"), pd.Timestamp("2020-02-10")]
+        "released",
+        pd.Timestamp("2020-02-20"),
+        pd.Timestamp("2020-02-10"),
+    ]
     dataset["households"] = households
     problems = [p for p in validate(dataset) if p.layer == "households"]
     missing = next(p for p in problems if "no status_date" in p.message)
-    assert problem_text(missing, lang="zh") == ("状态为“已解除”（released），但没有解除/转诊日期（status_date）；"
-                                                "请填写解除观察的日期")
+    assert problem_text(missing, lang="zh") == (
+        "状态为“已解除”（released），但没有解除/转诊日期（status_date）；请填写解除观察的日期"
+    )
     order = next(p for p in problems if "is before" in p.message)
-    assert order.message == ("status_date 2020-02-10 is before observation_start 2020-02-20; "
-                             "correct one of the two dates")
-    assert problem_text(order, lang="zh") == ("解除/转诊日期 (status_date) 2020-02-10 早于 观察开始 "
-                                              "(observation_start) 2020-02-20；请改正其中一个日期")
+    assert order.message == (
+        "status_date 2020-02-10 is before observation_start 2020-02-20; correct one of the two dates"
+    )
+    assert problem_text(order, lang="zh") == (
+        "解除/转诊日期 (status_date) 2020-02-10 早于 观察开始 (observation_start) 2020-02-20；请改正其中一个日期"
+    )
 
 
 def test_a_nested_phrase_is_translated_and_data_is_not():

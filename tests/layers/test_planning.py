@@ -23,9 +23,15 @@ def test_entries_are_where_roads_cross_the_boundary_weighted_by_class():
     context = PlanningContext(two_clusters(), PlanningOptions())
     entries = context.entries
     assert len(entries) == 5
-    places = sorted((round(x - X0), round(y - Y0)) for x, y in zip(entries["x"], entries["y"]))
+    places = sorted((round(x - X0), round(y - Y0)) for x, y in zip(entries["x"], entries["y"], strict=False))
     assert places == [(1000, 0), (1100, 0), (1200, 0), (8000, 0), (8100, 0)]
-    assert dict(zip(entries["road_id"], entries["weight"])) == {"W1": 1, "W2": 1, "W3": 1, "E1": 4, "E2": 4}
+    assert dict(zip(entries["road_id"], entries["weight"], strict=False)) == {
+        "W1": 1,
+        "W2": 1,
+        "W3": 1,
+        "E1": 4,
+        "E2": 4,
+    }
     assert entries["township_edge"].all() and (entries["villages"] == ("V1",)).all()
 
 
@@ -60,8 +66,11 @@ def test_existing_checkpoints_are_kept_and_their_cover_is_not_bought_again():
     dataset = two_clusters(checkpoints=[("CP1", 8050, -100)])
     context = PlanningContext(dataset, PlanningOptions())
     result = suggest_sites(context, 1)
-    assert result.before.by_site["CP1"] == result.after.by_site["CP1"] == tuple(
-        context.entries.loc[context.entries["road_id"].isin(["E1", "E2"]), "id"].sort_values())
+    assert (
+        result.before.by_site["CP1"]
+        == result.after.by_site["CP1"]
+        == tuple(context.entries.loc[context.entries["road_id"].isin(["E1", "E2"]), "id"].sort_values())
+    )
     (proposal,) = result.proposals
     assert metric(proposal.longitude, proposal.latitude)[0] < 5000  # the west cluster: east is covered
     assert result.after.covered_weight == 11.0
@@ -92,22 +101,28 @@ def test_households_far_from_every_disinfection_point_without_personal_data():
     dataset = planning_dataset(
         [("R", "county", [(0, -500), (0, 500)])],
         households=[("H1", "V1", 2000, 2000), ("H2", "V1", 5000, 5000)],
-        disinfection=[("D1", "V1", 2000, 2500)])
+        disinfection=[("D1", "V1", 2000, 2500)],
+    )
     far = PlanningContext(dataset, PlanningOptions(household_distance_m=1000)).coverage().households_far
     assert list(far["id"]) == ["H2"]
     assert far["distance_m"].iloc[0] == pytest.approx(np.hypot(3000, 2500), rel=1e-3)
     assert set(far.columns) == {"id", "village", "distance_m"}
 
 
-@pytest.mark.parametrize("make, message", [
-    (lambda: PlanningOptions(radius_m=0), "radius: must be a distance in metres above 0"),
-    (lambda: PlanningContext(planning_dataset([]), PlanningOptions()), "the dataset has no roads"),
-    (lambda: suggest_sites(PlanningContext(two_clusters(), PlanningOptions(spacing_m=5000)), 500),
-     "500 is more than the"),
-    (lambda: suggest_sites(PlanningContext(two_clusters(), PlanningOptions()), 0), "a whole number of 1 or more"),
-    (lambda: parse_weights("national"), "is not CLASS=WEIGHT"),
-    (lambda: parse_weights("lane=2"), "unknown road class 'lane'"),
-])
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda: PlanningOptions(radius_m=0), "radius: must be a distance in metres above 0"),
+        (lambda: PlanningContext(planning_dataset([]), PlanningOptions()), "the dataset has no roads"),
+        (
+            lambda: suggest_sites(PlanningContext(two_clusters(), PlanningOptions(spacing_m=5000)), 500),
+            "500 is more than the",
+        ),
+        (lambda: suggest_sites(PlanningContext(two_clusters(), PlanningOptions()), 0), "a whole number of 1 or more"),
+        (lambda: parse_weights("national"), "is not CLASS=WEIGHT"),
+        (lambda: parse_weights("lane=2"), "unknown road class 'lane'"),
+    ],
+)
 def test_bad_questions_get_a_clear_message(make, message):
     with pytest.raises(PlanningError, match=message):
         make()
@@ -185,9 +200,10 @@ def test_sparse_model_matches_spopt_dense_mclp_with_pinned_checkpoints(sample):
     entries = context.entries[["x", "y"]].to_numpy()
     cost = np.hypot(entries[:, None, 0] - sites[None, :, 0], entries[:, None, 1] - sites[None, :, 1])
     pinned = np.zeros(len(sites), dtype=int)
-    pinned[:len(context.checkpoint_sites)] = 1
-    dense = MCLP.from_cost_matrix(cost, context.entries["weight"].to_numpy(), 400, pinned.sum() + k,
-                                  predefined_facilities_arr=pinned)
+    pinned[: len(context.checkpoint_sites)] = 1
+    dense = MCLP.from_cost_matrix(
+        cost, context.entries["weight"].to_numpy(), 400, pinned.sum() + k, predefined_facilities_arr=pinned
+    )
     dense.solve(pulp.PULP_CBC_CMD(msg=False), results=False)
     assert result.after.covered_weight == pytest.approx(pulp.value(dense.problem.objective))
     assert result.after.covered_weight > result.before.covered_weight
@@ -201,11 +217,11 @@ def test_reach_is_the_road_within_the_distance_along_the_roads(radius, expected_
     # The U road of the short-cut test: from 100 m south of the edge on the east leg, 200 m
     # lead south to the road's end and the rest north, over the top and down the west leg.
     roads = [("U", "county", [(1000, -300), (1000, 300), (1250, 300), (1250, -300)])]
-    context = PlanningContext(planning_dataset(roads, checkpoints=[("CP1", 1250, -100)]),
-                              PlanningOptions(radius_m=radius, along_roads=True))
+    context = PlanningContext(
+        planning_dataset(roads, checkpoints=[("CP1", 1250, -100)]), PlanningOptions(radius_m=radius, along_roads=True)
+    )
     (lines,) = context.reach(context.checkpoint_sites)
-    drawn = shapely.union_all([shapely.linestrings(np.column_stack(metric(line[:, 0], line[:, 1])))
-                               for line in lines])
+    drawn = shapely.union_all([shapely.linestrings(np.column_stack(metric(line[:, 0], line[:, 1]))) for line in lines])
     assert drawn.length == pytest.approx(expected_m, abs=0.5)
     south_end = (1250, -300) if radius == 300 else (1000, 300 - (radius - 650))
     assert shapely.distance(drawn, shapely.Point(1250, -300)) < 0.5
@@ -220,7 +236,7 @@ def test_reach_matches_an_independent_road_graph_and_holds_every_entry_covered(s
     context = PlanningContext(sample, PlanningOptions(radius_m=radius, along_roads=True))
     roads = sample.roads.to_crs(METRIC).geometry.to_numpy()
     report = context.coverage()
-    for site, lines in zip(context.checkpoint_sites, context.reach(context.checkpoint_sites)):
+    for site, lines in zip(context.checkpoint_sites, context.reach(context.checkpoint_sites), strict=False):
         truth = AlongRoads(roads, np.column_stack(to_metric(site.longitude, site.latitude))[0])
         metric_lines = [np.column_stack(to_metric(line[:, 0], line[:, 1])) for line in lines]
         for xy in metric_lines:  # every vertex, and every 10 m between them

@@ -7,19 +7,30 @@ import pytest
 
 from geodata.sample.bundled import bundled_sample_path
 from geodata.store import open_store
-from layers.map_state import MapState, MapStateError, Planning, PlannedSite
+from layers.map_state import MapState, MapStateError, PlannedSite, Planning
 from layers.page_model import page_model, page_update
 from layers.planning import PlanningContext, PlanningOptions, suggest_sites
 from layers.planning.overlay import options_of, planning_overlay, planning_state
 
 VERSION_1_PRESET = {
-    "version": 1, "title": "晨报", "as_of": None,
+    "version": 1,
+    "title": "晨报",
+    "as_of": None,
     "visible_layers": ["villages", "roads", "checkpoints"],
-    "filters": {"villages": None, "checkpoint_tiers": None, "checkpoint_statuses": None,
-                "household_reasons": None, "household_statuses": None, "observation_days": None,
-                "overdue_only": False},
+    "filters": {
+        "villages": None,
+        "checkpoint_tiers": None,
+        "checkpoint_statuses": None,
+        "household_reasons": None,
+        "household_statuses": None,
+        "observation_days": None,
+        "overdue_only": False,
+    },
     "view": {"bounds": None, "center": None, "zoom": None},
-    "basemap": "none", "labels": True, "audience": "public", "village_fill": "households_under_observation",
+    "basemap": "none",
+    "labels": True,
+    "audience": "public",
+    "village_fill": "households_under_observation",
 }
 
 
@@ -35,9 +46,13 @@ def test_a_version_1_preset_loads_without_planning_and_writes_back_the_same():
 
 
 def test_planning_round_trips_through_json():
-    planning = Planning(radius_m=450, along_roads=True, weights=(("national", 6.0), ("village", 0.5)),
-                        proposed=(PlannedSite(113.97, 33.01, "P1", 4.0),),
-                        what_if=(PlannedSite(113.98, 33.0, "W1"),))
+    planning = Planning(
+        radius_m=450,
+        along_roads=True,
+        weights=(("national", 6.0), ("village", 0.5)),
+        proposed=(PlannedSite(113.97, 33.01, "P1", 4.0),),
+        what_if=(PlannedSite(113.98, 33.0, "W1"),),
+    )
     state = MapState(planning=planning)
     text = state.to_json()
     assert json.loads(text)["planning"]["weights"] == {"national": 6.0, "village": 0.5}
@@ -45,13 +60,16 @@ def test_planning_round_trips_through_json():
     assert options_of(planning).weight_of("national") == 6.0 and options_of(planning).weight_of("county") == 0
 
 
-@pytest.mark.parametrize("planning, message", [
-    ({"radius_m": 0}, "planning.radius_m: must be above 0"),
-    ({"radius": 300}, "planning.radius: unknown key"),
-    ({"weights": {"lane": 1}}, "planning.weights: 'lane' is not one of"),
-    ({"proposed": [{"longitude": 200, "latitude": 33}]}, "planning.site.longitude: 200 is outside"),
-    ({"what_if": [[113.9, 33.0]]}, "planning.what_if: expected site objects"),
-])
+@pytest.mark.parametrize(
+    "planning, message",
+    [
+        ({"radius_m": 0}, "planning.radius_m: must be above 0"),
+        ({"radius": 300}, "planning.radius: unknown key"),
+        ({"weights": {"lane": 1}}, "planning.weights: 'lane' is not one of"),
+        ({"proposed": [{"longitude": 200, "latitude": 33}]}, "planning.site.longitude: 200 is outside"),
+        ({"what_if": [[113.9, 33.0]]}, "planning.what_if: expected site objects"),
+    ],
+)
 def test_bad_planning_values_are_named(planning, message):
     with pytest.raises(MapStateError, match=message):
         MapState.from_dict({"planning": planning})
@@ -87,7 +105,7 @@ def _sample_truth(sample, overlay_entries, sites, radius):
 
     context = PlanningContext(sample, PlanningOptions(radius_m=radius))
     active = sample.checkpoints[checkpoint_situation(sample.checkpoints, context.as_of)["active"].to_numpy()]
-    checkpoints = list(zip(active.geometry.x, active.geometry.y))
+    checkpoints = list(zip(active.geometry.x, active.geometry.y, strict=False))
     entries = [(e["lng"], e["lat"]) for e in overlay_entries]
     existing = covered_in_straight_line(entries, checkpoints, radius)
     planned = covered_in_straight_line(entries, checkpoints + [(s.longitude, s.latitude) for s in sites], radius)
@@ -100,11 +118,15 @@ def test_the_summary_says_existing_and_planned_coverage_apart(sample):
     context = PlanningContext(sample, PlanningOptions())
     gaps = context.coverage().uncovered
     # A proposal on each of two gaps and a what-if on a third: each covers at least its own.
-    proposed = tuple(PlannedSite(r.longitude, r.latitude, f"P{n}", 1.0)
-                     for n, r in enumerate(gaps.iloc[:2].itertuples(), 1))
+    proposed = tuple(
+        PlannedSite(r.longitude, r.latitude, f"P{n}", 1.0) for n, r in enumerate(gaps.iloc[:2].itertuples(), 1)
+    )
     what_if = (PlannedSite(gaps.iloc[2].longitude, gaps.iloc[2].latitude, "W1"),)
     state = MapState(planning=Planning(proposed=proposed, what_if=what_if, show_gaps=True))
-    for lang, words in (("zh", ("现有卡点已覆盖", "加上拟设 2 处、假设 1 处")), ("en", ("by existing", "2 proposed and 1 what-if"))):
+    for lang, words in (
+        ("zh", ("现有卡点已覆盖", "加上拟设 2 处、假设 1 处")),
+        ("en", ("by existing", "2 proposed and 1 what-if")),
+    ):
         set_language(lang)
         try:
             overlay = planning_overlay(sample, state, context.as_of)
@@ -122,8 +144,9 @@ def test_the_summary_says_existing_and_planned_coverage_apart(sample):
 
 
 def test_along_roads_the_overlay_carries_the_road_each_site_reaches_and_no_radius_alone(sample):
-    state = MapState(planning=Planning(along_roads=True, show_gaps=True,
-                                       proposed=(PlannedSite(113.97, 33.0, "P1", 1.0),)))
+    state = MapState(
+        planning=Planning(along_roads=True, show_gaps=True, proposed=(PlannedSite(113.97, 33.0, "P1", 1.0),))
+    )
     import shapely
 
     from tests.layers.planning_factories import METRIC, to_metric

@@ -117,8 +117,11 @@ def feb(day: int) -> dt.date:
 
 def test_first_day_of_observation_is_day_one_and_new():
     assert household_on(START) == {
-        "status_on_day": "observing", "under_observation": True, "observation_day": 1,
-        "release_date": feb(14), "stage": "new",
+        "status_on_day": "observing",
+        "under_observation": True,
+        "observation_day": 1,
+        "release_date": feb(14),
+        "stage": "new",
     }
 
 
@@ -135,8 +138,11 @@ def test_stage_follows_the_observation_day(day, observation_day, stage):
 def test_release_date_is_the_last_day_under_observation():
     assert household_on(feb(14))["status_on_day"] == "observing"
     assert household_on(feb(15)) == {
-        "status_on_day": "released", "under_observation": False, "observation_day": None,
-        "release_date": feb(14), "stage": "released",
+        "status_on_day": "released",
+        "under_observation": False,
+        "observation_day": None,
+        "release_date": feb(14),
+        "stage": "released",
     }
 
 
@@ -243,7 +249,8 @@ def point_at(last_disinfected, interval_hours=12.0, as_of=AS_OF) -> dict:
     frame = pd.DataFrame({"interval_hours": [interval_hours], "last_disinfected": [last_disinfected]})
     result = disinfection_situation(frame, as_of).iloc[0]
     return {
-        "freshness": result["freshness"], "overdue": bool(result["overdue"]),
+        "freshness": result["freshness"],
+        "overdue": bool(result["overdue"]),
         "hours_overdue": float(result["hours_overdue"]),
         "due_at": None if pd.isna(result["due_at"]) else result["due_at"].to_pydatetime(),
     }
@@ -306,10 +313,12 @@ def test_as_of_with_a_time_zone_is_read_as_china_time():
 
 def test_as_of_falls_back_to_the_latest_date_in_the_data():
     dataset = Dataset()
-    dataset["households"] = households_frame([
-        {"observation_start": feb(3), "status": "released", "status_date": feb(12)},
-        {"observation_start": feb(9), "status": "observing"},
-    ])
+    dataset["households"] = households_frame(
+        [
+            {"observation_start": feb(3), "status": "released", "status_date": feb(12)},
+            {"observation_start": feb(9), "status": "observing"},
+        ]
+    )
     dataset["disinfection_points"] = pd.DataFrame(
         {"interval_hours": [12.0], "last_disinfected": [dt.datetime(2020, 2, 11, 7, 45)]}
     )
@@ -358,7 +367,7 @@ def timelines(rows: list[dict]) -> list[list[dict]]:
     return [
         [
             {"day": day, **{column: values[column][i] for column in columns}}
-            for day, values in zip(WINDOW, by_day)
+            for day, values in zip(WINDOW, by_day, strict=False)
         ]
         for i in range(len(rows))
     ]
@@ -389,7 +398,7 @@ def test_household_situation_matches_the_rules_row_by_row(rows, day):
 @given(household_lists)
 @timeline_settings
 def test_status_is_missing_exactly_before_the_start(rows):
-    for row, timeline in zip(rows, timelines(rows)):
+    for row, timeline in zip(rows, timelines(rows), strict=False):
         for entry in timeline:
             assert (entry["status_on_day"] is None) == (row["observation_start"] > entry["day"])
 
@@ -397,7 +406,7 @@ def test_status_is_missing_exactly_before_the_start(rows):
 @given(household_lists)
 @timeline_settings
 def test_observation_day_stays_within_the_observation(rows):
-    for row, timeline in zip(rows, timelines(rows)):
+    for row, timeline in zip(rows, timelines(rows), strict=False):
         days = row["observation_days"] or 14
         for entry in timeline:
             if entry["under_observation"]:
@@ -410,7 +419,7 @@ def test_observation_day_stays_within_the_observation(rows):
 @timeline_settings
 def test_observation_day_advances_by_one_each_day(rows):
     for timeline in timelines(rows):
-        for today, tomorrow in zip(timeline, timeline[1:]):
+        for today, tomorrow in zip(timeline, timeline[1:], strict=False):
             if today["under_observation"] and tomorrow["under_observation"]:
                 assert tomorrow["observation_day"] == today["observation_day"] + 1
 
@@ -429,5 +438,5 @@ def test_once_released_or_escalated_never_observed_again(rows):
 @given(household_lists)
 @timeline_settings
 def test_days_under_observation_are_at_most_the_observation_days(rows):
-    for row, timeline in zip(rows, timelines(rows)):
+    for row, timeline in zip(rows, timelines(rows), strict=False):
         assert sum(entry["under_observation"] for entry in timeline) <= (row["observation_days"] or 14)

@@ -47,7 +47,7 @@ def feb(day: int, hour: int | None = None) -> dt.date | dt.datetime:
 
 
 def rows(columns: str, *values: tuple) -> list[dict]:
-    return [dict(zip(columns.split(), row)) for row in values]
+    return [dict(zip(columns.split(), row, strict=False)) for row in values]
 
 
 def layer(name: str, records: list[dict]) -> gpd.GeoDataFrame:
@@ -59,43 +59,47 @@ def layer(name: str, records: list[dict]) -> gpd.GeoDataFrame:
 # -- a township worked out by hand (the situation at 18:00 on 19 February in comments) ------
 
 VILLAGES = [
-    {"code": WEST, "name": "西村", "party_branches": 2, "volunteers": 15,
-     "geometry": box(114.00, 33.00, 114.01, 33.01)},
-    {"code": EAST, "name": "东村", "party_branches": 1, "volunteers": 9,
-     "geometry": box(114.01, 33.00, 114.02, 33.01)},
+    {
+        "code": WEST,
+        "name": "西村",
+        "party_branches": 2,
+        "volunteers": 15,
+        "geometry": box(114.00, 33.00, 114.01, 33.01),
+    },
+    {"code": EAST, "name": "东村", "party_branches": 1, "volunteers": 9, "geometry": box(114.01, 33.00, 114.02, 33.01)},
     {"code": NORTH, "name": "北村", "geometry": box(114.00, 33.01, 114.01, 33.02)},  # nothing in it, no records
 ]
 CHECKPOINTS = rows(
     "id  name  tier             village  status      opened   closed",
-    ("C1", "一", "district",        WEST,    "active",   feb(1),  None),     # active
-    ("C2", "二", "village",         WEST,    "closed",   feb(1),  feb(10)),  # closed
-    ("C3", "三", "natural_village", EAST,    "active",   feb(20), None),     # not opened yet
-    ("C4", "四", "compound",        EAST,    "proposed", feb(1),  None),     # proposed
-    ("C5", "五", "village",         EAST,    "closed",   feb(3),  feb(25)),  # active: closes later
-    ("C6", "六", "natural_village", WEST,    "closed",   feb(2),  None),     # closed, no date
-    ("C7", "七", "compound",        UNKNOWN, "active",   feb(1),  None),     # active, unmatched
+    ("C1", "一", "district", WEST, "active", feb(1), None),  # active
+    ("C2", "二", "village", WEST, "closed", feb(1), feb(10)),  # closed
+    ("C3", "三", "natural_village", EAST, "active", feb(20), None),  # not opened yet
+    ("C4", "四", "compound", EAST, "proposed", feb(1), None),  # proposed
+    ("C5", "五", "village", EAST, "closed", feb(3), feb(25)),  # active: closes later
+    ("C6", "六", "natural_village", WEST, "closed", feb(2), None),  # closed, no date
+    ("C7", "七", "compound", UNKNOWN, "active", feb(1), None),  # active, unmatched
 )
 HOUSEHOLDS = rows(
     "id  village  reason  persons  observation_start  observation_days  status  status_date",
-    ("H1",  WEST,    "wuhan_return",          3, feb(6),  14,   "observing", None),     # last day today
-    ("H2",  WEST,    "hubei_return",          2, feb(19), 14,   "observing", None),     # new today
-    ("H3",  EAST,    "close_contact",         4, feb(1),  14,   "observing", None),     # released: days over
-    ("H4",  EAST,    "fever",                 1, feb(10), 14,   "escalated", feb(12)),  # escalated
-    ("H5",  EAST,    "other_province_return", 2, feb(12), None, "released",  feb(18)),  # released early
-    ("H6",  WEST,    "close_contact",         6, feb(20), 14,   "observing", None),     # not started yet
-    ("H7",  EAST,    "wuhan_return",          5, feb(14), 14,   "observing", None),     # day 6
-    ("H8",  WEST,    "fever",                 2, feb(13), 7,    "observing", None),     # last day today
-    ("H9",  EAST,    "close_contact",         1, feb(19), 14,   "escalated", feb(19)),  # new and escalated
-    ("H10", None,    "hubei_return",          2, feb(15), 14,   "observing", None),     # no village: unmatched
-    ("H11", EAST,    "wuhan_return",          3, feb(6),  14,   "released",  feb(19)),  # released today, early
+    ("H1", WEST, "wuhan_return", 3, feb(6), 14, "observing", None),  # last day today
+    ("H2", WEST, "hubei_return", 2, feb(19), 14, "observing", None),  # new today
+    ("H3", EAST, "close_contact", 4, feb(1), 14, "observing", None),  # released: days over
+    ("H4", EAST, "fever", 1, feb(10), 14, "escalated", feb(12)),  # escalated
+    ("H5", EAST, "other_province_return", 2, feb(12), None, "released", feb(18)),  # released early
+    ("H6", WEST, "close_contact", 6, feb(20), 14, "observing", None),  # not started yet
+    ("H7", EAST, "wuhan_return", 5, feb(14), 14, "observing", None),  # day 6
+    ("H8", WEST, "fever", 2, feb(13), 7, "observing", None),  # last day today
+    ("H9", EAST, "close_contact", 1, feb(19), 14, "escalated", feb(19)),  # new and escalated
+    ("H10", None, "hubei_return", 2, feb(15), 14, "observing", None),  # no village: unmatched
+    ("H11", EAST, "wuhan_return", 3, feb(6), 14, "released", feb(19)),  # released today, early
 )
 POINTS = rows(
     "id  name  kind  village  interval_hours  last_disinfected",
-    ("D1", "甲", "checkpoint",  WEST,    12.0, feb(19, 8)),   # due at 20:00: due, not overdue
-    ("D2", "乙", "residential", WEST,    6.0,  feb(19, 6)),   # due at 12:00: overdue
-    ("D3", "丙", "public",      EAST,    24.0, None),         # never disinfected: overdue
-    ("D4", "丁", "work_area",   EAST,    12.0, feb(19, 20)),  # recorded after 18:00: done
-    ("D5", "戊", "public",      UNKNOWN, 8.0,  feb(18, 9)),   # overdue, unmatched
+    ("D1", "甲", "checkpoint", WEST, 12.0, feb(19, 8)),  # due at 20:00: due, not overdue
+    ("D2", "乙", "residential", WEST, 6.0, feb(19, 6)),  # due at 12:00: overdue
+    ("D3", "丙", "public", EAST, 24.0, None),  # never disinfected: overdue
+    ("D4", "丁", "work_area", EAST, 12.0, feb(19, 20)),  # recorded after 18:00: done
+    ("D5", "戊", "public", UNKNOWN, 8.0, feb(18, 9)),  # overdue, unmatched
 )
 
 # Figures in the order of FIGURES:
@@ -110,8 +114,13 @@ HAND_TABLE = [
 
 
 def hand_built(**replaced: list[dict]) -> Dataset:
-    records = {"villages": VILLAGES, "checkpoints": CHECKPOINTS, "households": HOUSEHOLDS,
-               "disinfection_points": POINTS, **replaced}
+    records = {
+        "villages": VILLAGES,
+        "checkpoints": CHECKPOINTS,
+        "households": HOUSEHOLDS,
+        "disinfection_points": POINTS,
+        **replaced,
+    }
     return Dataset({name: layer(name, layer_rows) for name, layer_rows in records.items()})
 
 
@@ -192,8 +201,10 @@ def expected_figures(township: PlainTownship, as_of: dt.datetime) -> dict[str, d
 
 def expected_totals(township: PlainTownship, as_of: dt.datetime) -> dict[str, int]:
     per_village = expected_figures(township, as_of).values()
-    return {"villages": township.village_count,
-            **{figure: sum(counts[figure] for counts in per_village) for figure in FIGURES}}
+    return {
+        "villages": township.village_count,
+        **{figure: sum(counts[figure] for counts in per_village) for figure in FIGURES},
+    }
 
 
 def table_by_code(table: pd.DataFrame) -> dict[str, dict[str, int]]:
@@ -273,7 +284,8 @@ def test_duplicated_village_code_counts_its_points_once():
     table = village_table(hand_built(villages=twice), AS_OF)
     assert table.loc[3, list(FIGURES)].sum() == 0  # the second WEST counts nothing
     assert township_figures(hand_built(villages=twice), AS_OF) == {
-        **township_figures(hand_built(), AS_OF), "villages": 4,
+        **township_figures(hand_built(), AS_OF),
+        "villages": 4,
     }
 
 
@@ -286,11 +298,22 @@ def test_disinfection_reads_the_hour_of_as_of():
 
 def test_township_figures_of_hand_built_township():
     assert township_figures(hand_built(), AS_OF) == {
-        "villages": 3, "checkpoints_district": 1, "checkpoints_village": 1,
-        "checkpoints_natural_village": 0, "checkpoints_compound": 1, "checkpoints_active": 3,
-        "households_under_observation": 5, "persons_under_observation": 14, "new_today": 2,
-        "releasing_today": 2, "escalated": 2, "released": 3, "disinfection_points": 5,
-        "disinfection_overdue": 3, "party_branches": 3, "volunteers": 24,
+        "villages": 3,
+        "checkpoints_district": 1,
+        "checkpoints_village": 1,
+        "checkpoints_natural_village": 0,
+        "checkpoints_compound": 1,
+        "checkpoints_active": 3,
+        "households_under_observation": 5,
+        "persons_under_observation": 14,
+        "new_today": 2,
+        "releasing_today": 2,
+        "escalated": 2,
+        "released": 3,
+        "disinfection_points": 5,
+        "disinfection_overdue": 3,
+        "party_branches": 3,
+        "volunteers": 24,
     }
 
 
@@ -369,30 +392,69 @@ def random_township(seed: int = 7, households: int = 400) -> Dataset:
         return [None if rng.random() < missing else day for day in days]
 
     checkpoints = [
-        {"id": f"C{i}", "name": "卡点", "tier": tier, "village": village, "status": status,
-         "opened": opened, "closed": closed}
-        for i, (tier, village, status, opened, closed) in enumerate(zip(
-            pick(CHECKPOINT_TIERS, 60), pick(codes, 60), pick(("active", "closed", "proposed"), 60),
-            some_day(60, 1, 20), some_day(60, 5, 29, missing=0.6),
-        ))
+        {
+            "id": f"C{i}",
+            "name": "卡点",
+            "tier": tier,
+            "village": village,
+            "status": status,
+            "opened": opened,
+            "closed": closed,
+        }
+        for i, (tier, village, status, opened, closed) in enumerate(
+            zip(
+                pick(CHECKPOINT_TIERS, 60),
+                pick(codes, 60),
+                pick(("active", "closed", "proposed"), 60),
+                some_day(60, 1, 20),
+                some_day(60, 5, 29, missing=0.6),
+                strict=False,
+            )
+        )
     ]
     homes = [
-        {"id": f"H{i}", "village": village, "reason": reason, "persons": int(persons),
-         "observation_start": start, "observation_days": days, "status": status, "status_date": status_date}
-        for i, (village, reason, persons, start, days, status, status_date) in enumerate(zip(
-            pick(codes, households), pick(HOUSEHOLD_REASONS, households), rng.integers(1, 7, households),
-            some_day(households, 1, 25), pick((14, 14, 7, None), households),
-            pick(("observing", "observing", "released", "escalated"), households),
-            some_day(households, 3, 29, missing=0.3),
-        ))
+        {
+            "id": f"H{i}",
+            "village": village,
+            "reason": reason,
+            "persons": int(persons),
+            "observation_start": start,
+            "observation_days": days,
+            "status": status,
+            "status_date": status_date,
+        }
+        for i, (village, reason, persons, start, days, status, status_date) in enumerate(
+            zip(
+                pick(codes, households),
+                pick(HOUSEHOLD_REASONS, households),
+                rng.integers(1, 7, households),
+                some_day(households, 1, 25),
+                pick((14, 14, 7, None), households),
+                pick(("observing", "observing", "released", "escalated"), households),
+                some_day(households, 3, 29, missing=0.3),
+                strict=False,
+            )
+        )
     ]
     points = [
-        {"id": f"D{i}", "name": "消毒点", "kind": "public", "village": village,
-         "interval_hours": float(hours), "last_disinfected": None if rng.random() < 0.1 else
-         dt.datetime(2020, 2, 1) + dt.timedelta(minutes=int(minutes))}
-        for i, (village, hours, minutes) in enumerate(zip(
-            pick(codes, 80), rng.choice([4, 8, 12, 24], 80), rng.integers(0, 29 * 24 * 60, 80),
-        ))
+        {
+            "id": f"D{i}",
+            "name": "消毒点",
+            "kind": "public",
+            "village": village,
+            "interval_hours": float(hours),
+            "last_disinfected": None
+            if rng.random() < 0.1
+            else dt.datetime(2020, 2, 1) + dt.timedelta(minutes=int(minutes)),
+        }
+        for i, (village, hours, minutes) in enumerate(
+            zip(
+                pick(codes, 80),
+                rng.choice([4, 8, 12, 24], 80),
+                rng.integers(0, 29 * 24 * 60, 80),
+                strict=False,
+            )
+        )
     ]
     return hand_built(checkpoints=checkpoints, households=homes, disinfection_points=points)
 
@@ -474,12 +536,12 @@ def test_supplies_count_the_latest_record_of_each_scope_known_by_the_day():
     figures = supplies_and_publicity(Dataset({"supplies": supplies}), AS_OF)
     assert figures.to_dict("records") == [{"table": "supplies", "item": "masks", "quantity": 1700.0}]
     later = supplies_and_publicity(Dataset({"supplies": supplies}), dt.datetime(2020, 2, 20, 8, 0))
-    assert dict(zip(later["item"], later["quantity"])) == {"masks": 10199.0, "goggles": 5.0}
+    assert dict(zip(later["item"], later["quantity"], strict=False)) == {"masks": 10199.0, "goggles": 5.0}
 
 
 def test_sample_supplies_and_publicity_are_the_published_figures(sample):
     figures = supplies_and_publicity(sample, SAMPLE_AS_OF)
-    quantities = dict(zip(figures["item"], figures["quantity"]))
+    quantities = dict(zip(figures["item"], figures["quantity"], strict=False))
     assert quantities["masks"] == 22284 and quantities["disinfectant_litres"] == 6116.5
     assert quantities["leaflets"] == 67600 and quantities["boards"] == 202
 

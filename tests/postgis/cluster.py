@@ -18,8 +18,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-INSTALL_HINT = ("install them with `make test` (as root it installs postgresql-15 and "
-                "postgresql-15-postgis-3) or apt-get install postgresql-15 postgresql-15-postgis-3")
+INSTALL_HINT = (
+    "install them with `make test` (as root it installs postgresql-15 and "
+    "postgresql-15-postgis-3) or apt-get install postgresql-15 postgresql-15-postgis-3"
+)
 
 
 class ClusterError(RuntimeError):
@@ -30,8 +32,11 @@ def server_bindir() -> Path:
     """The folder with initdb, pg_ctl and postgres (newest PostgreSQL installed)."""
     found = shutil.which("pg_ctl")
     candidates = [Path(os.path.realpath(found)).parent] if found else []
-    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"),
-                      key=lambda p: int(re.sub(r"\D", "", p.parent.name) or 0), reverse=True)
+    versions = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin"),
+        key=lambda p: int(re.sub(r"\D", "", p.parent.name) or 0),
+        reverse=True,
+    )
     for folder in candidates + versions:
         if all((folder / tool).exists() for tool in ("initdb", "pg_ctl", "postgres")):
             return folder
@@ -61,18 +66,37 @@ class TemporaryCluster:
     def _run(self, *command: str) -> None:
         log = self.folder / "command.log"
         with open(log, "ab") as out:
-            done = subprocess.run([str(self.bindir / command[0]), *command[1:]], stdout=out, stderr=out,
-                                  cwd=self.folder, timeout=120, check=False, **self._as_user)
+            done = subprocess.run(
+                [str(self.bindir / command[0]), *command[1:]],
+                stdout=out,
+                stderr=out,
+                cwd=self.folder,
+                timeout=120,
+                check=False,
+                **self._as_user,
+            )
         if done.returncode != 0:
             raise ClusterError(f"{command[0]} failed ({done.returncode}): {log.read_text()[-2000:]}")
 
-    def start(self) -> "TemporaryCluster":
-        self._run("initdb", "-D", str(self.data), "-U", "postgres", "-E", "UTF8", "--locale=C",
-                  "--auth-local=trust", "--auth-host=scram-sha-256")
+    def start(self) -> TemporaryCluster:
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--auth-local=trust",
+            "--auth-host=scram-sha-256",
+        )
         with open(self.data / "postgresql.conf", "a") as conf:
-            conf.write(f"\nport = {self.port}\nlisten_addresses = '127.0.0.1'\n"
-                       f"unix_socket_directories = '{self.folder}'\nfsync = off\n"
-                       "synchronous_commit = off\nfull_page_writes = off\n")
+            conf.write(
+                f"\nport = {self.port}\nlisten_addresses = '127.0.0.1'\n"
+                f"unix_socket_directories = '{self.folder}'\nfsync = off\n"
+                "synchronous_commit = off\nfull_page_writes = off\n"
+            )
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "server.log"), "-w", "start")
         return self
 

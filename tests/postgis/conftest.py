@@ -36,8 +36,9 @@ def pg_cluster(tmp_path_factory):
                 group = migrations.READER_ROLE if user == "wall_reader" else migrations.WRITER_ROLE
                 conn.execute(f"CREATE ROLE {user} LOGIN PASSWORD '{password}' IN ROLE {group}")
         passfile = tmp_path_factory.mktemp("pgpass") / "pgpass"
-        passfile.write_text("".join(f"127.0.0.1:{cluster.port}:*:{user}:{password}\n"
-                                    for user, password in PASSWORDS.items()))
+        passfile.write_text(
+            "".join(f"127.0.0.1:{cluster.port}:*:{user}:{password}\n" for user, password in PASSWORDS.items())
+        )
         passfile.chmod(0o600)
         cluster.passfile = passfile
         yield cluster

@@ -80,11 +80,16 @@ def _assert_check_passes(url, capsys):
 
 
 def test_two_desks_importing_new_households_at_once_keep_every_row_once(
-        pushed, second_writer_url, sample_dataset, tmp_path, capsys):
-    new_ids = {pushed: {f"IMP{n:04d}" for n in range(1, 31)},
-               second_writer_url: {f"IMP{n:04d}" for n in range(101, 131)}}
-    jobs = {url: write_csv(tmp_path / f"{_desk_of(url)}.csv", [household_row(int(i[3:])) for i in sorted(ids)])
-            for url, ids in new_ids.items()}
+    pushed, second_writer_url, sample_dataset, tmp_path, capsys
+):
+    new_ids = {
+        pushed: {f"IMP{n:04d}" for n in range(1, 31)},
+        second_writer_url: {f"IMP{n:04d}" for n in range(101, 131)},
+    }
+    jobs = {
+        url: write_csv(tmp_path / f"{_desk_of(url)}.csv", [household_row(int(i[3:])) for i in sorted(ids)])
+        for url, ids in new_ids.items()
+    }
 
     outcomes = _import_at_once(jobs, "append")
 
@@ -103,7 +108,8 @@ def test_two_desks_importing_new_households_at_once_keep_every_row_once(
 
 @pytest.mark.parametrize("mode", ["append", "replace"])
 def test_two_desks_importing_the_same_file_at_once_store_it_once(
-        pushed, second_writer_url, sample_dataset, tmp_path, capsys, mode):
+    pushed, second_writer_url, sample_dataset, tmp_path, capsys, mode
+):
     path = write_csv(tmp_path / "新增观察户.csv", [household_row(n) for n in range(1, 21)])
 
     outcomes = _import_at_once({pushed: path, second_writer_url: path}, mode)
@@ -126,8 +132,9 @@ def test_an_import_keeps_the_versions_of_rows_it_does_not_change(pushed, tmp_pat
     versions = before.versions_of("households")
     assert versions[edited] == 2
 
-    plan = plan_import(read_source(write_csv(tmp_path / "one.csv", [household_row(1)])), store.read_all(),
-                       "households", mode="append")
+    plan = plan_import(
+        read_source(write_csv(tmp_path / "one.csv", [household_row(1)])), store.read_all(), "households", mode="append"
+    )
     apply_plan(store, plan)
 
     after = PostGISStore(pushed)
@@ -176,15 +183,18 @@ def test_upgrade_refuses_a_database_with_repeated_ids_and_names_them(pg_cluster,
         assert main(["db", "upgrade", "--url", url]) == 2
         assert "HH002" in capsys.readouterr().err
 
-        conn.execute("DELETE FROM situation_map.households WHERE fid NOT IN "
-                     "(SELECT min(fid) FROM situation_map.households GROUP BY id)")
+        conn.execute(
+            "DELETE FROM situation_map.households WHERE fid NOT IN "
+            "(SELECT min(fid) FROM situation_map.households GROUP BY id)"
+        )
         assert [m.version for m in migrations.upgrade(conn)] == [5]
         with pytest.raises(psycopg.errors.UniqueViolation):
             conn.execute("INSERT INTO situation_map.households (id) VALUES ('HH001')")
 
 
 def test_two_imports_an_editor_and_a_reader_holding_a_snapshot_lose_nothing(
-        pushed, second_writer_url, pg_cluster, pg_database, tmp_path, capsys):
+    pushed, second_writer_url, pg_cluster, pg_database, tmp_path, capsys
+):
     """The four desks of the GeoPackage test on a shared database: two `situation-map
     import`s of disjoint rows (two roles), a desk saving edits, and a program holding a
     snapshot open while committing its own change. Every committed row is there exactly once
@@ -199,13 +209,36 @@ def test_two_imports_an_editor_and_a_reader_holding_a_snapshot_lose_nothing(
     urls = {"DESKA": pushed, "DESKB": second_writer_url}
     importers = {
         prefix: subprocess.Popen(
-            [sys.executable, "-m", "desktop.cli", "import", "--layer", "households", "--data", url,
-             "--from", str(_import_file(tmp_path, prefix, 1500)), "--accept-warnings"],
-            cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            [
+                sys.executable,
+                "-m",
+                "desktop.cli",
+                "import",
+                "--layer",
+                "households",
+                "--data",
+                url,
+                "--from",
+                str(_import_file(tmp_path, prefix, 1500)),
+                "--accept-warnings",
+            ],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for prefix, url in urls.items()
     }
-    editor = subprocess.Popen([sys.executable, "-c", _EDITOR, pushed], cwd=PROJECT_ROOT, env=env,
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    editor = subprocess.Popen(
+        [sys.executable, "-c", _EDITOR, pushed],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert editor.stdout.readline().strip() == "ready", editor.stderr.read()
     editor.stdin.write("go\n")
     editor.stdin.flush()

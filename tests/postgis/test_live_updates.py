@@ -79,8 +79,9 @@ def test_watcher_reports_an_unreachable_server_and_keeps_the_last_data(qtbot, pg
 
 
 @pytest.mark.parametrize("choice", [conflict_dialog.RELOAD, conflict_dialog.OVERWRITE])
-def test_window_asks_reload_or_overwrite_when_a_save_meets_another_change(qtbot, pushed, second_writer_url,
-                                                                          monkeypatch, choice):
+def test_window_asks_reload_or_overwrite_when_a_save_meets_another_change(
+    qtbot, pushed, second_writer_url, monkeypatch, choice
+):
     window = _open_window(qtbot, pushed)
     asked = []
     monkeypatch.setattr(conflict_dialog, "ask", lambda conflict, parent=None: asked.append(conflict) or choice)
@@ -107,4 +108,5 @@ def test_window_asks_reload_or_overwrite_when_a_save_meets_another_change(qtbot,
         assert stored["geometry"].equals(Point(113.99, 33.01))
         assert window.session.undo_stack.count() == 1
     assert shown == stored or all(
-        (shown[k] == stored[k]) if k != "geometry" else shown[k].equals(stored[k]) for k in stored)
+        (shown[k] == stored[k]) if k != "geometry" else shown[k].equals(stored[k]) for k in stored
+    )

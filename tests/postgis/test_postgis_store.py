@@ -16,8 +16,7 @@ from tests.postgis.cluster import init_as_of_version
 
 def _assert_same_dataset(first, second):
     for name in set(first.frames) | set(second.frames):
-        pd.testing.assert_frame_equal(first[name].reset_index(drop=True), second[name].reset_index(drop=True),
-                                      obj=name)
+        pd.testing.assert_frame_equal(first[name].reset_index(drop=True), second[name].reset_index(drop=True), obj=name)
     assert first.metadata == second.metadata
 
 
@@ -70,7 +69,10 @@ def test_concurrent_edit_of_one_household_refused_for_second_writer(pushed, seco
     assert f"version {version_before}" in str(conflict) and f"version {version_before + 1}" in str(conflict)
     # Nothing lost: the first desk's change is stored, the second's is not.
     stored = record_of(open_store(pushed).read_all(), "households", household)
-    assert stored["status"] == "released" and stored["persons"] == record_of(seen_by_first, "households", household)["persons"]
+    assert (
+        stored["status"] == "released"
+        and stored["persons"] == record_of(seen_by_first, "households", household)["persons"]
+    )
     journal = open_store(pushed).journal()
     assert journal["who"].tolist() == ["一组"]
     assert journal["db_user"].tolist() == ["desk_writer"]
@@ -97,8 +99,9 @@ def test_edit_updates_only_its_row_and_bumps_its_version(pushed):
     dataset = store.read_all()
     point = dataset.disinfection_points["id"].iloc[2]
     versions = store.versions_of("disinfection_points")
-    updated = store.apply_edits([update_feature(dataset, "disinfection_points", point, interval_hours=6.0)],
-                                who="消杀组")
+    updated = store.apply_edits(
+        [update_feature(dataset, "disinfection_points", point, interval_hours=6.0)], who="消杀组"
+    )
     fresh = PostGISStore(pushed)
     after = fresh.read_all()
     assert record_of(after, "disinfection_points", point)["interval_hours"] == 6.0
@@ -136,8 +139,12 @@ def test_push_command_fills_an_empty_database_with_the_history(writer_url, sampl
 
 def _journal_rows(store):
     journal = store.journal()
-    return [tuple(record) for record in journal[["time", "who", "layer", "feature_id", "action",
-                                                 "before", "after"]].itertuples(index=False)]
+    return [
+        tuple(record)
+        for record in journal[["time", "who", "layer", "feature_id", "action", "before", "after"]].itertuples(
+            index=False
+        )
+    ]
 
 
 def test_read_only_role_cannot_write(pushed, reader_url):
@@ -145,15 +152,15 @@ def test_read_only_role_cannot_write(pushed, reader_url):
     dataset = wall.read_all()
     assert len(dataset.households) > 0
     with pytest.raises(StoreError, match="read-only"):
-        wall.apply_edits([update_feature(dataset, "checkpoints", dataset.checkpoints["id"].iloc[0], staff_on_shift=3)],
-                         who="wall")
+        wall.apply_edits(
+            [update_feature(dataset, "checkpoints", dataset.checkpoints["id"].iloc[0], staff_on_shift=3)], who="wall"
+        )
     # Not only the application refuses: the server does, for the role itself.
     as_reader = open_store(reader_url)
     with pytest.raises(StoreError, match="may not"):
         as_reader.write({"households": dataset.households.iloc[:1]})
-    with psycopg.connect(reader_url, autocommit=True) as conn:
-        with pytest.raises(psycopg.errors.InsufficientPrivilege):
-            conn.execute("DELETE FROM situation_map.households")
+    with psycopg.connect(reader_url, autocommit=True) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("DELETE FROM situation_map.households")
     assert len(open_store(pushed).read("households")) == len(dataset.households)
 
 
@@ -234,8 +241,9 @@ def test_check_command_takes_a_database_url(pushed, capsys):
 @pytest.mark.parametrize("form", ["service=command_centre", "postgresql:///?service=command_centre"])
 def test_a_libpq_service_names_the_database(pushed, pg_cluster, pg_database, tmp_path, monkeypatch, form):
     services = tmp_path / "pg_service.conf"
-    services.write_text(f"[command_centre]\nhost=127.0.0.1\nport={pg_cluster.port}\n"
-                        f"dbname={pg_database}\nuser=desk_writer\n")
+    services.write_text(
+        f"[command_centre]\nhost=127.0.0.1\nport={pg_cluster.port}\ndbname={pg_database}\nuser=desk_writer\n"
+    )
     monkeypatch.setenv("PGSERVICEFILE", str(services))
     store = open_store(form)
     assert str(store.path) == form
@@ -256,12 +264,17 @@ def test_the_journal_names_the_configured_desk_and_the_database_user(pushed, mon
     assert journal[["who", "db_user", "feature_id"]].values.tolist() == [["三号席", "desk_writer", checkpoint]]
 
 
-@pytest.mark.parametrize("given, shown", [
-    ("postgresql://desk:s3cret@db.local:5433/township?sslmode=require&password=s3cret",
-     "postgresql://desk@db.local:5433/township?sslmode=require"),
-    ("postgresql:///?service=command_centre", "postgresql:///?service=command_centre"),
-    ("host=db.local dbname=township user=desk password=s3cret", "host=db.local dbname=township user=desk"),
-])
+@pytest.mark.parametrize(
+    "given, shown",
+    [
+        (
+            "postgresql://desk:s3cret@db.local:5433/township?sslmode=require&password=s3cret",
+            "postgresql://desk@db.local:5433/township?sslmode=require",
+        ),
+        ("postgresql:///?service=command_centre", "postgresql:///?service=command_centre"),
+        ("host=db.local dbname=township user=desk password=s3cret", "host=db.local dbname=township user=desk"),
+    ],
+)
 def test_locations_are_shown_without_passwords(given, shown):
     from geodata.postgis.location import DatabaseLocation, is_database_location
 
@@ -302,7 +315,7 @@ def test_two_desks_adding_the_same_id_at_once_store_it_once(pushed, second_write
         except ConflictError:
             outcomes.append("refused")
 
-    threads = [threading.Thread(target=save, args=pair) for pair in zip(desks, edits)]
+    threads = [threading.Thread(target=save, args=pair) for pair in zip(desks, edits, strict=False)]
     for thread in threads:
         thread.start()
     for thread in threads:
