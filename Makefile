@@ -17,10 +17,11 @@ test: lint
 	@$(PYTHON) desktop/system_check.py --tests
 	$(OFFSCREEN) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# The house habits, configured in pyproject.toml: lint and format (ruff).
+# The house habits, configured in pyproject.toml: lint and format (ruff), types (mypy).
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 bench: $(INSTALLED)
 	@$(PYTHON) desktop/system_check.py

@@ -24,6 +24,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import cast
 
 import geopandas as gpd
 import pandas as pd
@@ -97,8 +98,10 @@ class ConflictError(EditError):
         self.edit = edit
         self.current = current
         self.changed_fields = tuple(changed_fields)
-        self.base_version = self.current_version = None
-        self.changed_by = self.changed_at = None
+        self.base_version: int | None = None
+        self.current_version: int | None = None
+        self.changed_by: str | None = None
+        self.changed_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True, repr=False)
@@ -194,8 +197,10 @@ class Edit:
         tuple of str
             For an add or a delete, every field of the record.
         """
-        if self.before is None or self.after is None:
-            return tuple(self.after or self.before)
+        if self.before is None:
+            return tuple(self.after or ())
+        if self.after is None:
+            return tuple(self.before)
         return _differing_fields(self.before, self.after)
 
 
@@ -474,16 +479,18 @@ def apply_to_dataset(dataset: Dataset, edits: Iterable[Edit]) -> Dataset:
 def _apply_one(frame: pd.DataFrame, schema: LayerSchema, edit: Edit) -> pd.DataFrame:
     position = _position_of(frame, schema, edit.feature_id)
     where = f"{edit.layer} {edit.feature_id}"
-    if edit.kind == "add":
+    before, after = edit.before, edit.after
+    if before is None:  # an add
+        assert after is not None  # an Edit holds a record before or after (checked when it is made)
         if position is not None:
             raise ConflictError(
                 f"cannot add {where}: a feature with this id already exists", edit, _record_at(frame, schema, position)
             )
-        return pd.concat([frame, _record_frame(schema, edit.after)], ignore_index=True)
+        return pd.concat([frame, _record_frame(schema, after)], ignore_index=True)
     if position is None:
         raise ConflictError(f"{where} no longer exists (it was deleted elsewhere); reload and try again", edit, None)
     current = _record_at(frame, schema, position)
-    changed_since = _differing_fields(current, edit.before)
+    changed_since = _differing_fields(current, before)
     if changed_since:
         raise ConflictError(
             f"{where} was changed elsewhere since it was read "
@@ -492,11 +499,12 @@ def _apply_one(frame: pd.DataFrame, schema: LayerSchema, edit: Edit) -> pd.DataF
             current,
             changed_since,
         )
-    if edit.kind == "delete":
+    if after is None:  # a delete
         return frame.drop(index=frame.index[position])
-    new_row = _record_frame(schema, edit.after)
+    new_row = _record_frame(schema, after)
     for name in edit.changed_fields():
-        frame.iloc[position, frame.columns.get_loc(name)] = new_row[name].iloc[0]
+        column = cast(int, frame.columns.get_loc(name))  # conformed columns are unique: a position
+        frame.iloc[position, column] = new_row[name].iloc[0]
     return frame
 
 
@@ -644,12 +652,13 @@ def _conformed(schema: LayerSchema, frame: pd.DataFrame) -> gpd.GeoDataFrame:
     # over a second, so it is checked (cheaply) first.
     if _is_conformed(schema, frame):
         return frame.copy()
-    if not isinstance(frame, gpd.GeoDataFrame):
-        frame = gpd.GeoDataFrame(frame, geometry=GEOMETRY, crs=STORAGE_CRS)
-    frame = conform(schema, frame)
-    if _active_geometry(frame) != GEOMETRY:  # records and new rows name it "geometry"
-        frame = frame.rename_geometry(GEOMETRY)
-    return frame if frame.crs.equals(STORAGE_CRS) else frame.to_crs(STORAGE_CRS)
+    geo: gpd.GeoDataFrame = (
+        frame if isinstance(frame, gpd.GeoDataFrame) else gpd.GeoDataFrame(frame, geometry=GEOMETRY, crs=STORAGE_CRS)
+    )
+    geo = conform(schema, geo)
+    if _active_geometry(geo) != GEOMETRY:  # records and new rows name it "geometry"
+        geo = geo.rename_geometry(GEOMETRY)
+    return geo if geo.crs.equals(STORAGE_CRS) else geo.to_crs(STORAGE_CRS)
 
 
 def _active_geometry(frame: gpd.GeoDataFrame) -> str | None:

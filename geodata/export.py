@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,9 @@ from geodata.dataset import Dataset
 from geodata.errors import GeodataError
 from geodata.formulas import to_spreadsheet
 from geodata.schema import STORAGE_CRS, conform, schema_for
+
+if TYPE_CHECKING:
+    from pyproj import CRS
 
 FORMATS = {".geojson": "geojson", ".json": "geojson", ".csv": "csv", ".xlsx": "xlsx"}
 AUDIENCES = ("public", "internal")
@@ -148,7 +152,9 @@ def _write_geojson(frame: pd.DataFrame, schema, path: Path, located: bool) -> No
         properties = {k: _plain(v) for k, v in record.items()}
         features.append({"type": "Feature", "properties": properties, "geometry": geometry})
     document = {"type": "FeatureCollection", "name": schema.name, "features": features}
-    if schema.is_spatial and frame.crs is not None and not frame.crs.equals(STORAGE_CRS):
+    # A spatial layer arrives as a GeoDataFrame (conform keeps the class); pandas-stubs reads .crs as a column.
+    crs = cast("CRS | None", frame.crs) if schema.is_spatial else None
+    if crs is not None and not crs.equals(STORAGE_CRS):
         raise ExportError("GeoJSON is written in WGS-84 only")
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
 

@@ -58,7 +58,8 @@ class Template(str):
         text.params = params
         return text
 
-    def format(self, /, **more) -> Message:
+    # Named fields only, on purpose: a Template is filled by keyword, never by position like str.format.
+    def format(self, /, **more) -> Message:  # type: ignore[override]
         return Message(self.template, **self.params, **more)
 
     def __reduce__(self):

@@ -270,7 +270,7 @@ class GeoPackageStore:
             and set(gw.columns(db, "scratch", name)) <= set(gw.columns(db, "main", name))
             and _geometry_type(db, "main", name) == _geometry_type(db, "scratch", name)
         )
-        if fits:
+        if fits and schema.id_field is not None:  # edited layers always have an id field
             gw.track_changes(db, name)
             deleted = [fid for fid, record in finals.items() if record is None]
             gw.upsert_rows(db, name, schema.id_field, deleted)
@@ -420,7 +420,9 @@ def _write_layer(scratch: Path, name: str, frame: pd.DataFrame) -> None:
 class Store(Protocol):
     """What every store offers (GeoPackage file, PostGIS database); see GeoPackageStore."""
 
-    path: object  # where the data is, fit to show: a Path, or a URL without its password
+    @property
+    def path(self) -> object:
+        """Where the data is, fit to show: a Path, or a URL without its password."""
 
     def read(self, name: str) -> pd.DataFrame: ...
     def read_all(self) -> Dataset: ...

@@ -77,7 +77,7 @@ def _hashed_columns(old: pd.DataFrame, new: pd.DataFrame) -> tuple[list[str], se
     return columns, as_text
 
 
-def _feature_hashes(frame: pd.DataFrame, id_field: str, columns: list[str], as_text: set[str]) -> pd.Series:
+def _feature_hashes(frame: pd.DataFrame, id_field: str | None, columns: list[str], as_text: set[str]) -> pd.Series:
     """One uint64 hash per feature, indexed by its id as text.
 
     Duplicated ids (invalid, but possible in a file edited by hand) are indexed as

@@ -505,7 +505,7 @@ def _choices(path: str, value, allowed: tuple[str, ...]) -> tuple[str, ...] | No
 def _layer_names(path: str, value) -> tuple[str, ...]:
     if value is None:
         raise MapStateError(f"{path}: expected a list of layer names, got None")
-    names = _choices(path, value, tuple(LAYERS))
+    names = _choices(path, value, tuple(LAYERS)) or ()
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:
         raise MapStateError(f"{path}: {', '.join(map(repr, duplicates))} listed more than once")

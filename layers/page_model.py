@@ -161,7 +161,7 @@ def page_update(old: PageModel | None, new: PageModel) -> dict:
         change: dict = {}
         if old is None or (name in new.visible) != (name in old.visible):
             change["visible"] = name in new.visible
-        if same_features:
+        if old is not None and same_features:
             before = old.shown[name]
         elif old is not None and name in old.ids:
             # Features were added or removed (an edit): compare what was shown by id.
@@ -173,7 +173,7 @@ def page_update(old: PageModel | None, new: PageModel) -> dict:
             change["show"] = new.ids[name][appear].tolist()
         if (vanish := before & ~after).any():
             change["hide"] = new.ids[name][vanish].tolist()
-        rows = _changed_rows(old.props[name] if same_features else None, new.props[name])
+        rows = _changed_rows(old.props[name] if old is not None and same_features else None, new.props[name])
         if len(rows):
             change["props"] = property_records(new.props[name].iloc[rows], new.ids[name][rows])
         if change:
@@ -223,7 +223,10 @@ def _changed_rows(before: pd.DataFrame | None, after: pd.DataFrame) -> np.ndarra
         elif a.dtype == b.dtype and a.dtype.kind in "iuf":  # nullable numbers (Int64)
             equal = a.to_numpy("float64", na_value=np.nan) == b.to_numpy("float64", na_value=np.nan)
         else:
-            equal = a.to_numpy(dtype=object, na_value=None) == b.to_numpy(dtype=object, na_value=None)
+            # pandas takes na_value=None (missing cells as None); pandas-stubs types it as a non-None scalar.
+            equal = a.to_numpy(dtype=object, na_value=None) == b.to_numpy(  # type: ignore[call-overload]
+                dtype=object, na_value=None
+            )
         changed |= ~((equal & ~missing_a & ~missing_b) | (missing_a & missing_b))
     return np.flatnonzero(changed)
 

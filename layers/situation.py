@@ -42,8 +42,11 @@ thousand households costs milliseconds.
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pandas as pd
+from pandas.api.typing import NaTType
 
 from geodata.dataset import Dataset
 from geodata.schema import CHECKPOINT_STATUSES, HOUSEHOLD_STATUSES, OBSERVATION_DAYS, SCHEMAS
@@ -58,10 +61,10 @@ LOCAL_TIME_ZONE = "Asia/Shanghai"  # the data's naive times are China Standard T
 STAGES = ("new", "observing", "releasing", "released", "escalated")
 FRESHNESS = ("done", "due", "overdue")
 
-_HOUSEHOLD_STATUS_DTYPE = pd.CategoricalDtype(HOUSEHOLD_STATUSES)
-_STAGE_DTYPE = pd.CategoricalDtype(STAGES)
-_CHECKPOINT_STATUS_DTYPE = pd.CategoricalDtype(CHECKPOINT_STATUSES)
-_FRESHNESS_DTYPE = pd.CategoricalDtype(FRESHNESS)
+_HOUSEHOLD_STATUS_DTYPE = pd.CategoricalDtype(list(HOUSEHOLD_STATUSES))
+_STAGE_DTYPE = pd.CategoricalDtype(list(STAGES))
+_CHECKPOINT_STATUS_DTYPE = pd.CategoricalDtype(list(CHECKPOINT_STATUSES))
+_FRESHNESS_DTYPE = pd.CategoricalDtype(list(FRESHNESS))
 
 # Times in the data model's resolution, like the columns geodata.schema.conform makes.
 _TIME_DTYPE = "datetime64[ms]"
@@ -205,7 +208,7 @@ def disinfection_situation(points: pd.DataFrame, as_of) -> pd.DataFrame:
     moment = np.datetime64(as_timestamp(as_of), "ms")
     last = _times(points, "last_disinfected")
     interval_hours = pd.to_numeric(_column(points, "interval_hours"), errors="coerce").to_numpy(dtype=float)
-    due_at = last + interval_hours * _ONE_HOUR  # a missing interval (NaN) gives NaT
+    due_at: np.ndarray = last + interval_hours * _ONE_HOUR  # a missing interval (NaN) gives NaT
 
     recorded_later = last > moment
     overdue = ~recorded_later & (np.isnat(due_at) | (due_at < moment))
@@ -215,7 +218,7 @@ def disinfection_situation(points: pd.DataFrame, as_of) -> pd.DataFrame:
             "due_at": due_at,
             "freshness": _labels(_FRESHNESS_DTYPE, {"done": ~overdue & ~due, "due": due, "overdue": overdue}),
             "overdue": overdue,
-            "hours_overdue": np.where(overdue, (moment - due_at) / _ONE_HOUR, 0.0),
+            "hours_overdue": np.where(overdue, np.divide(moment - due_at, _ONE_HOUR), 0.0),
         },
         index=points.index,
     )
@@ -258,7 +261,7 @@ def resolve_as_of(state: MapState, dataset: Dataset) -> pd.Timestamp:
     return latest
 
 
-def _latest_date(dataset: Dataset) -> pd.Timestamp:
+def _latest_date(dataset: Dataset) -> pd.Timestamp | NaTType:
     """The latest value of any date or datetime field in the dataset (NaT when none)."""
     found = [
         _times(frame, field.name)
@@ -320,5 +323,5 @@ def _labels(dtype: pd.CategoricalDtype, masks: dict[str, np.ndarray]) -> pd.Cate
     """Each label where its mask is true (the masks are disjoint), missing elsewhere."""
     codes = np.full(len(next(iter(masks.values()))), -1, dtype=np.int8)
     for label, mask in masks.items():
-        codes[mask] = dtype.categories.get_loc(label)
+        codes[mask] = cast(int, dtype.categories.get_loc(label))  # unique categories: a position, never a mask
     return pd.Categorical.from_codes(codes, dtype=dtype)

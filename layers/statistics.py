@@ -198,7 +198,9 @@ def village_table(dataset: Dataset, as_of) -> pd.DataFrame:
     tiers = checkpoints["tier"].to_numpy()
     for tier, figure in zip(CHECKPOINT_TIERS, CHECKPOINT_TIER_FIGURES, strict=False):
         counts[figure] = _count(slots, village_count, active & (tiers == tier))
-    counts["checkpoints_active"] = sum(counts[figure] for figure in CHECKPOINT_TIER_FIGURES)
+    counts["checkpoints_active"] = sum(
+        (counts[figure] for figure in CHECKPOINT_TIER_FIGURES), np.zeros(village_count + 1, dtype="int64")
+    )
 
     households = _layer(dataset, "households")
     situation = household_situation(households, as_of)
@@ -231,8 +233,8 @@ def village_table(dataset: Dataset, as_of) -> pd.DataFrame:
             if figure in villages
             else pd.Series(0.0, index=villages.index)
         )
-        values = np.where(first_of_code, values.fillna(0).to_numpy(dtype="float64"), 0)
-        counts[figure] = np.append(values, 0).astype("int64")
+        once = np.where(first_of_code, values.fillna(0).to_numpy(dtype="float64"), 0)
+        counts[figure] = np.append(once, 0).astype("int64")
 
     # The last slot holds the unmatched points: a row for them only when they count.
     has_unmatched = any(counts[figure][village_count] for figure in counts if figure not in VILLAGE_RESOURCES)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 from dataclasses import asdict, dataclass
 from html import escape
+from typing import TypedDict
 
 import numpy as np
 
@@ -84,8 +85,17 @@ CHECKPOINT_STYLE = LayerStyle(
     ),
 )
 
+
+class StatusPaint(TypedDict):
+    """The Symbol fields a checkpoint status paints over its tier's symbol."""
+
+    fill: str
+    stroke: str
+    dash: str
+
+
 # How a checkpoint that is not active on the day is drawn over its tier's shape.
-CHECKPOINT_STATUS_OVERRIDES = {
+CHECKPOINT_STATUS_OVERRIDES: dict[str, StatusPaint] = {
     "closed": {"fill": "#bdbdbd", "stroke": "#757575", "dash": "3 2"},
     "proposed": {"fill": "none", "stroke": "#6a3d9a", "dash": "4 2"},
 }

@@ -13,13 +13,14 @@ import json
 import shutil
 from dataclasses import replace
 from pathlib import Path
+from typing import cast
 
 import folium
 import numpy as np
 import pandas as pd
 import shapely
 import xstatic.pkg.leaflet as xstatic_leaflet
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from geodata.dataset import Dataset
@@ -128,7 +129,8 @@ def build_folium_map(data_file: str, *, bridge: bool = False) -> folium.Map:
         ("leaflet_css", f"{ASSETS}/leaflet/leaflet.css"),
         ("situation_css", f"{ASSETS}/situation.css"),
     ]
-    page.get_root().header.add_child(Element(f"<style>{_status_css()}</style>"), name="status_css")
+    # A Map's root is the Figure folium made for it; branca types get_root() as any Element.
+    cast(Figure, page.get_root()).header.add_child(Element(f"<style>{_status_css()}</style>"), name="status_css")
     page.add_child(_SituationLayers())
     return page
 
@@ -187,7 +189,7 @@ def page_view(dataset: Dataset, state: MapState) -> dict:
     frame = dataset.villages
     if state.filters.villages:
         frame = frame[frame["code"].isin(state.filters.villages)]
-    fallbacks = ("checkpoints", "disinfection_points", "roads")
+    fallbacks: tuple[str, ...] = ("checkpoints", "disinfection_points", "roads")
     if state.audience == "internal":
         fallbacks += ("households",)
     if frame.empty:

@@ -13,6 +13,7 @@ import math
 import numbers
 import re
 from dataclasses import dataclass, field
+from typing import SupportsFloat, cast
 
 import numpy as np
 import pandas as pd
@@ -34,7 +35,8 @@ def parse_angle(cell) -> float:
     if cell is None or isinstance(cell, bool):
         return math.nan
     if isinstance(cell, numbers.Number):
-        return float(cell)
+        # Typeshed's Number has no __float__; every Number a reader yields (int, float, numpy, Decimal) has one.
+        return float(cast(SupportsFloat, cell))
     text = str(cell).strip().replace("，", ",")
     if not text:
         return math.nan

@@ -427,9 +427,9 @@ def _report_new_village_problems(found: _Problems, before: pd.DataFrame, after: 
     """What ``check`` would say of the villages as the import leaves them (villages that
     overlap, above all) and did not say before: an import must not write what check rejects.
     The villages are few, so the whole layer is checked again."""
-    from geodata.validation import validate  # the layer checks and the checks across villages
+    from geodata.validation import Problem, validate  # the layer checks and the checks across villages
 
-    def said(frame) -> dict[tuple, object]:
+    def said(frame) -> dict[tuple, Problem]:
         return {
             (p.feature, p.field, str(p.message)): p
             for p in validate(Dataset({"villages": frame}))

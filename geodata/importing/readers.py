@@ -162,7 +162,7 @@ def read_source(
     try:
         if kind == "gpkg" and sheet is None:
             sheet = layer_hint
-            source = reader(path, encoding=encoding, sheet=sheet, report=report, fallback=True)
+            source = _read_gpkg(path, encoding=encoding, sheet=sheet, report=report, fallback=True)
         else:
             source = reader(path, encoding=encoding, sheet=sheet, report=report)
     except ImportFailure:
@@ -191,7 +191,7 @@ def _failure(path: Path, message: str) -> ImportFailure:
     return ImportFailure(f"{path.name}: {message}", [problem])
 
 
-def _short(exc: Exception) -> str:
+def _short(exc: Exception | str) -> str:
     text = " ".join(str(exc).split())
     return text[:200]
 
@@ -316,7 +316,7 @@ def _check_cells(path: Path, frame: pd.DataFrame, *, header_row: int) -> None:
 def _delimiter(text: str) -> str:
     header = text.split("\n", 1)[0]
     counts = {d: header.count(d) for d in (",", "\t", ";", "|")}
-    best = max(counts, key=counts.get)
+    best = max(counts, key=counts.__getitem__)
     return best if counts[best] else ","
 
 

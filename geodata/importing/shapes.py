@@ -25,6 +25,9 @@ from geodata.messages import N_, Message
 OUTSIDE_ERROR_M = 1000.0
 OUTSIDE_TOLERANCE_M = 5.0
 
+# "No shape" as np.where takes it: its typed signature accepts arrays, not a bare None.
+_NO_SHAPE = np.array(None, dtype=object)
+
 
 @dataclass
 class Shapes:
@@ -68,8 +71,8 @@ def shapes_of(source: Source, columns: ColumnMap, crs_name: str) -> Shapes | Non
     known = np.isfinite(located.lon) & np.isfinite(located.lat)
     geometries[known] = shapely.points(located.lon[known], located.lat[known])
     shapes = Shapes(geometries, from_file=False, raw_xy=(x, y))
-    for row, (severity, message) in located.row_problems.items():
-        shapes.add(row, severity, message)
+    for position, (severity, message) in located.row_problems.items():
+        shapes.add(position, severity, message)
     shapes.file_problems += located.file_problems
     return shapes
 
@@ -79,7 +82,7 @@ def _converted(geometries: np.ndarray, crs_name: str, *, from_file: bool) -> Sha
     empty = ~shapely.is_missing(geometries) & shapely.is_empty(geometries)
     for row in np.flatnonzero(empty):  # a Point with no coordinates: no place, said, not a crash
         shapes.add(int(row), "error", Message(N_("the feature's geometry is empty: it has no coordinates")))
-    geometries = np.where(empty, None, geometries)
+    geometries = np.where(empty, _NO_SHAPE, geometries)
     if shapely.has_z(geometries).any():
         # Heights from a GPS or a survey: the map is flat, and a layer must stay two-dimensional.
         geometries = shapely.force_2d(geometries)
@@ -120,7 +123,7 @@ def _converted(geometries: np.ndarray, crs_name: str, *, from_file: bool) -> Sha
                             N_("the coordinates are not degrees (outside ±180/±90); {suggestion}"), suggestion=guess
                         ),
                     )
-            geometries = np.where(outside, None, geometries)
+            geometries = np.where(outside, _NO_SHAPE, geometries)
     if crs_name not in ("wgs84", "cgcs2000"):
 
         def move(coords: np.ndarray) -> np.ndarray:
@@ -143,8 +146,8 @@ def check_in_township(shapes: Shapes, township, metric_crs, crs_name: str) -> No
     When reading the numbers as GCJ-02 or BD-09 instead would put them inside, say so."""
     points = shapes.geometries
     is_point = np.array([g is not None and g.geom_type == "Point" for g in points])
-    lon = np.where(is_point, shapely.get_x(np.where(is_point, points, None)), np.nan)
-    lat = np.where(is_point, shapely.get_y(np.where(is_point, points, None)), np.nan)
+    lon = np.where(is_point, shapely.get_x(np.where(is_point, points, _NO_SHAPE)), np.nan)
+    lat = np.where(is_point, shapely.get_y(np.where(is_point, points, _NO_SHAPE)), np.nan)
     distance = outside_by_metres(lon, lat, township, metric_crs)
     with np.errstate(invalid="ignore"):
         outside = distance > OUTSIDE_TOLERANCE_M

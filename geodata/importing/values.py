@@ -16,6 +16,7 @@ import datetime as dt
 import math
 import numbers
 import re
+from typing import SupportsFloat, cast
 
 import numpy as np
 import pandas as pd
@@ -102,6 +103,7 @@ def convert_column(cells: pd.Series, field: Field, layer: str) -> tuple[pd.Serie
     """
     converter = _CONVERTERS[field.type]
     aliases = choice_aliases(layer, field.name, field.choices) if field.choices else None
+    distinct: pd.Index | np.ndarray
     try:
         codes, distinct = pd.factorize(cells.astype(object), use_na_sentinel=True)
     except TypeError:  # unhashable cells (lists): one by one
@@ -148,7 +150,7 @@ def _convert_cell(cell, converter, aliases, field: Field, layer: str):
 
 def _not_a_choice(field: Field, layer: str) -> Template:
     labels = CHOICE_LABELS.get((layer, field.name), {})
-    names = [f"{labels[v][0]} ({v})" if v in labels else v for v in field.choices]
+    names = [f"{labels[v][0]} ({v})" if v in labels else v for v in field.choices or ()]
     return Template(N_("{value} is not one of the allowed values; write one of {choices}"), choices=", ".join(names))
 
 
@@ -201,10 +203,11 @@ def read_time(cell, *, date_only: bool) -> pd.Timestamp | None:
     """A cell as a local time (a day at midnight with ``date_only``), None if it is none."""
     if isinstance(cell, bool):
         return None
+    time: pd.Timestamp | None
     if isinstance(cell, (dt.datetime, dt.date, pd.Timestamp)):
         time = pd.Timestamp(cell)
     elif isinstance(cell, numbers.Number):
-        time = _from_serial(float(cell))
+        time = _from_serial(float(cast(SupportsFloat, cell)))
     else:
         time = _from_text(str(cell).strip())
     if time is None or pd.isna(time) or time.tzinfo is not None:

@@ -21,8 +21,8 @@ class VillageLookup:
         for code, name in zip(self.codes, self.names, strict=False):
             for word in (code, name, _bare(name), code[-3:]):
                 self._by_word.setdefault(_norm(word), code)
-        geometries = villages.geometry.to_numpy() if len(villages) and hasattr(villages, "geometry") else []
-        self._shapes = np.asarray(geometries, dtype=object)
+        has_shapes = len(villages) and hasattr(villages, "geometry")
+        self._shapes = np.asarray(villages.geometry.to_numpy() if has_shapes else [], dtype=object)
         self._tree = shapely.STRtree(self._shapes) if len(self._shapes) else None
 
     def __bool__(self) -> bool:

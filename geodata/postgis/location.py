@@ -73,8 +73,8 @@ def without_password(location: str) -> str:
     from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
     try:
-        parts = conninfo_to_dict(text)
+        keywords = conninfo_to_dict(text)
     except Exception:
         # Unreadable: show only the keywords, never a value that might be a password.
         return " ".join(f"{word.split('=')[0]}=…" for word in text.split() if "=" in word)
-    return make_conninfo(**{k: v for k, v in parts.items() if k not in _SECRET_KEYS})
+    return make_conninfo("", **{k: v for k, v in keywords.items() if k not in _SECRET_KEYS})

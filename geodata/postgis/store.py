@@ -184,6 +184,7 @@ class PostGISStore:
                 .execute(sql.SQL("SELECT serial FROM {} WHERE id = 1").format(table("change_counter")))
                 .fetchone()
             )
+        assert row is not None  # the counter's one row is made with the schema
         return int(row[0])
 
     def versions_of(self, layer: str) -> dict[str, int]:
@@ -315,17 +316,20 @@ class PostGISStore:
             if layer in seen:
                 seen[layer] = seen[layer].moved(*move)
         with self._lock:
-            self._seen_versions.update(new_versions)
             for key, version in new_versions.items():
                 if version is None:
                     self._seen_versions.pop(key, None)
+                else:
+                    self._seen_versions[key] = version
         return self._after_edits(edits)
 
     def _refuse_if_read_only(self) -> None:
         if self.read_only:
             raise StoreError(f"{self.location}: opened read-only (wall display): nothing can be saved")
 
-    def _lock_rows(self, conn, edits):
+    def _lock_rows(
+        self, conn: psycopg.Connection, edits: Sequence[Edit]
+    ) -> tuple[dict[str, pd.DataFrame], dict[tuple[str, str], tuple]]:
         """The stored rows of the edited features, locked until commit, and their stamps."""
         stored: dict[str, pd.DataFrame] = {}
         stamps: dict[tuple[str, str], tuple] = {}  # (layer, id) -> (fid, version, by, at)
@@ -336,10 +340,12 @@ class PostGISStore:
             conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"{layer}\x1f{feature_id}",))
         for layer in dict.fromkeys(edit.layer for edit in edits):
             schema = schema_for(layer)
+            id_field = schema.id_field
+            assert id_field is not None  # an Edit is refused for a table without ids
             ids = sorted({edit.feature_id for edit in edits if edit.layer == layer})
-            where = sql.SQL("{} = ANY(%s)").format(sql.Identifier(schema.id_field))
+            where = sql.SQL("{} = ANY(%s)").format(sql.Identifier(id_field))
             rows = conn.execute(select_statement(schema, where=where, versions=True, lock=True), (ids,)).fetchall()
-            at = _VERSIONED + schema.field_names.index(schema.id_field)
+            at = _VERSIONED + schema.field_names.index(id_field)
             for row in rows:
                 stamps[(layer, str(row[at]))] = row[:_VERSIONED]
             stored[layer] = frame_from_rows(schema, [row[_VERSIONED:] for row in rows])
@@ -372,7 +378,9 @@ class PostGISStore:
         conflict.args = (message + "; reload to see it, or overwrite it with your change",)
         return conflict
 
-    def _write_rows(self, conn, edits, stamps, updated: Dataset) -> dict:
+    def _write_rows(
+        self, conn, edits, stamps, updated: Dataset
+    ) -> tuple[dict[tuple[str, str], int | None], dict[str, list[int]]]:
         versions: dict[tuple[str, str], int | None] = {}
         moves: dict[str, list[int]] = {}  # layer -> [rows, version sum, fid sum] added
         for key in dict.fromkeys((edit.layer, edit.feature_id) for edit in edits):
@@ -396,15 +404,17 @@ class PostGISStore:
                     sql.SQL(", ").join(map(sql.Identifier, names)),
                     sql.SQL(", ").join(sql.Placeholder() * len(names)),
                 )
-                fid, versions[key] = conn.execute(query, row).fetchone()
-                move[0], move[1], move[2] = move[0] + 1, move[1] + versions[key], move[2] + fid
+                fid, version = conn.execute(query, row).fetchone()
+                versions[key] = version
+                move[0], move[1], move[2] = move[0] + 1, move[1] + version, move[2] + fid
             else:
                 assignments = sql.SQL(", ").join(sql.SQL("{} = %s").format(sql.Identifier(name)) for name in names)
                 query = sql.SQL("UPDATE {} SET {} WHERE fid = %s RETURNING row_version").format(
                     table(layer), assignments
                 )
-                versions[key] = conn.execute(query, [*row, stamp[0]]).fetchone()[0]
-                move[1] += versions[key] - stamp[1]
+                version = conn.execute(query, [*row, stamp[0]]).fetchone()[0]
+                versions[key] = version
+                move[1] += version - stamp[1]
         return versions, moves
 
     def _append_journal(self, conn, rows: pd.DataFrame) -> None:

@@ -38,7 +38,7 @@ SQL_TYPES = {
 WHO_EXPRESSION = "coalesce(nullif(current_setting('situation_map.who', true), ''), session_user)"
 
 
-def table(name: str) -> sql.Composed:
+def table(name: str) -> sql.Identifier:
     """The qualified, quoted name of a table in the application's schema."""
     return sql.Identifier(SCHEMA, name)
 
@@ -51,7 +51,7 @@ def columns(schema: LayerSchema) -> list[str]:
 
 def create_statement(schema: LayerSchema) -> sql.Composed:
     """CREATE TABLE for one layer or table, as version 1 of the database schema has it."""
-    parts = [sql.SQL("fid bigserial PRIMARY KEY")]
+    parts: list[sql.Composable] = [sql.SQL("fid bigserial PRIMARY KEY")]
     for field in schema.fields:
         parts.append(sql.SQL("{} {}").format(sql.Identifier(field.name), sql.SQL(SQL_TYPES[field.type])))
     if schema.is_spatial:
@@ -63,7 +63,7 @@ def select_statement(
     schema: LayerSchema, where: sql.Composable | None = None, versions: bool = False, lock: bool = False
 ) -> sql.Composed:
     """SELECT of a layer's columns (geometry as WKB) in stored order."""
-    items = [sql.Identifier(name) for name in schema.field_names]
+    items: list[sql.Composable] = [sql.Identifier(name) for name in schema.field_names]
     if schema.is_spatial:
         items.append(sql.SQL("ST_AsBinary({})").format(sql.Identifier(GEOMETRY)))
     if versions:

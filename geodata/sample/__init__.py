@@ -14,6 +14,7 @@ Every call gives the same dataset: positions are fixed and random draws use fixe
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 
 import geopandas as gpd
 import pandas as pd
@@ -114,7 +115,7 @@ def _layer(name: str, records: list[dict]) -> gpd.GeoDataFrame:
     return metric.to_crs(STORAGE_CRS)
 
 
-def _township_table(name: str, quantities: dict[str, float]) -> pd.DataFrame:
+def _township_table(name: str, quantities: Mapping[str, float]) -> pd.DataFrame:
     """One row per item, for the whole township, on the report date."""
     return pd.DataFrame(
         {

@@ -20,7 +20,12 @@ from geodata.sample.facts import CHECKPOINT_OPENED, SEAT_VILLAGE, VILLAGE_BY_NAM
 
 # Staff on shift per tier: the district checkpoints check vehicles too and are manned heavier;
 # natural-village checkpoints alternate between two and three people.
-STAFF_ON_SHIFT = {"district": 6, "village": 4, "natural_village": (2, 3), "compound": 3}
+STAFF_ON_SHIFT: dict[str, int | tuple[int, ...]] = {
+    "district": 6,
+    "village": 4,
+    "natural_village": (2, 3),
+    "compound": 3,
+}
 
 # A hamlet's checkpoint stands this far along its village road from the hamlet's middle.
 HAMLET_ENTRY_M = 150.0

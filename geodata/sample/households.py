@@ -90,7 +90,7 @@ def build_households(villages: dict[str, Polygon]) -> list[dict]:
         ``HH001``... in order of observation start.
     """
     rng = np.random.default_rng(_SEED)
-    cases = [
+    cases: list[tuple[str, pd.Timestamp, pd.Timestamp | None]] = [
         (reason, _random_day(rng, first, last), None)
         for reason, (count, first, last) in DRAWN_HOUSEHOLDS.items()
         for _ in range(count)

@@ -167,7 +167,7 @@ def _check_points_in_their_village(
 ) -> Iterator[Finding]:
     """Points inside the township but not in the village their village field names."""
     field_name = view.schema.village_field
-    if not view.has(field_name):
+    if field_name is None or not view.has(field_name):
         return
     named = view.parsed(field_name).values.iloc[points.index].map(codes)  # → village row
     inside_township = np.isin(points.index, near[0])

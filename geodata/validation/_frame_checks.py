@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -89,8 +90,8 @@ def check_choices(view: FrameView) -> Iterator[Finding]:
             continue
         values = view.parsed(field.name).values
         outside = values.notna() & ~values.isin(field.choices)
-        for row in np.flatnonzero(outside.to_numpy(bool)):
-            message = _choice_message(field, values.iat[row])
+        for row in np.flatnonzero(outside.to_numpy(bool)).tolist():
+            message = _choice_message(field, cast(str, values.iat[row]))  # a field with choices parses to text
             yield view.finding(ERROR, int(row), field.name, message)
 
 
@@ -98,7 +99,7 @@ def _choice_message(field: Field, value: str) -> str:
     choices = listed(field.choices)
     # "Active" or " closed " is an easy slip: say exactly what to write instead.
     tidy = value.strip().lower().replace(" ", "_").replace("-", "_")
-    if tidy in field.choices and not field.personal:
+    if tidy in (field.choices or ()) and not field.personal:
         return Message(
             N_("{value} is not one of {choices}; write it as {tidy}"),
             value=shown(field, value),
@@ -117,7 +118,7 @@ def check_minimums(view: FrameView) -> Iterator[Finding]:
         numbers = view.parsed(field.name).values
         if field.minimum is not None:
             minimum = _plain_number(field.minimum)
-            for row in np.flatnonzero((numbers < field.minimum).to_numpy(bool)):
+            for row in np.flatnonzero((numbers < field.minimum).to_numpy(bool)).tolist():
                 message = Message(
                     N_("{value} is below the minimum of {minimum}"),
                     value=shown(field, view.cell(field.name, row)),
@@ -126,7 +127,7 @@ def check_minimums(view: FrameView) -> Iterator[Finding]:
                 yield view.finding(ERROR, int(row), field.name, message)
         if field.maximum is not None:
             maximum = _plain_number(field.maximum)
-            for row in np.flatnonzero((numbers > field.maximum).to_numpy(bool)):
+            for row in np.flatnonzero((numbers > field.maximum).to_numpy(bool)).tolist():
                 message = Message(
                     N_("{value} is above the maximum of {maximum}"),
                     value=shown(field, view.cell(field.name, row)),
@@ -142,7 +143,7 @@ def check_day_range(view: FrameView) -> Iterator[Finding]:
             continue
         times = view.parsed(field.name).values
         outside = ((times < EARLIEST_DAY) | (times > LATEST_DAY)).to_numpy(bool)
-        for row in np.flatnonzero(outside):
+        for row in np.flatnonzero(outside).tolist():
             message = Message(
                 N_("{value} is not a day this work can be about (write a day from {first} to {last})"),
                 value=shown(field, view.cell(field.name, row)),

@@ -123,7 +123,7 @@ def usable_shapes(view: FrameView, *, valid_only: bool = True) -> np.ndarray:
         usable &= ~_outside_degrees(shapes)
     if valid_only:
         usable &= shapely.is_valid(shapes)
-    return np.where(usable, shapes, None)
+    return np.where(usable, shapes, np.array(None, dtype=object))
 
 
 def _has_geometry(view: FrameView) -> bool:

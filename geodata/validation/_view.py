@@ -115,8 +115,10 @@ class FrameView:
         """How a row is named in a problem: its id when it has one, else ``row N``."""
         if self._ids is None:
             id_field = self.schema.id_field
-            has_ids = id_field is not None and self.has(id_field)
-            self._ids = self.parsed(id_field).values.tolist() if has_ids else [None] * self.n_rows
+            if id_field is not None and self.has(id_field):
+                self._ids = self.parsed(id_field).values.tolist()
+            else:
+                self._ids = [None] * self.n_rows
         feature_id = self._ids[row]
         return f"row {row + 1}" if feature_id is None else shorten(feature_id)
 
@@ -130,7 +132,7 @@ class FrameView:
                 cells = np.asarray(self._columns[self.geometry_name], dtype=object)
             is_shape = shapely.is_geometry(cells)
             not_shape = ~is_shape & ~pd.isna(pd.Series(cells, dtype=object)).to_numpy(bool)
-            shapes = np.where(is_shape, cells, None)
+            shapes = np.where(is_shape, cells, np.array(None, dtype=object))
             self._geometries = (shapes, not_shape)
         return self._geometries
 

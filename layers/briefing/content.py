@@ -517,7 +517,7 @@ def _cut_long_texts(briefing: Briefing, tr) -> Table | None:
         *([briefing.proposals] if briefing.proposals else []),
         *(t for page in briefing.villages for t in page.tables),
     ]
-    entries = []
+    entries: list[list[str]] = []
     for table in tables:
         if not table.limits:
             continue

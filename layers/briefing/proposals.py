@@ -40,11 +40,11 @@ def proposals_table(dataset: Dataset, state: MapState, as_of, options, tr):
         uncovered_before = set(context.coverage().uncovered["id"])
         report = context.coverage(extra)
         weight = dict(zip(report.entries["id"], report.entries["weight"], strict=False))
-        for site in extra:
-            new = [e for e in report.by_site.get(site.key, ()) if e in uncovered_before]
-            covered_by_site[site.key] = (new, sum(weight[e] for e in new))
-            code = context.village_of(site.longitude, site.latitude)
-            village_of[site.key] = cell_text(context.village_names.get(code, code))
+        for extra_site in extra:
+            new = [e for e in report.by_site.get(extra_site.key, ()) if e in uncovered_before]
+            covered_by_site[extra_site.key] = (new, sum(weight[e] for e in new))
+            code = context.village_of(extra_site.longitude, extra_site.latitude)
+            village_of[extra_site.key] = cell_text(context.village_names.get(code, code))
 
     def degrees(value) -> str:
         return f"{float(value):.{COORDINATE_DECIMALS}f}"
@@ -63,7 +63,7 @@ def proposals_table(dataset: Dataset, state: MapState, as_of, options, tr):
     coordinate_headers = [tr(_n("Longitude")), tr(_n("Latitude"))]
     headers = [tr(_n("Site")), tr(_n("Village")), *coordinate_headers]
     groups = [("", 2), ("WGS-84", 2)]
-    widths = [7, 11, 13, 13]
+    widths: list[float] = [7, 11, 13, 13]
     if options.gcj02:
         headers += coordinate_headers
         groups.append(("GCJ-02", 2))

@@ -115,7 +115,11 @@ class PlanningContext:
             else None
         )
         checkpoints = dataset.checkpoints
-        active = checkpoint_situation(checkpoints, self.as_of)["active"].to_numpy() if len(checkpoints) else []
+        active = (
+            checkpoint_situation(checkpoints, self.as_of)["active"].to_numpy()
+            if len(checkpoints)
+            else np.array([], dtype=bool)
+        )
         self.checkpoints = checkpoints[np.asarray(active, dtype=bool)] if len(checkpoints) else checkpoints
         self.checkpoint_sites = tuple(
             Site(str(i), float(p.x), float(p.y))
@@ -173,13 +177,13 @@ class PlanningContext:
         site_rows, entry_rows = self.covering_pairs(self.site_xy(sites))
         keys = np.array([s.key for s in sites], dtype=object)
         entries = self.entries.drop(columns=["x", "y"]).copy()
-        covered_by = [[] for _ in range(len(entries))]
+        covered_by: list[list[str]] = [[] for _ in range(len(entries))]
         for site_row, entry_row in sorted(zip(site_rows.tolist(), entry_rows.tolist(), strict=False)):
             covered_by[entry_row].append(keys[site_row])
         entries["covered_by"] = pd.Series([tuple(c) for c in covered_by], index=entries.index, dtype=object)
         entries["covered"] = entries["covered_by"].map(bool).astype(bool)
         ids = entries["id"].to_numpy(dtype=object)
-        by_site = {key: () for key in keys}
+        by_site: dict[str, tuple[str, ...]] = {key: () for key in keys}
         for key in by_site:
             by_site[key] = tuple(ids[np.sort(entry_rows[keys[site_rows] == key])]) if len(site_rows) else ()
         return CoverageReport(entries, self._village_table(entries), by_site, self._households_far())

@@ -29,7 +29,8 @@ class RoadNetwork:
         self.segments = shapely.get_parts(shapely.line_merge(noded)) if not noded.is_empty else np.array([])
         self.segments = self.segments[shapely.get_type_id(self.segments) == 1] if len(self.segments) else self.segments
         self._tree = shapely.STRtree(self.segments)
-        self._nodes: dict[tuple[int, int], int] = {}
+        # Road ends are keyed by their grid cell; entry points by ("entry", row) so they never merge with one.
+        self._nodes: dict[tuple[int, int] | tuple[str, int], int] = {}
         lengths = shapely.length(self.segments)
         # Each segment's cut positions (from its start) and the node at each cut, in order.
         cuts: list[list[tuple[float, int]]] = []
@@ -109,7 +110,7 @@ class RoadNetwork:
             return [[] for _ in range(len(site_xy))]
         snap = self._snap(site_xy)
         edges = self._edges
-        found = []
+        found: list[list[np.ndarray]] = []
         for row in range(len(site_xy)):
             left = radius - float(snap.step_on[row])  # what remains once on the road
             if left < 0:
@@ -175,7 +176,7 @@ class RoadNetwork:
             for (a_at, a), (b_at, b) in zip(cuts, cuts[1:], strict=False)
             if b_at > a_at
         ]
-        columns = list(zip(*rows, strict=False)) if rows else [[], [], [], [], []]
+        columns: list[tuple] = list(zip(*rows, strict=False)) if rows else [(), (), (), (), ()]
         return {
             "segment": np.array(columns[0], dtype=np.int64),
             "a_at": np.array(columns[1], dtype=float),

@@ -9,6 +9,7 @@ apart), and the proposed and what-if sites with the entry weight each adds.
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import cast
 
 from geodata.dataset import Dataset
 from layers.i18n import _
@@ -127,7 +128,7 @@ def planning_overlay(dataset: Dataset, state: MapState, as_of, memo: dict | None
                 "lat": _degrees(row.latitude),
                 "covered": row.id not in uncovered_before,
                 "planned": bool(row.covered) and row.id in uncovered_before,
-                "weight": float(row.weight),
+                "weight": float(cast(float, row.weight)),  # pandas-stubs types a tuple's cell as any scalar
             }
             for row in report.entries.itertuples()
         ],

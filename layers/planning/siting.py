@@ -124,10 +124,15 @@ def suggest_sites(
             raise PlanningCancelled()
         report(fraction, message)
 
-    if not lscp and (isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1):
-        raise PlanningError(
-            Message(N_("number of new checkpoints: must be a whole number of 1 or more, got {count}"), count=repr(k))
-        )
+    wanted_count: int | np.integer = 0  # k once checked; unused with lscp
+    if not lscp:
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+            raise PlanningError(
+                Message(
+                    N_("number of new checkpoints: must be a whole number of 1 or more, got {count}"), count=repr(k)
+                )
+            )
+        wanted_count = k
     step(0.0, "coverage before")
     before = context.coverage()
     step(0.1, "candidate sites")
@@ -135,11 +140,11 @@ def suggest_sites(
         candidates = candidate_sites(context, context.options.spacing_m, user_sites)
     if candidates.empty:
         raise PlanningError(Message(N_("there is no candidate site: the dataset has no roads and no site was placed")))
-    if not lscp and k > len(candidates):
+    if not lscp and wanted_count > len(candidates):
         raise PlanningError(
             Message(
                 N_("number of new checkpoints: {count} is more than the {candidates} candidate sites"),
-                count=k,
+                count=wanted_count,
                 candidates=len(candidates),
             )
         )
@@ -152,7 +157,7 @@ def suggest_sites(
     reachable = np.zeros(len(weights), dtype=bool)
     reachable[entry_rows] = True
     unreachable = tuple(context.entries["id"].to_numpy(dtype=object)[wanted & ~reachable])
-    notes: list[str] = []
+    notes: list[tuple[str, dict]] = []
     if not wanted.any():
         notes.append(("all_covered", {}))
         return SitingResult("lscp" if lscp else "mclp", before, before, (), len(candidates), notes, ())
@@ -173,9 +178,9 @@ def suggest_sites(
     if lscp:
         chosen = _solve_lscp(groups, len(columns), step)
     else:
-        p = int(min(k, len(columns)))
-        if p < k:
-            notes.append(("few_useful", {"useful": p, "extra": k - p}))
+        p = int(min(wanted_count, len(columns)))
+        if p < wanted_count:
+            notes.append(("few_useful", {"useful": p, "extra": wanted_count - p}))
         chosen = _solve_mclp(groups, weights, len(columns), p, step)
     step(0.9, "coverage after")
     proposals = _proposals(context, candidates.iloc[columns[chosen]], before)
@@ -250,7 +255,7 @@ def _proposals(context: PlanningContext, chosen: pd.DataFrame, before: CoverageR
     # (greedy order): the gains then add up to what the plan adds, as a leader expects.
     weight_of = dict(zip(ids, weights, strict=False))
     claimed: set = set()
-    proposals = []
+    proposals: list[Proposal] = []
     remaining = sorted(found, key=lambda item: (item[2], item[3]))
 
     def added(item) -> float:
