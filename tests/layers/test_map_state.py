@@ -17,8 +17,7 @@ from geodata.schema import (
     HOUSEHOLD_STATUSES,
     LAYERS,
 )
-from layers import map_state
-from layers.map_state import AUDIENCES, VILLAGE_FILLS, Filters, MapState, MapStateError, View
+from layers.map_state import AUDIENCES, VILLAGE_FILLS, Filters, MapState, MapStateError, View, migrations
 
 WEST_VILLAGE = "411771360201"
 
@@ -186,8 +185,8 @@ def test_older_version_is_upgraded_through_the_migrations(monkeypatch):
         data["title"] = data.pop("caption")
         return data
 
-    monkeypatch.setattr(map_state, "MAPSTATE_VERSION", 2)
-    monkeypatch.setattr(map_state, "_MIGRATIONS", {1: caption_to_title})
+    monkeypatch.setattr(migrations, "MAPSTATE_VERSION", 2)
+    monkeypatch.setattr(migrations, "MIGRATIONS", {1: caption_to_title})
     assert MapState.from_dict({"version": 1, "caption": "早报"}) == MapState(title="早报")
     assert MapState.from_dict({"caption": "早报"}) == MapState(title="早报")
     assert MapState.from_dict({"version": 2, "title": "早报"}).to_dict()["version"] == 2

@@ -1,63 +1,29 @@
-"""Edits as values: what one change to one feature was, applied and undone exactly.
+"""The :class:`Edit` value and the edits a user makes by hand: add, change, delete.
 
-An :class:`Edit` holds a feature's whole record before and after the change, so undoing it
-is applying :meth:`Edit.inverted`, and applying it to data that changed in the meantime is
-noticed instead of silently overwriting the other change (docs/architecture.md, Reliability).
-An Edit is checked when it is made: its new record must pass
-:func:`geodata.validation.validate_frame`, and its description may not hold a personal value.
-
->>> edit = close_checkpoint(dataset, "CP07", date(2020, 3, 1))       # doctest: +SKIP
->>> dataset = store.apply_edits([edit], who="指挥部")                  # doctest: +SKIP
->>> dataset = store.apply_edits([edit.inverted()], who="指挥部")       # undo; doctest: +SKIP
-
-Records are plain values, one per schema field plus ``"geometry"``: ``str``, ``int``,
-``float``, ``bool``, :class:`datetime.date` for dates, :class:`datetime.datetime` for times,
-a shapely geometry, or ``None`` where empty. Columns a layer holds beyond its schema are not
-part of a record: an update keeps them, a deleted feature that is added back has them empty.
+An Edit is checked when it is made (see :mod:`geodata.editing`); a refusal is an
+:class:`EditError`, a change that met another desk's change a :class:`ConflictError`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import cast
 
-import geopandas as gpd
 import pandas as pd
-import shapely
 
 from geodata.dataset import Dataset
+from geodata.editing.records import GEOMETRY, differing_fields, raw_frame, record_at, record_frame
 from geodata.errors import GeodataError, SchemaError
-from geodata.schema import JOURNAL, STORAGE_CRS, LayerSchema, conform, schema_for
+from geodata.schema import LayerSchema, schema_for
 from geodata.validation import ERROR, Problem, validate_frame
-
-__all__ = [
-    "Edit",
-    "EditError",
-    "ConflictError",
-    "rebased",
-    "record_of",
-    "add_feature",
-    "update_feature",
-    "delete_feature",
-    "apply_to_dataset",
-    "mark_disinfected",
-    "release_household",
-    "escalate_household",
-    "close_checkpoint",
-    "journal_frame",
-]
 
 # Points are added and removed as the situation changes; villages and roads are surveyed
 # shapes that other layers refer to, so they are corrected in place but never added or removed.
 FEATURE_LAYERS = ("checkpoints", "households", "disinfection_points")
 UPDATABLE_LAYERS = FEATURE_LAYERS + ("villages", "roads")
 
-GEOMETRY = "geometry"
 _ACTION_WORDS = {"add": "新增", "update": "修改", "delete": "删除"}
 _UNDO_PREFIX = "撤销："
 
@@ -144,7 +110,7 @@ class Edit:
         object.__setattr__(self, "feature_id", str(self.feature_id))
         before = _canonical(schema, self.feature_id, self.before)
         after = _canonical(schema, self.feature_id, self.after)
-        if before is not None and after is not None and not _differing_fields(before, after):
+        if before is not None and after is not None and not differing_fields(before, after):
             raise EditError(f"{self.layer} {self.feature_id}: the edit changes nothing")
         if after is not None:
             _check_new_record(schema, self.feature_id, after, before)
@@ -187,7 +153,7 @@ class Edit:
             description = self.description[len(_UNDO_PREFIX) :]  # undoing an undo is a redo
         # Not checked again: both records were checked when this edit was made, and an undo
         # must restore exactly what was there, even a record imported with a flaw.
-        return _unchecked_edit(self.layer, self.feature_id, self.after, self.before, description)
+        return unchecked_edit(self.layer, self.feature_id, self.after, self.before, description)
 
     def changed_fields(self) -> tuple[str, ...]:
         """The fields (and ``"geometry"``) the edit changes, in schema order.
@@ -201,10 +167,7 @@ class Edit:
             return tuple(self.after or ())
         if self.after is None:
             return tuple(self.before)
-        return _differing_fields(self.before, self.after)
-
-
-# --- building edits --------------------------------------------------------------------------
+        return differing_fields(self.before, self.after)
 
 
 def record_of(source: Dataset | pd.DataFrame, layer: str, feature_id: str) -> dict:
@@ -231,10 +194,10 @@ def record_of(source: Dataset | pd.DataFrame, layer: str, feature_id: str) -> di
     """
     schema = _editable_schema(layer)
     frame = source[layer] if isinstance(source, Dataset) else source
-    position = _position_of(frame, schema, feature_id)
+    position = position_of(frame, schema, feature_id)
     if position is None:
         raise EditError(f"{layer} {feature_id}: there is no such feature")
-    return _record_at(frame, schema, position)
+    return record_at(frame, schema, position)
 
 
 def add_feature(dataset: Dataset, layer: str, record: Mapping) -> Edit:
@@ -263,7 +226,7 @@ def add_feature(dataset: Dataset, layer: str, record: Mapping) -> Edit:
     if feature_id is None or not str(feature_id).strip():
         raise EditError(f"cannot add to {layer}: {schema.id_field}: give the new feature an id")
     feature_id = str(feature_id)
-    if _position_of(dataset[layer], schema, feature_id) is not None:
+    if position_of(dataset[layer], schema, feature_id) is not None:
         raise EditError(f"cannot add {layer} {feature_id}: a feature with this id already exists")
     description = f"{_ACTION_WORDS['add']}{schema.label_zh} {feature_id}"
     return Edit(layer, feature_id, None, dict(record), description)
@@ -295,7 +258,7 @@ def update_feature(dataset: Dataset, layer: str, feature_id: str, **changes) -> 
         validation, or changes that change nothing.
     """
     schema = _editable_schema(layer)
-    return _update(dataset, schema, feature_id, changes, description=None)
+    return update_edit(dataset, schema, feature_id, changes, description=None)
 
 
 def delete_feature(dataset: Dataset, layer: str, feature_id: str) -> Edit:
@@ -319,100 +282,7 @@ def delete_feature(dataset: Dataset, layer: str, feature_id: str) -> Edit:
     return Edit(layer, feature_id, before, None, description)
 
 
-# --- quick actions -------------------------------------------------------------------------
-# Each raises EditError, as update_feature does, for an unknown feature, a value that does not
-# pass validation (a day that is no date, a release before observation began), or no change.
-
-
-def mark_disinfected(dataset: Dataset, point_id: str, when: dt.datetime) -> Edit:
-    """ "Disinfected now": a disinfection point's last disinfection becomes ``when``.
-
-    Parameters
-    ----------
-    dataset
-        The data holding the point as it is now.
-    point_id
-        The disinfection point's id.
-    when
-        The local time it was disinfected (kept to the millisecond).
-
-    Returns
-    -------
-    Edit
-        Changing ``last_disinfected`` only.
-    """
-    changes = {"last_disinfected": when}
-    description = f"标记消毒点 {point_id} 已消毒"
-    return _update(dataset, schema_for("disinfection_points"), point_id, changes, description)
-
-
-def release_household(dataset: Dataset, household_id: str, day: dt.date) -> Edit:
-    """End a household's home observation: status ``released``, ``status_date`` ``day``.
-
-    Parameters
-    ----------
-    dataset
-        The data holding the household as it is now.
-    household_id
-        The household's id.
-    day
-        The day observation ended; not before the observation started.
-
-    Returns
-    -------
-    Edit
-        Changing ``status`` and ``status_date`` only.
-    """
-    changes = {"status": "released", "status_date": day}
-    description = f"解除居家医学观察 {household_id}"
-    return _update(dataset, schema_for("households"), household_id, changes, description)
-
-
-def escalate_household(dataset: Dataset, household_id: str, day: dt.date) -> Edit:
-    """Refer a household for medical care: status ``escalated``, ``status_date`` ``day``.
-
-    Parameters
-    ----------
-    dataset
-        The data holding the household as it is now.
-    household_id
-        The household's id.
-    day
-        The day it was referred; not before the observation started.
-
-    Returns
-    -------
-    Edit
-        Changing ``status`` and ``status_date`` only.
-    """
-    changes = {"status": "escalated", "status_date": day}
-    description = f"转诊居家医学观察户 {household_id}"
-    return _update(dataset, schema_for("households"), household_id, changes, description)
-
-
-def close_checkpoint(dataset: Dataset, checkpoint_id: str, day: dt.date) -> Edit:
-    """Take a checkpoint down: status ``closed``, ``closed`` on ``day``.
-
-    Parameters
-    ----------
-    dataset
-        The data holding the checkpoint as it is now.
-    checkpoint_id
-        The checkpoint's id.
-    day
-        The day it closed; not before it opened.
-
-    Returns
-    -------
-    Edit
-        Changing ``status`` and ``closed`` only.
-    """
-    changes = {"status": "closed", "closed": day}
-    description = f"撤除监测卡点 {checkpoint_id}"
-    return _update(dataset, schema_for("checkpoints"), checkpoint_id, changes, description)
-
-
-def _update(dataset: Dataset, schema: LayerSchema, feature_id: str, changes: dict, description: str | None) -> Edit:
+def update_edit(dataset: Dataset, schema: LayerSchema, feature_id: str, changes: dict, description: str | None) -> Edit:
     """An update of ``changes``, described by ``description`` or else by the changed fields."""
     before = record_of(dataset, schema.name, feature_id)
     if schema.id_field in changes and str(changes[schema.id_field]) != str(feature_id):
@@ -425,7 +295,7 @@ def _update(dataset: Dataset, schema: LayerSchema, feature_id: str, changes: dic
     # every field, changed or not).
     description = description or _describe_update(schema, feature_id, edit.changed_fields())
     _check_description(schema, feature_id, description, (edit.before, edit.after))
-    return _unchecked_edit(edit.layer, edit.feature_id, edit.before, edit.after, description)
+    return unchecked_edit(edit.layer, edit.feature_id, edit.before, edit.after, description)
 
 
 def _describe_update(schema: LayerSchema, feature_id: str, fields: tuple[str, ...]) -> str:
@@ -436,82 +306,7 @@ def _describe_update(schema: LayerSchema, feature_id: str, fields: tuple[str, ..
     return f"{_ACTION_WORDS['update']}{schema.label_zh} {feature_id}：{labels}"
 
 
-# --- applying edits ------------------------------------------------------------------------
-
-
-def apply_to_dataset(dataset: Dataset, edits: Iterable[Edit]) -> Dataset:
-    """A new dataset with ``edits`` applied in order; ``dataset`` itself is not changed.
-
-    Parameters
-    ----------
-    dataset
-        The data as it is now (e.g. just read from the store).
-    edits
-        Edits made on this data, or on data that since changed only elsewhere.
-
-    Returns
-    -------
-    Dataset
-        A copy whose edited layers are in their schema's columns and types, on a fresh
-        0..n-1 index, added features last.
-
-    Raises
-    ------
-    EditError
-        When an edit does not fit the data: it adds an id that exists, or updates or deletes
-        a feature that is gone or whose record is no longer the edit's ``before`` (someone
-        else changed it since). Nothing is applied then.
-    """
-    result = dataset.copy()
-    working: dict[str, pd.DataFrame] = {}
-    for edit in edits:
-        if not isinstance(edit, Edit):
-            raise TypeError(f"edits must be Edit values, got {type(edit).__name__}")
-        schema = schema_for(edit.layer)
-        if edit.layer not in working:
-            working[edit.layer] = _conformed(schema, result[edit.layer])
-        working[edit.layer] = _apply_one(working[edit.layer], schema, edit)
-    for name, frame in working.items():
-        result[name] = frame.reset_index(drop=True)
-    return result
-
-
-def _apply_one(frame: pd.DataFrame, schema: LayerSchema, edit: Edit) -> pd.DataFrame:
-    position = _position_of(frame, schema, edit.feature_id)
-    where = f"{edit.layer} {edit.feature_id}"
-    before, after = edit.before, edit.after
-    if before is None:  # an add
-        assert after is not None  # an Edit holds a record before or after (checked when it is made)
-        if position is not None:
-            raise ConflictError(
-                f"cannot add {where}: a feature with this id already exists", edit, _record_at(frame, schema, position)
-            )
-        return pd.concat([frame, _record_frame(schema, after)], ignore_index=True)
-    if position is None:
-        raise ConflictError(f"{where} no longer exists (it was deleted elsewhere); reload and try again", edit, None)
-    current = _record_at(frame, schema, position)
-    changed_since = _differing_fields(current, before)
-    if changed_since:
-        raise ConflictError(
-            f"{where} was changed elsewhere since it was read "
-            f"({', '.join(changed_since)}); reload and make the edit again",
-            edit,
-            current,
-            changed_since,
-        )
-    if after is None:  # a delete
-        return frame.drop(index=frame.index[position])
-    new_row = _record_frame(schema, after)
-    for name in edit.changed_fields():
-        column = cast(int, frame.columns.get_loc(name))  # conformed columns are unique: a position
-        frame.iloc[position, column] = new_row[name].iloc[0]
-    return frame
-
-
-# --- records ---------------------------------------------------------------------------------
-
-
-def _unchecked_edit(layer: str, feature_id: str, before, after, description: str) -> Edit:
+def unchecked_edit(layer: str, feature_id: str, before, after, description: str) -> Edit:
     """An Edit of records that were checked already (by the Edit they come from)."""
     edit = object.__new__(Edit)
     for name, value in (
@@ -555,12 +350,12 @@ def _canonical(schema: LayerSchema, feature_id, record: Mapping | None) -> dict 
     if str(record[schema.id_field]) != str(feature_id):
         raise EditError(f"{schema.name} {feature_id}: {schema.id_field}: the record is of another feature")
     try:
-        frame = _record_frame(schema, record)
+        frame = record_frame(schema, record)
     except (SchemaError, TypeError, ValueError):
         # Say which field, as validation words it, never quoting a personal value.
         problems = _errors(schema, record)
         raise EditError(_refusal(schema, feature_id, problems), problems) from None
-    return _record_at(frame, schema, 0)
+    return record_at(frame, schema, 0)
 
 
 def _check_new_record(schema: LayerSchema, feature_id, after: dict, before: dict | None) -> None:
@@ -575,7 +370,7 @@ def _check_new_record(schema: LayerSchema, feature_id, after: dict, before: dict
 
 
 def _errors(schema: LayerSchema, record: Mapping) -> list[Problem]:
-    frame = _raw_frame(schema, record)
+    frame = raw_frame(schema, record)
     return [problem for problem in validate_frame(schema.name, frame) if problem.severity == ERROR]
 
 
@@ -596,96 +391,7 @@ def _check_description(schema: LayerSchema, feature_id, description: str, record
                 )
 
 
-def _raw_frame(schema: LayerSchema, record: Mapping) -> pd.DataFrame:
-    """One row holding the record's values exactly as given, for validation."""
-    frame = pd.DataFrame({name: [record.get(name)] for name in schema.field_names}, dtype=object)
-    geometry = record.get(GEOMETRY)
-    if geometry is None or isinstance(geometry, shapely.Geometry):
-        return gpd.GeoDataFrame(frame, geometry=[geometry], crs=STORAGE_CRS)
-    frame[GEOMETRY] = [geometry]  # not a shape: validation reports it
-    return frame
-
-
-def _record_frame(schema: LayerSchema, record: Mapping) -> gpd.GeoDataFrame:
-    """One conformed row holding the record (SchemaError if a value cannot be read)."""
-    return conform(schema, _raw_frame(schema, record))
-
-
-def _record_at(frame: pd.DataFrame, schema: LayerSchema, position: int) -> dict:
-    row = frame.iloc[[position]]
-    if not _is_conformed(schema, row):
-        row = _conformed(schema, row)
-    values = row.iloc[0]
-    record = {f.name: _plain(values[f.name], f.type) for f in schema.fields}
-    geometry = values[GEOMETRY]
-    record[GEOMETRY] = geometry if isinstance(geometry, shapely.Geometry) else None
-    return record
-
-
-def _plain(value, field_type: str):
-    """A conformed cell as a plain Python value (``None`` for NaN, NA and NaT)."""
-    if field_type == "bool":
-        return bool(value)
-    if pd.isna(value):
-        return None
-    if field_type == "date":
-        return value.date()
-    if field_type == "datetime":
-        return value.to_pydatetime()
-    return {"str": str, "int": int, "float": float}[field_type](value)
-
-
-def _differing_fields(first: Mapping, second: Mapping) -> tuple[str, ...]:
-    return tuple(name for name in first if not _same_value(first[name], second.get(name)))
-
-
-def _same_value(first, second) -> bool:
-    if isinstance(first, shapely.Geometry) or isinstance(second, shapely.Geometry):
-        both = isinstance(first, shapely.Geometry) and isinstance(second, shapely.Geometry)
-        return both and bool(shapely.equals_identical(first, second))
-    return type(first) is type(second) and first == second
-
-
-def _conformed(schema: LayerSchema, frame: pd.DataFrame) -> gpd.GeoDataFrame:
-    """``frame`` in its schema's columns, types and CRS; a copy either way."""
-    # A frame read from the store is conformed already; conforming 100,000 rows again takes
-    # over a second, so it is checked (cheaply) first.
-    if _is_conformed(schema, frame):
-        return frame.copy()
-    geo: gpd.GeoDataFrame = (
-        frame if isinstance(frame, gpd.GeoDataFrame) else gpd.GeoDataFrame(frame, geometry=GEOMETRY, crs=STORAGE_CRS)
-    )
-    geo = conform(schema, geo)
-    if _active_geometry(geo) != GEOMETRY:  # records and new rows name it "geometry"
-        geo = geo.rename_geometry(GEOMETRY)
-    return geo if geo.crs.equals(STORAGE_CRS) else geo.to_crs(STORAGE_CRS)
-
-
-def _active_geometry(frame: gpd.GeoDataFrame) -> str | None:
-    try:
-        return frame.geometry.name
-    except AttributeError:  # a GeoDataFrame without an active geometry column
-        return None
-
-
-def _is_conformed(schema: LayerSchema, frame: pd.DataFrame) -> bool:
-    names = list(schema.field_names)
-    if not isinstance(frame, gpd.GeoDataFrame) or frame.crs is None:
-        return False
-    if list(frame.columns[: len(names)]) != names or frame.columns[-1] != GEOMETRY:
-        return False
-    if _active_geometry(frame) != GEOMETRY or not frame.crs.equals(STORAGE_CRS):
-        return False
-    expected, actual = _schema_dtypes(schema.name), frame.dtypes
-    return all(actual[name] == expected[name] for name in names)
-
-
-@functools.cache
-def _schema_dtypes(layer: str) -> dict:
-    return schema_for(layer).empty().dtypes.to_dict()
-
-
-def _position_of(frame: pd.DataFrame, schema: LayerSchema, feature_id) -> int | None:
+def position_of(frame: pd.DataFrame, schema: LayerSchema, feature_id) -> int | None:
     """Row position of the feature, ``None`` when absent; EditError when the id repeats."""
     if frame.empty or schema.id_field not in frame.columns:
         return None
@@ -697,58 +403,6 @@ def _position_of(frame: pd.DataFrame, schema: LayerSchema, feature_id) -> int | 
             "give each an id of its own before editing"
         )
     return int(positions[0]) if len(positions) else None
-
-
-# --- the journal ---------------------------------------------------------------------------
-
-
-def journal_frame(edits: Iterable[Edit], *, who: str, time: dt.datetime) -> pd.DataFrame:
-    """The journal rows recording ``edits``, in the columns and types of the journal table.
-
-    Parameters
-    ----------
-    edits
-        The edits saved together.
-    who
-        The person or desk saving them.
-    time
-        When they were saved (local time).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per edit, in order; ``before`` and ``after`` as JSON text (dates in ISO
-        format, geometry as WKT), missing for an add's before and a delete's after.
-    """
-    rows = [
-        {
-            "time": time,
-            "who": who,
-            "layer": edit.layer,
-            "feature_id": edit.feature_id,
-            "action": edit.kind,
-            "description": edit.description,
-            "before": _record_json(edit.before),
-            "after": _record_json(edit.after),
-        }
-        for edit in edits
-    ]
-    frame = pd.DataFrame(rows, columns=list(JOURNAL.field_names), dtype=object)
-    return conform(JOURNAL, frame)
-
-
-def _record_json(record: Mapping | None) -> str | None:
-    if record is None:
-        return None
-    return json.dumps({name: _json_value(value) for name, value in record.items()}, ensure_ascii=False)
-
-
-def _json_value(value):
-    if isinstance(value, shapely.Geometry):
-        return shapely.to_wkt(value, rounding_precision=-1)  # full precision: the exact place
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return value
 
 
 def rebased(edit: Edit, current: Mapping | None) -> Edit | None:
@@ -769,11 +423,11 @@ def rebased(edit: Edit, current: Mapping | None) -> Edit | None:
     """
     if current is None and edit.after is None:
         return None
-    if current is not None and edit.after is not None and not _differing_fields(dict(current), dict(edit.after)):
+    if current is not None and edit.after is not None and not differing_fields(dict(current), dict(edit.after)):
         return None
     if current is None and edit.layer not in FEATURE_LAYERS:
         raise EditError(f"{edit.layer} {edit.feature_id} no longer exists and cannot be added back")
     # Both records were checked already: the stored one is as stored, the user's when made.
-    return _unchecked_edit(
+    return unchecked_edit(
         edit.layer, edit.feature_id, None if current is None else dict(current), edit.after, edit.description
     )
