@@ -14,7 +14,8 @@ from geodata.importing.problems import (
     ImportFailure,
     ImportProblem,
 )
-from geodata.importing.readers import KINDS, Source, read_source
+from geodata.importing.readers import KINDS, read_source
+from geodata.importing.source import Source
 
 __all__ = [
     "ERROR",

@@ -35,9 +35,9 @@ from geodata.importing.problems import (
     ImportProblem,
     sort_key,
 )
-from geodata.importing.readers import Source
 from geodata.importing.rowchecks import validation_problems
 from geodata.importing.shapes import Shapes, check_in_township, shapes_of
+from geodata.importing.source import Source
 from geodata.importing.values import convert_column
 from geodata.importing.villages import VillageLookup
 from geodata.messages import N_, Message

@@ -10,21 +10,28 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 import zipfile
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from geodata.importing.encoding import UTF8, detect_encoding, normalise_encoding
-from geodata.importing.problems import ERROR, ImportFailure, ImportProblem
+from geodata.importing.encoding import detect_encoding, normalise_encoding
+from geodata.importing.problems import ImportFailure
+from geodata.importing.source import (
+    MAX_CELL_CHARACTERS,
+    MAX_COLUMNS,
+    MAX_EMPTY_ROWS,
+    MAX_LINE_CHARACTERS,
+    MAX_ROWS,
+    Progress,
+    Source,
+    failure,
+    short_reason,
+)
+from geodata.importing.vector_readers import read_geojson, read_gpkg, read_shapefile
 from geodata.messages import N_, Message
-
-Progress = Callable[[float, str], None]
 
 KINDS = {
     ".csv": "csv",
@@ -37,65 +44,6 @@ KINDS = {
     ".gpkg": "gpkg",
 }
 PREVIEW_ROWS = 20
-
-# Bounds on what a table may be, so that a hostile or broken file is refused in seconds with a
-# message rather than read into gigabytes: a city's household list fits well inside them.
-MAX_ROWS = 2_000_000
-MAX_COLUMNS = 500
-MAX_LINE_CHARACTERS = 1_000_000  # one CSV line (a 16 MB single-line file hung the reader)
-MAX_CELL_CHARACTERS = 32_767  # Excel's own limit for one cell
-MAX_EMPTY_ROWS = 10_000  # empty rows between data: a stray far cell, not a table
-
-
-@dataclass
-class Source:
-    """A file's table as read, before any mapping to a layer.
-
-    Attributes
-    ----------
-    path
-        The file.
-    kind
-        ``csv``, ``xlsx``, ``geojson``, ``shapefile`` or ``gpkg``.
-    frame
-        The attribute table: one column per header, cells as read, index 0..n-1.
-    geometries
-        For GeoJSON, Shapefile and GeoPackage: one shapely geometry (or None) per row.
-    crs
-        The coordinate system the file declares (any pyproj input), None when it declares none.
-    encoding
-        The text encoding used (detected or given); None for formats that carry their own.
-    sheet
-        The sheet (XLSX) or layer (GeoPackage) read; ``sheets`` lists all of them.
-    header_row
-        The spreadsheet row number of the header (CSV and XLSX): data row ``i`` is row
-        ``header_row + 1 + i`` as the user sees it.
-    """
-
-    path: Path
-    kind: str
-    frame: pd.DataFrame
-    geometries: np.ndarray | None = None
-    crs: object = None
-    encoding: str | None = None
-    sheet: str | None = None
-    sheets: tuple[str, ...] = ()
-    header_row: int = 1
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def name(self) -> str:
-        return self.path.name
-
-    def where(self, row: int) -> str:
-        """How the user finds row position ``row`` in the file."""
-        if self.kind in ("csv", "xlsx"):
-            return f"row {self.header_row + 1 + row}"
-        return f"feature {row + 1}"
-
-    def problem(self, severity: str, row: int | None, field_name: str | None, message: str) -> ImportProblem:
-        where = None if row is None else self.where(row)
-        return ImportProblem(severity, self.name, where, field_name, message, row)
 
 
 def read_source(
@@ -130,19 +78,19 @@ def read_source(
     path = Path(path)
     report = progress or (lambda fraction, text: None)
     if not path.exists():
-        raise _failure(path, Message(N_("the file does not exist")))
+        raise failure(path, Message(N_("the file does not exist")))
     if path.is_dir():
-        raise _failure(path, Message(N_("this is a folder; choose a file")))
+        raise failure(path, Message(N_("this is a folder; choose a file")))
     kind = KINDS.get(path.suffix.lower())
     if kind is None:
         if path.suffix:
-            raise _failure(
+            raise failure(
                 path,
                 Message(
                     N_("cannot import {suffix}; give a .csv, .xlsx, .geojson, .shp or .gpkg file"), suffix=path.suffix
                 ),
             )
-        raise _failure(
+        raise failure(
             path,
             Message(N_("cannot import files without an extension; give a .csv, .xlsx, .geojson, .shp or .gpkg file")),
         )
@@ -150,50 +98,40 @@ def read_source(
         try:
             encoding = normalise_encoding(encoding)
         except ValueError as exc:
-            raise _failure(path, str(exc)) from None
+            raise failure(path, str(exc)) from None
     report(0.0, "reading the file")
     reader = {
         "csv": _read_csv,
         "xlsx": _read_xlsx,
-        "geojson": _read_geojson,
-        "shapefile": _read_shapefile,
-        "gpkg": _read_gpkg,
+        "geojson": read_geojson,
+        "shapefile": read_shapefile,
+        "gpkg": read_gpkg,
     }[kind]
     try:
         if kind == "gpkg" and sheet is None:
             sheet = layer_hint
-            source = _read_gpkg(path, encoding=encoding, sheet=sheet, report=report, fallback=True)
+            source = read_gpkg(path, encoding=encoding, sheet=sheet, report=report, fallback=True)
         else:
             source = reader(path, encoding=encoding, sheet=sheet, report=report)
     except ImportFailure:
         raise
     except (OSError, ValueError, KeyError, TypeError, IndexError, zipfile.BadZipFile, csv.Error) as exc:
-        raise _failure(
-            path, Message(N_("cannot be read as {kind} ({reason})"), kind=kind.upper(), reason=_short(exc))
+        raise failure(
+            path, Message(N_("cannot be read as {kind} ({reason})"), kind=kind.upper(), reason=short_reason(exc))
         ) from None
     except Exception as exc:  # GDAL, openpyxl and pandas raise many types on broken files
-        raise _failure(
+        raise failure(
             path,
             Message(
                 N_("cannot be read as {kind} ({reason})"),
                 kind=kind.upper(),
-                reason=f"{type(exc).__name__}: {_short(exc)}",
+                reason=f"{type(exc).__name__}: {short_reason(exc)}",
             ),
         ) from None
     source.frame = source.frame.reset_index(drop=True)
     source.frame.columns = _unique([_column_name(c, i) for i, c in enumerate(source.frame.columns)])
     report(1.0, "file read")
     return source
-
-
-def _failure(path: Path, message: str) -> ImportFailure:
-    problem = ImportProblem(ERROR, path.name, None, None, message)
-    return ImportFailure(f"{path.name}: {message}", [problem])
-
-
-def _short(exc: Exception | str) -> str:
-    text = " ".join(str(exc).split())
-    return text[:200]
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -217,18 +155,18 @@ def _column_name(name, position: int) -> str:
 def _read_csv(path: Path, *, encoding: str | None, sheet: str | None, report: Progress) -> Source:
     raw = path.read_bytes()
     if not raw.strip():
-        raise _failure(path, Message(N_("the file is empty")))
+        raise failure(path, Message(N_("the file is empty")))
     if encoding is None:
         encoding = detect_encoding(raw)
         if not encoding:
-            raise _failure(
+            raise failure(
                 path, Message(N_("the text is neither UTF-8 nor GBK/GB18030; save it as UTF-8 or give --encoding"))
             )
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise _failure(
+        raise failure(
             path,
             Message(
                 N_("line {line} cannot be read as {encoding}; give the right --encoding (utf-8, gbk or gb18030)"),
@@ -241,7 +179,7 @@ def _read_csv(path: Path, *, encoding: str | None, sheet: str | None, report: Pr
     delimiter = _delimiter(text)
     columns = text.split("\n", 1)[0].count(delimiter) + 1
     if columns > MAX_COLUMNS:
-        raise _failure(
+        raise failure(
             path,
             Message(
                 N_("the header has {count} columns, more than {limit}: this is not a table of features"),
@@ -255,16 +193,17 @@ def _read_csv(path: Path, *, encoding: str | None, sheet: str | None, report: Pr
             io.StringIO(text), sep=delimiter, dtype=str, keep_default_na=False, skip_blank_lines=True, engine="c"
         )
     except pd.errors.ParserError as exc:
-        raise _failure(
+        raise failure(
             path,
             Message(
-                N_("the table is broken: {reason}; every row needs as many cells as the header"), reason=_short(exc)
+                N_("the table is broken: {reason}; every row needs as many cells as the header"),
+                reason=short_reason(exc),
             ),
         ) from None
     except pd.errors.EmptyDataError:
-        raise _failure(path, Message(N_("the file has no header row"))) from None
+        raise failure(path, Message(N_("the file has no header row"))) from None
     if len(frame) > MAX_ROWS:
-        raise _failure(
+        raise failure(
             path,
             Message(N_("the file has {count} rows, more than {limit}; split it"), count=len(frame), limit=MAX_ROWS),
         )
@@ -280,7 +219,7 @@ def _check_lines(path: Path, text: str) -> None:
     lengths = [len(line) for line in text.split("\n")]
     for number, length in enumerate(lengths, start=1):
         if length > MAX_LINE_CHARACTERS:
-            raise _failure(
+            raise failure(
                 path,
                 Message(
                     N_("line {line} is {count} characters long, more than {limit}: this is not a table"),
@@ -301,7 +240,7 @@ def _check_cells(path: Path, frame: pd.DataFrame, *, header_row: int) -> None:
             continue
         too_long = np.flatnonzero(lengths.to_numpy(dtype="float64") > MAX_CELL_CHARACTERS)
         if len(too_long):
-            raise _failure(
+            raise failure(
                 path,
                 Message(
                     N_("row {row}, column {column}: the cell holds {count} characters, more than {limit}"),
@@ -331,7 +270,7 @@ def _read_xlsx(path: Path, *, encoding: str | None, sheet: str | None, report: P
         elif sheet in names:
             chosen = sheet
         else:
-            raise _failure(
+            raise failure(
                 path,
                 Message(
                     N_("there is no sheet {sheet}; the sheets are: {names}"), sheet=repr(sheet), names=", ".join(names)
@@ -342,7 +281,7 @@ def _read_xlsx(path: Path, *, encoding: str | None, sheet: str | None, report: P
     finally:
         book.close()
     if header_at is None:
-        raise _failure(path, Message(N_("sheet {sheet} is empty"), sheet=repr(chosen)))
+        raise failure(path, Message(N_("sheet {sheet} is empty"), sheet=repr(chosen)))
     notes = []
     if uncalculated:
         more = " …" if len(uncalculated) == _FORMULAS_LISTED else ""
@@ -355,7 +294,7 @@ def _read_xlsx(path: Path, *, encoding: str | None, sheet: str | None, report: P
         # A sheet that opens with its title (often merged across the columns) above the header.
         skipped = title + 1
         notes.append(
-            f"row {header_at + 1} is a title ({_short(str(_filled(rows[0])[0]))[:40]}): "
+            f"row {header_at + 1} is a title ({short_reason(str(_filled(rows[0])[0]))[:40]}): "
             f"the header is row {header_at + 1 + skipped}"
         )
         rows, header_at = rows[skipped:], header_at + skipped
@@ -432,7 +371,7 @@ def _sheet_rows(path: Path, worksheet, name: str, report: Progress) -> tuple[lis
             share = number / declared if declared > number else number / (number + 50_000)
             report(0.05 + 0.9 * share, f"reading the sheet: {number:,} rows")
         if len(row) > MAX_COLUMNS and any(not _blank(cell) for cell in row[MAX_COLUMNS:]):
-            raise _failure(
+            raise failure(
                 path,
                 Message(
                     N_("sheet {sheet}, row {row}: data beyond column {limit}: this is not a table of features"),
@@ -451,7 +390,7 @@ def _sheet_rows(path: Path, worksheet, name: str, report: Progress) -> tuple[lis
             header_at, empty_run = number, 0
         elif empty_run:
             if empty_run > MAX_EMPTY_ROWS:
-                raise _failure(
+                raise failure(
                     path,
                     Message(
                         N_(
@@ -467,7 +406,7 @@ def _sheet_rows(path: Path, worksheet, name: str, report: Progress) -> tuple[lis
             empty_run = 0
         rows.append(cells)
         if len(rows) > MAX_ROWS + 1:
-            raise _failure(
+            raise failure(
                 path,
                 Message(N_("sheet {sheet} has more than {limit} rows; split it"), sheet=repr(name), limit=MAX_ROWS),
             )
@@ -476,156 +415,3 @@ def _sheet_rows(path: Path, worksheet, name: str, report: Progress) -> tuple[lis
 
 def _blank(cell) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
-
-
-# --- files with geometries ----------------------------------------------------------------
-
-
-def _read_geojson(path: Path, *, encoding: str | None, sheet: str | None, report: Progress) -> Source:
-    import shapely.geometry
-
-    raw = path.read_bytes()
-    text_encoding = encoding or detect_encoding(raw) or UTF8
-    try:
-        document = json.loads(raw.decode(text_encoding))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise _failure(path, Message(N_("not valid JSON ({reason})"), reason=_short(exc))) from None
-    features = _features(path, document)
-    rows, shapes = [], []
-    for number, feature in enumerate(features, start=1):
-        if not isinstance(feature, dict):
-            raise _failure(path, Message(N_("feature {number} is not a GeoJSON Feature object"), number=number))
-        properties = feature.get("properties") or {}
-        if not isinstance(properties, dict):
-            properties = {}
-        # Nested objects and arrays (DataV's parent, center, acroutes) are kept as JSON text.
-        rows.append({key: _flat(value) for key, value in properties.items()})
-        geometry = feature.get("geometry")
-        try:
-            shapes.append(shapely.geometry.shape(geometry) if geometry else None)
-        except Exception as exc:  # shapely raises several types on malformed coordinates
-            raise _failure(
-                path,
-                Message(
-                    N_("feature {number}: the geometry cannot be read ({reason})"), number=number, reason=_short(exc)
-                ),
-            ) from None
-    frame = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame()
-    frame = frame.astype(object).where(frame.notna(), None) if rows else frame
-    # RFC 7946 GeoJSON has no crs member and is WGS-84; older files may still name one.
-    declared = document.get("crs", {}) if isinstance(document, dict) else {}
-    crs = None
-    if isinstance(declared, dict):
-        crs = (declared.get("properties") or {}).get("name")
-    return Source(path, "geojson", frame, geometries=np.array(shapes, dtype=object), crs=crs, encoding=text_encoding)
-
-
-def _features(path: Path, document) -> list:
-    if isinstance(document, dict):
-        kind = document.get("type")
-        if kind == "FeatureCollection" and isinstance(document.get("features"), list):
-            return document["features"]
-        if kind == "Feature":
-            return [document]
-        if kind in (
-            "Point",
-            "MultiPoint",
-            "LineString",
-            "MultiLineString",
-            "Polygon",
-            "MultiPolygon",
-            "GeometryCollection",
-        ):
-            return [{"type": "Feature", "properties": {}, "geometry": document}]
-    raise _failure(path, Message(N_("not a GeoJSON FeatureCollection, Feature or geometry")))
-
-
-def _flat(value):
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
-    return value
-
-
-def _read_shapefile(path: Path, *, encoding: str | None, sheet: str | None, report: Progress) -> Source:
-    import pyogrio
-
-    if not any(path.with_suffix(suffix).exists() for suffix in (".dbf", ".DBF")):
-        # GDAL reads the shapes alone and every attribute seems missing: say what is.
-        raise _failure(
-            path,
-            Message(
-                N_(
-                    "{dbf} is missing beside it: a shapefile's attributes are in its .dbf; "
-                    "copy all its files (.shp, .shx, .dbf, .prj, .cpg) together"
-                ),
-                dbf=path.with_suffix(".dbf").name,
-            ),
-        )
-    cpg = path.with_suffix(".cpg")
-    if not cpg.exists():
-        cpg = path.with_suffix(".CPG")
-    notes = []
-    if encoding is None and cpg.exists():
-        declared = cpg.read_text(errors="replace").strip()
-        try:
-            encoding = normalise_encoding(declared)
-        except ValueError:
-            raise _failure(
-                cpg,
-                Message(
-                    N_("names an unknown encoding {encoding}; correct it or give --encoding"), encoding=repr(declared)
-                ),
-            ) from None
-        notes.append(f"text encoding {encoding} (from {cpg.name})")
-    elif encoding is None:
-        encoding = _dbf_encoding(path.with_suffix(".dbf"))
-        notes.append(f"text encoding {encoding} (guessed: the file has no .cpg)")
-    frame = pyogrio.read_dataframe(path, encoding=encoding)
-    return _vector_source(path, "shapefile", frame, encoding=encoding, notes=notes)
-
-
-def _dbf_encoding(dbf: Path) -> str:
-    """The encoding of a .dbf without .cpg: its language driver byte, else its text."""
-    if not dbf.exists():
-        return UTF8
-    raw = dbf.read_bytes()
-    # Byte 29 is the language driver id; 0x4D and 0x7A both mean code page 936 (GBK).
-    if len(raw) > 29 and raw[29] in (0x4D, 0x7A):
-        return "gbk"
-    detected = detect_encoding(raw[32:])
-    return "gbk" if detected in ("gbk", "gb18030") else UTF8
-
-
-def _read_gpkg(
-    path: Path, *, encoding: str | None, sheet: str | None, report: Progress, fallback: bool = False
-) -> Source:
-    import pyogrio
-
-    layers = [str(row[0]) for row in pyogrio.list_layers(path)]
-    if not layers:
-        raise _failure(path, Message(N_("the GeoPackage holds no layers")))
-    chosen = sheet if sheet is not None else layers[0]
-    if fallback and chosen not in layers:
-        chosen = layers[0]
-    if chosen not in layers:
-        raise _failure(
-            path,
-            Message(
-                N_("there is no layer {layer}; the layers are: {names}"), layer=repr(chosen), names=", ".join(layers)
-            ),
-        )
-    frame = pyogrio.read_dataframe(path, layer=chosen)
-    source = _vector_source(path, "gpkg", frame)
-    source.sheet, source.sheets = chosen, tuple(layers)
-    return source
-
-
-def _vector_source(path: Path, kind: str, frame, *, encoding=None, notes=None) -> Source:
-    geometries = None
-    crs = None
-    if hasattr(frame, "geometry") and "geometry" in frame.columns:
-        geometries = np.asarray(frame.geometry.array, dtype=object)
-        crs = frame.crs
-        frame = pd.DataFrame(frame.drop(columns="geometry"))
-    table = frame.astype(object).where(frame.notna(), None)
-    return Source(path, kind, table, geometries=geometries, crs=crs, encoding=encoding, notes=list(notes or []))

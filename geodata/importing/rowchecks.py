@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from geodata.importing.problems import ImportProblem
-from geodata.importing.readers import Source
+from geodata.importing.source import Source
 
 # The findings carry the row position validate_frame() drops; this is the one place that
 # reaches past the validation package's public functions, and only to read.

@@ -18,7 +18,7 @@ from geodata.importing.coordinates import (
     parse_angles,
     parse_pairs,
 )
-from geodata.importing.readers import Source
+from geodata.importing.source import Source
 from geodata.messages import N_, Message
 
 # A point this far outside the township is surely misplaced; nearer, it may be a border slip.
