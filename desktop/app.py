@@ -1,4 +1,8 @@
-"""The Qt application: one QApplication, windows on datasets, a log file."""
+"""The Qt application: one QApplication, windows on datasets, a log file.
+
+Windows ask for other windows (another dataset, the wall display) with signals; this module
+answers them, so a window never imports the application that made it.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ import platformdirs
 from PyQt6.QtCore import QLibraryInfo, Qt, QTranslator
 from PyQt6.QtWidgets import QApplication, QMessageBox
 
+from desktop.wall.wall import WallWindow, load_presets
+from desktop.window.main_window import MainWindow
 from geodata import __version__
 from geodata.errors import GeodataError
 from geodata.store import open_store
@@ -86,16 +92,28 @@ def open_window(path, on_error=None):
 
 def show_window(store, dataset):
     """A shown MainWindow on a store already opened and read (e.g. on a worker thread)."""
-    from desktop.main_window import MainWindow
-
     window = MainWindow(store, dataset)
-    # Deleted when closed, inside the event loop: its web page must go before the profile.
-    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    _open_windows.append(window)
-    window.destroyed.connect(lambda _obj=None, w=window: _open_windows.remove(w) if w in _open_windows else None)
+    _keep(window)
+    window.open_requested.connect(lambda path, w=window: _replace(w, open_window(path, on_error=w.show_error)))
+    window.store_opened.connect(lambda store, dataset, w=window: _replace(w, show_window(store, dataset)))
+    window.wall_requested.connect(lambda screen, w=window: open_wall(w.session.store.path, screen=screen))
     window.show()
     log.info("opened a dataset with %d layers", len(dataset.frames))
     return window
+
+
+def _keep(window) -> None:
+    """Keep ``window`` until it is closed, then delete it inside the event loop: its web page
+    must go before the profile."""
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    _open_windows.append(window)
+    window.destroyed.connect(lambda _obj=None, w=window: _open_windows.remove(w) if w in _open_windows else None)
+
+
+def _replace(old, new) -> None:
+    """A window opened on the user's request takes the place of the one that asked."""
+    if new is not None:
+        old.close()
 
 
 def open_wall(
@@ -105,15 +123,11 @@ def open_wall(
 
     A database is opened read-only: the wall has no write path, and a reader role is enough.
     """
-    from desktop.wall import WallWindow, load_presets
-
     store = open_store(path, read_only=True)
     dataset = store.read_all()
     states = load_presets(presets) if presets else None
     wall = WallWindow(path, dataset, states, theme=theme, refresh_s=refresh_s, dwell_s=dwell_s)
-    wall.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    _open_windows.append(wall)
-    wall.destroyed.connect(lambda _obj=None, w=wall: _open_windows.remove(w) if w in _open_windows else None)
+    _keep(wall)
     wall.start(screen)
     return wall
 

@@ -1,20 +1,39 @@
 """The ``situation-map`` command: the window by default, and verbs for work without one.
 
 Errors from the data and map packages become one clear line and an exit status, never a
-traceback: 0 success, 1 the data has errors, 2 the command could not be carried out.
+traceback (the statuses are in :mod:`desktop.commands.common`). The verbs live in
+:mod:`desktop.commands`; each module adds its own with ``register(verbs, data_option)``.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
-from pathlib import Path
 
+from desktop.commands import (
+    brief_command,
+    check_command,
+    db_command,
+    map_command,
+    plan_command,
+    sample_command,
+    transfer_command,
+)
+from desktop.commands.common import EXIT_FAILED, data_path
 from geodata import __version__
 from geodata.errors import GeodataError
 
-EXIT_OK, EXIT_DATA_ERRORS, EXIT_FAILED = 0, 1, 2
+# Each adds its verbs with set_defaults(run=...); heavy imports stay inside run. In this order
+# in --help.
+VERB_MODULES = (
+    check_command,
+    sample_command,
+    map_command,
+    brief_command,
+    plan_command,
+    transfer_command,
+    db_command,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,76 +75,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     wall.add_argument("--theme", choices=("dark", "light"), default="dark", help="dark (default) or light")
     verbs = parser.add_subparsers(dest="verb", metavar="COMMAND")
-    check = verbs.add_parser(
-        "check",
-        parents=[data_option],
-        help="count the features of every layer and list every problem in the data",
-        description="Print a per-layer count table and every problem. Exit status 0 when "
-        "there are no errors (warnings allowed), 1 when there are.",
-    )
-    # SUPPRESS: without it, this default would overwrite the --lang given before the verb.
-    check.add_argument(
-        "--lang",
-        choices=("zh", "en"),
-        default=argparse.SUPPRESS,
-        help="language of the problems (default: English, or the --lang before the verb)",
-    )
-    sample = verbs.add_parser(
-        "sample",
-        help="write the illustrative Guanwangmiao sample dataset",
-        description="Write the illustrative Guanwangmiao sample dataset to a new GeoPackage.",
-    )
-    sample.add_argument("--out", required=True, metavar="PATH.gpkg", help="file to create")
-    sample.add_argument("--force", action="store_true", help="replace the file if it exists")
-    page = verbs.add_parser(
-        "map",
-        parents=[data_option],
-        help="write the situation map as an offline web page (a folder you can copy)",
-        description="Write the situation map page, its data and every asset it loads into the "
-        "folder of --out, so it opens offline in any browser, also when copied elsewhere.",
-    )
-    page.add_argument("--out", required=True, metavar="FILE.html", help="the page to write")
-    state_options(page)
-    for module_name in VERB_MODULES:
-        # Each module adds its verbs with set_defaults(run=...); heavy imports stay inside run.
-        importlib.import_module(module_name).register(verbs, data_option)
+    for verb_module in VERB_MODULES:
+        verb_module.register(verbs, data_option)
     return parser
-
-
-# Verbs that live in their own modules: each has register(verbs, data_option).
-VERB_MODULES = (
-    "desktop.brief_command",
-    "desktop.plan_command",
-    "desktop.transfer_command",
-    "desktop.db_command",
-)
-
-
-def state_options(verb: argparse.ArgumentParser) -> None:
-    verb.add_argument("--state", metavar="STATE.json", help="a saved MapState (view preset)")
-    verb.add_argument("--date", metavar="YYYY-MM-DD", help="show the situation on this day")
-    verb.add_argument(
-        "--audience",
-        choices=("public", "internal"),
-        help="public (default) leaves out household points and personal data",
-    )
-    verb.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the page (default zh)")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        if args.verb == "check":
-            return run_check(args)
-        if args.verb == "sample":
-            return run_sample(args)
-        if args.verb == "map":
-            return run_map(args)
         if getattr(args, "run", None) is not None:
             return args.run(args)
-        from desktop.launch import launch_window
-
-        return launch_window(args)
+        return run_window(args)
     except (GeodataError, ValueError, OSError) as exc:
         print(f"situation-map: {exc}", file=sys.stderr)
         return EXIT_FAILED
@@ -134,95 +94,25 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FAILED
 
 
-def data_path(args) -> Path | str:
-    """The dataset the user named (a file path, or a database location kept as text: a URL
-    made into a Path would lose its "//"), or their working copy of the sample."""
-    if args.data:
-        from geodata.postgis.location import is_database_location
+def run_window(args) -> int:
+    """The window (or the wall display with --wall); it needs a display and Qt WebEngine."""
+    from desktop.launch import NO_DISPLAY, has_display, prepare_webengine, webengine_problem
 
-        return args.data if is_database_location(args.data) else Path(args.data)
-    from desktop.userdata import working_copy
-
-    return working_copy()
-
-
-def open_store_from_args(args):
-    """The store --data names (a .gpkg path or a PostGIS database), or the working copy."""
-    from geodata.store import open_store
-
-    return open_store(data_path(args))
-
-
-def run_check(args) -> int:
-    from desktop.report import format_check_report
-    from geodata.store import open_store
-    from geodata.validation import has_errors, validate
+    if not has_display():
+        print(NO_DISPLAY, file=sys.stderr)
+        return EXIT_FAILED
+    prepare_webengine()
+    problem = webengine_problem()
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return EXIT_FAILED
+    from desktop.app import run_app, run_wall
     from layers.i18n import set_language
 
-    # Explicit: the language must not depend on whatever ran before in this process.
-    set_language(getattr(args, "lang", None) or "en")
-    store = open_store(data_path(args))
-    dataset = store.read_all()
-    problems = validate(dataset)
-    print(format_check_report(store.path, dataset, problems))
-    return EXIT_DATA_ERRORS if has_errors(problems) else EXIT_OK
-
-
-def run_sample(args) -> int:
-    from geodata.sample import write_sample
-    from geodata.store import lock_path_of
-
-    out = Path(args.out)
-    if out.exists() and not args.force:
-        print(f"situation-map: {out} exists; give --force to replace it", file=sys.stderr)
-        return EXIT_FAILED
-    if out.suffix.lower() != ".gpkg":
-        print(f"situation-map: {out}: the sample is a GeoPackage, name it *.gpkg", file=sys.stderr)
-        return EXIT_FAILED
-    # Written beside the target and renamed over it: --force never leaves half a file.
-    staging = out.with_name(f".{out.name}.new.gpkg")
-    staging.unlink(missing_ok=True)
-    write_sample(staging)
-    staging.replace(out)
-    lock_path_of(staging).unlink(missing_ok=True)
-    print(f"Wrote the illustrative Guanwangmiao sample to {out}")
-    return EXIT_OK
-
-
-def state_from_args(args):
-    """The MapState the options describe: --state, then --date and --audience over it."""
-    from layers.map_state import MapState
-
-    state = MapState.load(args.state) if args.state else MapState()
-    if args.date:
-        day = _parse_day(args.date)
-        state = state.replace(as_of=day.replace(hour=23, minute=59))
-    if args.audience:
-        state = state.replace(audience=args.audience)
-    return state
-
-
-def _parse_day(text: str):
-    from datetime import datetime
-
-    try:
-        return datetime.strptime(text, "%Y-%m-%d")
-    except ValueError:
-        raise ValueError(f"--date {text!r}: give the day as YYYY-MM-DD, e.g. 2020-02-19") from None
-
-
-def run_map(args) -> int:
-    from geodata.store import open_store
-    from layers.webmap import write_page
-
-    out = Path(args.out)
-    if out.suffix.lower() not in (".html", ".htm"):
-        raise ValueError(f"--out {out}: name the page *.html")
-    dataset = open_store(data_path(args)).read_all()
-    state = state_from_args(args)
-    path, _ = write_page(dataset, state, out.parent, lang=args.lang, page_name=out.name)
-    print(f"Wrote {path} (open it in a browser; copy the whole folder {out.parent} to move it)")
-    return EXIT_OK
+    set_language(args.lang)
+    if args.wall:
+        return run_wall(data_path(args), args)
+    return run_app(data_path(args))
 
 
 if __name__ == "__main__":

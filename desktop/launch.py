@@ -1,15 +1,14 @@
-"""Start the window: find a display, prepare Qt WebEngine, then hand over to Qt.
+"""Before Qt owns the process: find a display and prepare Qt WebEngine.
 
-Everything that can go wrong before Qt owns the process (no display, missing system
-libraries) is turned into one line that says what to do, instead of a Qt abort.
+Used by the window's start (:func:`desktop.cli.run_window`) and by the briefing printer's
+offscreen application. Everything that can go wrong before Qt owns the process (no display,
+missing system libraries) is turned into one line that says what to do, instead of a Qt abort.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-
-from desktop.cli import EXIT_FAILED, data_path
 
 NO_DISPLAY = (
     "situation-map: no display found (DISPLAY and WAYLAND_DISPLAY are not set). Run it in a "
@@ -30,24 +29,13 @@ def prepare_webengine(environ=os.environ) -> None:
         environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
 
 
-def launch_window(args) -> int:
-    if not has_display():
-        print(NO_DISPLAY, file=sys.stderr)
-        return EXIT_FAILED
-    prepare_webengine()
+def webengine_problem() -> str | None:
+    """Why Qt WebEngine cannot load (it must load before the QApplication), or None."""
     try:
-        import PyQt6.QtWebEngineWidgets  # noqa: F401  (must load before the QApplication)
+        import PyQt6.QtWebEngineWidgets  # noqa: F401
     except ImportError as exc:
-        print(
+        return (
             f"situation-map: Qt WebEngine cannot load ({exc}). Install the system libraries: "
-            "python3 desktop/system_check.py --screen",
-            file=sys.stderr,
+            "python3 desktop/system_check.py --screen"
         )
-        return EXIT_FAILED
-    from desktop.app import run_app, run_wall
-    from layers.i18n import set_language
-
-    set_language(args.lang)
-    if args.wall:
-        return run_wall(data_path(args), args)
-    return run_app(data_path(args))
+    return None

@@ -93,7 +93,7 @@ def _reading(cluster, folder: Path) -> list[Result]:
 
 def _change_delays(cluster) -> list[Result]:
     """Desk A saves; desk B hears it (NOTIFY) and the wall paints it (page update API)."""
-    from desktop.wall import WallWindow
+    from desktop.wall.wall import WallWindow
 
     url = cluster.admin_url("bench_sample")
     desk = open_store(url)

@@ -24,7 +24,7 @@ CYCLES = int(os.environ.get("WALL_SOAK_CYCLES", "1000"))
 
 def run() -> list[Result]:
     app = qt_application()
-    from desktop.wall import WallWindow
+    from desktop.wall.wall import WallWindow
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "wall.gpkg"

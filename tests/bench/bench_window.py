@@ -59,7 +59,7 @@ def _filter_clicks() -> list[Result]:
     app = qt_application()
     from PyQt6.QtCore import Qt
 
-    from desktop.main_window import MainWindow
+    from desktop.window.main_window import MainWindow
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "big.gpkg"

@@ -5,7 +5,7 @@ import shutil
 import pytest
 from PyQt6.QtCore import QSettings
 
-from desktop.session import Session
+from desktop.window.session import Session
 from geodata.sample.bundled import bundled_sample_path
 from geodata.store import GeoPackageStore
 from layers import i18n

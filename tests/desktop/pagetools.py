@@ -7,7 +7,7 @@ from collections import Counter
 
 from PyQt6.QtGui import QImage
 
-from desktop.map_view import MapView
+from desktop.window.map_view import MapView
 
 PAGE_TIMEOUT_MS = 30_000
 
@@ -26,7 +26,7 @@ def open_map(qtbot, tmp_path, dataset, state, *, lang="zh", size=(1280, 860)) ->
 def open_window(qtbot, store):
     """A shown MainWindow on ``store`` whose errors are collected in ``window.errors``, waited
     on until its map has drawn."""
-    from desktop.main_window import MainWindow
+    from desktop.window.main_window import MainWindow
 
     window = MainWindow(store, store.read_all())
     window.errors = []

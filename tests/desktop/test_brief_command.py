@@ -11,7 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from desktop.cli import EXIT_FAILED, EXIT_OK, main
+from desktop.cli import main
+from desktop.commands.common import EXIT_FAILED, EXIT_OK
 from geodata.store import open_store
 
 DAY = "2020-02-19"

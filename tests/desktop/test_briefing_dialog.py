@@ -8,7 +8,7 @@ import pytest
 from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QDesktopServices
 
-from desktop.briefing_dialog import BriefingDialog
+from desktop.briefing.briefing_dialog import BriefingDialog
 from tests.desktop.pagetools import share_unlike_commonest
 
 TIMEOUT_MS = 90_000
@@ -118,7 +118,7 @@ def test_a_missing_folder_is_reported_not_written(qtbot, dialog, tmp_path):
 
 
 def test_the_window_offers_export_briefing_in_the_file_menu(qtbot, sample_copy):
-    from desktop.main_window import MainWindow
+    from desktop.window.main_window import MainWindow
     from geodata.store import GeoPackageStore
     from layers.i18n import _
 

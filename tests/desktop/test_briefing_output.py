@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pyproj import Transformer
 
-from desktop.briefing_printer import print_and_wait
+from desktop.briefing.briefing_printer import print_and_wait
 from geodata.sample.bundled import bundled_sample_path
 from geodata.schema import CHOICE_LABELS
 from geodata.store import open_store

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from PyQt6.QtCore import QDate
 
-from desktop.date_bar import DateBar
+from desktop.window.date_bar import DateBar
 
 REPORT_TIME = dt.time(18, 0)  # the sample's metadata as_of is 2020-02-19T18:00
 LAST_DAY = dt.date(2020, 2, 19)

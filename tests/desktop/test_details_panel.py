@@ -9,7 +9,7 @@ import pytest
 from geopandas.testing import assert_geodataframe_equal
 from PyQt6.QtCore import Qt
 
-from desktop.details_panel import DetailsPanel
+from desktop.window.details_panel import DetailsPanel
 from geodata.editing import update_feature
 from geodata.schema import CHOICE_LABELS
 from geodata.store import GeoPackageStore
@@ -230,7 +230,7 @@ def test_edit_button_opens_the_form_of_the_feature(session, panel, qtbot):
     ],
 )
 def test_values_read_as_numpy_or_pandas_scalars_show_as_a_person_reads_them(session, panel, value, english):
-    from desktop import details_panel
+    from desktop.window import details_panel
     from geodata.schema import CHECKPOINTS
 
     for name in ("staffed_24h", "staff_on_shift", "note"):

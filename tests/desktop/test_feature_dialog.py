@@ -7,7 +7,7 @@ import re
 import pytest
 from PyQt6.QtWidgets import QComboBox, QDialog
 
-from desktop.feature_dialog import FeatureDialog, next_free_id
+from desktop.window.feature_dialog import FeatureDialog
 from geodata.schema import LAYERS, choice_label
 from geodata.store import GeoPackageStore
 
@@ -199,16 +199,3 @@ def test_undo_of_a_form_edit_restores_the_store(session, open_dialog):
     restored = GeoPackageStore(session.store.path).read("checkpoints")
     assert restored.drop(columns="geometry").equals(before.drop(columns="geometry"))
     assert restored.geometry.equals(before.geometry)
-
-
-@pytest.mark.parametrize(
-    "ids, prefix, width, expected",
-    [
-        ([f"CP{n:02d}" for n in range(1, 30)], "CP", 2, "CP30"),
-        (["HH001", "HH050", "imported-7"], "HH", 3, "HH051"),
-        ([], "DP", 2, "DP01"),
-        (["DP99"], "DP", 2, "DP100"),
-    ],
-)
-def test_next_free_id_follows_the_layers_pattern(ids, prefix, width, expected):
-    assert next_free_id(ids, prefix, width) == expected

@@ -7,7 +7,7 @@ import pytest
 from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QLabel
 
-from desktop.layers_panel import LayersPanel
+from desktop.window.layers_panel import LayersPanel
 from geodata.schema import CHECKPOINT_TIERS, CHOICE_LABELS, HOUSEHOLD_REASONS
 from layers.map_state import MapState
 

@@ -6,8 +6,8 @@ from PyQt6.QtCore import QModelIndex, Qt
 from PyQt6.QtGui import QTextDocument
 from PyQt6.QtWidgets import QAbstractItemView, QLabel, QMessageBox, QWidget
 
-from desktop.main_window import MainWindow
-from desktop.wall import WallWindow
+from desktop.wall.wall import WallWindow
+from desktop.window.main_window import MainWindow
 from geodata.store import GeoPackageStore
 from layers.map_state import MapState
 from tests.desktop.pagetools import PAGE_TIMEOUT_MS

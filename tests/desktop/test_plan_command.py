@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 import shapely
 
-from desktop.cli import EXIT_FAILED, EXIT_OK, main
+from desktop.cli import main
+from desktop.commands.common import EXIT_FAILED, EXIT_OK
 from geodata.store import GeoPackageStore
 from layers import i18n
 from layers.map_state import MapState

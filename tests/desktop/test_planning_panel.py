@@ -102,7 +102,7 @@ def test_a_click_while_adding_a_feature_is_left_to_the_form(qtbot, window, monke
     panel.place_button.setChecked(True)
     forms = []
     monkeypatch.setattr(
-        "desktop.main_window.FeatureDialog",
+        "desktop.window.main_window.FeatureDialog",
         lambda *args, **kwargs: forms.append(kwargs) or SimpleNamespace(open=lambda: None),
     )
     window.start_adding("households")

@@ -3,7 +3,7 @@
 import pytest
 from PyQt6.QtCore import Qt
 
-from desktop.search_box import MAX_MATCHES, SearchBox
+from desktop.window.search_box import MAX_MATCHES, SearchBox
 from geodata.editing import update_feature
 
 

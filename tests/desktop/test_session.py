@@ -9,8 +9,9 @@ from geodata.store import GeoPackageStore
 def test_state_change_is_announced_once(session, qtbot):
     seen = []
     session.state_changed.connect(seen.append)
-    session.update_filters(checkpoint_tiers=("district",))
-    session.update_filters(checkpoint_tiers=("district",))
+    # As the layers panel commits a ticked box: the state with the new filters, set twice.
+    session.set_state(session.state.with_filters(checkpoint_tiers=("district",)))
+    session.set_state(session.state.with_filters(checkpoint_tiers=("district",)))
     assert len(seen) == 1 and seen[0].filters.checkpoint_tiers == ("district",)
 
 

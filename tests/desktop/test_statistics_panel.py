@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from PyQt6.QtCore import Qt
 
-import desktop.statistics_panel as statistics_panel
-from desktop.statistics_panel import SHOWN_FIGURES, TOTALS, StatisticsPanel
+import desktop.window.statistics_panel as statistics_panel
+from desktop.window.statistics_panel import SHOWN_FIGURES, TOTALS, StatisticsPanel
 from geodata.editing import release_household
 
 AS_OF = pd.Timestamp("2020-02-19 18:00")
@@ -91,7 +91,7 @@ def test_only_the_as_of_time_village_filter_or_dataset_trigger_a_recount(session
     qtbot.addWidget(panel)
     assert len(recounts) == 1
 
-    session.update_filters(checkpoint_tiers=("district",), overdue_only=True)
+    session.set_state(session.state.with_filters(checkpoint_tiers=("district",), overdue_only=True))
     session.update_state(audience="public", labels=False)
     assert len(recounts) == 1
 
@@ -99,7 +99,7 @@ def test_only_the_as_of_time_village_filter_or_dataset_trigger_a_recount(session
     assert len(recounts) == 2
 
     first_village = session.dataset.villages["code"].iloc[0]
-    session.update_filters(villages=(first_village,))
+    session.set_state(session.state.with_filters(villages=(first_village,)))
     assert len(recounts) == 3
     assert panel.row_codes() == [first_village, TOTALS]
 

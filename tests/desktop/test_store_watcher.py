@@ -1,4 +1,4 @@
-"""Tests of desktop.store_watcher: rereading the GeoPackage another program writes."""
+"""Tests of desktop.shared_store.store_watcher: rereading the GeoPackage another program writes."""
 
 import datetime as dt
 import shutil
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.store_watcher import StoreWatcher
+from desktop.shared_store.store_watcher import StoreWatcher
 
 PROJECT = Path(__file__).resolve().parents[2]
 INTERVAL = 200

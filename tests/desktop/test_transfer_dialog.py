@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from desktop.transfer_dialog import ImportDialog
-from desktop.transfer_export import ExportDialog
+from desktop.transfer.transfer_dialog import ImportDialog
+from desktop.transfer.transfer_export import ExportDialog
 from geodata.chinese_crs import wgs84_to_gcj02
 from tests.geodata.import_helpers import INSIDE, household_row, write_csv
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from desktop.wall import WallWindow, township_and_villages
+from desktop.wall.wall import WallWindow, township_and_villages
 from geodata.store import GeoPackageStore
 from layers.map_state import Filters, MapState
-from tests.desktop.pagetools import PAGE_TIMEOUT_MS, evaluate, grab, open_window
+from tests.desktop.pagetools import PAGE_TIMEOUT_MS, evaluate, grab
 
 PROJECT = Path(__file__).resolve().parents[2]
 REFRESH_S = 0.3
@@ -102,7 +102,7 @@ def test_rotation_moves_through_the_presets(qtbot, sample_copy):
 
 
 def test_presets_load_from_a_folder_in_name_order(tmp_path):
-    from desktop.wall import load_presets
+    from desktop.wall.wall import load_presets
 
     MapState(title="b").save(tmp_path / "2-b.json")
     MapState(title="a").save(tmp_path / "1-a.json")
@@ -143,12 +143,25 @@ def test_refreshes_accumulate_no_timers_or_page_objects(qtbot, wall):
 
 
 def test_f11_in_the_window_opens_the_wall_on_the_same_data(qtbot, sample_copy):
-    window = open_window(qtbot, GeoPackageStore(sample_copy))
-    wall = window.open_wall()  # deletes itself when closed
-    assert isinstance(wall, WallWindow)
+    from PyQt6.QtWidgets import QApplication
+
+    from desktop.app import show_window
+
+    def walls():
+        return [widget for widget in QApplication.topLevelWidgets() if isinstance(widget, WallWindow)]
+
+    store = GeoPackageStore(sample_copy)
+    window = show_window(store, store.read_all())  # wired as the application wires it
+    qtbot.waitSignal(window.map_view.drawn, timeout=PAGE_TIMEOUT_MS).wait()
+    before = walls()
+    with qtbot.waitSignal(window.wall_requested):
+        window.wall_action.trigger()  # F11
+    (wall,) = [widget for widget in walls() if widget not in before]  # deletes itself when closed
     assert wall.geometry() == wall.screen().geometry()  # the whole screen, whatever the platform
     assert wall.watcher.path == sample_copy
     wall.close()
+    with qtbot.waitSignal(window.destroyed, timeout=PAGE_TIMEOUT_MS):
+        window.close()
 
 
 def test_the_default_rotation_is_public_and_households_need_an_internal_preset(qtbot, wall, sample_copy):

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from PyQt6.QtCore import QTimer
 
-from desktop.wall_header import FIGURES_SHOWN, WallHeader, format_change
+from desktop.wall.wall_header import FIGURES_SHOWN, WallHeader, format_change
 from geodata.store import GeoPackageStore
 from layers.statistics import FIGURE_LABELS, figures_with_change
 

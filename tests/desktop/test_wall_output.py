@@ -12,7 +12,7 @@ from collections import Counter
 import pytest
 from PyQt6.QtGui import QImage
 
-from desktop.wall import WallWindow
+from desktop.wall.wall import WallWindow
 from geodata.store import GeoPackageStore
 from tests.desktop.pagetools import PAGE_TIMEOUT_MS, evaluate, grab
 

@@ -3,7 +3,9 @@
 import datetime as dt
 
 import pytest
+from PyQt6.QtCore import Qt
 
+from geodata.schema import CHECKPOINT_TIERS
 from geodata.store import GeoPackageStore
 from tests.desktop.pagetools import PAGE_TIMEOUT_MS, evaluate, open_window, wait_applied
 
@@ -122,7 +124,9 @@ def test_window_opens_on_the_sample_with_its_map_and_panels(qtbot, window):
 def test_a_second_start_restores_layout_and_view_and_still_draws(qtbot, sample_copy):
     store = GeoPackageStore(sample_copy)
     first = open_window(qtbot, store)
-    first.session.update_filters(checkpoint_tiers=("district",))
+    for tier in CHECKPOINT_TIERS:  # the user leaves only the district checkpoints ticked
+        if tier != "district":
+            first.layers_panel.filter_item("checkpoint_tiers", tier).setCheckState(0, Qt.CheckState.Unchecked)
     first.close()  # saves layout, last dataset and view
 
     second = open_window(qtbot, store)

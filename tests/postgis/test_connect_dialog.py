@@ -3,9 +3,11 @@
 from pathlib import Path
 
 from PyQt6.QtCore import QSettings
+from PyQt6.QtWidgets import QApplication
 
-from desktop.connect_dialog import ConnectDialog, recent_locations
-from desktop.main_window import MainWindow
+from desktop.app import show_window
+from desktop.shared_store.connect_dialog import ConnectDialog, recent_locations
+from desktop.window.main_window import MainWindow
 from geodata.postgis.store import PostGISStore
 from geodata.store import GeoPackageStore
 from tests.desktop.pagetools import PAGE_TIMEOUT_MS
@@ -13,19 +15,23 @@ from tests.desktop.pagetools import PAGE_TIMEOUT_MS
 SECRET = "writer-secret-7"
 
 
+def database_window():
+    """The window the application opened on the database, once it has."""
+    windows = QApplication.topLevelWidgets()
+    return next((w for w in windows if isinstance(w, MainWindow) and isinstance(w.session.store, PostGISStore)), None)
+
+
 def test_connecting_opens_the_database_and_keeps_no_password(qtbot, pushed, sample_copy, monkeypatch, tmp_path):
     monkeypatch.delenv("PGPASSFILE")  # only the dialog's password field can get us in
     store = GeoPackageStore(sample_copy)
-    first = MainWindow(store, store.read_all())
-    qtbot.addWidget(first)
-    first.show()
+    first = show_window(store, store.read_all())  # wired as the application wires it
     dialog = ConnectDialog(first)
     dialog.location.setEditText(pushed)
     dialog.password.setText(SECRET)
     dialog.connect_now()
     assert dialog.password.text() == ""
-    qtbot.waitUntil(lambda: dialog.opened_window is not None, timeout=PAGE_TIMEOUT_MS)
-    window = dialog.opened_window  # deletes itself when closed
+    qtbot.waitUntil(lambda: database_window() is not None, timeout=PAGE_TIMEOUT_MS)
+    window = database_window()  # deletes itself when closed, as the first did when it was replaced
     assert isinstance(window.session.store, PostGISStore)
     assert len(window.session.dataset.households) > 0
     assert SECRET not in window.windowTitle()
@@ -47,10 +53,12 @@ def test_a_refused_connection_is_told_and_changes_nothing(qtbot, pushed, sample_
     first.show()
     errors = []
     first.show_error = errors.append
+    opened = []
+    first.store_opened.connect(lambda *store_and_dataset: opened.append(store_and_dataset))
     dialog = ConnectDialog(first)
     dialog.location.setEditText(pushed)
     dialog.password.setText("wrong-guess")
     dialog.connect_now()
     qtbot.waitUntil(lambda: bool(errors), timeout=PAGE_TIMEOUT_MS)
     assert "password authentication failed" in errors[0] and "wrong-guess" not in errors[0]
-    assert dialog.opened_window is None and first.isVisible()
+    assert opened == [] and first.isVisible()

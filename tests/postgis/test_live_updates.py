@@ -6,9 +6,9 @@ import time
 import pytest
 from shapely.geometry import Point
 
-from desktop import conflict_dialog
-from desktop.store_watcher import StoreWatcher
-from desktop.wall import WallWindow
+from desktop.shared_store import conflict_dialog
+from desktop.shared_store.store_watcher import StoreWatcher
+from desktop.wall.wall import WallWindow
 from geodata.editing import close_checkpoint, delete_feature, record_of, update_feature
 from geodata.store import open_store
 from tests.desktop.pagetools import PAGE_TIMEOUT_MS, evaluate, open_window

@@ -251,7 +251,7 @@ def test_a_libpq_service_names_the_database(pushed, pg_cluster, pg_database, tmp
 
 
 def test_the_journal_names_the_configured_desk_and_the_database_user(pushed, monkeypatch, qapp):
-    from desktop.session import Session
+    from desktop.window.session import Session
     from layers.map_state import MapState
 
     monkeypatch.setenv("SITUATION_MAP_DESK", "三号席")

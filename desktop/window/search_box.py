@@ -40,7 +40,7 @@ class SearchBox(QLineEdit):
 
     Parameters
     ----------
-    session : desktop.session.Session
+    session : desktop.window.session.Session
         Its dataset is indexed; its ``state.audience`` decides whether household heads' names
         are searchable; a chosen entry goes to :meth:`Session.select` with ``fly=True``.
     parent : QWidget, optional

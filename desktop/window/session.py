@@ -59,9 +59,6 @@ class Session(QObject):
     def update_state(self, **changes) -> None:
         self.set_state(self.state.replace(**changes))
 
-    def update_filters(self, **changes) -> None:
-        self.set_state(self.state.with_filters(**changes))
-
     def select(self, layer: str, feature_id: str, fly: bool = False) -> None:
         """Select a feature (empty strings: nothing); ``fly`` brings it into view."""
         if (layer, feature_id) != self.selection:

@@ -13,6 +13,7 @@ from PyQt6.QtWidgets import QMessageBox
 
 from geodata.editing import ConflictError, EditError, rebased
 from geodata.schema import schema_for
+from layers.features import layer_label
 from layers.i18n import _, language
 
 RELOAD, OVERWRITE, CANCEL = "reload", "overwrite", "cancel"
@@ -21,7 +22,7 @@ RELOAD, OVERWRITE, CANCEL = "reload", "overwrite", "cancel"
 def conflict_text(conflict: ConflictError) -> str:
     """The dialog's main text: which feature, which versions, by whom."""
     edit = conflict.edit
-    what = f"{_layer_label(edit.layer)} {edit.feature_id}"
+    what = f"{layer_label(edit.layer)} {edit.feature_id}"
     if conflict.current is None:
         return _("{what} was deleted at another desk after you opened it.").format(what=what)
     lines = [_("{what} was changed at another desk after you opened it.").format(what=what)]
@@ -100,11 +101,6 @@ def resolve(session, conflict: ConflictError, choice: str) -> bool:
 def install(window) -> None:
     """Ask the window's user whenever a save meets another desk's change."""
     window.session.conflict.connect(lambda conflict: resolve(window.session, conflict, ask(conflict, window)))
-
-
-def _layer_label(layer: str) -> str:
-    schema = schema_for(layer)
-    return schema.label_zh if language() == "zh" else schema.label_en
 
 
 def _field_label(schema, name: str) -> str:

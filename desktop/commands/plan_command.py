@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from desktop.cli import EXIT_FAILED, EXIT_OK, open_store_from_args
+from desktop.commands.common import EXIT_FAILED, EXIT_OK, end_of_day, open_store_from_args
 
 
 def register(verbs, data_option) -> None:
@@ -73,7 +73,6 @@ def register(verbs, data_option) -> None:
 
 
 def run_plan(args) -> int:
-    from desktop.cli import _parse_day
     from layers.i18n import _, set_language
     from layers.messages import error_text
     from layers.planning import PlanningContext, PlanningError, PlanningOptions, Site, parse_weights, suggest_sites
@@ -94,7 +93,7 @@ def run_plan(args) -> int:
         )
         user_sites = tuple(Site(f"U{n}", *_lon_lat(text)) for n, text in enumerate(args.candidate, start=1))
         dataset = open_store_from_args(args).read_all()
-        as_of = _parse_day(args.date).replace(hour=23, minute=59) if args.date else None
+        as_of = end_of_day(args.date) if args.date else None
         context = PlanningContext(dataset, options, as_of)
         result = suggest_sites(context, args.add, lscp=args.lscp, user_sites=user_sites, progress=_progress_printer())
     except PlanningError as exc:

@@ -10,9 +10,7 @@ problems are shown under the fields they name, and nothing is saved until they a
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PyQt6.QtCore import QDate, QDateTime, Qt, QTime
@@ -34,10 +32,11 @@ from PyQt6.QtWidgets import (
 )
 from shapely.geometry import Point
 
-from desktop.session import Session
+from desktop.window.session import Session
 from geodata.editing import FEATURE_LAYERS, Edit, EditError, add_feature, record_of, update_feature
 from geodata.schema import LAYERS, OBSERVATION_DAYS, Field, choice_label
 from geodata.validation import ERROR, Problem
+from layers.features import next_free_id, without_personal_values
 from layers.i18n import _, language
 from layers.messages import problem_text
 
@@ -324,40 +323,6 @@ class FeatureDialog(QDialog):
         return cell
 
 
-def next_free_id(ids: Iterable[str], prefix: str, width: int) -> str:
-    """The id after the highest of ``ids`` in their most common pattern.
-
-    Parameters
-    ----------
-    ids : iterable of str
-        The layer's ids, e.g. ``["CP01", ..., "CP29"]``.
-    prefix, width : str, int
-        The pattern to use when no id has letters followed by digits.
-
-    Returns
-    -------
-    str
-        e.g. ``"CP30"``; the digits keep the existing ids' width (``"HH051"``).
-
-    Examples
-    --------
-    >>> next_free_id(["HH001", "HH050", "X"], "HH", 3)
-    'HH051'
-    """
-    ids = [str(i) for i in ids]
-    parts = [match.groups() for i in ids if (match := re.fullmatch(r"(\D*)(\d+)", i))]
-    if parts:
-        prefix = Counter(p for p, _digits in parts).most_common(1)[0][0]
-        numbers = [digits for p, digits in parts if p == prefix]
-        width, number = max(len(d) for d in numbers), max(int(d) for d in numbers) + 1
-    else:
-        number = 1
-    taken = set(ids)
-    while f"{prefix}{number:0{width}d}" in taken:
-        number += 1
-    return f"{prefix}{number:0{width}d}"
-
-
 def edit_text(action: str, layer: str, feature_id: str = "") -> str:
     """What the Edit menu calls an edit, translated (also the form's title).
 
@@ -555,16 +520,3 @@ def _field_caption(schema, name: str) -> str:
 
 def _in_language(zh: str, en: str) -> str:
     return zh if language() == "zh" else en
-
-
-def without_personal_values(message: str, record: dict, schema) -> str:
-    """``message`` with any personal value of ``record`` blanked out.
-
-    geodata's messages already leave personal values out; this is the last guard before a
-    message reaches the screen, where someone else may be reading over the desk.
-    """
-    for name in schema.personal_fields:
-        value = record.get(name)
-        if isinstance(value, str) and value.strip():
-            message = message.replace(value.strip(), "…")
-    return message

@@ -13,6 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from desktop.commands.common import EXIT_DATA_ERRORS, EXIT_FAILED, EXIT_OK, open_store_from_args
 from layers.i18n import _, set_language
 
 # Smaller files are read and checked before anyone would wonder.
@@ -91,7 +92,6 @@ def register(verbs, data_option) -> None:
 
 
 def run_import(args) -> int:
-    from desktop.cli import EXIT_DATA_ERRORS, EXIT_FAILED, EXIT_OK, open_store_from_args
     from geodata.importing import ImportFailure, apply_plan, plan_import, read_source
 
     # Explicit: the language must not depend on whatever ran before in this process.
@@ -162,7 +162,6 @@ def run_import(args) -> int:
 
 
 def run_export(args) -> int:
-    from desktop.cli import EXIT_OK, open_store_from_args
     from geodata.export import export_layer
 
     store = open_store_from_args(args)

@@ -1,6 +1,6 @@
 """Other desks' changes reach an open window: the store is watched and what changed is drawn.
 
-A :class:`~desktop.store_watcher.StoreWatcher` reads through the window's own store (for a
+A :class:`~desktop.shared_store.store_watcher.StoreWatcher` reads through the window's own store (for a
 database: on LISTEN/NOTIFY, within a second or so; for a GeoPackage: when the file changes)
 and the session takes the new dataset, which redraws only the changed features through the
 page's update API. A read that began before this window's own save finished is dropped (it
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 
-from desktop.store_watcher import StoreWatcher
+from desktop.shared_store.store_watcher import StoreWatcher
 
 FILE_INTERVAL_MS = 3000
 # With notifications the counter poll is only the fallback for a missed one.

@@ -15,7 +15,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from desktop.cli import EXIT_DATA_ERRORS, EXIT_FAILED, EXIT_OK
+from desktop.commands.common import EXIT_DATA_ERRORS, EXIT_FAILED, EXIT_OK
 from layers.i18n import _
 
 URL_HELP = "the database: postgresql://user@host/db or service=NAME (password from ~/.pgpass)"

@@ -65,7 +65,7 @@ class StatisticsPanel(QWidget):
 
     Parameters
     ----------
-    session : desktop.session.Session
+    session : desktop.window.session.Session
         Read for the dataset, the as-of time and the village filter; told of a chosen village
         through :meth:`Session.select` and :meth:`Session.show_bounds`.
     parent : QWidget, optional

@@ -179,7 +179,7 @@ class LayersPanel(QWidget):
 
     Parameters
     ----------
-    session : desktop.session.Session
+    session : desktop.window.session.Session
         Read for the dataset and state; told of every change with ``set_state``.
     parent : QWidget, optional
 

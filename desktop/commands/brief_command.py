@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from desktop.cli import EXIT_FAILED, EXIT_OK, open_store_from_args, state_from_args, state_options
+from desktop.commands.common import EXIT_FAILED, EXIT_OK, open_store_from_args, state_from_args, state_options
 
 
 def register(verbs, data_option) -> None:
@@ -61,7 +61,7 @@ def run_brief(args) -> int:
         gcj02=args.gcj02,
     )
 
-    from desktop.briefing_printer import (
+    from desktop.briefing.briefing_printer import (
         BriefingPrinter,
         BriefingPrintError,
         application_for_printing,

@@ -32,10 +32,11 @@ from PyQt6.QtWidgets import (
 )
 from shapely.geometry import Point
 
-from desktop.feature_dialog import edit_text, next_free_id
-from desktop.planning_worker import SitingWorker
+from desktop.planning.planning_worker import SitingWorker
+from desktop.window.feature_dialog import edit_text
 from geodata.editing import EditError, add_feature
 from geodata.schema import CHECKPOINT_TIERS, CHOICE_LABELS, ROAD_CLASSES
+from layers.features import next_free_id
 from layers.i18n import _, language
 from layers.map_state import PlannedSite, Planning
 from layers.messages import error_text
@@ -453,10 +454,9 @@ def _item(text: str, numeric: bool = False) -> QTableWidgetItem:
     return item
 
 
-def install(window) -> None:
-    """The planning panel as a dock (View menu), wired to the map's clicks."""
+def install(window) -> PlanningPanel:
+    """The planning panel as a dock (View menu), wired to the map's clicks; the window keeps it."""
     panel = PlanningPanel(window.session)
-    window.planning_panel = panel
     # Scrolled: the panel's full width must never squeeze the map out of a small window.
     scroll = QScrollArea()
     scroll.setWidget(panel)
@@ -479,3 +479,4 @@ def install(window) -> None:
     leave.setEnabled(False)
     leave.activated.connect(lambda: panel.place_button.setChecked(False))
     panel.place_button.toggled.connect(leave.setEnabled)
+    return panel

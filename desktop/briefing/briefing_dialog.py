@@ -34,7 +34,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from desktop.briefing_printer import BriefingPrinter
+from desktop.briefing.briefing_printer import BriefingPrinter
 from layers.briefing.document import write_briefing_document
 from layers.briefing.options import BriefingError, BriefingOptions
 from layers.i18n import _, language
@@ -75,8 +75,8 @@ class _DocumentWriter(QThread):
             self.refused.emit(str(exc))
 
 
-class _Job:
-    """One briefing being made: its folder, its writer thread, its printer."""
+class BriefingRun:
+    """One briefing being made (the preview or the export): its folder, its writer thread, its printer."""
 
     def __init__(
         self,
@@ -138,10 +138,10 @@ class BriefingDialog(QDialog):
         self.session = session
         self.setWindowTitle(_("Export briefing"))
         self.setObjectName("briefing-dialog")
-        self._export: _Job | None = None
-        self._preview: _Job | None = None
+        self._export: BriefingRun | None = None
+        self._preview: BriefingRun | None = None
         self._preview_again = False
-        self._retired: list[_Job] = []  # cancelled jobs whose writer thread still runs
+        self._retired: list[BriefingRun] = []  # cancelled jobs whose writer thread still runs
         self._preview_folder = tempfile.TemporaryDirectory(prefix="situation-map-preview-")
         self._preview_timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
         self._preview_timer.timeout.connect(self._make_preview)
@@ -305,7 +305,7 @@ class BriefingDialog(QDialog):
             return
         target = Path(self._preview_folder.name) / "preview.pdf"
         # The first page is the township summary, with or without an atlas.
-        self._preview = _Job(self, self.chosen_options(atlas=False), target, reports_progress=False)
+        self._preview = BriefingRun(self, self.chosen_options(atlas=False), target, reports_progress=False)
 
     def _show_preview(self, path: Path) -> None:
         from PyQt6.QtPdf import QPdfDocument
@@ -344,7 +344,7 @@ class BriefingDialog(QDialog):
         staging = target.with_name(f".{target.name}.partial")
         self._set_busy(True)
         self.status_label.setText(_("Writing the briefing…"))
-        self._export = _Job(self, options, staging, reports_progress=True, final_target=target)
+        self._export = BriefingRun(self, options, staging, reports_progress=True, final_target=target)
 
     def _target_problem(self, target: Path) -> str:
         if target.suffix.lower() != ".pdf":
@@ -358,7 +358,7 @@ class BriefingDialog(QDialog):
         self.progress_bar.setValue(done)
         self.status_label.setText(f"{message} ({done}/{total})")
 
-    def job_done(self, job: _Job, path: Path | None, error: str | None) -> None:
+    def job_done(self, job: BriefingRun, path: Path | None, error: str | None) -> None:
         if job is self._preview:
             self._preview = None
             if path is not None:

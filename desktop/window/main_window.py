@@ -1,37 +1,43 @@
 """The workbench: the map in the centre, layers, details and figures around it.
 
-The window wires panels to the :class:`~desktop.session.Session` and the session to the map;
+The window wires panels to the :class:`~desktop.window.session.Session` and the session to the map;
 panels never call each other. It also keeps what a desktop user expects to be kept: window
 layout, the last dataset and view, recent files (QSettings), undo/redo, view presets.
+
+Opening another dataset or the wall display is the application's (:mod:`desktop.app`): the
+window asks for it with :attr:`MainWindow.open_requested`, :attr:`MainWindow.store_opened` and
+:attr:`MainWindow.wall_requested`, which the application connects.
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib
 import logging
 import tempfile
 from pathlib import Path
 
-from PyQt6.QtCore import QByteArray, QSettings, Qt
+from PyQt6.QtCore import QByteArray, QSettings, Qt, pyqtSignal
 from PyQt6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PyQt6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, QToolBar
-from shapely import STRtree
 from shapely.geometry import Point
 
-from desktop.date_bar import DateBar
-from desktop.details_panel import DetailsPanel
-from desktop.feature_dialog import FeatureDialog
-from desktop.layers_panel import LayersPanel
-from desktop.map_view import MapView
+from desktop.briefing import briefing_dialog
 from desktop.plain_text import plain_box, plain_label
-from desktop.search_box import SearchBox
-from desktop.session import Session
-from desktop.statistics_panel import StatisticsPanel
+from desktop.planning import planning_panel
+from desktop.shared_store import connect_dialog
+from desktop.transfer import transfer_dialog
+from desktop.window.date_bar import DateBar
+from desktop.window.details_panel import DetailsPanel
+from desktop.window.feature_dialog import FeatureDialog
+from desktop.window.layers_panel import LayersPanel
+from desktop.window.map_view import MapView
+from desktop.window.search_box import SearchBox
+from desktop.window.session import Session
+from desktop.window.statistics_panel import StatisticsPanel
 from geodata import __version__
 from geodata.dataset import Dataset
 from geodata.editing import EditError, update_feature
-from geodata.schema import SCHEMAS
+from layers.features import layer_label, village_at
 from layers.i18n import _, language
 from layers.map_state import MapState, MapStateError, View
 from layers.webmap import page_view
@@ -43,23 +49,13 @@ RECENT_LIMIT = 8
 # (the new docks would land in odd places), and the default layout is used once.
 LAYOUT_VERSION = 2
 
-# Tools that add themselves to the window: each module has install(window), which uses
-# add_file_action and add_tool_dock.
-TOOL_MODULES = (
-    "desktop.transfer_dialog",
-    "desktop.briefing_dialog",
-    "desktop.planning_panel",
-    "desktop.connect_dialog",
-)
-
-
-def layer_label(layer: str) -> str:
-    schema = SCHEMAS[layer]
-    return schema.label_zh if language() == "zh" else schema.label_en
-
 
 class MainWindow(QMainWindow):
     """One dataset's workbench."""
+
+    open_requested = pyqtSignal(object)  # a dataset location: open it in a window that replaces this one
+    store_opened = pyqtSignal(object, object)  # a store opened and read elsewhere, and its dataset: likewise
+    wall_requested = pyqtSignal(int)  # the screen to show this dataset's wall display on
 
     def __init__(self, store, dataset: Dataset, state: MapState | None = None, parent=None):
         super().__init__(parent)
@@ -70,7 +66,6 @@ class MainWindow(QMainWindow):
             QMessageBox.Icon.Warning, _("Township Situation Map"), text, parent=self
         ).exec()
         self._adding: str | None = None  # the layer a map click will add a feature to
-        self._village_index = None
         self._last_view: View | None = None
 
         # The page lives in a private folder for as long as the window does.
@@ -104,8 +99,11 @@ class MainWindow(QMainWindow):
 
         self._build_toolbar()
         self._build_menus()
-        for module_name in TOOL_MODULES:
-            importlib.import_module(module_name).install(self)
+        # Tools add their File actions and docks with add_file_action and add_tool_dock.
+        transfer_dialog.install(self)
+        briefing_dialog.install(self)
+        self.planning_panel = planning_panel.install(self)
+        self.live_updates = connect_dialog.install(self)
         self._connect()
         self._update_title()
         self.resize(1600, 960)
@@ -207,7 +205,8 @@ class MainWindow(QMainWindow):
             action.setChecked(self.session.state.audience == audience)
             self.audience_group.addAction(action)
             audience_menu.addAction(action)
-        view_menu.addAction(self._action(_("&Wall display"), self.open_wall, "F11"))
+        self.wall_action = self._action(_("&Wall display"), self.request_wall, "F11")
+        view_menu.addAction(self.wall_action)
         view_menu.addSeparator()
         for dock in self.docks.values():
             view_menu.addAction(dock.toggleViewAction())
@@ -219,7 +218,6 @@ class MainWindow(QMainWindow):
         session, view = self.session, self.map_view
         session.state_changed.connect(self._on_state_changed)
         session.dataset_changed.connect(lambda changed: view.apply_dataset(session.dataset, changed))
-        session.dataset_changed.connect(lambda _changed: self._forget_village_index())
         session.selection_changed.connect(view.highlight)
         session.fly_requested.connect(lambda layer, fid: view.highlight(layer, fid, True))
         session.bounds_requested.connect(view.fit_bounds)
@@ -244,26 +242,14 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{meta.get('township_name', '')} — {self.session.store.path.name} [{audience}]")
 
     def _show_cursor(self, longitude: float, latitude: float) -> None:
-        village = self.village_at(longitude, latitude)
+        village = village_at(self.session.dataset.villages, longitude, latitude)
         place = f"  ·  {village}" if village else ""
         self.cursor_label.setText(f"{longitude:.5f}°E  {latitude:.5f}°N{place}")
-
-    def village_at(self, longitude: float, latitude: float) -> str:
-        """The name of the village under a point, or "" outside every village."""
-        if self._village_index is None:
-            villages = self.session.dataset.villages
-            self._village_index = (STRtree(villages.geometry.to_numpy()), villages["name"].tolist())
-        tree, names = self._village_index
-        hits = tree.query(Point(longitude, latitude), predicate="intersects")
-        return names[hits[0]] if len(hits) else ""
 
     def _remember_view(self, view: dict) -> None:
         # A view the page reports mid-animation may be incomplete; the next one will do.
         with contextlib.suppress(KeyError, TypeError, ValueError, MapStateError):
             self._last_view = View(center=tuple(view["center"]), zoom=float(view["zoom"]))
-
-    def _forget_village_index(self) -> None:
-        self._village_index = None
 
     # -- editing on the map ------------------------------------------------------------------
 
@@ -310,13 +296,10 @@ class MainWindow(QMainWindow):
 
     # -- views, files and presets --------------------------------------------------------------
 
-    def open_wall(self):
-        """The wall display of this dataset, full screen on the window's screen."""
-        from desktop.app import open_wall
-
+    def request_wall(self) -> None:
+        """Ask for the wall display of this dataset, full screen on the window's screen."""
         screens = QGuiApplication.screens()
-        screen = screens.index(self.screen()) if self.screen() in screens else 0
-        return open_wall(self.session.store.path, screen=screen)
+        self.wall_requested.emit(screens.index(self.screen()) if self.screen() in screens else 0)
 
     def zoom_to_township(self) -> None:
         self.session.show_bounds(page_view(self.session.dataset, MapState())["bounds"])
@@ -346,21 +329,14 @@ class MainWindow(QMainWindow):
             self, _("Open dataset"), str(self.session.store.path.parent), _("GeoPackage datasets (*.gpkg)")
         )
         if path:
-            self.open_dataset(Path(path))
-
-    def open_dataset(self, path: Path):
-        """Open ``path`` in a new window that replaces this one; None if it cannot be read."""
-        from desktop.app import open_window
-
-        window = open_window(path, on_error=self.show_error)
-        if window is not None:
-            self.close()
-        return window
+            self.open_requested.emit(Path(path))
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
         for path in self.recent_files():
-            self.recent_menu.addAction(self._action(path, lambda _c=False, p=path: self.open_dataset(_location(p))))
+            self.recent_menu.addAction(
+                self._action(path, lambda _c=False, p=path: self.open_requested.emit(_location(p)))
+            )
         self.recent_menu.setEnabled(bool(self.recent_files()))
 
     def recent_files(self) -> list[str]:

@@ -39,6 +39,7 @@ from desktop.plain_text import plain_label, plain_tooltip
 from geodata.importing import ImportCancelled, ImportFailure, apply_plan, plan_import, read_source
 from geodata.importing.readers import PREVIEW_ROWS
 from geodata.schema import SCHEMAS
+from layers.features import layer_label
 from layers.i18n import _, language
 from layers.messages import problem_text
 
@@ -61,17 +62,12 @@ def open_import_dialog(window) -> ImportDialog:
 
 
 def open_export_dialog(window):
-    from desktop.transfer_export import ExportDialog
+    from desktop.transfer.transfer_export import ExportDialog
 
     dialog = ExportDialog(window.session, parent=window)
     dialog.open()
     window.export_dialog = dialog
     return dialog
-
-
-def layer_label(name: str) -> str:
-    schema = SCHEMAS[name]
-    return schema.label_zh if language() == "zh" else schema.label_en
 
 
 def _field_label(layer: str, name: str) -> str:
@@ -111,8 +107,9 @@ def _blank(value) -> bool:
         return False
 
 
-class _Job(QThread):
-    """Runs one function on a worker thread; its progress callback may be cancelled."""
+class ImportWorker(QThread):
+    """Runs one step of an import (read, check, write) on a worker thread; its progress callback
+    may be cancelled."""
 
     progressed = pyqtSignal(float, str)
     succeeded = pyqtSignal(object)
@@ -150,7 +147,7 @@ class ImportDialog(QDialog):
         self.session = session
         self.source = None
         self.plan = None
-        self.job: _Job | None = None
+        self.job: ImportWorker | None = None
         self._pending = False
         self._checked_options: dict | None = None
         self.resize(1100, 720)
@@ -483,7 +480,7 @@ class ImportDialog(QDialog):
     # -- the worker ----------------------------------------------------------------------------
 
     def _run(self, work, on_success, on_failure) -> None:
-        job = _Job(work, self)
+        job = ImportWorker(work, self)
         job.setObjectName("import-worker")
         job.progressed.connect(self._on_progress)
         job.succeeded.connect(on_success)

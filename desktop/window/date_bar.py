@@ -27,7 +27,7 @@ class DateBar(QWidget):
 
     Parameters
     ----------
-    session : desktop.session.Session
+    session : desktop.window.session.Session
         Read for the dataset and the as-of time; told of a new day with ``update_state``.
     parent : QWidget, optional
 

@@ -26,8 +26,8 @@ from PyQt6.QtWidgets import (
     QVBoxLayout,
 )
 
-from desktop import conflict_dialog
-from desktop.live_updates import LiveUpdates
+from desktop.shared_store import conflict_dialog
+from desktop.shared_store.live_updates import LiveUpdates
 from geodata.errors import GeodataError
 from geodata.postgis.location import is_database_location, without_password
 from layers.i18n import _
@@ -38,15 +38,19 @@ RECENT_KEY = "database/recent"
 RECENT_LIMIT = 8
 
 
-def install(window) -> None:
+def install(window) -> LiveUpdates:
+    """File → Connect to database…, the conflict question, and live updates (started; the
+    window keeps them)."""
     window.add_file_action(_("Connect to &database…"), lambda: ConnectDialog(window).open(), "Ctrl+Shift+D")
     conflict_dialog.install(window)
-    window.live_updates = LiveUpdates(window)
-    window.live_updates.start()
+    live_updates = LiveUpdates(window)
+    live_updates.start()
+    return live_updates
 
 
 class ConnectDialog(QDialog):
-    """Ask for a database; on OK, open it in a new window that replaces ``window``."""
+    """Ask for a database; on OK, hand it to ``window`` (``store_opened``) to be opened in a new
+    window that replaces it."""
 
     def __init__(self, window):
         super().__init__(window)
@@ -84,7 +88,6 @@ class ConnectDialog(QDialog):
         self._timer = QTimer(self)
         self._timer.setInterval(50)
         self._timer.timeout.connect(self._collect)
-        self.opened_window = None
 
     def connect_now(self) -> None:
         text = self.location.currentText().strip()
@@ -124,11 +127,8 @@ class ConnectDialog(QDialog):
             self.window_.show_error(_("Cannot open the data: {reason}").format(reason=exc))
             return
         remember(self._shown)
-        from desktop.app import show_window
-
-        self.opened_window = show_window(store, dataset)
         self.accept()
-        self.window_.close()
+        self.window_.store_opened.emit(store, dataset)
 
 
 def _open_and_read(location: str, password: str):

@@ -7,8 +7,8 @@ from pathlib import Path
 from PyQt6.QtCore import QSettings, Qt
 from PyQt6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel
 
-from desktop.transfer_dialog import layer_label
 from geodata.schema import SCHEMAS
+from layers.features import layer_label
 from layers.i18n import _
 
 

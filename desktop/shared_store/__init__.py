@@ -1,0 +1,1 @@
+"""Working on a store shared with other desks: connecting, conflicts, live updates."""

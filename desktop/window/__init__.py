@@ -1,0 +1,1 @@
+"""The workbench: the main window, its session, the map view and the panels around it."""
