@@ -43,7 +43,6 @@ def metric_crs_for(frame) -> CRS:
 
 # The names users give with --crs, beside any EPSG code. CGCS2000 (EPSG:4490) differs from
 # WGS-84 by centimetres: at map scale it is the same.
-OFFSET_SYSTEMS = ("gcj02", "bd09")
 NAMED_SYSTEMS = {"wgs84": "EPSG:4326", "cgcs2000": "EPSG:4490", "gcj02": None, "bd09": None}
 _NAME_ALIASES = {
     "wgs-84": "wgs84",

@@ -26,6 +26,9 @@ from geodata.errors import SchemaError
 
 STORAGE_CRS = "EPSG:4326"
 
+# The name of a layer's shape column: in frames, in edit records and in both stores.
+GEOMETRY = "geometry"
+
 FIELD_TYPES = ("str", "int", "float", "bool", "date", "datetime")
 
 CHECKPOINT_TIERS = ("district", "village", "natural_village", "compound")
@@ -358,7 +361,7 @@ def conform(schema: LayerSchema, frame: pd.DataFrame) -> pd.DataFrame:
             out[f.name] = _convert(column, f.type)
         except (ValueError, TypeError) as exc:
             raise SchemaError(f"{schema.name}.{f.name}: cannot read values as {f.type} ({exc})") from None
-    extra = [c for c in out.columns if c not in schema.field_names and c != "geometry"]
+    extra = [c for c in out.columns if c not in schema.field_names and c != GEOMETRY]
     ordered = list(schema.field_names) + extra
     if isinstance(out, gpd.GeoDataFrame) and schema.is_spatial:
         ordered.append(out.geometry.name)

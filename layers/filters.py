@@ -1,9 +1,9 @@
 """From a MapState to the features the map shows.
 
-:func:`shown_features` gives, for each visible layer, the rows shown with their as-of
-situation joined; :func:`shown_ids` gives only their ids, for the web page's update diff. The
-web map calls them on every filter change, so everything is a column-wise mask (no loop over
-rows). The as-of rules themselves live in :mod:`layers.situation` and are exported here too.
+:func:`select_layers` gives, for each visible layer, its rows, a mask of those shown and their
+as-of situation; the page model (:mod:`layers.page_model`) builds on it on every filter change,
+so everything is a column-wise mask (no loop over rows). The as-of rules themselves live in
+:mod:`layers.situation` and are exported here too.
 
 Selection rules:
 
@@ -15,7 +15,8 @@ Selection rules:
 - Households: ``household_reasons`` by reason, ``household_statuses`` by status on the day,
   ``observation_days`` (first, last) keeps households under observation on a day in range.
 - Disinfection points: ``overdue_only`` keeps the overdue ones.
-- Audience "public" drops the households' personal fields (head_name, phone, note).
+- The audience is no filter here: the page applies it (a public page holds no household
+  points and no personal field; see :mod:`layers.page_model` and :mod:`layers.webmap`).
 """
 
 from __future__ import annotations
@@ -47,8 +48,6 @@ __all__ = [
     "resolve_as_of",
     "LayerSelection",
     "select_layers",
-    "shown_features",
-    "shown_ids",
 ]
 
 
@@ -58,66 +57,6 @@ class LayerSelection(NamedTuple):
     frame: gpd.GeoDataFrame
     shown: np.ndarray
     situation: pd.DataFrame | None
-
-
-def shown_features(dataset: Dataset, state: MapState) -> dict[str, gpd.GeoDataFrame]:
-    """The features each visible layer shows under ``state``.
-
-    Parameters
-    ----------
-    dataset : Dataset
-        The township's layers.
-    state : MapState
-        Visible layers, filters, as-of time and audience.
-
-    Returns
-    -------
-    dict of str to GeoDataFrame
-        One entry per layer in ``state.visible_layers``, in that order: the rows shown, in
-        their original order and index, with the situation columns added (households:
-        status_on_day, under_observation, observation_day, release_date, stage; checkpoints:
-        status_on_day, active; disinfection points: due_at, freshness, overdue,
-        hours_overdue). For the public audience the households' personal fields are dropped.
-
-    Raises
-    ------
-    AsOfError
-        When a layer that depends on the day is visible and no as-of time can be found.
-    """
-    features = {}
-    for layer, (frame, shown, situation) in select_layers(dataset, state).items():
-        dropped = set(LAYERS[layer].personal_fields) if state.audience == "public" else set()
-        if situation is not None:
-            dropped.update(situation.columns)  # the situation replaces stored columns of its names
-        dropped &= set(frame.columns)
-        rows = np.flatnonzero(shown)
-        picked = (frame.drop(columns=list(dropped)) if dropped else frame).iloc[rows]
-        if situation is not None:
-            picked = pd.concat([picked, situation.iloc[rows]], axis=1)
-        features[layer] = picked
-    return features
-
-
-def shown_ids(dataset: Dataset, state: MapState) -> dict[str, set[str]]:
-    """The ids of the features each visible layer shows under ``state`` (villages by code).
-
-    Cheaper than :func:`shown_features` (no frames are built), for comparing what the page
-    shows with what it should show.
-
-    Parameters
-    ----------
-    dataset : Dataset
-    state : MapState
-
-    Returns
-    -------
-    dict of str to set of str
-        One entry per layer in ``state.visible_layers``.
-    """
-    return {
-        layer: set(selection.frame[LAYERS[layer].id_field].to_numpy()[selection.shown])
-        for layer, selection in select_layers(dataset, state).items()
-    }
 
 
 def select_layers(

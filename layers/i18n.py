@@ -25,7 +25,6 @@ from babel.messages.pofile import read_po
 from resources import ROOT
 
 DOMAIN = "situation_map"
-LANGUAGES = ("zh", "en")
 _CATALOG_LOCALE = {"zh": "zh_CN"}
 
 _translations: gettext.NullTranslations = gettext.NullTranslations()

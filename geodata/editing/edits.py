@@ -14,9 +14,9 @@ from types import MappingProxyType
 import pandas as pd
 
 from geodata.dataset import Dataset
-from geodata.editing.records import GEOMETRY, differing_fields, raw_frame, record_at, record_frame
+from geodata.editing.records import differing_fields, raw_frame, record_at, record_frame
 from geodata.errors import GeodataError, SchemaError
-from geodata.schema import LayerSchema, schema_for
+from geodata.schema import GEOMETRY, LayerSchema, schema_for
 from geodata.validation import ERROR, Problem, validate_frame
 
 # Points are added and removed as the situation changes; villages and roads are surveyed

@@ -14,9 +14,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geodata.schema import STORAGE_CRS, LayerSchema, conform, schema_for
-
-GEOMETRY = "geometry"
+from geodata.schema import GEOMETRY, STORAGE_CRS, LayerSchema, conform, schema_for
 
 
 def raw_frame(schema: LayerSchema, record: Mapping) -> pd.DataFrame:

@@ -17,11 +17,10 @@ import pandas as pd
 import shapely
 from psycopg import sql
 
-from geodata.schema import JOURNAL, STORAGE_CRS, LayerSchema, conform
+from geodata.schema import GEOMETRY, JOURNAL, STORAGE_CRS, LayerSchema, conform
 
 SCHEMA = "situation_map"
 SRID = 4326
-GEOMETRY = "geometry"
 VERSION_COLUMNS = ("row_version", "changed_by", "changed_at")
 
 SQL_TYPES = {

@@ -35,7 +35,6 @@ CHECKPOINT_OPENED = {
     "natural_village": pd.Timestamp("2020-01-27"),
     "compound": pd.Timestamp("2020-01-28"),
 }
-CHECKPOINT_TIER_COUNTS = {"district": 2, "village": 8, "natural_village": 16, "compound": 3}
 
 
 @dataclass(frozen=True)

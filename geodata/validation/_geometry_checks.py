@@ -10,11 +10,9 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from geodata.messages import N_, Message
-from geodata.schema import STORAGE_CRS
+from geodata.schema import GEOMETRY, STORAGE_CRS
 from geodata.validation._problem import ERROR, WARNING, Finding
 from geodata.validation._view import FrameView
-
-GEOMETRY = "geometry"
 
 
 def check_geometry_column(view: FrameView) -> Iterator[Finding]:

@@ -6,8 +6,6 @@ import numpy as np
 import pandas as pd
 import shapely
 
-# When two candidates fall on the same metre, the kind listed first is kept.
-CANDIDATE_KINDS = ("user", "entry", "junction", "along_road")
 _SAME_PLACE_M = 1.0
 
 
@@ -22,6 +20,8 @@ def candidate_sites(context, spacing_m: float, user_sites=()) -> pd.DataFrame:
     user_sites : iterable of Site
         Places the user wants considered.
     """
+    # Gathered in order of priority: when two candidates fall on the same metre, the one
+    # gathered first is kept (user, entry, junction, along a road).
     frames = []
     user_xy = context.site_xy(tuple(user_sites))
     frames.append(_frame("user", user_xy))

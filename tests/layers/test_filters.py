@@ -1,7 +1,8 @@
-"""shown_features / shown_ids: what the map shows for a MapState.
+"""What the map shows for a MapState: the filters' selection and the page built on it.
 
 The dataset is written out row by row below; each test works out what should be shown from
-those rows in plain Python (with the rules as stated in ``test_situation``) and compares.
+those rows in plain Python (with the rules as stated in ``test_situation``) and compares it
+with :func:`layers.filters.select_layers`, the page model and the page's feature collections.
 """
 
 from __future__ import annotations
@@ -13,8 +14,12 @@ import pytest
 from shapely.geometry import LineString, Point, box
 
 from geodata.dataset import Dataset
-from layers.filters import AsOfError, shown_features, shown_ids
+from geodata.schema import LAYERS
+from layers.filters import AsOfError, select_layers
 from layers.map_state import Filters, MapState
+from layers.page_model import page_model
+from layers.page_text import popup_fields
+from layers.webmap import feature_collection
 from tests.layers.test_situation import expected_checkpoint_status, expected_household, expected_overdue
 
 WEST, EAST = "999999000201", "999999000202"
@@ -90,6 +95,21 @@ def dataset() -> Dataset:
     ).conformed()
 
 
+def shown_ids(dataset: Dataset, state: MapState) -> dict[str, set[str]]:
+    """The ids :func:`select_layers` keeps, per visible layer (villages by code)."""
+    return {
+        layer: set(selection.frame[LAYERS[layer].id_field].to_numpy()[selection.shown])
+        for layer, selection in select_layers(dataset, state).items()
+    }
+
+
+def page_properties(dataset: Dataset, state: MapState, layer: str) -> dict[str, dict]:
+    """Feature id -> the properties the page's GeoJSON gives it under ``state``."""
+    model = page_model(dataset, state)
+    collection = feature_collection(dataset, layer, model, state.audience)
+    return {feature["id"]: feature["properties"] for feature in collection["features"]}
+
+
 # -- what should be shown, worked out row by row ---------------------------------------------
 
 
@@ -161,15 +181,14 @@ def test_shown_ids_follow_the_rules(dataset, state):
 
 
 @pytest.mark.parametrize("state", STATES.values(), ids=STATES.keys())
-def test_shown_features_are_the_shown_ids(dataset, state):
-    features = shown_features(dataset, state)
+def test_the_page_model_shows_the_shown_ids(dataset, state):
+    model = page_model(dataset, state.replace(audience="internal"))
     expected = expected_ids(state)
-    assert list(features) == list(state.visible_layers)
-    for layer, frame in features.items():
-        id_field = "code" if layer == "villages" else "id"
-        assert set(frame[id_field]) == expected[layer], layer
-        assert len(frame) == len(expected[layer]), layer
-        assert isinstance(frame, gpd.GeoDataFrame) and frame.crs == "EPSG:4326", layer
+    assert model.visible == frozenset(state.visible_layers)
+    for layer in model.layers:  # every layer the page holds; hidden ones show nothing
+        shown = model.shown_ids(layer)
+        assert set(shown) == expected.get(layer, set()), layer
+        assert len(shown) == len(expected.get(layer, ())), layer
 
 
 def test_the_rules_keep_something_out_in_every_layer_filter(dataset):
@@ -184,8 +203,8 @@ def test_the_rules_keep_something_out_in_every_layer_filter(dataset):
 
 def test_hidden_layers_are_absent_and_order_follows_the_state(dataset):
     state = MapState(visible_layers=("disinfection_points", "villages"))
-    assert list(shown_features(dataset, state)) == ["disinfection_points", "villages"]
-    assert list(shown_ids(dataset, state)) == ["disinfection_points", "villages"]
+    assert list(select_layers(dataset, state)) == ["disinfection_points", "villages"]
+    assert page_model(dataset, state).visible == {"disinfection_points", "villages"}
 
 
 def test_roads_are_not_filtered_by_village(dataset):
@@ -194,40 +213,44 @@ def test_roads_are_not_filtered_by_village(dataset):
 
 
 def test_public_audience_gets_no_personal_fields(dataset):
-    public = shown_features(dataset, MapState())["households"]
-    assert not {"head_name", "phone", "note"} & set(public.columns)
-    internal = shown_features(dataset, MapState(audience="internal"))["households"]
-    assert set(internal["head_name"]) == {PERSONAL["head_name"]}
-    assert set(internal["note"]) == {PERSONAL["note"]}
+    # A public page holds no household points at all, and its popups list no personal field.
+    assert "households" not in page_model(dataset, MapState()).layers
+    personal = {"head_name", "phone", "note"}
+    assert not personal & {name for name, _label in popup_fields(("households",), "public", "zh")["households"]}
+    internal = page_properties(dataset, MapState(audience="internal"), "households")
+    assert {record["head_name"] for record in internal.values()} == {PERSONAL["head_name"]}
+    assert {record["note"] for record in internal.values()} == {PERSONAL["note"]}
 
 
 def test_situation_columns_are_joined(dataset):
-    features = shown_features(dataset, MapState(audience="internal"))
-    households = features["households"].set_index("id")
-    assert households.loc["H1", "stage"] == "releasing" and households.loc["H1", "observation_day"] == 14
-    assert households.loc["H2", "stage"] == "new"
-    assert households.loc["H4", "status_on_day"] == "escalated"
-    assert households.loc["H5", "release_date"].date() == feb(25)
-    checkpoints = features["checkpoints"].set_index("id")
-    assert checkpoints.loc["C5", "status_on_day"] == "active" and bool(checkpoints.loc["C5", "active"])
-    points = features["disinfection_points"].set_index("id")
-    assert points.loc["D1", "freshness"] == "due"
-    assert points.loc["D2", "hours_overdue"] == pytest.approx(9.0)
-    assert points.loc["D4", "due_at"] == dt.datetime(2020, 2, 21, 7, 0)
+    state = MapState(audience="internal")
+    households = page_properties(dataset, state, "households")
+    assert households["H1"]["stage"] == "releasing" and households["H1"]["observation_day"] == 14
+    assert households["H2"]["stage"] == "new"
+    assert households["H4"]["status_on_day"] == "escalated"
+    assert households["H5"]["release_date"] == "2020-02-25"
+    checkpoints = page_properties(dataset, state, "checkpoints")
+    assert checkpoints["C5"]["status_on_day"] == "active"
+    points = page_properties(dataset, state, "disinfection_points")
+    assert points["D1"]["freshness"] == "due"
+    assert points["D2"]["hours_overdue"] == pytest.approx(9.0)
+    assert points["D4"]["due_at"] == "2020-02-21 07:00"
 
 
 def test_rows_keep_their_stored_fields(dataset):
-    households = shown_features(dataset, MapState())["households"].set_index("id")
-    assert households.loc["H7", "reason"] == "wuhan_return" and households.loc["H7", "village"] == EAST
-    assert households.loc["H7", "geometry"].equals(dataset.households.set_index("id").loc["H7", "geometry"])
+    households = page_properties(dataset, MapState(audience="internal"), "households")
+    assert households["H7"]["reason"] == "wuhan_return" and households["H7"]["village"] == EAST
+    assert households["H7"]["village_name"] == "东村"
+    selected = select_layers(dataset, MapState())["households"].frame.set_index("id")
+    assert selected.loc["H7", "geometry"].equals(dataset.households.set_index("id").loc["H7", "geometry"])
 
 
 def test_dataset_is_left_as_it_was(dataset):
     before = {name: frame.copy() for name, frame in dataset.frames.items()}
     del dataset.frames["roads"]
     del before["roads"]
-    shown = shown_features(dataset, MapState())
-    assert len(shown["roads"]) == 0 and "road_class" in shown["roads"].columns
+    selections = select_layers(dataset, MapState())
+    assert len(selections["roads"].frame) == 0 and "road_class" in selections["roads"].frame.columns
     assert set(dataset.frames) == set(before)  # a missing layer is not added to the dataset
     for name, frame in dataset.frames.items():
         assert frame.equals(before[name]), name
