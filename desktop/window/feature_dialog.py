@@ -34,13 +34,12 @@ from shapely.geometry import Point
 
 from desktop.window.session import Session
 from geodata.editing import FEATURE_LAYERS, Edit, EditError, add_feature, record_of, update_feature
-from geodata.schema import LAYERS, OBSERVATION_DAYS, Field, choice_label
+from geodata.schema import GEOMETRY, LAYERS, OBSERVATION_DAYS, Field, choice_label
 from geodata.validation import ERROR, Problem
 from layers.features import next_free_id, without_personal_values
 from layers.i18n import _, language
 from layers.messages import problem_text
 
-GEOMETRY = "geometry"
 EMPTY = "—"  # what an empty optional value shows
 _NUMBER_LIMIT = 1_000_000
 
