@@ -45,17 +45,26 @@ PREVIEW_WIDTH = 300
 PREVIEW_DELAY_MS = 600  # options changed quickly one after another make one preview
 
 
-def install(window) -> None:
-    window.briefing_dialog = None
+def install(window) -> BriefingTool:
+    """File → Export briefing…; the window keeps the tool."""
+    return BriefingTool(window)
 
-    def open_dialog() -> None:
-        if window.briefing_dialog is None:
-            window.briefing_dialog = BriefingDialog(window.session, window)
-        window.briefing_dialog.show()
-        window.briefing_dialog.raise_()
-        window.briefing_dialog.refresh_preview()
 
-    window.add_file_action(_("Export &briefing…"), open_dialog, "Ctrl+P")
+class BriefingTool:
+    """One briefing dialog per window, made when first asked for and shown again after."""
+
+    def __init__(self, window):
+        self.window = window
+        self.dialog: BriefingDialog | None = None
+        window.add_file_action(_("Export &briefing…"), self.open_dialog, "Ctrl+P")
+
+    def open_dialog(self) -> BriefingDialog:
+        if self.dialog is None:
+            self.dialog = BriefingDialog(self.window.session, self.window)
+        self.dialog.show()
+        self.dialog.raise_()
+        self.dialog.refresh_preview()
+        return self.dialog
 
 
 class _DocumentWriter(QThread):

@@ -36,6 +36,7 @@ from PyQt6.QtWidgets import (
 )
 
 from desktop.plain_text import plain_label, plain_tooltip
+from desktop.transfer.transfer_export import ExportDialog
 from geodata.importing import ImportCancelled, ImportFailure, apply_plan, plan_import, read_source
 from geodata.importing.readers import PREVIEW_ROWS
 from geodata.schema import SCHEMAS
@@ -49,25 +50,31 @@ _ROWS_FITTED = 200
 _SEVERITY_COLOURS = {"error": "#c62828", "warning": "#b26a00", "note": "#546e7a"}
 
 
-def install(window) -> None:
-    window.add_file_action(_("&Import…"), lambda: open_import_dialog(window), "Ctrl+I")
-    window.add_file_action(_("&Export layer…"), lambda: open_export_dialog(window), "Ctrl+E")
+def install(window) -> TransferTool:
+    """File → Import… and File → Export layer…; the window keeps the tool."""
+    return TransferTool(window)
 
 
-def open_import_dialog(window) -> ImportDialog:
-    dialog = ImportDialog(window.session, parent=window)
-    dialog.open()
-    window.import_dialog = dialog  # kept: a dialog without a Python owner is collected
-    return dialog
+class TransferTool:
+    """Opens the import and export dialogs and keeps the last of each: a dialog without a
+    Python owner is collected."""
 
+    def __init__(self, window):
+        self.window = window
+        self.import_dialog: ImportDialog | None = None
+        self.export_dialog: ExportDialog | None = None
+        window.add_file_action(_("&Import…"), self.open_import_dialog, "Ctrl+I")
+        window.add_file_action(_("&Export layer…"), self.open_export_dialog, "Ctrl+E")
 
-def open_export_dialog(window):
-    from desktop.transfer.transfer_export import ExportDialog
+    def open_import_dialog(self) -> ImportDialog:
+        self.import_dialog = ImportDialog(self.window.session, parent=self.window)
+        self.import_dialog.open()
+        return self.import_dialog
 
-    dialog = ExportDialog(window.session, parent=window)
-    dialog.open()
-    window.export_dialog = dialog
-    return dialog
+    def open_export_dialog(self) -> ExportDialog:
+        self.export_dialog = ExportDialog(self.window.session, parent=self.window)
+        self.export_dialog.open()
+        return self.export_dialog
 
 
 def _field_label(layer: str, name: str) -> str:

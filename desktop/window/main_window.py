@@ -100,8 +100,8 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_menus()
         # Tools add their File actions and docks with add_file_action and add_tool_dock.
-        transfer_dialog.install(self)
-        briefing_dialog.install(self)
+        self.transfer = transfer_dialog.install(self)
+        self.briefing = briefing_dialog.install(self)
         self.planning_panel = planning_panel.install(self)
         self.live_updates = connect_dialog.install(self)
         self._connect()

@@ -127,7 +127,7 @@ def test_the_window_offers_export_briefing_in_the_file_menu(qtbot, sample_copy):
     qtbot.addWidget(window)
     action = next(a for a in window.file_menu.actions() if a.text() == _("Export &briefing…"))
     action.trigger()
-    dialog = window.briefing_dialog
+    dialog = window.briefing.dialog
     assert dialog.isVisible() and dialog.session is window.session
     with qtbot.waitSignal(dialog.preview_ready, timeout=TIMEOUT_MS):
         pass

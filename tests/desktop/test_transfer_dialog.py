@@ -118,7 +118,7 @@ def test_file_menu_import_redraws_the_window_map(qtbot, sample_copy, tmp_path):
     before = shown()
     action = next(a for a in window.file_menu.actions() if "Import" in a.text() or "导入" in a.text())
     action.trigger()
-    dialog = window.import_dialog
+    dialog = window.transfer.import_dialog
     dialog.set_path(write_csv(tmp_path / "new.csv", [household_row(i) for i in range(1, 5)]))
     wait_checked(qtbot, dialog)
     with qtbot.waitSignal(window.map_view.applied, timeout=PAGE_TIMEOUT_MS):
