@@ -19,6 +19,7 @@ import pandas as pd
 
 from geodata.dataset import Dataset
 from geodata.schema import LAYERS
+from layers.derived_cache import DerivedCache
 from layers.filters import (
     checkpoint_situation,
     disinfection_situation,
@@ -58,23 +59,23 @@ def page_layers(state: MapState) -> tuple[str, ...]:
     return tuple(n for n in PAGE_LAYERS if n != "households" or state.audience == "internal")
 
 
-def page_model(dataset: Dataset, state: MapState, lang: str = "zh", memo: dict | None = None) -> PageModel:
+def page_model(dataset: Dataset, state: MapState, lang: str = "zh", cache: DerivedCache | None = None) -> PageModel:
     """The :class:`PageModel` of ``state`` over ``dataset``.
 
-    ``memo`` is a dict the caller keeps between calls: the situation of every layer on the
-    as-of day is remembered there, so a filter change on the same dataset and day does not
-    compute it again. Give a new dict (or none) when the dataset changes.
+    ``cache`` is kept by the caller between calls: the situation of every layer on the as-of
+    day is kept there, so a filter change on the same dataset and day does not compute it
+    again. Give a new one (or none) when the dataset changes.
     """
     as_of = resolve_as_of(state, dataset)
     layers = page_layers(state)
-    remembered = memo.get("situations") if memo and memo.get("as_of") == as_of else None
+    remembered = cache.situations_on(as_of) if cache is not None else None
     selections = select_layers(dataset, state, remembered)
     ids = {n: dataset[n][LAYERS[n].id_field].to_numpy(dtype=object) for n in layers}
     shown = {n: selections[n].shown.copy() if n in selections else np.zeros(len(ids[n]), dtype=bool) for n in layers}
     situations = {**(remembered or {}), **{n: s.situation for n, s in selections.items() if s.situation is not None}}
     props = dynamic_properties(dataset, as_of, state.village_fill, situations)
-    if memo is not None:
-        memo.update(as_of=as_of, situations=situations)
+    if cache is not None:
+        cache.keep_situations(as_of, situations)
     present = _present_classes(dataset, shown, props)
     texts = {
         "title": page_title(dataset, state, lang),
@@ -83,7 +84,7 @@ def page_model(dataset: Dataset, state: MapState, lang: str = "zh", memo: dict |
         "legend": legend_sections(layers, state, lang, present),
         "disclaimer": dataset.metadata.get("disclaimer", "") if lang == "zh" else _english(dataset),
         "words": words(lang),
-        "planning": _planning_overlay(dataset, state, as_of, memo),
+        "planning": _planning_overlay(dataset, state, as_of, cache),
     }
     return PageModel(
         layers=layers,
@@ -231,13 +232,13 @@ def _changed_rows(before: pd.DataFrame | None, after: pd.DataFrame) -> np.ndarra
     return np.flatnonzero(changed)
 
 
-def _planning_overlay(dataset: Dataset, state: MapState, as_of, memo: dict | None):
+def _planning_overlay(dataset: Dataset, state: MapState, as_of, cache: DerivedCache | None):
     """Coverage and proposed checkpoints, for a state with a planning part (else None)."""
     if state.planning is None:
         return None
     from layers.planning.overlay import planning_overlay  # only planning states pay for it
 
-    return planning_overlay(dataset, state, as_of, memo)
+    return planning_overlay(dataset, state, as_of, cache)
 
 
 def _aligned(frame: pd.DataFrame) -> pd.DataFrame:

@@ -36,6 +36,7 @@ from desktop.planning.planning_worker import SitingWorker
 from desktop.window.feature_dialog import edit_text
 from geodata.editing import EditError, add_feature
 from geodata.schema import CHECKPOINT_TIERS, CHOICE_LABELS, ROAD_CLASSES
+from layers.derived_cache import DerivedCache
 from layers.features import next_free_id
 from layers.i18n import _, language
 from layers.map_state import PlannedSite, Planning
@@ -67,7 +68,7 @@ class PlanningPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("planning-panel")
         self.session = session
-        self._memo: dict = {}  # the planning context, kept while the dataset and options hold
+        self._memo = DerivedCache()  # the planning context, kept while the dataset and options hold
         self._runs: list[tuple[QThread, SitingWorker]] = []
         self._worker: SitingWorker | None = None
         self.placing = False  # the next map clicks drop what-if checkpoints
@@ -269,7 +270,7 @@ class PlanningPanel(QWidget):
         uncovered = set(before.uncovered["id"])
         weights = dict(zip(after.entries["id"], after.entries["weight"], strict=False))
         names = dict(zip(self.session.dataset.villages["code"], self.session.dataset.villages["name"], strict=False))
-        context = self._memo.get("planning_context")
+        context = self._memo.planning_context
         table = self.sites_table
         table.setRowCount(len(sites))
         for row, (site, key) in enumerate(zip(sites, extra, strict=False)):
@@ -342,7 +343,7 @@ class PlanningPanel(QWidget):
         return True
 
     def _on_dataset_changed(self, _changed) -> None:
-        self._memo = {}  # the checkpoints changed: coverage must be counted again
+        self._memo = DerivedCache()  # the checkpoints changed: coverage must be counted again
         self._changed()
 
     def _changed(self) -> None:

@@ -22,6 +22,7 @@ from PyQt6.QtWebEngineWidgets import QWebEngineView
 from PyQt6.QtWidgets import QApplication
 
 from geodata.dataset import Dataset
+from layers.derived_cache import DerivedCache
 from layers.map_state import MapState
 from layers.page_model import PageModel, page_model, page_update
 from layers.webmap import feature_collection, page_view, write_page
@@ -106,13 +107,13 @@ class MapView(QWebEngineView):
         self.lang = "zh"
         self.is_drawn = False
         self._editable = False
-        self._memo: dict = {}
+        self._memo = DerivedCache()
 
     def show_dataset(self, dataset: Dataset, state: MapState, lang: str = "zh") -> None:
         """Write the page for ``dataset`` and load it (the one time the page reloads)."""
         self.dataset, self.state, self.lang = dataset, state, lang
         self.guard.allow_online = state.basemap not in ("none",) and not state.basemap.startswith("local:")
-        self._memo: dict = {}  # situations on the as-of day, kept while the dataset is the same
+        self._memo = DerivedCache()  # situations on the as-of day, kept while the dataset is the same
         path, self.model = write_page(dataset, state, self.page_folder, lang=lang, bridge=True)
         self.is_drawn = False
         self.load(QUrl.fromLocalFile(str(path)))
@@ -138,7 +139,7 @@ class MapView(QWebEngineView):
         them (figures, filters, legend) through the update API, without reloading."""
         old = self.model
         self.dataset = dataset
-        self._memo = {}
+        self._memo = DerivedCache()
         self.model = page_model(dataset, self.state, self.lang, self._memo)
         update = page_update(old, self.model)
         for layer, ids in changed.items():

@@ -28,6 +28,7 @@ from layers.briefing.options import (
     READY_TITLE,
     BriefingOptions,
 )
+from layers.derived_cache import DerivedCache
 from layers.i18n import translations
 from layers.map_state import MapState, View
 from layers.page_model import page_model, page_update
@@ -116,16 +117,16 @@ def _print_data(dataset: Dataset, states: list[MapState], lang: str) -> list[dic
 
     The maps differ only in which features they show, their legend and their view (the day
     and the audience are the same), so the features are made into GeoJSON once and the
-    situation on the day is computed once (``memo``).
+    situation on the day is computed once (kept in one :class:`DerivedCache`).
     """
-    memo: dict = {}
-    first = page_model(dataset, states[0], lang, memo)
+    cache = DerivedCache()
+    first = page_model(dataset, states[0], lang, cache)
     base = page_data(dataset, states[0], first, lang)
     base["page"]["printVectorPoints"] = PRINT_VECTOR_POINTS
     features = {name: {f["id"]: f for f in c["features"]} for name, c in base["layers"].items()}
     result = []
     for state in states:
-        model = first if state is states[0] else page_model(dataset, state, lang, memo)
+        model = first if state is states[0] else page_model(dataset, state, lang, cache)
         # As layers.webmap.page_data splits the first update: texts to the page, the rest
         # (which features show, and the layers' visibility) to "initial".
         initial = page_update(None, model)

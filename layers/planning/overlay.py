@@ -12,6 +12,7 @@ from dataclasses import asdict
 from typing import cast
 
 from geodata.dataset import Dataset
+from layers.derived_cache import DerivedCache
 from layers.i18n import _
 from layers.map_state import MapState, PlannedSite, Planning
 from layers.messages import error_text
@@ -41,19 +42,20 @@ def planning_state(state: MapState, options: PlanningOptions, proposals=(), what
     return state.replace(planning=planning)
 
 
-def context_for(dataset: Dataset, planning: Planning, as_of, memo: dict | None = None) -> PlanningContext:
-    """The planning context of ``dataset``, remembered in ``memo`` while options and day hold."""
+def context_for(dataset: Dataset, planning: Planning, as_of, cache: DerivedCache | None = None) -> PlanningContext:
+    """The planning context of ``dataset``, kept in ``cache`` while options and day hold."""
     options = options_of(planning)
     key = (options, str(as_of))
-    if memo is not None and memo.get("planning_key") == key:
-        return memo["planning_context"]
+    kept = cache.planning_for(key) if cache is not None else None
+    if kept is not None:
+        return kept
     context = PlanningContext(dataset, options, as_of)
-    if memo is not None:
-        memo.update(planning_key=key, planning_context=context)
+    if cache is not None:
+        cache.keep_planning(key, context)
     return context
 
 
-def planning_overlay(dataset: Dataset, state: MapState, as_of, memo: dict | None = None) -> dict | None:
+def planning_overlay(dataset: Dataset, state: MapState, as_of, cache: DerivedCache | None = None) -> dict | None:
     """What the page draws for ``state.planning`` (None when the state has none).
 
     Returns
@@ -71,7 +73,7 @@ def planning_overlay(dataset: Dataset, state: MapState, as_of, memo: dict | None
     if planning is None:
         return None
     try:
-        context = context_for(dataset, planning, as_of, memo)
+        context = context_for(dataset, planning, as_of, cache)
     except ValueError as exc:  # no roads, no villages: the page says why instead of drawing
         return {
             "radius": planning.radius_m,
