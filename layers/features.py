@@ -14,13 +14,52 @@ import geopandas as gpd
 from shapely.geometry import Point
 
 from geodata.schema import schema_for
-from layers.i18n import language
+from layers.i18n import _, language
 
 
 def layer_label(layer: str) -> str:
     """The name of layer (or table) ``layer`` as the user knows it, in the language in use."""
     schema = schema_for(layer)
     return schema.label_zh if language() == "zh" else schema.label_en
+
+
+def edit_text(action: str, layer: str, feature_id: str = "") -> str:
+    """What the Edit menu calls an edit, translated (also the form's title).
+
+    Parameters
+    ----------
+    action : str
+        ``"new"`` (the form's title for an add: no id), ``"add"``, ``"edit"``, ``"move"`` or
+        ``"delete"``.
+    layer : str
+        One of the editable point layers.
+    feature_id : str
+        The feature's id.
+    """
+    texts = {
+        "checkpoints": {
+            "new": _("New checkpoint"),
+            "add": _("Add checkpoint {id}"),
+            "edit": _("Edit checkpoint {id}"),
+            "move": _("Move checkpoint {id}"),
+            "delete": _("Delete checkpoint {id}"),
+        },
+        "households": {
+            "new": _("New household"),
+            "add": _("Add household {id}"),
+            "edit": _("Edit household {id}"),
+            "move": _("Move household {id}"),
+            "delete": _("Delete household {id}"),
+        },
+        "disinfection_points": {
+            "new": _("New disinfection point"),
+            "add": _("Add disinfection point {id}"),
+            "edit": _("Edit disinfection point {id}"),
+            "move": _("Move disinfection point {id}"),
+            "delete": _("Delete disinfection point {id}"),
+        },
+    }
+    return texts[layer][action].format(id=feature_id)
 
 
 def next_free_id(ids: Iterable[str], prefix: str, width: int) -> str:

@@ -42,7 +42,7 @@ class _QuietPage(QWebEnginePage):
     """Keeps the page's script errors, to say why a briefing failed."""
 
     def __init__(self, parent=None):
-        from desktop.window.map_view import shared_profile
+        from desktop.map_view import shared_profile
 
         super().__init__(shared_profile(), parent)
         self.errors: list[str] = []

@@ -33,11 +33,10 @@ from PyQt6.QtWidgets import (
 from shapely.geometry import Point
 
 from desktop.planning.planning_worker import SitingWorker
-from desktop.window.feature_dialog import edit_text
 from geodata.editing import EditError, add_feature
 from geodata.schema import CHECKPOINT_TIERS, CHOICE_LABELS, ROAD_CLASSES
 from layers.derived_cache import DerivedCache
-from layers.features import next_free_id
+from layers.features import edit_text, next_free_id
 from layers.i18n import _, language
 from layers.map_state import PlannedSite, Planning
 from layers.messages import error_text

@@ -24,9 +24,9 @@ from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PyQt6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
+from desktop.map_view import MapView
 from desktop.shared_store.store_watcher import StoreWatcher
 from desktop.wall.wall_header import WallHeader, shown_text, township_name
-from desktop.window.map_view import MapView
 from geodata.dataset import Dataset
 from layers.dataset_diff import changed_features
 from layers.filters import resolve_as_of

@@ -1,1 +1,1 @@
-"""The workbench: the main window, its session, the map view and the panels around it."""
+"""The workbench: the main window, its session, and the panels and forms around the map."""

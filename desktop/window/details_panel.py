@@ -27,7 +27,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from desktop.window.feature_dialog import FeatureDialog, edit_text
+from desktop.window.feature_dialog import FeatureDialog
 from desktop.window.session import Session
 from geodata.editing import (
     FEATURE_LAYERS,
@@ -41,7 +41,7 @@ from geodata.editing import (
     release_household,
 )
 from geodata.schema import LAYERS, OBSERVATION_DAYS, Field, LayerSchema, choice_label
-from layers.features import without_personal_values
+from layers.features import edit_text, without_personal_values
 from layers.i18n import _, language
 from layers.situation import checkpoint_situation, disinfection_situation, household_situation
 from layers.styles import DISINFECTION_STYLE, HOUSEHOLD_STYLE

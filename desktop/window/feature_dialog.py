@@ -36,7 +36,7 @@ from desktop.window.session import Session
 from geodata.editing import FEATURE_LAYERS, Edit, EditError, add_feature, record_of, update_feature
 from geodata.schema import GEOMETRY, LAYERS, OBSERVATION_DAYS, Field, choice_label
 from geodata.validation import ERROR, Problem
-from layers.features import next_free_id, without_personal_values
+from layers.features import edit_text, next_free_id, without_personal_values
 from layers.i18n import _, language
 from layers.messages import problem_text
 
@@ -320,45 +320,6 @@ class FeatureDialog(QDialog):
         self._errors[name] = _error_label()
         column.addWidget(self._errors[name])
         return cell
-
-
-def edit_text(action: str, layer: str, feature_id: str = "") -> str:
-    """What the Edit menu calls an edit, translated (also the form's title).
-
-    Parameters
-    ----------
-    action : str
-        ``"new"`` (the form's title for an add: no id), ``"add"``, ``"edit"``, ``"move"`` or
-        ``"delete"``.
-    layer : str
-        One of the editable point layers.
-    feature_id : str
-        The feature's id.
-    """
-    texts = {
-        "checkpoints": {
-            "new": _("New checkpoint"),
-            "add": _("Add checkpoint {id}"),
-            "edit": _("Edit checkpoint {id}"),
-            "move": _("Move checkpoint {id}"),
-            "delete": _("Delete checkpoint {id}"),
-        },
-        "households": {
-            "new": _("New household"),
-            "add": _("Add household {id}"),
-            "edit": _("Edit household {id}"),
-            "move": _("Move household {id}"),
-            "delete": _("Delete household {id}"),
-        },
-        "disinfection_points": {
-            "new": _("New disinfection point"),
-            "add": _("Add disinfection point {id}"),
-            "edit": _("Edit disinfection point {id}"),
-            "move": _("Move disinfection point {id}"),
-            "delete": _("Delete disinfection point {id}"),
-        },
-    }
-    return texts[layer][action].format(id=feature_id)
 
 
 # --- editors: one widget per field type, each reading and writing plain values ---------------

@@ -22,6 +22,7 @@ from PyQt6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMessageBox, 
 from shapely.geometry import Point
 
 from desktop.briefing import briefing_dialog
+from desktop.map_view import MapView
 from desktop.plain_text import plain_box, plain_label
 from desktop.planning import planning_panel
 from desktop.shared_store import connect_dialog
@@ -30,7 +31,6 @@ from desktop.window.date_bar import DateBar
 from desktop.window.details_panel import DetailsPanel
 from desktop.window.feature_dialog import FeatureDialog
 from desktop.window.layers_panel import LayersPanel
-from desktop.window.map_view import MapView
 from desktop.window.search_box import SearchBox
 from desktop.window.session import Session
 from desktop.window.statistics_panel import StatisticsPanel

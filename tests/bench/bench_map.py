@@ -26,7 +26,7 @@ UPDATE_REPEATS = 9
 
 def run() -> list[Result]:
     app = qt_application()
-    from desktop.window.map_view import MapView
+    from desktop.map_view import MapView
 
     sample = GeoPackageStore(bundled_sample_path()).read_all()
     results = []

@@ -43,7 +43,7 @@ class TableLayout:
     """Loads briefing documents one after another in one offscreen view."""
 
     def __init__(self, width_px: int):
-        from desktop.window.map_view import shared_profile
+        from desktop.map_view import shared_profile
 
         self.view = QWebEngineView()
         self.view.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)

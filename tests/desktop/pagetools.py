@@ -7,7 +7,7 @@ from collections import Counter
 
 from PyQt6.QtGui import QImage
 
-from desktop.window.map_view import MapView
+from desktop.map_view import MapView
 
 PAGE_TIMEOUT_MS = 30_000
 

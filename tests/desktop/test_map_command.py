@@ -8,7 +8,7 @@ from PyQt6.QtWebEngineCore import QWebEnginePage
 from PyQt6.QtWebEngineWidgets import QWebEngineView
 
 from desktop.cli import main
-from desktop.window.map_view import OfflineGuard, shared_profile
+from desktop.map_view import OfflineGuard, shared_profile
 from layers.map_state import Filters, MapState
 from tests.desktop.pagetools import PAGE_TIMEOUT_MS, evaluate
 

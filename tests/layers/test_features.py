@@ -6,7 +6,7 @@ from shapely.geometry import box
 
 from geodata.schema import HOUSEHOLDS
 from layers import i18n
-from layers.features import layer_label, next_free_id, village_at, without_personal_values
+from layers.features import edit_text, layer_label, next_free_id, village_at, without_personal_values
 
 
 @pytest.mark.parametrize(
@@ -56,3 +56,14 @@ def test_village_at_names_the_village_under_a_point_and_nothing_outside():
     assert village_at(villages, 114.005, 33.005) == "西村"
     assert village_at(villages, 114.015, 33.005) == "东村"
     assert village_at(villages, 114.5, 33.5) == ""
+
+
+def test_edit_text_names_the_edit_in_the_language_in_use():
+    assert edit_text("add", "checkpoints", "CP30") == "Add checkpoint CP30"
+    assert edit_text("new", "households") == "New household"
+    try:
+        i18n.set_language("zh")
+        chinese = edit_text("delete", "disinfection_points", "DP07")
+        assert "DP07" in chinese and chinese != "Delete disinfection point DP07"
+    finally:
+        i18n.set_language("en")
