@@ -17,6 +17,16 @@ translated too. Other values (quoted cells, ids, numbers) are shown as they are.
 from __future__ import annotations
 
 
+def bilingual(zh: str, en: str, lang: str) -> str:
+    """The Chinese or the English of a name kept in both.
+
+    Names that belong to the schema and the style table (a layer, a field, an enumerated value,
+    a symbol class) are kept beside their definition in both languages, not in the gettext
+    catalogs, so that a layer or field is added in one place. Everything else goes through
+    gettext."""
+    return zh if lang.lower().startswith("zh") else (en or zh)
+
+
 def N_(template: str) -> str:
     """Marks ``template`` for translation; it is translated where it is shown."""
     return template

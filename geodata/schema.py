@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from geodata.errors import SchemaError
+from geodata.messages import bilingual
 
 STORAGE_CRS = "EPSG:4326"
 
@@ -129,6 +130,10 @@ class Field:
     label_zh: str = ""
     label_en: str = ""
 
+    def label(self, lang: str = "zh") -> str:
+        """The field's name for people in ``lang`` ("zh" or "en")."""
+        return bilingual(self.label_zh, self.label_en or self.name, lang)
+
     def __post_init__(self):
         if self.type not in FIELD_TYPES:
             raise SchemaError(f"field {self.name!r}: unknown type {self.type!r}")
@@ -145,6 +150,10 @@ class LayerSchema:
     label_zh: str = ""
     label_en: str = ""
     village_field: str | None = field(default=None)
+
+    def label(self, lang: str = "zh") -> str:
+        """The layer's name for people in ``lang`` ("zh" or "en")."""
+        return bilingual(self.label_zh, self.label_en or self.name, lang)
 
     @property
     def is_spatial(self) -> bool:
@@ -409,4 +418,4 @@ def choice_label(layer: str, field_name: str, value: str, lang: str = "zh") -> s
     names = CHOICE_LABELS.get((layer, field_name), {}).get(value)
     if names is None:
         return value
-    return names[0] if lang == "zh" else names[1]
+    return bilingual(names[0], names[1], lang)

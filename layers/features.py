@@ -20,7 +20,7 @@ from layers.i18n import _, language
 def layer_label(layer: str) -> str:
     """The name of layer (or table) ``layer`` as the user knows it, in the language in use."""
     schema = schema_for(layer)
-    return schema.label_zh if language() == "zh" else schema.label_en
+    return schema.label(language())
 
 
 def edit_text(action: str, layer: str, feature_id: str = "") -> str:

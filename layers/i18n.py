@@ -19,13 +19,19 @@ import io
 import locale
 import os
 
+from babel import Locale
+from babel.dates import format_date, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from geodata.messages import N_
 from resources import ROOT
 
 DOMAIN = "situation_map"
 _CATALOG_LOCALE = {"zh": "zh_CN"}
+# Dates are written the way each language writes them (Babel's CLDR data), never through the
+# process locale: "2020年2月19日 16:40", "19 February 2020, 16:40".
+_DATE_LOCALE = {"zh": "zh_CN", "en": "en_GB"}
 
 _translations: gettext.NullTranslations = gettext.NullTranslations()
 _language = "en"
@@ -89,6 +95,25 @@ def system_language() -> str:
 def language() -> str:
     """The language in use: "zh" or "en"."""
     return _language
+
+
+def format_day(day, lang: str) -> str:
+    """A calendar day in ``lang``'s long form: 2020年2月19日, 19 February 2020."""
+    return format_date(day, "long", locale=_DATE_LOCALE[normalise(lang)])
+
+
+def format_moment(moment, lang: str) -> str:
+    """A day and time to the minute in ``lang``: 2020年2月19日 16:40, 19 February 2020, 16:40."""
+    locale = Locale.parse(_DATE_LOCALE[normalise(lang)])
+    day = format_date(moment, "long", locale=locale)
+    time = format_time(moment, "HH:mm", locale=locale)
+    pattern = str(locale.datetime_formats["long"]).replace("'", "")
+    return pattern.replace("{1}", day).replace("{0}", time)
+
+
+def as_of_text(moment, lang: str) -> str:
+    """ "As of <day and time>" in ``lang``, the heading of every page, wall and briefing."""
+    return translations(lang).gettext(N_("As of {moment}")).format(moment=format_moment(moment, lang))
 
 
 def _(message: str) -> str:

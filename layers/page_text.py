@@ -11,8 +11,9 @@ from dataclasses import replace
 import pandas as pd
 
 from geodata.dataset import Dataset
+from geodata.messages import N_, bilingual
 from geodata.schema import CHOICE_LABELS, SCHEMAS
-from layers.i18n import translations
+from layers.i18n import as_of_text, translations
 from layers.map_state import MapState
 from layers.styles import CHECKPOINT_STATUS_OVERRIDES, DRAW_ORDER, STYLE_TABLE, legend_symbols
 
@@ -74,11 +75,10 @@ def page_title(dataset: Dataset, state: MapState, lang: str) -> str:
 
 
 def page_subtitle(dataset: Dataset, as_of: pd.Timestamp, lang: str) -> str:
-    if _lang(lang) == "zh":
-        text = f"截至 {as_of.year}年{as_of.month}月{as_of.day}日 {as_of:%H:%M}"
-        return text + ("（示例数据）" if _illustrative(dataset) else "")
-    text = f"As of {as_of:%d %B %Y, %H:%M}"
-    return text + (" (illustrative sample)" if _illustrative(dataset) else "")
+    text = as_of_text(as_of, lang)
+    if _illustrative(dataset):
+        text += translations(lang).gettext(N_(" (illustrative sample)"))
+    return text
 
 
 def _illustrative(dataset: Dataset) -> bool:
@@ -95,7 +95,6 @@ def legend_sections(
     The page shows a section only while its layer is visible.
     """
     present = present or {}
-    zh = _lang(lang) == "zh"
     sections = []
     for name in reversed(DRAW_ORDER):
         if name not in layers:
@@ -103,7 +102,7 @@ def legend_sections(
         style = STYLE_TABLE[name]
         classes = present.get(name)
         symbols = legend_symbols(name, state.village_fill, classes)
-        items = [{"svg": s.svg(), "label": s.label("zh" if zh else "en")} for s in symbols]
+        items = [{"svg": s.svg(), "label": s.label(lang)} for s in symbols]
         if not items:
             continue
         if name == "checkpoints":
@@ -113,19 +112,18 @@ def legend_sections(
                     continue
                 symbol = replace(base, **override)
                 items.append({"svg": symbol.svg(), "label": words(lang)[f"checkpoint_{status}"]})
-        sections.append({"layer": name, "title": style.label_zh if zh else style.label_en, "items": items})
+        sections.append({"layer": name, "title": style.label(lang), "items": items})
     return sections
 
 
 def popup_fields(layers: tuple[str, ...], audience: str, lang: str) -> dict[str, list[tuple[str, str]]]:
     """Per layer, the (field, label) pairs a popup lists; personal fields only internally."""
-    zh = _lang(lang) == "zh"
     result = {}
     for name in layers:
         schema = SCHEMAS[name]
         hidden = _HIDDEN_POPUP_FIELDS.get(name, set())
         pairs = [
-            (f.name, f.label_zh if zh else f.label_en)
+            (f.name, f.label(lang))
             for f in schema.fields
             if f.name not in hidden and (audience == "internal" or not f.personal)
         ]
@@ -140,13 +138,12 @@ def popup_fields(layers: tuple[str, ...], audience: str, lang: str) -> dict[str,
 
 def value_labels(lang: str) -> dict[str, dict[str, dict[str, str]]]:
     """Per layer and field, the display name of each enumerated or derived value."""
-    index = 0 if _lang(lang) == "zh" else 1
     result: dict[str, dict[str, dict[str, str]]] = {}
     for (layer, field_name), values in CHOICE_LABELS.items():
-        result.setdefault(layer, {})[field_name] = {v: names[index] for v, names in values.items()}
+        result.setdefault(layer, {})[field_name] = {v: bilingual(*names, lang) for v, names in values.items()}
     for name, style in STYLE_TABLE.items():
         if style.classified_by in ("stage", "freshness"):
-            result.setdefault(name, {})[style.classified_by] = {s.key: s.label(_lang(lang)) for s in style.symbols}
+            result.setdefault(name, {})[style.classified_by] = {s.key: s.label(lang) for s in style.symbols}
     result["households"]["status_on_day"] = result["households"]["status"]
     result["checkpoints"]["status_on_day"] = result["checkpoints"]["status"]
     return result

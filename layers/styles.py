@@ -18,6 +18,8 @@ from typing import TypedDict
 
 import numpy as np
 
+from geodata.messages import bilingual
+
 
 @dataclass(frozen=True)
 class Symbol:
@@ -35,7 +37,7 @@ class Symbol:
     fill_opacity: float = 0.9
 
     def label(self, lang: str = "zh") -> str:
-        return self.label_zh if lang == "zh" else self.label_en
+        return bilingual(self.label_zh, self.label_en, lang)
 
     @functools.cache  # noqa: B019 (symbols are few, frozen and live as long as the program)
     def svg(self, size: float | None = None) -> str:
@@ -52,6 +54,9 @@ class LayerStyle:
     symbols: tuple[Symbol, ...]
     label_zh: str
     label_en: str
+
+    def label(self, lang: str = "zh") -> str:
+        return bilingual(self.label_zh, self.label_en, lang)
 
     def symbol(self, key: str) -> Symbol:
         for symbol in self.symbols:

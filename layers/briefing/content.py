@@ -21,7 +21,7 @@ from layers.briefing.options import BriefingOptions, atlas_village_codes
 from layers.briefing.proposals import proposals_table
 from layers.briefing.table import Table
 from layers.filters import checkpoint_situation, disinfection_situation, household_situation, resolve_as_of
-from layers.i18n import translations
+from layers.i18n import as_of_text, translations
 from layers.map_state import MapState
 from layers.statistics import (
     CHECKPOINT_TIER_FIGURES,
@@ -143,7 +143,7 @@ def briefing_content(
         title=state.title or tr(_n("{township} epidemic-prevention situation briefing")).format(township=township),
         issuing_body=_meta(meta, "issuing_body"),
         as_of=as_of,
-        as_of_text=_moment_text(as_of, zh),
+        as_of_text=as_of_text(as_of, options.lang),
         generated_text=tr(_n("Generated {time}")).format(time=generated.strftime("%Y-%m-%d %H:%M")),
         confidential_mark=tr(_n("Internal document: keep confidential")) if internal else "",
         figures=_key_figures(dataset, as_of, zh),
@@ -175,12 +175,6 @@ def briefing_content(
 
 def _meta(meta: dict, key: str) -> str:
     return cell_text(meta.get(key))
-
-
-def _moment_text(moment: pd.Timestamp, zh: bool) -> str:
-    if zh:
-        return f"截至 {moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}"
-    return f"As of {moment:%d %B %Y, %H:%M}"
 
 
 def _label(key: str, zh: bool) -> str:
