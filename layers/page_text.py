@@ -17,29 +17,23 @@ from layers.i18n import as_of_text, translations
 from layers.map_state import MapState
 from layers.styles import CHECKPOINT_STATUS_OVERRIDES, DRAW_ORDER, STYLE_TABLE, legend_symbols
 
-
-def _n(message: str) -> str:
-    """Mark ``message`` for translation; it is translated later, in the page's language."""
-    return message
-
-
 # Words of the page, and the day-dependent fields' labels, in English; translated by the
 # catalog into the page's language.
 _WORDS = {
-    "legend": _n("Legend"),
-    "north": _n("N"),
-    "yes": _n("yes"),
-    "no": _n("no"),
-    "observation_day": _n("Day of observation"),
-    "release_date": _n("Observation ends"),
-    "stage": _n("Stage"),
-    "status_on_day": _n("Status on the day"),
-    "freshness": _n("Disinfection"),
-    "due_at": _n("Next disinfection due"),
-    "hours_overdue": _n("Hours overdue"),
-    "observing_households": _n("Households under observation"),
-    "checkpoint_closed": _n("Closed checkpoint"),
-    "checkpoint_proposed": _n("Proposed checkpoint"),
+    "legend": N_("Legend"),
+    "north": N_("N"),
+    "yes": N_("yes"),
+    "no": N_("no"),
+    "observation_day": N_("Day of observation"),
+    "release_date": N_("Observation ends"),
+    "stage": N_("Stage"),
+    "status_on_day": N_("Status on the day"),
+    "freshness": N_("Disinfection"),
+    "due_at": N_("Next disinfection due"),
+    "hours_overdue": N_("Hours overdue"),
+    "observing_households": N_("Households under observation"),
+    "checkpoint_closed": N_("Closed checkpoint"),
+    "checkpoint_proposed": N_("Proposed checkpoint"),
 }
 
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from geodata.dataset import Dataset
+from geodata.messages import N_
 from geodata.schema import CHECKPOINT_TIERS, OBSERVATION_DAYS, choice_label
 from layers.briefing.cells import cell_text, clipped, is_missing
 from layers.briefing.options import BriefingOptions, atlas_village_codes
@@ -33,12 +34,6 @@ from layers.statistics import (
     village_table,
 )
 from layers.styles import DISINFECTION_STYLE
-
-
-def _n(message: str) -> str:
-    """Mark ``message`` for translation; it is translated in the briefing's language."""
-    return message
-
 
 # The township figures in the key-figure strip, in order.
 KEY_FIGURES = (
@@ -140,12 +135,12 @@ def briefing_content(
     briefing = Briefing(
         lang=options.lang,
         audience=state.audience,
-        title=state.title or tr(_n("{township} epidemic-prevention situation briefing")).format(township=township),
+        title=state.title or tr(N_("{township} epidemic-prevention situation briefing")).format(township=township),
         issuing_body=_meta(meta, "issuing_body"),
         as_of=as_of,
         as_of_text=as_of_text(as_of, options.lang),
-        generated_text=tr(_n("Generated {time}")).format(time=generated.strftime("%Y-%m-%d %H:%M")),
-        confidential_mark=tr(_n("Internal document: keep confidential")) if internal else "",
+        generated_text=tr(N_("Generated {time}")).format(time=generated.strftime("%Y-%m-%d %H:%M")),
+        confidential_mark=tr(N_("Internal document: keep confidential")) if internal else "",
         figures=_key_figures(dataset, as_of, zh),
         tables=[
             _village_figures_table(table, zh, tr),
@@ -157,13 +152,13 @@ def briefing_content(
         source=_meta(meta, "source"),
         disclaimer=_meta(meta, "disclaimer"),
         words={
-            "figures": tr(_n("Key figures")),
-            "change": tr(_n("change since the day before")),
-            "map": tr(_n("Situation map")),
-            "audience": tr(_n("Internal edition")) if internal else tr(_n("Public edition")),
-            "source": tr(_n("Source")),
-            "atlas": tr(_n("Village page")),
-            "scale": tr(_n("Scale")),
+            "figures": tr(N_("Key figures")),
+            "change": tr(N_("change since the day before")),
+            "map": tr(N_("Situation map")),
+            "audience": tr(N_("Internal edition")) if internal else tr(N_("Public edition")),
+            "source": tr(N_("Source")),
+            "atlas": tr(N_("Village page")),
+            "scale": tr(N_("Scale")),
         },
         figure_note=_figure_note(zh, tr),
         definitions=_definitions_table(zh, tr),
@@ -198,7 +193,7 @@ def _description(key: str, zh: bool) -> str:
 
 def _figure_note(zh: bool, tr) -> str:
     """Said under the key figures: the household figure is not the length of the internal list."""
-    return tr(_n("{figure}: {meaning}. What each figure counts: see the table at the end.")).format(
+    return tr(N_("{figure}: {meaning}. What each figure counts: see the table at the end.")).format(
         figure=_label("households_under_observation", zh), meaning=_description("households_under_observation", zh)
     )
 
@@ -207,7 +202,7 @@ def _definitions_table(zh: bool, tr) -> Table:
     keys = [*KEY_FIGURES, *(c for c in VILLAGE_COLUMNS if c not in KEY_FIGURES)]
     rows = [[_label(k, zh), _description(k, zh)] for k in keys]
     return Table(
-        tr(_n("What each figure counts")), [tr(_n("Figure")), tr(_n("Counts"))], rows, [False, False], widths=[30, 70]
+        tr(N_("What each figure counts")), [tr(N_("Figure")), tr(N_("Counts"))], rows, [False, False], widths=[30, 70]
     )
 
 
@@ -218,24 +213,24 @@ def _village_figures_table(table: pd.DataFrame, zh: bool, tr) -> Table:
     columns = [c for c in VILLAGE_COLUMNS if c in table.columns]
     short = {
         **{f"checkpoints_{tier}": choice_label("checkpoints", "tier", tier, lang) for tier in CHECKPOINT_TIERS},
-        "checkpoints_active": tr(_n("All active")),
-        "households_under_observation": tr(_n("Households")),
-        "persons_under_observation": tr(_n("Persons")),
-        "new_today": tr(_n("New today")),
-        "releasing_today": tr(_n("Released today")),
-        "disinfection_points": tr(_n("In all")),
-        "disinfection_overdue": tr(_n("Overdue")),
-        "party_branches": tr(_n("Branches")),
-        "volunteers": tr(_n("Volunteers")),
+        "checkpoints_active": tr(N_("All active")),
+        "households_under_observation": tr(N_("Households")),
+        "persons_under_observation": tr(N_("Persons")),
+        "new_today": tr(N_("New today")),
+        "releasing_today": tr(N_("Released today")),
+        "disinfection_points": tr(N_("In all")),
+        "disinfection_overdue": tr(N_("Overdue")),
+        "party_branches": tr(N_("Branches")),
+        "volunteers": tr(N_("Volunteers")),
     }
     group_of = {
-        **{c: tr(_n("Checkpoints on duty")) for c in (*CHECKPOINT_TIER_FIGURES, "checkpoints_active")},
+        **{c: tr(N_("Checkpoints on duty")) for c in (*CHECKPOINT_TIER_FIGURES, "checkpoints_active")},
         **{
-            c: tr(_n("Home observation"))
+            c: tr(N_("Home observation"))
             for c in ("households_under_observation", "persons_under_observation", "new_today", "releasing_today")
         },
-        **{c: tr(_n("Disinfection points")) for c in ("disinfection_points", "disinfection_overdue")},
-        **{c: tr(_n("Party (village records)")) for c in VILLAGE_RESOURCES},
+        **{c: tr(N_("Disinfection points")) for c in ("disinfection_points", "disinfection_overdue")},
+        **{c: tr(N_("Party (village records)")) for c in VILLAGE_RESOURCES},
     }
     groups: list[tuple[str, int]] = [("", 1)]
     for column in columns:
@@ -244,11 +239,11 @@ def _village_figures_table(table: pd.DataFrame, zh: bool, tr) -> Table:
             groups[-1] = (label, groups[-1][1] + 1)
         else:
             groups.append((label, 1))
-    headers = [tr(_n("Village")), *(short[c] for c in columns)]
+    headers = [tr(N_("Village")), *(short[c] for c in columns)]
     rows = [[cell_text(row["name"]), *(cell_text(row[c]) for c in columns)] for _, row in table.iterrows()]
-    total = [tr(_n("Township total")), *(cell_text(table[c].sum()) for c in columns)]
+    total = [tr(N_("Township total")), *(cell_text(table[c].sum()) for c in columns)]
     return Table(
-        tr(_n("Figures by village")),
+        tr(N_("Figures by village")),
         headers,
         rows,
         [False] + [True] * len(columns),
@@ -272,14 +267,14 @@ def _checkpoint_tables(dataset: Dataset, as_of, zh: bool, tr) -> list[Table]:
     names = _village_names(dataset)
     lang = "zh" if zh else "en"
     headers = [
-        tr(_n("ID")),
-        tr(_n("Name")),
-        tr(_n("Village")),
-        tr(_n("Status on the day")),
-        tr(_n("24-hour")),
-        tr(_n("Staff on shift")),
+        tr(N_("ID")),
+        tr(N_("Name")),
+        tr(N_("Village")),
+        tr(N_("Status on the day")),
+        tr(N_("24-hour")),
+        tr(N_("Staff on shift")),
     ]
-    yes, no = tr(_n("yes")), tr(_n("no"))
+    yes, no = tr(N_("yes")), tr(N_("no"))
     tables = []
     for tier in CHECKPOINT_TIERS:
         rows = []
@@ -299,7 +294,7 @@ def _checkpoint_tables(dataset: Dataset, as_of, zh: bool, tr) -> list[Table]:
                     cell_text(record.get("staff_on_shift")),
                 ]
             )
-        caption = tr(_n("{tier} checkpoints ({count})")).format(
+        caption = tr(N_("{tier} checkpoints ({count})")).format(
             tier=choice_label("checkpoints", "tier", tier, lang), count=len(rows)
         )
         tables.append(
@@ -308,7 +303,7 @@ def _checkpoint_tables(dataset: Dataset, as_of, zh: bool, tr) -> list[Table]:
                 headers,
                 rows,
                 [False, False, False, False, False, True],
-                empty_text=tr(_n("none")),
+                empty_text=tr(N_("none")),
                 widths=[13, 33, 15, 14, 12, 13],
                 limits=[16, 40, 16, 16, 8, None],
                 keys=[row[0] for row in rows],
@@ -324,11 +319,11 @@ def _supplies_table(dataset: Dataset, as_of, lang: str, tr) -> Table:
         for table, item, quantity in zip(figures["table"], figures["item"], figures["quantity"], strict=False)
     ]
     return Table(
-        tr(_n("Supplies and publicity")),
-        [tr(_n("Item")), tr(_n("Quantity"))],
+        tr(N_("Supplies and publicity")),
+        [tr(N_("Item")), tr(N_("Quantity"))],
         rows,
         [False, True],
-        empty_text=tr(_n("none recorded")),
+        empty_text=tr(N_("none recorded")),
         widths=[65, 35],
     )
 
@@ -359,7 +354,7 @@ def _observation_table(dataset: Dataset, as_of, zh: bool, tr) -> Table:
     frame, day = frame.loc[order], day.loc[order]
 
     days = pd.to_numeric(_column(frame, "observation_days"), errors="coerce").fillna(OBSERVATION_DAYS).astype(int)
-    day_pattern = tr(_n("day {n} of {days}"))
+    day_pattern = tr(N_("day {n} of {days}"))
     day_texts = [
         "" if is_missing(n) else day_pattern.format(n=int(n), days=d)
         for n, d in zip(day["observation_day"].astype(object), days, strict=False)
@@ -379,23 +374,23 @@ def _observation_table(dataset: Dataset, as_of, zh: bool, tr) -> Table:
     ]
     rows = [list(row) for row in zip(*columns, strict=False)]
     headers = [
-        tr(_n("ID")),
-        tr(_n("Village")),
-        tr(_n("Group")),
-        tr(_n("Head of household")),
-        tr(_n("Phone")),
-        tr(_n("Reason")),
-        tr(_n("Start")),
-        tr(_n("Day")),
-        tr(_n("Release date")),
-        tr(_n("Status")),
-        tr(_n("Note")),
+        tr(N_("ID")),
+        tr(N_("Village")),
+        tr(N_("Group")),
+        tr(N_("Head of household")),
+        tr(N_("Phone")),
+        tr(N_("Reason")),
+        tr(N_("Start")),
+        tr(N_("Day")),
+        tr(N_("Release date")),
+        tr(N_("Status")),
+        tr(N_("Note")),
     ]
     observing = int((day["status_on_day"].astype(object) == "observing").sum())
     escalated = len(rows) - observing
-    caption = tr(_n("Households under home medical observation or escalated ({count})")).format(count=len(rows))
+    caption = tr(N_("Households under home medical observation or escalated ({count})")).format(count=len(rows))
     note = tr(
-        _n(
+        N_(
             "{count} households: {observing} under observation (the key figure “{figure}”) and "
             "{escalated} escalated, listed until released."
         )
@@ -407,7 +402,7 @@ def _observation_table(dataset: Dataset, as_of, zh: bool, tr) -> Table:
         headers,
         rows,
         [False] * len(headers),
-        empty_text=tr(_n("none")),
+        empty_text=tr(N_("none")),
         widths=_HOUSEHOLD_LIST_WIDTHS["zh" if zh else "en"],
         limits=[12, 12, None, 14, 18, None, None, None, None, None, 24],
         keys=columns[0],
@@ -437,12 +432,12 @@ def _village_page(dataset: Dataset, table: pd.DataFrame, as_of, code: str, zh: b
     row = table[table["code"] == code].iloc[0]
     facts = []
     for column, label in (
-        ("population", _n("Population")),
-        ("households", _n("Households in all")),
-        ("groups", _n("Villager groups")),
-        ("party_branches", _n("Party branches")),
-        ("volunteers", _n("Party-member volunteers")),
-        ("work_group", _n("Work group")),
+        ("population", N_("Population")),
+        ("households", N_("Households in all")),
+        ("groups", N_("Villager groups")),
+        ("party_branches", N_("Party branches")),
+        ("volunteers", N_("Party-member volunteers")),
+        ("work_group", N_("Work group")),
     ):
         text = cell_text(village.get(column))
         if text:
@@ -468,7 +463,7 @@ def _village_points_table(dataset: Dataset, as_of, code: str, zh: bool, tr) -> T
         rows.append(
             [
                 cell_text(record["name"]),
-                tr(_n("{tier} checkpoint")).format(tier=tier),
+                tr(N_("{tier} checkpoint")).format(tier=tier),
                 choice_label("checkpoints", "status", cell_text(status), lang),
             ]
         )
@@ -482,17 +477,17 @@ def _village_points_table(dataset: Dataset, as_of, code: str, zh: bool, tr) -> T
         rows.append(
             [
                 cell_text(record["name"]),
-                tr(_n("Disinfection point ({kind})")).format(kind=kind),
+                tr(N_("Disinfection point ({kind})")).format(kind=kind),
                 labels.get(cell_text(freshness.iloc[index]), ""),
             ]
         )
         keys.append(cell_text(record["id"]))
     return Table(
-        tr(_n("Checkpoints and disinfection points")),
-        [tr(_n("Name")), tr(_n("Kind")), tr(_n("On the day"))],
+        tr(N_("Checkpoints and disinfection points")),
+        [tr(N_("Name")), tr(N_("Kind")), tr(N_("On the day"))],
         rows,
         [False, False, False],
-        empty_text=tr(_n("none")),
+        empty_text=tr(N_("none")),
         widths=[42, 33, 25],
         limits=[30, None, None],
         keys=keys,
@@ -528,8 +523,8 @@ def _cut_long_texts(briefing: Briefing, tr) -> Table | None:
     if not entries:
         return None
     return Table(
-        tr(_n("Texts in full")),
-        [tr(_n("Mark")), tr(_n("Where")), tr(_n("Text"))],
+        tr(N_("Texts in full")),
+        [tr(N_("Mark")), tr(N_("Where")), tr(N_("Text"))],
         entries,
         [False, False, False],
         widths=[8, 27, 65],

@@ -19,6 +19,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from geodata.dataset import Dataset
+from geodata.messages import N_
 from layers.briefing.content import Briefing, briefing_content
 from layers.briefing.options import (
     MARGIN_BOTTOM_MM,
@@ -44,10 +45,6 @@ DOCUMENT_NAME = "briefing.html"
 # layout geometry (placement.js), the page that makes one SituationMap (situation.js) and what
 # extends it (planning.js: the planning overlay).
 MAP_SCRIPTS = ("placement.js", "situation.js", "planning.js")
-
-
-def _n(message: str) -> str:
-    return message
 
 
 @dataclass
@@ -153,7 +150,7 @@ def page_css(briefing: Briefing, options: BriefingOptions) -> str:
     """The ``@page`` rule: paper, margins and the running header and footer of every page."""
     tr = translations(options.lang).gettext
     width, height = options.page_size_mm
-    before, _, after = tr(_n("Page {page} of {pages}")).partition("{page}")
+    before, _, after = tr(N_("Page {page} of {pages}")).partition("{page}")
     between, _, tail = after.partition("{pages}")
     numbers = f"{css_string(before)} counter(page) {css_string(between)} counter(pages) {css_string(tail)}"
     boxes = {

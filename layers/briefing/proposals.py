@@ -9,15 +9,12 @@ from __future__ import annotations
 
 from geodata.chinese_crs import wgs84_to_gcj02
 from geodata.dataset import Dataset
+from geodata.messages import N_
 from layers.briefing.cells import cell_text
 from layers.briefing.table import Table
 from layers.map_state import MapState
 
 COORDINATE_DECIMALS = 6  # about 0.1 m: a site can be staked out from the paper
-
-
-def _n(message: str) -> str:
-    return message
 
 
 def proposals_table(dataset: Dataset, state: MapState, as_of, options, tr):
@@ -60,19 +57,19 @@ def proposals_table(dataset: Dataset, state: MapState, as_of, options, tr):
         row += [cell_text(len(new)) if context is not None else "", ", ".join(new), cell_text(gain)]
         rows.append(row)
         keys.append(row[0])
-    coordinate_headers = [tr(_n("Longitude")), tr(_n("Latitude"))]
-    headers = [tr(_n("Site")), tr(_n("Village")), *coordinate_headers]
+    coordinate_headers = [tr(N_("Longitude")), tr(N_("Latitude"))]
+    headers = [tr(N_("Site")), tr(N_("Village")), *coordinate_headers]
     groups = [("", 2), ("WGS-84", 2)]
     widths: list[float] = [7, 11, 13, 13]
     if options.gcj02:
         headers += coordinate_headers
         groups.append(("GCJ-02", 2))
         widths += [13, 13]
-    headers += [tr(_n("Entries")), tr(_n("Road entries newly covered")), tr(_n("Weight added"))]
+    headers += [tr(N_("Entries")), tr(N_("Road entries newly covered")), tr(N_("Weight added"))]
     groups.append(("", 3))
     widths += [8, 25, 9]
     numeric = [False, False, True, True, *([True, True] if options.gcj02 else []), True, False, True]
-    caption = tr(_n("Proposed checkpoint sites ({count})")).format(count=len(rows))
+    caption = tr(N_("Proposed checkpoint sites ({count})")).format(count=len(rows))
     return Table(
         caption,
         headers,
@@ -83,7 +80,7 @@ def proposals_table(dataset: Dataset, state: MapState, as_of, options, tr):
         limits=[10, 16, *[None] * (len(headers) - 5), 40, None],
         keys=keys,
         note=tr(
-            _n(
+            N_(
                 "Entries: road entries the site covers that no active checkpoint covered; "
                 "weight: their road-class weight."
             )

@@ -15,8 +15,8 @@ PROJECT = Path(__file__).resolve().parents[2]
 # they are shown (layers.messages).
 # layers marks the messages of exceptions it raises (PlanningError) the same way.
 _KEYWORDS = {
-    "desktop": {"_": None, "_n": None, "N_": None},
-    "layers": {"_": None, "_n": None, "N_": None},
+    "desktop": {"_": None, "N_": None},
+    "layers": {"_": None, "N_": None},
     "geodata": {"N_": None},
 }
 
