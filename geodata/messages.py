@@ -53,6 +53,22 @@ def _rebuild(template: str, params: dict) -> Message:
     return Message(template, **params)
 
 
+class Named(str):
+    """A name kept in both languages beside its definition (a layer's, a field's): the English
+    text, with the Chinese in ``zh``. A value of a ``Message`` that is ``Named`` is shown in
+    the language of the message."""
+
+    zh: str
+
+    def __new__(cls, en: str, zh: str) -> Named:
+        text = super().__new__(cls, en)
+        text.zh = zh
+        return text
+
+    def __reduce__(self):
+        return (Named, (str(self), self.zh))
+
+
 class Template(str):
     """A message still waiting for the cell's ``{value}``: the English text with its other
     values filled in and ``{value}`` left; ``template.format(value=...)`` gives the

@@ -22,7 +22,7 @@ import datetime as dt
 import os
 import sqlite3
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -200,7 +200,7 @@ class GeoPackageStore:
         one transaction."""
         self.write(dataset.frames, metadata=dataset.metadata, journal=journal)
 
-    def apply_edits(self, edits: Sequence[Edit], *, who: str) -> Dataset:
+    def apply_edits(self, edits: Sequence[Edit], *, who: str, describe: Callable[[str], str] = str) -> Dataset:
         """Save ``edits`` and their journal rows in one transaction.
 
         The file is read afresh under the writers' lock, so an edit made on a record that
@@ -213,6 +213,8 @@ class GeoPackageStore:
             The edits, applied in order (an undo passes ``[edit.inverted()]``).
         who
             The person or desk saving, as the journal should name them.
+        describe
+            Writes an edit's description in the saving desk's language for the journal.
 
         Returns
         -------
@@ -241,7 +243,7 @@ class GeoPackageStore:
             finals = _final_records(edits)
             for name in edited:
                 _write_layer(scratch, name, _prepare(name, _changed_rows(name, updated[name], finals[name])))
-            _append_journal(scratch, journal_frame(edits, who=who, time=_now()), append=False)
+            _append_journal(scratch, journal_frame(edits, who=who, time=_now(), describe=describe), append=False)
             gw.attach(db, scratch)
             for name in edited:
                 self._save_rows(db, name, updated[name], finals[name])
@@ -436,7 +438,7 @@ class Store(Protocol):
         journal: pd.DataFrame | None = None,
     ) -> None: ...
     def write_dataset(self, dataset: Dataset, *, journal: pd.DataFrame | None = None) -> None: ...
-    def apply_edits(self, edits: Sequence[Edit], *, who: str) -> Dataset: ...
+    def apply_edits(self, edits: Sequence[Edit], *, who: str, describe: Callable[[str], str] = str) -> Dataset: ...
 
 
 def open_store(location: str | os.PathLike, *, read_only: bool = False) -> Store:

@@ -13,6 +13,7 @@ as it is. Values from the data (a cell, an id, a village name) are never transla
 
 from __future__ import annotations
 
+from geodata.messages import Named, bilingual
 from geodata.schema import SCHEMAS
 from layers.i18n import language, translations
 
@@ -79,6 +80,8 @@ def _place(text: str | None, gettext) -> str:
 
 
 def _value_text(name: str, value, layer: str | None, lang: str) -> str:
+    if isinstance(value, Named):
+        return bilingual(value.zh, str(value), lang)
     if hasattr(value, "template"):
         return message_text(value, layer=layer, lang=lang)
     if not isinstance(value, str):

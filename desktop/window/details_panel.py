@@ -271,7 +271,6 @@ class DetailsPanel(QWidget):
         _layer, checkpoint_id = self.session.selection
         return self._save(
             lambda: close_checkpoint(self.session.dataset, checkpoint_id, self._day()),
-            _("Close checkpoint {id}").format(id=checkpoint_id),
         )
 
     def release(self) -> bool:
@@ -279,7 +278,6 @@ class DetailsPanel(QWidget):
         _layer, household_id = self.session.selection
         return self._save(
             lambda: release_household(self.session.dataset, household_id, self._day()),
-            _("Release household {id}").format(id=household_id),
         )
 
     def escalate(self) -> bool:
@@ -287,7 +285,6 @@ class DetailsPanel(QWidget):
         _layer, household_id = self.session.selection
         return self._save(
             lambda: escalate_household(self.session.dataset, household_id, self._day()),
-            _("Escalate household {id}").format(id=household_id),
         )
 
     def mark_disinfected(self) -> bool:
@@ -296,7 +293,6 @@ class DetailsPanel(QWidget):
         when = self.session.as_of.to_pydatetime()
         return self._save(
             lambda: mark_disinfected(self.session.dataset, point_id, when),
-            _("Mark disinfection point {id} disinfected").format(id=point_id),
         )
 
     def edit_feature(self) -> FeatureDialog:
@@ -318,8 +314,9 @@ class DetailsPanel(QWidget):
             self.session.select("", "")
         return deleted
 
-    def _save(self, build: Callable[[], Edit], text: str) -> bool:
-        """Build the edit and save it; the user is told why when it cannot be made.
+    def _save(self, build: Callable[[], Edit], text: str | None = None) -> bool:
+        """Build the edit and save it; the user is told why when it cannot be made. The undo
+        menu names it by ``text``, else by the edit's own description.
 
         A failed save is told by the session's ``error`` signal, so only a refused edit is
         shown here.

@@ -21,6 +21,7 @@ from geodata.errors import GeodataError
 from layers.filters import resolve_as_of
 from layers.i18n import _
 from layers.map_state import MapState
+from layers.messages import message_text
 
 log = logging.getLogger(__name__)
 
@@ -79,13 +80,14 @@ class Session(QObject):
         """
         if not self.save_edits([edit]):
             return False
-        self.undo_stack.push(EditCommand(self, edit, text or edit.description))
+        self.undo_stack.push(EditCommand(self, edit, text or message_text(edit.description)))
         return True
 
     def save_edits(self, edits: list[Edit]) -> bool:
         """Write ``edits`` to the store in one transaction and take the new dataset."""
         try:
-            self.dataset = self.store.apply_edits(edits, who=self.who)
+            # The journal says what was done in the language the desk works in.
+            self.dataset = self.store.apply_edits(edits, who=self.who, describe=message_text)
         except ConflictError as exc:
             log.warning("save refused: %s %s changed elsewhere", exc.edit.layer, exc.edit.feature_id)
             if self.receivers(self.conflict):

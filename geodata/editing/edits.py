@@ -16,6 +16,7 @@ import pandas as pd
 from geodata.dataset import Dataset
 from geodata.editing.records import differing_fields, raw_frame, record_at, record_frame
 from geodata.errors import GeodataError, SchemaError
+from geodata.messages import N_, Message, Named
 from geodata.schema import GEOMETRY, LayerSchema, schema_for
 from geodata.validation import ERROR, Problem, validate_frame
 
@@ -24,8 +25,15 @@ from geodata.validation import ERROR, Problem, validate_frame
 FEATURE_LAYERS = ("checkpoints", "households", "disinfection_points")
 UPDATABLE_LAYERS = FEATURE_LAYERS + ("villages", "roads")
 
-_ACTION_WORDS = {"add": "新增", "update": "修改", "delete": "删除"}
-_UNDO_PREFIX = "撤销："
+# How the journal and the undo menu name an edit; {layer} is the layer's name, {fields} the
+# changed fields' names, both in the language of the message (never a value: see _check_description).
+_DESCRIPTIONS = {
+    "add": N_("Add to {layer}: {id}"),
+    "delete": N_("Delete from {layer}: {id}"),
+    "move": N_("Move in {layer}: {id}"),
+    "update": N_("Change in {layer}: {id}: {fields}"),
+    "undo": N_("Undo: {edit}"),
+}
 
 
 class EditError(GeodataError):
@@ -148,9 +156,9 @@ class Edit:
             (and inverting that again gives this edit back). It is not validated again: the
             undo of a correction restores the record as it was, flaws included.
         """
-        description = _UNDO_PREFIX + self.description if self.description else ""
-        if self.description.startswith(_UNDO_PREFIX):
-            description = self.description[len(_UNDO_PREFIX) :]  # undoing an undo is a redo
+        description: str = Message(_DESCRIPTIONS["undo"], edit=self.description) if self.description else ""
+        if getattr(self.description, "template", None) == _DESCRIPTIONS["undo"]:
+            description = self.description.params["edit"]  # type: ignore[attr-defined]  # undoing an undo is a redo
         # Not checked again: both records were checked when this edit was made, and an undo
         # must restore exactly what was there, even a record imported with a flaw.
         return unchecked_edit(self.layer, self.feature_id, self.after, self.before, description)
@@ -228,7 +236,7 @@ def add_feature(dataset: Dataset, layer: str, record: Mapping) -> Edit:
     feature_id = str(feature_id)
     if position_of(dataset[layer], schema, feature_id) is not None:
         raise EditError(f"cannot add {layer} {feature_id}: a feature with this id already exists")
-    description = f"{_ACTION_WORDS['add']}{schema.label_zh} {feature_id}"
+    description = Message(_DESCRIPTIONS["add"], layer=_layer_name(schema), id=feature_id)
     return Edit(layer, feature_id, None, dict(record), description)
 
 
@@ -278,7 +286,7 @@ def delete_feature(dataset: Dataset, layer: str, feature_id: str) -> Edit:
     Edit
     """
     before = record_of(dataset, layer, feature_id)
-    description = f"{_ACTION_WORDS['delete']}{schema_for(layer).label_zh} {feature_id}"
+    description = Message(_DESCRIPTIONS["delete"], layer=_layer_name(schema_for(layer)), id=feature_id)
     return Edit(layer, feature_id, before, None, description)
 
 
@@ -299,11 +307,21 @@ def update_edit(dataset: Dataset, schema: LayerSchema, feature_id: str, changes:
 
 
 def _describe_update(schema: LayerSchema, feature_id: str, fields: tuple[str, ...]) -> str:
-    """``移动监测卡点 CP07`` or ``修改监测卡点 CP07：状态、撤除日期``: names of fields, never values."""
+    """``Move in Checkpoints: CP07`` or ``Change in Checkpoints: CP07: Status, Closed``
+    (修改监测卡点 CP07：状态、撤除日期): names of fields, never values."""
+    layer = _layer_name(schema)
     if fields == (GEOMETRY,):
-        return f"移动{schema.label_zh} {feature_id}"
-    labels = "、".join("位置" if name == GEOMETRY else schema.field(name).label_zh for name in fields)
-    return f"{_ACTION_WORDS['update']}{schema.label_zh} {feature_id}：{labels}"
+        return Message(_DESCRIPTIONS["move"], layer=layer, id=feature_id)
+    names = [
+        ("Location", "位置") if name == GEOMETRY else (schema.field(name).label("en"), schema.field(name).label("zh"))
+        for name in fields
+    ]
+    listed = Named(", ".join(en for en, _zh in names), "、".join(zh for _en, zh in names))
+    return Message(_DESCRIPTIONS["update"], layer=layer, id=feature_id, fields=listed)
+
+
+def _layer_name(schema: LayerSchema) -> Named:
+    return Named(schema.label("en"), schema.label("zh"))
 
 
 def unchecked_edit(layer: str, feature_id: str, before, after, description: str) -> Edit:

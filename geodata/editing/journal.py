@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import pandas as pd
 import shapely
@@ -13,7 +13,9 @@ from geodata.editing.edits import Edit
 from geodata.schema import JOURNAL, conform
 
 
-def journal_frame(edits: Iterable[Edit], *, who: str, time: dt.datetime) -> pd.DataFrame:
+def journal_frame(
+    edits: Iterable[Edit], *, who: str, time: dt.datetime, describe: Callable[[str], str] = str
+) -> pd.DataFrame:
     """The journal rows recording ``edits``, in the columns and types of the journal table.
 
     Parameters
@@ -24,6 +26,9 @@ def journal_frame(edits: Iterable[Edit], *, who: str, time: dt.datetime) -> pd.D
         The person or desk saving them.
     time
         When they were saved (local time).
+    describe
+        Writes an edit's description (a ``Message``) in the language of the desk saving it;
+        by default its English.
 
     Returns
     -------
@@ -38,7 +43,7 @@ def journal_frame(edits: Iterable[Edit], *, who: str, time: dt.datetime) -> pd.D
             "layer": edit.layer,
             "feature_id": edit.feature_id,
             "action": edit.kind,
-            "description": edit.description,
+            "description": describe(edit.description),
             "before": _record_json(edit.before),
             "after": _record_json(edit.after),
         }

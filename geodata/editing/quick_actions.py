@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from geodata.dataset import Dataset
 from geodata.editing.edits import Edit, update_edit
+from geodata.messages import N_, Message
 from geodata.schema import schema_for
 
 
@@ -29,7 +30,8 @@ class QuickAction:
     moment_field
         The field that takes the day or time the action happened.
     description
-        How the journal and the undo menu name it; ``{id}`` is the feature's id.
+        How the journal and the undo menu name it (an English template, translated where
+        it is shown); ``{id}`` is the feature's id.
     """
 
     layer: str
@@ -41,15 +43,17 @@ class QuickAction:
         """The edit doing this action to ``feature_id`` of ``dataset`` on ``moment``."""
         changes: dict[str, object] = {} if self.status is None else {"status": self.status}
         changes[self.moment_field] = moment
-        description = self.description.format(id=feature_id)
+        description = Message(self.description, id=feature_id)
         return update_edit(dataset, schema_for(self.layer), feature_id, changes, description)
 
 
 QUICK_ACTIONS: dict[str, QuickAction] = {
-    "mark_disinfected": QuickAction("disinfection_points", None, "last_disinfected", "标记消毒点 {id} 已消毒"),
-    "release_household": QuickAction("households", "released", "status_date", "解除居家医学观察 {id}"),
-    "escalate_household": QuickAction("households", "escalated", "status_date", "转诊居家医学观察户 {id}"),
-    "close_checkpoint": QuickAction("checkpoints", "closed", "closed", "撤除监测卡点 {id}"),
+    "mark_disinfected": QuickAction(
+        "disinfection_points", None, "last_disinfected", N_("Mark disinfection point {id} disinfected")
+    ),
+    "release_household": QuickAction("households", "released", "status_date", N_("Release household {id}")),
+    "escalate_household": QuickAction("households", "escalated", "status_date", N_("Escalate household {id}")),
+    "close_checkpoint": QuickAction("checkpoints", "closed", "closed", N_("Close checkpoint {id}")),
 }
 
 

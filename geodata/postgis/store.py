@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import pandas as pd
 import psycopg
@@ -279,7 +279,7 @@ class PostGISStore:
     def write_dataset(self, dataset: Dataset, *, journal: pd.DataFrame | None = None) -> None:
         self.write(dataset.frames, metadata=dataset.metadata, journal=journal)
 
-    def apply_edits(self, edits: Sequence[Edit], *, who: str) -> Dataset:
+    def apply_edits(self, edits: Sequence[Edit], *, who: str, describe: Callable[[str], str] = str) -> Dataset:
         """Save ``edits`` and their journal rows in one transaction (see the module notes).
 
         Raises
@@ -308,7 +308,7 @@ class PostGISStore:
                 except ConflictError as conflict:
                     raise self._explained(conflict, stamps) from None
                 new_versions, moves = self._write_rows(conn, edits, stamps, updated)
-                self._append_journal(conn, journal_frame(edits, who=who, time=now_local()))
+                self._append_journal(conn, journal_frame(edits, who=who, time=now_local(), describe=describe))
         # This desk's own edit is no reason to refuse its next layer write; another desk's
         # change since the read still is (the stamp stays that far behind).
         seen = self._stamps()

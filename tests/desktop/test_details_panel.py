@@ -107,6 +107,21 @@ def test_release_saves_and_undo_restores_the_store_exactly(session, panel, qtbot
     assert panel.release_button.isEnabled()
 
 
+def test_the_undo_menu_and_the_journal_speak_the_windows_language(session, panel, qtbot, language):
+    """An edit's description is one translatable message: an English window's Undo menu and
+    journal line are English, a Chinese window's Chinese (no 撤除监测卡点 in an English menu)."""
+    checkpoint = session.dataset.checkpoints.query("status != 'closed'")["id"].iloc[0]
+    session.select("checkpoints", checkpoint)
+    click(qtbot, panel.close_checkpoint_button)
+    session.undo_stack.undo()
+
+    expected = {"zh": f"撤除监测卡点 {checkpoint}", "en": f"Close checkpoint {checkpoint}"}[language]
+    assert session.undo_stack.text(0) == expected
+    journal = session.store.journal()["description"].tolist()[-2:]
+    undone = {"zh": f"撤销：{expected}", "en": f"Undo: {expected}"}[language]
+    assert journal == [expected, undone]
+
+
 def test_escalate_saves_status_and_date(session, panel, qtbot):
     household = observing_household(session)["id"]
     session.select("households", household)

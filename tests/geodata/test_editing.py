@@ -25,6 +25,7 @@ from geodata.editing import (
 )
 from geodata.errors import StoreError
 from geodata.store import GeoPackageStore
+from layers.messages import message_text
 from tests.geodata.factories import EAST, WEST, tiny_dataset
 
 EDITED_LAYERS = ("villages", "checkpoints", "households", "disinfection_points")
@@ -189,7 +190,8 @@ def test_delete_then_undo_restores_the_feature_with_identical_values(store, orig
 def test_a_move_round_trips(store, original):
     edit = update_feature(original, "checkpoints", "CP1", geometry=Point(114.0063, 33.0071))
     assert edit.changed_fields() == ("geometry",)
-    assert edit.description == "移动监测卡点 CP1"
+    assert edit.description == "Move in Checkpoints: CP1"
+    assert message_text(edit.description, lang="zh") == "移动监测卡点 CP1"
 
     store.apply_edits([edit], who="规划台")
     moved = store.read("checkpoints").geometry[0]
@@ -237,7 +239,9 @@ def test_an_edit_cannot_be_changed_after_it_is_made(original):
     with pytest.raises(TypeError):
         edit.after["status"] = "escalated"
     assert edit.inverted().inverted() == edit
-    assert edit.inverted().description == "撤销：解除居家医学观察 HH1"
+    assert edit.inverted().description == "Undo: Release household HH1"
+    assert message_text(edit.inverted().description, lang="zh") == "撤销：解除居家医学观察 HH1"
+    assert edit.inverted().inverted().description == edit.description
 
 
 def test_applying_to_a_dataset_leaves_the_dataset_as_it_was(original):
@@ -383,10 +387,12 @@ def test_journal_records_who_when_what_and_the_records_in_order(store, original)
     assert store.journal().empty
     moved = update_feature(data, "checkpoints", "CP1", geometry=Point(114.0063, 33.0071))
     start = pd.Timestamp.now().floor("ms")
-    data = store.apply_edits([moved], who="规划台")
+    in_chinese = lambda description: message_text(description, lang="zh")  # noqa: E731  (as a Chinese desk writes it)
+    data = store.apply_edits([moved], who="规划台", describe=in_chinese)
     data = store.apply_edits(
         [release_household(data, "HH1", dt.date(2020, 2, 24)), delete_feature(data, "disinfection_points", "DP1")],
         who="一号台",
+        describe=in_chinese,
     )
     end = pd.Timestamp.now()
 
@@ -428,7 +434,12 @@ def test_household_descriptions_hold_no_personal_values(store, original):
     for edit in edits:
         descriptions = (edit.description, edit.inverted().description)
         assert not any(value in text for value in personal for text in descriptions), edit
-    assert edits[0].description == "修改居家医学观察户 HH1：户主姓名、联系电话"
+    assert edits[0].description == "Change in Households under observation: HH1: Head of household, Phone"
+    assert message_text(edits[0].description, lang="zh") == "修改居家医学观察户 HH1：户主姓名、联系电话"
+    for edit in edits:
+        for lang in ("zh", "en"):
+            text = message_text(edit.inverted().description, lang=lang)
+            assert not any(value in text for value in personal), (edit, lang)
 
     store.apply_edits([edits[0], edits[4]], who="一号台")
     journal_text = " ".join(store.journal()["description"])
