@@ -19,7 +19,7 @@ from desktop.wall.wall import WallWindow, load_presets
 from desktop.window.main_window import MainWindow
 from geodata import __version__
 from geodata.errors import GeodataError
-from geodata.store import open_store
+from geodata.stores import open_store
 from layers.i18n import _, language
 
 log = logging.getLogger(__name__)

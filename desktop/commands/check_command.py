@@ -30,7 +30,7 @@ def register(verbs, data_option) -> None:
 
 def run_check(args) -> int:
     from desktop.commands.report import format_check_report
-    from geodata.store import open_store
+    from geodata.stores import open_store
     from geodata.validation import has_errors, validate
     from layers.i18n import set_language
 

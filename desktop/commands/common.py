@@ -18,7 +18,7 @@ def data_path(args) -> Path | str:
     """The dataset the user named (a file path, or a database location kept as text: a URL
     made into a Path would lose its "//"), or their working copy of the sample."""
     if args.data:
-        from geodata.postgis.location import is_database_location
+        from geodata.stores.postgis.location import is_database_location
 
         return args.data if is_database_location(args.data) else Path(args.data)
     from desktop.userdata import working_copy
@@ -28,7 +28,7 @@ def data_path(args) -> Path | str:
 
 def open_store_from_args(args):
     """The store --data names (a .gpkg path or a PostGIS database), or the working copy."""
-    from geodata.store import open_store
+    from geodata.stores import open_store
 
     return open_store(data_path(args))
 

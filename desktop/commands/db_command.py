@@ -64,7 +64,7 @@ def _admin_connection(url: str):
     import psycopg
 
     from geodata.errors import StoreError
-    from geodata.postgis.location import without_password
+    from geodata.stores.postgis.location import without_password
 
     try:
         return psycopg.connect(url, autocommit=True, application_name="situation-map db")
@@ -74,8 +74,8 @@ def _admin_connection(url: str):
 
 
 def run_init(args) -> int:
-    from geodata.postgis import migrations
-    from geodata.postgis.location import without_password
+    from geodata.stores.postgis import migrations
+    from geodata.stores.postgis.location import without_password
 
     with _admin_connection(args.url) as conn:
         applied = migrations.init(conn)
@@ -103,8 +103,8 @@ def run_init(args) -> int:
 
 
 def run_upgrade(args) -> int:
-    from geodata.postgis import migrations
-    from geodata.postgis.location import without_password
+    from geodata.stores.postgis import migrations
+    from geodata.stores.postgis.location import without_password
 
     with _admin_connection(args.url) as conn:
         before = migrations.current_version(conn)
@@ -130,7 +130,7 @@ def run_upgrade(args) -> int:
 
 
 def run_push(args) -> int:
-    from geodata.store import GeoPackageStore, open_store
+    from geodata.stores import GeoPackageStore, open_store
     from geodata.validation import ERROR, validate
 
     source = GeoPackageStore(Path(args.source))
@@ -163,7 +163,7 @@ def run_push(args) -> int:
 
 
 def run_pull(args) -> int:
-    from geodata.store import GeoPackageStore, lock_path_of, open_store
+    from geodata.stores import GeoPackageStore, lock_path_of, open_store
 
     out = Path(args.out)
     if out.suffix.lower() != ".gpkg":

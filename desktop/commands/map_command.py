@@ -21,7 +21,7 @@ def register(verbs, data_option) -> None:
 
 
 def run_map(args) -> int:
-    from geodata.store import open_store
+    from geodata.stores import open_store
     from layers.webmap import write_page
 
     out = Path(args.out)

@@ -21,7 +21,7 @@ def register(verbs, data_option) -> None:
 
 def run_sample(args) -> int:
     from geodata.sample import write_sample
-    from geodata.store import lock_path_of
+    from geodata.stores import lock_path_of
 
     out = Path(args.out)
     if out.exists() and not args.force:

@@ -29,7 +29,7 @@ from PyQt6.QtWidgets import (
 from desktop.shared_store import conflict_dialog
 from desktop.shared_store.live_updates import LiveUpdates
 from geodata.errors import GeodataError
-from geodata.postgis.location import is_database_location, without_password
+from geodata.stores.postgis.location import is_database_location, without_password
 from layers.i18n import _
 
 log = logging.getLogger(__name__)
@@ -132,7 +132,7 @@ class ConnectDialog(QDialog):
 
 
 def _open_and_read(location: str, password: str):
-    from geodata.postgis.store import PostGISStore
+    from geodata.stores.postgis.store import PostGISStore
 
     store = PostGISStore(location, password=password)
     return store, store.read_all()

@@ -5,7 +5,7 @@ Two kinds of store, one watcher:
 * A GeoPackage file is replaced by renaming a finished copy over it, so a change shows up in
   ``os.stat`` as a new inode, size or modification time. A timer polls that cheap stat.
 * A PostGIS database tells: every committed write sends a NOTIFY (see
-  :mod:`geodata.postgis.notifications`), which a listener thread hears at once and turns into a
+  :mod:`geodata.stores.postgis.notifications`), which a listener thread hears at once and turns into a
   check. The timer still polls the database's change counter (one row) in case a
   notification was missed while the connection was down.
 
@@ -27,8 +27,8 @@ from pathlib import Path
 from PyQt6.QtCore import QObject, QTimer, pyqtSignal
 
 from geodata.dataset import Dataset
-from geodata.postgis.location import is_database_location
-from geodata.store import GeoPackageStore
+from geodata.stores import GeoPackageStore
+from geodata.stores.postgis.location import is_database_location
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +174,7 @@ class StoreWatcher(QObject):
     def _read_database(self, last_key, failing: bool):
         """Worker thread: (counter, dataset), the dataset ``None`` when nothing changed."""
         if self._store is None:
-            from geodata.store import open_store
+            from geodata.stores import open_store
 
             self._store = open_store(self.location, read_only=True)
         # Counter first: a write between the two shows as a new counter at the next check.

@@ -394,6 +394,6 @@ class MainWindow(QMainWindow):
 
 def _location(text: str):
     """A remembered dataset: a database location stays text (a Path would drop its "//")."""
-    from geodata.postgis.location import is_database_location
+    from geodata.stores.postgis.location import is_database_location
 
     return text if is_database_location(text) else Path(text)

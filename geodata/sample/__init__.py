@@ -82,7 +82,7 @@ def write_sample(path: str | os.PathLike) -> None:
         The ``.gpkg`` file to create. It should not exist yet: an existing file would keep
         any layers the sample does not have.
     """
-    from geodata.store import GeoPackageStore
+    from geodata.stores import GeoPackageStore
 
     GeoPackageStore(path, create=True).write_dataset(build_sample())
 

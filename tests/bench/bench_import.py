@@ -20,7 +20,7 @@ import pandas as pd
 
 from geodata.sample.bundled import bundled_sample_path
 from geodata.schema import CHOICE_LABELS
-from geodata.store import GeoPackageStore
+from geodata.stores import GeoPackageStore
 from tests.bench.harness import Result
 from tests.bench.synthetic import with_households
 

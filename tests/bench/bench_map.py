@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from geodata.sample.bundled import bundled_sample_path
-from geodata.store import GeoPackageStore
+from geodata.stores import GeoPackageStore
 from layers.map_state import MapState
 from layers.webmap import write_page
 from tests.bench.harness import Result, dispose, qt_application, wait_for_signal

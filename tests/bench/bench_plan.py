@@ -8,7 +8,7 @@ import time
 import numpy as np
 
 from geodata.sample.bundled import bundled_sample_path
-from geodata.store import open_store
+from geodata.stores import open_store
 from tests.bench.harness import Result, median_seconds
 
 COUNTY_COLUMNS, COUNTY_ROWS, CELL_M = 20, 15, 2000.0  # 300 square villages, 2 km each

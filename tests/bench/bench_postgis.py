@@ -15,7 +15,7 @@ from pathlib import Path
 
 from geodata.editing import update_feature
 from geodata.sample.bundled import bundled_sample_path
-from geodata.store import GeoPackageStore, open_store
+from geodata.stores import GeoPackageStore, open_store
 from tests.bench.harness import Result, dispose, median_seconds, qt_application, wait_for_signal
 from tests.bench.synthetic import with_households
 from tests.postgis.cluster import TemporaryCluster
@@ -27,7 +27,7 @@ CHANGES = 5
 def run() -> list[Result]:
     import psycopg
 
-    from geodata.postgis import migrations
+    from geodata.stores.postgis import migrations
 
     cluster = TemporaryCluster().start()
     results: list[Result] = []

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from geodata.editing import update_feature
 from geodata.sample.bundled import bundled_sample_path
-from geodata.store import GeoPackageStore
+from geodata.stores import GeoPackageStore
 from geodata.validation import validate
 from layers.dataset_diff import changed_features
 from tests.bench.harness import Result, median_seconds

@@ -15,7 +15,7 @@ from pathlib import Path
 from shapely.affinity import translate
 
 from geodata.sample.bundled import bundled_sample_path
-from geodata.store import GeoPackageStore
+from geodata.stores import GeoPackageStore
 from tests.bench.harness import Result, dispose, qt_application, wait_for_signal
 
 # WALL_SOAK_CYCLES=200 makes a quicker soak while looking for a leak; the target is for 1,000.

@@ -7,7 +7,7 @@ from PyQt6.QtCore import QSettings
 
 from desktop.window.session import Session
 from geodata.sample.bundled import bundled_sample_path
-from geodata.store import GeoPackageStore
+from geodata.stores import GeoPackageStore
 from layers import i18n
 from layers.map_state import MapState
 

@@ -13,7 +13,7 @@ import pytest
 
 from desktop.cli import main
 from desktop.commands.common import EXIT_FAILED, EXIT_OK
-from geodata.store import open_store
+from geodata.stores import open_store
 
 DAY = "2020-02-19"
 SUMMARY_PAGES_MIN = 2

@@ -119,7 +119,7 @@ def test_a_missing_folder_is_reported_not_written(qtbot, dialog, tmp_path):
 
 def test_the_window_offers_export_briefing_in_the_file_menu(qtbot, sample_copy):
     from desktop.window.main_window import MainWindow
-    from geodata.store import GeoPackageStore
+    from geodata.stores import GeoPackageStore
     from layers.i18n import _
 
     store = GeoPackageStore(sample_copy)

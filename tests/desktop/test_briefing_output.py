@@ -22,7 +22,7 @@ from pyproj import Transformer
 from desktop.briefing.briefing_printer import print_and_wait
 from geodata.sample.bundled import bundled_sample_path
 from geodata.schema import CHOICE_LABELS
-from geodata.store import open_store
+from geodata.stores import open_store
 from layers.briefing.document import write_briefing_document
 from layers.briefing.options import MARGIN_BOTTOM_MM, MARGIN_SIDE_MM, MARGIN_TOP_MM, BriefingOptions
 from layers.map_state import MapState, PlannedSite, Planning

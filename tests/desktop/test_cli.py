@@ -8,7 +8,7 @@ import pytest
 from desktop.cli import main
 from desktop.launch import NO_DISPLAY, has_display
 from geodata import __version__
-from geodata.store import GeoPackageStore
+from geodata.stores import GeoPackageStore
 
 
 def test_version(capsys):

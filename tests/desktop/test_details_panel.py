@@ -12,7 +12,7 @@ from PyQt6.QtCore import Qt
 from desktop.window.details_panel import DetailsPanel
 from geodata.editing import update_feature
 from geodata.schema import CHOICE_LABELS
-from geodata.store import GeoPackageStore
+from geodata.stores import GeoPackageStore
 
 
 @pytest.fixture

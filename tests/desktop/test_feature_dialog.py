@@ -9,7 +9,7 @@ from PyQt6.QtWidgets import QComboBox, QDialog
 
 from desktop.window.feature_dialog import FeatureDialog
 from geodata.schema import LAYERS, choice_label
-from geodata.store import GeoPackageStore
+from geodata.stores import GeoPackageStore
 
 EDITABLE = ("checkpoints", "households", "disinfection_points")
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from geodata.store import GeoPackageStore
+from geodata.stores import GeoPackageStore
 from layers.map_state import MapState
 from tests.desktop.pagetools import apply_state, evaluate, grab, open_map, share_unlike_commonest
 

@@ -9,7 +9,7 @@ import pymupdf  # the printed page's text
 import pytest
 import shapely
 
-from geodata.store import GeoPackageStore
+from geodata.stores import GeoPackageStore
 from layers.filters import checkpoint_situation, disinfection_situation, household_situation, resolve_as_of
 from layers.map_state import MapState
 from layers.styles import HOUSEHOLD_STYLE

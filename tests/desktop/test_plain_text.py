@@ -8,7 +8,7 @@ from PyQt6.QtWidgets import QAbstractItemView, QLabel, QMessageBox, QWidget
 
 from desktop.wall.wall import WallWindow
 from desktop.window.main_window import MainWindow
-from geodata.store import GeoPackageStore
+from geodata.stores import GeoPackageStore
 from layers.map_state import MapState
 from tests.desktop.pagetools import PAGE_TIMEOUT_MS
 

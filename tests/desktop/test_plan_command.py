@@ -9,7 +9,7 @@ import shapely
 
 from desktop.cli import main
 from desktop.commands.common import EXIT_FAILED, EXIT_OK
-from geodata.store import GeoPackageStore
+from geodata.stores import GeoPackageStore
 from layers import i18n
 from layers.map_state import MapState
 from tests.desktop.pagetools import evaluate, grab, open_map

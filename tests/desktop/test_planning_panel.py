@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 from PyQt6.QtCore import Qt
 
-from geodata.store import GeoPackageStore
+from geodata.stores import GeoPackageStore
 from tests.desktop.pagetools import PAGE_TIMEOUT_MS, evaluate, open_window, wait_applied
 
 SHOTS = os.environ.get("PLANNING_SHOTS")  # a folder: save screenshots there to look at

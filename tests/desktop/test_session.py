@@ -3,7 +3,7 @@
 import datetime as dt
 
 from geodata.editing import close_checkpoint, release_household
-from geodata.store import GeoPackageStore
+from geodata.stores import GeoPackageStore
 
 
 def test_state_change_is_announced_once(session, qtbot):

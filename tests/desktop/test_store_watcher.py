@@ -16,7 +16,7 @@ WAIT = 8000
 
 WRITER = """
 import sys
-from geodata.store import GeoPackageStore
+from geodata.stores import GeoPackageStore
 store = GeoPackageStore(sys.argv[1])
 points = store.read("checkpoints")
 points.loc[points.index[0], "name"] = sys.argv[2]
@@ -118,7 +118,7 @@ def test_stop_stops_polling(watcher, sample_copy, qtbot):
 
 
 def test_main_window_follows_another_programs_write_without_reloading(qtbot, sample_copy):
-    from geodata.store import GeoPackageStore
+    from geodata.stores import GeoPackageStore
     from tests.desktop.pagetools import open_window
 
     window = open_window(qtbot, GeoPackageStore(sample_copy))

@@ -5,7 +5,7 @@ import hashlib
 import pandas as pd
 
 from desktop.cli import main
-from geodata.store import GeoPackageStore
+from geodata.stores import GeoPackageStore
 from tests.geodata.import_helpers import household_row, write_csv
 
 

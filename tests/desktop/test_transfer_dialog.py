@@ -107,7 +107,7 @@ def test_export_dialog_writes_a_public_file(session, qtbot, tmp_path):
 
 
 def test_file_menu_import_redraws_the_window_map(qtbot, sample_copy, tmp_path):
-    from geodata.store import GeoPackageStore
+    from geodata.stores import GeoPackageStore
     from tests.desktop.pagetools import PAGE_TIMEOUT_MS, evaluate, open_window
 
     window = open_window(qtbot, GeoPackageStore(sample_copy))

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from desktop.wall.wall import WallWindow, township_and_villages
-from geodata.store import GeoPackageStore
+from geodata.stores import GeoPackageStore
 from layers.map_state import Filters, MapState
 from tests.desktop.pagetools import PAGE_TIMEOUT_MS, evaluate, grab
 
@@ -50,7 +50,7 @@ def test_wall_is_full_screen_without_cursor_and_shows_the_right_figures(qtbot, w
 
 
 def write_from_another_process(path, script):
-    code = f"from geodata.store import GeoPackageStore\nstore = GeoPackageStore({str(path)!r})\n{script}"
+    code = f"from geodata.stores import GeoPackageStore\nstore = GeoPackageStore({str(path)!r})\n{script}"
     subprocess.run([sys.executable, "-c", code], cwd=PROJECT, check=True, timeout=120)
 
 

@@ -10,7 +10,7 @@ import pytest
 from PyQt6.QtCore import QTimer
 
 from desktop.wall.wall_header import FIGURES_SHOWN, WallHeader, format_change
-from geodata.store import GeoPackageStore
+from geodata.stores import GeoPackageStore
 from layers.statistics import FIGURE_LABELS, figures_with_change
 
 AS_OF = "2020-02-19 18:00"

@@ -13,7 +13,7 @@ import pytest
 from PyQt6.QtGui import QImage
 
 from desktop.wall.wall import WallWindow
-from geodata.store import GeoPackageStore
+from geodata.stores import GeoPackageStore
 from tests.desktop.pagetools import PAGE_TIMEOUT_MS, evaluate, grab
 
 FIRST_SIZE = (960, 540)  # the window before the window manager makes it full screen

@@ -6,7 +6,7 @@ import pytest
 from PyQt6.QtCore import Qt
 
 from geodata.schema import CHECKPOINT_TIERS
-from geodata.store import GeoPackageStore
+from geodata.stores import GeoPackageStore
 from tests.desktop.pagetools import PAGE_TIMEOUT_MS, evaluate, open_window, wait_applied
 
 

@@ -4,7 +4,7 @@ Generation g sets every checkpoint's staff to g, every household's persons to g 
 metadata's as_of to day g, in one write; a reader can therefore tell whether the file holds
 one whole generation or a mixture. Run: python -m tests.geodata.crash_writer PATH
 
-At every observed point of a write (see :func:`geodata.gpkg_write.report_phase`) the writer
+At every observed point of a write (see :func:`geodata.stores.gpkg_write.report_phase`) the writer
 prints ``phase NAME`` and waits for a line on stdin before going on, so a test can kill it at
 exactly that point, whatever the machine's speed.
 """
@@ -13,8 +13,7 @@ import sys
 
 import pandas as pd
 
-from geodata import gpkg_write
-from geodata.store import GeoPackageStore
+from geodata.stores import GeoPackageStore, gpkg_write
 
 
 def generation_of(dataset) -> int:

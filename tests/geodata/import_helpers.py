@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from geodata.store import GeoPackageStore
+from geodata.stores import GeoPackageStore
 
 # A point inside 关王庙村 of the sample (its household HH001), in WGS-84.
 INSIDE = (113.96639, 33.00064)

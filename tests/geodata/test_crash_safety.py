@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geodata.store import GeoPackageStore
+from geodata.stores import GeoPackageStore
 from geodata.validation import has_errors, validate
 from tests.geodata.crash_writer import generation_of
 

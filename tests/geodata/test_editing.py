@@ -24,7 +24,7 @@ from geodata.editing import (
     update_feature,
 )
 from geodata.errors import StoreError
-from geodata.store import GeoPackageStore
+from geodata.stores import GeoPackageStore
 from layers.messages import message_text
 from tests.geodata.factories import EAST, WEST, tiny_dataset
 

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from geodata.export import ExportError, export_layer
 from geodata.importing import plan_import, read_source
-from geodata.store import GeoPackageStore
+from geodata.stores import GeoPackageStore
 
 PERSONAL = ("head_name", "phone", "note")
 

@@ -4,7 +4,7 @@ import geopandas as gpd
 from shapely.affinity import translate
 
 from geodata.importing import plan_import, read_source
-from geodata.store import GeoPackageStore
+from geodata.stores import GeoPackageStore
 from geodata.validation import validate
 
 

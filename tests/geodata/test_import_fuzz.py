@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from geodata.errors import GeodataError
 from geodata.importing import import_file
 from geodata.sample.bundled import bundled_sample_path
-from geodata.store import GeoPackageStore
+from geodata.stores import GeoPackageStore
 from geodata.validation import validate
 
 # Headers a work group writes, some the importer knows and some it does not.

@@ -6,7 +6,7 @@ import pytest
 import shapely
 
 from geodata.importing import plan_import, read_source
-from geodata.store import GeoPackageStore
+from geodata.stores import GeoPackageStore
 from tests.geodata.import_helpers import GUANWANGMIAO, INSIDE, household_row, write_csv
 
 

@@ -9,7 +9,7 @@ from pyproj import Geod
 
 from geodata.chinese_crs import wgs84_to_bd09, wgs84_to_gcj02
 from geodata.importing import ImportFailure, apply_plan, import_file, plan_import, read_source
-from geodata.store import GeoPackageStore
+from geodata.stores import GeoPackageStore
 from tests.geodata.import_helpers import (
     GUANWANGMIAO,
     HEADER,

@@ -13,7 +13,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from geodata.importing import ImportFailure, import_file
 from geodata.sample.bundled import bundled_sample_path
-from geodata.store import GeoPackageStore
+from geodata.stores import GeoPackageStore
 from tests.geodata.import_helpers import HEADER, household_row, write_csv
 
 pytestmark = pytest.mark.slow

@@ -19,7 +19,7 @@ from pandas.testing import assert_frame_equal
 
 from geodata.sample import build_sample, write_sample
 from geodata.schema import METADATA_KEYS, SCHEMA_VERSION, SCHEMAS, STORAGE_CRS
-from geodata.store import GeoPackageStore
+from geodata.stores import GeoPackageStore
 
 METRIC = "EPSG:4547"
 AS_OF = pd.Timestamp("2020-02-19 18:00")

@@ -8,7 +8,7 @@ import pytest
 from shapely.geometry import Point
 
 from geodata.errors import SchemaError, StoreError
-from geodata.store import GeoPackageStore, open_store
+from geodata.stores import GeoPackageStore, open_store
 from tests.geodata.factories import WEST, tiny_dataset
 
 

@@ -14,7 +14,7 @@ import pyogrio
 import pytest
 from shapely.geometry import Point
 
-from geodata.store import GeoPackageStore
+from geodata.stores import GeoPackageStore
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -88,7 +88,7 @@ def test_an_external_commit_made_while_the_store_writes_is_kept(sample_copy, mon
 
 
 def test_an_external_commit_during_the_write_transaction_waits_and_lands_after(sample_copy, monkeypatch):
-    from geodata import gpkg_write
+    from geodata.stores import gpkg_write
 
     store = GeoPackageStore(sample_copy)
     households = store.read("households")
@@ -111,8 +111,8 @@ def test_an_external_commit_during_the_write_transaction_waits_and_lands_after(s
 
 
 def test_a_writer_that_cannot_get_the_file_is_told_who_holds_it(sample_copy, monkeypatch):
-    from geodata import gpkg_write
     from geodata.errors import StoreError
+    from geodata.stores import gpkg_write
 
     monkeypatch.setattr(gpkg_write, "BUSY_TIMEOUT_S", 0.3)
     store = GeoPackageStore(sample_copy)
@@ -128,7 +128,7 @@ def test_a_writer_that_cannot_get_the_file_is_told_who_holds_it(sample_copy, mon
 # An import as the command does it: read the layer, check it is still as planned, write.
 _IMPORTER = """
 import sys
-from geodata.store import GeoPackageStore
+from geodata.stores import GeoPackageStore
 from tests.geodata.test_store_concurrency import with_new_households
 path, prefix = sys.argv[1], sys.argv[2]
 store = GeoPackageStore(path)
@@ -189,7 +189,7 @@ _EDITOR = """
 import sys, time
 from geodata.editing import update_feature
 from geodata.errors import GeodataError
-from geodata.store import open_store
+from geodata.stores import open_store
 store = open_store(sys.argv[1])
 print("ready", flush=True)
 sys.stdin.readline()
@@ -311,7 +311,7 @@ def test_reading_the_store_inside_a_write_keeps_the_write_lock(sample_copy, jour
     with contextlib.closing(sqlite3.connect(sample_copy)) as db:
         db.execute(f"PRAGMA journal_mode={journal_mode}")
     store = GeoPackageStore(sample_copy)
-    from geodata import gpkg_write
+    from geodata.stores import gpkg_write
 
     with gpkg_write.transaction(sample_copy):
         assert not _another_process_can_start_writing(sample_copy)

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from geodata.sample.bundled import bundled_sample_path
-from geodata.store import open_store
+from geodata.stores import open_store
 from layers.briefing.cells import cell_text
 from layers.briefing.content import briefing_content
 from layers.briefing.document import css_string, page_css, write_briefing_document

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-from geodata.store import GeoPackageStore
+from geodata.stores import GeoPackageStore
 from layers.dataset_diff import changed_features
 
 

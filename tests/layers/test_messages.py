@@ -7,7 +7,7 @@ import pytest
 
 from geodata.importing import plan_import, read_source
 from geodata.messages import N_, Message, Template
-from geodata.store import GeoPackageStore
+from geodata.stores import GeoPackageStore
 from geodata.validation import validate
 from layers.messages import message_text, problem_line, problem_text
 from tests.geodata.import_helpers import INSIDE, household_row, write_csv

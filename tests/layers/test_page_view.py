@@ -7,7 +7,7 @@ import shapely
 
 from geodata.dataset import empty_frame
 from geodata.sample.bundled import bundled_sample_path
-from geodata.store import GeoPackageStore
+from geodata.stores import GeoPackageStore
 from layers.map_state import MapState
 from layers.webmap import TOWNSHIP_BOUNDS, page_view, write_page
 

@@ -6,7 +6,7 @@ import shapely
 from pyproj import Transformer
 
 from geodata.sample.bundled import bundled_sample_path
-from geodata.store import open_store
+from geodata.stores import open_store
 from layers.planning import PlanningContext, PlanningError, PlanningOptions, Site, parse_weights, suggest_sites
 from layers.situation import checkpoint_situation
 from tests.layers.planning_factories import METRIC, X0, Y0, planning_dataset, two_clusters

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from geodata.sample.bundled import bundled_sample_path
-from geodata.store import open_store
+from geodata.stores import open_store
 from layers.map_state import MapState, MapStateError, PlannedSite, Planning
 from layers.page_model import page_model, page_update
 from layers.planning import PlanningContext, PlanningOptions, suggest_sites

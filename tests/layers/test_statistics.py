@@ -21,7 +21,7 @@ from shapely.geometry import Point, box
 from geodata.dataset import Dataset
 from geodata.sample.bundled import bundled_sample_path
 from geodata.schema import CHECKPOINT_TIERS, HOUSEHOLD_REASONS, conform, schema_for
-from geodata.store import GeoPackageStore
+from geodata.stores import GeoPackageStore
 from layers.situation import AsOfError
 from layers.statistics import (
     FIGURE_DESCRIPTIONS,

@@ -124,7 +124,7 @@ class TemporaryCluster:
 
 def init_as_of_version(conn, version: int) -> None:
     """Create the schema on ``conn`` as a program that knew migrations up to ``version`` did."""
-    from geodata.postgis import migrations
+    from geodata.stores.postgis import migrations
 
     everything = migrations.MIGRATIONS
     try:

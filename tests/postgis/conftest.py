@@ -22,7 +22,7 @@ _numbers = itertools.count(1)
 @pytest.fixture(scope="session")
 def pg_cluster(tmp_path_factory):
     """The running server (fails, never skips, when PostgreSQL or PostGIS is missing)."""
-    from geodata.postgis import migrations
+    from geodata.stores.postgis import migrations
 
     cluster = TemporaryCluster().start()
     try:
@@ -73,7 +73,7 @@ def reader_url(pg_cluster, pg_database):
 @pytest.fixture
 def sample_dataset():
     from geodata.sample.bundled import bundled_sample_path
-    from geodata.store import GeoPackageStore
+    from geodata.stores import GeoPackageStore
 
     return GeoPackageStore(bundled_sample_path()).read_all()
 
@@ -81,7 +81,7 @@ def sample_dataset():
 @pytest.fixture
 def pushed(pg_cluster, pg_database, writer_url, sample_dataset):
     """The writer's URL of a database holding the bundled sample."""
-    from geodata.store import open_store
+    from geodata.stores import open_store
 
     store = open_store(writer_url)
     store.write_dataset(sample_dataset)

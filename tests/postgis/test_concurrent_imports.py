@@ -16,8 +16,8 @@ import pytest
 from geodata.editing import update_feature
 from geodata.errors import GeodataError, StoreError
 from geodata.importing import apply_plan, plan_import, read_source
-from geodata.postgis.store import PostGISStore
-from geodata.store import open_store
+from geodata.stores import open_store
+from geodata.stores.postgis.store import PostGISStore
 from tests.geodata.import_helpers import household_row, write_csv
 from tests.postgis.cluster import init_as_of_version
 
@@ -165,7 +165,7 @@ def test_the_database_itself_refuses_a_second_row_with_an_id(pushed, pg_cluster,
 
 def test_upgrade_refuses_a_database_with_repeated_ids_and_names_them(pg_cluster, capsys):
     from desktop.cli import main
-    from geodata.postgis import migrations
+    from geodata.stores.postgis import migrations
 
     pg_cluster.admin("CREATE DATABASE repeated_ids")
     url = pg_cluster.admin_url("repeated_ids")

@@ -8,8 +8,8 @@ from PyQt6.QtWidgets import QApplication
 from desktop.app import show_window
 from desktop.shared_store.connect_dialog import ConnectDialog, recent_locations
 from desktop.window.main_window import MainWindow
-from geodata.postgis.store import PostGISStore
-from geodata.store import GeoPackageStore
+from geodata.stores import GeoPackageStore
+from geodata.stores.postgis.store import PostGISStore
 from tests.desktop.pagetools import PAGE_TIMEOUT_MS
 
 SECRET = "writer-secret-7"

@@ -10,7 +10,7 @@ from desktop.shared_store import conflict_dialog
 from desktop.shared_store.store_watcher import StoreWatcher
 from desktop.wall.wall import WallWindow
 from geodata.editing import close_checkpoint, delete_feature, record_of, update_feature
-from geodata.store import open_store
+from geodata.stores import open_store
 from tests.desktop.pagetools import PAGE_TIMEOUT_MS, evaluate, open_window
 
 LIVE_TIMEOUT_MS = 10_000

@@ -9,8 +9,8 @@ from shapely.geometry import Point
 
 from geodata.editing import ConflictError, record_of, release_household, update_feature
 from geodata.errors import StoreError
-from geodata.postgis.store import PostGISStore
-from geodata.store import GeoPackageStore, open_store
+from geodata.stores import GeoPackageStore, open_store
+from geodata.stores.postgis.store import PostGISStore
 from tests.postgis.cluster import init_as_of_version
 
 
@@ -176,7 +176,7 @@ def test_failed_write_changes_nothing(pushed):
 
 
 def test_old_schema_is_refused_with_the_command_to_run(pg_cluster, pg_database):
-    from geodata.postgis import migrations
+    from geodata.stores.postgis import migrations
 
     pg_cluster.admin(f"DELETE FROM situation_map.schema_migrations WHERE version = {migrations.LATEST}", pg_database)
     with pytest.raises(StoreError, match="db upgrade"):
@@ -197,7 +197,7 @@ def test_empty_values_of_every_type_read_back_as_from_a_geopackage(writer_url, s
 
 def test_init_upgrade_and_roles_through_the_command(pg_cluster, capsys):
     from desktop.cli import main
-    from geodata.postgis import migrations
+    from geodata.stores.postgis import migrations
 
     pg_cluster.admin("CREATE DATABASE fresh_for_init")
     url = pg_cluster.admin_url("fresh_for_init")
@@ -213,7 +213,7 @@ def test_init_upgrade_and_roles_through_the_command(pg_cluster, capsys):
 def test_upgrade_brings_an_old_database_up_keeping_its_data(pg_cluster, sample_dataset):
     import psycopg
 
-    from geodata.postgis import migrations
+    from geodata.stores.postgis import migrations
 
     pg_cluster.admin("CREATE DATABASE old_schema")
     url = pg_cluster.admin_url("old_schema")
@@ -276,7 +276,7 @@ def test_the_journal_names_the_configured_desk_and_the_database_user(pushed, mon
     ],
 )
 def test_locations_are_shown_without_passwords(given, shown):
-    from geodata.postgis.location import DatabaseLocation, is_database_location
+    from geodata.stores.postgis.location import DatabaseLocation, is_database_location
 
     assert is_database_location(given)
     location = DatabaseLocation(given)
@@ -288,7 +288,7 @@ def test_locations_are_shown_without_passwords(given, shown):
 
 
 def test_file_paths_are_not_database_locations(tmp_path):
-    from geodata.postgis.location import is_database_location
+    from geodata.stores.postgis.location import is_database_location
 
     assert not is_database_location(tmp_path / "a.gpkg")
     assert not is_database_location("data/guanwangmiao.gpkg")

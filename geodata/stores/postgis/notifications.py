@@ -13,7 +13,7 @@ import logging
 import threading
 from collections.abc import Callable
 
-from geodata.postgis.migrations import CHANNEL
+from geodata.stores.postgis.migrations import CHANNEL
 
 log = logging.getLogger(__name__)
 

@@ -26,17 +26,19 @@ from psycopg import sql
 from geodata.dataset import Dataset
 from geodata.editing import ConflictError, Edit, EditError, apply_to_dataset, journal_frame
 from geodata.errors import StoreError
-from geodata.postgis import migrations
-from geodata.postgis.layer_writes import (
+from geodata.schema import JOURNAL, METADATA_KEYS, SCHEMA_VERSION, SCHEMAS, schema_for
+from geodata.stores import storable_frame
+from geodata.stores.postgis import migrations
+from geodata.stores.postgis.layer_writes import (
     LayerStamp,
     lock_layers,
     refuse_if_changed,
     refuse_repeated_ids,
     replace_rows,
 )
-from geodata.postgis.location import DatabaseLocation
-from geodata.postgis.notifications import ChangeListener
-from geodata.postgis.tables import (
+from geodata.stores.postgis.location import DatabaseLocation
+from geodata.stores.postgis.notifications import ChangeListener
+from geodata.stores.postgis.tables import (
     columns,
     frame_from_rows,
     journal_from_rows,
@@ -45,8 +47,6 @@ from geodata.postgis.tables import (
     select_statement,
     table,
 )
-from geodata.schema import JOURNAL, METADATA_KEYS, SCHEMA_VERSION, SCHEMAS, schema_for
-from geodata.store import storable_frame
 
 _VERSIONED = 4  # select_statement(versions=True) puts fid and the three version columns first
 _CONNECT_TIMEOUT_S = 10
@@ -230,7 +230,7 @@ class PostGISStore:
 
         Raises
         ------
-        geodata.postgis.layer_writes.LayerChangedError
+        geodata.stores.postgis.layer_writes.LayerChangedError
             When this thread read a layer through this store and another desk has changed it
             since (the import compared its file with what it read); nothing is written.
         StoreError

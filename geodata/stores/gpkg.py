@@ -4,7 +4,7 @@ A write is one SQLite transaction on the live file (``BEGIN IMMEDIATE`` ... ``CO
 SQLite's journal makes it all-or-nothing across a crash, a kill or a full disk, and other
 programs holding the file open (QGIS, the sqlite3 shell, a second desk; WAL mode or not) keep
 a consistent view and keep their own commits. The file is never copied or renamed. Writers
-queue on SQLite's lock, waiting up to :data:`geodata.gpkg_write.BUSY_TIMEOUT_S`.
+queue on SQLite's lock, waiting up to :data:`geodata.stores.gpkg_write.BUSY_TIMEOUT_S`.
 
 Replacing a layer with :meth:`GeoPackageStore.write` is refused (:class:`StaleLayerError`)
 when the layer changed after this thread last read it: the check runs inside the writing
@@ -12,7 +12,7 @@ transaction, so two imports at once cannot both pass it. Edits are saved with
 :meth:`GeoPackageStore.apply_edits`: inside one transaction it reads the file as it is now,
 applies the edits (refusing any whose feature changed since the edit was made), and writes the
 edited rows with their rows of the edit journal, so the journal never disagrees with the data.
-See :mod:`geodata.gpkg_write` for how rows get into the file.
+See :mod:`geodata.stores.gpkg_write` for how rows get into the file.
 """
 
 from __future__ import annotations
@@ -24,15 +24,12 @@ import sqlite3
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Protocol
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
 import shapely
 
-from geodata import gpkg_read as gr
-from geodata import gpkg_write as gw
 from geodata.dataset import Dataset, empty_frame
 from geodata.editing import Edit, apply_to_dataset, journal_frame
 from geodata.errors import StoreError
@@ -45,6 +42,9 @@ from geodata.schema import (
     conform,
     schema_for,
 )
+from geodata.stores import gpkg_read as gr
+from geodata.stores import gpkg_write as gw
+from geodata.stores.base import storable_frame
 
 METADATA_LAYER = "metadata"
 JOURNAL_LAYER = JOURNAL.name
@@ -329,17 +329,6 @@ def lock_path_of(path: Path) -> Path:
     return path.with_name(f".{path.name}.lock")
 
 
-def storable_frame(name: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` conformed to layer ``name``'s schema, in the storage CRS; any store's first step."""
-    schema = schema_for(name)
-    if schema.is_spatial:
-        if not isinstance(frame, gpd.GeoDataFrame):
-            raise StoreError(f"layer {name!r} needs geometries (a GeoDataFrame)")
-        if frame.crs is not None and not frame.crs.equals(STORAGE_CRS):
-            frame = frame.to_crs(STORAGE_CRS)
-    return conform(schema, frame)
-
-
 def _prepare(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     schema = schema_for(name)
     frame = storable_frame(name, frame)
@@ -417,44 +406,6 @@ def _write_layer(scratch: Path, name: str, frame: pd.DataFrame) -> None:
     # Otherwise pyogrio takes the type from the data; a mix of Polygons and MultiPolygons is
     # stored as MultiPolygons, a layer of Polygons stays Polygons.
     pyogrio.write_dataframe(frame, scratch, layer=name, driver="GPKG", use_arrow=True, **options)
-
-
-class Store(Protocol):
-    """What every store offers (GeoPackage file, PostGIS database); see GeoPackageStore."""
-
-    @property
-    def path(self) -> object:
-        """Where the data is, fit to show: a Path, or a URL without its password."""
-
-    def read(self, name: str) -> pd.DataFrame: ...
-    def read_all(self) -> Dataset: ...
-    def metadata(self) -> dict[str, str]: ...
-    def journal(self) -> pd.DataFrame: ...
-    def write(
-        self,
-        frames: Mapping[str, pd.DataFrame],
-        *,
-        metadata: Mapping[str, str] | None = None,
-        journal: pd.DataFrame | None = None,
-    ) -> None: ...
-    def write_dataset(self, dataset: Dataset, *, journal: pd.DataFrame | None = None) -> None: ...
-    def apply_edits(self, edits: Sequence[Edit], *, who: str, describe: Callable[[str], str] = str) -> Dataset: ...
-
-
-def open_store(location: str | os.PathLike, *, read_only: bool = False) -> Store:
-    """The store at ``location``: a ``.gpkg`` path, or a PostgreSQL database given as a
-    ``postgresql://user@host/db`` URL or a libpq string such as ``service=NAME``.
-
-    ``read_only`` opens a database so that nothing can be written through it (the wall
-    display); a GeoPackage is opened as usual.
-    """
-    from geodata.postgis import is_database_location
-
-    if is_database_location(location):
-        from geodata.postgis import open_postgis_store
-
-        return open_postgis_store(location, read_only=read_only)
-    return GeoPackageStore(location)
 
 
 def _why_unreadable(exc: sqlite3.DatabaseError) -> str:

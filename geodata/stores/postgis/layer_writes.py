@@ -21,8 +21,8 @@ import pandas as pd
 from psycopg import sql
 
 from geodata.errors import StoreError
-from geodata.postgis.tables import columns, rows_from_frame, table
 from geodata.schema import LayerSchema
+from geodata.stores.postgis.tables import columns, rows_from_frame, table
 
 _LAYER_LOCKS = 7_320_912  # first key of the two-key advisory locks: one per layer name
 

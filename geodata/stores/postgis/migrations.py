@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from psycopg import sql
 
 from geodata.errors import StoreError
-from geodata.postgis.tables import (
+from geodata.schema import SCHEMAS
+from geodata.stores.postgis.tables import (
     SCHEMA,
     WHO_EXPRESSION,
     create_statement,
     table,
 )
-from geodata.schema import SCHEMAS
 
 READER_ROLE = "situation_map_reader"
 WRITER_ROLE = "situation_map_writer"

@@ -6,7 +6,7 @@ every lock the process holds on it, the other copy's included (see "How To Corru
 Database File", section 2.2, on sqlite.org). A GDAL read during a write transaction therefore
 let a second desk write at the same time, and one of the two commits was lost. So every
 connection to the live file is made by this process's :mod:`sqlite3`; GDAL writes only private
-scratch files (see :mod:`geodata.gpkg_write`) and reads only files being imported.
+scratch files (see :mod:`geodata.stores.gpkg_write`) and reads only files being imported.
 
 A read is one SQLite read transaction, so a layer's rows and its version come from the same
 moment, and :func:`snapshot` reads several layers from one moment.
@@ -26,7 +26,7 @@ import pandas as pd
 import shapely
 
 from geodata.errors import StoreError
-from geodata.gpkg_write import BUSY_TIMEOUT_S, has_table, quoted
+from geodata.stores.gpkg_write import BUSY_TIMEOUT_S, has_table, quoted
 
 # Bytes of the envelope after the 8-byte GeoPackage geometry header, by envelope kind.
 _ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}

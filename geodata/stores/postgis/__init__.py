@@ -6,13 +6,13 @@ versions, ``notifications`` tells other desks a change was committed (LISTEN/NOT
 psycopg is imported here only when a database is actually used.
 """
 
-from geodata.postgis.location import DatabaseLocation, is_database_location
+from geodata.stores.postgis.location import DatabaseLocation, is_database_location
 
 __all__ = ["DatabaseLocation", "is_database_location", "open_postgis_store"]
 
 
 def open_postgis_store(location, *, read_only: bool = False):
-    """A :class:`geodata.postgis.store.PostGISStore` on ``location`` (URL or libpq service)."""
-    from geodata.postgis.store import PostGISStore
+    """A :class:`geodata.stores.postgis.store.PostGISStore` on ``location`` (URL or libpq service)."""
+    from geodata.stores.postgis.store import PostGISStore
 
     return PostGISStore(location, read_only=read_only)
