@@ -1,9 +1,8 @@
 """The published facts the sample is built on: names, division codes and February 2020 figures.
 
 Everything here is either public (the township's published figures of February 2020 and the
-national statistical division list, as quoted in the design notes) or is marked as an
-illustrative split of a public total. Positions live in :mod:`geodata.sample.layout`, records
-in the other modules.
+national statistical division codes of its villages) or is marked as an illustrative split of
+a public total. Positions live in :mod:`geodata.sample.layout`, records in the other modules.
 """
 
 from __future__ import annotations

@@ -5,5 +5,5 @@
 - :mod:`layers.briefing.content`: the words and figures, from :mod:`layers.statistics`;
 - :mod:`layers.briefing.document`: the HTML document with the same Leaflet map as the screen.
 
-No Qt here: :mod:`desktop.briefing_printer` prints the document with Qt WebEngine.
+No Qt here: :mod:`desktop.briefing.briefing_printer` prints the document with Qt WebEngine.
 """
