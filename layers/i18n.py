@@ -21,6 +21,7 @@ import os
 
 from babel import Locale
 from babel.dates import format_date, format_time
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -29,9 +30,9 @@ from resources import ROOT
 
 DOMAIN = "situation_map"
 _CATALOG_LOCALE = {"zh": "zh_CN"}
-# Dates are written the way each language writes them (Babel's CLDR data), never through the
-# process locale: "2020年2月19日 16:40", "19 February 2020, 16:40".
-_DATE_LOCALE = {"zh": "zh_CN", "en": "en_GB"}
+# Dates and lists are written the way each language writes them (Babel's CLDR data), never
+# through the process locale: "2020年2月19日 16:40", "19 February 2020, 16:40"; "状态、日期和位置".
+_BABEL_LOCALE = {"zh": "zh_CN", "en": "en_GB"}
 
 _translations: gettext.NullTranslations = gettext.NullTranslations()
 _language = "en"
@@ -99,16 +100,21 @@ def language() -> str:
 
 def format_day(day, lang: str) -> str:
     """A calendar day in ``lang``'s long form: 2020年2月19日, 19 February 2020."""
-    return format_date(day, "long", locale=_DATE_LOCALE[normalise(lang)])
+    return format_date(day, "long", locale=_BABEL_LOCALE[normalise(lang)])
 
 
 def format_moment(moment, lang: str) -> str:
     """A day and time to the minute in ``lang``: 2020年2月19日 16:40, 19 February 2020, 16:40."""
-    locale = Locale.parse(_DATE_LOCALE[normalise(lang)])
+    locale = Locale.parse(_BABEL_LOCALE[normalise(lang)])
     day = format_date(moment, "long", locale=locale)
     time = format_time(moment, "HH:mm", locale=locale)
     pattern = str(locale.datetime_formats["long"]).replace("'", "")
     return pattern.replace("{1}", day).replace("{0}", time)
+
+
+def format_names(names, lang: str) -> str:
+    """Names listed as ``lang`` lists them: "状态、撤除日期和位置", "Status, Closed and Location"."""
+    return format_list(list(names), locale=_BABEL_LOCALE[normalise(lang)])
 
 
 def as_of_text(moment, lang: str) -> str:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from geodata.dataset import Dataset, empty_frame
+from geodata.messages import bilingual
 from geodata.schema import (
     CHECKPOINT_TIERS,
     CHOICE_LABELS,
@@ -124,6 +125,16 @@ FIGURE_DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "party_branches": ("各村临时党支部数（村级资料）", "Temporary party branches (village records)"),
     "volunteers": ("24小时轮值的党员志愿者（村级资料）", "Party-member volunteers on 24-hour shifts (village records)"),
 }
+
+
+def figure_label(key: str, lang: str) -> str:
+    """The name of figure ``key`` in ``lang``."""
+    return bilingual(*FIGURE_LABELS[key], lang)
+
+
+def figure_description(key: str, lang: str) -> str:
+    """What figure ``key`` counts, in ``lang``."""
+    return bilingual(*FIGURE_DESCRIPTIONS[key], lang)
 
 
 def layer_counts(dataset: Dataset) -> pd.DataFrame:

@@ -32,10 +32,10 @@ from PyQt6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from desktop.plain_text import plain_label
 from geodata.schema import CHECKPOINT_TIERS, choice_label
-from layers.i18n import _, language
+from layers.i18n import _, format_day, language
 from layers.map_state import MapState
 from layers.situation import as_timestamp, resolve_as_of
-from layers.statistics import FIGURE_LABELS, FIGURES, figures_with_change, village_table
+from layers.statistics import FIGURES, figure_label, figures_with_change, village_table
 
 __all__ = [
     "FIGURES_SHOWN",
@@ -130,9 +130,7 @@ def shown_text(value) -> str:
 
 def _local_clock(now: dt.datetime) -> str:
     """Today's date and the time, "2026年11月29日 07:50:12" or "29 November 2026 07:50:12"."""
-    if language() == "zh":
-        return f"{now.year}年{now.month}月{now.day}日 {now:%H:%M:%S}"
-    return f"{now.day} {now:%B %Y %H:%M:%S}"
+    return f"{format_day(now, language())} {now:%H:%M:%S}"
 
 
 class _FigureTile(QWidget):
@@ -364,8 +362,7 @@ class WallHeader(QWidget):
 
     @staticmethod
     def _figure_label(key: str) -> str:
-        zh, en = FIGURE_LABELS[key]
-        return zh if language() == "zh" else en
+        return figure_label(key, language())
 
     @staticmethod
     def _trend(key: str, change: int) -> str:

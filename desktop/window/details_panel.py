@@ -145,7 +145,7 @@ class DetailsPanel(QWidget):
             return
         schema = LAYERS[layer]
         title = _title_of(schema, record)
-        layer_name = _in_language(schema.label_zh, schema.label_en)
+        layer_name = schema.label(language())
         self.title.setText(title)
         self.subtitle.setText(layer_name if title == feature_id else f"{layer_name} · {feature_id}")
         shows_personal = self._shows_personal(schema)
@@ -432,11 +432,7 @@ def _title_of(schema: LayerSchema, record: dict) -> str:
 
 
 def _field_name(field: Field) -> str:
-    return _in_language(field.label_zh, field.label_en)
-
-
-def _in_language(zh: str, en: str) -> str:
-    return zh if language() == "zh" else en
+    return field.label(language())
 
 
 def _plain_value(value):

@@ -37,7 +37,7 @@ from geodata.editing import FEATURE_LAYERS, Edit, EditError, add_feature, record
 from geodata.schema import GEOMETRY, LAYERS, OBSERVATION_DAYS, Field, choice_label
 from geodata.validation import ERROR, Problem
 from layers.features import edit_text, next_free_id, without_personal_values
-from layers.i18n import _, language
+from layers.i18n import _, format_names, language
 from layers.messages import problem_text
 
 EMPTY = "—"  # what an empty optional value shows
@@ -102,7 +102,7 @@ class FeatureDialog(QDialog):
             if field.personal and session.state.audience != "internal":
                 continue
             self._editors[field.name] = self._editor_for(field)
-            name = _in_language(field.label_zh, field.label_en)
+            name = field.label(language())
             form.addRow(f"{name} *" if field.required else name, self._with_error_label(field.name))
         self.longitude, self.latitude = _coordinate_box(-180, 180), _coordinate_box(-90, 90)
         form.addRow(_("Location (longitude, latitude) *"), self._with_error_label(GEOMETRY))
@@ -244,7 +244,7 @@ class FeatureDialog(QDialog):
             _show_wrapped(label)
             named.append(_field_caption(self.schema, problem.field))
         if named:
-            fields = _in_language("、", ", ").join(dict.fromkeys(named))
+            fields = format_names(dict.fromkeys(named), language())
             self._show_general(_("Not saved. Please correct: {fields}").format(fields=fields))
         elif not err.problems:
             self._show_general(without_personal_values(str(err), self._record, self.schema))
@@ -475,8 +475,4 @@ def _field_caption(schema, name: str) -> str:
     if name == GEOMETRY:
         return _("Location")
     field = schema.field(name)
-    return _in_language(field.label_zh, field.label_en)
-
-
-def _in_language(zh: str, en: str) -> str:
-    return zh if language() == "zh" else en
+    return field.label(language())

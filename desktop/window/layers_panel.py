@@ -258,7 +258,7 @@ class LayersPanel(QWidget):
             icon = swatch_icon(STYLE_TABLE[layer].symbol(_LAYER_SYMBOL[layer]))
             item = self._add(
                 self.tree,
-                schema.label_zh if lang == "zh" else schema.label_en,
+                schema.label(lang),
                 key=("layer", layer),
                 icon=icon,
                 checkable=True,

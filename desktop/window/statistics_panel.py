@@ -28,8 +28,8 @@ from layers.i18n import _, language
 from layers.situation import AsOfError
 from layers.statistics import (
     CHECKPOINT_TIER_FIGURES,
-    FIGURE_DESCRIPTIONS,
-    FIGURE_LABELS,
+    figure_description,
+    figure_label,
     supplies_and_publicity,
     village_table,
 )
@@ -314,14 +314,12 @@ def _short_header(section: int) -> str:
 
 def _figure_label(figure: str) -> str:
     """The label of a figure in the language in use."""
-    chinese, english = FIGURE_LABELS[figure]
-    return chinese if language() == "zh" else english
+    return figure_label(figure, language())
 
 
 def _figure_description(figure: str) -> str:
     """What a figure counts, in the language in use."""
-    chinese, english = FIGURE_DESCRIPTIONS[figure]
-    return chinese if language() == "zh" else english
+    return figure_description(figure, language())
 
 
 def _resources_text(figures: pd.DataFrame) -> str:

@@ -26,9 +26,9 @@ from layers.i18n import as_of_text, translations
 from layers.map_state import MapState
 from layers.statistics import (
     CHECKPOINT_TIER_FIGURES,
-    FIGURE_DESCRIPTIONS,
-    FIGURE_LABELS,
     VILLAGE_RESOURCES,
+    figure_description,
+    figure_label,
     figures_with_change,
     supplies_and_publicity,
     village_table,
@@ -173,8 +173,7 @@ def _meta(meta: dict, key: str) -> str:
 
 
 def _label(key: str, zh: bool) -> str:
-    names = FIGURE_LABELS[key]
-    return names[0] if zh else names[1]
+    return figure_label(key, "zh" if zh else "en")
 
 
 def _key_figures(dataset: Dataset, as_of, zh: bool) -> list[tuple[str, str, str]]:
@@ -187,8 +186,7 @@ def _key_figures(dataset: Dataset, as_of, zh: bool) -> list[tuple[str, str, str]
 
 
 def _description(key: str, zh: bool) -> str:
-    names = FIGURE_DESCRIPTIONS[key]
-    return names[0] if zh else names[1]
+    return figure_description(key, "zh" if zh else "en")
 
 
 def _figure_note(zh: bool, tr) -> str:
