@@ -8,8 +8,14 @@ traceback: 0 success, 1 the data has errors, 2 the command could not be carried 
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from geodata.feedback import Feedback
 
 EXIT_OK, EXIT_DATA_ERRORS, EXIT_FAILED = 0, 1, 2
 
@@ -24,6 +30,20 @@ def data_path(args) -> Path | str:
     from desktop.userdata import working_copy
 
     return working_copy()
+
+
+def printed_feedback(line: Callable[[float, str], str | None]) -> Feedback:
+    """The :class:`~geodata.feedback.Feedback` of a long job run by a verb: each report is a
+    line on stderr (stdout is the verb's answer, which a script may read), worded by ``line``
+    from (fraction done, what is happening); ``None`` prints nothing for that report."""
+    from geodata.feedback import Feedback
+
+    def show(fraction: float, message: str) -> None:
+        text = line(fraction, message)
+        if text is not None:
+            print(text, file=sys.stderr, flush=True)
+
+    return Feedback(show)
 
 
 def open_store_from_args(args):

@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from desktop.commands.common import EXIT_DATA_ERRORS, EXIT_FAILED, EXIT_OK, open_store_from_args
+from desktop.commands.common import EXIT_DATA_ERRORS, EXIT_FAILED, EXIT_OK, open_store_from_args, printed_feedback
 from layers.i18n import _, set_language
 
 # Smaller files are read and checked before anyone would wonder.
@@ -97,7 +97,7 @@ def run_import(args) -> int:
     # Explicit: the language must not depend on whatever ran before in this process.
     set_language(getattr(args, "lang", None) or "en")
     store = open_store_from_args(args)
-    progress = _printer()
+    feedback = printed_feedback(_progress_line())
     try:
         size = Path(args.source).stat().st_size if Path(args.source).is_file() else 0
         source = read_source(
@@ -105,7 +105,7 @@ def run_import(args) -> int:
             encoding=args.encoding,
             sheet=args.sheet,
             layer_hint=args.layer,
-            progress=progress if size >= _PROGRESS_FROM_BYTES else None,
+            feedback=feedback if size >= _PROGRESS_FROM_BYTES else None,
         )
         plan = plan_import(
             source,
@@ -113,7 +113,7 @@ def run_import(args) -> int:
             args.layer,
             crs=args.crs,
             mode=args.mode,
-            progress=progress if len(source.frame) >= _PROGRESS_FROM_ROWS else None,
+            feedback=feedback if len(source.frame) >= _PROGRESS_FROM_ROWS else None,
         )
     except ImportFailure as exc:
         _print_problems(exc.problems, args.layer)
@@ -175,20 +175,18 @@ def run_export(args) -> int:
     return EXIT_OK
 
 
-def _printer():
+def _progress_line():
+    """A line at every tenth of the way: a big file reports thousands of times."""
     last = {"step": -1}
 
-    def show(fraction: float, text: str) -> None:
+    def line(fraction: float, text: str) -> str | None:
         step = int(fraction * 10)
-        if step != last["step"]:
-            last["step"] = step
-            print(
-                _("  {percent:3d}%  {what}").format(percent=int(fraction * 100), what=_(text)),
-                file=sys.stderr,
-                flush=True,
-            )
+        if step == last["step"]:
+            return None
+        last["step"] = step
+        return _("  {percent:3d}%  {what}").format(percent=int(fraction * 100), what=_(text))
 
-    return show
+    return line
 
 
 def _print_source(source, plan) -> None:

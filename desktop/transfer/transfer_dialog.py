@@ -37,6 +37,7 @@ from PyQt6.QtWidgets import (
 
 from desktop.plain_text import plain_label, plain_tooltip
 from desktop.transfer.transfer_export import ExportDialog
+from geodata.feedback import Feedback
 from geodata.importing import ImportCancelled, ImportFailure, apply_plan, plan_import, read_source
 from geodata.importing.readers import PREVIEW_ROWS
 from geodata.schema import SCHEMAS
@@ -317,7 +318,7 @@ class ImportDialog(QDialog):
                 encoding=options["encoding"],
                 sheet=options["sheet"],
                 layer_hint=options["layer"],
-                progress=lambda f, t: report(f * 0.3, t),
+                feedback=Feedback(lambda f, t: report(f * 0.3, t)),
             )
             dataset = store.read_all()  # as the file is now, not as the window last read it
             plan = plan_import(
@@ -326,7 +327,7 @@ class ImportDialog(QDialog):
                 options["layer"],
                 crs=options["crs"],
                 mode=options["mode"],
-                progress=lambda f, t: report(0.3 + f * 0.7, t),
+                feedback=Feedback(lambda f, t: report(0.3 + f * 0.7, t)),
             )
             return plan
 

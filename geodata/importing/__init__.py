@@ -5,6 +5,7 @@ works out what it becomes and every problem with file, row and field (writing no
 :func:`apply_plan` writes the layer in one transaction of the store.
 """
 
+from geodata.feedback import Cancelled, Feedback, as_feedback
 from geodata.importing.plan import MODES, ImportPlan, apply_plan, plan_import
 from geodata.importing.problems import (
     ERROR,
@@ -23,6 +24,7 @@ __all__ = [
     "WARNING",
     "KINDS",
     "MODES",
+    "Cancelled",
     "ImportCancelled",
     "ImportFailure",
     "ImportPlan",
@@ -47,15 +49,18 @@ def import_file(
     dry_run=False,
     accept_warnings=False,
     allow_removal=False,
-    progress=None,
+    feedback: Feedback | None = None,
 ) -> ImportPlan:
     """Read, check and (unless ``dry_run`` or there are problems) write ``path`` into ``layer``.
 
     Returns the plan; ``plan.problems`` says what is wrong. Raises :class:`ImportFailure`
-    when the file cannot be read or the plan cannot be written; nothing is written then.
+    when the file cannot be read or the plan cannot be written, and
+    :class:`~geodata.feedback.Cancelled` when ``feedback`` is cancelled; nothing is written then.
     """
-    source = read_source(path, encoding=encoding, sheet=sheet, layer_hint=layer, progress=progress)
-    plan = plan_import(source, store.read_all(), layer, crs=crs, mode=mode, progress=progress)
+    whole = as_feedback(feedback)
+    source = read_source(path, encoding=encoding, sheet=sheet, layer_hint=layer, feedback=whole.part(0.0, 0.3))
+    plan = plan_import(source, store.read_all(), layer, crs=crs, mode=mode, feedback=whole.part(0.3, 1.0))
+    whole.raise_if_cancelled()
     if not dry_run:
         apply_plan(store, plan, accept_warnings=accept_warnings, allow_removal=allow_removal)
     return plan

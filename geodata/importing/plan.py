@@ -13,7 +13,6 @@ has changed in the store since it was made is refused rather than written over t
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -24,6 +23,7 @@ import shapely
 from geodata.coords import metric_crs, source_crs_name
 from geodata.dataset import Dataset
 from geodata.errors import GeodataError
+from geodata.feedback import Feedback, as_feedback
 from geodata.formulas import from_spreadsheet
 from geodata.importing.columns import ColumnMap, map_columns
 from geodata.importing.modes import merge_rows
@@ -45,7 +45,6 @@ from geodata.schema import STORAGE_CRS, conform, schema_for
 from geodata.validation._problem import shown
 
 MODES = ("append", "update", "replace")
-Progress = Callable[[float, str], None]
 
 
 @dataclass
@@ -122,7 +121,7 @@ def plan_import(
     *,
     crs: str | None = None,
     mode: str = "append",
-    progress: Progress | None = None,
+    feedback: Feedback | None = None,
 ) -> ImportPlan:
     """Work out the import of ``source`` into ``layer`` of ``dataset``, writing nothing.
 
@@ -141,8 +140,9 @@ def plan_import(
         ``append`` adds rows whose id is new (rows with an existing id are skipped and
         reported), ``update`` changes the features with the rows' ids (empty cells keep the
         value the feature has), ``replace`` makes the file the whole layer.
-    progress
-        Called with (fraction done, what is happening); it may raise ImportCancelled.
+    feedback
+        Told how far the checking is (fraction done, what is happening); cancelling it stops
+        the checking at its next report with :class:`~geodata.feedback.Cancelled`.
 
     Returns
     -------
@@ -153,7 +153,7 @@ def plan_import(
     ImportFailure
         For an unknown layer, mode or coordinate system.
     """
-    report = progress or (lambda fraction, text: None)
+    report = as_feedback(feedback).report
     try:
         schema = schema_for(layer)
     except GeodataError as exc:

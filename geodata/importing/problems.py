@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from geodata.errors import GeodataError
+from geodata.feedback import Cancelled
 
 ERROR = "error"
 WARNING = "warning"
@@ -68,8 +69,5 @@ class ImportFailure(GeodataError):  # noqa: N818  (a public name the command lin
         self.problems = list(problems or [])
 
 
-class ImportCancelled(GeodataError):  # noqa: N818  (a cancel is not an error)
-    """The user stopped the import; nothing was written."""
-
-    def __init__(self):
-        super().__init__("the import was cancelled; nothing was written")
+# The name importing's callers knew: one cancel for every long job, raised by Feedback.report.
+ImportCancelled = Cancelled

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from geodata.feedback import Cancelled, Feedback, as_feedback
 from geodata.importing.encoding import detect_encoding, normalise_encoding
 from geodata.importing.problems import ImportFailure
 from geodata.importing.source import (
@@ -52,7 +53,7 @@ def read_source(
     encoding: str | None = None,
     sheet: str | None = None,
     layer_hint: str | None = None,
-    progress: Progress | None = None,
+    feedback: Feedback | None = None,
 ) -> Source:
     """Read ``path`` by its extension.
 
@@ -67,16 +68,19 @@ def read_source(
         GeoPackage, the layer called ``layer_hint`` if there is one).
     layer_hint
         The layer being imported into, to pick the GeoPackage layer of the same name.
-    progress
-        Called with (fraction done, what is happening).
+    feedback
+        Told how far the reading is (fraction done, what is happening); cancelling it stops
+        the reading at its next report.
 
     Raises
     ------
     ImportFailure
         The file cannot be read; the message names it and says what to do.
+    Cancelled
+        The feedback was cancelled.
     """
     path = Path(path)
-    report = progress or (lambda fraction, text: None)
+    report = as_feedback(feedback).report
     if not path.exists():
         raise failure(path, Message(N_("the file does not exist")))
     if path.is_dir():
@@ -113,7 +117,7 @@ def read_source(
             source = read_gpkg(path, encoding=encoding, sheet=sheet, report=report, fallback=True)
         else:
             source = reader(path, encoding=encoding, sheet=sheet, report=report)
-    except ImportFailure:
+    except (ImportFailure, Cancelled):  # a cancel is no broken file
         raise
     except (OSError, ValueError, KeyError, TypeError, IndexError, zipfile.BadZipFile, csv.Error) as exc:
         raise failure(

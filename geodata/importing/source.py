@@ -6,16 +6,16 @@ geometries (:mod:`geodata.importing.vector_readers`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from geodata.feedback import ProgressReport
 from geodata.importing.problems import ERROR, ImportFailure, ImportProblem
 
-Progress = Callable[[float, str], None]
+Progress = ProgressReport  # what a reader reports to: Feedback.report of the read
 
 # Bounds on what a table may be, so that a hostile or broken file is refused in seconds with a
 # message rather than read into gigabytes: a city's household list fits well inside them.

@@ -8,7 +8,8 @@ from openpyxl import Workbook
 from pyproj import Geod
 
 from geodata.chinese_crs import wgs84_to_bd09, wgs84_to_gcj02
-from geodata.importing import ImportFailure, apply_plan, import_file, plan_import, read_source
+from geodata.feedback import Cancelled, Feedback
+from geodata.importing import ImportCancelled, ImportFailure, apply_plan, import_file, plan_import, read_source
 from geodata.stores import GeoPackageStore
 from tests.geodata.import_helpers import (
     GUANWANGMIAO,
@@ -244,6 +245,19 @@ def test_dry_run_writes_nothing(store, sample_copy, tmp_path):
     plan = import_file(store, write_csv(tmp_path / "ok.csv", [household_row(1)]), "households", dry_run=True)
     assert plan.can_write() and plan.counts["added"] == 1
     assert_same_layers(before, layers_of(sample_copy))
+
+
+def test_an_import_reports_one_rising_progress_and_a_cancel_writes_nothing(store, sample_copy, tmp_path):
+    path = write_csv(tmp_path / "ok.csv", [household_row(i) for i in range(1, 30)])
+    heard = []
+    import_file(store, path, "households", dry_run=True, feedback=Feedback(lambda f, m: heard.append(f)))
+    assert heard == sorted(heard) and heard[0] == 0.0 and heard[-1] == 1.0  # reading, then checking
+    before = layers_of(sample_copy)
+    feedback = Feedback(lambda f, m: feedback.cancel() if m == "checking rows" else None)
+    with pytest.raises(Cancelled):
+        import_file(store, path, "households", feedback=feedback)
+    assert_same_layers(before, layers_of(sample_copy))
+    assert ImportCancelled is Cancelled  # the name callers caught before keeps catching
 
 
 def test_a_layer_changed_since_the_check_is_not_overwritten(store, tmp_path):

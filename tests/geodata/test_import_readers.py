@@ -11,6 +11,7 @@ import pytest
 from openpyxl import Workbook
 from shapely.geometry import Point, box
 
+from geodata.feedback import Cancelled, Feedback
 from geodata.importing import ImportFailure, read_source
 from tests.geodata.import_helpers import HEADER, household_row, write_csv
 
@@ -238,10 +239,18 @@ def test_a_long_sheet_reports_its_progress(tmp_path):
     path = tmp_path / "long.xlsx"
     book.save(path)
     said = []
-    source = read_source(path, progress=lambda fraction, text: said.append(fraction))
+    source = read_source(path, feedback=Feedback(lambda fraction, text: said.append(fraction)))
     assert len(source.frame) == 45_000
     inside = [f for f in said if 0 < f < 1]
     assert len(inside) >= 2 and inside == sorted(inside), said
+
+
+def test_a_cancel_while_reading_is_a_cancel_not_a_broken_file(tmp_path):
+    path = write_csv(tmp_path / "ok.csv", [household_row(1), household_row(2)])
+    feedback = Feedback(lambda fraction, text: feedback.cancel())  # at once: the reader's own report raises
+    with pytest.raises(Cancelled) as raised:
+        read_source(path, feedback=feedback)
+    assert not isinstance(raised.value, ImportFailure)
 
 
 # -- files whose first reading pointed at the wrong cause (issue 14, defect 11) ----------------
