@@ -52,19 +52,21 @@ def words(lang: str) -> dict[str, str]:
     return {key: translate(text) for key, text in _WORDS.items()}
 
 
-def _lang(lang: str) -> str:
-    return "zh" if lang.startswith("zh") else "en"
+def township_name(metadata: dict, lang: str) -> str:
+    """The township's name in ``lang``: in English its English name where the metadata has one
+    ("" when there is no name at all)."""
+    chinese, english = (_metadata_text(metadata.get(key)) for key in ("township_name", "township_name_en"))
+    return bilingual(chinese, english or chinese, lang)
+
+
+def _metadata_text(value) -> str:
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
 def page_title(dataset: Dataset, state: MapState, lang: str) -> str:
     if state.title:
         return state.title
-    meta = dataset.metadata
-    township = (
-        meta.get("township_name", "")
-        if _lang(lang) == "zh"
-        else (meta.get("township_name_en") or meta.get("township_name", ""))
-    )
+    township = township_name(dataset.metadata, lang)
     return translations(lang).gettext("{township} epidemic-prevention situation map").format(township=township)
 
 

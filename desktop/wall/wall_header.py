@@ -34,6 +34,7 @@ from desktop.plain_text import plain_label
 from geodata.schema import CHECKPOINT_TIERS, choice_label
 from layers.i18n import _, format_day, language
 from layers.map_state import MapState
+from layers.page_text import township_name as page_township_name
 from layers.situation import as_timestamp, resolve_as_of
 from layers.statistics import FIGURES, figure_label, figures_with_change, village_table
 
@@ -414,11 +415,7 @@ class WallHeader(QWidget):
 
 def township_name(dataset) -> str:
     """The township's name in the language ("" when the metadata has none)."""
-    metadata = dataset.metadata
-    township = shown_text(metadata.get("township_name"))
-    if language() == "en":
-        township = shown_text(metadata.get("township_name_en")) or township
-    return township
+    return shown_text(page_township_name(dataset.metadata, language()))
 
 
 def _village_names(dataset, villages) -> list[str]:

@@ -24,6 +24,7 @@ from layers.briefing.table import Table
 from layers.filters import checkpoint_situation, disinfection_situation, household_situation, resolve_as_of
 from layers.i18n import as_of_text, translations
 from layers.map_state import MapState
+from layers.page_text import township_name
 from layers.statistics import (
     CHECKPOINT_TIER_FIGURES,
     VILLAGE_RESOURCES,
@@ -129,7 +130,7 @@ def briefing_content(
     atlas_codes = atlas_village_codes(dataset, options)
     table = village_table(dataset, as_of)
     meta = dataset.metadata
-    township = _meta(meta, "township_name") if zh else (_meta(meta, "township_name_en") or _meta(meta, "township_name"))
+    township = township_name(meta, options.lang)
     internal = state.audience == "internal"
     observation = _observation_table(dataset, as_of, zh, tr) if internal else None
     briefing = Briefing(
