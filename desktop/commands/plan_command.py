@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from desktop.commands.common import EXIT_FAILED, EXIT_OK, end_of_day, open_store_from_args
+from desktop.commands.common import EXIT_FAILED, EXIT_OK, end_of_day, open_store_from_args, printed_feedback
 
 
 def register(verbs, data_option) -> None:
@@ -95,7 +95,7 @@ def run_plan(args) -> int:
         dataset = open_store_from_args(args).read_all()
         as_of = end_of_day(args.date) if args.date else None
         context = PlanningContext(dataset, options, as_of)
-        result = suggest_sites(context, args.add, lscp=args.lscp, user_sites=user_sites, progress=_progress_printer())
+        result = suggest_sites(context, args.add, lscp=args.lscp, user_sites=user_sites, feedback=_progress())
     except PlanningError as exc:
         print(f"situation-map plan: {error_text(exc)}", file=sys.stderr)
         return EXIT_FAILED
@@ -128,13 +128,10 @@ def _lon_lat(text: str) -> tuple[float, float]:
     return longitude, latitude
 
 
-def _progress_printer():
+def _progress():
     from layers.planning.siting import step_text
 
-    def report(fraction: float, message: str) -> None:
-        print(f"  [{fraction * 100:3.0f} %] {step_text(message)}", file=sys.stderr, flush=True)
-
-    return report
+    return printed_feedback(lambda fraction, message: f"  [{fraction * 100:3.0f} %] {step_text(message)}")
 
 
 def format_plan(dataset, context, result) -> str:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from PyQt6.QtCore import QObject, pyqtSignal
 
+from geodata.feedback import Cancelled, Feedback
 from layers.map_state import Planning
 from layers.messages import error_text
-from layers.planning import PlanningCancelled, PlanningError, suggest_sites
+from layers.planning import PlanningError, suggest_sites
 from layers.planning.overlay import context_for
 
 
@@ -22,10 +23,10 @@ class SitingWorker(QObject):
     def __init__(self, dataset, planning: Planning, as_of, k: int, lscp: bool, user_sites):
         super().__init__()
         self._inputs = (dataset, planning, as_of, k, lscp, tuple(user_sites))
-        self._cancel = False
+        self._feedback = Feedback(self.progress.emit)
 
     def cancel(self) -> None:
-        self._cancel = True
+        self._feedback.cancel()
 
     def run(self) -> None:
         dataset, planning, as_of, k, lscp, user_sites = self._inputs
@@ -37,10 +38,9 @@ class SitingWorker(QObject):
                 k,
                 lscp=lscp,
                 user_sites=user_sites,
-                progress=self.progress.emit,
-                cancelled=lambda: self._cancel,
+                feedback=self._feedback,
             )
-        except PlanningCancelled:
+        except Cancelled:
             self.cancelled.emit()
         except (PlanningError, RuntimeError) as exc:  # RuntimeError: the solver found no answer
             self.failed.emit(error_text(exc))

@@ -7,6 +7,7 @@
 No Qt here: the window's planning panel and the ``plan`` command both use these functions.
 """
 
+from geodata.feedback import Cancelled
 from layers.planning.coverage import CoverageReport, PlanningContext, Site
 from layers.planning.options import (
     DEFAULT_RADIUS_M,
@@ -26,6 +27,7 @@ __all__ = [
     "PlanningError",
     "PlanningOptions",
     "parse_weights",
+    "Cancelled",
     "PlanningCancelled",
     "Proposal",
     "SitingResult",

@@ -11,19 +11,17 @@ candidates solves in seconds.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from geodata.feedback import Cancelled, Feedback, as_feedback
 from geodata.messages import N_, Message
 from layers.i18n import _
 from layers.planning.candidates import candidate_sites
 from layers.planning.coverage import CoverageReport, PlanningContext, Site
 from layers.planning.options import PlanningError
-
-Progress = Callable[[float, str], None]
 
 
 def note_text(note: tuple[str, dict]) -> str:
@@ -38,7 +36,7 @@ def note_text(note: tuple[str, dict]) -> str:
 
 
 def step_text(step: str) -> str:
-    """A step :func:`suggest_sites` reports to ``progress``, as the user reads it."""
+    """A step :func:`suggest_sites` reports to its ``feedback``, as the user reads it."""
     texts = {
         "coverage before": _("Coverage before"),
         "candidate sites": _("Candidate sites"),
@@ -51,8 +49,8 @@ def step_text(step: str) -> str:
     return texts.get(step, step)
 
 
-class PlanningCancelled(Exception):  # noqa: N818  (a cancel is not an error)
-    """The user cancelled a siting run."""
+# The name the planning's callers knew: one cancel for every long job, raised by Feedback.report.
+PlanningCancelled = Cancelled
 
 
 @dataclass(frozen=True)
@@ -92,8 +90,7 @@ def suggest_sites(
     lscp: bool = False,
     user_sites=(),
     candidates: pd.DataFrame | None = None,
-    progress: Progress | None = None,
-    cancelled: Callable[[], bool] | None = None,
+    feedback: Feedback | None = None,
 ) -> SitingResult:
     """Propose new checkpoints for ``context``.
 
@@ -108,21 +105,18 @@ def suggest_sites(
     candidates : DataFrame, optional
         Candidate sites to use instead of the generated ones: ``kind``, ``x``, ``y`` in the
         context's metric CRS.
-    progress : callable(fraction, message), optional
-    cancelled : callable() -> bool, optional
-        Asked between steps; when it says True, :class:`PlanningCancelled` is raised.
+    feedback : Feedback, optional
+        Told each step (fraction done, a step :func:`step_text` words); cancelling it stops
+        the run at its next step. The solver's own step cannot be interrupted.
 
     Raises
     ------
     PlanningError
         For k below 1 or above the number of candidates, or no candidate at all.
+    Cancelled
+        The feedback was cancelled.
     """
-    report = progress or (lambda fraction, message: None)
-
-    def step(fraction: float, message: str) -> None:
-        if cancelled is not None and cancelled():
-            raise PlanningCancelled()
-        report(fraction, message)
+    step = as_feedback(feedback).report
 
     wanted_count: int | np.integer = 0  # k once checked; unused with lscp
     if not lscp:
@@ -187,7 +181,7 @@ def suggest_sites(
     after = context.coverage(tuple(p.site() for p in proposals))
     if unreachable:
         notes.append(("unreachable", {"count": len(unreachable)}))
-    report(1.0, "done")
+    step(1.0, "done")
     return SitingResult("lscp" if lscp else "mclp", before, after, proposals, len(candidates), notes, unreachable)
 
 

@@ -5,6 +5,7 @@ import pytest
 import shapely
 from pyproj import Transformer
 
+from geodata.feedback import Cancelled, Feedback
 from geodata.sample.bundled import bundled_sample_path
 from geodata.stores import open_store
 from layers.planning import PlanningContext, PlanningError, PlanningOptions, Site, parse_weights, suggest_sites
@@ -80,6 +81,25 @@ def test_existing_checkpoints_are_kept_and_their_cover_is_not_bought_again():
 def test_fewest_checkpoints_to_cover_everything():
     result = suggest_sites(PlanningContext(two_clusters(), PlanningOptions()), None, lscp=True)
     assert len(result.proposals) == 2 and result.after.share == 1.0
+
+
+def test_a_siting_reports_its_steps_and_stops_at_the_next_one_when_cancelled():
+    steps = []
+    suggest_sites(
+        PlanningContext(two_clusters(), PlanningOptions()), 1, feedback=Feedback(lambda f, m: steps.append(m))
+    )
+    assert steps[0] == "coverage before" and steps[-1] == "done" and "solving (CBC)" in steps
+    heard = []
+
+    def stop_at_distances(fraction, message):
+        heard.append(message)
+        if message == "distances":
+            feedback.cancel()
+
+    feedback = Feedback(stop_at_distances)
+    with pytest.raises(Cancelled):
+        suggest_sites(PlanningContext(two_clusters(), PlanningOptions()), 1, feedback=feedback)
+    assert heard == ["coverage before", "candidate sites", "distances"]
 
 
 def test_along_roads_a_short_cut_across_the_fields_does_not_count():
