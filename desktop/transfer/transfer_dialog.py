@@ -9,11 +9,10 @@ Nothing is written while there are errors, or warnings the user has not accepted
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pandas as pd
-from PyQt6.QtCore import QSettings, Qt, QThread, pyqtSignal
+from PyQt6.QtCore import QSettings, Qt, pyqtSignal
 from PyQt6.QtGui import QColor
 from PyQt6.QtWidgets import (
     QCheckBox,
@@ -35,10 +34,11 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from desktop.background import BackgroundJob
 from desktop.plain_text import plain_label, plain_tooltip
 from desktop.transfer.transfer_export import ExportDialog
-from geodata.feedback import Feedback
-from geodata.importing import ImportCancelled, ImportFailure, apply_plan, plan_import, read_source
+from geodata.feedback import Cancelled
+from geodata.importing import ImportFailure, apply_plan, plan_import, read_source
 from geodata.importing.readers import PREVIEW_ROWS
 from geodata.schema import SCHEMAS
 from layers.features import layer_label
@@ -115,34 +115,6 @@ def _blank(value) -> bool:
         return False
 
 
-class ImportWorker(QThread):
-    """Runs one step of an import (read, check, write) on a worker thread; its progress callback
-    may be cancelled."""
-
-    progressed = pyqtSignal(float, str)
-    succeeded = pyqtSignal(object)
-    failed = pyqtSignal(object)
-
-    def __init__(self, work, parent=None):
-        super().__init__(parent)
-        self._work = work
-        self._cancel = threading.Event()
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def report(self, fraction: float, text: str) -> None:
-        if self._cancel.is_set():
-            raise ImportCancelled()
-        self.progressed.emit(float(fraction), text)
-
-    def run(self) -> None:
-        try:
-            self.succeeded.emit(self._work(self.report))
-        except Exception as exc:  # shown in the dialog: a worker must never die silently
-            self.failed.emit(exc)
-
-
 class ImportDialog(QDialog):
     """Choose a file and how to read it, see what it becomes, import it."""
 
@@ -155,7 +127,7 @@ class ImportDialog(QDialog):
         self.session = session
         self.source = None
         self.plan = None
-        self.job: ImportWorker | None = None
+        self.job: BackgroundJob | None = None
         self._pending = False
         self._checked_options: dict | None = None
         self.resize(1100, 720)
@@ -312,13 +284,13 @@ class ImportDialog(QDialog):
         self.plan = None
         self._update_buttons()
 
-        def work(report):
+        def work(feedback):
             source = read_source(
                 options["path"],
                 encoding=options["encoding"],
                 sheet=options["sheet"],
                 layer_hint=options["layer"],
-                feedback=Feedback(lambda f, t: report(f * 0.3, t)),
+                feedback=feedback.part(0.0, 0.3),
             )
             dataset = store.read_all()  # as the file is now, not as the window last read it
             plan = plan_import(
@@ -327,7 +299,7 @@ class ImportDialog(QDialog):
                 options["layer"],
                 crs=options["crs"],
                 mode=options["mode"],
-                feedback=Feedback(lambda f, t: report(0.3 + f * 0.7, t)),
+                feedback=feedback.part(0.3, 1.0),
             )
             return plan
 
@@ -348,7 +320,7 @@ class ImportDialog(QDialog):
 
     def _check_failed(self, exc) -> None:
         self.plan = None
-        if isinstance(exc, ImportCancelled):
+        if isinstance(exc, Cancelled):
             self.summary_label.setText(_("Cancelled."))
             return
         problems = getattr(exc, "problems", None) or []
@@ -435,8 +407,8 @@ class ImportDialog(QDialog):
         if allow_removal and not self.removal_confirmed(plan):
             return
 
-        def work(report):
-            report(0.1, _("writing"))
+        def work(feedback):
+            feedback.report(0.1, _("writing"))
             apply_plan(store, plan, accept_warnings=accept, allow_removal=allow_removal)
             return store.read_all()
 
@@ -478,7 +450,7 @@ class ImportDialog(QDialog):
     def _import_failed(self, exc) -> None:
         text = (
             str(exc)
-            if isinstance(exc, (ImportFailure, ImportCancelled))
+            if isinstance(exc, (ImportFailure, Cancelled))
             else _("The import failed: {reason}").format(reason=exc)
         )
         self.summary_label.setText(_("Nothing was imported."))
@@ -488,12 +460,11 @@ class ImportDialog(QDialog):
     # -- the worker ----------------------------------------------------------------------------
 
     def _run(self, work, on_success, on_failure) -> None:
-        job = ImportWorker(work, self)
-        job.setObjectName("import-worker")
-        job.progressed.connect(self._on_progress)
-        job.succeeded.connect(on_success)
+        job = BackgroundJob(work, name="import-worker")
+        job.progress.connect(self._on_progress)
+        job.finished.connect(on_success)
         job.failed.connect(on_failure)
-        job.finished.connect(self._job_done)
+        job.ended.connect(self._job_done)
         self.job = job
         self._show_busy(True)
         self._update_buttons()
@@ -504,7 +475,6 @@ class ImportDialog(QDialog):
         self.progress_label.setText(_(text))  # the importer's steps are in transfer.po
 
     def _job_done(self) -> None:
-        self.job.deleteLater()
         self.job = None
         self._show_busy(False)
         self._update_buttons()

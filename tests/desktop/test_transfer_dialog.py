@@ -131,7 +131,7 @@ def test_a_long_check_shows_progress_and_can_be_cancelled(dialog, qtbot, tmp_pat
     path = write_csv(tmp_path / "big.csv", rows)
     fractions = []
     dialog.set_path(path)
-    dialog.job.progressed.connect(lambda fraction, text: fractions.append(fraction))
+    dialog.job.progress.connect(lambda fraction, text: fractions.append(fraction))
     assert dialog.progress.isVisibleTo(dialog) and dialog.cancel_button.isVisibleTo(dialog)
     qtbot.waitUntil(lambda: bool(fractions), timeout=WAIT_MS)
     dialog.cancel()
