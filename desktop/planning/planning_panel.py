@@ -8,7 +8,7 @@ Cancel button, and the window stays responsive meanwhile.
 
 from __future__ import annotations
 
-from PyQt6.QtCore import Qt, QThread, pyqtSignal
+from PyQt6.QtCore import Qt, pyqtSignal
 from PyQt6.QtGui import QKeySequence, QShortcut
 from PyQt6.QtWidgets import (
     QAbstractItemView,
@@ -32,15 +32,16 @@ from PyQt6.QtWidgets import (
 )
 from shapely.geometry import Point
 
-from desktop.planning.planning_worker import SitingWorker
+from desktop.background import BackgroundJob
 from geodata.editing import EditError, add_feature
+from geodata.feedback import Cancelled
 from geodata.schema import CHECKPOINT_TIERS, CHOICE_LABELS, ROAD_CLASSES
 from layers.derived_cache import DerivedCache
 from layers.features import edit_text, next_free_id
 from layers.i18n import _, language
 from layers.map_state import PlannedSite, Planning
 from layers.messages import error_text
-from layers.planning import DEFAULT_WEIGHTS, PlanningError, Site
+from layers.planning import DEFAULT_WEIGHTS, PlanningError, Site, suggest_sites
 from layers.planning.overlay import context_for, options_of
 from layers.planning.siting import note_text, step_text
 from layers.planning.summary import coverage_figures, existing_text, planned_text, text_of
@@ -68,8 +69,8 @@ class PlanningPanel(QWidget):
         self.setObjectName("planning-panel")
         self.session = session
         self._memo = DerivedCache()  # the planning context, kept while the dataset and options hold
-        self._runs: list[tuple[QThread, SitingWorker]] = []
-        self._worker: SitingWorker | None = None
+        self._runs: list[BackgroundJob] = []  # the current run, and cancelled ones not yet ended
+        self._job: BackgroundJob | None = None
         self.placing = False  # the next map clicks drop what-if checkpoints
         self.report = None  # CoverageReport with every proposed and what-if site
         self.base_report = None  # CoverageReport of the existing checkpoints alone
@@ -357,83 +358,77 @@ class PlanningPanel(QWidget):
         if self._stale:
             self.refresh()
 
-    # -- siting on a worker thread ---------------------------------------------------------
+    # -- siting in the background ----------------------------------------------------------
 
     def suggest(self) -> None:
-        """Start a siting run on a worker thread (the panel shows its progress)."""
-        if self._worker is not None:
+        """Start a siting run in the background (the panel shows its progress)."""
+        if self._job is not None:
             return
         current = self.session.state.planning
-        user_sites = [Site(s.label, s.longitude, s.latitude) for s in (current.what_if if current else ())]
-        worker = SitingWorker(
-            self.session.dataset,
-            self.planning(),
-            self.session.as_of,
-            self.k_box.value(),
-            self.lscp_box.isChecked(),
-            user_sites,
-        )
-        thread = QThread(self)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
-        worker.progress.connect(lambda f, m, w=worker: self._on_progress(w, f, m))
-        worker.succeeded.connect(lambda result, w=worker: self._on_result(w, result))
-        worker.failed.connect(lambda text, w=worker: self._on_failed(w, text))
-        worker.cancelled.connect(lambda w=worker: self._finish(w, _("Cancelled")))
-        worker.done.connect(thread.quit)
-        thread.finished.connect(lambda t=thread, w=worker: self._forget(t, w))
-        self._runs.append((thread, worker))
-        self._worker = worker
+        user_sites = tuple(Site(s.label, s.longitude, s.latitude) for s in (current.what_if if current else ()))
+        dataset, planning, as_of = self.session.dataset, self.planning(), self.session.as_of
+        k, lscp = self.k_box.value(), self.lscp_box.isChecked()
+
+        def work(feedback):
+            feedback.report(0.0, "coverage before")
+            context = context_for(dataset, planning, as_of)
+            return suggest_sites(context, k, lscp=lscp, user_sites=user_sites, feedback=feedback)
+
+        job = BackgroundJob(work, name="siting")
+        job.progress.connect(lambda f, m, j=job: self._on_progress(j, f, m))
+        job.finished.connect(lambda result, j=job: self._on_result(j, result))
+        job.failed.connect(lambda exc, j=job: self._on_failed(j, exc))
+        job.ended.connect(lambda j=job: self._forget(j))
+        self._runs.append(job)
+        self._job = job
         self.suggest_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.progress_bar.setValue(0)
         self.progress_bar.setVisible(True)
         self.status_label.setText(_("Looking for the best sites…"))
-        thread.start()
+        job.start()
 
     def cancel(self) -> None:
         """Stop the running siting. The solver step cannot be interrupted: its answer, when it
         comes, is dropped, and the panel is free at once."""
-        if self._worker is not None:
-            self._worker.cancel()
-            self._finish(self._worker, _("Cancelled"))
+        if self._job is not None:
+            self._job.cancel()
+            self._finish(self._job, _("Cancelled"))
 
-    def _on_progress(self, worker, fraction: float, message: str) -> None:
-        if worker is self._worker:
+    def _on_progress(self, job, fraction: float, message: str) -> None:
+        if job is self._job:
             self.progress_bar.setValue(int(fraction * 100))
             self.status_label.setText(step_text(message))
 
-    def _on_result(self, worker, result) -> None:
-        if worker is not self._worker:
+    def _on_result(self, job, result) -> None:
+        if job is not self._job:
             return
         proposed = tuple(PlannedSite(p.longitude, p.latitude, p.key, p.gain) for p in result.proposals)
         notes = "; ".join(note_text(note) for note in result.notes)
-        self._finish(worker, _("{count} sites proposed").format(count=len(proposed)) + (f" ({notes})" if notes else ""))
+        self._finish(job, _("{count} sites proposed").format(count=len(proposed)) + (f" ({notes})" if notes else ""))
         self._publish(proposed=proposed, show_gaps=True)
 
-    def _on_failed(self, worker, text: str) -> None:
-        if worker is self._worker:
-            self._finish(worker, text)
+    def _on_failed(self, job, exc: Exception) -> None:
+        # A PlanningError says what to change; the solver finding no answer is a RuntimeError.
+        self._finish(job, _("Cancelled") if isinstance(exc, Cancelled) else error_text(exc))
 
-    def _finish(self, worker, message: str) -> None:
-        if worker is not self._worker:
+    def _finish(self, job, message: str) -> None:
+        if job is not self._job:
             return
-        self._worker = None
+        self._job = None
         self.suggest_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
         self.progress_bar.setVisible(False)
         self.status_label.setText(message)
 
-    def _forget(self, thread, worker) -> None:
-        self._runs = [(t, w) for t, w in self._runs if t is not thread]
-        worker.deleteLater()
-        thread.deleteLater()
+    def _forget(self, job) -> None:
+        self._runs = [j for j in self._runs if j is not job]
 
     def wait_for_runs(self, milliseconds: int = 60_000) -> None:
-        """Let running solves end (before the application quits: a running QThread must not
+        """Let running solves end (before the application quits: a running thread must not
         be destroyed)."""
-        for thread, _worker in list(self._runs):
-            thread.wait(milliseconds)
+        for job in list(self._runs):
+            job.wait(milliseconds)
 
 
 def _table(headers: list[str]) -> QTableWidget:
