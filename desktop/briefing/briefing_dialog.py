@@ -1,6 +1,6 @@
 """File → Export briefing…: the daily briefing from the window, with a preview of its first page.
 
-The document is written in a worker thread and printed by Qt WebEngine in its own processes,
+The document is written in the background and printed by Qt WebEngine in its own processes,
 so the window never freezes; an atlas shows its progress and can be cancelled. The audience
 starts at *public* whatever the window shows: sharing a briefing must never leak names by
 default. The PDF is printed beside its target and renamed over it only when complete.
@@ -12,7 +12,7 @@ import logging
 import tempfile
 from pathlib import Path
 
-from PyQt6.QtCore import QSettings, QSize, Qt, QThread, QTimer, QUrl, pyqtSignal
+from PyQt6.QtCore import QSettings, QSize, Qt, QTimer, QUrl, pyqtSignal
 from PyQt6.QtGui import QDesktopServices, QImage, QPixmap
 from PyQt6.QtWidgets import (
     QButtonGroup,
@@ -34,7 +34,9 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from desktop.background import BackgroundJob
 from desktop.briefing.briefing_printer import BriefingPrinter
+from geodata.feedback import Cancelled
 from layers.briefing.document import write_briefing_document
 from layers.briefing.options import BriefingError, BriefingOptions
 from layers.i18n import _, language
@@ -67,25 +69,9 @@ class BriefingTool:
         return self.dialog
 
 
-class _DocumentWriter(QThread):
-    """Writes the briefing document off the window's thread."""
-
-    written = pyqtSignal(object)  # the BriefingDocument
-    refused = pyqtSignal(str)
-
-    def __init__(self, dataset, state, options, folder: Path, parent=None):
-        super().__init__(parent)
-        self._arguments = (dataset, state, options, folder)
-
-    def run(self) -> None:
-        try:
-            self.written.emit(write_briefing_document(*self._arguments))
-        except (BriefingError, ValueError, OSError) as exc:
-            self.refused.emit(str(exc))
-
-
 class BriefingRun:
-    """One briefing being made (the preview or the export): its folder, its writer thread, its printer."""
+    """One briefing being made (the preview or the export): its folder, the job writing its
+    document, its printer."""
 
     def __init__(
         self,
@@ -101,12 +87,21 @@ class BriefingRun:
         self.folder = tempfile.TemporaryDirectory(prefix="situation-map-briefing-")
         self.printer: BriefingPrinter | None = None
         self.cancelled = False
-        self.writer = _DocumentWriter(
-            dialog.session.dataset, dialog.chosen_state(), options, Path(self.folder.name), dialog
+        dataset, state, folder = dialog.session.dataset, dialog.chosen_state(), Path(self.folder.name)
+        self.writer = BackgroundJob(
+            lambda feedback: write_briefing_document(dataset, state, options, folder, feedback=feedback),
+            name="briefing-writer",
         )
-        self.writer.written.connect(self._print)
-        self.writer.refused.connect(lambda message: self._end(None, message))
+        self.writer.finished.connect(self._print)
+        self.writer.failed.connect(self._refused)
         self.writer.start()
+
+    def _refused(self, exc: Exception) -> None:
+        if isinstance(exc, Cancelled):
+            return
+        if not isinstance(exc, (BriefingError, ValueError, OSError)):
+            log.error("the briefing document could not be written", exc_info=exc)
+        self._end(None, str(exc))
 
     def _print(self, document) -> None:
         if self.cancelled:
@@ -120,11 +115,13 @@ class BriefingRun:
 
     def cancel(self) -> None:
         self.cancelled = True
+        self.writer.cancel()  # stops writing at the next map
         if self.printer is not None:
             self.printer.cancel()
-        # Kept until its thread ends: a thread must not be destroyed while it runs.
-        self.dialog._retired.append(self)
-        self.writer.finished.connect(lambda: self.dialog._retired.remove(self))
+        if self.writer.is_running():
+            # Kept until its writer ends: the folder it writes into goes with the run.
+            self.dialog._retired.append(self)
+            self.writer.ended.connect(lambda: self.dialog._retired.remove(self))
 
     def _end(self, path: Path | None, error: str | None) -> None:
         if not self.cancelled:
@@ -150,7 +147,7 @@ class BriefingDialog(QDialog):
         self._export: BriefingRun | None = None
         self._preview: BriefingRun | None = None
         self._preview_again = False
-        self._retired: list[BriefingRun] = []  # cancelled jobs whose writer thread still runs
+        self._retired: list[BriefingRun] = []  # cancelled runs whose writer still runs
         self._preview_folder = tempfile.TemporaryDirectory(prefix="situation-map-preview-")
         self._preview_timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
         self._preview_timer.timeout.connect(self._make_preview)

@@ -19,6 +19,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from geodata.dataset import Dataset
+from geodata.feedback import Feedback, as_feedback
 from geodata.messages import N_
 from layers.briefing.content import Briefing, briefing_content
 from layers.briefing.options import (
@@ -62,11 +63,16 @@ def write_briefing_document(
     options: BriefingOptions,
     folder: Path,
     generated: datetime | None = None,
+    feedback: Feedback | None = None,
 ) -> BriefingDocument:
     """Write the briefing of ``state`` into ``folder`` (created if needed).
 
     The folder gets ``briefing.html``, one data file per map and the map page's assets.
+    ``feedback`` is told each map's data as it is made (an atlas has one per village);
+    cancelling it stops the writing at the next map with :class:`~geodata.feedback.Cancelled`.
     """
+    feedback = as_feedback(feedback)
+    feedback.report(0.0, "briefing content")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     briefing = briefing_content(dataset, state, options, generated)
@@ -79,7 +85,7 @@ def write_briefing_document(
         state.replace(view=View()).with_filters(villages=(page.code,)) for page in briefing.villages
     ]
     data_files = []
-    for number, data in enumerate(_print_data(dataset, map_states, options.lang)):
+    for number, data in enumerate(_print_data(dataset, map_states, options.lang, feedback.part(0.05, 0.95))):
         name = f"briefing-map-{number}.data.js"
         (folder / name).write_text(
             f"window.BRIEFING_MAPS = window.BRIEFING_MAPS || [];\nwindow.BRIEFING_MAPS[{number}] = "
@@ -106,10 +112,11 @@ def write_briefing_document(
     )
     path = folder / DOCUMENT_NAME
     path.write_text(html, encoding="utf-8")
+    feedback.report(1.0, "briefing written")
     return BriefingDocument(path, briefing, len(map_states))
 
 
-def _print_data(dataset: Dataset, states: list[MapState], lang: str) -> list[dict]:
+def _print_data(dataset: Dataset, states: list[MapState], lang: str, feedback: Feedback) -> list[dict]:
     """The screen page's data for each map, cut down to the features it shows.
 
     The maps differ only in which features they show, their legend and their view (the day
@@ -122,7 +129,8 @@ def _print_data(dataset: Dataset, states: list[MapState], lang: str) -> list[dic
     base["page"]["printVectorPoints"] = PRINT_VECTOR_POINTS
     features = {name: {f["id"]: f for f in c["features"]} for name, c in base["layers"].items()}
     result = []
-    for state in states:
+    for number, state in enumerate(states):
+        feedback.report(number / len(states), "map data")
         model = first if state is states[0] else page_model(dataset, state, lang, cache)
         # As layers.webmap.page_data splits the first update: texts to the page, the rest
         # (which features show, and the layers' visibility) to "initial".

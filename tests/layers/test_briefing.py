@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from geodata.feedback import Cancelled, Feedback
 from geodata.sample.bundled import bundled_sample_path
 from geodata.stores import open_store
 from layers.briefing.cells import cell_text
@@ -106,6 +107,22 @@ def test_public_document_holds_no_personal_data_anywhere(sample, tmp_path):
         for value in sample.households[column].dropna():
             assert value not in text
     assert "示例记录" not in text  # the households' notes
+
+
+def test_an_atlas_document_reports_each_map_and_a_cancel_stops_it_at_the_next(sample, tmp_path):
+    maps = []
+
+    def stop_after_three(fraction, message):
+        if message == "map data":
+            maps.append(fraction)
+            if len(maps) == 3:
+                feedback.cancel()
+
+    feedback = Feedback(stop_after_three)
+    with pytest.raises(Cancelled):
+        write_briefing_document(sample, MapState(), BriefingOptions(atlas=True), tmp_path, GENERATED, feedback=feedback)
+    assert len(maps) == 3 and maps == sorted(maps)
+    assert not (tmp_path / "briefing.html").exists()
 
 
 def test_data_text_is_escaped_in_the_document(tmp_path):
