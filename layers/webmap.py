@@ -119,6 +119,10 @@ def build_folium_map(data_file: str, *, bridge: bool = False) -> folium.Map:
         ("situation_data", data_file),
         ("point_canvas", f"{ASSETS}/point_canvas.js"),
         ("placement", f"{ASSETS}/placement.js"),
+        ("situation_symbols", f"{ASSETS}/situation_symbols.js"),
+        ("situation_layers", f"{ASSETS}/situation_layers.js"),
+        ("situation_layout", f"{ASSETS}/situation_layout.js"),
+        ("situation_controls", f"{ASSETS}/situation_controls.js"),
         ("situation", f"{ASSETS}/situation.js"),
         ("planning", f"{ASSETS}/planning.js"),
     ]

@@ -45,7 +45,15 @@ DOCUMENT_NAME = "briefing.html"
 # The map page's scripts, loaded once per map in this order (those that are installed): the
 # layout geometry (placement.js), the page that makes one SituationMap (situation.js) and what
 # extends it (planning.js: the planning overlay).
-MAP_SCRIPTS = ("placement.js", "situation.js", "planning.js")
+MAP_SCRIPTS = (
+    "placement.js",
+    "situation_symbols.js",
+    "situation_layers.js",
+    "situation_layout.js",
+    "situation_controls.js",
+    "situation.js",
+    "planning.js",
+)
 
 
 @dataclass

@@ -2,7 +2,7 @@
  * Where the map page draws what would otherwise hide something: symbols at one place spread on
  * a ring (as QGIS's point displacement renderer does), village labels put where they cover no
  * symbol and stay inside their village, and each label's halo. Pure geometry in screen pixels:
- * situation.js gathers the symbols and labels and applies what this computes.
+ * situation_layout.js gathers the symbols and labels and applies what this computes.
  *
  *   SituationPlacement.overlappingGroups(items, cell, collide, crowd) -> [[item, ...], ...]
  *   SituationPlacement.ringShifts(members, gap)                 -> [[dx, dy], ...] (sorts members)
