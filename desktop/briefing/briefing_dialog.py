@@ -91,6 +91,7 @@ class BriefingRun:
         self.writer = BackgroundJob(
             lambda feedback: write_briefing_document(dataset, state, options, folder, feedback=feedback),
             name="briefing-writer",
+            owner=dialog,
         )
         self.writer.finished.connect(self._print)
         self.writer.failed.connect(self._refused)

@@ -374,7 +374,7 @@ class PlanningPanel(QWidget):
             context = context_for(dataset, planning, as_of)
             return suggest_sites(context, k, lscp=lscp, user_sites=user_sites, feedback=feedback)
 
-        job = BackgroundJob(work, name="siting")
+        job = BackgroundJob(work, name="siting", owner=self)
         job.progress.connect(lambda f, m, j=job: self._on_progress(j, f, m))
         job.finished.connect(lambda result, j=job: self._on_result(j, result))
         job.failed.connect(lambda exc, j=job: self._on_failed(j, exc))

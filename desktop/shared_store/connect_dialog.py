@@ -12,9 +12,8 @@ are committed) and the reload-or-overwrite question when a save meets another de
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Future, ThreadPoolExecutor
 
-from PyQt6.QtCore import QSettings, QTimer
+from PyQt6.QtCore import QSettings
 from PyQt6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -26,6 +25,7 @@ from PyQt6.QtWidgets import (
     QVBoxLayout,
 )
 
+from desktop.background import BackgroundJob
 from desktop.shared_store import conflict_dialog
 from desktop.shared_store.live_updates import LiveUpdates
 from geodata.errors import GeodataError
@@ -82,12 +82,8 @@ class ConnectDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(hint)
         layout.addWidget(buttons)
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="connect")
-        self._future: Future | None = None
+        self._job: BackgroundJob | None = None
         self._progress: QProgressDialog | None = None
-        self._timer = QTimer(self)
-        self._timer.setInterval(50)
-        self._timer.timeout.connect(self._collect)
 
     def connect_now(self) -> None:
         text = self.location.currentText().strip()
@@ -102,48 +98,57 @@ class ConnectDialog(QDialog):
         )
         self._progress.setMinimumDuration(300)
         self._progress.canceled.connect(self._cancel)
-        self._future = self._executor.submit(_open_and_read, text, password)
-        self._timer.start()
+        job = BackgroundJob(lambda feedback: _open_and_read(text, password, feedback), name="connect", owner=self)
+        job.finished.connect(lambda result, j=job: self._connected(j, result))
+        job.failed.connect(lambda exc, j=job: self._refused(j, exc))
+        self._job = job
+        job.start()
 
     def _cancel(self) -> None:
-        # The connection attempt cannot be interrupted: its result is closed when it comes.
-        if self._future is not None:
-            self._future.add_done_callback(_close_store)
-        self._future = None
-        self._timer.stop()
+        # The connection attempt cannot be interrupted: the job closes what it opened.
+        if self._job is not None:
+            self._job.cancel()
+        self._job = None
 
-    def _collect(self) -> None:
-        future = self._future
-        if future is None or not future.done():
+    def _connected(self, job: BackgroundJob, result) -> None:
+        store, dataset = result
+        if job is not self._job:  # cancelled after the job's last look
+            store.close()
             return
-        self._timer.stop()
-        self._future = None
-        if self._progress is not None:
-            self._progress.reset()
-        try:
-            store, dataset = future.result()
-        except GeodataError as exc:
-            log.warning("cannot connect to a database: %s", type(exc).__name__)
-            self.window_.show_error(_("Cannot open the data: {reason}").format(reason=exc))
-            return
+        self._ended()
         remember(self._shown)
         self.accept()
         self.window_.store_opened.emit(store, dataset)
 
+    def _refused(self, job: BackgroundJob, exc: Exception) -> None:
+        if job is not self._job:
+            return
+        self._ended()
+        if not isinstance(exc, GeodataError):
+            log.error("connecting to a database failed", exc_info=exc)
+        else:
+            log.warning("cannot connect to a database: %s", type(exc).__name__)
+        self.window_.show_error(_("Cannot open the data: {reason}").format(reason=exc))
 
-def _open_and_read(location: str, password: str):
+    def _ended(self) -> None:
+        self._job = None
+        if self._progress is not None:
+            self._progress.reset()
+
+
+def _open_and_read(location: str, password: str, feedback):
+    """On the job's thread: the store and its data, or Cancelled (the store closed) when the
+    user gave up while it connected."""
     from geodata.stores.postgis.store import PostGISStore
 
     store = PostGISStore(location, password=password)
-    return store, store.read_all()
-
-
-def _close_store(future: Future) -> None:
     try:
-        store, _dataset = future.result()
-    except Exception:
-        return
-    store.close()
+        dataset = store.read_all()
+        feedback.raise_if_cancelled()
+    except BaseException:
+        store.close()
+        raise
+    return store, dataset
 
 
 def recent_locations() -> list[str]:

@@ -10,7 +10,8 @@ Two kinds of store, one watcher:
   notification was missed while the connection was down.
 
 Either way the dataset is only read (about 0.2 s for the sample) when its key (stat or
-counter) differs from the last good read, on a worker thread, so the display never blocks.
+counter) differs from the last good read, in a :class:`~desktop.background.BackgroundJob`, so
+the display never blocks.
 A missing, locked or corrupt file or an unreachable server is reported with the time of the
 last good read and retried at every poll; the last good dataset stays shown meanwhile.
 """
@@ -20,22 +21,19 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from PyQt6.QtCore import QObject, QTimer, pyqtSignal
 
+from desktop.background import BackgroundJob
 from geodata.dataset import Dataset
 from geodata.stores import GeoPackageStore
 from geodata.stores.postgis.location import is_database_location
 
 log = logging.getLogger(__name__)
 
-# How often the Qt thread looks whether the worker's read has finished. Polling a future
-# from a QTimer needs no cross-thread signal plumbing and costs nothing between reads
-# (the timer only runs while a read is in flight).
-_RESULT_POLL_MS = 20
 # Keep failure reasons short enough for a status line.
 _MAX_REASON = 200
 
@@ -85,14 +83,11 @@ class StoreWatcher(QObject):
         self._poll = QTimer(self)
         self._poll.setInterval(int(interval_ms))
         self._poll.timeout.connect(self.check_now)
-        self._result_poll = QTimer(self)
-        self._result_poll.setInterval(min(_RESULT_POLL_MS, int(interval_ms)))
-        self._result_poll.timeout.connect(self._collect)
         self._poked.connect(self.check_now)
-        # One worker: reads are serialised even if a stopped watcher's read still runs.
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-watcher")
-        self._future: Future | None = None
-        self._future_key = None  # the stat the file read in flight was started on
+        # Reads are serialised even if a stopped watcher's read still runs: they share a store.
+        self._read_lock = threading.Lock()
+        self._job: BackgroundJob | None = None
+        self._job_key = None  # the stat the file read in flight was started on
         self._last_key = None
         self._last_good: dt.datetime | None = None
         self._dataset: Dataset | None = None  # only the last good one: memory stays flat
@@ -132,13 +127,12 @@ class StoreWatcher(QObject):
     def stop(self) -> None:
         """Stop polling and listening; a read in flight is abandoned and emits nothing."""
         self._poll.stop()
-        self._result_poll.stop()
         if self._listener is not None:
             self._listener.stop()
             self._listener = None
-        if self._future is not None:
-            self._future.cancel()  # harmless if it already runs: its result is dropped
-            self._future = None
+        if self._job is not None:
+            self._job.cancel()  # a read reports nothing, so it runs on: its result is dropped
+            self._job = None
 
     def check_now(self) -> None:
         """Start a read if the data changed (or the last read failed).
@@ -146,12 +140,13 @@ class StoreWatcher(QObject):
         Returns at once; the outcome arrives later as a signal. While a read is in flight
         the check is made again when it ends, so a change during a read is never missed.
         """
-        if self._future is not None:
+        if self._job is not None:
             self._check_again = True
             return
         self._read_started = time.monotonic()
         if self.is_database:
-            self._future = self._executor.submit(self._read_database, self._last_key, self._failing)
+            last_key, failing = self._last_key, self._failing
+            self._start_read(lambda: self._read_database(last_key, failing))
         else:
             try:
                 key = _stat_key(self.path)
@@ -160,16 +155,27 @@ class StoreWatcher(QObject):
                 return
             if key == self._last_key and not self._failing:
                 return
-            self._future = self._executor.submit(_read_file, self.path, self._store)
-            self._future_key = key
-        self._result_poll.start()
+            path, store = self.path, self._store
+            self._job_key = key
+            self._start_read(lambda: _read_file(path, store))
 
     def close(self) -> None:
-        """Stop and release the worker thread (without waiting for a read in flight)."""
+        """Stop (without waiting for a read in flight)."""
         self.stop()
-        self._executor.shutdown(wait=False, cancel_futures=True)
 
     # -- internals -----------------------------------------------------------------------
+
+    def _start_read(self, read) -> None:
+        def work(feedback):
+            with self._read_lock:
+                feedback.raise_if_cancelled()  # stopped while an earlier read held the store
+                return read()
+
+        job = BackgroundJob(work, name="store-watcher", owner=self)
+        job.finished.connect(lambda result, j=job: self._collect(j, result))
+        job.failed.connect(lambda exc, j=job: self._read_failed(j, exc))
+        self._job = job
+        job.start()
 
     def _read_database(self, last_key, failing: bool):
         """Worker thread: (counter, dataset), the dataset ``None`` when nothing changed."""
@@ -183,27 +189,24 @@ class StoreWatcher(QObject):
             return key, None
         return key, self._store.read_all()
 
-    def _collect(self) -> None:
-        """On the Qt thread: take the worker's result once it is ready."""
-        future = self._future
-        if future is None:
-            self._result_poll.stop()
-            return
-        if not future.done():
-            return
-        self._future = None
-        self._result_poll.stop()
-        try:
-            result = future.result()
-        except Exception as exc:  # any reader error (StoreError, GDAL, sqlite) is a failure
-            what = "the database" if self.is_database else "the file"
-            self._fail(f"cannot read {what}: {exc}")
-            return
+    def _read_failed(self, job: BackgroundJob, exc: Exception) -> None:
+        """On the Qt thread: any reader error (StoreError, GDAL, sqlite) is a failure."""
+        if job is not self._job:
+            return  # a stopped watcher's read
+        self._job = None
+        what = "the database" if self.is_database else "the file"
+        self._fail(f"cannot read {what}: {exc}")
+
+    def _collect(self, job: BackgroundJob, result) -> None:
+        """On the Qt thread: take the read's result."""
+        if job is not self._job:
+            return  # a stopped watcher's read
+        self._job = None
         if self.is_database:
             key, dataset = result
             self._start_listening()
         else:
-            key, dataset = self._future_key, result
+            key, dataset = self._job_key, result
         # The key is taken before the read: if the data changed in between, the next check
         # sees a different key and reads again, so no change is ever missed.
         if dataset is not None:

@@ -460,7 +460,7 @@ class ImportDialog(QDialog):
     # -- the worker ----------------------------------------------------------------------------
 
     def _run(self, work, on_success, on_failure) -> None:
-        job = BackgroundJob(work, name="import-worker")
+        job = BackgroundJob(work, name="import-worker", owner=self)
         job.progress.connect(self._on_progress)
         job.finished.connect(on_success)
         job.failed.connect(on_failure)

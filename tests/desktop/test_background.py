@@ -4,6 +4,7 @@ on the window's thread, in order."""
 import threading
 
 import pytest
+from PyQt6 import sip
 from PyQt6.QtCore import QThread
 
 from desktop import background
@@ -47,6 +48,10 @@ def test_progress_arrives_in_order_on_the_window_thread_then_the_result(qtbot):
     assert heard[-2][1] == ("answer",)
     assert all(on_main for _name, _args, on_main in heard)
     assert not job.is_running() and job not in background._running
+    # Its Qt side is deleted once it ended (the slots it holds would keep it forever), and
+    # asking about it afterwards is still safe.
+    qtbot.waitUntil(lambda: sip.isdeleted(job), timeout=TIMEOUT_MS)
+    assert not job.is_running() and job.wait() and not job.is_cancelled
 
 
 def test_cancel_stops_the_job_at_its_next_report_and_it_fails_with_cancelled(qtbot):
@@ -109,3 +114,27 @@ def test_wait_blocks_until_the_thread_has_stopped(qtbot, milliseconds):
     job.start()
     assert job.wait(milliseconds) and not job.is_running()
     qtbot.waitSignal(job.ended, timeout=TIMEOUT_MS).wait()
+
+
+def test_when_its_owner_is_destroyed_the_job_is_cancelled_and_says_nothing_more(qtbot):
+    from PyQt6.QtCore import QObject
+
+    owner = QObject()
+    started = threading.Event()
+
+    def work(feedback):
+        started.set()
+        while True:
+            feedback.report(0.5, "waiting")
+            threading.Event().wait(0.001)
+
+    job = BackgroundJob(work, owner=owner)
+    heard = record(job)
+    job.start()
+    assert started.wait(TIMEOUT_MS / 1000)
+    owner.deleteLater()
+    qtbot.waitUntil(lambda: job.is_cancelled, timeout=TIMEOUT_MS)
+    heard.clear()
+    assert job.wait(TIMEOUT_MS)
+    qtbot.waitUntil(lambda: job not in background._running, timeout=TIMEOUT_MS)
+    assert heard == []

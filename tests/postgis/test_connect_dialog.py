@@ -2,12 +2,15 @@
 
 from pathlib import Path
 
+import pytest
 from PyQt6.QtCore import QSettings
 from PyQt6.QtWidgets import QApplication
 
 from desktop.app import show_window
+from desktop.shared_store import connect_dialog
 from desktop.shared_store.connect_dialog import ConnectDialog, recent_locations
 from desktop.window.main_window import MainWindow
+from geodata.feedback import Cancelled, Feedback
 from geodata.stores import GeoPackageStore
 from geodata.stores.postgis.store import PostGISStore
 from tests.desktop.pagetools import PAGE_TIMEOUT_MS
@@ -62,3 +65,14 @@ def test_a_refused_connection_is_told_and_changes_nothing(qtbot, pushed, sample_
     qtbot.waitUntil(lambda: bool(errors), timeout=PAGE_TIMEOUT_MS)
     assert "password authentication failed" in errors[0] and "wrong-guess" not in errors[0]
     assert opened == [] and first.isVisible()
+
+
+def test_a_connection_given_up_while_it_was_made_is_closed_not_kept(pushed, monkeypatch):
+    closed = []
+    close = PostGISStore.close
+    monkeypatch.setattr(PostGISStore, "close", lambda store: (closed.append(store), close(store)))
+    feedback = Feedback()
+    feedback.cancel()  # the user pressed Cancel while the server was being reached
+    with pytest.raises(Cancelled):
+        connect_dialog._open_and_read(pushed, "", feedback)
+    assert len(closed) == 1
