@@ -86,7 +86,6 @@ class BriefingRun:
         self.reports_progress, self.final_target = reports_progress, final_target
         self.folder = tempfile.TemporaryDirectory(prefix="situation-map-briefing-")
         self.printer: BriefingPrinter | None = None
-        self.cancelled = False
         dataset, state, folder = dialog.session.dataset, dialog.chosen_state(), Path(self.folder.name)
         self.writer = BackgroundJob(
             lambda feedback: write_briefing_document(dataset, state, options, folder, feedback=feedback),
@@ -114,8 +113,12 @@ class BriefingRun:
         self.printer.failed.connect(lambda message: self._end(None, message))
         self.printer.start(document.path, self.target, self.options, document.map_count)
 
+    @property
+    def cancelled(self) -> bool:
+        """Cancelled by the user: the writer's cancel, which also stands for the printing's."""
+        return self.writer.is_cancelled
+
     def cancel(self) -> None:
-        self.cancelled = True
         self.writer.cancel()  # stops writing at the next map
         if self.printer is not None:
             self.printer.cancel()

@@ -10,7 +10,14 @@ import os
 import sys
 from pathlib import Path
 
-from desktop.commands.common import EXIT_FAILED, EXIT_OK, open_store_from_args, state_from_args, state_options
+from desktop.commands.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    open_store_from_args,
+    printed_feedback,
+    state_from_args,
+    state_options,
+)
 
 
 def register(verbs, data_option) -> None:
@@ -106,12 +113,19 @@ def _checked_output(out: Path) -> Path:
 
 
 def _progress_printer(map_count: int):
-    """Progress lines for an atlas (more than one map); a single map needs none."""
-    shown = set()
+    """Progress lines for an atlas (more than one map); a single map needs none. The printer
+    counts maps drawn, and may say the same count twice."""
+    shown: set[str] = set()
+
+    def line(_fraction: float, text: str) -> str | None:
+        if map_count < 2 or text in shown:
+            return None
+        shown.add(text)
+        return text
+
+    feedback = printed_feedback(line)
 
     def report(done: int, total: int, message: str) -> None:
-        if map_count > 1 and (done, message) not in shown:
-            shown.add((done, message))
-            print(f"{message}: {done}/{total}", file=sys.stderr, flush=True)
+        feedback.report(done / max(total, 1), f"{message}: {done}/{total}")
 
     return report
