@@ -236,13 +236,11 @@ def _weights(report) -> dict:
 
 
 def _road_class(road_class: str) -> str:
-    from geodata.schema import CHOICE_LABELS
+    from geodata.schema import choice_label
     from layers.i18n import language
     from layers.planning.summary import text_of
 
-    road_class = text_of(road_class)
-    zh, en = CHOICE_LABELS[("roads", "road_class")].get(road_class, (road_class, road_class))
-    return zh if language() == "zh" else en
+    return choice_label("roads", "road_class", text_of(road_class), language())
 
 
 def _padded_left(text: str, width: int) -> str:

@@ -35,7 +35,7 @@ from shapely.geometry import Point
 from desktop.background import BackgroundJob
 from geodata.editing import EditError, add_feature
 from geodata.feedback import Cancelled
-from geodata.schema import CHECKPOINT_TIERS, CHOICE_LABELS, ROAD_CLASSES
+from geodata.schema import CHECKPOINT_TIERS, ROAD_CLASSES, choice_label
 from layers.derived_cache import DerivedCache
 from layers.features import edit_text, next_free_id
 from layers.i18n import _, language
@@ -50,13 +50,11 @@ ACCEPTED_TIER = "village"
 
 
 def _road_class_label(road_class: str) -> str:
-    zh, en = CHOICE_LABELS[("roads", "road_class")][road_class]
-    return zh if language() == "zh" else en
+    return choice_label("roads", "road_class", road_class, language())
 
 
 def _tier_label(tier: str) -> str:
-    zh, en = CHOICE_LABELS[("checkpoints", "tier")][tier]
-    return zh if language() == "zh" else en
+    return choice_label("checkpoints", "tier", tier, language())
 
 
 class PlanningPanel(QWidget):

@@ -104,8 +104,7 @@ def install(window) -> None:
 
 
 def _field_label(schema, name: str) -> str:
-    field = schema.field(name)
-    return field.label_zh if language() == "zh" else field.label_en
+    return schema.field(name).label(language())
 
 
 def _same(first, second) -> bool:

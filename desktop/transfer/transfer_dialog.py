@@ -86,7 +86,7 @@ def _field_label(layer: str, name: str) -> str:
     if name not in schema.field_names:
         return name
     field = schema.field(name)
-    label = field.label_zh if language() == "zh" else field.label_en
+    label = field.label(language())
     return f"{label} ({name})" if label and label != name else name
 
 

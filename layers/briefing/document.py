@@ -1,7 +1,7 @@
 """The briefing as one HTML document, ready to print: the same Leaflet map as the screen.
 
 Every map of the briefing (the township, then one per atlas village) is drawn by the map
-page's own script (``resources/map/situation.js``) from the data the screen page is made of
+page's own scripts (``resources/map/situation.js`` and its parts) from the data the screen page is made of
 (:func:`layers.webmap.page_data`: the page model and the style table), so print looks like
 screen. The document is laid out at the printed width, sheet heights in millimetres, so the
 layout the page draws on screen is the layout it prints. It tells the printer it has drawn
@@ -43,8 +43,9 @@ PRINT_DPI = 300  # a household canvas is drawn at this resolution; everything el
 PRINT_VECTOR_POINTS = 2_000
 DOCUMENT_NAME = "briefing.html"
 # The map page's scripts, loaded once per map in this order (those that are installed): the
-# layout geometry (placement.js), the page that makes one SituationMap (situation.js) and what
-# extends it (planning.js: the planning overlay).
+# layout geometry (placement.js), the parts of a SituationMap (situation_*.js: symbols, layers,
+# layout, controls), the page that makes one from them (situation.js) and what extends it
+# (planning.js: the planning overlay).
 MAP_SCRIPTS = (
     "placement.js",
     "situation_symbols.js",
