@@ -108,3 +108,26 @@ def test_system_language_follows_the_locale(monkeypatch, variables, expected):
     for name, value in variables.items():
         monkeypatch.setenv(name, value)
     assert i18n.system_language() == expected
+
+
+def test_dates_and_lists_are_written_as_each_language_writes_them_whatever_the_process_locale():
+    import datetime as dt
+    import locale
+
+    from layers.i18n import as_of_text, format_day, format_names
+
+    moment = dt.datetime(2020, 2, 5, 16, 40)
+    before = locale.setlocale(locale.LC_TIME)
+    try:
+        for chosen in ("C", "C.UTF-8"):
+            try:
+                locale.setlocale(locale.LC_TIME, chosen)
+            except locale.Error:
+                continue
+            assert as_of_text(moment, "en") == "As of 5 February 2020, 16:40"
+            assert as_of_text(moment, "zh") == "截至 2020年2月5日 16:40"
+            assert format_day(moment, "zh_CN") == "2020年2月5日"
+            assert format_names(["状态", "撤除日期", "位置"], "zh") == "状态、撤除日期和位置"
+            assert format_names(["Status", "Closed", "Location"], "en") == "Status, Closed and Location"
+    finally:
+        locale.setlocale(locale.LC_TIME, before)
