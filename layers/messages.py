@@ -87,9 +87,9 @@ def _value_text(name: str, value, layer: str | None, lang: str) -> str:
     if not isinstance(value, str):
         return str(value)
     if name in _LAYER_PARAMS and value in SCHEMAS and SCHEMAS[value].label_zh:
-        return SCHEMAS[value].label_zh
+        return SCHEMAS[value].label(lang)
     schema = SCHEMAS.get(layer) if layer else None
     if name in _FIELD_PARAMS and schema is not None and value in schema.field_names:
-        label = schema.field(value).label_zh
+        label = schema.field(value).label(lang)
         return f"{label} ({value})" if label else value
     return value
