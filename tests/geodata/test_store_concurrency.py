@@ -222,41 +222,8 @@ def test_two_imports_an_editor_and_a_wal_holder_at_once_lose_nothing(sample_copy
     qgis = sqlite3.connect(sample_copy, timeout=30)
     assert qgis.execute("PRAGMA journal_mode=WAL").fetchone()[0] == "wal"
     env = {**__import__("os").environ, "SITUATION_MAP_HOME": str(tmp_path / "home")}
-    importers = {
-        prefix: subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "desktop.cli",
-                "import",
-                "--layer",
-                "households",
-                "--data",
-                str(sample_copy),
-                "--from",
-                str(_import_file(tmp_path, prefix, 1500)),
-                "--accept-warnings",
-            ],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for prefix in ("DESKA", "DESKB")
-    }
-    editor = subprocess.Popen(
-        [sys.executable, "-c", _EDITOR, str(sample_copy)],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert editor.stdout.readline().strip() == "ready", editor.stderr.read()
-    editor.stdin.write("go\n")
-    editor.stdin.flush()
+    importers = start_imports({prefix: str(sample_copy) for prefix in ("DESKA", "DESKB")}, tmp_path, env)
+    editor = start_editor(str(sample_copy), env)
     try:
         qgis.execute("UPDATE metadata SET value = 'QGIS 改的名' WHERE key = 'issuing_body'")
         qgis.commit()
@@ -270,18 +237,8 @@ def test_two_imports_an_editor_and_a_wal_holder_at_once_lose_nothing(sample_copy
     assert editor.returncode == 0, edit_err
     assert integrity(sample_copy) == "ok"
     after = GeoPackageStore(sample_copy).read_all()
-    households = after.households
-    assert not households["id"].duplicated().any()
-    for prefix, (code, out, err) in outcomes.items():
-        rows = int(households["id"].str.startswith(prefix).sum())
-        if code == 0:
-            assert rows == 1500 and "Imported" in out, (prefix, out, err)
-        else:
-            assert rows == 0, (prefix, rows)
-            assert err.strip() and "Traceback" not in err and len(err.strip().splitlines()) <= 2, err
-    saved = [line.split(" ", 1)[1] for line in edits.splitlines() if line.startswith("saved ")]
-    if saved:  # the last edit saved is what the file holds
-        assert after.checkpoints.set_index("id").loc["CP01", "name"] == saved[-1]
+    assert_every_row_once_or_its_desk_told(after.households, outcomes)
+    assert_the_last_saved_edit_is_kept(after, edits)
     with contextlib.closing(sqlite3.connect(sample_copy)) as db:
         assert db.execute("SELECT value FROM metadata WHERE key = 'issuing_body'").fetchone()[0] == "QGIS 改的名"
     check = subprocess.run(
@@ -344,3 +301,67 @@ def test_the_live_file_is_never_opened_by_gdal(sample_copy, monkeypatch):
     store.journal()
     assert opened, "the spy saw no GDAL call: the test no longer measures anything"
     assert sample_copy.resolve() not in opened
+
+
+# -- the four desks, shared with the PostGIS version in tests/postgis ---------------------------
+
+ROWS_PER_DESK = 1500
+
+
+def start_imports(locations: dict[str, str], folder: Path, env: dict) -> dict[str, subprocess.Popen]:
+    """`situation-map import` of ROWS_PER_DESK new households, one process per desk prefix."""
+    return {
+        prefix: subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "desktop.cli",
+                "import",
+                "--layer",
+                "households",
+                "--data",
+                location,
+                "--from",
+                str(_import_file(folder, prefix, ROWS_PER_DESK)),
+                "--accept-warnings",
+            ],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
+        for prefix, location in locations.items()
+    }
+
+
+def start_editor(location: str, env: dict) -> subprocess.Popen:
+    """A desk saving eight edits of CP01's name, started and told to go."""
+    editor = subprocess.Popen(
+        [sys.executable, "-c", _EDITOR, location],
+        cwd=PROJECT_ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert editor.stdout.readline().strip() == "ready", editor.stderr.read()
+    editor.stdin.write("go\n")
+    editor.stdin.flush()
+    return editor
+
+
+def assert_every_row_once_or_its_desk_told(households, outcomes: dict[str, tuple[int, str, str]]) -> None:
+    """Each import's rows are there exactly once (it said Imported) or not at all (it said why,
+    in one line, without a traceback); at least one import landed."""
+    assert not households["id"].duplicated().any()
+    for prefix, (code, out, err) in outcomes.items():
+        rows = int(households["id"].str.startswith(prefix).sum())
+        if code == 0:
+            assert rows == ROWS_PER_DESK and "Imported" in out, (prefix, out, err)
+        else:
+            assert rows == 0, (prefix, rows)
+            assert err.strip() and "Traceback" not in err and len(err.strip().splitlines()) <= 2, err
+    assert any(code == 0 for code, _out, _err in outcomes.values()), outcomes
+
+
+def assert_the_last_saved_edit_is_kept(dataset, edits: str) -> None:
+    saved = [line.split(" ", 1)[1] for line in edits.splitlines() if line.startswith("saved ")]
+    if saved:  # the last edit saved is what the store holds
+        assert dataset.checkpoints.set_index("id").loc["CP01", "name"] == saved[-1]

@@ -200,48 +200,17 @@ def test_two_imports_an_editor_and_a_reader_holding_a_snapshot_lose_nothing(
     snapshot open while committing its own change. Every committed row is there exactly once
     or its desk was told, in one line."""
     import os
-    import subprocess
-    import sys
 
-    from tests.geodata.test_store_concurrency import _EDITOR, PROJECT_ROOT, _import_file
+    from tests.geodata.test_store_concurrency import (
+        assert_every_row_once_or_its_desk_told,
+        assert_the_last_saved_edit_is_kept,
+        start_editor,
+        start_imports,
+    )
 
     env = {**os.environ, "SITUATION_MAP_HOME": str(tmp_path / "home"), "PGPASSFILE": str(pg_cluster.passfile)}
-    urls = {"DESKA": pushed, "DESKB": second_writer_url}
-    importers = {
-        prefix: subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "desktop.cli",
-                "import",
-                "--layer",
-                "households",
-                "--data",
-                url,
-                "--from",
-                str(_import_file(tmp_path, prefix, 1500)),
-                "--accept-warnings",
-            ],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for prefix, url in urls.items()
-    }
-    editor = subprocess.Popen(
-        [sys.executable, "-c", _EDITOR, pushed],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert editor.stdout.readline().strip() == "ready", editor.stderr.read()
-    editor.stdin.write("go\n")
-    editor.stdin.flush()
+    importers = start_imports({"DESKA": pushed, "DESKB": second_writer_url}, tmp_path, env)
+    editor = start_editor(pushed, env)
     with psycopg.connect(pg_cluster.admin_url(pg_database), autocommit=True) as other:
         other.execute("UPDATE situation_map.metadata SET value = 'QGIS 改的名' WHERE key = 'issuing_body'")
         other.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
@@ -251,18 +220,7 @@ def test_two_imports_an_editor_and_a_reader_holding_a_snapshot_lose_nothing(
         other.execute("ROLLBACK")
     assert editor.returncode == 0, edit_err
     after = open_store(pushed).read_all()
-    households = after.households
-    assert not households["id"].duplicated().any()
-    for prefix, (code, out, err) in outcomes.items():
-        rows = int(households["id"].str.startswith(prefix).sum())
-        if code == 0:
-            assert rows == 1500 and "Imported" in out, (prefix, out, err)
-        else:
-            assert rows == 0, (prefix, rows)
-            assert err.strip() and "Traceback" not in err and len(err.strip().splitlines()) <= 2, err
-    assert any(code == 0 for code, _out, _err in outcomes.values()), outcomes
-    saved = [line.split(" ", 1)[1] for line in edits.splitlines() if line.startswith("saved ")]
-    if saved:
-        assert after.checkpoints.set_index("id").loc["CP01", "name"] == saved[-1]
+    assert_every_row_once_or_its_desk_told(after.households, outcomes)
+    assert_the_last_saved_edit_is_kept(after, edits)
     assert after.metadata["issuing_body"] == "QGIS 改的名"
     _assert_check_passes(pushed, capsys)
