@@ -53,6 +53,8 @@ SUPPLY_ITEMS = (
     "isolation_gowns",
 )
 PUBLICITY_ITEMS = ("vehicles", "boards", "banners", "leaflets")
+FOLLOWUP_RESULTS = ("normal", "abnormal", "referred")
+CHECKPOINT_CHANGES = ("opened", "closed", "staffing")
 
 OBSERVATION_DAYS = 14
 # Days and times a record may carry: the years of this kind of work, not 0001 or 9999 (typing
@@ -105,6 +107,21 @@ CHOICE_LABELS: dict[tuple[str, str], dict[str, tuple[str, str]]] = {
         "boards": ("宣传版面", "Boards"),
         "banners": ("横幅", "Banners"),
         "leaflets": ("宣传页", "Leaflets"),
+    },
+    ("followups", "result"): {
+        "normal": ("正常", "Normal"),
+        "abnormal": ("异常", "Abnormal"),
+        "referred": ("已转诊", "Referred"),
+    },
+    ("status_changes", "status"): {
+        "observing": ("开始观察", "Observation started"),
+        "released": ("解除观察", "Released"),
+        "escalated": ("转诊", "Escalated"),
+    },
+    ("checkpoint_changes", "change"): {
+        "opened": ("设立", "Opened"),
+        "closed": ("撤除", "Closed"),
+        "staffing": ("换班", "Shift change"),
     },
     ("roads", "road_class"): {
         "expressway": ("高速公路", "Expressway"),
@@ -305,8 +322,86 @@ PUBLICITY = LayerSchema(
     ),
 )
 
+# Events: what happened, appended as it is reported and never changed afterwards. The
+# situation on a day is worked out from the events up to that day, so a past day shows only
+# what was known by then. Each event names the feature it happened to, its village and who
+# reported it (a work group or desk).
+DISINFECTION_ROUNDS = LayerSchema(
+    name="disinfection_rounds",
+    label_zh="消毒记录",
+    label_en="Disinfection rounds",
+    id_field="id",
+    village_field="village",
+    fields=(
+        _f("id", "str", "编号", "ID", required=True),
+        _f("point", "str", "消毒点", "Disinfection point", required=True),
+        _f("village", "str", "所属村", "Village", required=True),
+        _f("time", "datetime", "消毒时间", "Time", required=True),
+        _f("agent", "str", "消毒剂", "Agent"),
+        _f("reported_by", "str", "上报人", "Reported by"),
+        _f("note", "str", "备注", "Note"),
+    ),
+)
+
+FOLLOWUPS = LayerSchema(
+    name="followups",
+    label_zh="随访记录",
+    label_en="Household follow-ups",
+    id_field="id",
+    village_field="village",
+    fields=(
+        _f("id", "str", "编号", "ID", required=True),
+        _f("household", "str", "观察户", "Household", required=True),
+        _f("village", "str", "所属村", "Village", required=True),
+        _f("time", "datetime", "随访时间", "Time", required=True),
+        _f("temperature", "float", "体温(℃)", "Temperature (°C)", minimum=30, maximum=45),
+        _f("symptoms", "bool", "有症状", "Symptoms"),
+        _f("result", "str", "结果", "Result", required=True, choices=FOLLOWUP_RESULTS),
+        _f("reported_by", "str", "上报人", "Reported by"),
+        _f("note", "str", "备注", "Note", personal=True),
+    ),
+)
+
+STATUS_CHANGES = LayerSchema(
+    name="status_changes",
+    label_zh="观察状态变更",
+    label_en="Observation status changes",
+    id_field="id",
+    village_field="village",
+    fields=(
+        _f("id", "str", "编号", "ID", required=True),
+        _f("household", "str", "观察户", "Household", required=True),
+        _f("village", "str", "所属村", "Village", required=True),
+        _f("day", "date", "日期", "Day", required=True),
+        _f("status", "str", "状态", "Status", required=True, choices=HOUSEHOLD_STATUSES),
+        _f("reported_by", "str", "上报人", "Reported by"),
+        _f("note", "str", "备注", "Note", personal=True),
+    ),
+)
+
+CHECKPOINT_EVENTS = LayerSchema(
+    name="checkpoint_changes",
+    label_zh="卡点变更",
+    label_en="Checkpoint changes",
+    id_field="id",
+    village_field="village",
+    fields=(
+        _f("id", "str", "编号", "ID", required=True),
+        _f("checkpoint", "str", "卡点", "Checkpoint", required=True),
+        _f("village", "str", "所属村", "Village", required=True),
+        _f("time", "datetime", "时间", "Time", required=True),
+        _f("change", "str", "变更", "Change", required=True, choices=CHECKPOINT_CHANGES),
+        _f("staff_on_shift", "int", "在岗人数", "Staff on shift", minimum=0, maximum=999),
+        _f("reported_by", "str", "上报人", "Reported by"),
+        _f("note", "str", "备注", "Note"),
+    ),
+)
+
 LAYERS: dict[str, LayerSchema] = {s.name: s for s in (VILLAGES, CHECKPOINTS, HOUSEHOLDS, DISINFECTION_POINTS, ROADS)}
-TABLES: dict[str, LayerSchema] = {s.name: s for s in (SUPPLIES, PUBLICITY)}
+EVENTS: dict[str, LayerSchema] = {
+    s.name: s for s in (DISINFECTION_ROUNDS, FOLLOWUPS, STATUS_CHANGES, CHECKPOINT_EVENTS)
+}
+TABLES: dict[str, LayerSchema] = {s.name: s for s in (SUPPLIES, PUBLICITY, *EVENTS.values())}
 SCHEMAS: dict[str, LayerSchema] = {**LAYERS, **TABLES}
 
 EDIT_ACTIONS = ("add", "update", "delete")
