@@ -1,7 +1,8 @@
 """A small township in code for the validation tests, and what they check problems with.
 
 Two square villages side by side around 114.0 E 33.0 N (about 930 m by 1,110 m each), a few
-checkpoints, households and disinfection points, and tables of supplies and publicity. Each test
+checkpoints, households and disinfection points, tables of supplies and publicity, and events of
+what happened to them (disinfection rounds, follow-ups, status changes, checkpoint changes). Each test
 breaks one thing and checks that the user is told about it at the right layer, feature, field
 and severity, and about nothing else.
 """
@@ -126,6 +127,65 @@ def publicity_frame() -> pd.DataFrame:
     return pd.DataFrame({"scope": [EAST], "date": ["2020-02-05"], "item": ["banners"], "quantity": ["120"]})
 
 
+def disinfection_rounds_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "id": ["DR1", "DR2", "DR3"],
+            "point": ["D01", "D01", "D02"],
+            "village": [SEAT, SEAT, EAST],
+            "time": ["2020-02-05 02:00", "2020-02-05 06:00", "2020-02-04 18:00"],
+            "agent": ["84消毒液", "84消毒液", None],
+            "reported_by": ["第一工作组", "第一工作组", "第二工作组"],
+            "note": [None, None, ""],
+        }
+    )
+
+
+def followups_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "id": ["F1", "F2", "F3"],
+            "household": ["H001", "H002", "H003"],
+            "village": [SEAT, EAST, EAST],
+            "time": ["2020-02-05 08:30", "2020-02-05 09:00", "2020-02-03 10:00"],
+            "temperature": [36.5, "36.8", 38.2],
+            "symptoms": [False, False, True],
+            "result": ["normal", "normal", "referred"],
+            "reported_by": ["第一工作组", "第二工作组", "第二工作组"],
+            "note": ["SECRETNOTE 随访", None, None],
+        }
+    )
+
+
+def status_changes_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "id": ["S1", "S2", "S3", "S4", "S5"],
+            "household": ["H001", "H002", "H002", "H003", "H003"],
+            "village": [SEAT, EAST, EAST, EAST, EAST],
+            "day": ["2020-01-28", "2020-01-30", "2020-02-13", "2020-02-02", "2020-02-03"],
+            "status": ["observing", "observing", "released", "observing", "escalated"],
+            "reported_by": ["第一工作组", "第二工作组", "第二工作组", "第二工作组", "第二工作组"],
+            "note": [None, None, "SECRETNOTE 解除", None, None],
+        }
+    )
+
+
+def checkpoint_changes_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "id": ["C1", "C2", "C3", "C4"],
+            "checkpoint": ["CP01", "CP02", "CP03", "CP01"],
+            "village": [SEAT, EAST, EAST, SEAT],
+            "time": ["2020-01-25 08:00", "2020-01-26 08:00", "2020-01-27 08:00", "2020-02-01 20:00"],
+            "change": ["opened", "opened", "opened", "staffing"],
+            "staff_on_shift": [4, 2, "2", 4],
+            "reported_by": ["第一工作组", "第二工作组", "第二工作组", None],
+            "note": [None, None, None, None],
+        }
+    )
+
+
 def clean_township() -> Dataset:
     """A dataset with nothing wrong in it, its frames as a user's files would give them."""
     frames = {
@@ -136,6 +196,10 @@ def clean_township() -> Dataset:
         "roads": roads_frame(),
         "supplies": supplies_frame(),
         "publicity": publicity_frame(),
+        "disinfection_rounds": disinfection_rounds_frame(),
+        "followups": followups_frame(),
+        "status_changes": status_changes_frame(),
+        "checkpoint_changes": checkpoint_changes_frame(),
     }
     return Dataset(frames, {"township_code": TOWNSHIP, "township_name": "关王庙乡"})
 
