@@ -83,7 +83,7 @@ def select_layers(
             situation_of, mask_of = _SITUATIONS[layer]
             situation = situations.get(layer)
             if situation is None:
-                situation = situation_of(frame, as_of)
+                situation = situation_of(frame, as_of, dataset)
             shown = shown & mask_of(frame, situation, state.filters)
         selections[layer] = LayerSelection(frame, shown, situation)
     return selections

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from geodata.dataset import Dataset
-from geodata.schema import LAYERS
+from geodata.schema import LAYERS, SCHEMAS
 from layers.derived_cache import DerivedCache
 from layers.filters import (
     checkpoint_situation,
@@ -27,12 +27,18 @@ from layers.filters import (
     resolve_as_of,
     select_layers,
 )
+from layers.history import EVENT_FIELDS
 from layers.map_state import MapState
 from layers.page_text import legend_sections, page_subtitle, page_title, words
 from layers.styles import ALERT_CLASSES, village_fill_classes
 
 # Day-dependent properties that are times of day; the other dates are calendar days.
-_TIME_COLUMNS = {"due_at"}
+_TIME_COLUMNS = {"due_at"} | {
+    f.name
+    for layer in EVENT_FIELDS
+    for f in SCHEMAS[layer].fields
+    if f.name in EVENT_FIELDS[layer] and f.type == "datetime"
+}
 
 # The layers a page can hold, bottom to top; households only for the internal audience.
 PAGE_LAYERS = ("villages", "roads", "disinfection_points", "households", "checkpoints")
@@ -103,18 +109,22 @@ def dynamic_properties(
 
     ``situations`` may hold situation frames already computed for ``as_of`` (the filters
     compute them for the visible layers); the others are computed here and added to it.
+
+    Features with events also carry their stored fields as known at ``as_of`` (a point's
+    last disinfection, a household's status date, ...): on the page they take the place of
+    the latest values, so a past day shows nothing learnt later.
     """
     situations = situations if situations is not None else {}
     households = dataset.households
     people = situations.get("households")
     if people is None:
-        people = situations["households"] = household_situation(households, as_of)
+        people = situations["households"] = household_situation(households, as_of, dataset)
     points = situations.get("disinfection_points")
     if points is None:
-        points = situations["disinfection_points"] = disinfection_situation(dataset.disinfection_points, as_of)
+        points = situations["disinfection_points"] = disinfection_situation(dataset.disinfection_points, as_of, dataset)
     checkpoints = situations.get("checkpoints")
     if checkpoints is None:
-        checkpoints = situations["checkpoints"] = checkpoint_situation(dataset.checkpoints, as_of)
+        checkpoints = situations["checkpoints"] = checkpoint_situation(dataset.checkpoints, as_of, dataset)
 
     under_observation = households["village"].to_numpy()[people["under_observation"].to_numpy(dtype=bool)]
     counts_by_code = pd.Series(under_observation).value_counts()
@@ -123,26 +133,32 @@ def dynamic_properties(
         "villages": pd.DataFrame(
             {"observing_households": counts, "fill_class": village_fill_classes(counts, village_fill)}
         ),
-        "households": _aligned(people[["stage", "status_on_day", "observation_day", "release_date"]]).assign(
-            alert=_in_classes(people["stage"], ALERT_CLASSES["households"])
-        ),
-        "checkpoints": _aligned(checkpoints[["status_on_day"]]).assign(
+        "households": _aligned(
+            people[["stage", "status_on_day", "observation_day", "release_date", *_known(people, "households")]]
+        ).assign(alert=_in_classes(people["stage"], ALERT_CLASSES["households"])),
+        "checkpoints": _aligned(checkpoints[["status_on_day", *_known(checkpoints, "checkpoints")]]).assign(
             alert=checkpoint_alerts(dataset.checkpoints, checkpoints)
         ),
-        "disinfection_points": _aligned(points[["freshness", "due_at", "hours_overdue"]]).assign(
-            alert=_in_classes(points["freshness"], ALERT_CLASSES["disinfection_points"])
-        ),
+        "disinfection_points": _aligned(
+            points[["freshness", "due_at", "hours_overdue", *_known(points, "disinfection_points")]]
+        ).assign(alert=_in_classes(points["freshness"], ALERT_CLASSES["disinfection_points"])),
         "roads": pd.DataFrame(index=pd.RangeIndex(len(dataset.roads))),
     }
 
 
+def _known(situation: pd.DataFrame, layer: str) -> list[str]:
+    """The layer's stored fields the situation holds as known on its day (read from events)."""
+    return [name for name in EVENT_FIELDS[layer] if name in situation.columns]
+
+
 def checkpoint_alerts(records: pd.DataFrame, situation: pd.DataFrame) -> np.ndarray:
     """Checkpoints that are alerts on the day: closed, or open with nobody on shift or not
-    staffed around the clock. Unknown staffing is not an alert (no false alarm)."""
+    staffed around the clock. Unknown staffing is not an alert (no false alarm). The staff
+    count is the day's when the situation was read from events."""
     closed = (situation["status_on_day"].astype(object) == "closed").to_numpy()
     active = situation["active"].to_numpy(dtype=bool)
     not_24h = np.array([v is not None and not pd.isna(v) and not bool(v) for v in records["staffed_24h"]], dtype=bool)
-    staff = pd.to_numeric(records["staff_on_shift"], errors="coerce")
+    staff = pd.to_numeric((situation if "staff_on_shift" in situation else records)["staff_on_shift"], errors="coerce")
     nobody = (staff == 0).to_numpy(dtype=bool, na_value=False)  # an unknown count is no alarm
     return closed | (active & (not_24h | nobody))
 

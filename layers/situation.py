@@ -3,7 +3,10 @@ are active, which disinfection points are overdue.
 
 The records hold the latest known state (a household's status and the date it changed, a
 checkpoint's opening and closing dates, a point's last disinfection). These functions read
-them as they stood on any day, so the map can look back. The product's rules:
+them as they stood on any day, so the map can look back. Given the dataset's events, a feature
+that has events is first read as it was known at the as-of time (:mod:`layers.history`: the
+latest event up to then decides each field), so a past day uses nothing learnt later; the
+rules below then apply to those values. The product's rules:
 
 Day D is the calendar date of the as-of time.
 
@@ -50,6 +53,7 @@ from pandas.api.typing import NaTType
 
 from geodata.dataset import Dataset
 from geodata.schema import CHECKPOINT_STATUSES, HOUSEHOLD_STATUSES, OBSERVATION_DAYS, SCHEMAS
+from layers.history import EVENT_FIELDS, checkpoint_facts, disinfection_facts, household_facts
 from layers.map_state import MapState
 
 DUE_HOURS = 6  # a disinfection point is "due" this many hours before due_at
@@ -76,7 +80,7 @@ class AsOfError(ValueError):
     """No as-of time can be found, or the one given cannot be read."""
 
 
-def household_situation(households: pd.DataFrame, as_of) -> pd.DataFrame:
+def household_situation(households: pd.DataFrame, as_of, events: Dataset | None = None) -> pd.DataFrame:
     """Each household's observation as it stood on the as-of day.
 
     Parameters
@@ -85,7 +89,10 @@ def household_situation(households: pd.DataFrame, as_of) -> pd.DataFrame:
         Rows of the households layer (``observation_start``, ``observation_days``,
         ``status``, ``status_date``).
     as_of : datetime, date, str or Timestamp
-        Only its calendar date counts.
+        Only its calendar date counts (follow-ups read the time too).
+    events : Dataset, optional
+        The dataset holding the event tables: households with events are read as they were
+        known at ``as_of`` (:mod:`layers.history`).
 
     Returns
     -------
@@ -94,7 +101,9 @@ def household_situation(households: pd.DataFrame, as_of) -> pd.DataFrame:
         observing, released, escalated; missing when not started), ``under_observation``
         (bool), ``observation_day`` (Int64, missing unless under observation),
         ``release_date`` (datetime64, the last day of observation) and ``stage``
-        (categorical over :data:`STAGES`; missing when not started).
+        (categorical over :data:`STAGES`; missing when not started). When households have
+        events, also their ``status``, ``status_date``, ``last_check`` and
+        ``abnormal_temperature`` as known at ``as_of``.
 
     Examples
     --------
@@ -105,10 +114,12 @@ def household_situation(households: pd.DataFrame, as_of) -> pd.DataFrame:
     (14, 'releasing')
     """
     day = calendar_day(as_of)
-    start = _calendar_days(households, "observation_start")
+    facts = household_facts(households, events, as_timestamp(as_of)) if events is not None else None
+    records = households if facts is None else facts
+    start = _calendar_days(records, "observation_start")
     days = _whole_numbers(households, "observation_days", default=OBSERVATION_DAYS)
-    status = _column(households, "status")
-    status_date = _calendar_days(households, "status_date")
+    status = _column(records, "status")
+    status_date = _calendar_days(records, "status_date")
 
     release_date = start + (days - 1).astype("timedelta64[D]")
     started = start <= day  # a missing start (NaT) compares false: never shown
@@ -120,7 +131,7 @@ def household_situation(households: pd.DataFrame, as_of) -> pd.DataFrame:
     day_number = np.where(observing, (day - start).astype("int64") + 1, 0)
     releasing = observing & (day_number >= days - 1)  # observation ends today or tomorrow
     new = observing & ~releasing & (day_number <= NEW_DAYS)
-    return pd.DataFrame(
+    situation = pd.DataFrame(
         {
             "status_on_day": _labels(
                 _HOUSEHOLD_STATUS_DTYPE,
@@ -146,9 +157,10 @@ def household_situation(households: pd.DataFrame, as_of) -> pd.DataFrame:
         },
         index=households.index,
     )
+    return _with_facts(situation, facts, "households")
 
 
-def checkpoint_situation(checkpoints: pd.DataFrame, as_of) -> pd.DataFrame:
+def checkpoint_situation(checkpoints: pd.DataFrame, as_of, events: Dataset | None = None) -> pd.DataFrame:
     """Each checkpoint's status as it stood on the as-of day.
 
     Parameters
@@ -156,23 +168,30 @@ def checkpoint_situation(checkpoints: pd.DataFrame, as_of) -> pd.DataFrame:
     checkpoints : DataFrame
         Rows of the checkpoints layer (``status``, ``opened``, ``closed``).
     as_of : datetime, date, str or Timestamp
-        Only its calendar date counts.
+        Only its calendar date counts (checkpoint changes read the time too).
+    events : Dataset, optional
+        The dataset holding the event tables: checkpoints with changes are read as they were
+        known at ``as_of`` (:mod:`layers.history`).
 
     Returns
     -------
     DataFrame
         Same index, with ``status_on_day`` (categorical over active, closed, proposed;
-        missing when not yet opened) and ``active`` (bool).
+        missing when not yet opened) and ``active`` (bool). When checkpoints have changes,
+        also their ``status``, ``opened``, ``closed`` and ``staff_on_shift`` as known at
+        ``as_of``.
     """
     day = calendar_day(as_of)
-    status = _column(checkpoints, "status")
-    closed_on = _calendar_days(checkpoints, "closed")
+    facts = checkpoint_facts(checkpoints, events, as_timestamp(as_of)) if events is not None else None
+    records = checkpoints if facts is None else facts
+    status = _column(records, "status")
+    closed_on = _calendar_days(records, "closed")
 
-    opened = _calendar_days(checkpoints, "opened") <= day
+    opened = _calendar_days(records, "opened") <= day
     proposed = opened & (status == "proposed").to_numpy()
     closed = opened & ~proposed & ((closed_on <= day) | ((status == "closed").to_numpy() & np.isnat(closed_on)))
     active = opened & ~proposed & ~closed
-    return pd.DataFrame(
+    situation = pd.DataFrame(
         {
             "status_on_day": _labels(
                 _CHECKPOINT_STATUS_DTYPE,
@@ -186,9 +205,10 @@ def checkpoint_situation(checkpoints: pd.DataFrame, as_of) -> pd.DataFrame:
         },
         index=checkpoints.index,
     )
+    return _with_facts(situation, facts, "checkpoints")
 
 
-def disinfection_situation(points: pd.DataFrame, as_of) -> pd.DataFrame:
+def disinfection_situation(points: pd.DataFrame, as_of, events: Dataset | None = None) -> pd.DataFrame:
     """Whether each disinfection point is done, due or overdue at the as-of time.
 
     Parameters
@@ -197,6 +217,9 @@ def disinfection_situation(points: pd.DataFrame, as_of) -> pd.DataFrame:
         Rows of the disinfection_points layer (``interval_hours``, ``last_disinfected``).
     as_of : datetime, date, str or Timestamp
         The moment; hours count.
+    events : Dataset, optional
+        The dataset holding the event tables: points with rounds are read as they were known
+        at ``as_of`` (:mod:`layers.history`).
 
     Returns
     -------
@@ -204,16 +227,18 @@ def disinfection_situation(points: pd.DataFrame, as_of) -> pd.DataFrame:
         Same index, with ``due_at`` (datetime64, NaT when unknown), ``freshness``
         (categorical over :data:`FRESHNESS`), ``overdue`` (bool) and ``hours_overdue``
         (float: hours past due_at when overdue, NaN when due_at is unknown, 0 otherwise).
+        When points have rounds, also their ``last_disinfected`` as known at ``as_of``.
     """
     moment = np.datetime64(as_timestamp(as_of), "ms")
-    last = _times(points, "last_disinfected")
+    facts = disinfection_facts(points, events, as_timestamp(as_of)) if events is not None else None
+    last = _times(points if facts is None else facts, "last_disinfected")
     interval_hours = pd.to_numeric(_column(points, "interval_hours"), errors="coerce").to_numpy(dtype=float)
     due_at: np.ndarray = last + interval_hours * _ONE_HOUR  # a missing interval (NaN) gives NaT
 
     recorded_later = last > moment
     overdue = ~recorded_later & (np.isnat(due_at) | (due_at < moment))
     due = ~recorded_later & ~overdue & (due_at - _DUE_WINDOW <= moment)
-    return pd.DataFrame(
+    situation = pd.DataFrame(
         {
             "due_at": due_at,
             "freshness": _labels(_FRESHNESS_DTYPE, {"done": ~overdue & ~due, "due": due, "overdue": overdue}),
@@ -222,6 +247,7 @@ def disinfection_situation(points: pd.DataFrame, as_of) -> pd.DataFrame:
         },
         index=points.index,
     )
+    return _with_facts(situation, facts, "disinfection_points")
 
 
 def resolve_as_of(state: MapState, dataset: Dataset) -> pd.Timestamp:
@@ -291,6 +317,13 @@ def as_timestamp(value) -> pd.Timestamp:
 def calendar_day(as_of) -> np.datetime64:
     """The calendar day of an as-of time (the day D of the rules above)."""
     return np.datetime64(as_timestamp(as_of).date(), "D")
+
+
+def _with_facts(situation: pd.DataFrame, facts: pd.DataFrame | None, layer: str) -> pd.DataFrame:
+    """The situation with the layer's fields as known at the as-of time, when events told them."""
+    if facts is None:
+        return situation
+    return situation.assign(**{name: facts[name] for name in EVENT_FIELDS[layer]})
 
 
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:

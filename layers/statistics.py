@@ -204,7 +204,7 @@ def village_table(dataset: Dataset, as_of) -> pd.DataFrame:
     counts: dict[str, np.ndarray] = {}
 
     checkpoints = _layer(dataset, "checkpoints")
-    active = checkpoint_situation(checkpoints, as_of)["active"].to_numpy()
+    active = checkpoint_situation(checkpoints, as_of, dataset)["active"].to_numpy()
     slots = village_slots.of(checkpoints["village"])
     tiers = checkpoints["tier"].to_numpy()
     for tier, figure in zip(CHECKPOINT_TIERS, CHECKPOINT_TIER_FIGURES, strict=False):
@@ -214,7 +214,7 @@ def village_table(dataset: Dataset, as_of) -> pd.DataFrame:
     )
 
     households = _layer(dataset, "households")
-    situation = household_situation(households, as_of)
+    situation = household_situation(households, as_of, dataset)
     slots = village_slots.of(households["village"])
     under_observation = situation["under_observation"].to_numpy()
     status_on_day = situation["status_on_day"]
@@ -224,13 +224,14 @@ def village_table(dataset: Dataset, as_of) -> pd.DataFrame:
     release_day = situation["release_date"].to_numpy().astype("datetime64[D]")
     counts["households_under_observation"] = _count(slots, village_count, under_observation)
     counts["persons_under_observation"] = _count(slots, village_count, under_observation, weights=persons)
-    counts["new_today"] = _count(slots, village_count, start_day == day)
+    # A household shows from its start, or from its first status change when it has events.
+    counts["new_today"] = _count(slots, village_count, (start_day == day) & status_on_day.notna().to_numpy())
     counts["releasing_today"] = _count(slots, village_count, under_observation & (release_day == day))
     counts["escalated"] = _count(slots, village_count, (status_on_day == "escalated").to_numpy())
     counts["released"] = _count(slots, village_count, (status_on_day == "released").to_numpy())
 
     points = _layer(dataset, "disinfection_points")
-    overdue = disinfection_situation(points, as_of)["overdue"].to_numpy()
+    overdue = disinfection_situation(points, as_of, dataset)["overdue"].to_numpy()
     slots = village_slots.of(points["village"])
     counts["disinfection_points"] = _count(slots, village_count, np.ones(len(points), dtype=bool))
     counts["disinfection_overdue"] = _count(slots, village_count, overdue)

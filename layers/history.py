@@ -1,0 +1,169 @@
+"""The fields of a feature as they were known at the as-of time, worked out from its events.
+
+A record holds the latest value of each fact (a household's status, a point's last
+disinfection); looking at a past day with those would show facts from later days. The event
+tables (:data:`geodata.schema.EVENTS`) keep what happened and when, so the value at any time is
+that of the latest event up to then:
+
+- households: ``status`` and ``status_date`` from the latest status change with day <= the
+  as-of day (``status_date`` only for released and escalated, the changes it dates); before a
+  household's first status change it was not yet under observation, so its
+  ``observation_start`` reads as unknown. ``last_check`` and ``abnormal_temperature`` from the
+  latest follow-up with time <= the as-of time; abnormal means a temperature of
+  :data:`FEVER_CELSIUS` or more, or, with no temperature taken, a result of abnormal.
+- checkpoints: open or closed from the latest opened or closed change up to the as-of time
+  (a staff change alone means open); ``opened`` is the day of the first opening, ``closed``
+  the day of the closing in force; ``staff_on_shift`` from the latest change that counts the
+  staff. Before a checkpoint's first change it was not opened yet.
+- disinfection points: ``last_disinfected`` is the latest round up to the as-of time; none
+  means not yet disinfected.
+
+Each fact is read from its own event table, and only for the features that have events in it;
+the others keep their recorded value, so data without events reads exactly as before.
+Everything is column-wise: one filter and one de-duplication per event table, whatever the
+number of features.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from geodata.dataset import Dataset
+
+# The usual threshold of a fever at home observation (armpit temperature).
+FEVER_CELSIUS = 37.3
+
+# Per layer, the fields the events decide (and the situation carries as they stood).
+EVENT_FIELDS = {
+    "households": ("observation_start", "status", "status_date", "last_check", "abnormal_temperature"),
+    "checkpoints": ("status", "opened", "closed", "staff_on_shift"),
+    "disinfection_points": ("last_disinfected",),
+}
+
+_TIME_DTYPE = "datetime64[ms]"
+
+
+def household_facts(households: pd.DataFrame, events: Dataset | None, as_of: pd.Timestamp) -> pd.DataFrame | None:
+    """The households' ``observation_start``, ``status``, ``status_date``, ``last_check`` and
+    ``abnormal_temperature`` as known at ``as_of``, aligned with ``households``; None when no
+    household has events (the records then stand as they are)."""
+    changes = _events(events, "status_changes")
+    followups = _events(events, "followups")
+    if changes is None and followups is None:
+        return None
+    start = _column(households, "observation_start", _TIME_DTYPE)
+    status = _column(households, "status", object)
+    status_date = _column(households, "status_date", _TIME_DTYPE)
+    last_check = _column(households, "last_check", _TIME_DTYPE)
+    abnormal = _column(households, "abnormal_temperature", "boolean")
+    if changes is not None:
+        day = np.datetime64(as_of.normalize(), "ms")
+        latest, recorded = _latest(changes, "household", "day", day, households)
+        found = latest["day"].notna()
+        settled = latest["status"].isin(("released", "escalated"))
+        start = start.where(~recorded | found)
+        status = status.where(~recorded, latest["status"].astype(object).where(found, None))
+        status_date = status_date.where(~recorded, latest["day"].where(settled))
+    if followups is not None:
+        latest, recorded = _latest(followups, "household", "time", np.datetime64(as_of, "ms"), households)
+        temperature = pd.to_numeric(latest["temperature"], errors="coerce")
+        fever = (temperature >= FEVER_CELSIUS).where(temperature.notna(), latest["result"] == "abnormal")
+        fever = fever.astype("boolean").where(latest["time"].notna())
+        last_check = last_check.where(~recorded, latest["time"])
+        abnormal = abnormal.where(~recorded, fever)
+    return pd.DataFrame(
+        {
+            "observation_start": start,
+            "status": status,
+            "status_date": status_date,
+            "last_check": last_check,
+            "abnormal_temperature": abnormal,
+        },
+        index=households.index,
+    )
+
+
+def checkpoint_facts(checkpoints: pd.DataFrame, events: Dataset | None, as_of: pd.Timestamp) -> pd.DataFrame | None:
+    """The checkpoints' ``status``, ``opened``, ``closed`` and ``staff_on_shift`` as known at
+    ``as_of``, aligned with ``checkpoints``; None when no checkpoint has events."""
+    changes = _events(events, "checkpoint_changes")
+    if changes is None:
+        return None
+    moment = np.datetime64(as_of, "ms")
+    change = changes["change"].astype(object).to_numpy()
+    latest, recorded = _latest(changes, "checkpoint", "time", moment, checkpoints)
+    opening, _ = _latest(changes[change == "opened"], "checkpoint", "time", moment, checkpoints, first=True)
+    state, _ = _latest(changes[np.isin(change, ("opened", "closed"))], "checkpoint", "time", moment, checkpoints)
+    counted = changes["staff_on_shift"].notna().to_numpy()
+    staff, _ = _latest(changes[counted], "checkpoint", "time", moment, checkpoints)
+    found = latest["time"].notna().to_numpy()
+    closed = (state["change"].astype(object) == "closed").to_numpy()
+    status = pd.Series(None, index=checkpoints.index, dtype=object)
+    status[found] = "active"
+    status[closed] = "closed"
+    first_day = opening["time"].dt.normalize().fillna(latest["time"].dt.normalize())  # a staff change: open by then
+    return pd.DataFrame(
+        {
+            "status": _column(checkpoints, "status", object).where(~recorded, status),
+            "opened": _column(checkpoints, "opened", _TIME_DTYPE).where(~recorded, first_day),
+            "closed": _column(checkpoints, "closed", _TIME_DTYPE).where(
+                ~recorded, state["time"].dt.normalize().where(closed)
+            ),
+            "staff_on_shift": _column(checkpoints, "staff_on_shift", "Int64").where(
+                ~recorded, pd.to_numeric(staff["staff_on_shift"], errors="coerce").astype("Int64")
+            ),
+        },
+        index=checkpoints.index,
+    )
+
+
+def disinfection_facts(points: pd.DataFrame, events: Dataset | None, as_of: pd.Timestamp) -> pd.DataFrame | None:
+    """The points' ``last_disinfected`` as known at ``as_of``, aligned with ``points``; None
+    when no point has rounds."""
+    rounds = _events(events, "disinfection_rounds")
+    if rounds is None:
+        return None
+    latest, recorded = _latest(rounds, "point", "time", np.datetime64(as_of, "ms"), points)
+    last = _column(points, "last_disinfected", _TIME_DTYPE)
+    return pd.DataFrame({"last_disinfected": last.where(~recorded, latest["time"])}, index=points.index)
+
+
+def _events(events: Dataset | None, name: str) -> pd.DataFrame | None:
+    """Event table ``name`` when it holds any row (read without Dataset.__getitem__, which
+    would add an empty table to the dataset)."""
+    if events is None:
+        return None
+    frame = events.frames.get(name)
+    return frame if frame is not None and len(frame) else None
+
+
+def _latest(
+    events: pd.DataFrame, key: str, time: str, until: np.datetime64, features: pd.DataFrame, first: bool = False
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """For each feature, its latest event (its first with ``first``) with ``time`` <= ``until``,
+    as rows with the features' index (all missing where there is none); and whether each
+    feature has any event at all. Events at the same time keep the table's order: the later
+    row wins."""
+    ids = _column(features, "id", object).to_numpy(dtype=object)
+    keys = events[key].astype(object).to_numpy()
+    times = _column(events, time, _TIME_DTYPE).to_numpy()
+    recorded = pd.Index(pd.unique(keys)).get_indexer(ids) >= 0
+    keep = np.flatnonzero(times <= until)  # NaT compares false
+    order = keep[np.argsort(times[keep], kind="stable")] if keep.size > 1 else keep
+    known = pd.DataFrame({c: events[c].array[order] for c in events.columns if c not in (key, time)})
+    known[time] = times[order]
+    known.index = pd.Index(keys[order])
+    chosen = known[~known.index.duplicated(keep="first" if first else "last")]
+    rows = chosen.reindex(ids)
+    return rows.set_axis(features.index), recorded
+
+
+def _column(frame: pd.DataFrame, name: str, dtype) -> pd.Series:
+    """``frame[name]`` in ``dtype`` (all missing when the frame lacks it)."""
+    if name not in frame.columns:
+        return pd.Series(None, index=frame.index, dtype=object).astype(dtype)
+    column = frame[name]
+    if dtype == _TIME_DTYPE and column.dtype.kind != "M":
+        column = pd.to_datetime(column, errors="coerce")
+    return column.astype(dtype)
