@@ -65,8 +65,10 @@ def validate(dataset: Dataset) -> list[Problem]:
     Runs the single-layer checks of :func:`validate_frame` on every frame the dataset holds,
     then the checks across layers: points (checkpoints, households, disinfection points)
     inside the township and inside the village they name, village codes and checkpoint ids
-    that exist, villages that do not overlap, and supplies and publicity scoped to the
-    township or one of its villages.
+    that exist, villages that do not overlap, supplies and publicity scoped to the
+    township or one of its villages, and events (disinfection rounds, follow-ups, status and
+    checkpoint changes) naming a feature that exists in the event's village, on a day from
+    2019 up to the dataset's ``as_of``.
 
     Parameters
     ----------

@@ -1,5 +1,6 @@
 """Checks across layers: points in the township and in their own village, references from
-one layer to another, villages overlapping each other, the scope of table rows.
+one layer to another, villages overlapping each other, the scope of table rows, and events that
+name their feature, its village and a day the dataset can know of.
 
 Shapes are compared in the metric CRS that fits the villages, so the tolerances below are in
 metres, and every spatial test is one vectorised query on a spatial index, never a Python
@@ -12,13 +13,14 @@ from collections.abc import Iterator, Mapping
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 from geodata.coords import metric_crs_for
 from geodata.messages import N_, Message
-from geodata.schema import STORAGE_CRS, TABLES
+from geodata.schema import EARLIEST_DAY, EVENTS, LATEST_DAY, STORAGE_CRS, TABLES
 from geodata.validation._geometry_checks import usable_shapes
-from geodata.validation._problem import ERROR, WARNING, Finding, shown
+from geodata.validation._problem import ERROR, WARNING, Finding, quote, shown
 from geodata.validation._view import FrameView
 
 # Digitising slack: a point this close to a village counts as inside it, so a checkpoint
@@ -30,6 +32,17 @@ MIN_OVERLAP_M2 = 1.0
 # A field holding the id of a feature of another layer:
 # (layer, field, layer referred to, what one feature of it is called).
 _ID_REFERENCES = (("disinfection_points", "checkpoint", "checkpoints", Message(N_("checkpoint"))),)
+# The feature each event happened to: (event table, field, layer referred to, what one feature
+# of it is called). Unlike the references above the field is required, so it cannot be left empty.
+_EVENT_SUBJECTS = (
+    ("disinfection_rounds", "point", "disinfection_points", Message(N_("disinfection point"))),
+    ("followups", "household", "households", Message(N_("household"))),
+    ("status_changes", "household", "households", Message(N_("household"))),
+    ("checkpoint_changes", "checkpoint", "checkpoints", Message(N_("checkpoint"))),
+)
+# Events are about this work; a day before it is a typing slip (2002 for 2020, say), but a
+# plausible one, so a warning rather than the error of a day outside 1900-2099.
+FIRST_EVENT_DAY = pd.Timestamp("2019-01-01")
 
 
 def cross_layer_findings(views: Mapping[str, FrameView], metadata: Mapping[str, str]) -> list[Finding]:
@@ -38,6 +51,8 @@ def cross_layer_findings(views: Mapping[str, FrameView], metadata: Mapping[str, 
     codes = _village_codes(villages)
     findings = list(_check_scopes(views, codes, metadata))
     findings += _check_id_references(views)
+    findings += _check_event_subjects(views, codes)
+    findings += _check_event_days(views, metadata)
     if villages is None or villages.n_rows == 0:
         return findings  # nothing to check village codes or locations against
     findings += _check_village_references(views, codes)
@@ -88,6 +103,73 @@ def _check_id_references(views) -> Iterator[Finding]:
                 N_("no {target} has the id {value}; correct it or leave it empty"), target=target_noun, value=value
             )
             yield view.finding(ERROR, int(row), field_name, message)
+
+
+def _check_event_subjects(views, codes: dict[str, int]) -> Iterator[Finding]:
+    """An event naming a feature that does not exist (error), or one of another village than
+    the event's own (warning: the event or the feature sits in the wrong village)."""
+    for layer, field_name, target_layer, target_noun in _EVENT_SUBJECTS:
+        view = views.get(layer)
+        target = views.get(target_layer)
+        if view is None or target is None or not view.has(field_name):
+            continue  # without the layer there is nothing to look the feature up in
+        villages_of = _villages_by_id(target)
+        subjects = view.parsed(field_name).values
+        unknown = subjects.notna() & ~subjects.isin(list(villages_of))
+        for row in np.flatnonzero(unknown.to_numpy(bool)):
+            message = Message(
+                N_("no {target} has the id {value}; an event must name one that exists"),
+                target=target_noun,
+                value=shown(view.schema.field(field_name), subjects.iloc[row]),
+            )
+            yield view.finding(ERROR, int(row), field_name, message)
+        village_field = view.schema.village_field
+        if village_field is None or not view.has(village_field):
+            continue
+        named = view.parsed(village_field).values
+        actual = subjects.map(villages_of)
+        known = list(codes)
+        # An unknown code is already an error of its own, at the event or at the feature.
+        differ = actual.isin(known) & named.isin(known) & (actual != named)
+        for row in np.flatnonzero(differ.to_numpy(bool)):
+            message = Message(
+                N_("{target} {feature} belongs to village {actual}, not to {named}; correct the event's village"),
+                target=target_noun,
+                feature=shown(view.schema.field(field_name), subjects.iloc[row]),
+                actual=quote(actual.iloc[row]),
+                named=quote(named.iloc[row]),
+            )
+            yield view.finding(WARNING, int(row), village_field, message)
+
+
+def _check_event_days(views, metadata: Mapping[str, str]) -> Iterator[Finding]:
+    """An event dated before this work began or after the dataset's as-of time."""
+    as_of = _as_of(metadata)
+    for name in EVENTS:
+        view = views.get(name)
+        if view is None:
+            continue
+        for field in view.schema.fields:
+            if field.type not in ("date", "datetime") or not view.has(field.name):
+                continue
+            times = view.parsed(field.name).values
+            last = None if as_of is None else as_of.normalize() if field.type == "date" else as_of
+            early = (times >= EARLIEST_DAY) & (times < FIRST_EVENT_DAY)
+            late = (times > last) & (times <= LATEST_DAY) if last is not None else pd.Series(False, index=times.index)
+            for row in np.flatnonzero(early.to_numpy(bool)):
+                message = Message(
+                    N_("{value} is before {first}, when this work began; check the year"),
+                    value=shown(field, view.cell(field.name, int(row))),
+                    first=f"{FIRST_EVENT_DAY:%Y-%m-%d}",
+                )
+                yield view.finding(WARNING, int(row), field.name, message)
+            for row in np.flatnonzero(late.to_numpy(bool)):
+                message = Message(
+                    N_("{value} is after the dataset's as-of time {as_of}; check the day or the as-of time"),
+                    value=shown(field, view.cell(field.name, int(row))),
+                    as_of=f"{as_of:%Y-%m-%d %H:%M}",
+                )
+                yield view.finding(WARNING, int(row), field.name, message)
 
 
 def _check_scopes(views, codes: dict[str, int], metadata: Mapping[str, str]) -> Iterator[Finding]:
@@ -209,6 +291,40 @@ def _village_codes(villages: FrameView | None) -> dict[str, int]:
         if code is not None:
             codes.setdefault(code, row)
     return codes
+
+
+def _villages_by_id(view: FrameView) -> dict[str, str | None]:
+    """Feature id → its village code (None when it names none), the first feature of each id."""
+    id_field, village_field = view.schema.id_field, view.schema.village_field
+    if id_field is None or not view.has(id_field):
+        return {}
+    ids = view.parsed(id_field).values.tolist()
+    if village_field is None or not view.has(village_field):
+        villages: list[str | None] = [None] * len(ids)
+    else:
+        villages = view.parsed(village_field).values.tolist()
+    found: dict[str, str | None] = {}
+    for feature_id, village in zip(ids, villages, strict=True):
+        if feature_id is not None:
+            found.setdefault(feature_id, village)
+    return found
+
+
+def _as_of(metadata: Mapping[str, str]) -> pd.Timestamp | None:
+    """The dataset's as-of time; a bare day means the end of that day. None when absent or
+    unreadable (the metadata is not checked here)."""
+    text = str((metadata or {}).get("as_of") or "").strip()
+    if not text:
+        return None
+    try:
+        as_of = pd.Timestamp(text)
+    except (ValueError, TypeError, OverflowError):
+        return None
+    if pd.isna(as_of) or as_of.tzinfo is not None:
+        return None
+    if len(text) <= len("YYYY-MM-DD"):
+        return as_of + pd.Timedelta(days=1) - pd.Timedelta(seconds=1)
+    return as_of
 
 
 def _ids(view: FrameView) -> set[str]:

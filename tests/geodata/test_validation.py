@@ -377,6 +377,21 @@ def test_ten_thousand_households_are_checked_in_one_go():
         geometry=gpd.points_from_xy(lon, lat),
         crs="EPSG:4326",
     )
+    followups = pd.DataFrame(
+        {
+            "id": [f"F{i:05d}" for i in range(count)],
+            "household": households["id"],
+            "village": households["village"],
+            "time": "2020-02-05 08:00",
+            "temperature": 36.6,
+            "symptoms": False,
+            "result": "normal",
+        }
+    )
     households.loc[7, "village"] = SEAT if in_east[7] else EAST  # one in the wrong village
-    problems = validate(township_with("households", households))
+    followups.loc[7, "village"] = households.loc[7, "village"]
+    dataset = township_with("households", households)
+    dataset.frames["followups"] = followups
+    del dataset.frames["status_changes"]
+    problems = validate(dataset)
     assert where(problems) == [("warning", "households", "H00007", "village")]

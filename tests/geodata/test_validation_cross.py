@@ -47,7 +47,11 @@ def test_point_a_few_metres_outside_the_border_counts_as_inside():
 def test_point_in_another_village_than_it_names_is_a_warning_naming_both():
     checkpoints = with_cell(checkpoints_frame(), 2, "village", SEAT)  # it stands in the east
     problems = validate(township_with("checkpoints", checkpoints))
-    assert where(problems) == [("warning", "checkpoints", "CP03", "village")]
+    # Its opening, recorded in the east, now disagrees with it too.
+    assert where(problems) == [
+        ("warning", "checkpoints", "CP03", "village"),
+        ("warning", "checkpoint_changes", "C3", "village"),
+    ]
     message = problems[0].message
     assert f"lies in village {EAST} (孙吴庄村), not in {SEAT} (关王庙村)" in message
 
