@@ -6,7 +6,9 @@ regenerated (``make sample``). Its parts:
 ``facts``         the public names, division codes and February 2020 figures;
 ``layout``        hand-placed positions, in metres east and north of the township seat;
 ``geometry``      the township outline, village boundaries and roads built from the layout;
-``checkpoints``, ``households``, ``disinfection``   the point records.
+``checkpoints``, ``households``, ``disinfection``   the point records;
+``history``       the events (checkpoint changes, disinfection rounds, status changes and
+                  follow-ups) from late January that end where the point records stand.
 
 Every call gives the same dataset: positions are fixed and random draws use fixed seeds.
 """
@@ -23,8 +25,9 @@ from geodata.dataset import Dataset
 from geodata.sample import facts, geometry
 from geodata.sample.checkpoints import build_checkpoints
 from geodata.sample.disinfection import build_disinfection_points
+from geodata.sample.history import build_history
 from geodata.sample.households import build_households
-from geodata.schema import STORAGE_CRS, schema_for
+from geodata.schema import EVENTS, STORAGE_CRS, schema_for
 
 __all__ = ["build_sample", "write_sample"]
 
@@ -36,8 +39,8 @@ def build_sample() -> Dataset:
     -------
     Dataset
         Every layer (villages, roads, checkpoints, households, disinfection points) in
-        EPSG:4326, the ``supplies`` and ``publicity`` tables, and the metadata, each frame
-        conformed to its schema.
+        EPSG:4326, the ``supplies`` and ``publicity`` tables, the event tables and the
+        metadata, each frame conformed to its schema.
 
     Examples
     --------
@@ -55,6 +58,9 @@ def build_sample() -> Dataset:
         {road_id: line for road_id, _, _, line in main_roads},
         [line for _, _, _, line in hamlet_roads],
     )
+    households = build_households(villages)
+    points = build_disinfection_points(checkpoints, villages)
+    history = build_history(checkpoints, households, points)
     frames = {
         "villages": _layer("villages", _village_records(villages)),
         "roads": _layer(
@@ -65,11 +71,13 @@ def build_sample() -> Dataset:
             ],
         ),
         "checkpoints": _layer("checkpoints", checkpoints),
-        "households": _layer("households", build_households(villages)),
-        "disinfection_points": _layer("disinfection_points", build_disinfection_points(checkpoints, villages)),
+        "households": _layer("households", households),
+        "disinfection_points": _layer("disinfection_points", points),
         "supplies": _township_table("supplies", facts.SUPPLIES),
         "publicity": _township_table("publicity", facts.PUBLICITY),
     }
+    for name in EVENTS:
+        frames[name] = pd.DataFrame.from_records(history[name], columns=list(schema_for(name).field_names))
     return Dataset(frames, dict(facts.METADATA)).conformed()
 
 

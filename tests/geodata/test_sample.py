@@ -317,3 +317,161 @@ def test_written_sample_reads_back_the_same(tmp_path, sample):
         assert_frame_equal(attributes, frame.drop(columns="geometry", errors="ignore"))
         if SCHEMAS[name].is_spatial:
             assert stored[name].geom_equals_exact(frame.geometry, tolerance=1e-9).all(), name
+
+
+# -- history: the events behind the current records ----------------------------------------
+#
+# The current fields are recomputed from the events here, in plain Python and without the
+# generator's code, so the test shows that the two say the same as of the sample's evening.
+
+EVENT_FEATURES = {
+    "disinfection_rounds": ("point", "disinfection_points", r"DR-(DP\d\d)-\d{4}"),
+    "followups": ("household", "households", r"FU-(HH\d{3})-\d{4}"),
+    "status_changes": ("household", "households", r"SC-(HH\d{3})-\d"),
+    "checkpoint_changes": ("checkpoint", "checkpoints", r"CC-(CP\d\d)-\d{3}"),
+}
+EVENT_TIME = {"disinfection_rounds": "time", "followups": "time", "status_changes": "day", "checkpoint_changes": "time"}
+
+
+def events_by(frame, key, time):
+    """The events of each feature, oldest first, as lists of row dicts."""
+    grouped: dict[str, list[dict]] = {}
+    for row in sorted(frame.to_dict("records"), key=lambda row: (row[time], row["id"])):
+        grouped.setdefault(row[key], []).append(row)
+    return grouped
+
+
+def test_the_sample_holds_every_event_table_with_a_history(sample):
+    for name in EVENT_FEATURES:
+        assert name in sample.frames and len(sample[name]) > 0, name
+        assert sample[name]["id"].is_unique, name
+
+
+def test_no_event_is_after_the_evening_of_19_february_or_before_the_first_household(sample):
+    for name, column in EVENT_TIME.items():
+        times = sample[name][column]
+        assert times.notna().all(), name
+        assert times.max() <= AS_OF, name
+        assert times.min() >= pd.Timestamp("2020-01-24"), name
+    assert sample["disinfection_rounds"]["time"].min() >= pd.Timestamp("2020-01-25")
+    assert sample["checkpoint_changes"]["time"].min() >= pd.Timestamp("2020-01-25")
+
+
+def test_every_event_names_an_existing_feature_its_village_and_its_work_group(sample):
+    work_groups = dict(zip(sample.villages["code"], sample.villages["work_group"], strict=False))
+    for name, (key, layer, pattern) in EVENT_FEATURES.items():
+        features = dict(zip(sample[layer]["id"], sample[layer]["village"], strict=False))
+        for row in sample[name].itertuples():
+            feature = getattr(row, key)
+            assert feature in features, (name, row.id)
+            assert row.village == features[feature], (name, row.id)
+            assert row.reported_by == work_groups[row.village], (name, row.id)
+            match = re.fullmatch(pattern, row.id)
+            assert match and match.group(1) == feature, (name, row.id)
+
+
+def test_households_as_of_the_evening_are_what_their_events_say(sample):
+    changes = events_by(sample["status_changes"], "household", "day")
+    visits = events_by(sample["followups"], "household", "time")
+    for row in sample.households.itertuples():
+        own = changes[row.id]
+        assert own[0]["status"] == "observing" and own[0]["day"] == row.observation_start, row.id
+        assert row.status == own[-1]["status"], row.id
+        if row.status == "observing":
+            assert len(own) == 1 and pd.isna(row.status_date), row.id
+        else:
+            assert row.status_date == own[-1]["day"], row.id
+        last = visits[row.id][-1]
+        assert row.last_check == last["time"], row.id
+        assert row.abnormal_temperature == (last["temperature"] >= 37.3), row.id
+
+
+def test_disinfection_points_were_last_done_when_their_last_round_says(sample):
+    rounds = events_by(sample["disinfection_rounds"], "point", "time")
+    for row in sample.disinfection_points.itertuples():
+        assert row.last_disinfected == rounds[row.id][-1]["time"], row.id
+
+
+def test_checkpoints_as_of_the_evening_are_what_their_changes_say(sample):
+    changes = events_by(sample["checkpoint_changes"], "checkpoint", "time")
+    for row in sample.checkpoints.itertuples():
+        own = changes[row.id]
+        opened = [event for event in own if event["change"] == "opened"]
+        closed = [event for event in own if event["change"] == "closed"]
+        assert len(opened) == 1 and own[0] is opened[0], row.id
+        assert row.opened == opened[0]["time"].normalize(), row.id
+        assert row.status == ("closed" if closed else "active"), row.id
+        if closed:
+            assert row.closed == closed[-1]["time"].normalize(), row.id
+        else:
+            assert pd.isna(row.closed), row.id
+        counts = [event["staff_on_shift"] for event in own if not pd.isna(event["staff_on_shift"])]
+        assert row.staff_on_shift == counts[-1], row.id
+
+
+def test_disinfection_rounds_keep_the_published_schedule(sample):
+    rounds = events_by(sample["disinfection_rounds"], "point", "time")
+    checkpoints = sample.checkpoints.set_index("id")
+    for row in sample.disinfection_points.itertuples():
+        times = pd.Series([event["time"] for event in rounds[row.id]])
+        gaps_h = times.diff().dropna().dt.total_seconds() / 3600
+        assert gaps_h.between(row.interval_hours - 1, row.interval_hours + 1).all(), row.id
+        if isinstance(row.checkpoint, str):
+            opened = checkpoints.loc[row.checkpoint, "opened"]
+            assert times.iloc[0].normalize() - opened <= pd.Timedelta(days=1), row.id
+        days_open = (times.iloc[-1] - times.iloc[0]).total_seconds() / 86400
+        assert days_open >= 20, row.id  # every point has been done since late January
+        expected = days_open * 24 / row.interval_hours + 1
+        assert abs(len(times) - expected) <= 1, (row.id, len(times), expected)
+
+
+def test_followups_twice_a_day_while_observed_with_plausible_temperatures(sample):
+    followups = sample["followups"]
+    visits = events_by(followups, "household", "time")
+    for row in sample.households.itertuples():
+        own = visits[row.id]
+        days = (row.last_check.normalize() - row.observation_start).days + 1
+        assert 2 * days - 1 <= len(own) <= 2 * days, row.id
+        assert own[0]["time"].normalize() == row.observation_start, row.id
+        per_day = pd.Series([event["time"].normalize() for event in own]).value_counts()
+        assert per_day.max() <= 2, row.id
+        if row.reason == "fever":
+            assert own[0]["temperature"] >= 37.3, row.id  # the fever that put them under observation
+        if row.status == "escalated":
+            assert own[-1]["result"] == "referred", row.id
+    hours = followups["time"].dt.hour + followups["time"].dt.minute / 60
+    assert hours.between(7.5, 17.5).all()
+    normal = followups["result"] == "normal"
+    assert followups.loc[normal, "temperature"].between(36.2, 37.2).all()
+    assert (followups.loc[followups["result"] == "abnormal", "temperature"] >= 37.3).all()
+    assert (followups["symptoms"] == (followups["temperature"] >= 37.3)).all()
+    assert 0 < (~normal).sum() < len(followups) / 20  # abnormal visits are the exception
+
+
+def test_checkpoint_shifts_change_every_morning_since_opening(sample):
+    changes = sample["checkpoint_changes"]
+    staffing = changes[changes["change"] == "staffing"]
+    assert (staffing["time"].dt.time == pd.Timestamp("08:00").time()).all()
+    for row in sample.checkpoints.itertuples():
+        own = staffing[staffing["checkpoint"] == row.id]
+        assert len(own) == (TODAY - row.opened).days, row.id
+        assert own["staff_on_shift"].between(2, 7).all(), row.id
+
+
+def test_status_changes_release_after_14_days(sample):
+    changes = sample["status_changes"]
+    start = dict(zip(sample.households["id"], sample.households["observation_start"], strict=False))
+    released = changes[changes["status"] == "released"]
+    assert len(released) >= 20
+    for row in released.itertuples():
+        assert row.day - start[row.household] == pd.Timedelta(days=14), row.id
+    assert changes["status"].value_counts()["observing"] == len(sample.households)
+
+
+def test_history_is_the_same_on_every_build(sample):
+    from geodata.sample import history
+
+    again = build_sample()
+    for name in EVENT_FEATURES:
+        assert_frame_equal(again[name], sample[name], check_exact=True)
+    assert history.build_history([], [], []) == {name: [] for name in EVENT_FEATURES}
