@@ -17,9 +17,10 @@ import pytest
 import shapely
 from pandas.testing import assert_frame_equal
 
-from geodata.sample import build_sample, write_sample
+from geodata.sample import build_sample, history, write_sample
 from geodata.schema import METADATA_KEYS, SCHEMA_VERSION, SCHEMAS, STORAGE_CRS
 from geodata.stores import GeoPackageStore
+from geodata.validation import validate
 
 METRIC = "EPSG:4547"
 AS_OF = pd.Timestamp("2020-02-19 18:00")
@@ -469,9 +470,11 @@ def test_status_changes_release_after_14_days(sample):
 
 
 def test_history_is_the_same_on_every_build(sample):
-    from geodata.sample import history
-
     again = build_sample()
     for name in EVENT_FEATURES:
         assert_frame_equal(again[name], sample[name], check_exact=True)
     assert history.build_history([], [], []) == {name: [] for name in EVENT_FEATURES}
+
+
+def test_the_sample_with_its_history_passes_validation(sample):
+    assert validate(sample) == []
