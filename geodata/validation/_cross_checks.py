@@ -106,8 +106,9 @@ def _check_id_references(views) -> Iterator[Finding]:
 
 
 def _check_event_subjects(views, codes: dict[str, int]) -> Iterator[Finding]:
-    """An event naming a feature that does not exist (error), or one of another village than
-    the event's own (warning: the event or the feature sits in the wrong village)."""
+    """An event naming a feature that does not exist, or one of another village than the
+    event's own: warnings, since the event still counts in its village's history (a household
+    list replaced by import keeps the follow-ups of those who left it)."""
     for layer, field_name, target_layer, target_noun in _EVENT_SUBJECTS:
         view = views.get(layer)
         target = views.get(target_layer)
@@ -122,7 +123,7 @@ def _check_event_subjects(views, codes: dict[str, int]) -> Iterator[Finding]:
                 target=target_noun,
                 value=shown(view.schema.field(field_name), subjects.iloc[row]),
             )
-            yield view.finding(ERROR, int(row), field_name, message)
+            yield view.finding(WARNING, int(row), field_name, message)
         village_field = view.schema.village_field
         if village_field is None or not view.has(village_field):
             continue
