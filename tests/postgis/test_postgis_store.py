@@ -224,7 +224,7 @@ def test_upgrade_brings_an_old_database_up_keeping_its_data(pg_cluster, sample_d
         conn.execute("INSERT INTO situation_map.villages (code, name) VALUES (%s, %s)", ("411771360200", "关王庙村"))
         assert migrations.current_version(conn) == 1
         applied = migrations.upgrade(conn)
-        assert [m.version for m in applied] == [2, 3, 4, 5]
+        assert [m.version for m in applied] == [2, 3, 4, 5, 6]
     villages = open_store(url).read("villages")
     assert villages["name"].tolist() == ["关王庙村"]
     assert villages["volunteers"].isna().all()

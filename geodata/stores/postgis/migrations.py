@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from psycopg import sql
 
 from geodata.errors import StoreError
-from geodata.schema import SCHEMAS
+from geodata.schema import EVENTS, SCHEMAS
 from geodata.stores.postgis.tables import (
     SCHEMA,
     WHO_EXPRESSION,
@@ -64,19 +64,24 @@ def _add_row_versions(cur) -> None:
             "NEW.changed_by := " + WHO_EXPRESSION + "; RETURN NEW; END $$"
         ).format(table("stamp_row"))
     )
-    for name in SCHEMAS:
-        cur.execute(
-            sql.SQL(
-                "ALTER TABLE {} ADD COLUMN row_version bigint NOT NULL DEFAULT 1, "
-                "ADD COLUMN changed_by text NOT NULL DEFAULT " + WHO_EXPRESSION + ", "
-                "ADD COLUMN changed_at timestamptz NOT NULL DEFAULT now()"
-            ).format(table(name))
+    for name in _present(cur, SCHEMAS):
+        _stamp_rows(cur, name)
+
+
+def _stamp_rows(cur, name: str) -> None:
+    cur.execute(
+        sql.SQL(
+            "ALTER TABLE {} ADD COLUMN IF NOT EXISTS row_version bigint NOT NULL DEFAULT 1, "
+            "ADD COLUMN IF NOT EXISTS changed_by text NOT NULL DEFAULT " + WHO_EXPRESSION + ", "
+            "ADD COLUMN IF NOT EXISTS changed_at timestamptz NOT NULL DEFAULT now()"
+        ).format(table(name))
+    )
+    cur.execute(sql.SQL("DROP TRIGGER IF EXISTS stamp_row ON {}").format(table(name)))
+    cur.execute(
+        sql.SQL("CREATE TRIGGER stamp_row BEFORE UPDATE ON {} FOR EACH ROW EXECUTE FUNCTION {}()").format(
+            table(name), table("stamp_row")
         )
-        cur.execute(
-            sql.SQL("CREATE TRIGGER stamp_row BEFORE UPDATE ON {} FOR EACH ROW EXECUTE FUNCTION {}()").format(
-                table(name), table("stamp_row")
-            )
-        )
+    )
 
 
 def _add_change_notifications(cur) -> None:
@@ -96,13 +101,18 @@ def _add_change_notifications(cur) -> None:
             "PERFORM pg_notify({}, TG_TABLE_NAME); RETURN NULL; END $$"
         ).format(table("note_change"), table("change_counter"), sql.Literal(CHANNEL))
     )
-    for name in list(SCHEMAS) + ["metadata"]:
-        cur.execute(
-            sql.SQL(
-                "CREATE TRIGGER note_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {} "
-                "FOR EACH STATEMENT EXECUTE FUNCTION {}()"
-            ).format(table(name), table("note_change"))
-        )
+    for name in _present(cur, [*SCHEMAS, "metadata"]):
+        _note_changes(cur, name)
+
+
+def _note_changes(cur, name: str) -> None:
+    cur.execute(sql.SQL("DROP TRIGGER IF EXISTS note_change ON {}").format(table(name)))
+    cur.execute(
+        sql.SQL(
+            "CREATE TRIGGER note_change AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION {}()"
+        ).format(table(name), table("note_change"))
+    )
 
 
 def _add_village_volunteers(cur) -> None:
@@ -114,8 +124,9 @@ def _add_village_volunteers(cur) -> None:
 def _make_ids_unique(cur) -> None:
     # Refused before anything changes when ids are used twice: the constraint would fail
     # with a bare "could not create unique index", and only people can tell which row is right.
+    schemas = [SCHEMAS[name] for name in _present(cur, SCHEMAS) if SCHEMAS[name].id_field]
     repeated = {}
-    for schema in SCHEMAS.values():
+    for schema in schemas:
         if schema.id_field:
             found = _repeated_ids(cur, schema.name, schema.id_field)
             if found:
@@ -128,20 +139,50 @@ def _make_ids_unique(cur) -> None:
             "--data …` lists them), then run `situation-map db upgrade` again; "
             "the database is unchanged by this step"
         )
-    for schema in SCHEMAS.values():
-        if schema.id_field:
-            key = sql.Identifier(schema.id_field)
-            cur.execute(
-                sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} UNIQUE ({})").format(
-                    table(schema.name), sql.Identifier(f"{schema.name}_{schema.id_field}_unique"), key
-                )
+    for schema in schemas:
+        _unique_ids(cur, schema.name, schema.id_field)
+
+
+def _unique_ids(cur, name: str, id_field: str | None) -> None:
+    if id_field is None:
+        return
+    constraint = f"{name}_{id_field}_unique"
+    exists = cur.execute(
+        "SELECT 1 FROM pg_constraint WHERE conname = %s AND conrelid = to_regclass(%s)",
+        (constraint, f"{SCHEMA}.{name}"),
+    ).fetchone()
+    if not exists:
+        cur.execute(
+            sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} UNIQUE ({})").format(
+                table(name), sql.Identifier(constraint), sql.Identifier(id_field)
             )
-            # The unique constraint's index serves every lookup the plain one did.
-            cur.execute(
-                sql.SQL("DROP INDEX IF EXISTS {}").format(
-                    sql.Identifier(SCHEMA, f"{schema.name}_{schema.id_field}_idx")
-                )
-            )
+        )
+    # The unique constraint's index serves every lookup the plain one did.
+    cur.execute(sql.SQL("DROP INDEX IF EXISTS {}").format(sql.Identifier(SCHEMA, f"{name}_{id_field}_idx")))
+
+
+def _add_event_tables(cur) -> None:
+    # A database created by this program has the event tables from migration 1 (tables are
+    # made from the current schema) and their stamps, triggers and unique ids from 2, 3 and 5;
+    # one made before events has none of it. Each part is made only where it is missing, so
+    # both end alike. Grants follow every migration (_grant_if_roles_exist).
+    present = set(_present(cur, EVENTS))
+    for name, schema in EVENTS.items():
+        if name not in present:
+            cur.execute(create_statement(schema))
+        _stamp_rows(cur, name)
+        _note_changes(cur, name)
+        _unique_ids(cur, name, schema.id_field)
+
+
+def _present(cur, names) -> list[str]:
+    """Those of ``names`` that are tables of the database: a database made by an older program
+    lacks tables the schema has gained since (they are added by later migrations)."""
+    found = cur.execute(
+        "SELECT name FROM unnest(%s::text[]) AS name WHERE to_regclass(%s || '.' || quote_ident(name)) IS NOT NULL",
+        (list(names), SCHEMA),
+    ).fetchall()
+    return [row[0] for row in found]
 
 
 def _repeated_ids(cur, layer: str, id_field: str) -> list[tuple[str, int]]:
@@ -165,6 +206,7 @@ MIGRATIONS = (
     Migration(3, "change counter and LISTEN/NOTIFY on every write", _add_change_notifications),
     Migration(4, "party-member volunteers per village", _add_village_volunteers),
     Migration(5, "feature ids unique per layer (village codes too)", _make_ids_unique),
+    Migration(6, "event tables", _add_event_tables),
 )
 LATEST = MIGRATIONS[-1].version
 
