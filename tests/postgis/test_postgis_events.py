@@ -124,3 +124,17 @@ def test_push_and_pull_carry_the_events(writer_url, tmp_path):
         assert len(original) > 0, name
         pd.testing.assert_frame_equal(pushed[name].reset_index(drop=True), original, obj=name)
         pd.testing.assert_frame_equal(pulled[name].reset_index(drop=True), original, obj=name)
+
+
+def test_a_database_made_at_version_1_before_events_upgrades_to_the_fresh_tables(pg_cluster, pg_database):
+    pg_cluster.admin("CREATE DATABASE made_at_1_before_events")
+    url = pg_cluster.admin_url("made_at_1_before_events")
+    with psycopg.connect(url, autocommit=True) as conn:
+        init_as_of_version(conn, 1)
+        for table in EVENTS:
+            conn.execute(f"DROP TABLE situation_map.{table}")
+        # Migrations 2, 3 and 5 stamp, watch and key only the tables the database has then.
+        assert [m.version for m in migrations.upgrade(conn)] == [2, 3, 4, 5, 6]
+        upgraded = {name: _catalog(conn, name) for name in [*EVENTS, "households"]}
+    with psycopg.connect(pg_cluster.admin_url(pg_database), autocommit=True) as conn:
+        assert upgraded == {name: _catalog(conn, name) for name in [*EVENTS, "households"]}
