@@ -26,6 +26,9 @@ number of features.
 
 from __future__ import annotations
 
+import weakref
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -59,14 +62,15 @@ def household_facts(households: pd.DataFrame, events: Dataset | None, as_of: pd.
     abnormal = _column(households, "abnormal_temperature", "boolean")
     if changes is not None:
         day = np.datetime64(as_of.normalize(), "ms")
-        latest, recorded = _latest(changes, "household", "day", day, households)
+        latest, recorded = _latest(changes, "household", "day", day, households, ("status",))
         found = latest["day"].notna()
         settled = latest["status"].isin(("released", "escalated"))
         start = start.where(~recorded | found)
         status = status.where(~recorded, latest["status"].astype(object).where(found, None))
         status_date = status_date.where(~recorded, latest["day"].where(settled))
     if followups is not None:
-        latest, recorded = _latest(followups, "household", "time", np.datetime64(as_of, "ms"), households)
+        moment = np.datetime64(as_of, "ms")
+        latest, recorded = _latest(followups, "household", "time", moment, households, ("temperature", "result"))
         temperature = pd.to_numeric(latest["temperature"], errors="coerce")
         fever = (temperature >= FEVER_CELSIUS).where(temperature.notna(), latest["result"] == "abnormal")
         fever = fever.astype("boolean").where(latest["time"].notna())
@@ -92,11 +96,13 @@ def checkpoint_facts(checkpoints: pd.DataFrame, events: Dataset | None, as_of: p
         return None
     moment = np.datetime64(as_of, "ms")
     change = changes["change"].astype(object).to_numpy()
-    latest, recorded = _latest(changes, "checkpoint", "time", moment, checkpoints)
-    opening, _ = _latest(changes[change == "opened"], "checkpoint", "time", moment, checkpoints, first=True)
-    state, _ = _latest(changes[np.isin(change, ("opened", "closed"))], "checkpoint", "time", moment, checkpoints)
     counted = changes["staff_on_shift"].notna().to_numpy()
-    staff, _ = _latest(changes[counted], "checkpoint", "time", moment, checkpoints)
+    latest, recorded = _latest(changes, "checkpoint", "time", moment, checkpoints)
+    opening, _ = _latest(changes, "checkpoint", "time", moment, checkpoints, rows=change == "opened", first=True)
+    state, _ = _latest(
+        changes, "checkpoint", "time", moment, checkpoints, ("change",), rows=np.isin(change, ("opened", "closed"))
+    )
+    staff, _ = _latest(changes, "checkpoint", "time", moment, checkpoints, ("staff_on_shift",), rows=counted)
     found = latest["time"].notna().to_numpy()
     closed = (state["change"].astype(object) == "closed").to_numpy()
     status = pd.Series(None, index=checkpoints.index, dtype=object)
@@ -138,25 +144,90 @@ def _events(events: Dataset | None, name: str) -> pd.DataFrame | None:
     return frame if frame is not None and len(frame) else None
 
 
-def _latest(
-    events: pd.DataFrame, key: str, time: str, until: np.datetime64, features: pd.DataFrame, first: bool = False
-) -> tuple[pd.DataFrame, np.ndarray]:
-    """For each feature, its latest event (its first with ``first``) with ``time`` <= ``until``,
-    as rows with the features' index (all missing where there is none); and whether each
-    feature has any event at all. Events at the same time keep the table's order: the later
-    row wins."""
-    ids = _column(features, "id", object).to_numpy(dtype=object)
-    keys = events[key].astype(object).to_numpy()
+@dataclass(frozen=True)
+class _Timeline:
+    """One event table's events sorted by time, each with the feature it names."""
+
+    order: np.ndarray  # event rows, by time (stable: the table's order among equal times)
+    times: np.ndarray  # their times, datetime64[ms], NaT last
+    owners: np.ndarray  # per sorted event, the position of its id among the features' ids (-1: none)
+    feature_ids: np.ndarray  # per feature, the position of its id among the distinct ids (-1: none)
+    recorded: np.ndarray  # per feature: it has an event
+
+
+# Timelines of the event tables last read: the page model asks again at every as-of change and
+# sorting a hundred thousand follow-ups each time would cost more than the rest of the page.
+# Frames are replaced, not changed in place, when data changes (geodata.editing), so a frame's
+# identity names its content; the lengths are checked too.
+_TIMELINES: dict[tuple, tuple[weakref.ref, weakref.ref, int, int, _Timeline]] = {}
+_KEPT_TIMELINES = 32
+
+
+def _timeline(events: pd.DataFrame, key: str, time: str, features: pd.DataFrame) -> _Timeline:
+    cache_key = (id(events), id(features), key, time)
+    kept = _TIMELINES.get(cache_key)
+    if kept is not None:
+        events_ref, features_ref, events_count, features_count, timeline = kept
+        if (
+            events_ref() is events
+            and features_ref() is features
+            and (events_count, features_count)
+            == (
+                len(events),
+                len(features),
+            )
+        ):
+            return timeline
+    feature_ids, distinct = pd.factorize(_column(features, "id", object).to_numpy(dtype=object))
     times = _column(events, time, _TIME_DTYPE).to_numpy()
-    recorded = pd.Index(pd.unique(keys)).get_indexer(ids) >= 0
-    keep = np.flatnonzero(times <= until)  # NaT compares false
-    order = keep[np.argsort(times[keep], kind="stable")] if keep.size > 1 else keep
-    known = pd.DataFrame({c: events[c].array[order] for c in events.columns if c not in (key, time)})
-    known[time] = times[order]
-    known.index = pd.Index(keys[order])
-    chosen = known[~known.index.duplicated(keep="first" if first else "last")]
-    rows = chosen.reindex(ids)
-    return rows.set_axis(features.index), recorded
+    order = np.argsort(times, kind="stable")  # NaT sorts last
+    owners = pd.Index(distinct).get_indexer(events[key].to_numpy(dtype=object)[order])
+    recorded = np.zeros(len(distinct) + 1, dtype=bool)
+    recorded[owners] = True  # owners of -1 mark the extra last slot
+    timeline = _Timeline(order, times[order], owners, feature_ids, recorded[feature_ids] & (feature_ids >= 0))
+    if len(_TIMELINES) >= _KEPT_TIMELINES:
+        _TIMELINES.clear()
+    _TIMELINES[cache_key] = (weakref.ref(events), weakref.ref(features), len(events), len(features), timeline)
+    return timeline
+
+
+def _latest(
+    events: pd.DataFrame,
+    key: str,
+    time: str,
+    until: np.datetime64,
+    features: pd.DataFrame,
+    values: tuple[str, ...] = (),
+    rows: np.ndarray | None = None,
+    first: bool = False,
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """For each feature, the ``time`` and ``values`` of its latest event (its first with
+    ``first``) with ``time`` <= ``until``, among ``rows`` (a mask; all when None), as rows with
+    the features' index (all missing where there is none); and whether each feature has any
+    event at all. Events at the same time keep the table's order: the later row wins."""
+    timeline = _timeline(events, key, time, features)
+    known = int(np.searchsorted(timeline.times, until, side="right"))
+    owners = timeline.owners[:known]
+    positions = np.flatnonzero((owners >= 0) if rows is None else (owners >= 0) & rows[timeline.order[:known]])
+    slots = int(timeline.feature_ids.max(initial=-1)) + 2  # every distinct id, and one for none
+    if first:
+        chosen = np.full(slots, known, dtype=np.int64)
+        np.minimum.at(chosen, owners[positions], positions)
+        chosen[chosen == known] = -1
+    else:
+        chosen = np.full(slots, -1, dtype=np.int64)
+        np.maximum.at(chosen, owners[positions], positions)
+    sorted_position = chosen[timeline.feature_ids]  # features without an id read the last slot: -1
+    found = sorted_position >= 0
+    event_rows = np.where(found, timeline.order[np.maximum(sorted_position, 0)], -1)
+    latest = pd.DataFrame(
+        {
+            **{name: events[name].array.take(event_rows, allow_fill=True) for name in values},
+            time: np.where(found, timeline.times[np.maximum(sorted_position, 0)], np.datetime64("NaT", "ms")),
+        },
+        index=features.index,
+    )
+    return latest, timeline.recorded
 
 
 def _column(frame: pd.DataFrame, name: str, dtype) -> pd.Series:

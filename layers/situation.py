@@ -35,8 +35,9 @@ closed after D was active on D). active = status_on_day is "active".
 Disinfection points, at the as-of time (hours matter). due_at = last_disinfected +
 interval_hours. freshness: "overdue" when due_at < as_of or due_at is unknown (never
 disinfected, or no interval); "due" when due_at - 6 h <= as_of <= due_at; otherwise "done".
-A last disinfection after the as-of time counts as "done": earlier disinfections are not kept,
-so looking at the past cannot tell, and the point is not painted as a problem.
+A point without rounds in the events keeps only its last disinfection: one after the as-of
+time counts as "done", since looking at the past cannot tell, and the point is not painted as
+a problem. A point with rounds is read from them, so that case does not arise.
 hours_overdue = hours since due_at when overdue (NaN when due_at is unknown), 0 otherwise.
 
 Everything is computed column-wise (no Python loop over rows), so a filter change on ten

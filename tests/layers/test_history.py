@@ -317,3 +317,57 @@ def test_a_household_is_new_on_the_day_its_first_change_reports_it():
     figures = village_table(township(), LATEST).iloc[0]
     # H1 by its change, H3 by its days (the 18th was its last); H2 escalated; C1 closed, C3 opened.
     assert figures["released"] == 2 and figures["escalated"] == 1 and figures["checkpoints_active"] == 2
+
+
+# -- the event tables as they come -----------------------------------------------------------
+
+
+def test_the_order_of_the_event_rows_does_not_matter_and_a_new_event_is_seen():
+    dataset = township()
+    expected = situations(dataset, PAST)
+    shuffled = Dataset(
+        {**dataset.frames, **{n: dataset.frames[n].sample(frac=1, random_state=3) for n in EVENT_TABLES}},
+        dataset.metadata,
+    )
+    for name, situation in situations(shuffled, PAST).items():
+        pd.testing.assert_frame_equal(situation, expected[name])
+
+    # A round reported later makes a new table (events are appended, never changed in place).
+    dataset["disinfection_rounds"] = pd.concat(
+        [dataset["disinfection_rounds"], table("disinfection_rounds", [{"point": "P2", "time": feb(14, 12)}])],
+        ignore_index=True,
+    )
+    points = situations(dataset, PAST)["disinfection_points"]
+    assert points.loc["P2", "last_disinfected"] == pd.Timestamp(feb(14, 12))
+    assert points.loc["P2", "freshness"] == "done"
+
+
+def test_of_two_events_at_the_same_time_the_later_row_counts():
+    dataset = township()
+    dataset["status_changes"] = pd.concat(
+        [
+            dataset["status_changes"],
+            table("status_changes", [{"household": "H1", "day": feb(15), "status": "escalated"}]),
+        ],
+        ignore_index=True,
+    )
+    assert situations(dataset, LATEST)["households"].loc["H1", "status_on_day"] == "escalated"
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_latest_event_is_the_one_a_plain_search_finds(seed):
+    rng = np.random.default_rng(seed)
+    points = [{**POINTS[0], "id": f"P{i}", "last_disinfected": feb(19, 16)} for i in range(12)] + [
+        {**POINTS[0], "id": None, "last_disinfected": None}
+    ]
+    stamps = pd.Timestamp("2020-02-01") + pd.to_timedelta(rng.integers(0, 19 * 24, 80), unit="h")
+    rounds = [{"point": f"P{rng.integers(0, 14)}", "time": t.to_pydatetime()} for t in stamps]
+    dataset = township()
+    dataset["disinfection_points"] = layer("disinfection_points", points)
+    dataset["disinfection_rounds"] = table("disinfection_rounds", rounds)
+    for as_of in pd.Timestamp("2020-02-01") + pd.to_timedelta(rng.integers(0, 20 * 24, 6), unit="h"):
+        got = disinfection_situation(dataset.disinfection_points, as_of, dataset)["last_disinfected"].tolist()
+        for point, value in zip(points, got, strict=True):
+            mine = [r["time"] for r in rounds if r["point"] == point["id"]]
+            expected = max((t for t in mine if t <= as_of), default=None) if mine else point["last_disinfected"]
+            assert plain(value) == (None if expected is None else pd.Timestamp(expected)), (point["id"], as_of)
