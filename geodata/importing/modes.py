@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geodata.importing.problems import ERROR, WARNING
+from geodata.importing.problems import ERROR, NOTE, WARNING
 from geodata.messages import N_, Message
-from geodata.schema import STORAGE_CRS
+from geodata.schema import EVENTS, STORAGE_CRS
 
 
 def merge_rows(schema, base: pd.DataFrame, rows: pd.DataFrame, mode: str, report):
@@ -30,6 +30,16 @@ def merge_rows(schema, base: pd.DataFrame, rows: pd.DataFrame, mode: str, report
     known = ids.isin(set(base[id_field].astype(str))).to_numpy()
     if mode == "append":
         for row in np.flatnonzero(known):
+            if schema.name in EVENTS:
+                # Events are never changed: an id stored already is a report imported before
+                # (today's sheet again, with its new rows), not a conflict to accept.
+                message = Message(
+                    N_("{id} is already in {layer}: imported before, so it is not counted twice"),
+                    id=repr(ids.iat[row]),
+                    layer=schema.name,
+                )
+                report(NOTE, int(row), id_field, message)
+                continue
             report(
                 WARNING,
                 int(row),

@@ -41,7 +41,7 @@ from geodata.importing.source import Source
 from geodata.importing.values import convert_column
 from geodata.importing.villages import VillageLookup
 from geodata.messages import N_, Message
-from geodata.schema import STORAGE_CRS, conform, schema_for
+from geodata.schema import EVENTS, STORAGE_CRS, conform, schema_for
 from geodata.validation._problem import shown
 
 MODES = ("append", "update", "replace")
@@ -181,6 +181,8 @@ def plan_import(
     # A skipped row is not imported: only the reason it is skipped concerns the user.
     found.items = [p for p in found.items if p.row not in skipped or p.field == schema.id_field]
     found.extend(validation_problems(source, schema.name, checked, skip=found.cells, skip_rows=skipped))
+    if schema.name in EVENTS:
+        found.extend(_event_problems(source, schema.name, checked, dataset, skipped))
     report(0.9, "checking rows")
     result = None
     if not found.has_errors():
@@ -449,6 +451,18 @@ def _report_new_village_problems(found: _Problems, before: pd.DataFrame, after: 
                     problem=str(problem.message),
                 ),
             )
+
+
+def _event_problems(source: Source, layer: str, rows: pd.DataFrame, dataset: Dataset, skipped: set) -> list:
+    """Events that name a feature the dataset lacks, another village than their feature's, or
+    a day outside 2019 to the dataset's as-of time, as the whole dataset's check would say."""
+    from geodata.validation import validate_events
+
+    return [
+        source.problem(problem.severity, row, problem.field, problem.message)
+        for row, problem in validate_events(layer, rows.reset_index(drop=True), dataset)
+        if row not in skipped
+    ]
 
 
 def _report_orphans(found: _Problems, dataset: Dataset, codes: set[str]) -> None:

@@ -21,9 +21,9 @@ import pandas as pd
 
 from geodata.dataset import Dataset
 from geodata.messages import N_, Message
-from geodata.schema import SCHEMAS
+from geodata.schema import EVENTS, SCHEMAS
 from geodata.validation import _frame_checks, _geometry_checks
-from geodata.validation._cross_checks import cross_layer_findings
+from geodata.validation._cross_checks import cross_layer_findings, event_findings
 from geodata.validation._problem import (
     ERROR,
     WARNING,
@@ -35,7 +35,7 @@ from geodata.validation._problem import (
 )
 from geodata.validation._view import FrameView
 
-__all__ = ["ERROR", "WARNING", "Problem", "validate", "validate_frame", "has_errors"]
+__all__ = ["ERROR", "WARNING", "Problem", "validate", "validate_frame", "validate_events", "has_errors"]
 
 # The single-layer checks, in the order their problems are listed when they tie.
 _FRAME_CHECKS = (
@@ -116,6 +116,37 @@ def validate_frame(name: str, frame: pd.DataFrame) -> list[Problem]:
     """
     _, findings = _check_frame(name, frame)
     return sort_problems(findings)
+
+
+def validate_events(name: str, frame: pd.DataFrame, dataset: Dataset) -> list[tuple[int, Problem]]:
+    """Check untrusted event rows (e.g. a report being imported) against a dataset.
+
+    The checks across layers that :func:`validate` makes of events: the feature each row
+    names exists in ``dataset``, in the row's village, and the row's day lies from 2019 to
+    the dataset's ``as_of``. The single-table checks are :func:`validate_frame`'s.
+
+    Parameters
+    ----------
+    name
+        An event table, e.g. ``"followups"``.
+    frame
+        The rows, with any values (those a field cannot hold are left to validate_frame).
+    dataset
+        The dataset the rows are to join; its villages and the layer the events name.
+
+    Returns
+    -------
+    list of (int, Problem)
+        The 0-based row position in ``frame`` and the problem, ordered by row.
+    """
+    if name not in EVENTS:
+        raise ValueError(f"{name} is not an event table; events are {listed(EVENTS)}")
+    views = {name: FrameView(SCHEMAS[name], frame)}
+    for layer in ("villages", "checkpoints", "households", "disinfection_points"):
+        if layer in dataset.frames:
+            views[layer] = FrameView(SCHEMAS[layer], dataset.frames[layer])
+    rows = [(f.row, f.problem) for f in event_findings(views, dataset.metadata) if f.row is not None]
+    return sorted(rows, key=lambda pair: pair[0])
 
 
 def has_errors(problems: Iterable[Problem]) -> bool:

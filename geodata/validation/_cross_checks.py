@@ -68,6 +68,12 @@ def cross_layer_findings(views: Mapping[str, FrameView], metadata: Mapping[str, 
     return findings
 
 
+def event_findings(views: Mapping[str, FrameView], metadata: Mapping[str, str]) -> list[Finding]:
+    """The checks of events alone: the feature each names, its village, its day."""
+    codes = _village_codes(views.get("villages"))
+    return [*_check_event_subjects(views, codes), *_check_event_days(views, metadata)]
+
+
 # --- references ----------------------------------------------------------------------------
 
 
