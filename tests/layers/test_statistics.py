@@ -130,7 +130,7 @@ def hand_built(**replaced: list[dict]) -> Dataset:
 def plain_rows(frame: pd.DataFrame, days: tuple[str, ...] = (), times: tuple[str, ...] = ()) -> list[dict]:
     """The frame's rows as dicts of plain Python values: dates, datetimes, None for missing."""
     result = []
-    for record in frame.drop(columns="geometry").to_dict("records"):
+    for record in frame.drop(columns="geometry", errors="ignore").to_dict("records"):
         row = {key: None if (np.ndim(value) == 0 and pd.isna(value)) else value for key, value in record.items()}
         for key in days:
             row[key] = None if row[key] is None else row[key].date()
@@ -149,9 +149,13 @@ class PlainTownship(NamedTuple):
     checkpoints: list[dict]
     households: list[dict]
     points: list[dict]
+    rounds: dict[str, list[dt.datetime]]  # point id -> its disinfection rounds, when it has any
 
 
 def plain(dataset: Dataset) -> PlainTownship:
+    rounds: dict[str, list[dt.datetime]] = {}
+    for row in plain_rows(dataset["disinfection_rounds"], times=("time",)):
+        rounds.setdefault(row["point"], []).append(row["time"])
     return PlainTownship(
         set(dataset.villages["code"]),
         len(dataset.villages),
@@ -159,7 +163,17 @@ def plain(dataset: Dataset) -> PlainTownship:
         plain_rows(dataset.checkpoints, days=("opened", "closed")),
         plain_rows(dataset.households, days=("observation_start", "status_date")),
         plain_rows(dataset.disinfection_points, times=("last_disinfected",)),
+        rounds,
     )
+
+
+def point_as_of(township: PlainTownship, row: dict, as_of: dt.datetime) -> dict:
+    """A point as known at ``as_of``: a point with rounds was last done at its latest round up
+    to then (never, before its first); one without keeps its recorded time."""
+    if row["id"] not in township.rounds:
+        return row
+    done = [time for time in township.rounds[row["id"]] if time <= as_of]
+    return {**row, "last_disinfected": max(done, default=None)}
 
 
 def expected_figures(township: PlainTownship, as_of: dt.datetime) -> dict[str, dict[str, int]]:
@@ -194,7 +208,7 @@ def expected_figures(township: PlainTownship, as_of: dt.datetime) -> dict[str, d
             add(row["village"], situation["status_on_day"])
     for row in township.points:
         add(row["village"], "disinfection_points")
-        if expected_overdue(row, as_of):
+        if expected_overdue(point_as_of(township, row, as_of), as_of):
             add(row["village"], "disinfection_overdue")
     return table
 
