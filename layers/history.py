@@ -65,17 +65,21 @@ def household_facts(households: pd.DataFrame, events: Dataset | None, as_of: pd.
         latest, recorded = _latest(changes, "household", "day", day, households, ("status",))
         found = latest["day"].notna()
         settled = latest["status"].isin(("released", "escalated"))
-        start = start.where(~recorded | found)
-        status = status.where(~recorded, latest["status"].astype(object).where(found, None))
-        status_date = status_date.where(~recorded, latest["day"].where(settled))
+        # The record's own dated change (a release entered by hand) counts as one more event.
+        dated = status_date.where(status.isin(("released", "escalated")))
+        mine = recorded & (dated <= day) & (~found | (dated >= latest["day"]))
+        start = start.where(~recorded | found | mine)
+        status = status.where(~recorded | mine, latest["status"].astype(object).where(found, None))
+        status_date = status_date.where(~recorded | mine, latest["day"].where(settled))
     if followups is not None:
         moment = np.datetime64(as_of, "ms")
         latest, recorded = _latest(followups, "household", "time", moment, households, ("temperature", "result"))
         temperature = pd.to_numeric(latest["temperature"], errors="coerce")
         fever = (temperature >= FEVER_CELSIUS).where(temperature.notna(), latest["result"] == "abnormal")
         fever = fever.astype("boolean").where(latest["time"].notna())
-        last_check = last_check.where(~recorded, latest["time"])
-        abnormal = abnormal.where(~recorded, fever)
+        mine = recorded & (last_check <= moment) & (latest["time"].isna() | (last_check >= latest["time"]))
+        last_check = last_check.where(~recorded | mine, latest["time"])
+        abnormal = abnormal.where(~recorded | mine, fever)
     return pd.DataFrame(
         {
             "observation_start": start,
@@ -103,8 +107,15 @@ def checkpoint_facts(checkpoints: pd.DataFrame, events: Dataset | None, as_of: p
         changes, "checkpoint", "time", moment, checkpoints, ("change",), rows=np.isin(change, ("opened", "closed"))
     )
     staff, _ = _latest(changes, "checkpoint", "time", moment, checkpoints, ("staff_on_shift",), rows=counted)
-    found = latest["time"].notna().to_numpy()
-    closed = (state["change"].astype(object) == "closed").to_numpy()
+    state_day = state["time"].dt.normalize()
+    closed_on = _column(checkpoints, "closed", _TIME_DTYPE)
+    # The record's closing day (a closing entered by hand) counts as one more event, for that whole day
+    # as the rules read a closing.
+    mine = (
+        recorded & (closed_on <= np.datetime64(as_of.normalize(), "ms")) & (state_day.isna() | (closed_on >= state_day))
+    )
+    found = latest["time"].notna().to_numpy() | mine
+    closed = (state["change"].astype(object) == "closed").to_numpy() | mine
     status = pd.Series(None, index=checkpoints.index, dtype=object)
     status[found] = "active"
     status[closed] = "closed"
@@ -113,9 +124,7 @@ def checkpoint_facts(checkpoints: pd.DataFrame, events: Dataset | None, as_of: p
         {
             "status": _column(checkpoints, "status", object).where(~recorded, status),
             "opened": _column(checkpoints, "opened", _TIME_DTYPE).where(~recorded, first_day),
-            "closed": _column(checkpoints, "closed", _TIME_DTYPE).where(
-                ~recorded, state["time"].dt.normalize().where(closed)
-            ),
+            "closed": closed_on.where(~recorded | mine, state_day.where(closed)),
             "staff_on_shift": _column(checkpoints, "staff_on_shift", "Int64").where(
                 ~recorded, pd.to_numeric(staff["staff_on_shift"], errors="coerce").astype("Int64")
             ),
@@ -132,7 +141,9 @@ def disinfection_facts(points: pd.DataFrame, events: Dataset | None, as_of: pd.T
         return None
     latest, recorded = _latest(rounds, "point", "time", np.datetime64(as_of, "ms"), points)
     last = _column(points, "last_disinfected", _TIME_DTYPE)
-    return pd.DataFrame({"last_disinfected": last.where(~recorded, latest["time"])}, index=points.index)
+    moment = np.datetime64(as_of, "ms")
+    mine = recorded & (last <= moment) & (latest["time"].isna() | (last >= latest["time"]))  # "disinfected now"
+    return pd.DataFrame({"last_disinfected": last.where(~recorded | mine, latest["time"])}, index=points.index)
 
 
 def _events(events: Dataset | None, name: str) -> pd.DataFrame | None:

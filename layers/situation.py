@@ -6,7 +6,8 @@ checkpoint's opening and closing dates, a point's last disinfection). These func
 them as they stood on any day, so the map can look back. Given the dataset's events, a feature
 that has events is first read as it was known at the as-of time (:mod:`layers.history`: the
 latest event up to then decides each field), so a past day uses nothing learnt later; the
-rules below then apply to those values. The product's rules:
+rules below then apply to those values. From the dataset's own as-of time on (the time its
+records describe) the records stand as they are, edits included. The product's rules:
 
 Day D is the calendar date of the as-of time.
 
@@ -115,7 +116,7 @@ def household_situation(households: pd.DataFrame, as_of, events: Dataset | None 
     (14, 'releasing')
     """
     day = calendar_day(as_of)
-    facts = household_facts(households, events, as_timestamp(as_of)) if events is not None else None
+    facts = household_facts(households, events, as_timestamp(as_of)) if _before_report(events, as_of) else None
     records = households if facts is None else facts
     start = _calendar_days(records, "observation_start")
     days = _whole_numbers(households, "observation_days", default=OBSERVATION_DAYS)
@@ -183,7 +184,7 @@ def checkpoint_situation(checkpoints: pd.DataFrame, as_of, events: Dataset | Non
         ``as_of``.
     """
     day = calendar_day(as_of)
-    facts = checkpoint_facts(checkpoints, events, as_timestamp(as_of)) if events is not None else None
+    facts = checkpoint_facts(checkpoints, events, as_timestamp(as_of)) if _before_report(events, as_of) else None
     records = checkpoints if facts is None else facts
     status = _column(records, "status")
     closed_on = _calendar_days(records, "closed")
@@ -231,7 +232,7 @@ def disinfection_situation(points: pd.DataFrame, as_of, events: Dataset | None =
         When points have rounds, also their ``last_disinfected`` as known at ``as_of``.
     """
     moment = np.datetime64(as_timestamp(as_of), "ms")
-    facts = disinfection_facts(points, events, as_timestamp(as_of)) if events is not None else None
+    facts = disinfection_facts(points, events, as_timestamp(as_of)) if _before_report(events, as_of) else None
     last = _times(points if facts is None else facts, "last_disinfected")
     interval_hours = pd.to_numeric(_column(points, "interval_hours"), errors="coerce").to_numpy(dtype=float)
     due_at: np.ndarray = last + interval_hours * _ONE_HOUR  # a missing interval (NaN) gives NaT
@@ -318,6 +319,21 @@ def as_timestamp(value) -> pd.Timestamp:
 def calendar_day(as_of) -> np.datetime64:
     """The calendar day of an as-of time (the day D of the rules above)."""
     return np.datetime64(as_timestamp(as_of).date(), "D")
+
+
+def _before_report(events: Dataset | None, as_of) -> bool:
+    """Whether ``as_of`` is before the time the dataset reports (its resolved as-of time).
+
+    From that time on the records are the state, edits made since included (a count changed
+    by hand dates nothing an event could be placed at), so the events are read only for the
+    days before it.
+    """
+    if events is None:
+        return False
+    try:
+        return as_timestamp(as_of) < resolve_as_of(MapState(), events)
+    except AsOfError:
+        return True
 
 
 def _with_facts(situation: pd.DataFrame, facts: pd.DataFrame | None, layer: str) -> pd.DataFrame:

@@ -29,7 +29,8 @@ from layers.webmap import feature_collection
 VILLAGE = "999999000201"
 PAST = pd.Timestamp("2020-02-14 18:00")
 PLANNED = ["release_date", "due_at"]  # days still to come, planned on the day: not later facts
-LATEST = pd.Timestamp("2020-02-19 18:00")
+LATEST = pd.Timestamp("2020-02-19 18:00")  # the time the records describe (the metadata's as_of)
+LAST_MINUTE = LATEST - pd.Timedelta(minutes=1)  # the last moment read from the events
 EVENT_TABLES = ("status_changes", "followups", "checkpoint_changes", "disinfection_rounds")
 
 
@@ -217,7 +218,7 @@ def test_no_situation_of_a_past_day_holds_a_later_date():
 
 def test_on_the_latest_day_the_events_give_the_recorded_fields():
     dataset = township()
-    for name, situation in situations(dataset, LATEST).items():
+    for name, situation in situations(dataset, LAST_MINUTE).items():
         records = dataset[name].set_index("id")
         for field in EVENT_FIELDS[name]:
             assert values_of(situation[field]) == values_of(records[field]), (name, field)
@@ -271,7 +272,7 @@ def test_the_page_of_a_past_day_shows_no_later_date():
 
 def test_the_page_of_the_latest_day_shows_the_recorded_fields():
     dataset = township()
-    props = dynamic_properties(dataset, LATEST, "observing_households")
+    props = dynamic_properties(dataset, LAST_MINUTE, "observing_households")
     for name in ("households", "checkpoints", "disinfection_points"):
         records = dataset[name]
         for field in EVENT_FIELDS[name]:
@@ -347,11 +348,17 @@ def test_of_two_events_at_the_same_time_the_later_row_counts():
     dataset["status_changes"] = pd.concat(
         [
             dataset["status_changes"],
-            table("status_changes", [{"household": "H1", "day": feb(15), "status": "escalated"}]),
+            table(
+                "status_changes",
+                [
+                    {"household": "H4", "day": feb(18), "status": "escalated"},
+                    {"household": "H4", "day": feb(18), "status": "released"},
+                ],
+            ),
         ],
         ignore_index=True,
     )
-    assert situations(dataset, LATEST)["households"].loc["H1", "status_on_day"] == "escalated"
+    assert situations(dataset, LAST_MINUTE)["households"].loc["H4", "status_on_day"] == "released"
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -371,3 +378,31 @@ def test_the_latest_event_is_the_one_a_plain_search_finds(seed):
             mine = [r["time"] for r in rounds if r["point"] == point["id"]]
             expected = max((t for t in mine if t <= as_of), default=None) if mine else point["last_disinfected"]
             assert plain(value) == (None if expected is None else pd.Timestamp(expected)), (point["id"], as_of)
+
+
+# -- the records and the events together -----------------------------------------------------
+
+
+def test_from_the_time_the_records_describe_they_stand_with_every_edit():
+    dataset = township()
+    dataset["checkpoints"] = dataset.checkpoints.assign(staff_on_shift=pd.array([5, 2, 2], dtype="Int64"))  # by hand
+    assert situations(dataset, LATEST)["checkpoints"].equals(situations(dataset, LATEST, events=False)["checkpoints"])
+    assert "staff_on_shift" not in dynamic_properties(dataset, LATEST, "observing_households")["checkpoints"]
+    assert situations(dataset, LAST_MINUTE)["checkpoints"].loc["C1", "staff_on_shift"] == 0  # the closing's count
+
+
+def test_a_change_entered_on_the_record_counts_from_its_own_date():
+    dataset = township()
+    households = dataset.households.copy()  # H4 released by hand on the 18th, no event for it
+    households.loc[households["id"] == "H4", ["status", "status_date"]] = ["released", pd.Timestamp(feb(18))]
+    points = dataset.disinfection_points.copy()  # P2 "disinfected now" at 12:00 on the 14th
+    points.loc[points["id"] == "P2", "last_disinfected"] = pd.Timestamp(feb(14, 12))
+    dataset["households"], dataset["disinfection_points"] = households, points
+    assert situations(dataset, pd.Timestamp("2020-02-17 18:00"))["households"].loc["H4", "status_on_day"] == "observing"
+    on_the_18th = situations(dataset, pd.Timestamp("2020-02-18 18:00"))["households"]
+    assert on_the_18th.loc["H4", "status_on_day"] == "released"
+    assert on_the_18th.loc["H4", "status_date"] == pd.Timestamp(feb(18))
+    assert situations(dataset, PAST)["disinfection_points"].loc["P2", "last_disinfected"] == pd.Timestamp(feb(14, 12))
+    # Rounds after it count again: P2's round of the 17th.
+    later = situations(dataset, pd.Timestamp("2020-02-17 18:00"))["disinfection_points"]
+    assert later.loc["P2", "last_disinfected"] == pd.Timestamp(feb(17, 10))
