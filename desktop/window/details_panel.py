@@ -247,7 +247,7 @@ class DetailsPanel(QWidget):
         frame = dataset[layer]
         if layer == "villages":
             households = dataset.households[dataset.households["village"] == feature_id]
-            observed = household_situation(households, as_of)["under_observation"].to_numpy()
+            observed = household_situation(households, as_of, dataset)["under_observation"].to_numpy()
             persons = pd.to_numeric(households["persons"], errors="coerce").fillna(0)[observed].sum()
             return {
                 "households_under_observation": (_("Households under observation"), str(observed.sum())),
@@ -255,13 +255,13 @@ class DetailsPanel(QWidget):
             }
         row = frame[frame[LAYERS[layer].id_field] == feature_id]
         if layer == "households":
-            return _household_facts(row, household_situation(row, as_of).iloc[0])
+            return _household_facts(row, household_situation(row, as_of, dataset).iloc[0])
         if layer == "checkpoints":
-            status = checkpoint_situation(row, as_of).iloc[0]["status_on_day"]
+            status = checkpoint_situation(row, as_of, dataset).iloc[0]["status_on_day"]
             text = _("not yet opened") if pd.isna(status) else choice_label(layer, "status", status, language())
             return {"status_on_day": (_("Status on the day"), text)}
         if layer == "disinfection_points":
-            return _disinfection_facts(disinfection_situation(row, as_of).iloc[0])
+            return _disinfection_facts(disinfection_situation(row, as_of, dataset).iloc[0])
         return {}
 
     # -- actions ---------------------------------------------------------------------------

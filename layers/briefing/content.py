@@ -262,7 +262,7 @@ def _village_names(dataset: Dataset) -> dict[str, str]:
 def _checkpoint_tables(dataset: Dataset, as_of, zh: bool, tr) -> list[Table]:
     """The checkpoint list, one table per tier, as the checkpoints stood on the day."""
     checkpoints = dataset.checkpoints
-    situation = checkpoint_situation(checkpoints, as_of)
+    situation = checkpoint_situation(checkpoints, as_of, dataset)
     names = _village_names(dataset)
     lang = "zh" if zh else "en"
     headers = [
@@ -332,7 +332,7 @@ def _observation_table(dataset: Dataset, as_of, zh: bool, tr) -> Table:
     (in the villages layer's order), group and id. Built column-wise: thousands of rows
     cost a fraction of a second."""
     households = dataset.households
-    situation = household_situation(households, as_of)
+    situation = household_situation(households, as_of, dataset)
     statuses = situation["status_on_day"].astype(object)
     listed = statuses.isin(["observing", "escalated"]).to_numpy()
     names = _village_names(dataset)
@@ -452,7 +452,7 @@ def _village_points_table(dataset: Dataset, as_of, code: str, zh: bool, tr) -> T
     lang = "zh" if zh else "en"
     rows, keys = [], []
     checkpoints = dataset.checkpoints
-    situation = checkpoint_situation(checkpoints, as_of)
+    situation = checkpoint_situation(checkpoints, as_of, dataset)
     for index in np.flatnonzero((checkpoints["village"] == code).to_numpy()):
         status = situation["status_on_day"].iloc[index]
         if is_missing(status):
@@ -468,7 +468,7 @@ def _village_points_table(dataset: Dataset, as_of, code: str, zh: bool, tr) -> T
         )
         keys.append(cell_text(record["id"]))
     points = dataset.disinfection_points
-    freshness = disinfection_situation(points, as_of)["freshness"]
+    freshness = disinfection_situation(points, as_of, dataset)["freshness"]
     labels = {s.key: s.label(lang) for s in DISINFECTION_STYLE.symbols}  # as the legend says
     for index in np.flatnonzero((points["village"] == code).to_numpy()):
         record = points.iloc[index]

@@ -116,7 +116,7 @@ class PlanningContext:
         )
         checkpoints = dataset.checkpoints
         active = (
-            checkpoint_situation(checkpoints, self.as_of)["active"].to_numpy()
+            checkpoint_situation(checkpoints, self.as_of, dataset)["active"].to_numpy()
             if len(checkpoints)
             else np.array([], dtype=bool)
         )
@@ -256,5 +256,5 @@ def _observed_households(dataset: Dataset, as_of) -> gpd.GeoDataFrame:
     households = dataset.households
     if households.empty:
         return gpd.GeoDataFrame({"id": [], "village": []}, geometry=gpd.GeoSeries([], crs=STORAGE_CRS))
-    observing = household_situation(households, as_of)["under_observation"].to_numpy(dtype=bool)
+    observing = household_situation(households, as_of, dataset)["under_observation"].to_numpy(dtype=bool)
     return households.loc[observing, ["id", "village", "geometry"]]
