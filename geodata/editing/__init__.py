@@ -14,10 +14,13 @@ Records are plain values, one per schema field plus ``"geometry"``: ``str``, ``i
 ``float``, ``bool``, :class:`datetime.date` for dates, :class:`datetime.datetime` for times,
 a shapely geometry, or ``None`` where empty. Columns a layer holds beyond its schema are not
 part of a record: an update keeps them, a deleted feature that is added back has them empty.
+A row of an event table (:data:`EVENT_LAYERS`) is a record without ``"geometry"``; it is added
+or deleted (a quick action and its undo), never updated.
 """
 
 from geodata.editing.apply import apply_to_dataset
 from geodata.editing.edits import (
+    EVENT_LAYERS,
     FEATURE_LAYERS,
     UPDATABLE_LAYERS,
     ConflictError,
@@ -40,6 +43,7 @@ from geodata.editing.quick_actions import (
 )
 
 __all__ = [
+    "EVENT_LAYERS",
     "FEATURE_LAYERS",
     "UPDATABLE_LAYERS",
     "Edit",

@@ -17,13 +17,16 @@ from geodata.dataset import Dataset
 from geodata.editing.records import differing_fields, raw_frame, record_at, record_frame
 from geodata.errors import GeodataError, SchemaError
 from geodata.messages import N_, Message, Named
-from geodata.schema import GEOMETRY, LayerSchema, schema_for
+from geodata.schema import EVENTS, GEOMETRY, LayerSchema, schema_for
 from geodata.validation import ERROR, Problem, validate_frame
 
 # Points are added and removed as the situation changes; villages and roads are surveyed
 # shapes that other layers refer to, so they are corrected in place but never added or removed.
 FEATURE_LAYERS = ("checkpoints", "households", "disinfection_points")
 UPDATABLE_LAYERS = FEATURE_LAYERS + ("villages", "roads")
+# Events are appended as they are reported and never changed afterwards: a quick action adds
+# one, its undo removes it again, and nothing updates one.
+EVENT_LAYERS = tuple(EVENTS)
 
 # How the journal and the undo menu name an edit; {layer} is the layer's name, {fields} the
 # changed fields' names, both in the language of the message (never a value: see _check_description).
@@ -86,7 +89,8 @@ class Edit:
     ----------
     layer
         ``"checkpoints"``, ``"households"`` or ``"disinfection_points"`` (added, changed,
-        deleted), or ``"villages"`` or ``"roads"`` (changed only).
+        deleted), ``"villages"`` or ``"roads"`` (changed only), or an event table such as
+        ``"status_changes"`` (a row added or deleted, never changed).
     feature_id
         The feature's id (a village's division code).
     before
@@ -339,10 +343,11 @@ def unchecked_edit(layer: str, feature_id: str, before, after, description: str)
 
 
 def _editable_schema(layer: str) -> LayerSchema:
-    """The schema of a layer whose features can be edited one by one."""
-    if layer not in UPDATABLE_LAYERS:
+    """The schema of a layer whose features (or an event table whose rows) can be edited one by one."""
+    if layer not in UPDATABLE_LAYERS + EVENT_LAYERS:
         raise EditError(
-            f"{layer} cannot be edited feature by feature; editable layers are {', '.join(UPDATABLE_LAYERS)}"
+            f"{layer} cannot be edited feature by feature; editable layers are {', '.join(UPDATABLE_LAYERS)}, "
+            f"and rows are added to or removed from {', '.join(EVENT_LAYERS)}"
         )
     return schema_for(layer)
 
@@ -350,9 +355,13 @@ def _editable_schema(layer: str) -> LayerSchema:
 def _check_kind_allowed(schema: LayerSchema, feature_id, before, after) -> None:
     if before is None and after is None:
         raise EditError(f"{schema.name} {feature_id}: an edit needs a record before or after")
-    if (before is None or after is None) and schema.name not in FEATURE_LAYERS:
+    if (before is None or after is None) and schema.name not in FEATURE_LAYERS + EVENT_LAYERS:
         raise EditError(
             f"{schema.name} {feature_id}: {schema.label_en.lower()} can be changed, but not added or deleted"
+        )
+    if before is not None and after is not None and schema.name in EVENT_LAYERS:
+        raise EditError(
+            f"{schema.name} {feature_id}: an event is never changed; add a new one (undo removes one just added)"
         )
 
 
@@ -443,7 +452,7 @@ def rebased(edit: Edit, current: Mapping | None) -> Edit | None:
         return None
     if current is not None and edit.after is not None and not differing_fields(dict(current), dict(edit.after)):
         return None
-    if current is None and edit.layer not in FEATURE_LAYERS:
+    if current is None and edit.layer not in FEATURE_LAYERS + EVENT_LAYERS:
         raise EditError(f"{edit.layer} {edit.feature_id} no longer exists and cannot be added back")
     # Both records were checked already: the stored one is as stored, the user's when made.
     return unchecked_edit(

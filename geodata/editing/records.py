@@ -20,6 +20,8 @@ from geodata.schema import GEOMETRY, STORAGE_CRS, LayerSchema, conform, schema_f
 def raw_frame(schema: LayerSchema, record: Mapping) -> pd.DataFrame:
     """One row holding the record's values exactly as given, for validation."""
     frame = pd.DataFrame({name: [record.get(name)] for name in schema.field_names}, dtype=object)
+    if not schema.is_spatial:
+        return frame
     geometry = record.get(GEOMETRY)
     if geometry is None or isinstance(geometry, shapely.Geometry):
         return gpd.GeoDataFrame(frame, geometry=[geometry], crs=STORAGE_CRS)
@@ -27,7 +29,7 @@ def raw_frame(schema: LayerSchema, record: Mapping) -> pd.DataFrame:
     return frame
 
 
-def record_frame(schema: LayerSchema, record: Mapping) -> gpd.GeoDataFrame:
+def record_frame(schema: LayerSchema, record: Mapping) -> pd.DataFrame:
     """One conformed row holding the record (SchemaError if a value cannot be read)."""
     return conform(schema, raw_frame(schema, record))
 
@@ -38,6 +40,8 @@ def record_at(frame: pd.DataFrame, schema: LayerSchema, position: int) -> dict:
         row = conformed_frame(schema, row)
     values = row.iloc[0]
     record = {f.name: _plain(values[f.name], f.type) for f in schema.fields}
+    if not schema.is_spatial:  # an event table: fields only
+        return record
     geometry = values[GEOMETRY]
     record[GEOMETRY] = geometry if isinstance(geometry, shapely.Geometry) else None
     return record
@@ -67,12 +71,14 @@ def _same_value(first, second) -> bool:
     return type(first) is type(second) and first == second
 
 
-def conformed_frame(schema: LayerSchema, frame: pd.DataFrame) -> gpd.GeoDataFrame:
+def conformed_frame(schema: LayerSchema, frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` in its schema's columns, types and CRS; a copy either way."""
     # A frame read from the store is conformed already; conforming 100,000 rows again takes
     # over a second, so it is checked (cheaply) first.
     if _is_conformed(schema, frame):
         return frame.copy()
+    if not schema.is_spatial:
+        return conform(schema, pd.DataFrame(frame))
     geo: gpd.GeoDataFrame = (
         frame if isinstance(frame, gpd.GeoDataFrame) else gpd.GeoDataFrame(frame, geometry=GEOMETRY, crs=STORAGE_CRS)
     )
@@ -91,6 +97,11 @@ def _active_geometry(frame: gpd.GeoDataFrame) -> str | None:
 
 def _is_conformed(schema: LayerSchema, frame: pd.DataFrame) -> bool:
     names = list(schema.field_names)
+    if not schema.is_spatial:
+        if list(frame.columns[: len(names)]) != names:
+            return False
+        expected, actual = _schema_dtypes(schema.name), frame.dtypes
+        return all(actual[name] == expected[name] for name in names)
     if not isinstance(frame, gpd.GeoDataFrame) or frame.crs is None:
         return False
     if list(frame.columns[: len(names)]) != names or frame.columns[-1] != GEOMETRY:

@@ -3,9 +3,13 @@ events, a fresh database has them already, and they travel with `db push` and `d
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import psycopg
+import pytest
 
+from geodata.editing import QUICK_ACTIONS, Edit, EditError, record_of
 from geodata.schema import EVENTS
 from geodata.stores import GeoPackageStore, open_store
 from geodata.stores.postgis import migrations
@@ -138,3 +142,34 @@ def test_a_database_made_at_version_1_before_events_upgrades_to_the_fresh_tables
         upgraded = {name: _catalog(conn, name) for name in [*EVENTS, "households"]}
     with psycopg.connect(pg_cluster.admin_url(pg_database), autocommit=True) as conn:
         assert upgraded == {name: _catalog(conn, name) for name in [*EVENTS, "households"]}
+
+
+def test_a_quick_action_saves_its_event_with_the_record_and_undo_removes_it(pushed, sample_dataset):
+    desk = open_store(pushed)
+    data = desk.read_all()
+    observing = data.households[data.households["status"] == "observing"]
+    household = observing["id"].iloc[0]
+    start = record_of(data, "households", household)["observation_start"]
+    moment = dt.datetime.combine(start + dt.timedelta(days=14), dt.time(10, 0))
+    edits = QUICK_ACTIONS["release_household"].edits(data, household, moment, reported_by="一组")
+    desk.apply_edits(edits, who="一组")
+
+    fresh = open_store(pushed).read_all()
+    assert len(fresh["status_changes"]) == len(sample_dataset["status_changes"]) + 1
+    event = record_of(fresh, "status_changes", edits[1].feature_id)
+    assert (event["household"], event["status"], event["day"]) == (household, "released", moment.date())
+    assert record_of(fresh, "households", household)["status"] == "released"
+    assert list(open_store(pushed).journal()["layer"].iloc[-2:]) == ["households", "status_changes"]
+
+    # A failure of one edit leaves the other unsaved: the record's change is refused with it.
+    stale = Edit("status_changes", "SC-nowhere", dict(event, id="SC-nowhere"), None)
+    with pytest.raises(EditError):
+        desk.apply_edits([edits[0].inverted(), stale], who="一组")
+    assert record_of(open_store(pushed).read_all(), "households", household)["status"] == "released"
+
+    desk.apply_edits([edit.inverted() for edit in reversed(edits)], who="一组")
+    back = open_store(pushed).read_all()
+    pd.testing.assert_frame_equal(
+        back["status_changes"].reset_index(drop=True), sample_dataset["status_changes"].reset_index(drop=True)
+    )
+    assert record_of(back, "households", household) == record_of(sample_dataset, "households", household)
