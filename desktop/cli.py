@@ -18,6 +18,7 @@ from desktop.commands import (
     plan_command,
     sample_command,
     transfer_command,
+    trend_command,
 )
 from desktop.commands.common import EXIT_FAILED, data_path
 from geodata import __version__
@@ -31,6 +32,7 @@ VERB_MODULES = (
     map_command,
     brief_command,
     plan_command,
+    trend_command,
     transfer_command,
     db_command,
 )

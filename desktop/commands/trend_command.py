@@ -1,0 +1,127 @@
+"""``situation-map trend``: the daily series (:mod:`layers.trend`) as a CSV or Excel file.
+
+    situation-map trend --out 趋势.csv
+    situation-map trend --from 2020-02-01 --to 2020-02-19 --village 411771360200 --out 村.xlsx
+
+The CSV is UTF-8 with a byte-order mark, so Excel opens it without garbling the text; the
+workbook has its header row frozen. Exit status 0 written, 2 not carried out.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+
+from desktop.commands.common import EXIT_FAILED, EXIT_OK, open_store_from_args
+
+FORMATS = (".csv", ".xlsx")
+CHART_FORMATS = (".svg", ".png")
+
+
+def register(verbs, data_option) -> None:
+    trend = verbs.add_parser(
+        "trend",
+        parents=[data_option],
+        help="write the daily series (under observation, new, released, follow-ups, ...) as CSV or XLSX",
+        description="Per day, for the township or one village: households under observation, new, "
+        "released and escalated, follow-ups and abnormal temperatures, disinfection rounds and "
+        "overdue points, active checkpoints and staff on shift. Default: the 14 days up to the "
+        "data's as-of day.",
+    )
+    trend.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help="first day (default: 13 days before --to)")
+    trend.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help="last day (default: the data's as-of day)")
+    trend.add_argument("--village", metavar="CODE", help="one village (default: the whole township)")
+    trend.add_argument("--out", required=True, metavar="FILE", help="FILE.csv or FILE.xlsx")
+    trend.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the messages (default zh)")
+    trend.set_defaults(run=run_trend)
+
+
+def run_trend(args) -> int:
+    from layers.i18n import set_language
+
+    set_language(args.lang)
+    try:
+        return _run(args)
+    except _RefusedError as exc:
+        print(f"situation-map trend: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+class _RefusedError(Exception):
+    """What the command could not do, said in one line."""
+
+
+def _run(args) -> int:
+    from layers.i18n import _
+    from layers.trend import daily_series
+
+    out = Path(args.out)
+    suffix = out.suffix.lower()
+    if suffix in CHART_FORMATS:
+        raise _RefusedError(_("--out {path}: charts are not written yet; name a .csv or .xlsx file").format(path=out))
+    if suffix not in FORMATS:
+        raise _RefusedError(_("--out {path}: name a .csv or .xlsx file").format(path=out))
+    start = _day(args.start, "--from")
+    end = _day(args.end, "--to")
+    if start is not None and end is not None and start > end:
+        raise _RefusedError(_("--from {start} is after --to {end}").format(start=start, end=end))
+    if not out.parent.is_dir():
+        raise _RefusedError(_("--out {path}: the folder does not exist").format(path=out))
+    dataset = open_store_from_args(args).read_all()
+    if args.village is not None and args.village not in set(dataset.villages["code"].astype(str)):
+        raise _RefusedError(_("--village {code}: no village has this code").format(code=args.village))
+    series = daily_series(dataset, start, end, village=args.village)
+    try:
+        _write(series, out)
+    except OSError as exc:
+        raise _RefusedError(_("cannot write {path}: {reason}").format(path=out, reason=exc.strerror or exc)) from None
+    print(_("Wrote {count} days to {path}").format(count=len(series), path=out))
+    return EXIT_OK
+
+
+def _day(text: str | None, option: str) -> date | None:
+    from layers.i18n import _
+
+    if text is None:
+        return None
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        raise _RefusedError(
+            _("{option} {text}: give the day as YYYY-MM-DD, e.g. 2020-02-19").format(option=option, text=repr(text))
+        ) from None
+
+
+def _write(series, out: Path) -> None:
+    """Write to a file beside ``out`` and rename it: a failed write leaves no half a file."""
+    handle, name = tempfile.mkstemp(prefix=".trend-", suffix=out.suffix, dir=out.parent)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        if out.suffix.lower() == ".csv":
+            series.to_csv(temporary, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+        else:
+            _write_workbook(series, temporary)
+        temporary.replace(out)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _write_workbook(series, path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None  # a new workbook has one sheet
+    sheet.title = "trend"
+    sheet.append(list(series.columns))
+    for row in series.itertuples(index=False):
+        sheet.append([row[0], *(int(value) for value in row[1:])])
+    for cell in sheet["A"][1:]:
+        cell.number_format = "yyyy-mm-dd"
+    sheet.column_dimensions["A"].width = 12
+    sheet.freeze_panes = "A2"
+    book.save(path)
