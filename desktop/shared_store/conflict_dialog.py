@@ -94,7 +94,8 @@ def resolve(session, conflict: ConflictError, choice: str) -> bool:
         if edit is None:  # the store holds the user's record already
             return session.reload()
         session.reload()  # show the stored record first, so the overwrite is what gets undone
-        return session.edit(edit)
+        # The rest of the refused save goes with it: a quick action's record and its event.
+        return session.edit([edit if other is conflict.edit else other for other in conflict.batch])
     return False
 
 

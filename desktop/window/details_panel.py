@@ -29,17 +29,7 @@ from PyQt6.QtWidgets import (
 
 from desktop.window.feature_dialog import FeatureDialog
 from desktop.window.session import Session
-from geodata.editing import (
-    FEATURE_LAYERS,
-    Edit,
-    EditError,
-    close_checkpoint,
-    delete_feature,
-    escalate_household,
-    mark_disinfected,
-    record_of,
-    release_household,
-)
+from geodata.editing import FEATURE_LAYERS, QUICK_ACTIONS, Edit, EditError, delete_feature, record_of
 from geodata.schema import LAYERS, OBSERVATION_DAYS, Field, LayerSchema, choice_label
 from layers.features import edit_text, without_personal_values
 from layers.i18n import _, language
@@ -268,31 +258,27 @@ class DetailsPanel(QWidget):
 
     def close_checkpoint(self) -> bool:
         """Record that the selected checkpoint closed on the as-of day; True when saved."""
-        _layer, checkpoint_id = self.session.selection
-        return self._save(
-            lambda: close_checkpoint(self.session.dataset, checkpoint_id, self._day()),
-        )
+        return self._quick_action("close_checkpoint")
 
     def release(self) -> bool:
         """Release the selected household from observation on the as-of day; True when saved."""
-        _layer, household_id = self.session.selection
-        return self._save(
-            lambda: release_household(self.session.dataset, household_id, self._day()),
-        )
+        return self._quick_action("release_household")
 
     def escalate(self) -> bool:
         """Record that the selected household was referred on the as-of day; True when saved."""
-        _layer, household_id = self.session.selection
-        return self._save(
-            lambda: escalate_household(self.session.dataset, household_id, self._day()),
-        )
+        return self._quick_action("escalate_household")
 
     def mark_disinfected(self) -> bool:
         """Record the selected point as disinfected at the as-of time; True when saved."""
-        _layer, point_id = self.session.selection
+        return self._quick_action("mark_disinfected")
+
+    def _quick_action(self, name: str) -> bool:
+        """The record's change and the event it appends (by this desk, at the as-of time),
+        saved together and undone as one step."""
+        _layer, feature_id = self.session.selection
         when = self.session.as_of.to_pydatetime()
         return self._save(
-            lambda: mark_disinfected(self.session.dataset, point_id, when),
+            lambda: QUICK_ACTIONS[name].edits(self.session.dataset, feature_id, when, reported_by=self.session.who),
         )
 
     def edit_feature(self) -> FeatureDialog:
@@ -314,9 +300,9 @@ class DetailsPanel(QWidget):
             self.session.select("", "")
         return deleted
 
-    def _save(self, build: Callable[[], Edit], text: str | None = None) -> bool:
-        """Build the edit and save it; the user is told why when it cannot be made. The undo
-        menu names it by ``text``, else by the edit's own description.
+    def _save(self, build: Callable[[], Edit | list[Edit]], text: str | None = None) -> bool:
+        """Build the edit (or the edits saved together) and save it; the user is told why when
+        it cannot be made. The undo menu names it by ``text``, else by the edit's own description.
 
         A failed save is told by the session's ``error`` signal, so only a refused edit is
         shown here.

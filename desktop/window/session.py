@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import getpass
 import logging
+from collections.abc import Sequence
 
 import pandas as pd
 from PyQt6.QtCore import QObject, pyqtSignal
@@ -73,14 +74,16 @@ class Session(QObject):
 
     # -- editing ---------------------------------------------------------------------------
 
-    def edit(self, edit: Edit, text: str | None = None) -> bool:
-        """Save ``edit``, then put it on the undo stack; False (and ``error``) on failure.
+    def edit(self, edit: Edit | Sequence[Edit], text: str | None = None) -> bool:
+        """Save ``edit`` (or several edits, together: a quick action's record and its event),
+        then put it on the undo stack as one step; False (and ``error``) on failure.
 
         The save comes first so that a failed save leaves no command to undo.
         """
-        if not self.save_edits([edit]):
+        edits = [edit] if isinstance(edit, Edit) else list(edit)
+        if not edits or not self.save_edits(edits):
             return False
-        self.undo_stack.push(EditCommand(self, edit, text or message_text(edit.description)))
+        self.undo_stack.push(EditCommand(self, edits, text or message_text(edits[0].description)))
         return True
 
     def save_edits(self, edits: list[Edit]) -> bool:
@@ -89,6 +92,7 @@ class Session(QObject):
             # The journal says what was done in the language the desk works in.
             self.dataset = self.store.apply_edits(edits, who=self.who, describe=message_text)
         except ConflictError as exc:
+            exc.batch = tuple(edits)  # an overwrite saves the others with it (a quick action's event)
             log.warning("save refused: %s %s changed elsewhere", exc.edit.layer, exc.edit.feature_id)
             if self.receivers(self.conflict):
                 self.conflict.emit(exc)  # the window asks: reload or overwrite
@@ -129,27 +133,34 @@ class Session(QObject):
 
 
 class EditCommand(QUndoCommand):
-    """One saved edit on the undo stack: redo saves it again, undo saves its inverse.
+    """Edits saved together, as one step on the undo stack: redo saves them again, undo
+    saves their inverses in reverse order (an event added last is removed first), each in
+    one transaction.
 
     A command whose undo or redo cannot be saved is dropped from the stack (obsolete): the
     store and the window still agree, and the user has been told why.
     """
 
-    def __init__(self, session: Session, edit: Edit, text: str):
+    def __init__(self, session: Session, edits: Edit | Sequence[Edit], text: str):
         super().__init__(text)
         self.session = session
-        self.edit = edit
+        self.edits: tuple[Edit, ...] = (edits,) if isinstance(edits, Edit) else tuple(edits)
         self._saved_already = True  # pushed after Session.edit saved it
+
+    @property
+    def edit(self) -> Edit:
+        """The first edit: the feature's own change (the rest are the events it appended)."""
+        return self.edits[0]
 
     def redo(self) -> None:
         if self._saved_already:
             self._saved_already = False
             return
-        if not self.session.save_edits([self.edit]):
+        if not self.session.save_edits(list(self.edits)):
             self.setObsolete(True)
 
     def undo(self) -> None:
-        if not self.session.save_edits([self.edit.inverted()]):
+        if not self.session.save_edits([edit.inverted() for edit in reversed(self.edits)]):
             self.setObsolete(True)
 
 

@@ -68,6 +68,10 @@ class ConflictError(EditError):
     base_version, current_version, changed_by, changed_at
         Set by a store that keeps record versions (PostGIS): the version the edit was made
         on, the version stored now, and who saved that one and when; ``None`` otherwise.
+    batch
+        Every edit of the refused save, in order (``edit`` among them), so that an overwrite
+        saves the rest with it (a quick action's event); set by the caller that saved them,
+        ``(edit,)`` until then.
     """
 
     def __init__(self, message: str, edit: Edit, current: Mapping | None, changed_fields: tuple[str, ...] = ()):
@@ -75,6 +79,7 @@ class ConflictError(EditError):
         self.edit = edit
         self.current = current
         self.changed_fields = tuple(changed_fields)
+        self.batch: tuple[Edit, ...] = (edit,)
         self.base_version: int | None = None
         self.current_version: int | None = None
         self.changed_by: str | None = None

@@ -10,9 +10,12 @@ from geopandas.testing import assert_geodataframe_equal
 from PyQt6.QtCore import Qt
 
 from desktop.window.details_panel import DetailsPanel
+from desktop.window.statistics_panel import StatisticsPanel
 from geodata.editing import update_feature
 from geodata.schema import CHOICE_LABELS
 from geodata.stores import GeoPackageStore
+from layers.history import disinfection_facts, household_facts
+from layers.situation import disinfection_situation
 
 
 @pytest.fixture
@@ -107,6 +110,72 @@ def test_release_saves_and_undo_restores_the_store_exactly(session, panel, qtbot
     assert panel.release_button.isEnabled()
 
 
+@pytest.fixture
+def statistics(session, qtbot):
+    widget = StatisticsPanel(session)
+    qtbot.addWidget(widget)
+    return widget
+
+
+def test_release_appends_a_status_change_that_undo_removes(session, panel, statistics, qtbot):
+    household = observing_household(session)
+    session.select("households", household["id"])
+    events_before = stored(session, "status_changes")
+    count_before = statistics.figure(household["village"], "households_under_observation")
+
+    click(qtbot, panel.release_button)
+    events = stored(session, "status_changes")
+    added = events[~events["id"].isin(events_before["id"])]
+    assert len(events) == len(events_before) + 1 and len(added) == 1
+    event = added.iloc[0]
+    assert (event["household"], event["village"], event["status"]) == (
+        household["id"],
+        household["village"],
+        "released",
+    )
+    assert event["day"].date() == as_of_day(session) and event["reported_by"] == session.who
+    assert statistics.figure(household["village"], "households_under_observation") == count_before - 1
+    assert len(session.undo_stack) == 1  # the record and its event are one step
+    # A later day reads the release from the event, as the past does.
+    later = pd.Timestamp(as_of_day(session)) + pd.Timedelta(days=3)
+    facts = household_facts(session.dataset.households, session.dataset, later)
+    assert facts is not None
+    assert facts.loc[session.dataset.households["id"] == household["id"], "status"].iloc[0] == "released"
+
+    session.undo_stack.undo()
+    pd.testing.assert_frame_equal(stored(session, "status_changes"), events_before)
+    assert statistics.figure(household["village"], "households_under_observation") == count_before
+    session.undo_stack.redo()
+    assert len(stored(session, "status_changes")) == len(events_before) + 1
+
+
+def test_disinfected_now_appends_a_round_that_undo_removes(session, panel, statistics, qtbot):
+    points = session.dataset.disinfection_points
+    situation = disinfection_situation(points, session.as_of, session.dataset)
+    point = points[situation["overdue"].to_numpy(bool)].iloc[0]
+    session.select("disinfection_points", point["id"])
+    rounds_before = stored(session, "disinfection_rounds")
+    overdue_before = statistics.figure(point["village"], "disinfection_overdue")
+
+    click(qtbot, panel.disinfect_button)
+    rounds = stored(session, "disinfection_rounds")
+    added = rounds[~rounds["id"].isin(rounds_before["id"])]
+    assert len(rounds) == len(rounds_before) + 1 and len(added) == 1
+    assert (added["point"].iloc[0], added["village"].iloc[0]) == (point["id"], point["village"])
+    assert added["time"].iloc[0] == session.as_of
+    assert statistics.figure(point["village"], "disinfection_overdue") == overdue_before - 1
+    later = session.as_of + pd.Timedelta(hours=2)
+    facts = disinfection_facts(session.dataset.disinfection_points, session.dataset, later)
+    assert facts is not None
+    assert facts.loc[session.dataset.disinfection_points["id"] == point["id"], "last_disinfected"].iloc[0] == (
+        session.as_of
+    )
+
+    session.undo_stack.undo()
+    pd.testing.assert_frame_equal(stored(session, "disinfection_rounds"), rounds_before)
+    assert statistics.figure(point["village"], "disinfection_overdue") == overdue_before
+
+
 def test_the_undo_menu_and_the_journal_speak_the_windows_language(session, panel, qtbot, language):
     """An edit's description is one translatable message: an English window's Undo menu and
     journal line are English, a Chinese window's Chinese (no 撤除监测卡点 in an English menu)."""
@@ -117,9 +186,10 @@ def test_the_undo_menu_and_the_journal_speak_the_windows_language(session, panel
 
     expected = {"zh": f"撤除监测卡点 {checkpoint}", "en": f"Close checkpoint {checkpoint}"}[language]
     assert session.undo_stack.text(0) == expected
-    journal = session.store.journal()["description"].tolist()[-2:]
+    # One line per edit: the checkpoint's change and its event, then their undoing.
+    journal = session.store.journal()["description"].tolist()[-4:]
     undone = {"zh": f"撤销：{expected}", "en": f"Undo: {expected}"}[language]
-    assert journal == [expected, undone]
+    assert journal == [expected, expected, undone, undone]
 
 
 def test_escalate_saves_status_and_date(session, panel, qtbot):

@@ -9,7 +9,7 @@ from shapely.geometry import Point
 from desktop.shared_store import conflict_dialog
 from desktop.shared_store.store_watcher import StoreWatcher
 from desktop.wall.wall import WallWindow
-from geodata.editing import close_checkpoint, delete_feature, record_of, update_feature
+from geodata.editing import QUICK_ACTIONS, close_checkpoint, delete_feature, record_of, update_feature
 from geodata.stores import open_store
 from tests.desktop.pagetools import PAGE_TIMEOUT_MS, evaluate, open_window
 
@@ -110,3 +110,24 @@ def test_window_asks_reload_or_overwrite_when_a_save_meets_another_change(
     assert shown == stored or all(
         (shown[k] == stored[k]) if k != "geometry" else shown[k].equals(stored[k]) for k in stored
     )
+
+
+def test_overwriting_after_a_quick_action_met_another_change_saves_its_event_too(
+    qtbot, pushed, second_writer_url, monkeypatch
+):
+    window = _open_window(qtbot, pushed)
+    monkeypatch.setattr(conflict_dialog, "ask", lambda conflict, parent=None: conflict_dialog.OVERWRITE)
+    window.live_updates.watcher.stop()  # the window must not hear the other change first
+    session = window.session
+    household = session.dataset.households.query("status == 'observing'")["id"].iloc[0]
+    other_desk = open_store(second_writer_url)
+    other_desk.apply_edits([update_feature(other_desk.read_all(), "households", household, persons=7)], who="二组")
+    events_before = len(open_store(pushed).read("status_changes"))
+
+    edits = QUICK_ACTIONS["release_household"].edits(session.dataset, household, session.as_of.to_pydatetime())
+    assert not session.edit(edits)  # refused, then overwritten with the event
+    stored = open_store(pushed).read_all()
+    assert record_of(stored, "households", household)["status"] == "released"
+    assert len(stored["status_changes"]) == events_before + 1
+    assert edits[1].feature_id in set(stored["status_changes"]["id"])
+    assert session.undo_stack.count() == 1
