@@ -17,8 +17,7 @@ from pathlib import Path
 
 from desktop.commands.common import EXIT_FAILED, EXIT_OK, open_store_from_args
 
-FORMATS = (".csv", ".xlsx")
-CHART_FORMATS = (".svg", ".png")
+FORMATS = (".csv", ".xlsx", ".svg", ".png")
 
 
 def register(verbs, data_option) -> None:
@@ -34,7 +33,9 @@ def register(verbs, data_option) -> None:
     trend.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help="first day (default: 13 days before --to)")
     trend.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help="last day (default: the data's as-of day)")
     trend.add_argument("--village", metavar="CODE", help="one village (default: the whole township)")
-    trend.add_argument("--out", required=True, metavar="FILE", help="FILE.csv or FILE.xlsx")
+    trend.add_argument(
+        "--out", required=True, metavar="FILE", help="FILE.csv, FILE.xlsx, or a chart: FILE.svg or FILE.png"
+    )
     trend.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the messages (default zh)")
     trend.set_defaults(run=run_trend)
 
@@ -60,10 +61,8 @@ def _run(args) -> int:
 
     out = Path(args.out)
     suffix = out.suffix.lower()
-    if suffix in CHART_FORMATS:
-        raise _RefusedError(_("--out {path}: charts are not written yet; name a .csv or .xlsx file").format(path=out))
     if suffix not in FORMATS:
-        raise _RefusedError(_("--out {path}: name a .csv or .xlsx file").format(path=out))
+        raise _RefusedError(_("--out {path}: name a .csv, .xlsx, .svg or .png file").format(path=out))
     start = _day(args.start, "--from")
     end = _day(args.end, "--to")
     if start is not None and end is not None and start > end:
@@ -101,13 +100,45 @@ def _write(series, out: Path) -> None:
     os.close(handle)
     temporary = Path(name)
     try:
-        if out.suffix.lower() == ".csv":
+        suffix = out.suffix.lower()
+        if suffix == ".csv":
             series.to_csv(temporary, index=False, encoding="utf-8-sig", lineterminator="\r\n")
-        else:
+        elif suffix == ".xlsx":
             _write_workbook(series, temporary)
+        else:
+            from layers.trend_chart import trend_svg
+
+            chart = trend_svg(series)
+            if suffix == ".svg":
+                temporary.write_text(chart, encoding="utf-8")
+            else:
+                _write_png(chart, temporary)
+        mask = os.umask(0)
+        os.umask(mask)
+        temporary.chmod(0o666 & ~mask)  # mkstemp's private mode would hide the file from others
         temporary.replace(out)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def _write_png(chart: str, path: Path) -> None:
+    """The SVG chart drawn at twice its size (sharp on a slide) by Qt's SVG renderer."""
+    from desktop.briefing.briefing_printer import application_for_printing
+
+    application_for_printing()  # text needs a running application; one without a screen is fine
+    from PyQt6.QtCore import QByteArray
+    from PyQt6.QtGui import QColor, QImage, QPainter
+    from PyQt6.QtSvg import QSvgRenderer
+
+    renderer = QSvgRenderer(QByteArray(chart.encode("utf-8")))
+    size = renderer.defaultSize() * 2
+    image = QImage(size, QImage.Format.Format_ARGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    renderer.render(painter)
+    painter.end()
+    if not image.save(str(path), "PNG"):
+        raise OSError(f"the image could not be saved as {path.name}")
 
 
 def _write_workbook(series, path: Path) -> None:

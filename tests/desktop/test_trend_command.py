@@ -2,6 +2,7 @@
 
 import csv
 import io
+import os
 from datetime import datetime
 
 import openpyxl
@@ -11,6 +12,7 @@ from desktop.cli import main
 from desktop.commands.common import EXIT_FAILED, EXIT_OK
 from geodata.stores import GeoPackageStore
 from layers import i18n
+from layers.styles import HOUSEHOLD_STYLE
 from layers.trend import COLUMNS, daily_series
 
 
@@ -48,6 +50,23 @@ def test_xlsx_of_one_village_reads_back_with_openpyxl(tmp_path, sample_copy):
     assert [list(row[1:]) for row in rows[1:]] == expected.drop(columns="date").values.tolist()
 
 
+def test_charts_are_svg_with_real_text_and_png(tmp_path, sample_copy):
+    svg, png = tmp_path / "trend.svg", tmp_path / "trend.png"
+    assert main(["trend", "--data", str(sample_copy), "--out", str(svg)]) == EXIT_OK
+    text = svg.read_text(encoding="utf-8")
+    assert text.startswith("<svg") and ">02-06<" in text and ">02-19<" in text and "观察中" in text
+    assert HOUSEHOLD_STYLE.symbol("observing").fill in text
+    assert main(["trend", "--data", str(sample_copy), "--out", str(png)]) == EXIT_OK
+    assert png.read_bytes().startswith(b"\x89PNG")
+    assert oct(png.stat().st_mode & 0o044) == oct(0o044 & ~_umask())
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @pytest.mark.parametrize(
     ("options", "words"),
     [
@@ -66,7 +85,7 @@ def test_bad_options_fail_with_one_line(tmp_path, sample_copy, capsys, options, 
     assert not out.exists()
 
 
-@pytest.mark.parametrize("name", ["missing/t.csv", "t.svg", "t.txt", "folder.csv"])
+@pytest.mark.parametrize("name", ["missing/t.csv", "t.pdf", "t.txt", "folder.csv"])
 def test_outputs_it_cannot_write_fail_with_one_line(tmp_path, sample_copy, capsys, name):
     (tmp_path / "folder.csv").mkdir()
     code = main(["trend", "--data", str(sample_copy), "--lang", "en", "--out", str(tmp_path / name)])

@@ -156,3 +156,14 @@ def test_households_read_at_once_equal_the_rules_day_by_day(sample):
     for day, observing in zip(series["date"], series["under_observation"], strict=True):
         moment = datetime.combine(day, time(23, 59))
         assert observing == household_situation(households, moment, events=dataset)["under_observation"].sum(), day
+
+
+def test_the_chart_draws_one_line_per_drawn_column_in_the_style_colours(sample):
+    from layers.styles import DISINFECTION_STYLE
+    from layers.trend_chart import LINES, trend_svg
+
+    chart = trend_svg(daily_series(sample))
+    assert chart.count("<polyline") == len(LINES)
+    assert DISINFECTION_STYLE.symbol("overdue").fill in chart
+    one_day = trend_svg(daily_series(sample, "2020-01-01", "2020-01-01"))  # a single day, all zeros
+    assert ">01-01<" in one_day and "nan" not in one_day

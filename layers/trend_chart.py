@@ -1,0 +1,103 @@
+"""The daily series (:mod:`layers.trend`) as a line chart in SVG, written from a template.
+
+One renderer for every output that shows the trend: vector, with real text (day labels can be
+found in a PDF or selected in a page), in the style table's colours
+(:mod:`layers.styles`) and the briefing's Chinese font. SVG is written directly rather than
+through a plotting library: matplotlib is not among the application's dependencies, and a
+chart of a few lines over a few dozen days needs no more than this.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import pandas as pd
+
+from geodata.messages import N_
+from layers.i18n import _
+from layers.styles import DISINFECTION_STYLE, HOUSEHOLD_STYLE
+
+FONT_FAMILY = "'WenQuanYi Zen Hei', 'Noto Sans CJK SC', sans-serif"
+
+# Which columns are drawn: the style symbol whose colour each takes, its dash and its key text.
+LINES = (
+    ("under_observation", HOUSEHOLD_STYLE.symbol("observing"), None, N_("Under observation")),
+    ("new", HOUSEHOLD_STYLE.symbol("new"), None, N_("New that day")),
+    # Released is drawn in its symbol's outline colour: the pale fill would vanish on white.
+    ("released", HOUSEHOLD_STYLE.symbol("released"), None, N_("Released that day")),
+    ("escalated", HOUSEHOLD_STYLE.symbol("escalated"), None, N_("Escalated that day")),
+    ("disinfection_overdue", DISINFECTION_STYLE.symbol("overdue"), "6 3", N_("Disinfection points overdue")),
+)
+
+_WIDTH, _HEIGHT = 900, 420
+_LEFT, _RIGHT, _TOP, _BOTTOM = 56, 180, 24, 48
+
+
+def trend_svg(series: pd.DataFrame, width: int = _WIDTH, height: int = _HEIGHT) -> str:
+    """The chart of ``series`` (one row per day, the columns of :data:`layers.trend.COLUMNS`),
+    its key in the current language."""
+    days = list(series["date"])
+    plot_w, plot_h = width - _LEFT - _RIGHT, height - _TOP - _BOTTOM
+    top = _nice_top(max((int(series[name].max()) for name, _symbol, _dash, _key in LINES if len(series)), default=0))
+
+    def x(position: int) -> float:
+        return _LEFT + (plot_w * position / (len(days) - 1) if len(days) > 1 else plot_w / 2)
+
+    def y(value: float) -> float:
+        return _TOP + plot_h * (1 - value / top)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="{FONT_FAMILY}" font-size="13">',
+        f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
+    ]
+    step = _nice_step(top)
+    for tick in range(0, top + 1, step):
+        parts.append(
+            f'<line x1="{_LEFT}" y1="{y(tick):.1f}" x2="{_LEFT + plot_w}" y2="{y(tick):.1f}" '
+            f'stroke="#e0e0e0" stroke-width="1"/>'
+            f'<text x="{_LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" fill="#424242">{tick}</text>'
+        )
+    every = max(1, -(-len(days) // 15))  # at most 15 day labels: they must stay readable
+    for position, day in enumerate(days):
+        if position % every and position != len(days) - 1:
+            continue
+        label = pd.Timestamp(day).strftime("%m-%d")
+        parts.append(
+            f'<text x="{x(position):.1f}" y="{_TOP + plot_h + 18}" text-anchor="middle" fill="#424242">{label}</text>'
+        )
+    parts.append(
+        f'<line x1="{_LEFT}" y1="{_TOP + plot_h}" x2="{_LEFT + plot_w}" y2="{_TOP + plot_h}" stroke="#757575"/>'
+    )
+    for number, (name, symbol, dash, key) in enumerate(LINES):
+        colour = escape(symbol.stroke if name == "released" else symbol.fill)
+        points = " ".join(f"{x(p):.1f},{y(int(v)):.1f}" for p, v in enumerate(series[name]))
+        dashes = f' stroke-dasharray="{dash}"' if dash else ""
+        if points:
+            parts.append(
+                f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2.5"'
+                f'{dashes} stroke-linejoin="round"/>'
+            )
+        key_y = _TOP + 10 + 24 * number
+        key_x = width - _RIGHT + 16
+        parts.append(
+            f'<line x1="{key_x}" y1="{key_y}" x2="{key_x + 24}" y2="{key_y}" stroke="{colour}" stroke-width="3"'
+            f"{dashes}/>"
+            f'<text x="{key_x + 30}" y="{key_y + 4}" fill="#212121">{escape(_(key))}</text>'
+        )
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def _nice_top(value: int) -> int:
+    """The top of the value axis: a round number at or above ``value`` (at least 5)."""
+    step = _nice_step(max(value, 5))
+    return max(5, -(-value // step) * step)
+
+
+def _nice_step(top: int) -> int:
+    """A round step giving at most about six gridlines up to ``top``."""
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
+        if top / step <= 6:
+            return step
+    return 10 ** len(str(top))
