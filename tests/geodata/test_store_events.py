@@ -128,8 +128,8 @@ def test_event_tables_are_attribute_tables_of_the_geopackage(store):
 
 
 def test_events_are_not_edited_feature_by_feature(store):
-    # Events are appended by import (and, later, quick actions); the editor's feature edits
-    # and their journal are for layers, so an event cannot be changed behind the record.
+    # Events are appended (by import and by quick actions) and removed only by undoing the
+    # action that added them: an event is never changed behind the record.
     assert not set(EVENTS) & set(FEATURE_LAYERS)
     with pytest.raises(EditError):
         update_feature(store.read_all(), "followups", "FU1", result="abnormal")
