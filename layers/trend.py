@@ -16,8 +16,11 @@ Columns (:data:`COLUMNS`, in this order):
 
 The end of a day is 23:59, except on the day of the dataset's own as-of time, which ends
 there (later that day nothing is known yet). Events are counted per day with one grouping per
-table; the states are read with the situation rules once per day, each call column-wise, so
-the same rules decide the map, the figures and the series.
+table. Checkpoints and points are read with the situation rules once per day. Households, the
+many, are read for all days before the as-of day at once (:func:`_households_per_day`, the
+same rules worked out over stretches of days, tested equal to them); from the as-of day on the
+records stand and the rules read them day by day. A point never disinfected is overdue by
+those rules, so days before the first rounds count every point as overdue, as the map shows.
 """
 
 from __future__ import annotations
