@@ -31,32 +31,50 @@ LINES = (
 
 _WIDTH, _HEIGHT = 900, 420
 _LEFT, _RIGHT, _TOP, _BOTTOM = 56, 180, 24, 48
+_LIGHT = {"background": "#ffffff", "grid": "#e0e0e0", "label": "#424242", "axis": "#757575", "key": "#212121"}
+# The wall's dark theme (desktop.wall.wall_header.THEMES): its background, muted text and text.
+_DARK = {"background": "#0b0d12", "grid": "#2a303c", "label": "#b8c0cc", "axis": "#8a93a0", "key": "#ffffff"}
 
 
-def trend_svg(series: pd.DataFrame, width: int = _WIDTH, height: int = _HEIGHT) -> str:
+def trend_svg(
+    series: pd.DataFrame,
+    width: int = _WIDTH,
+    height: int = _HEIGHT,
+    *,
+    columns: tuple[str, ...] | None = None,
+    compact: bool = False,
+    dark: bool = False,
+) -> str:
     """The chart of ``series`` (one row per day, the columns of :data:`layers.trend.COLUMNS`),
-    its key in the current language."""
+    its key in the current language.
+
+    ``columns``: only these lines of :data:`LINES` (None: all). ``compact``: narrow top and
+    bottom margins, for a wide, low strip (the wall's). ``dark``: light text on near-black, for
+    a projector."""
+    lines = LINES if columns is None else tuple(line for line in LINES if line[0] in columns)
+    top_margin, bottom_margin, key_step = (8, 24, 18) if compact else (_TOP, _BOTTOM, 24)
+    ink = _DARK if dark else _LIGHT
     days = list(series["date"])
-    plot_w, plot_h = width - _LEFT - _RIGHT, height - _TOP - _BOTTOM
-    top = _nice_top(max((int(series[name].max()) for name, _symbol, _dash, _key in LINES if len(series)), default=0))
+    plot_w, plot_h = width - _LEFT - _RIGHT, height - top_margin - bottom_margin
+    top = _nice_top(max((int(series[name].max()) for name, _symbol, _dash, _key in lines if len(series)), default=0))
 
     def x(position: int) -> float:
         return _LEFT + (plot_w * position / (len(days) - 1) if len(days) > 1 else plot_w / 2)
 
     def y(value: float) -> float:
-        return _TOP + plot_h * (1 - value / top)
+        return top_margin + plot_h * (1 - value / top)
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" font-family="{FONT_FAMILY}" font-size="13">',
-        f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
+        f'<rect width="{width}" height="{height}" fill="{ink["background"]}"/>',
     ]
-    step = _nice_step(top)
+    step = top if compact else _nice_step(top)  # a low strip has room for 0 and the top only
     for tick in range(0, top + 1, step):
         parts.append(
             f'<line x1="{_LEFT}" y1="{y(tick):.1f}" x2="{_LEFT + plot_w}" y2="{y(tick):.1f}" '
-            f'stroke="#e0e0e0" stroke-width="1"/>'
-            f'<text x="{_LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" fill="#424242">{tick}</text>'
+            f'stroke="{ink["grid"]}" stroke-width="1"/>'
+            f'<text x="{_LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" fill="{ink["label"]}">{tick}</text>'
         )
     every = max(1, -(-len(days) // 15))  # at most 15 day labels: they must stay readable
     for position, day in enumerate(days):
@@ -64,12 +82,14 @@ def trend_svg(series: pd.DataFrame, width: int = _WIDTH, height: int = _HEIGHT) 
             continue
         label = pd.Timestamp(day).strftime("%m-%d")
         parts.append(
-            f'<text x="{x(position):.1f}" y="{_TOP + plot_h + 18}" text-anchor="middle" fill="#424242">{label}</text>'
+            f'<text x="{x(position):.1f}" y="{top_margin + plot_h + 18}" text-anchor="middle" '
+            f'fill="{ink["label"]}">{label}</text>'
         )
     parts.append(
-        f'<line x1="{_LEFT}" y1="{_TOP + plot_h}" x2="{_LEFT + plot_w}" y2="{_TOP + plot_h}" stroke="#757575"/>'
+        f'<line x1="{_LEFT}" y1="{top_margin + plot_h}" x2="{_LEFT + plot_w}" y2="{top_margin + plot_h}" '
+        f'stroke="{ink["axis"]}"/>'
     )
-    for number, (name, symbol, dash, key) in enumerate(LINES):
+    for number, (name, symbol, dash, key) in enumerate(lines):
         colour = escape(symbol.stroke if name == "released" else symbol.fill)
         points = " ".join(f"{x(p):.1f},{y(int(v)):.1f}" for p, v in enumerate(series[name]))
         dashes = f' stroke-dasharray="{dash}"' if dash else ""
@@ -78,12 +98,12 @@ def trend_svg(series: pd.DataFrame, width: int = _WIDTH, height: int = _HEIGHT) 
                 f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2.5"'
                 f'{dashes} stroke-linejoin="round"/>'
             )
-        key_y = _TOP + 10 + 24 * number
+        key_y = top_margin + 10 + key_step * number
         key_x = width - _RIGHT + 16
         parts.append(
             f'<line x1="{key_x}" y1="{key_y}" x2="{key_x + 24}" y2="{key_y}" stroke="{colour}" stroke-width="3"'
             f"{dashes}/>"
-            f'<text x="{key_x + 30}" y="{key_y + 4}" fill="#212121">{escape(_(key))}</text>'
+            f'<text x="{key_x + 30}" y="{key_y + 4}" fill="{ink["key"]}">{escape(_(key))}</text>'
         )
     parts.append("</svg>")
     return "\n".join(parts)

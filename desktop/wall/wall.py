@@ -9,7 +9,9 @@ says since when the data is stale; it recovers on its own.
 Visitors and cameras see a wall, so it shows the public map unless a preset asks for the
 internal one (household points). Everything is sized from the wall's height: the header's
 text, the page's zoom (village labels and legend grow with the screen), and the fit of the
-preset's place into the space under the header, kept whenever the wall is resized.
+preset's place into the space under the header, kept whenever the wall is resized. Under the
+header, a strip charts the last 14 days (:mod:`desktop.wall.trend_strip`), following the same
+refreshes and presets as the header.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from PyQt6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
 from desktop.map_view import MapView
 from desktop.shared_store.store_watcher import StoreWatcher
+from desktop.wall.trend_strip import TrendStrip
 from desktop.wall.wall_header import WallHeader, shown_text, township_name
 from geodata.dataset import Dataset
 from layers.dataset_diff import changed_features
@@ -116,12 +119,14 @@ class WallWindow(QWidget):
         self.header = WallHeader(theme=theme)
         # The wall is as wide as its screen, never wider: on a small screen the header gives.
         self.header.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.trend_strip = TrendStrip(theme=theme)
         self._page_folder = tempfile.TemporaryDirectory(prefix="situation-map-wall-")
         self.map_view = MapView(Path(self._page_folder.name))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.header)
+        layout.addWidget(self.trend_strip)
         layout.addWidget(self.map_view, 1)
         self.setCursor(Qt.CursorShape.BlankCursor)  # nobody points at a wall
         self.map_view.setCursor(Qt.CursorShape.BlankCursor)
@@ -186,6 +191,7 @@ class WallWindow(QWidget):
     def set_theme(self, theme: str) -> None:
         self.theme = theme
         self.header.set_theme(theme)
+        self.trend_strip.set_theme(theme)
         if self.map_view.is_drawn:
             self.map_view.set_theme(theme)
 
@@ -193,6 +199,7 @@ class WallWindow(QWidget):
         # Sized from the wall itself, which is its screen once full screen.
         height = self.height()
         self.header.set_reference_height(height)
+        self.trend_strip.set_reference_height(height)
         self.map_view.setZoomFactor(page_zoom(height))
         super().resizeEvent(event)
 
@@ -200,7 +207,9 @@ class WallWindow(QWidget):
 
     def _show_header(self) -> None:
         preset = self.preset
-        self.header.show_situation(self.dataset, resolve_as_of(preset, self.dataset), preset.filters.villages)
+        as_of = resolve_as_of(preset, self.dataset)
+        self.header.show_situation(self.dataset, as_of, preset.filters.villages)
+        self.trend_strip.show_trend(self.dataset, as_of, preset.filters.villages)
 
     def _draw_dataset(self, dataset: Dataset) -> None:
         # Against what the page holds, which a deferred dataset may be several reads ahead of.

@@ -97,7 +97,8 @@ def test_the_map_fills_the_space_under_the_header_and_labels_read_across_the_roo
     assert (image.width(), image.height()) == size
     page = measure(qtbot, wall)
     zoom = wall.map_view.zoomFactor()
-    header_bottom = wall.header.geometry().bottom() + 1
+    # The map's space starts under the header and the trend strip under it.
+    header_bottom = wall.trend_strip.geometry().bottom() + 1
     free_height = height - header_bottom
 
     # The map view takes all the space the header leaves, and its page is laid out over all of it.
