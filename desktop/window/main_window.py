@@ -34,6 +34,7 @@ from desktop.window.layers_panel import LayersPanel
 from desktop.window.search_box import SearchBox
 from desktop.window.session import Session
 from desktop.window.statistics_panel import StatisticsPanel
+from desktop.window.trend_dock import install as install_trend_dock
 from geodata import __version__
 from geodata.dataset import Dataset
 from geodata.editing import EditError, update_feature
@@ -103,6 +104,7 @@ class MainWindow(QMainWindow):
         self.transfer = transfer_dialog.install(self)
         self.briefing = briefing_dialog.install(self)
         self.planning_panel = planning_panel.install(self)
+        self.trend_panel = install_trend_dock(self)
         self.live_updates = connect_dialog.install(self)
         self._connect()
         self._update_title()
