@@ -55,7 +55,9 @@ def trend_svg(
     top_margin, bottom_margin, key_step = (8, 24, 18) if compact else (_TOP, _BOTTOM, 24)
     ink = _DARK if dark else _LIGHT
     days = list(series["date"])
-    plot_w, plot_h = width - _LEFT - _RIGHT, height - top_margin - bottom_margin
+    # The key's column is as wide as its longest words (English ones are longer than 180 px).
+    right = max(_RIGHT, 16 + 30 + max((_text_width(_(key)) for *_rest, key in lines), default=0) + 8)
+    plot_w, plot_h = width - _LEFT - right, height - top_margin - bottom_margin
     top = _nice_top(max((int(series[name].max()) for name, _symbol, _dash, _key in lines if len(series)), default=0))
 
     def x(position: int) -> float:
@@ -99,7 +101,7 @@ def trend_svg(
                 f'{dashes} stroke-linejoin="round"/>'
             )
         key_y = top_margin + 10 + key_step * number
-        key_x = width - _RIGHT + 16
+        key_x = width - right + 16
         parts.append(
             f'<line x1="{key_x}" y1="{key_y}" x2="{key_x + 24}" y2="{key_y}" stroke="{colour}" stroke-width="3"'
             f"{dashes}/>"
@@ -107,6 +109,12 @@ def trend_svg(
         )
     parts.append("</svg>")
     return "\n".join(parts)
+
+
+def _text_width(text: str, size: float = 13) -> float:
+    """About how wide ``text`` is drawn at ``size`` px: a Chinese character is square, a Latin
+    letter a little over half as wide."""
+    return sum(size if ord(char) > 0x2E80 else 0.6 * size for char in text)
 
 
 def _nice_top(value: int) -> int:
