@@ -38,17 +38,22 @@ VERB_MODULES = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
-    data_option = argparse.ArgumentParser(add_help=False)
-    data_option.add_argument(
+def _data_option(default) -> argparse.ArgumentParser:
+    option = argparse.ArgumentParser(add_help=False)
+    option.add_argument(
         "--data",
         metavar="PATH_OR_URL",
+        default=default,
         help="dataset: a .gpkg file, or a shared PostGIS database (postgresql://user@host/db or "
         "service=NAME; passwords from ~/.pgpass); default: your working copy of the sample",
     )
+    return option
+
+
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="situation-map",
-        parents=[data_option],
+        parents=[_data_option(None)],
         description="Township Situation Map / 乡镇疫情防控态势图. Without a command, opens the map window.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -77,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     wall.add_argument("--theme", choices=("dark", "light"), default="dark", help="dark (default) or light")
     verbs = parser.add_subparsers(dest="verb", metavar="COMMAND")
+    # A verb's --data leaves one given before the verb alone (argparse would reset it to None).
+    data_option = _data_option(argparse.SUPPRESS)
     for verb_module in VERB_MODULES:
         verb_module.register(verbs, data_option)
     return parser

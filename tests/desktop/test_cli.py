@@ -42,6 +42,20 @@ def test_check_defaults_to_the_working_copy_made_on_first_use(capsys, tmp_path, 
     assert (tmp_path / "home" / "guanwangmiao.gpkg").exists()
 
 
+def test_data_given_before_the_verb_is_the_data_the_verb_uses(sample_copy, capsys, tmp_path, monkeypatch):
+    """`situation-map --data X check` checked the working copy instead of X: the verb's own
+    --data option reset the one given before it."""
+    monkeypatch.setenv("SITUATION_MAP_HOME", str(tmp_path / "home"))
+    store = GeoPackageStore(sample_copy)
+    checkpoints = store.read("checkpoints")
+    checkpoints.loc[3, "village"] = "411771360999"
+    store.write({"checkpoints": checkpoints})
+    assert main(["--data", str(sample_copy), "check"]) == 1
+    assert "411771360999" in capsys.readouterr().out
+    assert not (tmp_path / "home" / "guanwangmiao.gpkg").exists()
+    assert main(["--data", "elsewhere.gpkg", "check", "--data", str(sample_copy)]) == 1  # the verb's wins
+
+
 def test_check_exits_1_and_names_the_problem_when_data_has_errors(sample_copy, capsys):
     store = GeoPackageStore(sample_copy)
     checkpoints = store.read("checkpoints")
