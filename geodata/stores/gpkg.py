@@ -118,15 +118,17 @@ class GeoPackageStore:
 
     def _read_all(self, db: sqlite3.Connection) -> Dataset:
         present = set(gr.layer_names(db))
-        frames = {name: self._read(db, name) for name in SCHEMAS if name in present}
-        return Dataset(frames, _metadata(db))
+        frames = {name: self._read(db, name, present) for name in SCHEMAS if name in present}
+        return Dataset(frames, _metadata(db, present))
 
-    def _read(self, db: sqlite3.Connection, name: str) -> pd.DataFrame:
+    def _read(self, db: sqlite3.Connection, name: str, present: set[str] | None = None) -> pd.DataFrame:
+        """Layer ``name`` through ``db``; ``present``: the file's tables when the caller has
+        listed them already (a whole dataset is read in one go)."""
         schema = schema_for(name)
         # The version of the rows read: if the layer changes after this, a write based on
         # these rows is refused.
         self._seen()[name] = gw.layer_version(db, name)
-        if name not in gr.layer_names(db):
+        if name not in (present if present is not None else gr.layer_names(db)):
             return empty_frame(name)
         try:
             frame = gr.read_table(db, name, geometry=schema.is_spatial)
@@ -339,8 +341,8 @@ def _prepare(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _metadata(db: sqlite3.Connection) -> dict[str, str]:
-    if METADATA_LAYER not in gr.layer_names(db):
+def _metadata(db: sqlite3.Connection, present: set[str] | None = None) -> dict[str, str]:
+    if METADATA_LAYER not in (present if present is not None else gr.layer_names(db)):
         return {}
     table = gr.read_table(db, METADATA_LAYER, geometry=False)
     return {str(k): "" if pd.isna(v) else str(v) for k, v in zip(table["key"], table["value"], strict=False)}

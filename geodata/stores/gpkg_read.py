@@ -58,9 +58,11 @@ def layer_names(db: sqlite3.Connection) -> list[str]:
     if not has_table(db, "main", "gpkg_contents"):
         return []
     rows = db.execute(
-        "SELECT table_name FROM main.gpkg_contents WHERE data_type IN ('features', 'attributes') ORDER BY rowid"
+        "SELECT c.table_name FROM main.gpkg_contents AS c JOIN main.sqlite_master AS m "
+        "ON m.type = 'table' AND lower(m.name) = lower(c.table_name) "
+        "WHERE c.data_type IN ('features', 'attributes') ORDER BY c.rowid"
     ).fetchall()
-    return [str(name) for (name,) in rows if has_table(db, "main", str(name))]
+    return [str(name) for (name,) in rows]
 
 
 def read_table(db: sqlite3.Connection, name: str, *, geometry: bool = True) -> pd.DataFrame:
