@@ -2,7 +2,6 @@
 
 import dataclasses
 import json
-import re
 
 import pytest
 
@@ -11,6 +10,7 @@ from geodata.stores import GeoPackageStore
 from layers.briefing.content import briefing_content
 from layers.briefing.options import BriefingOptions
 from layers.map_state import MapState
+from tests.later_dates import later_dates
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +30,5 @@ def test_no_date_after_the_day_except_planned_releases_and_the_print_stamp(sampl
         [c for i, c in enumerate(row) if i != planned] for row in record["observation"]["rows"]
     ]
     text = json.dumps(record, default=str, ensure_ascii=False)
-    later = sorted({d for d in re.findall(r"20\d\d-\d\d-\d\d", text) if d > day})
-    assert later == []
+    assert later_dates(text, day) == []
     assert briefing.observation.rows, "the internal list is empty: the test would see no dates"
