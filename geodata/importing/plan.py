@@ -26,6 +26,7 @@ from geodata.errors import GeodataError
 from geodata.feedback import Feedback, as_feedback
 from geodata.formulas import from_spreadsheet
 from geodata.importing.columns import ColumnMap, map_columns
+from geodata.importing.defaults import apply_defaults, defaulted_fields
 from geodata.importing.modes import merge_rows
 from geodata.importing.problems import (
     ERROR,
@@ -72,6 +73,9 @@ class ImportPlan:
         ``added``, ``updated``, ``skipped`` (append: id already there), ``removed`` (replace).
     changed_ids
         Ids added, updated or removed, for redrawing them.
+    defaults
+        Field -> (value, how many rows were given it) for the values the file left out and
+        the import assumed (see :mod:`geodata.importing.defaults`); each is also a problem.
     """
 
     layer: str
@@ -85,6 +89,7 @@ class ImportPlan:
     problems: list[ImportProblem]
     counts: dict[str, int] = field(default_factory=dict)
     changed_ids: list[str] = field(default_factory=list)
+    defaults: dict[str, tuple[object, int]] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[ImportProblem]:
@@ -167,6 +172,7 @@ def plan_import(
     _report_columns(found, schema, columns, mode)
     report(0.1, "reading values")
     values = _converted_values(source, schema, columns, found, report)
+    defaults = apply_defaults(schema.name, mode, values, len(source.frame), source, found.add)
     shapes = None
     if schema.is_spatial:
         report(0.4, "placing locations")
@@ -196,7 +202,18 @@ def plan_import(
             _report_orphans(found, dataset, set(result["code"].astype(str)))
     report(1.0, "checked")
     return ImportPlan(
-        layer, mode, crs_name, source, columns, rows, result, base, sorted(found.items, key=sort_key), plan_counts, ids
+        layer,
+        mode,
+        crs_name,
+        source,
+        columns,
+        rows,
+        result,
+        base,
+        sorted(found.items, key=sort_key),
+        plan_counts,
+        ids,
+        defaults,
     )
 
 
@@ -296,7 +313,8 @@ def _report_columns(found: _Problems, schema, columns: ColumnMap, mode: str) -> 
                 field=target,
             ),
         )
-    needed = [f for f in schema.fields if f.required]
+    assumed = defaulted_fields(schema.name, mode)
+    needed = [f for f in schema.fields if f.required and f.name not in assumed]
     if mode == "update":
         needed = [schema.field(schema.id_field)] if schema.id_field else []
     for f in needed:

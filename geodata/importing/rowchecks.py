@@ -11,6 +11,8 @@ import pandas as pd
 
 from geodata.importing.problems import ImportProblem
 from geodata.importing.source import Source
+from geodata.messages import N_, Message
+from geodata.schema import schema_for
 
 # The findings carry the row position validate_frame() drops; this is the one place that
 # reaches past the validation package's public functions, and only to read.
@@ -18,6 +20,13 @@ from geodata.validation import _check_frame
 
 # Checks whose subject the importer already handles in its own words.
 _SKIPPED_LAYER_FIELDS = {"geometry"}
+
+_EMPTY = "required, but empty; fill it in"
+# An empty day or time: the person filling the sheet in needs to know how to write one.
+_EMPTY_TIME = {
+    "date": N_("required, but empty; write the day, e.g. 2020-02-19 or 2020年2月19日"),
+    "datetime": N_("required, but empty; write the day and time, e.g. 2020-02-19 08:30"),
+}
 
 
 def validation_problems(
@@ -27,6 +36,7 @@ def validation_problems(
     ``skip`` ((row, field) pairs already reported, (None, field) for whole columns) and the
     rows in ``skip_rows`` (not imported)."""
     _, findings = _check_frame(layer, rows.reset_index(drop=True))
+    schema = schema_for(layer)
     problems = []
     for finding in findings:
         problem, row = finding.problem, finding.row
@@ -37,5 +47,13 @@ def validation_problems(
                 continue  # columns are matched by the importer, which reports its own
         elif row in skip_rows or (row, problem.field) in skip:
             continue
-        problems.append(source.problem(problem.severity, row, problem.field, problem.message))
+        problems.append(source.problem(problem.severity, row, problem.field, _said(schema, problem)))
     return problems
+
+
+def _said(schema, problem):
+    if getattr(problem.message, "template", None) == _EMPTY and problem.field in schema.field_names:
+        kind = schema.field(problem.field).type
+        if kind in _EMPTY_TIME:
+            return Message(_EMPTY_TIME[kind])
+    return problem.message

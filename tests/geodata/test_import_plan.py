@@ -180,7 +180,8 @@ def test_missing_required_columns_are_named_in_chinese(store, tmp_path):
     path = write_csv(tmp_path / "few.csv", [{"编号": "A1", "经度": INSIDE[0], "纬度": INSIDE[1]}])
     plan = plan_for(store, path)
     missing = {p.field for p in plan.errors if p.where is None}
-    assert {"reason", "persons", "observation_start", "status"} <= missing
+    assert {"reason", "persons", "observation_start"} <= missing
+    assert "status" not in missing  # a list without statuses is of households under observation
     assert any("观察原因" in p.message for p in plan.errors)
 
 
