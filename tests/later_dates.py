@@ -13,7 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-__all__ = ["dates_in", "later_dates"]
+__all__ = ["PAGE_TEXTS", "PLANNED", "dates_in", "later_dates"]
+
+# Page fields of days still to come, planned on the day: not later facts.
+PLANNED = ["release_date", "due_at"]
 
 _MONTHS = {
     name.lower(): number
@@ -85,3 +88,39 @@ def later_dates(text: str, day, *, year_less: bool = False) -> list[str]:
     ``year_less``: also read year-less days, in ``day``'s year."""
     day = dt.date.fromisoformat(day) if isinstance(day, str) else day
     return sorted({d.isoformat() for d in dates_in(text, day.year if year_less else None) if d > day})
+
+
+# A script (``PAGE_TEXTS % PLANNED``) returning every text of a situation page, once its
+# SituationMap has drawn, and how many features it read: the text on screen, then each
+# feature's tooltip, popup rows (the planned ones left out, found by their labels: an open
+# popup of another layer may still be read) and properties (the planned ones left out).
+PAGE_TEXTS = """
+(function (planned) {
+  var data = window.SITUATION_DATA, texts = [document.body.innerText], features = 0, skip = [];
+  Object.keys(data.page.popupFields).forEach(function (name) {
+    data.page.popupFields[name].forEach(function (pair) { if (planned.indexOf(pair[0]) >= 0) skip.push(pair[1]); });
+  });
+  Object.keys(data.layers).forEach(function (name) {
+    data.layers[name].features.forEach(function (feature) {
+      var properties = SituationMap.properties(name, feature.id);
+      if (!properties) return;
+      features += 1;
+      planned.forEach(function (key) { delete properties[key]; });
+      texts.push(JSON.stringify(properties));
+      var opened = SituationMap.openPopup(name, feature.id);
+      if (!opened) return;
+      texts.push(opened.tooltip);
+      document.querySelectorAll(".leaflet-popup-content .sm-popup").forEach(function (popup) {
+        var title = popup.querySelector(".sm-popup-title");
+        texts.push(title ? title.textContent : "");
+        popup.querySelectorAll("tr").forEach(function (row) {
+          var th = row.querySelector("th"), td = row.querySelector("td");
+          if (th && skip.indexOf(th.textContent) < 0) texts.push(th.textContent + " " + (td ? td.textContent : ""));
+        });
+      });
+    });
+  });
+  SituationMap.map().closePopup();
+  return { texts: texts, features: features };
+})(%s)
+"""

@@ -22,44 +22,9 @@ from desktop.wall.wall_header import format_change
 from geodata.stores import GeoPackageStore
 from layers.map_state import MapState
 from tests.desktop.pagetools import PAGE_TIMEOUT_MS, evaluate
-from tests.later_dates import later_dates
+from tests.later_dates import PAGE_TEXTS, PLANNED, later_dates
 
 DAYS = ["2020-02-10", "2020-02-14"]
-PLANNED = ["release_date", "due_at"]  # days still to come, planned on the day: not later facts
-
-# Every text of the page: on screen, then each feature's tooltip, popup rows (the planned ones
-# left out, found by their labels: an open popup of another layer may still be read) and
-# properties (the planned ones left out).
-_PAGE_TEXT = """
-(function (planned) {
-  var data = window.SITUATION_DATA, texts = [document.body.innerText], features = 0, skip = [];
-  Object.keys(data.page.popupFields).forEach(function (name) {
-    data.page.popupFields[name].forEach(function (pair) { if (planned.indexOf(pair[0]) >= 0) skip.push(pair[1]); });
-  });
-  Object.keys(data.layers).forEach(function (name) {
-    data.layers[name].features.forEach(function (feature) {
-      var properties = SituationMap.properties(name, feature.id);
-      if (!properties) return;
-      features += 1;
-      planned.forEach(function (key) { delete properties[key]; });
-      texts.push(JSON.stringify(properties));
-      var opened = SituationMap.openPopup(name, feature.id);
-      if (!opened) return;
-      texts.push(opened.tooltip);
-      document.querySelectorAll(".leaflet-popup-content .sm-popup").forEach(function (popup) {
-        var title = popup.querySelector(".sm-popup-title");
-        texts.push(title ? title.textContent : "");
-        popup.querySelectorAll("tr").forEach(function (row) {
-          var th = row.querySelector("th"), td = row.querySelector("td");
-          if (th && skip.indexOf(th.textContent) < 0) texts.push(th.textContent + " " + (td ? td.textContent : ""));
-        });
-      });
-    });
-  });
-  SituationMap.map().closePopup();
-  return { texts: texts, features: features };
-})(%s)
-"""
 
 
 def past_presets(dataset, day: str, audience: str = "public") -> list[MapState]:
@@ -86,7 +51,7 @@ def strip_texts(wall) -> list[str]:
 
 
 def page_texts(qtbot, wall) -> tuple[list[str], int]:
-    found = evaluate(qtbot, wall.map_view, _PAGE_TEXT % PLANNED)
+    found = evaluate(qtbot, wall.map_view, PAGE_TEXTS % PLANNED)
     return found["texts"], found["features"]
 
 
