@@ -46,6 +46,7 @@ __all__ = [
     "FIGURE_LABELS",
     "VILLAGE_RESOURCES",
     "UNMATCHED_VILLAGE_NAME",
+    "evening_before",
     "figures_with_change",
     "layer_counts",
     "supplies_and_publicity",
@@ -287,13 +288,15 @@ def township_figures(dataset: Dataset, as_of) -> dict[str, int]:
 
 
 def figures_with_change(dataset: Dataset, as_of) -> dict[str, tuple[int, int]]:
-    """Each township figure at the as-of time and its change since a day earlier.
+    """Each township figure at the as-of time and its change since the day before ended.
 
     Parameters
     ----------
     dataset : Dataset
     as_of : datetime, date, str or Timestamp
-        The moment; the comparison is with the same time on the previous day.
+        The moment; the comparison is with the evening (23:59) of the previous day, the last
+        row before it of the daily series (:func:`layers.trend.daily_series`), so a report's
+        changes and its trend agree.
 
     Returns
     -------
@@ -308,8 +311,13 @@ def figures_with_change(dataset: Dataset, as_of) -> dict[str, tuple[int, int]]:
         When ``as_of`` is missing or cannot be read as a date and time.
     """
     now = township_figures(dataset, as_of)  # first, so a bad as_of raises AsOfError
-    day_before = township_figures(dataset, as_timestamp(as_of) - pd.Timedelta(days=1))
+    day_before = township_figures(dataset, evening_before(as_of))
     return {figure: (value, value - day_before[figure]) for figure, value in now.items()}
+
+
+def evening_before(as_of) -> pd.Timestamp:
+    """23:59 of the day before ``as_of``'s: what "the day before" is compared at."""
+    return as_timestamp(as_of).normalize() - pd.Timedelta(minutes=1)
 
 
 def _layer(dataset: Dataset, name: str) -> pd.DataFrame:

@@ -62,7 +62,7 @@ class TrendError(ValueError):
     """The range or the village asked for cannot be read."""
 
 
-def daily_series(dataset: Dataset, start=None, end=None, village: str | None = None) -> pd.DataFrame:
+def daily_series(dataset: Dataset, start=None, end=None, village: str | None = None, *, until=None) -> pd.DataFrame:
     """The daily series of ``dataset`` from ``start`` to ``end`` (days, both included).
 
     Parameters
@@ -73,6 +73,10 @@ def daily_series(dataset: Dataset, start=None, end=None, village: str | None = N
         time, ``start`` to :data:`DEFAULT_DAYS` days up to ``end``.
     village : str, optional
         A village code: only its features and events. The township when None.
+    until : datetime, str or Timestamp, optional
+        The moment the last day ends, when a map or briefing shows a time of day other than
+        the evening (its figures then equal the last row's, and nothing known later counts);
+        ``end`` defaults to its day.
 
     Returns
     -------
@@ -86,7 +90,11 @@ def daily_series(dataset: Dataset, start=None, end=None, village: str | None = N
         When ``start`` is after ``end``.
     """
     as_of = resolve_as_of(MapState(), dataset)
-    last = as_of.normalize() if end is None else as_timestamp(end).normalize()
+    last_moment = None if until is None else as_timestamp(until)
+    if end is not None:
+        last = as_timestamp(end).normalize()
+    else:
+        last = (as_of if last_moment is None else last_moment).normalize()
     first = last - pd.Timedelta(days=DEFAULT_DAYS - 1) if start is None else as_timestamp(start).normalize()
     if first > last:
         raise TrendError(f"the range starts ({first.date()}) after it ends ({last.date()})")
@@ -108,11 +116,11 @@ def daily_series(dataset: Dataset, start=None, end=None, village: str | None = N
     temperature = pd.to_numeric(followups["temperature"], errors="coerce")
     abnormal = (temperature >= FEVER_CELSIUS).to_numpy() | (followups["result"].astype(object) == "abnormal").to_numpy()
     status = changes["status"].astype(object).to_numpy()
-    series["followups"] = _per_day(followups["time"], days)
-    series["abnormal_temperature"] = _per_day(followups["time"][abnormal], days)
+    series["followups"] = _per_day(followups["time"], days, last_moment)
+    series["abnormal_temperature"] = _per_day(followups["time"][abnormal], days, last_moment)
     series["released"] = _per_day(changes["day"][status == "released"], days)
     series["escalated"] = _per_day(changes["day"][status == "escalated"], days)
-    series["disinfection_rounds"] = _per_day(rounds["time"], days)
+    series["disinfection_rounds"] = _per_day(rounds["time"], days, last_moment)
 
     # Each state reads only its own event table: the situation functions would otherwise work
     # out every other fact of the features on each day too. The as-of time is carried over so
@@ -128,11 +136,13 @@ def daily_series(dataset: Dataset, start=None, end=None, village: str | None = N
     # Before the as-of day households are read from their status changes at once; from it on
     # the records stand, and the rules read them day by day.
     read = days < as_of.normalize()
+    if last_moment is not None:
+        read[-1] = False  # the last day ends at its own moment, read by the rules themselves
     observing, new = _households_per_day(households, household_events.frames.get("status_changes"), days[read])
     observing = np.concatenate([observing, np.zeros(int((~read).sum()), dtype=np.int64)])
     new = np.concatenate([new, np.zeros(int((~read).sum()), dtype=np.int64)])
     for number, day in enumerate(days):
-        moment = as_of if day == as_of.normalize() else day + _END_OF_DAY
+        moment = _end_of(day, as_of, last_moment if number == len(days) - 1 else None)
         if not read[number]:
             situation = household_situation(households, moment, events=household_events)
             observing[number] = situation["under_observation"].sum()
@@ -152,10 +162,20 @@ def daily_series(dataset: Dataset, start=None, end=None, village: str | None = N
     return series[list(COLUMNS)].reset_index(drop=True)
 
 
-def _per_day(times: pd.Series, days: pd.DatetimeIndex) -> np.ndarray:
-    """How many of ``times`` fall on each of ``days``."""
-    values = pd.to_datetime(times, errors="coerce").dt.normalize()
-    return values.value_counts().reindex(days, fill_value=0).to_numpy(dtype=np.int64)
+def _end_of(day: pd.Timestamp, as_of: pd.Timestamp, own: pd.Timestamp | None) -> pd.Timestamp:
+    """The moment ``day`` is read at: its own moment if given, the dataset's as-of time on its
+    day, else the evening."""
+    if own is not None:
+        return own
+    return as_of if day == as_of.normalize() else day + _END_OF_DAY
+
+
+def _per_day(times: pd.Series, days: pd.DatetimeIndex, until: pd.Timestamp | None = None) -> np.ndarray:
+    """How many of ``times`` fall on each of ``days`` (none after ``until``)."""
+    values = pd.to_datetime(times, errors="coerce")
+    if until is not None:
+        values = values[values <= until]
+    return values.dt.normalize().value_counts().reindex(days, fill_value=0).to_numpy(dtype=np.int64)
 
 
 def _households_per_day(

@@ -9,6 +9,7 @@ chart of a few lines over a few dozen days needs no more than this.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 import pandas as pd
@@ -44,39 +45,47 @@ def trend_svg(
     columns: tuple[str, ...] | None = None,
     compact: bool = False,
     dark: bool = False,
+    font_size: float = 13,
+    tr: Callable[[str], str] = _,
 ) -> str:
     """The chart of ``series`` (one row per day, the columns of :data:`layers.trend.COLUMNS`),
     its key in the current language.
 
     ``columns``: only these lines of :data:`LINES` (None: all). ``compact``: narrow top and
     bottom margins, for a wide, low strip (the wall's). ``dark``: light text on near-black, for
-    a projector."""
+    a projector. ``font_size``: of every text, in px (the key and the margins follow it).
+    ``tr``: the translation of the key (default: the current language's; a briefing passes its
+    own language's)."""
     lines = LINES if columns is None else tuple(line for line in LINES if line[0] in columns)
-    top_margin, bottom_margin, key_step = (8, 24, 18) if compact else (_TOP, _BOTTOM, 24)
+    scale = font_size / 13  # the margins are made for 13 px text
+    top_margin, bottom_margin, key_step = (scale * v for v in ((8, 24, 18) if compact else (_TOP, _BOTTOM, 24)))
+    left = _LEFT * scale
     ink = _DARK if dark else _LIGHT
     days = list(series["date"])
     # The key's column is as wide as its longest words (English ones are longer than 180 px).
-    right = max(_RIGHT, 16 + 30 + max((_text_width(_(key)) for *_rest, key in lines), default=0) + 8)
-    plot_w, plot_h = width - _LEFT - right, height - top_margin - bottom_margin
+    key_words = max((_text_width(tr(key), font_size) for *_rest, key in lines), default=0)
+    right = max(_RIGHT * scale, (16 + 30 + 8) * scale + key_words)
+    plot_w, plot_h = width - left - right, height - top_margin - bottom_margin
     top = _nice_top(max((int(series[name].max()) for name, _symbol, _dash, _key in lines if len(series)), default=0))
 
     def x(position: int) -> float:
-        return _LEFT + (plot_w * position / (len(days) - 1) if len(days) > 1 else plot_w / 2)
+        return left + (plot_w * position / (len(days) - 1) if len(days) > 1 else plot_w / 2)
 
     def y(value: float) -> float:
         return top_margin + plot_h * (1 - value / top)
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family="{FONT_FAMILY}" font-size="13">',
+        f'viewBox="0 0 {width} {height}" font-family="{FONT_FAMILY}" font-size="{font_size:g}">',
         f'<rect width="{width}" height="{height}" fill="{ink["background"]}"/>',
     ]
     step = top if compact else _nice_step(top)  # a low strip has room for 0 and the top only
     for tick in range(0, top + 1, step):
         parts.append(
-            f'<line x1="{_LEFT}" y1="{y(tick):.1f}" x2="{_LEFT + plot_w}" y2="{y(tick):.1f}" '
+            f'<line x1="{left:.1f}" y1="{y(tick):.1f}" x2="{left + plot_w:.1f}" y2="{y(tick):.1f}" '
             f'stroke="{ink["grid"]}" stroke-width="1"/>'
-            f'<text x="{_LEFT - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" fill="{ink["label"]}">{tick}</text>'
+            f'<text x="{left - 6 * scale:.1f}" y="{y(tick) + 4 * scale:.1f}" text-anchor="end" '
+            f'fill="{ink["label"]}">{tick}</text>'
         )
     every = max(1, -(-len(days) // 15))  # at most 15 day labels: they must stay readable
     for position, day in enumerate(days):
@@ -84,11 +93,11 @@ def trend_svg(
             continue
         label = pd.Timestamp(day).strftime("%m-%d")
         parts.append(
-            f'<text x="{x(position):.1f}" y="{top_margin + plot_h + 18}" text-anchor="middle" '
+            f'<text x="{x(position):.1f}" y="{top_margin + plot_h + 18 * scale:.1f}" text-anchor="middle" '
             f'fill="{ink["label"]}">{label}</text>'
         )
     parts.append(
-        f'<line x1="{_LEFT}" y1="{top_margin + plot_h}" x2="{_LEFT + plot_w}" y2="{top_margin + plot_h}" '
+        f'<line x1="{left:.1f}" y1="{top_margin + plot_h:.1f}" x2="{left + plot_w:.1f}" y2="{top_margin + plot_h:.1f}" '
         f'stroke="{ink["axis"]}"/>'
     )
     for number, (name, symbol, dash, key) in enumerate(lines):
@@ -100,12 +109,13 @@ def trend_svg(
                 f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2.5"'
                 f'{dashes} stroke-linejoin="round"/>'
             )
-        key_y = top_margin + 10 + key_step * number
-        key_x = width - right + 16
+        key_y = top_margin + 10 * scale + key_step * number
+        key_x = width - right + 16 * scale
         parts.append(
-            f'<line x1="{key_x}" y1="{key_y}" x2="{key_x + 24}" y2="{key_y}" stroke="{colour}" stroke-width="3"'
-            f"{dashes}/>"
-            f'<text x="{key_x + 30}" y="{key_y + 4}" fill="{ink["key"]}">{escape(_(key))}</text>'
+            f'<line x1="{key_x:.1f}" y1="{key_y:.1f}" x2="{key_x + 24 * scale:.1f}" y2="{key_y:.1f}" '
+            f'stroke="{colour}" stroke-width="3"{dashes}/>'
+            f'<text x="{key_x + 30 * scale:.1f}" y="{key_y + 4 * scale:.1f}" '
+            f'fill="{ink["key"]}">{escape(tr(key))}</text>'
         )
     parts.append("</svg>")
     return "\n".join(parts)

@@ -36,7 +36,7 @@ from layers.i18n import _, format_day, language
 from layers.map_state import MapState
 from layers.page_text import township_name as page_township_name
 from layers.situation import as_timestamp, resolve_as_of
-from layers.statistics import FIGURES, figure_label, figures_with_change, village_table
+from layers.statistics import FIGURES, evening_before, figure_label, figures_with_change, village_table
 
 __all__ = [
     "FIGURES_SHOWN",
@@ -112,7 +112,7 @@ def village_figures_with_change(dataset, as_of, villages) -> dict[str, tuple[int
     whose codes are in ``villages`` instead of over the township (``villages`` is the count
     of those found)."""
     as_of = as_timestamp(as_of)
-    now, day_before = (village_table(dataset, moment) for moment in (as_of, as_of - pd.Timedelta(days=1)))
+    now, day_before = (village_table(dataset, moment) for moment in (as_of, evening_before(as_of)))
     chosen = [str(code) for code in villages]
     rows_now, rows_before = (table[table["code"].astype(str).isin(chosen)] for table in (now, day_before))
     result = {"villages": (len(rows_now), 0)}

@@ -18,7 +18,7 @@ from geodata.dataset import Dataset
 from geodata.messages import N_
 from geodata.schema import CHECKPOINT_TIERS, OBSERVATION_DAYS, choice_label
 from layers.briefing.cells import cell_text, clipped, is_missing
-from layers.briefing.options import BriefingOptions, atlas_village_codes
+from layers.briefing.options import CSS_PX_PER_MM, BriefingOptions, atlas_village_codes
 from layers.briefing.proposals import proposals_table
 from layers.briefing.table import Table
 from layers.filters import checkpoint_situation, disinfection_situation, household_situation, resolve_as_of
@@ -35,6 +35,8 @@ from layers.statistics import (
     village_table,
 )
 from layers.styles import DISINFECTION_STYLE
+from layers.trend import DEFAULT_DAYS, daily_series
+from layers.trend_chart import trend_svg
 
 # The township figures in the key-figure strip, in order.
 KEY_FIGURES = (
@@ -47,6 +49,18 @@ KEY_FIGURES = (
     "disinfection_points",
     "disinfection_overdue",
 )
+# Key figures the daily series also holds: their change since the day before is the series'
+# last step, so the strip of figures and the trend chart under it cannot disagree.
+FIGURE_SERIES = {
+    "checkpoints_active": "checkpoints_active",
+    "households_under_observation": "under_observation",
+    "new_today": "new",
+    "disinfection_overdue": "disinfection_overdue",
+}
+TREND_HEIGHT_MM = {"A4": 30.0, "A3": 42.0}
+TREND_FONT_PX = 10.0  # 7.5 pt, as the figures' labels
+TREND_HEAD_MM = 4.5  # the heading line above the chart (resources/briefing/briefing.css)
+
 # The per-village table's figure columns, after the village name.
 VILLAGE_COLUMNS = (
     "checkpoints_district",
@@ -76,6 +90,17 @@ class VillagePage:
 
 
 @dataclass
+class TrendSection:
+    """The summary page's trend: the last days of the daily series, drawn as vector SVG."""
+
+    heading: str
+    note: str
+    svg: str
+    height_mm: float
+    series: pd.DataFrame = field(repr=False)
+
+
+@dataclass
 class Briefing:
     """Everything the briefing says, in its language, ready to lay out."""
 
@@ -98,6 +123,7 @@ class Briefing:
     definitions: Table | None = None  # what each figure counts
     proposals: Table | None = None  # a plan's proposed sites
     appendix: Table | None = None  # the whole of every text cut short in a table
+    trend: TrendSection | None = None  # the last days, under the map on the summary page
 
 
 def briefing_content(
@@ -133,6 +159,7 @@ def briefing_content(
     township = township_name(meta, options.lang)
     internal = state.audience == "internal"
     observation = _observation_table(dataset, as_of, zh, tr) if internal else None
+    series = daily_series(dataset, until=as_of)
     briefing = Briefing(
         lang=options.lang,
         audience=state.audience,
@@ -142,7 +169,7 @@ def briefing_content(
         as_of_text=as_of_text(as_of, options.lang),
         generated_text=tr(N_("Generated {time}")).format(time=generated.strftime("%Y-%m-%d %H:%M")),
         confidential_mark=tr(N_("Internal document: keep confidential")) if internal else "",
-        figures=_key_figures(dataset, as_of, zh),
+        figures=_key_figures(dataset, as_of, zh, series),
         tables=[
             _village_figures_table(table, zh, tr),
             *_checkpoint_tables(dataset, as_of, zh, tr),
@@ -164,6 +191,7 @@ def briefing_content(
         figure_note=_figure_note(zh, tr),
         definitions=_definitions_table(zh, tr),
         proposals=proposals_table(dataset, state, as_of, options, tr),
+        trend=_trend_section(series, options, tr),
     )
     briefing.appendix = _cut_long_texts(briefing, tr)
     return briefing
@@ -177,13 +205,39 @@ def _label(key: str, zh: bool) -> str:
     return figure_label(key, "zh" if zh else "en")
 
 
-def _key_figures(dataset: Dataset, as_of, zh: bool) -> list[tuple[str, str, str]]:
+def _key_figures(dataset: Dataset, as_of, zh: bool, series: pd.DataFrame) -> list[tuple[str, str, str]]:
     figures = figures_with_change(dataset, as_of)
     result = []
     for key in KEY_FIGURES:
         value, change = figures[key]
+        if key in FIGURE_SERIES and len(series) > 1:
+            column = series[FIGURE_SERIES[key]]
+            change = int(column.iloc[-1]) - int(column.iloc[-2])
         result.append((_label(key, zh), cell_text(value), f"{int(change):+,}" if change else "±0"))
     return result
+
+
+def _trend_section(series: pd.DataFrame, options: BriefingOptions, tr) -> TrendSection:
+    """The chart of ``series`` as wide as the page's text and :data:`TREND_HEIGHT_MM` high."""
+    width_mm, _ = options.content_size_mm
+    height_mm = TREND_HEIGHT_MM.get(options.paper, TREND_HEIGHT_MM["A4"])
+    first, last = series["date"].iloc[0], series["date"].iloc[-1]
+    return TrendSection(
+        heading=tr(N_("The last {days} days")).format(days=len(series) or DEFAULT_DAYS),
+        note=tr(N_("{first} to {last}; a figure's change above is since the evening of the day before.")).format(
+            first=first.isoformat(), last=last.isoformat()
+        ),
+        svg=trend_svg(
+            series,
+            round(width_mm * CSS_PX_PER_MM),
+            round((height_mm - TREND_HEAD_MM) * CSS_PX_PER_MM),
+            compact=True,
+            font_size=TREND_FONT_PX,
+            tr=tr,
+        ),
+        height_mm=height_mm,
+        series=series,
+    )
 
 
 def _description(key: str, zh: bool) -> str:
