@@ -16,6 +16,7 @@ import pandas as pd
 from geodata.importing.problems import NOTE, WARNING
 from geodata.messages import N_, Message, Named
 from geodata.schema import OBSERVATION_DAYS, choice_label
+from geodata.validation._cross_checks import _EVENT_SUBJECTS as EVENT_SUBJECTS
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,10 @@ DEFAULTS: dict[str, dict[str, Default]] = {
 
 _ROWS_NAMED = 10
 
+# The feature each event happened to (event table -> its field, the layer of the feature), as
+# the check of a dataset reads it.
+_EVENT_SUBJECTS = {layer: (field_name, other) for layer, field_name, other, _called in EVENT_SUBJECTS}
+
 
 def defaulted_fields(layer: str, mode: str) -> set[str]:
     """The fields an import of ``mode`` into ``layer`` fills in when the file lacks them."""
@@ -74,7 +79,7 @@ def apply_defaults(layer: str, mode: str, values: dict, rows: int, source, add) 
         if not empty:
             continue
         values[name] = column.where(column.notna(), default.value)
-        add(default.severity, None, name, Message(default.empty_cells, rows=_rows_text(source, empty), value=shown))
+        add(default.severity, None, name, Message(default.empty_cells, rows=rows_text(source, empty), value=shown))
         applied[name] = (default.value, len(empty))
     return applied
 
@@ -85,7 +90,22 @@ def _shown(layer: str, name: str, value) -> object:
     return value
 
 
-def _rows_text(source, positions: list[int]) -> Message:
+def subject_villages(layer: str, values: dict, dataset) -> list[str | None] | None:
+    """For an event table: the village of each row's feature (a follow-up's household, a
+    round's disinfection point), None where the feature is unknown; None for other layers."""
+    subject = _EVENT_SUBJECTS.get(layer)
+    if subject is None or subject[1] not in dataset:
+        return None
+    field_name, other = subject
+    features = dataset[other]
+    by_id = dict(zip(features["id"].astype(str), features["village"].astype(str), strict=False))
+    ids = values.get(field_name)
+    if ids is None:
+        return None
+    return [None if pd.isna(given) else by_id.get(str(given)) for given in ids]
+
+
+def rows_text(source, positions: list[int]) -> Message:
     """``rows 3, 4`` as the user finds them in the file (``features 3, 4`` of a GeoJSON)."""
     spreadsheet = source.kind in ("csv", "xlsx")
     numbers = [source.header_row + 1 + p if spreadsheet else p + 1 for p in positions[:_ROWS_NAMED]]

@@ -26,7 +26,7 @@ from geodata.errors import GeodataError
 from geodata.feedback import Feedback, as_feedback
 from geodata.formulas import from_spreadsheet
 from geodata.importing.columns import ColumnMap, map_columns
-from geodata.importing.defaults import apply_defaults, defaulted_fields
+from geodata.importing.defaults import apply_defaults, defaulted_fields, rows_text, subject_villages
 from geodata.importing.modes import merge_rows
 from geodata.importing.problems import (
     ERROR,
@@ -41,6 +41,7 @@ from geodata.importing.shapes import Shapes, check_in_township, shapes_of
 from geodata.importing.source import Source
 from geodata.importing.values import convert_column
 from geodata.importing.villages import VillageLookup
+from geodata.importing.words import codes_for_names
 from geodata.messages import N_, Message
 from geodata.schema import EVENTS, STORAGE_CRS, conform, schema_for
 from geodata.validation._problem import shown
@@ -177,9 +178,13 @@ def plan_import(
     if schema.is_spatial:
         report(0.4, "placing locations")
         shapes = _shapes(source, schema, columns, crs_name, mode, dataset, found)
+    codes_for_names(values, dataset)  # 关王庙乡 -> 411771360 in a scope, as a people export writes it
     villages = VillageLookup(dataset.villages)
     if schema.village_field and villages:
-        _resolve_villages(values, schema.village_field, shapes, villages, found, keep_empty=mode == "update")
+        subjects = subject_villages(schema.name, values, dataset) if mode != "update" else None
+        _resolve_villages(
+            values, schema.village_field, shapes, villages, found, keep_empty=mode == "update", subjects=subjects
+        )
     report(0.6, "checking rows")
     rows = _rows_frame(schema, values, shapes, len(source.frame))
     merged, plan_counts, ids, skipped = merge_rows(schema, base, rows, mode, found.add)
@@ -382,10 +387,25 @@ def _shapes(source, schema, columns, crs_name, mode, dataset, found: _Problems) 
     return shapes
 
 
+_NO_VILLAGE_AT_POINT = Message(N_("no village given and the point lies in no village; fill in the village"))
+_NO_VILLAGE_OF_FEATURE = Message(
+    N_("no village given, and the feature the row names is not known to give one; fill in the village")
+)
+
+
 def _resolve_villages(
-    values: dict, field_name: str, shapes: Shapes | None, villages: VillageLookup, found: _Problems, *, keep_empty: bool
+    values: dict,
+    field_name: str,
+    shapes: Shapes | None,
+    villages: VillageLookup,
+    found: _Problems,
+    *,
+    keep_empty: bool,
+    subjects: list[str | None] | None = None,
 ) -> None:
-    """Village codes for the rows; ``keep_empty``: an update keeps the village it has."""
+    """Village codes for the rows; ``keep_empty``: an update keeps the village it has;
+    ``subjects``: an event's village when its row gives none, its feature's (a follow-up's
+    household's)."""
     n = len(found.source.frame)
     given = values.get(field_name, pd.Series([None] * n, dtype=object)).tolist()
     if shapes is not None:
@@ -398,7 +418,8 @@ def _resolve_villages(
             lat[is_point] = shapely.get_y(points[is_point].astype(object))
         located = villages.containing(lon, lat)
     else:
-        located = [None] * n
+        located = list(subjects) if subjects is not None else [None] * n
+    taken = []
     resolved = {text: villages.code_for(text) for text in set(given) if text is not None}
     codes = []
     for row, (text, inside) in enumerate(zip(given, located, strict=False)):
@@ -410,8 +431,10 @@ def _resolve_villages(
                     ERROR,
                     row,
                     field_name,
-                    Message(N_("no village given and the point lies in no village; fill in the village")),
+                    _NO_VILLAGE_OF_FEATURE if subjects is not None else _NO_VILLAGE_AT_POINT,
                 )
+            if inside is not None and subjects is not None:
+                taken.append(row)
             codes.append(inside)
             continue
         code = resolved[text]
@@ -428,7 +451,7 @@ def _resolve_villages(
             )
             codes.append(text)
             continue
-        if inside is not None and inside != code:
+        if inside is not None and inside != code and subjects is None:  # an event's own check says it
             found.add(
                 WARNING,
                 row,
@@ -440,6 +463,15 @@ def _resolve_villages(
                 ),
             )
         codes.append(code)
+    if taken:
+        found.add(
+            NOTE,
+            None,
+            field_name,
+            Message(
+                N_("{rows} give no village: each takes its feature's village"), rows=rows_text(found.source, taken)
+            ),
+        )
     values[field_name] = pd.Series(codes, dtype=object)
 
 

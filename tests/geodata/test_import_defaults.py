@@ -143,3 +143,21 @@ def test_rows_with_the_default_are_stored_like_rows_that_say_it(store, tmp_path)
     pd.testing.assert_frame_equal(
         said.result[columns].tail(1).reset_index(drop=True), assumed.result[columns].tail(1).reset_index(drop=True)
     )
+
+
+def test_an_event_without_village_takes_its_feature_village_with_a_note(store, tmp_path):
+    households = store.read("households").set_index("id")
+    rows = [
+        {"编号": "FU-T-1", "观察户": "HH001", "随访时间": "2020-02-19 09:00", "结果": "正常"},
+        {"编号": "FU-T-2", "观察户": "HH002", "随访时间": "2020-02-19 09:30", "结果": "正常", "所属村": ""},
+    ]
+    path = write_csv(tmp_path / "随访.csv", rows, header=list(rows[1]))
+    plan = plan_import(read_source(path), store.read_all(), "followups")
+    assert not plan.errors and not plan.warnings
+    [note] = [p for p in plan.problems if p.field == "village"]
+    assert note.severity == NOTE and "rows 2, 3" in note.message
+    assert list(plan.rows["village"]) == [households.loc["HH001", "village"], households.loc["HH002", "village"]]
+    unknown = write_csv(tmp_path / "b.csv", [{**rows[0], "观察户": "NOPE"}])
+    plan = plan_import(read_source(unknown), store.read_all(), "followups")
+    [error] = plan.errors
+    assert error.field == "village" and error.where == "row 2" and "feature the row names" in error.message
