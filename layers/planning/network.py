@@ -13,8 +13,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import shapely
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import dijkstra
 from shapely.ops import substring
 
 _NODE_GRID_M = 0.01  # road ends closer than a centimetre are the same junction
@@ -73,12 +71,16 @@ class RoadNetwork:
                     lengths.append(max(b_at - a_at, 1e-6))  # an explicit 0 would read as no road
         n = len(self._nodes)
         edges = pd.DataFrame({"a": rows, "b": cols, "length": lengths}).groupby(["a", "b"], as_index=False).min()
+        from scipy.sparse import coo_matrix  # here: SciPy costs the window's start a quarter second
+
         return coo_matrix((edges["length"], (edges["a"], edges["b"])), shape=(n, n)).tocsr()
 
     def covering_pairs(self, site_xy: np.ndarray, radius: float) -> tuple[np.ndarray, np.ndarray]:
         """(site index, entry index) for every entry within ``radius`` of a site along the roads."""
         if len(site_xy) == 0 or len(self.segments) == 0 or len(self.entry_nodes) == 0:
             return np.array([], dtype=np.int64), np.array([], dtype=np.int64)
+        from scipy.sparse.csgraph import dijkstra
+
         snap = self._snap(site_xy)
         ends, along = snap.ends, snap.step_on[:, None] + snap.along
         sources = np.unique(ends)
@@ -108,6 +110,8 @@ class RoadNetwork:
         """
         if len(site_xy) == 0 or len(self.segments) == 0:
             return [[] for _ in range(len(site_xy))]
+        from scipy.sparse.csgraph import dijkstra
+
         snap = self._snap(site_xy)
         edges = self._edges
         found: list[list[np.ndarray]] = []
