@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 OFFSCREEN := QT_QPA_PLATFORM=offscreen
 
-.PHONY: run test lint bench fuzz sample venv clean
+.PHONY: run test lint bench bench-anchors fuzz sample venv clean
 
 run: $(INSTALLED)
 	@$(PYTHON) desktop/system_check.py --screen
@@ -25,6 +25,11 @@ lint: $(INSTALLED)
 
 bench: $(INSTALLED)
 	@$(PYTHON) desktop/system_check.py
+	$(OFFSCREEN) $(BIN)/python -m tests.bench $(ARGS)
+
+# The benchmarks beside QGIS on the same files (installs Debian's qgis and python3-qgis first).
+bench-anchors: $(INSTALLED)
+	@$(PYTHON) desktop/system_check.py --anchors
 	$(OFFSCREEN) $(BIN)/python -m tests.bench $(ARGS)
 
 # The import fuzz suite at length (make test runs a short pass of it).

@@ -6,7 +6,7 @@ exists, so it uses the standard library only. On a machine that lacks something:
 * Debian/Ubuntu as root: installs the packages with apt-get;
 * otherwise: prints the exact command to run and exits with status 1.
 
-Usage: python3 desktop/system_check.py [--screen] [--quiet]
+Usage: python3 desktop/system_check.py [--screen] [--tests] [--anchors] [--quiet]
 """
 
 from __future__ import annotations
@@ -55,6 +55,9 @@ TEST_TOOL_PACKAGES = ["poppler-utils"]
 # package of a release depends on its matching server, so one group brings both:
 # bookworm has 15, trixie 17, Ubuntu 24.04 16.
 TEST_SERVER_PACKAGES = ["postgresql-15-postgis-3|postgresql-17-postgis-3|postgresql-16-postgis-3"]
+# QGIS, the anchor the benchmarks are measured beside (make bench-anchors): PyQGIS runs under
+# the system Python, never in the project's environment.
+ANCHOR_PACKAGES = ["qgis", "python3-qgis"]
 
 
 def installed(package: str) -> bool:
@@ -104,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--tests", action="store_true", help="also the tools the tests use (PDF tools, PostgreSQL with PostGIS)"
     )
+    parser.add_argument("--anchors", action="store_true", help="also QGIS, to measure the benchmarks beside")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
 
@@ -126,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
         wanted += SCREEN_PACKAGES
     if args.tests:
         wanted += TEST_TOOL_PACKAGES + TEST_SERVER_PACKAGES
+    if args.anchors:
+        wanted += ANCHOR_PACKAGES
     missing = missing_packages(wanted)
     if (extra := venv_package()) and not installed(extra):
         missing.append(extra)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import statistics
 import time
 from collections.abc import Callable
@@ -86,7 +87,7 @@ def format_table(results: list[Result]) -> str:
         (
             r.benchmark,
             r.measure,
-            f"{r.value:,.3f}" if r.value < 100 else f"{r.value:,.0f}",
+            "missing" if math.isnan(r.value) else f"{r.value:,.3f}" if r.value < 100 else f"{r.value:,.0f}",
             r.unit,
             "" if r.target is None else f"{'≥' if r.at_least else '≤'} {r.target:g}",
             {True: "yes", False: "NO", None: ""}[r.met],
