@@ -76,9 +76,7 @@ def run() -> list[Result]:
         Result("brief", f"public summary, command start to PDF (median of {REPEAT})", summary, "s", SUMMARY_TARGET_S),
         Result("brief", "public summary, CPU time of the command and its browser processes", summary_cpu, "s"),
         Result("brief", "internal summary (observation list), command start to PDF", internal, "s"),
-        Result(
-            "brief", f"public 10-village atlas ({atlas_pages} pages), command start to PDF (median of {REPEAT})", atlas, "s"
-        ),
+        Result("brief", f"public atlas ({atlas_pages} pages), command start to PDF (median of {REPEAT})", atlas, "s"),
         Result("brief", "internal 10-village atlas, command start to PDF", internal_atlas, "s"),
         Result("brief", "public atlas, A3 landscape, command start to PDF", a3, "s"),
         Result("brief", "atlas time per village page beyond the summary", (atlas - summary) / 10, "s"),

@@ -41,7 +41,7 @@ def main(data: str, out: str, atlas: bool) -> int:
     layout = QgsPrintLayout(project)
     layout.initializeDefaults()  # one A4 page
     title = QgsLayoutItemLabel(layout)
-    title.setText("[% \"name\" %]" if atlas else "Situation briefing")
+    title.setText('[% "name" %]' if atlas else "Situation briefing")
     title.attemptMove(QgsLayoutPoint(14, 10, MM))
     title.attemptResize(QgsLayoutSize(180, 10, MM))
     layout.addLayoutItem(title)
