@@ -19,13 +19,14 @@ COORDINATE_DECIMALS = 6  # about 0.1 m: a site can be staked out from the paper
 
 def proposals_table(dataset: Dataset, state: MapState, as_of, options, tr):
     """The proposed and what-if sites of ``state.planning``; None for a state without any."""
+    planning = state.planning
+    if planning is None or not (planning.proposed or planning.what_if):
+        return None
+    # Only a plan briefing needs the planning code (a third of a second of imports).
     from layers.planning.coverage import Site
     from layers.planning.options import PlanningError
     from layers.planning.overlay import context_for
 
-    planning = state.planning
-    if planning is None or not (planning.proposed or planning.what_if):
-        return None
     planned = planning.proposed + planning.what_if
     try:
         context = context_for(dataset, planning, as_of)
