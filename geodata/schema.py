@@ -404,6 +404,30 @@ EVENTS: dict[str, LayerSchema] = {
 TABLES: dict[str, LayerSchema] = {s.name: s for s in (SUPPLIES, PUBLICITY, *EVENTS.values())}
 SCHEMAS: dict[str, LayerSchema] = {**LAYERS, **TABLES}
 
+# A shapefile's .dbf holds field names of at most 10 bytes: the fields whose names are longer go
+# out and come back under these (docs/data-model.md, "Shapefiles"). GDAL's own cut names
+# (staffed_24, observat_1) would lose fields whose first ten letters agree.
+SHAPEFILE_NAMES: dict[str, str] = {
+    "staffed_24h": "staffed24h",
+    "staff_on_shift": "on_shift",
+    "villager_group": "vil_group",
+    "observation_start": "obs_start",
+    "observation_days": "obs_days",
+    "status_date": "stat_date",
+    "abnormal_temperature": "abn_temp",
+    "party_branches": "branches",
+    "interval_hours": "interval_h",
+    "last_disinfected": "last_disin",
+    "reported_by": "report_by",
+    "temperature": "temp_c",
+}
+
+
+def shapefile_name(field_name: str) -> str:
+    """The name of field ``field_name`` in a shapefile's .dbf (10 bytes at most)."""
+    return SHAPEFILE_NAMES.get(field_name, field_name)
+
+
 EDIT_ACTIONS = ("add", "update", "delete")
 
 # The store's record of every saved edit, oldest first. Deliberately not in SCHEMAS: it is no

@@ -1,8 +1,10 @@
 """Which column of a file holds which field: headers in Chinese or English, as people type them.
 
-The aliases come from the schema itself (field name, Chinese and English label), so a field
-added to the schema is importable at once; :data:`EXTRA_ALIASES` only adds the words village
-work groups use that no label holds (村 for the village, 电话 for the phone).
+The aliases come from the schema itself (field name, Chinese and English label, the
+shapefile name of :data:`geodata.schema.SHAPEFILE_NAMES` and the name GDAL cuts to ten letters
+when QGIS saves a layer as a shapefile), so a field added to the schema is importable at once;
+:data:`EXTRA_ALIASES` only adds the words village work groups use that no label holds (村 for the
+village, 电话 for the phone).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from geodata.schema import LayerSchema
+from geodata.schema import LayerSchema, shapefile_name
 
 # Words in headers beyond the schema's labels: (layer or "*") -> field -> aliases.
 EXTRA_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -135,12 +137,31 @@ def aliases_for(schema: LayerSchema) -> dict[str, str]:
             if word:
                 table.setdefault(normalise_header(word), f.name)
                 table.setdefault(_without_unit(normalise_header(word)), f.name)
+    for f, cut in zip(schema.fields, gdal_cut_names(schema), strict=True):
+        table.setdefault(normalise_header(shapefile_name(f.name)), f.name)
+        table.setdefault(normalise_header(cut), f.name)
     for field_name, words in extras.items():
         if field_name not in schema.field_names:
             continue
         for word in words:
             table.setdefault(normalise_header(word), field_name)
     return table
+
+
+def gdal_cut_names(schema: LayerSchema) -> list[str]:
+    """The names GDAL gives ``schema``'s fields, written in order to a shapefile: the first ten
+    letters, and for a name already taken its first eight and ``_1``, ``_2``… (ogrshapelayer.cpp)."""
+    taken: set[str] = set()
+    names = []
+    for f in schema.fields:
+        name = f.name[:10]
+        number = 1
+        while name.lower() in taken and number < 10:
+            name = f"{f.name[:8]}_{number}"
+            number += 1
+        taken.add(name.lower())
+        names.append(name)
+    return names
 
 
 def map_columns(schema: LayerSchema, columns, *, spatial_source: bool = False) -> ColumnMap:

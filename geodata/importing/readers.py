@@ -20,6 +20,7 @@ import pandas as pd
 from geodata.feedback import Cancelled, Feedback, as_feedback
 from geodata.importing.encoding import detect_encoding, normalise_encoding
 from geodata.importing.problems import ImportFailure
+from geodata.importing.shapefile_zip import read_shapefile_zip
 from geodata.importing.source import (
     MAX_CELL_CHARACTERS,
     MAX_COLUMNS,
@@ -42,6 +43,7 @@ KINDS = {
     ".geojson": "geojson",
     ".json": "geojson",
     ".shp": "shapefile",
+    ".zip": "shapefile_zip",
     ".gpkg": "gpkg",
 }
 PREVIEW_ROWS = 20
@@ -109,6 +111,7 @@ def read_source(
         "xlsx": _read_xlsx,
         "geojson": read_geojson,
         "shapefile": read_shapefile,
+        "shapefile_zip": read_shapefile_zip,
         "gpkg": read_gpkg,
     }[kind]
     try:

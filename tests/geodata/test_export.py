@@ -93,7 +93,8 @@ def test_xlsx_round_trip_of_a_table(dataset, tmp_path):
 @pytest.mark.parametrize(
     "name, options, message",
     [
-        ("x.shp", {}, "export to .geojson"),
+        ("x.kml", {}, "export to .csv, .xlsx, .geojson, .gpkg or .shp"),
+        ("x.csv", {"form": "pretty"}, "unknown form"),
         ("x.csv", {"audience": "everyone"}, "unknown audience"),
         ("x.csv", {"encoding": "latin-1"}, "unknown encoding"),
     ],
