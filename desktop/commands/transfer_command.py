@@ -2,6 +2,7 @@
 
     situation-map import --layer households --from 观察户.csv --crs gcj02 --dry-run
     situation-map export --layer checkpoints --out 卡点.xlsx --audience public
+    situation-map export --layer households --out 观察户.shp --for import --date 2020-02-14
 
 Exit status: 0 done (or a dry run without errors), 1 the file has problems (nothing written),
 2 the command could not be carried out.
@@ -13,7 +14,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from desktop.commands.common import EXIT_DATA_ERRORS, EXIT_FAILED, EXIT_OK, open_store_from_args, printed_feedback
+from desktop.commands.common import (
+    EXIT_DATA_ERRORS,
+    EXIT_FAILED,
+    EXIT_OK,
+    end_of_day,
+    open_store_from_args,
+    printed_feedback,
+)
 from layers.i18n import _, set_language
 
 # Smaller files are read and checked before anyone would wonder.
@@ -70,12 +78,36 @@ def register(verbs, data_option) -> None:
     exporting = verbs.add_parser(
         "export",
         parents=[data_option],
-        help="export a layer to GeoJSON, CSV or XLSX",
-        description="Write one layer to a .geojson, .csv or .xlsx file. The public audience (default) "
-        "leaves out personal data (household head names, phones, notes, home locations).",
+        help="export a layer to CSV, XLSX, GeoJSON, GeoPackage or a zipped shapefile",
+        description="Write one layer to a .csv, .xlsx, .geojson, .gpkg or .shp file (a shapefile is "
+        "written as one zip). By default the file is for people: headers in their language, village "
+        "names, values as words, dates as dates; --for import keeps field names and codes. Both "
+        "import back. The public audience (default) leaves out personal data (household head names, "
+        "phones, notes, home locations).",
     )
     exporting.add_argument("--layer", required=True, choices=layers, help="the layer to export")
-    exporting.add_argument("--out", required=True, metavar="FILE", help=".geojson, .csv or .xlsx file to write")
+    exporting.add_argument(
+        "--out", required=True, metavar="FILE", help=".csv, .xlsx, .geojson, .gpkg or .shp (.zip) file to write"
+    )
+    exporting.add_argument(
+        "--for",
+        dest="form",
+        choices=("people", "import"),
+        default="people",
+        help="people (default): labels, names and words; import: field names and codes",
+    )
+    exporting.add_argument(
+        "--date",
+        metavar="YYYY-MM-DD",
+        help="the records as they stood on that day (its evening), from the events; default: as they are",
+    )
+    # SUPPRESS: without it, this default would overwrite the --lang given before the verb.
+    exporting.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default=argparse.SUPPRESS,
+        help="language of the headers and words (default: the --lang before the verb, else the system's)",
+    )
     exporting.add_argument(
         "--audience",
         choices=("public", "internal"),
@@ -162,14 +194,24 @@ def run_import(args) -> int:
 
 
 def run_export(args) -> int:
-    from geodata.export import export_layer
+    from geodata.export import export_layer, written_path
 
+    lang = set_language(getattr(args, "lang", None))
+    day = end_of_day(args.date) if args.date else None  # a bad day is refused before any reading
     store = open_store_from_args(args)
-    count = export_layer(store.read_all(), args.layer, args.out, audience=args.audience, encoding=args.encoding)
+    dataset = store.read_all()
+    if day is not None:
+        from layers.day_records import records_on_day
+
+        dataset = records_on_day(dataset, day)
+    path = written_path(args.out)
+    count = export_layer(
+        dataset, args.layer, path, audience=args.audience, encoding=args.encoding, form=args.form, lang=lang
+    )
     audience = _("public: without personal data") if args.audience == "public" else _("internal: with personal data")
     print(
         _("Wrote {count} rows of {layer} to {path} ({audience}).").format(
-            count=count, layer=args.layer, path=args.out, audience=audience
+            count=count, layer=args.layer, path=path, audience=audience
         )
     )
     return EXIT_OK

@@ -82,6 +82,8 @@ def test_export_public_csv_without_personal_data(sample_copy, tmp_path, capsys):
                 "internal",
                 "--encoding",
                 "gbk",
+                "--for",
+                "import",
             ]
         )
         == 0
