@@ -17,6 +17,7 @@ from desktop.commands import (
     map_command,
     plan_command,
     sample_command,
+    template_command,
     transfer_command,
     trend_command,
 )
@@ -34,6 +35,7 @@ VERB_MODULES = (
     plan_command,
     trend_command,
     transfer_command,
+    template_command,
     db_command,
 )
 
