@@ -18,6 +18,7 @@ schema are read from it in ``lang``.
 
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 import unicodedata
@@ -121,6 +122,7 @@ class TemplateColumn:
     strict: bool = True  # words outside the list refused (else only warned about)
     number_format: str = "General"
     bounds: tuple[str, float, float] | None = None  # ("whole"/"decimal"/"date", low, high)
+    sample: str = ""  # a typical value, so the column is wide enough to show it
 
 
 @dataclass
@@ -215,6 +217,7 @@ def _columns(dataset: Dataset, schema: LayerSchema, code: str | None, lang: str,
             how="",
         )
         _describe_values(column, dataset, schema, f, villages, lang, say)
+        column.sample = {"id": _sample_id(schema.name, names), "phone": "13800000000"}.get(name, "")
         columns.append(column)
     if schema.is_spatial:
         where = Message(_MEANINGS["location"], example="113.96639, 33.00064")
@@ -227,16 +230,20 @@ def _columns(dataset: Dataset, schema: LayerSchema, code: str | None, lang: str,
                     meaning=say(where),
                     how=say(Message(N_("a number in degrees, e.g. {example}"), example=example)),
                     number_format="0.00000",
+                    sample=example,
                     bounds=("decimal", -bounds, bounds),
                 )
             )
     return columns
 
 
+def _sample_id(layer: str, names: list[str]) -> str:
+    return (names[0] if names else "") + "-" + ("001" if layer == "households" else "0219-01")
+
+
 def _meaning(schema: LayerSchema, f: Field, names: list[str], lang: str) -> Message:
     if f.name == "id":
-        sample = (names[0] if names else "") + "-" + {"households": "001"}.get(schema.name, "0219-01")
-        return Message(_MEANINGS["id"], example=sample)
+        return Message(_MEANINGS["id"], example=_sample_id(schema.name, names))
     if f.name == schema.village_field and schema.name != "households":
         feature = Message(N_("household")) if schema.name == "followups" else Message(N_("disinfection point"))
         return Message(_EVENT_VILLAGE, feature=feature)
@@ -269,10 +276,10 @@ def _describe_values(column: TemplateColumn, dataset: Dataset, schema, f: Field,
         column.strict = False
     if f.type == "bool":
         column.words = list(_YES_NO.get(lang, _YES_NO["en"]))
-    if column.words:
+    if column.words and len(column.words) > 12:
+        column.how = say(Message(N_("choose from the drop-down list ({count} entries)"), count=len(column.words)))
+    elif column.words:
         listed = "、".join(column.words) if lang == "zh" else ", ".join(column.words)
-        if len(column.words) > 12:
-            listed = say(Message(N_("one of the {count} in the drop-down list"), count=len(column.words)))
         template = (
             N_("choose from the list: {words}") if column.strict else N_("choose from the list or write: {words}")
         )
@@ -420,11 +427,15 @@ def _fill_instructions(sheet, dataset: Dataset, schema, code, columns, lang: str
     for row, text in enumerate(lines, start=1):
         cell = sheet.cell(row=row, column=1, value=text)
         cell.font = Font(bold=row == 1, size=14 if row == 1 else 11)
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(_NOTE_WIDTHS))
+        sheet.row_dimensions[row].height = _height([(text, sum(_NOTE_WIDTHS))], 26 if row == 1 else 18)
     top = len(lines) + 2
     headings = [say(Message(word)) for word in (N_("Column"), N_("Meaning"), N_("Required"), N_("How to write"))]
     yes, no = _YES_NO.get(lang, _YES_NO["en"])
     table = [headings] + [[c.header, c.meaning, yes if c.required else no, c.how] for c in columns]
     for offset, values in enumerate(table):
+        sheet.row_dimensions[top + offset].height = _height(list(zip(values, _NOTE_WIDTHS, strict=True)), 18)
         for number, value in enumerate(values, start=1):
             cell = sheet.cell(row=top + offset, column=number, value=value)
             cell.alignment = Alignment(vertical="top", wrap_text=True)
@@ -433,7 +444,7 @@ def _fill_instructions(sheet, dataset: Dataset, schema, code, columns, lang: str
                 cell.fill = PatternFill("solid", fgColor=_HEADER_FILL)
     if schema.name == "disinfection_rounds":
         _points_table(sheet, dataset, code, top + len(table) + 1, lang, say)
-    for letter, width in zip("ABCD", (18, 60, 8, 48), strict=True):
+    for letter, width in zip("ABCD", _NOTE_WIDTHS, strict=True):
         sheet.column_dimensions[letter].width = width
 
 
@@ -469,13 +480,23 @@ def _save(book, path: Path) -> None:
         temporary.unlink(missing_ok=True)
 
 
+_NOTE_WIDTHS = (20, 56, 8, 50)  # the instructions' columns: column, meaning, required, how
+
+
+def _height(cells: list[tuple[str, float]], line: float) -> float:
+    """A row's height, in points, for wrapped texts in columns of the given widths: Excel
+    keeps a height written in the file, and not every program fits rows itself."""
+    lines = max(math.ceil(_text_width(text) / max(width - 1, 1)) for text, width in cells) if cells else 1
+    return line * max(lines, 1)
+
+
 def _text_width(text: str) -> int:
     """Columns a text takes in a spreadsheet: a Chinese character takes two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
 
 
 def _width(column: TemplateColumn) -> float:
-    words = [column.header.replace(" *", "  ")] + column.words
+    words = [column.header.replace(" *", "  "), column.sample, *column.words]
     if column.number_format == TIME_FORMAT:
         words.append("2020-02-19 08:30")
     elif column.number_format == DAY_FORMAT:

@@ -90,7 +90,7 @@ def _run(args, lang: str) -> int:
         where = _("every village")
     else:
         villages = dataset.villages.set_index(dataset.villages["code"].astype(str))
-        where = f"{villages.loc[template.village, 'name']} ({template.village})"
+        where = _("{name} ({code})").format(name=villages.loc[template.village, "name"], code=template.village)
     print(
         _("Wrote {path}: the {what} template for {where}, {count} columns.").format(
             path=out, what=schema_for(layer).label(lang), where=where, count=len(template.columns)

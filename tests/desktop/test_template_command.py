@@ -67,7 +67,7 @@ def test_a_village_template_filled_in_imports_all_or_nothing(sample_copy, tmp_pa
     out = tmp_path / "关王庙村观察户.xlsx"
     assert main(["template", "--data", str(sample_copy), "--layer", "households", "--village", GUANWANGMIAO,
                  "--out", str(out)]) == 0  # fmt: skip
-    assert "关王庙村 (411771360200)" in capsys.readouterr().out
+    assert "居家医学观察户填报模板（关王庙村，411771360200）" in capsys.readouterr().out
     good = [
         {"编号": "关王庙村-201", "所属村": "关王庙村", "村民组": "2", "观察原因": "武汉返乡", "人数": 2,
          "观察开始": dt.datetime(2020, 2, 16), "状态": "观察中", "经度": INSIDE[0], "纬度": INSIDE[1]},
