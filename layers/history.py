@@ -45,6 +45,8 @@ EVENT_FIELDS = {
 }
 
 _TIME_DTYPE = "datetime64[ms]"
+_NAT = np.datetime64("NaT", "ms")
+_SETTLED = ("released", "escalated")
 
 
 def household_facts(households: pd.DataFrame, events: Dataset | None, as_of: pd.Timestamp) -> pd.DataFrame | None:
@@ -55,38 +57,52 @@ def household_facts(households: pd.DataFrame, events: Dataset | None, as_of: pd.
     followups = _events(events, "followups")
     if changes is None and followups is None:
         return None
-    start = _column(households, "observation_start", _TIME_DTYPE)
-    status = _column(households, "status", object)
-    status_date = _column(households, "status_date", _TIME_DTYPE)
-    last_check = _column(households, "last_check", _TIME_DTYPE)
-    abnormal = _column(households, "abnormal_temperature", "boolean")
+    # In numpy arrays, not pandas columns: a past day's page reads 100,000 households here.
+    # Statuses are chosen as codes into their few distinct values and made text once at the end:
+    # converting each column of text to Python strings cost more than the rest together.
+    start = _column(households, "observation_start", _TIME_DTYPE).to_numpy()
+    recorded_status = _column(households, "status", "str")
+    status_codes, statuses = _codes(recorded_status, missing=np.nan)
+    status_date = _column(households, "status_date", _TIME_DTYPE).to_numpy()
+    last_check = _column(households, "last_check", _TIME_DTYPE).to_numpy()
+    abnormal = _column(households, "abnormal_temperature", "boolean").array
+    abnormal_values, abnormal_missing = abnormal.to_numpy(dtype=bool, na_value=False), abnormal.isna()
     if changes is not None:
         day = np.datetime64(as_of.normalize(), "ms")
         latest, recorded = _latest(changes, "household", "day", day, households, ("status",))
-        found = latest["day"].notna()
-        settled = latest["status"].isin(("released", "escalated"))
+        latest_day = latest["day"].to_numpy()
+        found = ~np.isnat(latest_day)
+        settled = latest["status"].isin(_SETTLED).to_numpy(dtype=bool)
         # The record's own dated change (a release entered by hand) counts as one more event.
-        dated = status_date.where(status.isin(("released", "escalated")))
-        mine = recorded & (dated <= day) & (~found | (dated >= latest["day"]))
-        start = start.where(~recorded | found | mine)
-        status = status.where(~recorded | mine, latest["status"].astype(object).where(found, None))
-        status_date = status_date.where(~recorded | mine, latest["day"].where(settled))
+        dated = np.where(recorded_status.isin(_SETTLED).to_numpy(dtype=bool), status_date, _NAT)
+        mine = recorded & (dated <= day) & (~found | (dated >= latest_day))
+        kept = ~recorded | mine
+        start = np.where(~recorded | found | mine, start, _NAT)
+        latest_codes, latest_statuses = _codes(latest["status"], missing=np.nan)
+        # Codes past the records' values name the events' values, and the one after them none.
+        none = len(statuses) + len(latest_statuses)
+        status_codes = np.where(kept, status_codes, np.where(found, latest_codes + len(statuses), none))
+        statuses = np.concatenate([statuses, latest_statuses, np.array([None], dtype=object)])
+        status_date = np.where(kept, status_date, np.where(settled, latest_day, _NAT))
     if followups is not None:
         moment = np.datetime64(as_of, "ms")
         latest, recorded = _latest(followups, "household", "time", moment, households, ("temperature", "result"))
-        temperature = pd.to_numeric(latest["temperature"], errors="coerce")
-        fever = (temperature >= FEVER_CELSIUS).where(temperature.notna(), latest["result"] == "abnormal")
-        fever = fever.astype("boolean").where(latest["time"].notna())
-        mine = recorded & (last_check <= moment) & (latest["time"].isna() | (last_check >= latest["time"]))
-        last_check = last_check.where(~recorded | mine, latest["time"])
-        abnormal = abnormal.where(~recorded | mine, fever)
+        latest_time = latest["time"].to_numpy()
+        temperature = pd.to_numeric(latest["temperature"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        said_abnormal = (latest["result"] == "abnormal").to_numpy(dtype=bool, na_value=False)
+        fever = np.where(np.isnan(temperature), said_abnormal, temperature >= FEVER_CELSIUS)
+        mine = recorded & (last_check <= moment) & (np.isnat(latest_time) | (last_check >= latest_time))
+        kept = ~recorded | mine
+        last_check = np.where(kept, last_check, latest_time)
+        abnormal_values = np.where(kept, abnormal_values, fever)
+        abnormal_missing = np.where(kept, abnormal_missing, np.isnat(latest_time))
     return pd.DataFrame(
         {
             "observation_start": start,
-            "status": status,
+            "status": pd.Series(statuses[status_codes], index=households.index, dtype=object),
             "status_date": status_date,
             "last_check": last_check,
-            "abnormal_temperature": abnormal,
+            "abnormal_temperature": pd.arrays.BooleanArray(abnormal_values & ~abnormal_missing, abnormal_missing),
         },
         index=households.index,
     )
@@ -239,6 +255,16 @@ def _latest(
         index=features.index,
     )
     return latest, timeline.recorded
+
+
+def _codes(column: pd.Series, missing) -> tuple[np.ndarray, np.ndarray]:
+    """``column`` as codes into its distinct values (objects, ``missing`` last for missing
+    values): ``values[codes]`` is ``column.astype(object)`` with ``missing`` for missing."""
+    codes, distinct = pd.factorize(column, use_na_sentinel=True)
+    values = np.empty(len(distinct) + 1, dtype=object)
+    values[:-1] = np.asarray(distinct, dtype=object)
+    values[-1] = missing
+    return np.where(codes < 0, len(distinct), codes), values
 
 
 def _column(frame: pd.DataFrame, name: str, dtype) -> pd.Series:
