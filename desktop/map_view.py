@@ -7,8 +7,11 @@ page's update API (only what changed), so filters feel instant and the view stay
 from __future__ import annotations
 
 import json
+import uuid
+import weakref
 from pathlib import Path
 
+import numpy as np
 from PyQt6.QtCore import QObject, QUrl, pyqtSignal, pyqtSlot
 from PyQt6.QtWebChannel import QWebChannel
 from PyQt6.QtWebEngineCore import (
@@ -21,13 +24,18 @@ from PyQt6.QtWebEngineCore import (
 from PyQt6.QtWebEngineWidgets import QWebEngineView
 from PyQt6.QtWidgets import QApplication
 
+from desktop.page_scheme import SCHEME, PageScheme, page_scheme
 from geodata.dataset import Dataset
 from layers.derived_cache import DerivedCache
 from layers.map_state import MapState
+from layers.page_columns import columnar_layers, detail_chunks
 from layers.page_model import PageModel, page_model, page_update
-from layers.webmap import feature_collection, page_view, write_page
+from layers.webmap import ServedColumns, feature_collection, page_view, write_page
 
-LOCAL_SCHEMES = {"file", "qrc", "data", "blob", "about"}
+LOCAL_SCHEMES = {"file", "qrc", "data", "blob", "about", SCHEME}
+
+# The views whose pages read columns through the scheme, by the token in their URLs.
+_views: weakref.WeakValueDictionary[str, MapView] = weakref.WeakValueDictionary()
 
 
 _profile: QWebEngineProfile | None = None
@@ -76,6 +84,27 @@ class PageBridge(QObject):
         self.event.emit(kind, payload if isinstance(payload, dict) else {"value": payload})
 
 
+def _columns_route(rest: str):
+    token, _, layer = rest.partition("/")
+    view = _views.get(token)
+    content = view._served.data.get(layer) if view is not None and view._served is not None else None
+    return None if content is None else (b"application/octet-stream", content)
+
+
+def _details_route(rest: str):
+    token, layer, chunk = (rest.split("/") + ["", ""])[:3]
+    view = _views.get(token)
+    if view is None or view.dataset is None or layer not in view.columnar or not chunk.isdigit():
+        return None
+    found = next(detail_chunks(view.dataset, layer, view.model, view.state.audience, int(chunk)), None)
+    return None if found is None else (b"application/json", found[1].encode("utf-8"))
+
+
+def _serve_pages(scheme: PageScheme) -> None:
+    scheme.add_route("columns", _columns_route)
+    scheme.add_route("details", _details_route)
+
+
 class MapView(QWebEngineView):
     """Shows a dataset's situation map and keeps it in step with a MapState."""
 
@@ -108,13 +137,29 @@ class MapView(QWebEngineView):
         self.is_drawn = False
         self._editable = False
         self._memo = DerivedCache()
+        # Large point layers go to the page as columns, through the scheme when it is known.
+        self.columnar: frozenset[str] = frozenset()
+        self._served: ServedColumns | None = None
+        self._token = uuid.uuid4().hex
+        scheme = page_scheme(shared_profile())
+        self._scheme = scheme is not None
+        if scheme is not None:
+            _serve_pages(scheme)
+            _views[self._token] = self
 
     def show_dataset(self, dataset: Dataset, state: MapState, lang: str = "zh") -> None:
         """Write the page for ``dataset`` and load it (the one time the page reloads)."""
         self.dataset, self.state, self.lang = dataset, state, lang
         self.guard.allow_online = state.basemap not in ("none",) and not state.basemap.startswith("local:")
         self._memo = DerivedCache()  # situations on the as-of day, kept while the dataset is the same
-        path, self.model = write_page(dataset, state, self.page_folder, lang=lang, bridge=True)
+        served = (
+            ServedColumns(f"{SCHEME}:columns/{self._token}/", f"{SCHEME}:details/{self._token}/")
+            if self._scheme
+            else None
+        )
+        path, self.model = write_page(dataset, state, self.page_folder, lang=lang, bridge=True, served=served)
+        self._served = served
+        self.columnar = served.layers if served is not None else columnar_layers(self.model)
         self.is_drawn = False
         self.load(QUrl.fromLocalFile(str(path)))
 
@@ -127,7 +172,7 @@ class MapView(QWebEngineView):
             self.show_dataset(self.dataset, state, self.lang)
             return {}
         model = page_model(self.dataset, state, self.lang, self._memo)
-        update = page_update(self.model, model)
+        update = page_update(self.model, model, self.columnar)
         if state.view != self.state.view:
             update["view"] = page_view(self.dataset, state)
         self.state, self.model = state, model
@@ -141,7 +186,12 @@ class MapView(QWebEngineView):
         self.dataset = dataset
         self._memo = DerivedCache()
         self.model = page_model(dataset, self.state, self.lang, self._memo)
-        update = page_update(old, self.model)
+        if old is None or any(not np.array_equal(old.ids[n], self.model.ids[n]) for n in self.columnar):
+            # Features added to or removed from a layer held as columns: its rows are numbered
+            # by position, so the page is written again.
+            self.show_dataset(dataset, self.state, self.lang)
+            return {}
+        update = page_update(old, self.model, self.columnar)
         for layer, ids in changed.items():
             if layer not in self.model.layers:
                 continue

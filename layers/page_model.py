@@ -12,6 +12,8 @@ Everything is held as arrays aligned with the layer's rows, so comparing two mod
 
 from __future__ import annotations
 
+import base64
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,7 +32,7 @@ from layers.filters import (
 from layers.history import EVENT_FIELDS
 from layers.map_state import MapState
 from layers.page_text import legend_sections, page_subtitle, page_title, words
-from layers.styles import ALERT_CLASSES, village_fill_classes
+from layers.styles import ALERT_CLASSES, STYLE_TABLE, village_fill_classes
 
 # Day-dependent properties that are times of day; the other dates are calendar days.
 _TIME_COLUMNS = {"due_at"} | {
@@ -43,6 +45,12 @@ _TIME_COLUMNS = {"due_at"} | {
 # The layers a page can hold, bottom to top; households only for the internal audience.
 PAGE_LAYERS = ("villages", "roads", "disinfection_points", "households", "checkpoints")
 
+# A layer the page holds as columns (layers/page_columns.py) gets one state byte per feature:
+# its symbol class in the low six bits, then an alert bit and a shown bit.
+NO_STAGE = 63
+ALERT_BIT = 64
+SHOWN_BIT = 128
+
 
 @dataclass(frozen=True)
 class PageModel:
@@ -54,6 +62,8 @@ class PageModel:
     shown: dict[str, np.ndarray]  # boolean: is the feature shown
     props: dict[str, pd.DataFrame]  # properties that depend on the day, RangeIndex
     texts: dict[str, object] = field(default_factory=dict)
+    # State bytes per columnar layer, kept once computed: an update compares the old model's.
+    packed: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
 
     def shown_ids(self, layer: str) -> list[str]:
         return self.ids[layer][self.shown[layer]].tolist()
@@ -167,10 +177,12 @@ def _in_classes(values: pd.Series, classes) -> np.ndarray:
     return values.astype(object).isin(classes).to_numpy()
 
 
-def page_update(old: PageModel | None, new: PageModel) -> dict:
+def page_update(old: PageModel | None, new: PageModel, columnar: Collection[str] = ()) -> dict:
     """The message that turns a page showing ``old`` into one showing ``new``.
 
-    With ``old`` None, the message draws ``new`` on a page that shows nothing yet.
+    With ``old`` None, the message draws ``new`` on a page that shows nothing yet. A layer
+    named in ``columnar`` is held by the page as columns: what it shows and how is sent as
+    its state bytes (``state``, base64), whole, when any changed.
     """
     update: dict = {"layers": {}}
     for name in new.layers:
@@ -178,27 +190,54 @@ def page_update(old: PageModel | None, new: PageModel) -> dict:
         change: dict = {}
         if old is None or (name in new.visible) != (name in old.visible):
             change["visible"] = name in new.visible
-        if old is not None and same_features:
+        if name in columnar:
+            after_state = packed_state(new, name)
+            if old is None or not same_features or not np.array_equal(packed_state(old, name), after_state):
+                change["state"] = base64.b64encode(after_state.tobytes()).decode("ascii")
+        elif old is not None and same_features:
             before = old.shown[name]
         elif old is not None and name in old.ids:
             # Features were added or removed (an edit): compare what was shown by id.
             before = np.isin(new.ids[name], old.ids[name][old.shown[name]])
         else:
             before = np.zeros(len(new.ids[name]), dtype=bool)
-        after = new.shown[name]
-        if (appear := after & ~before).any():
-            change["show"] = new.ids[name][appear].tolist()
-        if (vanish := before & ~after).any():
-            change["hide"] = new.ids[name][vanish].tolist()
-        rows = _changed_rows(old.props[name] if old is not None and same_features else None, new.props[name])
-        if len(rows):
-            change["props"] = property_records(new.props[name].iloc[rows], new.ids[name][rows])
+        if name not in columnar:
+            after = new.shown[name]
+            if (appear := after & ~before).any():
+                change["show"] = new.ids[name][appear].tolist()
+            if (vanish := before & ~after).any():
+                change["hide"] = new.ids[name][vanish].tolist()
+            rows = _changed_rows(old.props[name] if old is not None and same_features else None, new.props[name])
+            if len(rows):
+                change["props"] = property_records(new.props[name].iloc[rows], new.ids[name][rows])
         if change:
             update["layers"][name] = change
     for key, value in new.texts.items():
         if old is None or old.texts.get(key) != value:
             update[key] = value
     return update
+
+
+def stage_codes(name: str) -> list[str]:
+    """The symbol classes of layer ``name``, in the order of their codes in the state byte."""
+    return [s.key for s in STYLE_TABLE[name].symbols]
+
+
+def packed_state(model: PageModel, name: str) -> np.ndarray:
+    """One byte per feature of layer ``name``: symbol class code, alert bit, shown bit."""
+    kept = model.packed.get(name)
+    if kept is not None:
+        return kept
+    props = model.props[name]
+    classified_by = STYLE_TABLE[name].classified_by
+    values = props[classified_by] if classified_by in props else pd.Series([None] * len(props), dtype=object)
+    codes = pd.Categorical(values.astype(object), categories=stage_codes(name)).codes
+    state = np.where(codes < 0, NO_STAGE, codes).astype(np.uint8)
+    if "alert" in props:
+        state |= np.where(props["alert"].to_numpy(dtype=bool, na_value=False), ALERT_BIT, 0).astype(np.uint8)
+    state |= np.where(model.shown[name], SHOWN_BIT, 0).astype(np.uint8)
+    model.packed[name] = state
+    return state
 
 
 def property_records(frame: pd.DataFrame, ids) -> dict[str, dict]:

@@ -9,9 +9,10 @@ the folder is copied elsewhere. Nothing is fetched from a CDN; with the default 
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import cast
 
@@ -26,6 +27,7 @@ from jinja2 import Template
 from geodata.dataset import Dataset
 from geodata.schema import SCHEMAS
 from layers.map_state import MapState
+from layers.page_columns import columnar_layers, detail_chunks, layer_columns
 from layers.page_model import PageModel, page_model, page_update, property_records
 from layers.page_text import popup_fields, value_labels
 from layers.styles import CHECKPOINT_STATUS_OVERRIDES, style_table_for_page
@@ -47,6 +49,19 @@ class BasemapError(ValueError):
     """A basemap the page cannot use."""
 
 
+@dataclass
+class ServedColumns:
+    """Columnar layers the window serves to its page from memory (desktop/page_scheme.py)
+    instead of writing them beside the page: the page reads ``columns_url + layer`` and asks
+    for popup details at ``details_url + layer/chunk``. :func:`write_page` fills ``data`` with
+    each layer's bytes and ``layers`` with the layers sent as columns."""
+
+    columns_url: str
+    details_url: str
+    data: dict[str, bytes] = field(default_factory=dict)
+    layers: frozenset[str] = frozenset()
+
+
 def write_page(
     dataset: Dataset,
     state: MapState,
@@ -55,6 +70,7 @@ def write_page(
     lang: str = "zh",
     bridge: bool = False,
     page_name: str = "index.html",
+    served: ServedColumns | None = None,
 ) -> tuple[Path, PageModel]:
     """Write the page for ``state`` into ``folder``; return its path and what it shows.
 
@@ -70,28 +86,67 @@ def write_page(
         ``assets/`` are (over)written there.
     bridge
         Load Qt's web channel so the desktop window can talk to the page.
+    served
+        Where the window serves large point layers from; without it they are written beside
+        the page as scripts (``<name>.<layer>.js``, base64, and their popup details in
+        chunks), which a browser reads from disk where it refuses ``fetch`` of a file.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     model = page_model(dataset, state, lang)
     _copy_assets(folder)
-    data = page_data(dataset, state, model, lang)
-    data_file = f"{Path(page_name).stem}.data.js"  # one data file per page in the folder
+    columnar = columnar_layers(model)
+    stem = Path(page_name).stem  # one set of data files per page in the folder
+    column_scripts = []
+    descriptions = {}
+    for name in sorted(columnar):
+        description, content = layer_columns(dataset, name, model)
+        if served is not None:
+            served.data[name] = content
+            description["url"] = served.columns_url + name
+            description["detailsUrl"] = f"{served.details_url}{name}/"
+        else:
+            script = f"{stem}.{name}.js"
+            (folder / script).write_text(
+                f"SituationColumns.deliver({json.dumps(name)}, {json.dumps(base64.b64encode(content).decode())});\n",
+                encoding="ascii",
+            )
+            column_scripts.append(script)
+            description["detailsScript"] = f"{stem}.{name}.details."
+            for number, text in detail_chunks(dataset, name, model, state.audience):
+                (folder / f"{stem}.{name}.details.{number}.js").write_text(
+                    f"SituationColumns.deliverDetails({json.dumps(name)}, {number}, {text});\n", encoding="utf-8"
+                )
+        descriptions[name] = description
+    if served is not None:
+        served.layers = frozenset(columnar)
+    data = page_data(dataset, state, model, lang, descriptions)
+    data_file = f"{stem}.data.js"
     (folder / data_file).write_text(
         "window.SITUATION_DATA = " + json.dumps(data, ensure_ascii=False, separators=(",", ":")) + ";\n",
         encoding="utf-8",
     )
-    page = build_folium_map(data_file, bridge=bridge)
+    page = build_folium_map(data_file, bridge=bridge, column_scripts=column_scripts)
     path = folder / page_name
     page.save(str(path))
     return path, model
 
 
-def page_data(dataset: Dataset, state: MapState, model: PageModel, lang: str) -> dict:
-    """Everything the page script needs, as plain JSON-able data."""
+def page_data(
+    dataset: Dataset, state: MapState, model: PageModel, lang: str, columns: dict[str, dict] | None = None
+) -> dict:
+    """Everything the page script needs, as plain JSON-able data. A layer in ``columns`` is
+    given by its columns' description (:func:`layers.page_columns.layer_columns`), not as
+    GeoJSON; its first state is in its columns."""
+    columns = columns or {}
     names = dict(zip(dataset.villages["code"], dataset.villages["name"], strict=False))
-    layers = {name: _feature_collection(dataset, name, model, names, state.audience) for name in model.layers}
-    initial = page_update(None, model)
+    layers = {
+        name: columns[name] if name in columns else _feature_collection(dataset, name, model, names, state.audience)
+        for name in model.layers
+    }
+    initial = page_update(None, model, columnar=columns.keys())
+    for name in columns:
+        initial["layers"].get(name, {}).pop("state", None)
     texts = {k: initial.pop(k) for k in list(initial) if k != "layers"}
     return {
         "layers": layers,
@@ -108,7 +163,7 @@ def page_data(dataset: Dataset, state: MapState, model: PageModel, lang: str) ->
     }
 
 
-def build_folium_map(data_file: str, *, bridge: bool = False) -> folium.Map:
+def build_folium_map(data_file: str, *, bridge: bool = False, column_scripts: list[str] | None = None) -> folium.Map:
     """The page skeleton: Leaflet and our script from local files, no tiles, no CDN."""
     page = folium.Map(
         location=None, tiles=None, zoom_control=True, control_scale=False, max_zoom=20, zoom_snap=0.25, zoom_delta=0.5
@@ -116,7 +171,9 @@ def build_folium_map(data_file: str, *, bridge: bool = False) -> folium.Map:
     # Folium's class-level asset lists point at CDNs: replace them on this instance only.
     page.default_js = [
         ("leaflet", f"{ASSETS}/leaflet/leaflet.js"),
+        ("point_columns", f"{ASSETS}/point_columns.js"),
         ("situation_data", data_file),
+        *((f"columns_{n}", script) for n, script in enumerate(column_scripts or [])),
         ("point_canvas", f"{ASSETS}/point_canvas.js"),
         ("placement", f"{ASSETS}/placement.js"),
         ("situation_symbols", f"{ASSETS}/situation_symbols.js"),

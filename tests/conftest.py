@@ -13,6 +13,8 @@ if hasattr(os, "geteuid") and os.geteuid() == 0:
 
 import PyQt6.QtWebEngineWidgets  # noqa: E402,F401  (must be loaded before the QApplication)
 
+import desktop.page_scheme  # noqa: E402,F401  (registers the pages' URL scheme before the QApplication)
+
 
 @pytest.fixture(autouse=True)
 def private_user_folder(tmp_path_factory, monkeypatch):

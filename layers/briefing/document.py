@@ -47,6 +47,7 @@ DOCUMENT_NAME = "briefing.html"
 # layout, controls), the page that makes one from them (situation.js) and what extends it
 # (planning.js: the planning overlay).
 MAP_SCRIPTS = (
+    "point_columns.js",
     "placement.js",
     "situation_symbols.js",
     "situation_layers.js",

@@ -1,16 +1,20 @@
 /*
  * A Leaflet layer that draws many point features on one canvas: the households layer, which
- * may hold 100,000 points. One Leaflet object per point (L.circleMarker) costs seconds to
- * create and to filter at that size; here a point is a plain record, a redraw paints every
- * shown point grouped by symbol (one path per symbol), and a grid of screen cells answers
- * "which point is under the mouse" for tooltips, popups and clicks.
+ * may hold 1,000,000 points. One Leaflet object per point (L.circleMarker) costs seconds to
+ * create and to filter at that size; here the points are typed arrays (place, symbol class,
+ * shown and alert flags), a redraw paints every shown point grouped by symbol, and a grid of
+ * screen cells answers "which point is under the mouse" for tooltips, popups and clicks.
  *
  *   var cloud = new SituationPointCanvas({pane, alertPane, styleOf, tooltipOf, popupOf, newPopup, onClick});
  *   cloud.addPoint(id, lat, lng, properties); cloud.setShown(id, true); cloud.changed();
+ *   cloud.setColumns({ids, lng, lat, state}, stageStyles, propertiesOf)   a whole layer at once
+ *   cloud.setStates(state)   one state byte per point (page_columns.py): class, alert, shown
  *   cloud.setShifts({id: [dx, dy]})   draw points displaced by so many screen pixels
  *
- * Points whose properties say alert are drawn on a second canvas in alertPane, above the
- * point markers; the others in pane, under them.
+ * Points that are alerts are drawn on a second canvas in alertPane, above the point markers;
+ * the others in pane, under them. Where more points fall in the view than can be told apart
+ * (DENSE_AT), each few pixels are shaded in the colour of most of their points, the darker the
+ * more there are: a city's million households stay readable at township scale.
  */
 (function (global) {
   "use strict";
@@ -18,25 +22,51 @@
   var PADDING = 0.1; // draw beyond the view so a pan shows points before the redraw
   var HIT_SLOP = 3; // pixels added to a symbol's radius when hit-testing
   var CELL = 24; // hit-test grid cell size, pixels
-
   var PICTURE_PIXELS = 4096 * 4096; // the largest picture of all points kept for panning
+  var DENSE_AT = 30000; // more points in the drawn area than this: density shading
+  var DENSITY_CELL = 3; // pixels a side of one shaded cell
+  var DENSITY_FULL = 48; // points in a cell at which its shade is darkest
+  var NONE = 255; // no symbol class: not drawn
+  var SHOWN = 1;
+  var ALERT = 2;
+  var PRESENT = 4;
 
-  function cellKey(column, row) {
-    return column * 1048576 + row; // numbers hash faster than "x:y" strings
+  function mercatorX(lng) {
+    return lng / 360 + 0.5; // Leaflet's spherical Mercator, as a share of the world's width
   }
 
-  function remember(grid, point, at, radius, alert) {
-    // Grid cells are in projected pixels at the current zoom, independent of any canvas.
-    var key = cellKey(Math.floor(at.x / CELL), Math.floor(at.y / CELL));
-    (grid[key] = grid[key] || []).push({ point: point, x: at.x, y: at.y, r: radius + HIT_SLOP, alert: alert });
+  function mercatorY(lat) {
+    var max = L.Projection.SphericalMercator.MAX_LATITUDE;
+    var sin = Math.sin((Math.max(Math.min(max, lat), -max) * Math.PI) / 180);
+    return 0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI);
+  }
+
+  function rgb(colour) {
+    var hex = String(colour || "#000").replace("#", "");
+    if (hex.length === 3) hex = hex[0] + hex[0] + hex[1] + hex[1] + hex[2] + hex[2];
+    var value = parseInt(hex, 16) || 0;
+    return [(value >> 16) & 255, (value >> 8) & 255, value & 255];
   }
 
   var SituationPointCanvas = L.Layer.extend({
     initialize: function (options) {
       L.setOptions(this, options);
-      this._points = {}; // id -> {id, latlng, properties, shown}
+      this._n = 0;
+      this._capacity = 0;
+      this._lng = new Float64Array(0);
+      this._lat = new Float64Array(0);
+      this._mx = new Float64Array(0);
+      this._my = new Float64Array(0);
+      this._flags = new Uint8Array(0);
+      this._cls = new Uint8Array(0);
+      this._ids = [];
+      this._props = []; // per point its properties (GeoJSON points); columns ask propertiesOf
+      this._index = null; // id -> row, made when first needed
+      this._styles = []; // symbol class -> canvas style
+      this._styleSlots = {}; // style key -> symbol class
+      this._shifts = new Map(); // row -> [dx, dy]
       this._shownCount = 0;
-      this._projected = null; // zoom for which point.pixel is valid
+      this._projected = null; // zoom the layer was last drawn at
       this._selectedId = null;
       this._hoverId = null;
       this._frame = null;
@@ -46,38 +76,162 @@
 
     // -- points ---------------------------------------------------------------------------
 
+    _grow: function (need) {
+      if (need <= this._capacity) return;
+      var capacity = Math.max(need, 2 * this._capacity, 1024);
+      var self = this;
+      ["_lng", "_lat", "_mx", "_my"].forEach(function (key) {
+        var next = new Float64Array(capacity);
+        next.set(self[key].subarray(0, self._n));
+        self[key] = next;
+      });
+      ["_flags", "_cls"].forEach(function (key) {
+        var next = new Uint8Array(capacity);
+        next.set(self[key].subarray(0, self._n));
+        self[key] = next;
+      });
+      this._capacity = capacity;
+    },
+
+    _rows: function () {
+      if (!this._index) {
+        this._index = new Map();
+        for (var i = 0; i < this._n; i++) if (this._flags[i] & PRESENT) this._index.set(this._ids[i], i);
+      }
+      return this._index;
+    },
+
+    rowOf: function (id) {
+      var row = this._rows().get(id);
+      return row === undefined ? -1 : row;
+    },
+
+    _styleSlot: function (style) {
+      if (!style) return NONE;
+      var slot = this._styleSlots[style.key];
+      if (slot === undefined) {
+        slot = this._styleSlots[style.key] = this._styles.length;
+        this._styles.push(Object.assign({ rgb: rgb(style.fill) }, style));
+      }
+      return slot;
+    },
+
+    _place: function (i, lat, lng) {
+      this._lat[i] = lat;
+      this._lng[i] = lng;
+      this._mx[i] = mercatorX(lng);
+      this._my[i] = mercatorY(lat);
+    },
+
     addPoint: function (id, lat, lng, properties) {
-      this.removePoint(id);
-      this._points[id] = { id: id, latlng: L.latLng(lat, lng), properties: properties, shown: false, pixel: null };
-      this._projected = null;
-      this._version += 1;
+      // A point added again keeps whether it is shown; its place and properties are the new ones.
+      var i = this.rowOf(id);
+      if (i < 0) {
+        this._grow(this._n + 1);
+        i = this._n++;
+        this._ids[i] = id;
+        this._flags[i] = PRESENT;
+        this._rows().set(id, i);
+      }
+      this._place(i, lat, lng);
+      this._props[i] = properties;
+      this.restylePoint(id);
     },
 
     removePoint: function (id) {
-      var point = this._points[id];
-      if (!point) return;
-      if (point.shown) this._shownCount -= 1;
-      delete this._points[id];
+      var i = this.rowOf(id);
+      if (i < 0) return;
+      if (this._flags[i] & SHOWN) this._shownCount -= 1;
+      this._flags[i] = 0;
+      this._props[i] = null;
+      this._shifts.delete(i);
+      this._rows().delete(id);
+      this.changed();
+    },
+
+    restylePoint: function (id) {
+      // The point's properties changed: its symbol class and whether it is an alert.
+      var i = this.rowOf(id);
+      if (i < 0) return;
+      var properties = this.properties(id) || {};
+      this._cls[i] = this._styleSlot(this.options.styleOf(properties));
+      var alert = this.options.alertPane && properties.alert;
+      this._flags[i] = alert ? this._flags[i] | ALERT : this._flags[i] & ~ALERT;
+      this.changed();
+    },
+
+    setColumns: function (columns, stageStyles, propertiesOf) {
+      // A whole layer from typed columns (point_columns.js): the arrays are kept as they are.
+      var n = columns.count;
+      this._n = this._capacity = n;
+      this._lng = columns.lng;
+      this._lat = columns.lat;
+      this._mx = new Float64Array(n);
+      this._my = new Float64Array(n);
+      for (var i = 0; i < n; i++) {
+        this._mx[i] = mercatorX(columns.lng[i]);
+        this._my[i] = mercatorY(columns.lat[i]);
+      }
+      this._ids = columns.ids;
+      this._props = [];
+      this._index = null;
+      this._flags = new Uint8Array(n);
+      this._cls = new Uint8Array(n);
+      this._stageSlots = stageStyles.map(this._styleSlot, this);
+      this.options.propertiesOf = propertiesOf;
+      this.setStates(columns.state);
+    },
+
+    setStates: function (state) {
+      // One byte per point: symbol class (bits 0-5, 63 none), alert (bit 6), shown (bit 7).
+      var n = Math.min(state.length, this._n);
+      var alerts = !!this.options.alertPane;
+      var shown = 0;
+      for (var i = 0; i < n; i++) {
+        if (!(this._flags[i] & PRESENT) && this._props[i] === null) continue; // removed
+        var s = state[i];
+        var code = s & 63;
+        this._cls[i] = code === 63 ? NONE : this._stageSlots[code];
+        var flags = PRESENT | (s & 128 ? SHOWN : 0) | (alerts && s & 64 ? ALERT : 0);
+        this._flags[i] = flags;
+        if (flags & SHOWN) shown += 1;
+      }
+      this._shownCount = shown;
       this.changed();
     },
 
     setShown: function (id, shown) {
-      var point = this._points[id];
-      if (!point || point.shown === shown) return;
-      point.shown = shown;
+      var i = this.rowOf(id);
+      if (i < 0 || !!(this._flags[i] & SHOWN) === shown) return;
+      this._flags[i] = shown ? this._flags[i] | SHOWN : this._flags[i] & ~SHOWN;
       this._shownCount += shown ? 1 : -1;
       this.changed();
     },
 
-    has: function (id) { return Object.prototype.hasOwnProperty.call(this._points, id); },
-    isShown: function (id) { return !!(this._points[id] && this._points[id].shown); },
+    has: function (id) { return this.rowOf(id) >= 0; },
+    isShown: function (id) {
+      var i = this.rowOf(id);
+      return i >= 0 && !!(this._flags[i] & SHOWN);
+    },
     shownCount: function () { return this._shownCount; },
     shownIds: function () {
       var ids = [];
-      for (var id in this._points) if (this._points[id].shown) ids.push(id);
+      for (var i = 0; i < this._n; i++) if (this._flags[i] & SHOWN) ids.push(this._ids[i]);
       return ids;
     },
-    point: function (id) { return this._points[id] || null; },
+    properties: function (id) {
+      var i = typeof id === "number" ? id : this.rowOf(id);
+      if (i < 0) return null;
+      return this.options.propertiesOf ? this.options.propertiesOf(i) : this._props[i];
+    },
+    point: function (id) {
+      var i = this.rowOf(id);
+      if (i < 0) return null;
+      return {
+        id: id, row: i, latlng: L.latLng(this._lat[i], this._lng[i]), properties: this.properties(i),
+        shown: !!(this._flags[i] & SHOWN), shift: this._shifts.get(i) || null,
+      };
+    },
 
     select: function (id) {
       this._selectedId = id;
@@ -169,56 +323,71 @@
 
     // -- drawing -------------------------------------------------------------------------
 
-    _project: function () {
-      var zoom = this._map.getZoom();
-      if (this._projected === zoom) return;
-      for (var id in this._points) {
-        var point = this._points[id];
-        point.pixel = this._map.project(point.latlng, zoom);
-      }
-      this._projected = zoom;
+    _scale: function () {
+      return this._map.options.crs.scale(this._projected);
+    },
+
+    _sheetFlags: function (alert) {
+      // What a point's flags must be to be drawn on a sheet.
+      return alert ? SHOWN | ALERT : SHOWN;
+    },
+
+    _x: function (i, scale) {
+      var shift = this._shifts.size ? this._shifts.get(i) : undefined;
+      return this._mx[i] * scale + (shift ? shift[0] : 0);
+    },
+
+    _y: function (i, scale) {
+      var shift = this._shifts.size ? this._shifts.get(i) : undefined;
+      return this._my[i] * scale + (shift ? shift[1] : 0);
     },
 
     projected: function () {
-      // The points with their projected pixels at the map's zoom (for the page's displacement).
-      if (this._map) this._project();
-      return this._points;
+      // The shown points with their projected pixels at the map's zoom (for the page's
+      // displacement, which takes part only below a few thousand points).
+      var result = {};
+      if (!this._map) return result;
+      var zoom = this._map.getZoom();
+      var scale = this._map.options.crs.scale(zoom);
+      for (var i = 0; i < this._n; i++) {
+        if (!(this._flags[i] & SHOWN) || this._cls[i] === NONE) continue;
+        result[this._ids[i]] = {
+          id: this._ids[i], shown: true, latlng: L.latLng(this._lat[i], this._lng[i]),
+          pixel: L.point(this._mx[i] * scale, this._my[i] * scale), properties: this.properties(i),
+        };
+      }
+      return result;
     },
 
     setShifts: function (shifts) {
       // shifts: id -> [dx, dy] screen pixels from where the point is to where it is drawn.
-      var changed = false;
-      for (var id in this._points) {
-        var point = this._points[id];
-        var shift = shifts[id] || null;
-        var before = point.shift || null;
-        if ((shift === null) !== (before === null) || (shift && (shift[0] !== before[0] || shift[1] !== before[1]))) {
-          point.shift = shift;
-          changed = true;
-        }
+      var next = new Map();
+      var self = this;
+      Object.keys(shifts).forEach(function (id) {
+        var i = self.rowOf(id);
+        if (i >= 0) next.set(i, shifts[id]);
+      });
+      var changed = next.size !== this._shifts.size;
+      if (!changed) {
+        next.forEach(function (shift, i) {
+          var before = self._shifts.get(i);
+          if (!before || before[0] !== shift[0] || before[1] !== shift[1]) changed = true;
+        });
       }
+      this._shifts = next;
       if (changed) this.changed();
-    },
-
-    _at: function (point) {
-      // Where a point is drawn, in projected pixels: its place plus any displacement.
-      var shift = point.shift;
-      return shift ? { x: point.pixel.x + shift[0], y: point.pixel.y + shift[1] } : point.pixel;
-    },
-
-    _isAlert: function (point) {
-      return !!(this.options.alertPane && point.properties.alert);
     },
 
     _draw: function () {
       if (!this._map || !this._sheets.length) return;
-      this._project();
+      this._projected = this._map.getZoom();
       if (this._picturesFor !== this._version) {
         this._sheets.forEach(function (sheet) { sheet.picture = null; });
         this._picturesFor = this._version;
       }
       // The canvas's top-left corner in the map's projected pixels at this zoom.
       var topLeft = this._map.getPixelOrigin().add(this._origin);
+      var area = { width: this._width, height: this._height };
       for (var i = 0; i < this._sheets.length; i++) {
         var sheet = this._sheets[i];
         var ctx = sheet.canvas.getContext("2d");
@@ -230,7 +399,11 @@
           // A pan at the same zoom only moves the picture: one copy, whatever the point count.
           ctx.drawImage(picture.canvas, picture.x - topLeft.x, picture.y - topLeft.y, picture.width, picture.height);
         } else if (!picture.empty) {
-          this._paintPoints(ctx, topLeft, { width: this._width, height: this._height }, sheet.alert);
+          if (picture.count > DENSE_AT && this._countIn(topLeft, area, sheet.alert) > DENSE_AT) {
+            this._paintDensity(ctx, topLeft, area, sheet.alert);
+          } else {
+            this._paintPoints(ctx, topLeft, area, sheet.alert);
+          }
         }
       }
       this._paintSelection(this._sheets[this._sheets.length - 1].canvas.getContext("2d"), topLeft);
@@ -238,22 +411,31 @@
 
     _paintPicture: function (sheet) {
       // All shown points of the sheet painted once into a picture of their extent at this
-      // zoom, when that picture is small enough to keep; at close zoom only the view is
-      // painted, each time.
-      var min = L.point(Infinity, Infinity);
-      var max = L.point(-Infinity, -Infinity);
-      for (var id in this._points) {
-        var point = this._points[id];
-        if (!point.shown || this._isAlert(point) !== sheet.alert) continue;
-        var at = this._at(point);
-        min.x = Math.min(min.x, at.x); min.y = Math.min(min.y, at.y);
-        max.x = Math.max(max.x, at.x); max.y = Math.max(max.y, at.y);
+      // zoom, when that picture is small enough to keep and the points few enough to draw one
+      // by one; else only the view is painted, each time.
+      var scale = this._scale();
+      var want = this._sheetFlags(sheet.alert);
+      var minX = Infinity;
+      var minY = Infinity;
+      var maxX = -Infinity;
+      var maxY = -Infinity;
+      var count = 0;
+      for (var i = 0; i < this._n; i++) {
+        if ((this._flags[i] & (SHOWN | ALERT)) !== want || this._cls[i] === NONE) continue;
+        var x = this._x(i, scale);
+        var y = this._y(i, scale);
+        if (x !== x || y !== y) continue; // no place
+        count += 1;
+        if (x < minX) minX = x;
+        if (y < minY) minY = y;
+        if (x > maxX) maxX = x;
+        if (y > maxY) maxY = y;
       }
-      var picture = { zoom: this._projected, canvas: null, empty: min.x === Infinity };
-      if (picture.empty) return picture;
+      var picture = { zoom: this._projected, canvas: null, empty: count === 0, count: count };
+      if (picture.empty || count > DENSE_AT) return picture;
       var margin = 16;
-      var width = Math.ceil(max.x - min.x) + 2 * margin;
-      var height = Math.ceil(max.y - min.y) + 2 * margin;
+      var width = Math.ceil(maxX - minX) + 2 * margin;
+      var height = Math.ceil(maxY - minY) + 2 * margin;
       if (width * height * this._ratio * this._ratio > PICTURE_PIXELS) return picture;
       // One picture canvas per sheet, reused: allocating one per change costs more than clearing.
       var canvas = sheet.pictureCanvas || (sheet.pictureCanvas = document.createElement("canvas"));
@@ -264,7 +446,7 @@
       var ctx = canvas.getContext("2d");
       ctx.setTransform(this._ratio, 0, 0, this._ratio, 0, 0);
       ctx.clearRect(0, 0, width, height);
-      var origin = L.point(Math.floor(min.x) - margin, Math.floor(min.y) - margin);
+      var origin = L.point(Math.floor(minX) - margin, Math.floor(minY) - margin);
       this._paintPoints(ctx, origin, { width: width, height: height }, sheet.alert);
       picture.canvas = canvas;
       picture.x = origin.x;
@@ -274,40 +456,105 @@
       return picture;
     },
 
-    _paintPoints: function (ctx, origin, size, alert) {
-      // origin: projected pixel of the context's (0, 0); points outside size are skipped.
-      var groups = {}; // symbol key -> {style, points: [x, y, ...]}
-      var order = [];
-      for (var id in this._points) {
-        var point = this._points[id];
-        if (!point.shown || this._isAlert(point) !== alert) continue;
-        var at = this._at(point);
-        var x = at.x - origin.x;
-        var y = at.y - origin.y;
-        if (x < -20 || y < -20 || x > size.width + 20 || y > size.height + 20) continue;
-        var style = this.options.styleOf(point.properties);
-        if (!style) continue;
-        if (!groups[style.key]) {
-          groups[style.key] = { style: style, points: [] };
-          order.push(style.key);
-        }
-        groups[style.key].points.push(x, y);
+    _countIn: function (origin, size, alert) {
+      var scale = this._scale();
+      var want = this._sheetFlags(alert);
+      var count = 0;
+      for (var i = 0; i < this._n; i++) {
+        if ((this._flags[i] & (SHOWN | ALERT)) !== want || this._cls[i] === NONE) continue;
+        var x = this._mx[i] * scale - origin.x;
+        var y = this._my[i] * scale - origin.y;
+        if (x >= 0 && y >= 0 && x < size.width && y < size.height) count += 1;
       }
-      var self = this;
-      order.sort(function (a, b) { return groups[a].style.rank - groups[b].style.rank; });
-      order.forEach(function (key) { self._paintGroup(ctx, groups[key]); });
+      return count;
     },
 
-    _paintGroup: function (ctx, group) {
+    _paintPoints: function (ctx, origin, size, alert) {
+      // origin: projected pixel of the context's (0, 0); points outside size are skipped.
+      var scale = this._scale();
+      var want = this._sheetFlags(alert);
+      var groups = []; // symbol class -> [x, y, ...]
+      for (var i = 0; i < this._n; i++) {
+        var cls = this._cls[i];
+        if ((this._flags[i] & (SHOWN | ALERT)) !== want || cls === NONE) continue;
+        var x = this._x(i, scale) - origin.x;
+        var y = this._y(i, scale) - origin.y;
+        if (!(x >= -20 && y >= -20 && x <= size.width + 20 && y <= size.height + 20)) continue;
+        (groups[cls] = groups[cls] || []).push(x, y);
+      }
+      var styles = this._styles;
+      var order = [];
+      groups.forEach(function (points, cls) { if (points) order.push(cls); });
+      order.sort(function (a, b) { return styles[a].rank - styles[b].rank; });
+      for (var k = 0; k < order.length; k++) this._paintGroup(ctx, styles[order[k]], groups[order[k]]);
+    },
+
+    _paintGroup: function (ctx, style, xy) {
       // Stamping a pre-drawn symbol is far cheaper to rasterise than one arc per point,
       // which matters when Chromium draws the canvas in software (no GPU).
-      var sprite = this._sprite(group.style);
+      var sprite = this._sprite(style);
       var half = sprite.width / (2 * this._ratio);
       var size = sprite.width / this._ratio;
-      var xy = group.points;
       for (var i = 0; i < xy.length; i += 2) {
         ctx.drawImage(sprite, Math.round(xy[i] - half), Math.round(xy[i + 1] - half), size, size);
       }
+    },
+
+    _paintDensity: function (ctx, origin, size, alert) {
+      // Each DENSITY_CELL square of the view in the colour of most of its points, its shade
+      // growing with their number: one pass over the points, one over the cells.
+      var scale = this._scale();
+      var want = this._sheetFlags(alert);
+      var styles = this._styles;
+      var classes = Math.max(1, styles.length);
+      var columns = Math.ceil(size.width / DENSITY_CELL);
+      var rows = Math.ceil(size.height / DENSITY_CELL);
+      var cells = columns * rows;
+      if (!this._density || this._density.length < cells * classes) this._density = new Uint16Array(cells * classes);
+      var counts = this._density;
+      counts.fill(0, 0, cells * classes);
+      for (var i = 0; i < this._n; i++) {
+        var cls = this._cls[i];
+        if ((this._flags[i] & (SHOWN | ALERT)) !== want || cls === NONE) continue;
+        var x = this._mx[i] * scale - origin.x;
+        var y = this._my[i] * scale - origin.y;
+        if (!(x >= 0 && y >= 0 && x < size.width && y < size.height)) continue;
+        var at = (((y / DENSITY_CELL) | 0) * columns + ((x / DENSITY_CELL) | 0)) * classes + cls;
+        if (counts[at] < 65535) counts[at] += 1;
+      }
+      var image = new ImageData(columns, rows);
+      var pixels = image.data;
+      var full = Math.log(1 + DENSITY_FULL);
+      for (var c = 0; c < cells; c++) {
+        var total = 0;
+        var best = -1;
+        var bestCount = 0;
+        for (var k = 0; k < classes; k++) {
+          var n = counts[c * classes + k];
+          if (!n) continue;
+          total += n;
+          if (n > bestCount || (n === bestCount && styles[k].rank > styles[best].rank)) {
+            best = k;
+            bestCount = n;
+          }
+        }
+        if (!total) continue;
+        var colour = styles[best].rgb;
+        var shade = Math.min(1, Math.log(1 + total) / full);
+        var dim = 1 - 0.45 * shade; // more points, darker
+        pixels[4 * c] = colour[0] * dim;
+        pixels[4 * c + 1] = colour[1] * dim;
+        pixels[4 * c + 2] = colour[2] * dim;
+        pixels[4 * c + 3] = 150 + 105 * shade;
+      }
+      var cellsCanvas = this._densityCanvas || (this._densityCanvas = document.createElement("canvas"));
+      cellsCanvas.width = columns;
+      cellsCanvas.height = rows;
+      cellsCanvas.getContext("2d").putImageData(image, 0, 0);
+      ctx.save();
+      ctx.imageSmoothingEnabled = false;
+      ctx.drawImage(cellsCanvas, 0, 0, columns * DENSITY_CELL, rows * DENSITY_CELL);
+      ctx.restore();
     },
 
     _sprite: function (style) {
@@ -334,13 +581,13 @@
     },
 
     _paintSelection: function (ctx, topLeft) {
-      var point = this._selectedId && this._points[this._selectedId];
-      if (!point || !point.shown) return;
-      var style = this.options.styleOf(point.properties);
+      var i = this._selectedId === null ? -1 : this.rowOf(this._selectedId);
+      if (i < 0 || !(this._flags[i] & SHOWN)) return;
+      var style = this._styles[this._cls[i]];
       var radius = (style ? style.radius : 5) + 4;
+      var scale = this._scale();
       ctx.beginPath();
-      var at = this._at(point);
-      ctx.arc(at.x - topLeft.x, at.y - topLeft.y, radius, 0, Math.PI * 2);
+      ctx.arc(this._x(i, scale) - topLeft.x, this._y(i, scale) - topLeft.y, radius, 0, Math.PI * 2);
       ctx.lineWidth = 3;
       ctx.strokeStyle = "#00b8d4";
       ctx.stroke();
@@ -349,42 +596,67 @@
     // -- hit testing, tooltip, popup -------------------------------------------------------
 
     _hitGrid: function () {
-      // Built when the mouse first needs it after a change, not on every redraw.
+      // The shown points in the drawn area by screen cell (rows in typed arrays), built when
+      // the mouse first needs it after a change or a move, not on every redraw.
+      var topLeft = this._map.getPixelOrigin().add(this._origin);
       var grid = this._grid;
-      if (grid && grid.version === this._version && grid.zoom === this._projected) return grid.cells;
-      var cells = {};
-      for (var id in this._points) {
-        var point = this._points[id];
-        if (!point.shown || !point.pixel) continue;
-        var style = this.options.styleOf(point.properties);
-        if (style) remember(cells, point, this._at(point), style.radius, this._isAlert(point));
+      if (grid && grid.version === this._version && grid.zoom === this._projected
+          && grid.x === topLeft.x && grid.y === topLeft.y) return grid;
+      var scale = this._scale();
+      var columns = Math.ceil(this._width / CELL) + 2;
+      var rows = Math.ceil(this._height / CELL) + 2;
+      var x0 = topLeft.x - CELL;
+      var y0 = topLeft.y - CELL;
+      var starts = new Uint32Array(columns * rows + 1);
+      var cellOf = new Int32Array(this._n);
+      var i;
+      for (i = 0; i < this._n; i++) {
+        cellOf[i] = -1;
+        if (!(this._flags[i] & SHOWN) || this._cls[i] === NONE) continue;
+        var cx = Math.floor((this._x(i, scale) - x0) / CELL);
+        var cy = Math.floor((this._y(i, scale) - y0) / CELL);
+        if (cx < 0 || cy < 0 || cx >= columns || cy >= rows) continue;
+        cellOf[i] = cy * columns + cx;
+        starts[cellOf[i] + 1] += 1;
       }
-      this._grid = { version: this._version, zoom: this._projected, cells: cells };
-      return cells;
+      for (var c = 0; c < columns * rows; c++) starts[c + 1] += starts[c];
+      var filled = starts.slice(0, columns * rows);
+      var members = new Int32Array(starts[columns * rows]);
+      for (i = 0; i < this._n; i++) if (cellOf[i] >= 0) members[filled[cellOf[i]]++] = i;
+      this._grid = {
+        version: this._version, zoom: this._projected, x: topLeft.x, y: topLeft.y,
+        x0: x0, y0: y0, columns: columns, rows: rows, starts: starts, members: members,
+      };
+      return this._grid;
     },
 
     _hit: function (containerPoint) {
-      if (!this._map || this._projected === null) return null;
+      // The row of the point drawn under a container pixel (alerts first), or -1.
+      if (!this._map || this._projected === null || !this._sheets.length) return -1;
       var grid = this._hitGrid();
+      var scale = this._scale();
       var projected = this._map.containerPointToLayerPoint(containerPoint).add(this._map.getPixelOrigin());
       var x = projected.x;
       var y = projected.y;
-      var cx = Math.floor(x / CELL);
-      var cy = Math.floor(y / CELL);
-      var best = null;
-      var bestDistance = Infinity;
+      var cx = Math.floor((x - grid.x0) / CELL);
+      var cy = Math.floor((y - grid.y0) / CELL);
+      var best = -1;
+      var bestScore = Infinity;
       for (var i = -1; i <= 1; i++) {
         for (var j = -1; j <= 1; j++) {
-          var cell = grid[cellKey(cx + i, cy + j)];
-          if (!cell) continue;
-          for (var k = 0; k < cell.length; k++) {
-            var candidate = cell[k];
-            var distance = Math.hypot(candidate.x - x, candidate.y - y);
+          var col = cx + i;
+          var row = cy + j;
+          if (col < 0 || row < 0 || col >= grid.columns || row >= grid.rows) continue;
+          var cell = row * grid.columns + col;
+          for (var k = grid.starts[cell]; k < grid.starts[cell + 1]; k++) {
+            var p = grid.members[k];
+            var style = this._styles[this._cls[p]];
+            var distance = Math.hypot(this._x(p, scale) - x, this._y(p, scale) - y);
             // An alert is drawn over ordinary points, so it is the one under the mouse.
-            var score = distance - (candidate.alert ? 1e6 : 0);
-            if (distance <= candidate.r && score < bestDistance) {
-              best = candidate.point;
-              bestDistance = score;
+            var score = distance - (this._flags[p] & ALERT ? 1e6 : 0);
+            if (distance <= style.radius + HIT_SLOP && score < bestScore) {
+              best = p;
+              bestScore = score;
             }
           }
         }
@@ -394,29 +666,30 @@
 
     hitAt: function (containerPoint) {
       // The point drawn at a place of the map (alerts first), or null.
-      var point = this._hit(L.point(containerPoint));
-      return point ? point.id : null;
+      var i = this._hit(L.point(containerPoint));
+      return i >= 0 ? this._ids[i] : null;
     },
 
     _onMouseMove: function (event) {
-      var point = this._hit(event.containerPoint);
-      var id = point ? point.id : null;
+      var i = this._hit(event.containerPoint);
+      var id = i >= 0 ? this._ids[i] : null;
       if (id === this._hoverId) return;
       this._hoverId = id;
-      this._map.getContainer().style.cursor = point ? "pointer" : "";
+      this._map.getContainer().style.cursor = id !== null ? "pointer" : "";
       this._hideTooltip();
-      if (point) this.openTooltip(point.id);
+      if (id !== null) this.openTooltip(id);
     },
 
     _onClick: function (event) {
-      var point = this._hit(event.containerPoint);
-      if (!point) return;
-      this.openPopup(point.id);
-      if (this.options.onClick) this.options.onClick(point.id);
+      var i = this._hit(event.containerPoint);
+      if (i < 0) return;
+      var id = this._ids[i];
+      this.openPopup(id);
+      if (this.options.onClick) this.options.onClick(id);
     },
 
     openTooltip: function (id) {
-      var point = this._points[id];
+      var point = this.point(id);
       if (!point || !this._map) return null;
       this._hideTooltip();
       var shift = point.shift || [0, 0];
@@ -426,14 +699,23 @@
     },
 
     openPopup: function (id) {
-      var point = this._points[id];
+      var point = this.point(id);
       if (!point || !this._map) return null;
       var shift = point.shift || [0, 0];
       var options = { maxWidth: 320, offset: [shift[0], shift[1] - 4] };
       // The page's popups keep clear of its title and legend when they pan into view.
       var popup = (this.options.newPopup ? this.options.newPopup(options) : L.popup(options))
         .setLatLng(point.latlng).setContent(this.options.popupOf(point)).openOn(this._map);
+      this._popup = popup;
+      this._popupId = id;
       return popup.getElement();
+    },
+
+    refreshPopup: function (id) {
+      // The popup of id, if still open, written again (its details arrived).
+      if (!this._popup || this._popupId !== id || !this._popup.isOpen()) return;
+      var point = this.point(id);
+      if (point) this._popup.setContent(this.options.popupOf(point));
     },
 
     _hideTooltip: function () {

@@ -122,6 +122,7 @@
     if (!layer) return;
     (change.remove || []).forEach(function (id) { layer.remove(id); });
     (change.upsert || []).forEach(function (feature) { layer.add(feature); });
+    if (change.state !== undefined && layer.applyState) layer.applyState(change.state);
     var props = change.props || {};
     Object.keys(props).forEach(function (id) {
       var properties = layer.properties(id);

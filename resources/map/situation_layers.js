@@ -2,8 +2,9 @@
  * The situation map page's two kinds of layer, with one interface (add, remove, setShown,
  * restyle, highlight, flyTo, open, ...): a VectorLayer keeps a Leaflet object per feature
  * (villages, roads, checkpoints, disinfection points: tens to hundreds); a CloudLayer draws all
- * its points on one canvas (households: up to 100,000; point_canvas.js). A part of the page
- * situation.js makes.
+ * its points on one canvas (households: up to 1,000,000; point_canvas.js), from GeoJSON features
+ * or, for a large layer, from typed columns (point_columns.js). A part of the page situation.js
+ * makes.
  *
  *   var kinds = SituationLayers.create(ctx, symbols)   ctx: the page's shared state (situation.js)
  *   kinds.buildLayer(name, collection)   makes ctx.layers[name], hidden
@@ -224,17 +225,18 @@
       },
     };
 
-    function CloudLayer(name) {
+    function CloudLayer(name, columns) {
+      // columns: the layer's description when it came as typed columns (point_columns.js).
       var self = this;
       this.name = name;
-      this.features = {};
+      this.columns = columns || null;
       this.group = new SituationPointCanvas({
         pane: PANES[name],
         alertPane: ALERT_PANES.households,
         newPopup: function (options) { return new FreePopup(options); },
         styleOf: function (properties) { return self._style(properties); },
-        tooltipOf: function (point) { return tooltipContent(name, self.features[point.id]); },
-        popupOf: function (point) { return popupContent(name, self.features[point.id]); },
+        tooltipOf: function (point) { return tooltipContent(name, self._feature(point)); },
+        popupOf: function (point) { return self._popup(point); },
         onClick: function (id) { ctx.select(name, id, false); },
       });
       this._styles = {};
@@ -242,28 +244,24 @@
 
     CloudLayer.prototype = {
       add: function (feature) {
-        var shown = this.group.isShown(feature.id);
-        this.features[feature.id] = feature;
         var xy = feature.geometry.coordinates;
         this.group.addPoint(feature.id, xy[1], xy[0], feature.properties);
-        if (shown) this.group.setShown(feature.id, true);
         ctx.layoutDirty = true;
       },
       remove: function (id) {
         this.group.removePoint(id);
-        delete this.features[id];
         ctx.layoutDirty = true;
       },
-      has: function (id) { return !!this.features[id]; },
-      properties: function (id) { return this.features[id] && this.features[id].properties; },
+      has: function (id) { return this.group.has(id); },
+      properties: function (id) { return this.group.properties(id); },
       setShown: function (id, shown) {
         this.group.setShown(id, shown);
         ctx.layoutDirty = true;
       },
       shownCount: function () { return this.group.shownCount(); },
       shownIds: function () { return this.group.shownIds(); },
-      restyle: function () {
-        this.group.changed();
+      restyle: function (id) {
+        this.group.restylePoint(id);
         ctx.layoutDirty = true; // a dot may have become an alert (or stopped being one)
       },
       highlight: function (id, on) { this.group.select(on ? id : null); },
@@ -279,6 +277,48 @@
         return { tooltip: this.group.openTooltip(id), popup: this.group.openPopup(id) };
       },
       setShifts: function (byId) { this.group.setShifts(byId); },
+      applyState: function (base64) {
+        // A new state byte per point (another filter, day or edit): what the popups list may
+        // have changed too, so their details are asked for again.
+        this.group.setStates(SituationColumns.decodeState(base64));
+        SituationColumns.forget(this.name);
+        ctx.layoutDirty = true;
+      },
+      _fromColumns: function () {
+        // A columnar layer's points: typed arrays, their properties made when asked for from
+        // the state byte and, once loaded, the popup details of their rows.
+        var self = this;
+        var columns = this.columns;
+        var data = SituationColumns.read(this.name, columns);
+        var classifiedBy = layerStyle(this.name).classifiedBy;
+        var stageStyles = columns.stages.map(function (key) {
+          var properties = {};
+          properties[classifiedBy] = key;
+          return self._style(properties);
+        });
+        this.group.setColumns(data, stageStyles, function (row) {
+          var state = self.group._flags[row];
+          var cls = self.group._cls[row];
+          var style = self.group._styles[cls];
+          var properties = SituationColumns.cached(self.name, columns, row) || { id: self.group._ids[row] };
+          properties[classifiedBy] = style ? style.key : null;
+          properties.alert = !!(state & 2) || !!properties.alert;
+          return properties;
+        });
+      },
+      _feature: function (point) {
+        var properties = point.properties || this.group.properties(point.id) || {};
+        return { id: point.id, properties: properties, geometry: { type: "Point", coordinates: [point.latlng.lng, point.latlng.lat] } };
+      },
+      _popup: function (point) {
+        var self = this;
+        var box = popupContent(this.name, this._feature(point));
+        if (this.columns && !SituationColumns.cached(this.name, this.columns, point.row)) {
+          // The details come later (from the application, or a file beside the page).
+          SituationColumns.details(this.name, this.columns, point.row, function () { self.group.refreshPopup(point.id); });
+        }
+        return box;
+      },
       _style: function (properties) {
         // One canvas style per symbol, built once: the redraw asks for it 100,000 times.
         var symbol = symbolFor(this.name, properties);
@@ -301,11 +341,14 @@
     function buildLayer(name, collection) {
       // A printed briefing (page.printVectorPoints set) draws that many households or fewer as
       // vector markers, sharp on paper; the screen always uses the canvas.
+      // A layer that came as typed columns is always a canvas.
       var limit = ctx.data.page.printVectorPoints || 0;
-      var cloud = name === "households" && !(limit && (collection.features || []).length <= limit);
-      var layer = cloud ? new CloudLayer(name) : new VectorLayer(name);
+      var cloud = collection.columns
+        || (name === "households" && !(limit && (collection.features || []).length <= limit));
+      var layer = cloud ? new CloudLayer(name, collection.columns ? collection : null) : new VectorLayer(name);
       layer.visible = false;
       ctx.layers[name] = layer;
+      if (collection.columns) layer._fromColumns();
       (collection.features || []).forEach(function (feature) { layer.add(feature); });
     }
 

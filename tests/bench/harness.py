@@ -49,6 +49,8 @@ def qt_application():
     import PyQt6.QtWebEngineWidgets  # noqa: F401  (before the QApplication)
     from PyQt6.QtWidgets import QApplication
 
+    import desktop.page_scheme  # noqa: F401  (registers the pages' URL scheme before the QApplication)
+
     global _application
     # Kept here: a QApplication whose last Python reference goes is deleted, and with it
     # every web profile and page of the benchmarks that follow.

@@ -1,0 +1,132 @@
+"""Large point layers as typed columns for the page, instead of GeoJSON.
+
+A county holds 100,000 to 2,000,000 households. As GeoJSON they are 540 bytes each to build,
+send and parse; as columns they are 9 bytes each to draw (two Float32 offsets from a centre
+and one state byte) plus their ids, and the page reads them straight into typed arrays.
+What a popup lists is not carried for every feature: it comes in chunks of
+:data:`DETAIL_ROWS` rows, asked for when a popup opens (from the window's Python, or from
+files written beside a ``map --out`` page).
+
+The state byte of a feature is its stage (the symbol class, an index into
+:func:`stage_codes`) in bits 0-5, whether it is an alert in bit 6 and whether it is shown in
+bit 7: a filter or as-of change is one such byte per feature, not lists of ids.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from geodata.dataset import Dataset
+from geodata.schema import SCHEMAS
+from layers.page_model import _TIME_COLUMNS, PageModel, packed_state, stage_codes
+
+# A point layer with at least this many features goes to the page as columns. Below it the
+# GeoJSON features cost little and carry their popups with them.
+COLUMNAR_AT = 20_000
+COLUMNAR_LAYERS = ("households",)
+DETAIL_ROWS = 16_384  # rows per chunk of popup details
+
+
+def columnar_layers(model: PageModel, at: int | None = None) -> frozenset[str]:
+    """The layers of ``model`` the page gets as columns: large point layers whose ids can be
+    written one a line."""
+    limit = COLUMNAR_AT if at is None else at
+    return frozenset(
+        name
+        for name in COLUMNAR_LAYERS
+        if name in model.layers
+        and len(model.ids[name]) >= limit
+        and not pd.Series(model.ids[name], dtype=object).astype(str).str.contains("\n", regex=False).any()
+    )
+
+
+def layer_columns(dataset: Dataset, name: str, model: PageModel) -> tuple[dict, bytes]:
+    """Layer ``name`` as the page's columns: a description (JSON-able) and the bytes it describes.
+
+    The bytes are Float32 longitude and latitude offsets from ``origin`` (a Float32 holds a
+    township's offsets to a few centimetres, where whole longitudes would be rounded to a
+    metre), then the state bytes, then the ids in UTF-8, one a line. A feature without a place
+    has NaN offsets and is never drawn.
+    """
+    geometries = dataset[name].geometry.to_numpy()
+    count = len(geometries)
+    x = shapely.get_x(geometries) if count else np.zeros(0)
+    y = shapely.get_y(geometries) if count else np.zeros(0)
+    finite = np.isfinite(x) & np.isfinite(y)
+    origin = [float(np.round(x[finite].mean(), 3)), float(np.round(y[finite].mean(), 3))] if finite.any() else [0, 0]
+    dx = (x - origin[0]).astype(np.float32)
+    dy = (y - origin[1]).astype(np.float32)
+    ids = "\n".join(str(i) for i in model.ids[name]).encode("utf-8")
+    parts = [dx.tobytes(), dy.tobytes(), packed_state(model, name).tobytes(), ids]
+    description = {
+        "columns": True,
+        "count": count,
+        "origin": origin,
+        "stages": stage_codes(name),
+        "bytes": sum(len(p) for p in parts),
+        "idBytes": len(ids),
+        "detailRows": DETAIL_ROWS,
+    }
+    return description, b"".join(parts)
+
+
+def detail_chunks(dataset: Dataset, name: str, model: PageModel, audience: str, chunk: int | None = None):
+    """The popup details of layer ``name``, DETAIL_ROWS rows a chunk: ``(number, JSON text)``
+    for every chunk, or only for chunk ``chunk``. Each is ``{"start": row, "columns": {field:
+    [value per row]}}``, values as the GeoJSON page carries them (days as text, missing None)."""
+    frame = dataset[name]
+    count = len(frame)
+    numbers = range((count + DETAIL_ROWS - 1) // DETAIL_ROWS) if chunk is None else [chunk]
+    for number in numbers:
+        start, end = number * DETAIL_ROWS, min(count, (number + 1) * DETAIL_ROWS)
+        if start >= count and count:
+            continue
+        columns = _detail_columns(dataset, name, model, audience, slice(start, end))
+        yield number, json.dumps({"start": start, "columns": columns}, ensure_ascii=False, separators=(",", ":"))
+
+
+def _detail_columns(dataset: Dataset, name: str, model: PageModel, audience: str, rows: slice) -> dict[str, list]:
+    frame = dataset[name].iloc[rows]
+    schema = SCHEMAS[name]
+    columns: dict[str, list] = {}
+    for f in schema.fields:
+        if audience != "internal" and f.personal:
+            continue
+        columns[f.name] = _json_values(frame[f.name], f.type == "datetime")
+    if schema.village_field:
+        names = dict(zip(dataset.villages["code"], dataset.villages["name"], strict=False))
+        columns["village_name"] = frame[schema.village_field].astype(object).map(names).astype(object).tolist()
+        columns["village_name"] = [v if isinstance(v, str) else None for v in columns["village_name"]]
+    dynamic = model.props[name].iloc[rows]
+    for column in dynamic.columns:
+        columns[column] = _json_values(dynamic[column], column in _TIME_COLUMNS, decimals=1)
+    return columns
+
+
+def _json_values(values: pd.Series, with_time: bool, decimals: int | None = None) -> list:
+    """A column's values as JSON-ready Python values, as the GeoJSON page writes them."""
+    missing = values.isna().to_numpy()
+    if pd.api.types.is_datetime64_any_dtype(values):
+        if with_time:
+            text = np.char.replace(np.datetime_as_string(values.to_numpy(dtype="datetime64[m]"), unit="m"), "T", " ")
+        else:
+            text = np.datetime_as_string(values.to_numpy(dtype="datetime64[D]"), unit="D")
+        out = text.astype(object)
+    elif pd.api.types.is_float_dtype(values):
+        numbers = values.to_numpy(dtype="float64", na_value=np.nan)
+        out = (np.round(numbers, decimals) if decimals is not None else numbers).astype(object)
+    elif pd.api.types.is_integer_dtype(values) or pd.api.types.is_bool_dtype(values):
+        kind = bool if pd.api.types.is_bool_dtype(values) else int
+        filled = values.to_numpy(dtype="float64", na_value=0)
+        out = np.array([kind(v) for v in filled], dtype=object) if missing.any() else filled.astype(kind).astype(object)
+    else:
+        out = values.astype(object).to_numpy().copy()
+        boxed = [i for i, v in enumerate(out) if isinstance(v, np.generic)]
+        for i in boxed:
+            out[i] = out[i].item()
+    out[missing] = None
+    return out.tolist()
