@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import logging
 import sys
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-import platformdirs
 from PyQt6.QtCore import QLibraryInfo, Qt, QTranslator
 from PyQt6.QtWidgets import QApplication, QMessageBox
 
+from desktop import quiet
+from desktop.os_errors import error_text
 from desktop.wall.wall import WallWindow, load_presets
 from desktop.window.main_window import MainWindow
 from geodata import __version__
@@ -54,21 +54,12 @@ def install_qt_translations(app: QApplication) -> QTranslator | None:
 
 
 def log_file() -> Path:
-    folder = Path(platformdirs.user_log_dir("situation-map", appauthor=False))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / "situation-map.log"
+    return quiet.log_folder() / quiet.LOG_NAME
 
 
 def start_logging() -> Path:
-    """Log to a rotating file in the user log folder. Messages name layers, ids and error
-    types, never values from the data, so no personal data reaches the file."""
-    path = log_file()
-    handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    return path
+    """Log to a rotating file in the log folder (see :mod:`desktop.quiet`)."""
+    return quiet.start_logging()
 
 
 def open_window(path, on_error=None):
@@ -77,9 +68,9 @@ def open_window(path, on_error=None):
     try:
         store = open_store(path)
         dataset = store.read_all()
-    except GeodataError as exc:
+    except (GeodataError, OSError) as exc:
         log.warning("cannot open a dataset: %s", type(exc).__name__)
-        message = _("Cannot open the data: {reason}").format(reason=exc)
+        message = _("Cannot open the data: {reason}").format(reason=error_text(exc))
         if on_error is not None:
             on_error(message)
         else:
@@ -140,7 +131,7 @@ def run_wall(path, args) -> int:
             path, presets=args.presets, screen=args.screen, refresh_s=args.refresh, dwell_s=args.dwell, theme=args.theme
         )
     except (GeodataError, ValueError, OSError) as exc:
-        print(f"situation-map: {exc}", file=sys.stderr)
+        print(f"situation-map: {error_text(exc)}", file=sys.stderr)
         return 2
     return app.exec()
 

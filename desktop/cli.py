@@ -22,8 +22,10 @@ from desktop.commands import (
     trend_command,
 )
 from desktop.commands.common import EXIT_FAILED, data_path
+from desktop.commands.parsing import VerbParser, chosen_language, speak_argparse_in_our_language
 from geodata import __version__
 from geodata.errors import GeodataError
+from layers.i18n import _, set_language
 
 # Each adds its verbs with set_defaults(run=...); heavy imports stay inside run. In this order
 # in --help.
@@ -83,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--dwell", type=float, default=60, metavar="SECONDS", help="how long each preset is shown (default 60)"
     )
     wall.add_argument("--theme", choices=("dark", "light"), default="dark", help="dark (default) or light")
-    verbs = parser.add_subparsers(dest="verb", metavar="COMMAND")
+    verbs = parser.add_subparsers(dest="verb", metavar="COMMAND", parser_class=VerbParser)
     # A verb's --data leaves one given before the verb alone (argparse would reset it to None).
     data_option = _data_option(argparse.SUPPRESS)
     for verb_module in VERB_MODULES:
@@ -92,16 +94,28 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Run the command ``argv`` (default: this process's arguments, and then the process is
+    the command: Chromium's and Qt's own messages go to the log file, not the terminal)."""
+    if argv is None:
+        from desktop import quiet
+
+        quiet.enable()
+    words = list(sys.argv[1:] if argv is None else argv)
+    # Before parsing: a usage error is said in the chosen language too.
+    set_language(chosen_language(words))
+    speak_argparse_in_our_language()
+    args = build_parser().parse_args(words)
     try:
         if getattr(args, "run", None) is not None:
             return args.run(args)
         return run_window(args)
     except (GeodataError, ValueError, OSError) as exc:
-        print(f"situation-map: {exc}", file=sys.stderr)
+        from desktop.os_errors import error_text
+
+        print(f"situation-map: {error_text(exc)}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
-        print("situation-map: interrupted", file=sys.stderr)
+        print("situation-map: " + _("interrupted"), file=sys.stderr)
         return EXIT_FAILED
 
 
@@ -110,17 +124,20 @@ def run_window(args) -> int:
     from desktop.launch import NO_DISPLAY, has_display, prepare_webengine, webengine_problem
 
     if not has_display():
-        print(NO_DISPLAY, file=sys.stderr)
+        print(_(NO_DISPLAY), file=sys.stderr)
         return EXIT_FAILED
     prepare_webengine()
+    from desktop import quiet
+
+    quiet.silence_native_output()
     problem = webengine_problem()
     if problem is not None:
         print(problem, file=sys.stderr)
         return EXIT_FAILED
     from desktop.app import run_app, run_wall
-    from layers.i18n import set_language
+    from layers.i18n import language
 
-    set_language(args.lang)
+    set_language(args.lang or language())
     if args.wall:
         return run_wall(data_path(args), args)
     return run_app(data_path(args))

@@ -10,7 +10,10 @@ from __future__ import annotations
 import os
 import sys
 
-NO_DISPLAY = (
+from geodata.messages import N_
+
+# English here; said through the catalogs where it is printed.
+NO_DISPLAY = N_(
     "situation-map: no display found (DISPLAY and WAYLAND_DISPLAY are not set). Run it in a "
     "desktop session, or on a virtual screen: apt-get install xvfb, then xvfb-run -a make run"
 )
@@ -34,8 +37,10 @@ def webengine_problem() -> str | None:
     try:
         import PyQt6.QtWebEngineWidgets  # noqa: F401
     except ImportError as exc:
-        return (
-            f"situation-map: Qt WebEngine cannot load ({exc}). Install the system libraries: "
+        from layers.i18n import _
+
+        return _(
+            "situation-map: Qt WebEngine cannot load ({reason}). Install the system libraries: "
             "python3 desktop/system_check.py --screen"
-        )
+        ).format(reason=exc)
     return None

@@ -393,7 +393,9 @@ class BriefingDialog(QDialog):
             path.replace(final)  # whole or not at all
         except OSError as exc:
             path.unlink(missing_ok=True)
-            message = _("The PDF could not be saved: {error}").format(error=exc.strerror or exc)
+            from desktop.os_errors import os_error_text
+
+            message = _("The PDF could not be saved: {error}").format(error=os_error_text(exc, final))
             self.status_label.setText(message)
             self.export_failed.emit(message)
             return

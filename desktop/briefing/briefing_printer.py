@@ -212,6 +212,7 @@ def application_for_printing():
     """
     import os
 
+    from desktop import quiet
     from desktop.launch import has_display, prepare_webengine
 
     if not has_display():
@@ -219,6 +220,7 @@ def application_for_printing():
     prepare_webengine()
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu")
+    quiet.silence_native_output()  # Chromium's own lines to the log, not the command's terminal
     import PyQt6.QtWebEngineWidgets  # noqa: F401  (must load before the QApplication)
     from PyQt6.QtWidgets import QApplication
 

@@ -6,7 +6,6 @@ one line on standard error and a non-zero exit status, and leaves no partial fil
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -17,6 +16,8 @@ from desktop.commands.common import (
     printed_feedback,
     state_from_args,
     state_options,
+    use_language,
+    writable_output,
 )
 
 
@@ -52,19 +53,20 @@ def run_brief(args) -> int:
     import tempfile
 
     from layers.briefing.options import BriefingOptions
-    from layers.i18n import set_language
+    from layers.i18n import _
 
-    set_language(args.lang)
+    lang = use_language(args)
     out = _checked_output(Path(args.out))
     villages = tuple(v.strip() for v in args.villages.split(",") if v.strip()) if args.villages else None
     if villages is not None and not args.atlas:
-        raise ValueError("--villages chooses atlas pages: give --atlas too")
+        raise ValueError(_("--villages chooses atlas pages: give --atlas too"))
+    state = state_from_args(args)  # a bad --state or --date is said before the browser starts
     options = BriefingOptions(
         atlas=args.atlas,
         villages=villages,
         paper=args.paper,
         landscape=args.landscape,
-        lang=args.lang,
+        lang=lang,
         gcj02=args.gcj02,
     )
 
@@ -85,7 +87,6 @@ def run_brief(args) -> int:
     staging = out.with_name(f".{out.name}.partial")
     try:
         dataset = open_store_from_args(args).read_all()
-        state = state_from_args(args)
         atlas_village_codes(dataset, options)  # an unknown village fails before anything is written
         with tempfile.TemporaryDirectory(prefix="situation-map-brief-") as folder:
             document = write_briefing_document(dataset, state, options, Path(folder))
@@ -97,19 +98,16 @@ def run_brief(args) -> int:
     finally:
         printer.close()
     staging.replace(out)  # whole or not at all: a reader never sees half a PDF
-    print(f"Wrote {out}")
+    print(_("Wrote {path}").format(path=out))
     return EXIT_OK
 
 
 def _checked_output(out: Path) -> Path:
+    from layers.i18n import _
+
     if out.suffix.lower() != ".pdf":
-        raise ValueError(f"--out {out}: name the briefing *.pdf")
-    folder = out.parent if str(out.parent) else Path(".")
-    if not folder.is_dir():
-        raise ValueError(f"--out {out}: the folder {folder} does not exist")
-    if not os.access(folder, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
-        raise ValueError(f"--out {out}: cannot write there (permission denied)")
-    return out
+        raise ValueError(_("--out {path}: name the briefing *.pdf").format(path=out))
+    return writable_output(out)
 
 
 def _progress_printer(map_count: int):

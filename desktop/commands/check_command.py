@@ -5,12 +5,12 @@ Exit status 0 when there are no errors (warnings allowed), 1 when there are.
 
 from __future__ import annotations
 
-import argparse
-
-from desktop.commands.common import EXIT_DATA_ERRORS, EXIT_OK, data_path
+from desktop.commands.common import EXIT_DATA_ERRORS, EXIT_OK, data_path, language_option, use_language
 
 
 def register(verbs, data_option) -> None:
+    from layers.i18n import _
+
     check = verbs.add_parser(
         "check",
         parents=[data_option],
@@ -18,13 +18,7 @@ def register(verbs, data_option) -> None:
         description="Print a per-layer count table and every problem. Exit status 0 when "
         "there are no errors (warnings allowed), 1 when there are.",
     )
-    # SUPPRESS: without it, this default would overwrite the --lang given before the verb.
-    check.add_argument(
-        "--lang",
-        choices=("zh", "en"),
-        default=argparse.SUPPRESS,
-        help="language of the problems (default: English, or the --lang before the verb)",
-    )
+    language_option(check, _("language of the report"))
     check.set_defaults(run=run_check)
 
 
@@ -32,10 +26,8 @@ def run_check(args) -> int:
     from desktop.commands.report import format_check_report
     from geodata.stores import open_store
     from geodata.validation import has_errors, validate
-    from layers.i18n import set_language
 
-    # Explicit: the language must not depend on whatever ran before in this process.
-    set_language(getattr(args, "lang", None) or "en")
+    use_language(args)
     store = open_store(data_path(args))
     dataset = store.read_all()
     problems = validate(dataset)

@@ -8,6 +8,8 @@ traceback: 0 success, 1 the data has errors, 2 the command could not be carried 
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -61,7 +63,62 @@ def state_options(verb: argparse.ArgumentParser) -> None:
         choices=("public", "internal"),
         help="public (default) leaves out household points and personal data",
     )
-    verb.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the page (default zh)")
+    from layers.i18n import _
+
+    language_option(verb, _("language of the page and the messages"))
+
+
+def language_option(verb: argparse.ArgumentParser, what: str) -> None:
+    """``--lang``, ``what`` saying what it sets; SUPPRESS keeps a --lang given before the
+    verb (a default would overwrite it)."""
+    from layers.i18n import _
+
+    verb.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default=argparse.SUPPRESS,
+        help=_("{what} (default: the --lang before the verb, else the system's)").format(what=what),
+    )
+
+
+def use_language(args) -> str:
+    """Speak the verb's language from here on: its --lang, else the one chosen before
+    parsing (see :mod:`desktop.commands.parsing`); returns it."""
+    from desktop.commands.parsing import verb_language
+    from layers.i18n import set_language
+
+    return set_language(verb_language(args))
+
+
+def writable_output(path: Path, *, make_folder: bool = False) -> Path:
+    """``path``, once it is sure a file can be written there: its folder exists (or, with
+    ``make_folder``, has been made) and takes a new file, and the file, if there is one,
+    opens for writing. Checked before the long work, so a read-only folder is said at once,
+    not after the work is done. Raises the OSError the write would have met, naming the
+    folder or the file."""
+    import tempfile
+
+    folder = path.parent if str(path.parent) else Path(".")
+    if make_folder and not folder.exists():
+        try:
+            folder.mkdir(parents=True)
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror, str(folder)) from None
+    if not folder.is_dir():
+        missing = errno.ENOTDIR if folder.exists() else errno.ENOENT
+        raise OSError(missing, os.strerror(missing), str(folder))
+    try:
+        handle, probe = tempfile.mkstemp(prefix=".situation-map-", suffix=".probe", dir=folder)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(folder)) from None
+    os.close(handle)
+    os.unlink(probe)
+    if path.is_dir():
+        raise OSError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    if path.exists():
+        with open(path, "r+b"):  # opens for writing without changing a byte
+            pass
+    return path
 
 
 def state_from_args(args):
@@ -78,10 +135,14 @@ def state_from_args(args):
 
 def parse_day(text: str) -> datetime:
     """The day of a ``--date`` option, or a ValueError that says how to write it."""
+    from layers.i18n import _
+
     try:
         return datetime.strptime(text, "%Y-%m-%d")
     except ValueError:
-        raise ValueError(f"--date {text!r}: give the day as YYYY-MM-DD, e.g. 2020-02-19") from None
+        raise ValueError(
+            _("{option} {text}: give the day as YYYY-MM-DD, e.g. 2020-02-19").format(option="--date", text=repr(text))
+        ) from None
 
 
 def end_of_day(text: str) -> datetime:

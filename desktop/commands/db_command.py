@@ -15,7 +15,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from desktop.commands.common import EXIT_DATA_ERRORS, EXIT_FAILED, EXIT_OK
+from desktop.commands.common import (
+    EXIT_DATA_ERRORS,
+    EXIT_FAILED,
+    EXIT_OK,
+    language_option,
+    use_language,
+    writable_output,
+)
 from layers.i18n import _
 
 URL_HELP = "the database: postgresql://user@host/db or service=NAME (password from ~/.pgpass)"
@@ -40,9 +47,11 @@ def register(verbs, data_option) -> None:
         help="also create the group roles situation_map_reader (wall displays) and "
         "situation_map_writer (desks that edit)",
     )
+    language_option(init, _("language of the messages"))
     init.set_defaults(run=run_init)
     upgrade = actions.add_parser("upgrade", help="apply the schema migrations the database lacks")
     upgrade.add_argument("--url", required=True, help=URL_HELP)
+    language_option(upgrade, _("language of the messages"))
     upgrade.set_defaults(run=run_upgrade)
     push = actions.add_parser(
         "push",
@@ -52,11 +61,13 @@ def register(verbs, data_option) -> None:
     push.add_argument("--from", dest="source", required=True, metavar="FILE.gpkg", help="the dataset to copy")
     push.add_argument("--url", required=True, help=URL_HELP)
     push.add_argument("--replace", action="store_true", help="replace the data a database holds already")
+    language_option(push, _("language of the messages"))
     push.set_defaults(run=run_push)
     pull = actions.add_parser("pull", help="copy the database's dataset into a new GeoPackage")
     pull.add_argument("--url", required=True, help=URL_HELP)
     pull.add_argument("--out", required=True, metavar="FILE.gpkg", help="the file to write")
     pull.add_argument("--force", action="store_true", help="replace the file if it exists")
+    language_option(pull, _("language of the messages"))
     pull.set_defaults(run=run_pull)
 
 
@@ -74,6 +85,7 @@ def _admin_connection(url: str):
 
 
 def run_init(args) -> int:
+    use_language(args)
     from geodata.stores.postgis import migrations
     from geodata.stores.postgis.location import without_password
 
@@ -103,6 +115,7 @@ def run_init(args) -> int:
 
 
 def run_upgrade(args) -> int:
+    use_language(args)
     from geodata.stores.postgis import migrations
     from geodata.stores.postgis.location import without_password
 
@@ -130,6 +143,7 @@ def run_upgrade(args) -> int:
 
 
 def run_push(args) -> int:
+    use_language(args)
     from geodata.stores import GeoPackageStore, open_store
     from geodata.validation import ERROR, validate
 
@@ -163,6 +177,7 @@ def run_push(args) -> int:
 
 
 def run_pull(args) -> int:
+    use_language(args)
     from geodata.stores import GeoPackageStore, lock_path_of, open_store
 
     out = Path(args.out)
@@ -172,6 +187,7 @@ def run_pull(args) -> int:
     if out.exists() and not args.force:
         print("situation-map: " + _("{file} exists; give --force to replace it").format(file=out), file=sys.stderr)
         return EXIT_FAILED
+    writable_output(out)
     source = open_store(args.url, read_only=True)
     dataset = source.read_all()
     for name, frame in dataset.frames.items():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from desktop.commands.common import EXIT_OK, data_path, state_from_args, state_options
+from desktop.commands.common import EXIT_OK, data_path, state_from_args, state_options, use_language, writable_output
 
 
 def register(verbs, data_option) -> None:
@@ -22,13 +22,20 @@ def register(verbs, data_option) -> None:
 
 def run_map(args) -> int:
     from geodata.stores import open_store
+    from layers.i18n import _
     from layers.webmap import write_page
 
+    lang = use_language(args)
     out = Path(args.out)
     if out.suffix.lower() not in (".html", ".htm"):
-        raise ValueError(f"--out {out}: name the page *.html")
-    dataset = open_store(data_path(args)).read_all()
+        raise ValueError(_("--out {path}: name the page *.html").format(path=out))
+    writable_output(out, make_folder=True)  # the page's folder is made, as it always was
     state = state_from_args(args)
-    path, _ = write_page(dataset, state, out.parent, lang=args.lang, page_name=out.name)
-    print(f"Wrote {path} (open it in a browser; copy the whole folder {out.parent} to move it)")
+    dataset = open_store(data_path(args)).read_all()
+    path, _files = write_page(dataset, state, out.parent, lang=lang, page_name=out.name)
+    print(
+        _("Wrote {path} (open it in a browser; copy the whole folder {folder} to move it)").format(
+            path=path, folder=out.parent
+        )
+    )
     return EXIT_OK

@@ -10,10 +10,21 @@ import json
 import sys
 from pathlib import Path
 
-from desktop.commands.common import EXIT_FAILED, EXIT_OK, end_of_day, open_store_from_args, printed_feedback
+from desktop.commands.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    end_of_day,
+    language_option,
+    open_store_from_args,
+    printed_feedback,
+    use_language,
+    writable_output,
+)
 
 
 def register(verbs, data_option) -> None:
+    from layers.i18n import _
+
     plan = verbs.add_parser(
         "plan",
         parents=[data_option],
@@ -68,21 +79,27 @@ def register(verbs, data_option) -> None:
         metavar="STATE.json",
         help="write a view preset showing the plan (for `situation-map brief --state`)",
     )
-    plan.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the report (default zh)")
+    language_option(plan, _("language of the report"))
     plan.set_defaults(run=run_plan)
 
 
 def run_plan(args) -> int:
-    from layers.i18n import _, set_language
+    from layers.i18n import _
+
+    use_language(args)
+    out = Path(args.out) if args.out else None
+    if out is not None and out.suffix.lower() not in (".geojson", ".json"):
+        raise ValueError(_("--out {path}: name the proposals *.geojson").format(path=out))
+    if args.add < 1 and not args.lscp:
+        raise ValueError(_("--add {count}: give 1 or more new checkpoints").format(count=args.add))
+    # Before the siting, which may take a while: a place that cannot be written is said now.
+    for path in (out, Path(args.save_state) if args.save_state else None):
+        if path is not None:
+            writable_output(path)
+    as_of = end_of_day(args.date) if args.date else None
     from layers.messages import error_text
     from layers.planning import PlanningContext, PlanningError, PlanningOptions, Site, parse_weights, suggest_sites
 
-    set_language(args.lang)
-    out = Path(args.out) if args.out else None
-    if out is not None and out.suffix.lower() not in (".geojson", ".json"):
-        raise ValueError(f"--out {out}: name the proposals *.geojson")
-    if args.add < 1 and not args.lscp:
-        raise ValueError(f"--add {args.add}: give 1 or more new checkpoints")
     try:
         options = PlanningOptions(
             radius_m=args.radius,
@@ -93,7 +110,6 @@ def run_plan(args) -> int:
         )
         user_sites = tuple(Site(f"U{n}", *_lon_lat(text)) for n, text in enumerate(args.candidate, start=1))
         dataset = open_store_from_args(args).read_all()
-        as_of = end_of_day(args.date) if args.date else None
         context = PlanningContext(dataset, options, as_of)
         result = suggest_sites(context, args.add, lscp=args.lscp, user_sites=user_sites, feedback=_progress())
     except PlanningError as exc:

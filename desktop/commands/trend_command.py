@@ -15,12 +15,21 @@ import tempfile
 from datetime import date, datetime
 from pathlib import Path
 
-from desktop.commands.common import EXIT_FAILED, EXIT_OK, open_store_from_args
+from desktop.commands.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    language_option,
+    open_store_from_args,
+    use_language,
+    writable_output,
+)
 
 FORMATS = (".csv", ".xlsx", ".svg", ".png")
 
 
 def register(verbs, data_option) -> None:
+    from layers.i18n import _
+
     trend = verbs.add_parser(
         "trend",
         parents=[data_option],
@@ -36,18 +45,21 @@ def register(verbs, data_option) -> None:
     trend.add_argument(
         "--out", required=True, metavar="FILE", help="FILE.csv, FILE.xlsx, or a chart: FILE.svg or FILE.png"
     )
-    trend.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the messages (default zh)")
+    language_option(trend, _("language of the messages"))
     trend.set_defaults(run=run_trend)
 
 
 def run_trend(args) -> int:
-    from layers.i18n import set_language
-
-    set_language(args.lang)
+    use_language(args)
     try:
         return _run(args)
     except _RefusedError as exc:
         print(f"situation-map trend: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as exc:
+        from desktop.os_errors import os_error_text
+
+        print(f"situation-map trend: {os_error_text(exc)}", file=sys.stderr)
         return EXIT_FAILED
 
 
@@ -67,16 +79,12 @@ def _run(args) -> int:
     end = _day(args.end, "--to")
     if start is not None and end is not None and start > end:
         raise _RefusedError(_("--from {start} is after --to {end}").format(start=start, end=end))
-    if not out.parent.is_dir():
-        raise _RefusedError(_("--out {path}: the folder does not exist").format(path=out))
+    writable_output(out)
     dataset = open_store_from_args(args).read_all()
     if args.village is not None and args.village not in set(dataset.villages["code"].astype(str)):
         raise _RefusedError(_("--village {code}: no village has this code").format(code=args.village))
     series = daily_series(dataset, start, end, village=args.village)
-    try:
-        _write(series, out)
-    except OSError as exc:
-        raise _RefusedError(_("cannot write {path}: {reason}").format(path=out, reason=exc.strerror or exc)) from None
+    _write(series, out)
     print(_("Wrote {count} days to {path}").format(count=len(series), path=out))
     return EXIT_OK
 
@@ -124,6 +132,7 @@ def _write(series, out: Path) -> None:
 def _write_png(chart: str, path: Path) -> None:
     """The SVG chart drawn at twice its size (sharp on a slide) by Qt's SVG renderer."""
     from desktop.briefing.briefing_printer import application_for_printing
+    from layers.i18n import _
 
     application_for_printing()  # text needs a running application; one without a screen is fine
     from PyQt6.QtCore import QByteArray
@@ -138,7 +147,7 @@ def _write_png(chart: str, path: Path) -> None:
     renderer.render(painter)
     painter.end()
     if not image.save(str(path), "PNG"):
-        raise OSError(f"the image could not be saved as {path.name}")
+        raise _RefusedError(_("the image could not be saved as {name}").format(name=path.name))
 
 
 def _write_workbook(series, path: Path) -> None:

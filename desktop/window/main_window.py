@@ -23,6 +23,7 @@ from shapely.geometry import Point
 
 from desktop.briefing import briefing_dialog
 from desktop.map_view import MapView
+from desktop.os_errors import error_text
 from desktop.plain_text import plain_box, plain_label
 from desktop.planning import planning_panel
 from desktop.shared_store import connect_dialog
@@ -324,7 +325,7 @@ class MainWindow(QMainWindow):
         try:
             self.session.set_state(MapState.load(path))
         except (MapStateError, OSError) as exc:
-            self.show_error(_("Cannot use this preset: {reason}").format(reason=exc))
+            self.show_error(_("Cannot use this preset: {reason}").format(reason=error_text(exc)))
 
     def choose_dataset(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(

@@ -16,6 +16,7 @@ import pandas as pd
 from PyQt6.QtCore import QObject, pyqtSignal
 from PyQt6.QtGui import QUndoCommand, QUndoStack
 
+from desktop.os_errors import error_text
 from geodata.dataset import Dataset
 from geodata.editing import ConflictError, Edit, EditError
 from geodata.errors import GeodataError
@@ -101,7 +102,7 @@ class Session(QObject):
             return False
         except (EditError, GeodataError, OSError) as exc:
             log.warning("save failed: %s", type(exc).__name__)  # the message may name data
-            self.error.emit(_("The change was not saved: {reason}").format(reason=exc))
+            self.error.emit(_("The change was not saved: {reason}").format(reason=error_text(exc)))
             return False
         changed: dict[str, list[str]] = {}
         for edit in edits:
@@ -126,7 +127,7 @@ class Session(QObject):
         try:
             dataset = self.store.read_all()
         except (GeodataError, OSError) as exc:
-            self.error.emit(_("Cannot read the data: {reason}").format(reason=exc))
+            self.error.emit(_("Cannot read the data: {reason}").format(reason=error_text(exc)))
             return False
         self.take_external(dataset)
         return True

@@ -33,6 +33,7 @@ import shapely
 from geodata.dataset import Dataset, empty_frame
 from geodata.editing import Edit, apply_to_dataset, journal_frame
 from geodata.errors import StoreError
+from geodata.messages import N_, Message
 from geodata.schema import (
     JOURNAL,
     METADATA_KEYS,
@@ -70,10 +71,10 @@ class GeoPackageStore:
         self._thread = threading.local()  # per thread: layer -> version when last read
         if not self.path.exists():
             if not create:
-                raise StoreError(f"{self.path}: no such file")
+                raise StoreError(Message(N_("{path}: no such file"), path=self.path))
             self.write({}, metadata={"schema_version": SCHEMA_VERSION})
         elif self.path.is_dir():
-            raise StoreError(f"{self.path}: is a folder, not a GeoPackage file")
+            raise StoreError(Message(N_("{path}: is a folder, not a GeoPackage file"), path=self.path))
         else:
             self._check_readable()
 

@@ -181,7 +181,7 @@ def households_listed(sample) -> pd.DataFrame:
 )
 def test_bad_requests_fail_with_one_clear_line_and_no_file(sample_file, tmp_path, capsys, qapp, arguments, message):
     out = tmp_path / "brief.pdf"
-    assert main(["brief", "--data", str(sample_file), "--out", str(out), *arguments]) == EXIT_FAILED
+    assert main(["brief", "--data", str(sample_file), "--out", str(out), *arguments, "--lang", "en"]) == EXIT_FAILED
     error = capsys.readouterr().err
     assert message in error and "Traceback" not in error
     assert not out.exists() and not list(tmp_path.glob(".*partial"))
@@ -189,7 +189,8 @@ def test_bad_requests_fail_with_one_clear_line_and_no_file(sample_file, tmp_path
 
 def test_an_unwritable_output_is_refused(sample_file, tmp_path, capsys):
     assert (
-        main(["brief", "--data", str(sample_file), "--out", str(tmp_path / "no-such-folder" / "b.pdf")]) == EXIT_FAILED
+        main(["brief", "--lang", "en", "--data", str(sample_file), "--out", str(tmp_path / "no-such-folder" / "b.pdf")])
+        == EXIT_FAILED
     )
     assert "does not exist" in capsys.readouterr().err
     assert main(["brief", "--data", str(sample_file), "--out", str(tmp_path / "brief.txt")]) == EXIT_FAILED

@@ -1,0 +1,92 @@
+"""Errors said as one sentence in the language in use, the same way by every verb and window.
+
+An operating-system error's own text ("[Errno 30] Read-only file system: '/mnt/usb/b.pdf'")
+is English from the C library, whatever language the user chose; here its errno becomes a
+sentence that names the path. An error raised with a :class:`~geodata.messages.Message`
+is translated through the catalogs; an SQLite error under a store error (a file locked by
+QGIS, a full disk) is recognised and said the same way as the operating system's.
+
+    error_text(exc)     # any error the command line or a window shows
+    os_error_text(exc)  # an OSError
+"""
+
+from __future__ import annotations
+
+import errno
+import sqlite3
+
+from geodata.messages import N_
+from layers.i18n import _
+
+# errno -> sentence (English template, translated where shown). {path} is the file or folder.
+_SENTENCES = {
+    errno.ENOENT: N_("{path}: the file or folder does not exist"),
+    errno.EACCES: N_("{path}: permission denied"),
+    errno.EPERM: N_("{path}: permission denied"),
+    errno.EROFS: N_("{path}: the folder is read-only; choose another folder"),
+    errno.ENOSPC: N_("{path}: the disk is full; free some space and try again"),
+    errno.EDQUOT: N_("{path}: the disk is full; free some space and try again"),
+    errno.EBUSY: N_("{path}: the file is in use by another program; close it there and try again"),
+    errno.ETXTBSY: N_("{path}: the file is in use by another program; close it there and try again"),
+    errno.EISDIR: N_("{path} is a folder, not a file"),
+    errno.ENOTDIR: N_("{path}: part of the path is a file, not a folder"),
+    errno.EEXIST: N_("{path} exists already"),
+    errno.ENAMETOOLONG: N_("{path}: the name is too long"),
+    errno.EIO: N_("{path}: the disk could not be read or written; is it still plugged in?"),
+}
+_LOCKED = N_("{path}: the file is in use by another program; close it there and try again")
+_UNKNOWN = N_("{path}: cannot be read or written (error {code})")
+# Windows reports a file held open by Excel or QGIS as a sharing or lock violation.
+_WINDOWS_LOCKED = (32, 33)
+
+
+def os_error_text(exc: OSError, path=None) -> str:
+    """``exc`` as one sentence naming ``path`` (default: the file the error names)."""
+    shown = path if path is not None else (exc.filename if exc.filename is not None else _("the file"))
+    if getattr(exc, "winerror", None) in _WINDOWS_LOCKED:
+        return _(_LOCKED).format(path=shown)
+    template = _SENTENCES.get(exc.errno) if exc.errno is not None else None
+    if template is None:
+        code = errno.errorcode.get(exc.errno, str(exc.errno)) if exc.errno is not None else type(exc).__name__
+        return _(_UNKNOWN).format(path=shown, code=code)
+    return _(template).format(path=shown)
+
+
+def error_text(exc: BaseException) -> str:
+    """Any error the command line or a window shows, in the language in use."""
+    from layers.messages import error_text as message_error_text
+
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return os_error_text(exc)
+    cause = exc.__cause__ or exc.__context__
+    if isinstance(cause, sqlite3.Error):
+        sentence = _sqlite_text(cause, _path_of(exc))
+        if sentence is not None:
+            return sentence
+    if isinstance(cause, OSError) and cause.errno is not None and cause.filename is not None:
+        return os_error_text(cause)  # e.g. a view preset that cannot be read
+    return message_error_text(exc) if isinstance(exc, Exception) else str(exc)
+
+
+def _sqlite_text(cause: sqlite3.Error, path) -> str | None:
+    """What an SQLite error under a store error means, said like the operating system's."""
+    if path is None:
+        return None
+    text = str(cause).lower()
+    if "locked" in text or "busy" in text:
+        return _(_LOCKED).format(path=path)
+    if "readonly" in text or "read-only" in text:
+        return _(_SENTENCES[errno.EROFS]).format(path=path)
+    if "full" in text:
+        return _(_SENTENCES[errno.ENOSPC]).format(path=path)
+    return None
+
+
+def _path_of(exc: BaseException):
+    """The file a store error is about: a Message's ``path``, or the text before its first
+    ": " (every store error begins with its file)."""
+    params = getattr(exc.args[0], "params", None) if exc.args else None
+    if isinstance(params, dict) and params.get("path") is not None:
+        return params["path"]
+    head, sep, _rest = str(exc).partition(": ")
+    return head if sep and ("/" in head or "\\" in head or "." in head) else None
