@@ -73,6 +73,10 @@ def _readable(worksheet, frame: pd.DataFrame) -> None:
     from openpyxl.utils import get_column_letter
 
     worksheet.freeze_panes = "A2"
+    for row in worksheet.iter_rows(min_row=2):
+        for cell in row:
+            if cell.is_date and cell.number_format.endswith(":SS"):
+                cell.number_format = "YYYY-MM-DD HH:MM"  # the data's times are to the minute
     for position, column in enumerate(frame.columns, start=1):
         texts = [str(column), *(str(v) for v in frame[column].head(500) if v is not None)]
         width = max(sum(2 if ord(c) > 0x2E7F else 1 for c in text) for text in texts)

@@ -69,6 +69,7 @@ def test_a_households_sheet_for_people_reads_as_people_write_it(dataset, tmp_pat
     record = dataset.households.iloc[0]
     assert first["所属村"] == "关王庙村" and first["观察原因"] == "武汉返乡" and first["状态"] == "已解除"
     assert first["观察开始"] == dt.datetime(2020, 1, 24) and sheet["F2"].number_format == "YYYY-MM-DD"
+    assert first["最近随访"] == record["last_check"] and sheet["J2"].number_format == "YYYY-MM-DD HH:MM"
     assert first["体温异常"] == "否" and first["户主姓名"] == record["head_name"]
     assert first["经度"] == pytest.approx(record.geometry.x, abs=1e-7)
     assert sheet.freeze_panes == "A2"
