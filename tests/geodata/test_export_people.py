@@ -87,6 +87,20 @@ def test_english_headers_and_words(dataset, tmp_path):
     assert "Longitude" in rows[0] and rows[0]["Village"] == "熊楼村"  # CP01 stands in 熊楼村
 
 
+def test_villages_sharing_a_name_keep_their_codes(dataset, tmp_path):
+    villages = dataset.villages.copy()
+    villages.loc[1, "name"] = villages.loc[0, "name"]
+    dataset["villages"] = villages
+    shared = set(villages.loc[:1, "code"])
+    path = tmp_path / "households.csv"
+    export_layer(dataset, "households", path, audience="internal", form="people")
+    text = path.read_text(encoding="utf-8-sig")
+    assert all(code in text for code in shared & set(dataset.households["village"]))
+    plan = plan_import(read_source(path), dataset, "households", mode="replace")
+    assert not plan.errors, [str(p) for p in plan.errors[:3]]
+    assert_same_records("households", dataset.households, plan.result)
+
+
 def test_a_supplies_table_names_the_township(dataset, tmp_path):
     path = tmp_path / "物资.csv"
     export_layer(dataset, "supplies", path, form="people", lang="zh")

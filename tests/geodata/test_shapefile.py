@@ -54,6 +54,14 @@ def test_a_household_shapefile_is_not_refused_for_its_cut_names(dataset, tmp_pat
     assert_same_records("households", original, plan.result, tolerance=1e-9)
 
 
+@pytest.mark.parametrize("layer", ["villages", "checkpoints", "households", "disinfection_points", "roads"])
+def test_every_layer_saved_by_qgis_imports_back_unchanged(dataset, tmp_path, layer):
+    original = dataset[layer]
+    plan = _imported(dataset, _saved_by_gdal(original, tmp_path / f"{layer}.shp"), layer)
+    assert not plan.columns.unused, plan.columns.unused
+    assert_same_records(layer, original, plan.result, tolerance=1e-9)
+
+
 def test_every_field_has_one_short_name_within_its_layer():
     for name, schema in SCHEMAS.items():
         shorts = [shapefile_name(f.name) for f in schema.fields]
