@@ -43,7 +43,7 @@ KINDS = {
     ".geojson": "geojson",
     ".json": "geojson",
     ".shp": "shapefile",
-    ".zip": "shapefile_zip",
+    ".zip": "zip",
     ".gpkg": "gpkg",
 }
 PREVIEW_ROWS = 20
@@ -111,7 +111,7 @@ def read_source(
         "xlsx": _read_xlsx,
         "geojson": read_geojson,
         "shapefile": read_shapefile,
-        "shapefile_zip": read_shapefile_zip,
+        "zip": read_shapefile_zip,
         "gpkg": read_gpkg,
     }[kind]
     try:

@@ -27,7 +27,8 @@ def read_shapefile_zip(path: Path, *, encoding: str | None, sheet: str | None, r
         members = [m for m in archive.infolist() if not m.is_dir() and not m.filename.startswith("__MACOSX")]
         stems = _shapefiles(members)
         if len(stems) != 1:
-            names = ", ".join(sorted(stems)) or "-"
+            shown = sorted(stems) or sorted(m.filename for m in members)
+            names = ", ".join(shown[:10]) + (", …" if len(shown) > 10 else "") if shown else "-"
             raise failure(
                 path,
                 Message(

@@ -131,3 +131,27 @@ def test_a_table_without_shapes_is_a_dbf_in_the_zip(dataset, tmp_path):
     plan = _imported(dataset, path, "followups")
     assert_same_records("followups", dataset["followups"], plan.result)
     assert pd.api.types.is_bool_dtype(plan.result["symptoms"])
+
+
+def test_a_zip_of_two_shapefiles_or_none_says_what_it_holds(dataset, tmp_path):
+    from geodata.importing import ImportFailure
+
+    one, two = tmp_path / "a.zip", tmp_path / "b.zip"
+    export_layer(dataset, "roads", one, form="import")
+    export_layer(dataset, "villages", two, form="import")
+    both = tmp_path / "both.zip"
+    with zipfile.ZipFile(both, "w") as archive:
+        for path in (one, two):
+            with zipfile.ZipFile(path) as part:
+                for name in part.namelist():
+                    archive.writestr(name, part.read(name))
+    with pytest.raises(ImportFailure, match="one shapefile.*roads, villages"):
+        read_source(both)
+    (tmp_path / "readme.txt").write_text("说明")
+    with zipfile.ZipFile(tmp_path / "none.zip", "w") as archive:
+        archive.write(tmp_path / "readme.txt", "readme.txt")
+    with pytest.raises(ImportFailure, match="it holds: readme.txt"):
+        read_source(tmp_path / "none.zip")
+    (tmp_path / "broken.zip").write_bytes(b"not a zip")
+    with pytest.raises(ImportFailure, match="cannot be read as ZIP"):
+        read_source(tmp_path / "broken.zip")
