@@ -48,8 +48,10 @@ def _data_option(default) -> argparse.ArgumentParser:
         "--data",
         metavar="PATH_OR_URL",
         default=default,
-        help="dataset: a .gpkg file, or a shared PostGIS database (postgresql://user@host/db or "
-        "service=NAME; passwords from ~/.pgpass); default: your working copy of the sample",
+        help=_(
+            "dataset: a .gpkg file, or a shared PostGIS database (postgresql://user@host/db or "
+            "service=NAME; passwords from ~/.pgpass); default: your working copy of the sample"
+        ),
     )
     return option
 
@@ -58,33 +60,35 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="situation-map",
         parents=[_data_option(None)],
-        description="Township Situation Map / 乡镇疫情防控态势图. Without a command, opens the map window.",
+        description=_("Township Situation Map. Without a command, opens the map window."),
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__}", help=_("show the version and exit")
+    )
     parser.add_argument(
         "--lang",
         choices=("zh", "en"),
-        help="language of the window (default: the system's; Chinese on a Chinese system)",
+        help=_("language of the window and the messages (default: the system's; Chinese on a Chinese system)"),
     )
-    wall = parser.add_argument_group("wall display (with --wall)")
-    wall.add_argument("--wall", action="store_true", help="full-screen wall display for the command centre")
+    wall = parser.add_argument_group(_("wall display (with --wall)"))
+    wall.add_argument("--wall", action="store_true", help=_("full-screen wall display for the command centre"))
     wall.add_argument(
         "--presets",
         metavar="FILE_OR_DIR",
-        help="view presets to cycle through (default: the township, then each village)",
+        help=_("view presets to cycle through (default: the township, then each village)"),
     )
-    wall.add_argument("--screen", type=int, default=0, metavar="N", help="screen number (default 0)")
+    wall.add_argument("--screen", type=int, default=0, metavar="N", help=_("screen number (default 0)"))
     wall.add_argument(
         "--refresh",
         type=float,
         default=30,
         metavar="SECONDS",
-        help="how often the data is checked for changes (default 30)",
+        help=_("how often the data is checked for changes (default 30)"),
     )
     wall.add_argument(
-        "--dwell", type=float, default=60, metavar="SECONDS", help="how long each preset is shown (default 60)"
+        "--dwell", type=float, default=60, metavar="SECONDS", help=_("how long each preset is shown (default 60)")
     )
-    wall.add_argument("--theme", choices=("dark", "light"), default="dark", help="dark (default) or light")
+    wall.add_argument("--theme", choices=("dark", "light"), default="dark", help=_("dark (default) or light"))
     verbs = parser.add_subparsers(dest="verb", metavar="COMMAND", parser_class=VerbParser)
     # A verb's --data leaves one given before the verb alone (argparse would reset it to None).
     data_option = _data_option(argparse.SUPPRESS)

@@ -22,29 +22,33 @@ from desktop.commands.common import (
 
 
 def register(verbs, data_option) -> None:
+    from layers.i18n import _
+
     brief = verbs.add_parser(
         "brief",
         parents=[data_option],
-        help="write the daily briefing (简报) as a PDF: map, figures, tables; atlas pages per village",
-        description="Write the daily briefing as a PDF: title, as-of time, the map of the view "
-        "(legend, scale bar, north arrow), key figures, figures per village, checkpoints by tier, "
-        "supplies and publicity. The public audience (default) names no household; the internal "
-        "one adds the observation list and marks every page confidential. Needs no display.",
+        help=_("write the daily briefing as a PDF: map, figures, tables; atlas pages per village"),
+        description=_(
+            "Write the daily briefing as a PDF: title, as-of time, the map of the view "
+            "(legend, scale bar, north arrow), key figures, figures per village, checkpoints by tier, "
+            "supplies and publicity. The public audience (default) names no household; the internal "
+            "one adds the observation list and marks every page confidential. Needs no display."
+        ),
     )
-    brief.add_argument("--out", required=True, metavar="FILE.pdf", help="the PDF to write")
+    brief.add_argument("--out", required=True, metavar="FILE.pdf", help=_("the PDF to write"))
     state_options(brief)
-    brief.add_argument("--atlas", action="store_true", help="add one page per village after the summary")
+    brief.add_argument("--atlas", action="store_true", help=_("add one page per village after the summary"))
     brief.add_argument(
         "--villages",
         metavar="CODE,...",
-        help="atlas pages only for these villages (division codes or names, comma-separated)",
+        help=_("atlas pages only for these villages (division codes or names, comma-separated)"),
     )
-    brief.add_argument("--paper", choices=("A4", "A3"), default="A4", help="paper size (default A4)")
-    brief.add_argument("--landscape", action="store_true", help="landscape instead of portrait")
+    brief.add_argument("--paper", choices=("A4", "A3"), default="A4", help=_("paper size (default A4)"))
+    brief.add_argument("--landscape", action="store_true", help=_("landscape instead of portrait"))
     brief.add_argument(
         "--gcj02",
         action="store_true",
-        help="a plan's proposed sites also in GCJ-02 coordinates (as Gaode/Tencent maps show them)",
+        help=_("a plan's proposed sites also in GCJ-02 coordinates (as Gaode/Tencent maps show them)"),
     )
     brief.set_defaults(run=run_brief)
 

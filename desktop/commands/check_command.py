@@ -14,9 +14,11 @@ def register(verbs, data_option) -> None:
     check = verbs.add_parser(
         "check",
         parents=[data_option],
-        help="count the features of every layer and list every problem in the data",
-        description="Print a per-layer count table and every problem. Exit status 0 when "
-        "there are no errors (warnings allowed), 1 when there are.",
+        help=_("count the features of every layer and list every problem in the data"),
+        description=_(
+            "Print a per-layer count table and every problem. Exit status 0 when "
+            "there are no errors (warnings allowed), 1 when there are."
+        ),
     )
     language_option(check, _("language of the report"))
     check.set_defaults(run=run_check)

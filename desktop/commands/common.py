@@ -56,15 +56,15 @@ def open_store_from_args(args):
 
 
 def state_options(verb: argparse.ArgumentParser) -> None:
-    verb.add_argument("--state", metavar="STATE.json", help="a saved MapState (view preset)")
-    verb.add_argument("--date", metavar="YYYY-MM-DD", help="show the situation on this day")
+    from layers.i18n import _
+
+    verb.add_argument("--state", metavar="STATE.json", help=_("a saved MapState (view preset)"))
+    verb.add_argument("--date", metavar="YYYY-MM-DD", help=_("show the situation on this day"))
     verb.add_argument(
         "--audience",
         choices=("public", "internal"),
-        help="public (default) leaves out household points and personal data",
+        help=_("public (default) leaves out household points and personal data"),
     )
-    from layers.i18n import _
-
     language_option(verb, _("language of the page and the messages"))
 
 

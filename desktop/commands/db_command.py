@@ -23,50 +23,55 @@ from desktop.commands.common import (
     use_language,
     writable_output,
 )
+from geodata.messages import N_
 from layers.i18n import _
 
-URL_HELP = "the database: postgresql://user@host/db or service=NAME (password from ~/.pgpass)"
+URL_HELP = N_("the database: postgresql://user@host/db or service=NAME (password from ~/.pgpass)")
 
 
 def register(verbs, data_option) -> None:
     db = verbs.add_parser(
         "db",
-        help="create, upgrade, fill and copy a shared PostGIS database",
-        description="Work with a shared PostgreSQL/PostGIS database that several desks use.",
+        help=_("create, upgrade, fill and copy a shared PostGIS database"),
+        description=_("Work with a shared PostgreSQL/PostGIS database that several desks use."),
     )
     actions = db.add_subparsers(dest="db_action", metavar="ACTION", required=True)
     init = actions.add_parser(
         "init",
-        help="create the schema in an empty database",
-        description="Create PostGIS (if allowed) and the situation-map schema.",
+        help=_("create the schema in an empty database"),
+        description=_("Create PostGIS (if allowed) and the situation-map schema."),
     )
-    init.add_argument("--url", required=True, help=URL_HELP)
+    init.add_argument("--url", required=True, help=_(URL_HELP))
     init.add_argument(
         "--roles",
         action="store_true",
-        help="also create the group roles situation_map_reader (wall displays) and "
-        "situation_map_writer (desks that edit)",
+        help=_(
+            "also create the group roles situation_map_reader (wall displays) and "
+            "situation_map_writer (desks that edit)"
+        ),
     )
     language_option(init, _("language of the messages"))
     init.set_defaults(run=run_init)
-    upgrade = actions.add_parser("upgrade", help="apply the schema migrations the database lacks")
-    upgrade.add_argument("--url", required=True, help=URL_HELP)
+    upgrade = actions.add_parser("upgrade", help=_("apply the schema migrations the database lacks"))
+    upgrade.add_argument("--url", required=True, help=_(URL_HELP))
     language_option(upgrade, _("language of the messages"))
     upgrade.set_defaults(run=run_upgrade)
     push = actions.add_parser(
         "push",
-        help="copy a GeoPackage dataset into the database",
-        description="Copy every layer, table and the metadata of a GeoPackage into the database, in one transaction.",
+        help=_("copy a GeoPackage dataset into the database"),
+        description=_(
+            "Copy every layer, table and the metadata of a GeoPackage into the database, in one transaction."
+        ),
     )
-    push.add_argument("--from", dest="source", required=True, metavar="FILE.gpkg", help="the dataset to copy")
-    push.add_argument("--url", required=True, help=URL_HELP)
-    push.add_argument("--replace", action="store_true", help="replace the data a database holds already")
+    push.add_argument("--from", dest="source", required=True, metavar="FILE.gpkg", help=_("the dataset to copy"))
+    push.add_argument("--url", required=True, help=_(URL_HELP))
+    push.add_argument("--replace", action="store_true", help=_("replace the data a database holds already"))
     language_option(push, _("language of the messages"))
     push.set_defaults(run=run_push)
-    pull = actions.add_parser("pull", help="copy the database's dataset into a new GeoPackage")
-    pull.add_argument("--url", required=True, help=URL_HELP)
-    pull.add_argument("--out", required=True, metavar="FILE.gpkg", help="the file to write")
-    pull.add_argument("--force", action="store_true", help="replace the file if it exists")
+    pull = actions.add_parser("pull", help=_("copy the database's dataset into a new GeoPackage"))
+    pull.add_argument("--url", required=True, help=_(URL_HELP))
+    pull.add_argument("--out", required=True, metavar="FILE.gpkg", help=_("the file to write"))
+    pull.add_argument("--force", action="store_true", help=_("replace the file if it exists"))
     language_option(pull, _("language of the messages"))
     pull.set_defaults(run=run_pull)
 

@@ -8,14 +8,18 @@ from desktop.commands.common import EXIT_OK, data_path, state_from_args, state_o
 
 
 def register(verbs, data_option) -> None:
+    from layers.i18n import _
+
     page = verbs.add_parser(
         "map",
         parents=[data_option],
-        help="write the situation map as an offline web page (a folder you can copy)",
-        description="Write the situation map page, its data and every asset it loads into the "
-        "folder of --out, so it opens offline in any browser, also when copied elsewhere.",
+        help=_("write the situation map as an offline web page (a folder you can copy)"),
+        description=_(
+            "Write the situation map page, its data and every asset it loads into the "
+            "folder of --out, so it opens offline in any browser, also when copied elsewhere."
+        ),
     )
-    page.add_argument("--out", required=True, metavar="FILE.html", help="the page to write")
+    page.add_argument("--out", required=True, metavar="FILE.html", help=_("the page to write"))
     state_options(page)
     page.set_defaults(run=run_map)
 

@@ -28,56 +28,64 @@ def register(verbs, data_option) -> None:
     plan = verbs.add_parser(
         "plan",
         parents=[data_option],
-        help="find road entries not covered by a checkpoint and propose new checkpoints",
-        description="Road entries are where roads cross a village or the township boundary; an "
-        "entry is covered when an active checkpoint is within --radius. Proposes --add new "
-        "checkpoints that cover the most entry weight (maximal covering, existing checkpoints "
-        "kept), or with --lscp the fewest that cover every reachable entry.",
+        help=_("find road entries not covered by a checkpoint and propose new checkpoints"),
+        description=_(
+            "Road entries are where roads cross a village or the township boundary; an "
+            "entry is covered when an active checkpoint is within --radius. Proposes --add new "
+            "checkpoints that cover the most entry weight (maximal covering, existing checkpoints "
+            "kept), or with --lscp the fewest that cover every reachable entry."
+        ),
     )
     plan.add_argument(
-        "--radius", type=float, default=300.0, metavar="M", help="coverage radius in metres (default 300)"
+        "--radius", type=float, default=300.0, metavar="M", help=_("coverage radius in metres (default 300)")
     )
-    plan.add_argument("--add", type=int, default=3, metavar="K", help="how many new checkpoints (default 3)")
+    plan.add_argument("--add", type=int, default=3, metavar="K", help=_("how many new checkpoints (default 3)"))
     plan.add_argument(
         "--lscp",
         action="store_true",
-        help="instead of --add: the fewest new checkpoints that cover every entry they can",
+        help=_("instead of --add: the fewest new checkpoints that cover every entry they can"),
     )
     plan.add_argument(
         "--weights",
         metavar="CLASS=W,...",
         default="",
-        help="road-class weights, e.g. national=5,village=0.5 (default expressway=5, "
-        "national=4, provincial=3, county=2, village=1)",
+        help=_(
+            "road-class weights, e.g. national=5,village=0.5 (default expressway=5, "
+            "national=4, provincial=3, county=2, village=1)"
+        ),
     )
-    plan.add_argument("--along-roads", action="store_true", help="measure distances along the roads")
+    plan.add_argument("--along-roads", action="store_true", help=_("measure distances along the roads"))
     plan.add_argument(
         "--spacing",
         type=float,
         default=200.0,
         metavar="M",
-        help="candidate sites every M metres along each road (default 200)",
+        help=_("candidate sites every M metres along each road (default 200)"),
     )
     plan.add_argument(
         "--candidate",
         action="append",
         default=[],
         metavar="LON,LAT",
-        help="a place to consider as well (repeatable), WGS-84 degrees",
+        help=_("a place to consider as well (repeatable), WGS-84 degrees"),
     )
     plan.add_argument(
         "--household-distance",
         type=float,
         default=1000.0,
         metavar="M",
-        help="report households under observation further than M metres from every disinfection point (default 1000)",
+        help=_(
+            "report households under observation further than M metres from every disinfection point (default 1000)"
+        ),
     )
-    plan.add_argument("--date", metavar="YYYY-MM-DD", help="checkpoints active on this day (default: the data's as-of)")
-    plan.add_argument("--out", metavar="PROPOSALS.geojson", help="write the proposed sites as GeoJSON")
+    plan.add_argument(
+        "--date", metavar="YYYY-MM-DD", help=_("checkpoints active on this day (default: the data's as-of)")
+    )
+    plan.add_argument("--out", metavar="PROPOSALS.geojson", help=_("write the proposed sites as GeoJSON"))
     plan.add_argument(
         "--save-state",
         metavar="STATE.json",
-        help="write a view preset showing the plan (for `situation-map brief --state`)",
+        help=_("write a view preset showing the plan (for `situation-map brief --state`)"),
     )
     language_option(plan, _("language of the report"))
     plan.set_defaults(run=run_plan)

@@ -13,11 +13,11 @@ def register(verbs, data_option) -> None:
 
     sample = verbs.add_parser(
         "sample",
-        help="write the illustrative Guanwangmiao sample dataset",
-        description="Write the illustrative Guanwangmiao sample dataset to a new GeoPackage.",
+        help=_("write the illustrative Guanwangmiao sample dataset"),
+        description=_("Write the illustrative Guanwangmiao sample dataset to a new GeoPackage."),
     )
-    sample.add_argument("--out", required=True, metavar="PATH.gpkg", help="file to create")
-    sample.add_argument("--force", action="store_true", help="replace the file if it exists")
+    sample.add_argument("--out", required=True, metavar="PATH.gpkg", help=_("file to create"))
+    sample.add_argument("--force", action="store_true", help=_("replace the file if it exists"))
     language_option(sample, _("language of the messages"))
     sample.set_defaults(run=run_sample)
 

@@ -33,17 +33,19 @@ def register(verbs, data_option) -> None:
     trend = verbs.add_parser(
         "trend",
         parents=[data_option],
-        help="write the daily series (under observation, new, released, follow-ups, ...) as CSV or XLSX",
-        description="Per day, for the township or one village: households under observation, new, "
-        "released and escalated, follow-ups and abnormal temperatures, disinfection rounds and "
-        "overdue points, active checkpoints and staff on shift. Default: the 14 days up to the "
-        "data's as-of day.",
+        help=_("write the daily series (under observation, new, released, follow-ups, ...) as CSV or XLSX"),
+        description=_(
+            "Per day, for the township or one village: households under observation, new, "
+            "released and escalated, follow-ups and abnormal temperatures, disinfection rounds and "
+            "overdue points, active checkpoints and staff on shift. Default: the 14 days up to the "
+            "data's as-of day."
+        ),
     )
-    trend.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help="first day (default: 13 days before --to)")
-    trend.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help="last day (default: the data's as-of day)")
-    trend.add_argument("--village", metavar="CODE", help="one village (default: the whole township)")
+    trend.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help=_("first day (default: 13 days before --to)"))
+    trend.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help=_("last day (default: the data's as-of day)"))
+    trend.add_argument("--village", metavar="CODE", help=_("one village (default: the whole township)"))
     trend.add_argument(
-        "--out", required=True, metavar="FILE", help="FILE.csv, FILE.xlsx, or a chart: FILE.svg or FILE.png"
+        "--out", required=True, metavar="FILE", help=_("FILE.csv, FILE.xlsx, or a chart: FILE.svg or FILE.png")
     )
     language_option(trend, _("language of the messages"))
     trend.set_defaults(run=run_trend)

@@ -101,6 +101,10 @@ def atlas_village_codes(dataset: Dataset, options: BriefingOptions) -> list[str]
         code = given if given in codes else by_name.get(given)
         if code is None:
             known = ", ".join(f"{c} {n}" for c, n in zip(codes, villages["name"], strict=False))
-            raise BriefingError(f"unknown village {given!r}; the dataset has: {known}")
+            from layers.i18n import _
+
+            raise BriefingError(
+                _("unknown village {village}; the dataset has: {known}").format(village=repr(given), known=known)
+            )
         wanted.append(code)
     return [c for c in codes if c in wanted]

@@ -125,6 +125,16 @@ def test_an_unknown_option_prints_that_verbs_usage(sample_copy, tmp_path):
     assert result.stderr.strip().endswith("situation-map brief：错误：无法识别的参数：--bogus")
 
 
+@pytest.mark.parametrize("verb", ["check", "map", "brief", "plan", "trend", "sample", "db"])
+def test_a_verbs_help_is_in_the_chosen_language(tmp_path, verb):
+    result = run(["--lang", "zh", verb, "--help"], tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.startswith(f"用法：situation-map {verb} [-h]")
+    assert english_sentences(result.stdout) == [], result.stdout
+    english = run(["--lang", "en", verb, "--help"], tmp_path).stdout
+    assert english.startswith(f"usage: situation-map {verb} [-h]") and not CJK.search(english)
+
+
 @pytest.mark.parametrize(
     ("code", "english", "chinese"),
     [
