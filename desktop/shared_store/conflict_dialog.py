@@ -11,7 +11,7 @@ from __future__ import annotations
 from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QMessageBox
 
-from geodata.editing import ConflictError, EditError, rebased
+from geodata.editing import ConflictError, EditError, overwrite_edits
 from geodata.schema import schema_for
 from layers.features import layer_label
 from layers.i18n import _, language
@@ -86,16 +86,15 @@ def resolve(session, conflict: ConflictError, choice: str) -> bool:
     if choice == RELOAD:
         return session.reload()
     if choice == OVERWRITE:
+        shown = session.reload()  # show the stored record first, so the overwrite is what gets undone
         try:
-            edit = rebased(conflict.edit, conflict.current)
+            # The rest of the refused save goes with it: a quick action's event, under a free
+            # id when another desk's same action in the same second took its id.
+            edits = overwrite_edits(conflict, session.dataset)
         except EditError as exc:
             session.error.emit(_("The change was not saved: {reason}").format(reason=exc))
             return False
-        if edit is None:  # the store holds the user's record already
-            return session.reload()
-        session.reload()  # show the stored record first, so the overwrite is what gets undone
-        # The rest of the refused save goes with it: a quick action's record and its event.
-        return session.edit([edit if other is conflict.edit else other for other in conflict.batch])
+        return session.edit(edits) if edits else shown
     return False
 
 

@@ -33,6 +33,7 @@ from geodata.editing.edits import (
     update_feature,
 )
 from geodata.editing.journal import journal_frame
+from geodata.editing.overwrite import overwrite_edits
 from geodata.editing.quick_actions import (
     QUICK_ACTIONS,
     QuickAction,
@@ -50,6 +51,7 @@ __all__ = [
     "EditError",
     "ConflictError",
     "rebased",
+    "overwrite_edits",
     "record_of",
     "add_feature",
     "update_feature",

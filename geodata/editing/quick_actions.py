@@ -93,7 +93,7 @@ class QuickAction:
         record_edit = self.edit(dataset, feature_id, moment)
         event = self._event(dataset, feature_id, moment, reported_by)
         events = schema_for(self.event_table)
-        event_id = _free_id(dataset, self.event_table, _event_id(self.event_table, feature_id, event))
+        event_id = free_event_id(dataset, self.event_table, _event_id(self.event_table, feature_id, event))
         event[events.id_field] = event_id
         description = Message(self.description, id=feature_id)
         return [record_edit, Edit(self.event_table, event_id, None, event, description)]
@@ -119,9 +119,10 @@ def _event_id(table: str, feature_id: str, event: dict) -> str:
     return f"{prefix}-{feature_id}-{moment.strftime(moment_format)}"
 
 
-def _free_id(dataset: Dataset, table: str, wanted: str) -> str:
-    """``wanted``, or with ``-2``, ``-3``… when a row has it already (two actions in one
-    moment, e.g. a release undone by hand and made again the same day)."""
+def free_event_id(dataset: Dataset, table: str, wanted: str) -> str:
+    """``wanted``, or with ``-2``, ``-3``… when a row of ``table`` has it already (two actions
+    in one moment: a release undone by hand and made again the same day, or two desks' same
+    action in the same second, see :mod:`geodata.editing.overwrite`)."""
     schema, frame = schema_for(table), dataset[table]
     candidate, number = wanted, 1
     while position_of(frame, schema, candidate) is not None:

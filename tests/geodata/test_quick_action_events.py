@@ -8,7 +8,7 @@ import pandas as pd
 import pyogrio
 import pytest
 
-from geodata.editing import QUICK_ACTIONS, Edit, EditError, apply_to_dataset, record_of
+from geodata.editing import QUICK_ACTIONS, ConflictError, Edit, EditError, apply_to_dataset, overwrite_edits, record_of
 from geodata.errors import StoreError
 from geodata.stores import GeoPackageStore
 from layers.history import checkpoint_facts, disinfection_facts, household_facts
@@ -38,6 +38,9 @@ ACTIONS = [
         "close_checkpoint", "CP1", "checkpoint_changes", {"time": MOMENT, "change": "closed"}, id="close checkpoint"
     ),
 ]
+
+
+FEATURE_FIELD = {"status_changes": "household", "disinfection_rounds": "point", "checkpoint_changes": "checkpoint"}
 
 
 @pytest.fixture
@@ -150,3 +153,76 @@ def test_history_reads_the_quick_actions_from_their_events_on_that_day_and_later
     the_day_before = pd.Timestamp(MOMENT) - pd.Timedelta(days=1)
     households = household_facts(dataset.households, dataset, the_day_before)
     assert households is not None and households["status"].iloc[0] == "observing"
+
+
+@pytest.mark.parametrize("action, feature_id, table, fields", ACTIONS)
+def test_two_desks_doing_one_quick_action_in_one_second_keep_both_events_after_an_overwrite(
+    store, action, feature_id, table, fields
+):
+    """Both desks' events get the same id (feature and moment); the second desk's save is
+    refused, and overwriting adds its event under a free id: not an update of the first
+    desk's event, nor nothing where the two records agree already."""
+    first, second = store, GeoPackageStore(store.path)
+    quick = QUICK_ACTIONS[action]
+    seen_by_first, seen_by_second = first.read_all(), second.read_all()
+    events_before = len(seen_by_first[table])
+    mine = quick.edits(seen_by_first, feature_id, MOMENT, reported_by="一号台")
+    theirs = quick.edits(seen_by_second, feature_id, MOMENT + dt.timedelta(milliseconds=400), reported_by="二号台")
+    assert mine[1].feature_id == theirs[1].feature_id  # the collision this is about
+    first.apply_edits(mine, who="一号台")
+
+    with pytest.raises(ConflictError) as refused:
+        second.apply_edits(theirs, who="二号台")
+    refused.value.batch = tuple(theirs)  # as the window's session gives it
+    overwrite = overwrite_edits(refused.value, second.read_all())
+    second.apply_edits(overwrite, who="二号台")
+
+    stored = first.read_all()
+    assert len(stored[table]) == events_before + 2
+    both = {
+        desk: record_of(stored, table, event_id)
+        for desk, event_id in (("一号台", mine[1].feature_id), ("二号台", f"{mine[1].feature_id}-2"))
+    }
+    for desk, event in both.items():
+        assert event["reported_by"] == desk and event[FEATURE_FIELD[table]] == feature_id
+        assert {name: event[name] for name in fields if name != "time"} == {
+            name: value for name, value in fields.items() if name != "time"
+        }
+    moment_field = quick.moment_field
+    stored = record_of(first.read_all(), quick.layer, feature_id)
+    assert (
+        stored[moment_field]
+        == record_of(apply_to_dataset(seen_by_second, theirs[:1]), quick.layer, feature_id)[moment_field]
+    )
+
+    # The second desk's undo takes back its own event and leaves the first desk's.
+    second.apply_edits([edit.inverted() for edit in reversed(overwrite)], who="二号台")
+    events = first.read(table)
+    assert len(events) == events_before + 1
+    assert mine[1].feature_id in set(events["id"]) and f"{mine[1].feature_id}-2" not in set(events["id"])
+
+
+def test_an_overwrite_without_a_taken_event_id_saves_the_batch_as_made(store):
+    """Another desk changed the household (not the same action): the event keeps its id."""
+    dataset = store.read_all()
+    other = GeoPackageStore(store.path)
+    other.apply_edits(
+        [
+            Edit(
+                "households",
+                "HH1",
+                record_of(dataset, "households", "HH1"),
+                {**record_of(dataset, "households", "HH1"), "persons": 7},
+            )
+        ],
+        who="二号台",
+    )
+    edits = QUICK_ACTIONS["release_household"].edits(dataset, "HH1", MOMENT, reported_by=DESK)
+    with pytest.raises(ConflictError) as refused:
+        store.apply_edits(edits, who=DESK)
+    refused.value.batch = tuple(edits)
+    overwrite = overwrite_edits(refused.value, store.read_all())
+    assert overwrite[1] is edits[1] and overwrite[0].before["persons"] == 7
+    stored = store.apply_edits(overwrite, who=DESK)
+    assert record_of(stored, "households", "HH1")["status"] == "released"
+    assert edits[1].feature_id in set(stored["status_changes"]["id"])

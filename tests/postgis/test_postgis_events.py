@@ -173,3 +173,40 @@ def test_a_quick_action_saves_its_event_with_the_record_and_undo_removes_it(push
         back["status_changes"].reset_index(drop=True), sample_dataset["status_changes"].reset_index(drop=True)
     )
     assert record_of(back, "households", household) == record_of(sample_dataset, "households", household)
+
+
+@pytest.mark.parametrize(
+    "action, layer, table, feature_field",
+    [
+        ("mark_disinfected", "disinfection_points", "disinfection_rounds", "point"),
+        ("release_household", "households", "status_changes", "household"),
+    ],
+)
+def test_two_desks_doing_one_quick_action_in_one_second_keep_both_events_after_an_overwrite(
+    pushed, second_writer_url, action, layer, table, feature_field
+):
+    from geodata.editing import ConflictError, overwrite_edits
+
+    first, second = open_store(pushed), open_store(second_writer_url)
+    seen_by_first, seen_by_second = first.read_all(), second.read_all()
+    frame = seen_by_first[layer]
+    feature = (frame[frame["status"] == "observing"] if layer == "households" else frame)["id"].iloc[0]
+    moment = dt.datetime(2020, 2, 19, 17, 0)
+    quick = QUICK_ACTIONS[action]
+    mine = quick.edits(seen_by_first, feature, moment, reported_by="一组")
+    theirs = quick.edits(seen_by_second, feature, moment + dt.timedelta(milliseconds=400), reported_by="二组")
+    assert mine[1].feature_id == theirs[1].feature_id  # the collision this is about
+    first.apply_edits(mine, who="一组")
+    with pytest.raises(ConflictError) as refused:
+        second.apply_edits(theirs, who="二组")
+    refused.value.batch = tuple(theirs)  # as the window's session gives it
+    overwrite = overwrite_edits(refused.value, second.read_all())
+    second.apply_edits(overwrite, who="二组")
+
+    stored = open_store(pushed).read_all()
+    assert len(stored[table]) == len(seen_by_first[table]) + 2
+    for desk, event_id in (("一组", mine[1].feature_id), ("二组", f"{mine[1].feature_id}-2")):
+        event = record_of(stored, table, event_id)
+        assert (event["reported_by"], event[feature_field]) == (desk, feature)
+    second.apply_edits([edit.inverted() for edit in reversed(overwrite)], who="二组")
+    assert set(open_store(pushed).read(table)["id"]) == set(seen_by_first[table]["id"]) | {mine[1].feature_id}
