@@ -10,7 +10,6 @@ Exit status: 0 done (or a dry run without errors), 1 the file has problems (noth
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -19,10 +18,13 @@ from desktop.commands.common import (
     EXIT_FAILED,
     EXIT_OK,
     end_of_day,
+    language_option,
     open_store_from_args,
     printed_feedback,
+    use_language,
+    writable_output,
 )
-from layers.i18n import _, set_language
+from layers.i18n import _
 
 # Smaller files are read and checked before anyone would wonder.
 _PROGRESS_FROM_ROWS = 5000
@@ -66,13 +68,7 @@ def register(verbs, data_option) -> None:
         action="store_true",
         help="let a replace remove every feature of the layer or more than half of them",
     )
-    # SUPPRESS: without it, this default would overwrite the --lang given before the verb.
-    importing.add_argument(
-        "--lang",
-        choices=("zh", "en"),
-        default=argparse.SUPPRESS,
-        help="language of the messages (default: English, or the --lang before the verb)",
-    )
+    language_option(importing, _("language of the messages"))
     importing.set_defaults(run=run_import)
 
     exporting = verbs.add_parser(
@@ -101,13 +97,7 @@ def register(verbs, data_option) -> None:
         metavar="YYYY-MM-DD",
         help="the records as they stood on that day (its evening), from the events; default: as they are",
     )
-    # SUPPRESS: without it, this default would overwrite the --lang given before the verb.
-    exporting.add_argument(
-        "--lang",
-        choices=("zh", "en"),
-        default=argparse.SUPPRESS,
-        help="language of the headers and words (default: the --lang before the verb, else the system's)",
-    )
+    language_option(exporting, _("language of the headers, the words and the messages"))
     exporting.add_argument(
         "--audience",
         choices=("public", "internal"),
@@ -126,8 +116,7 @@ def register(verbs, data_option) -> None:
 def run_import(args) -> int:
     from geodata.importing import ImportFailure, apply_plan, plan_import, read_source
 
-    # Explicit: the language must not depend on whatever ran before in this process.
-    set_language(getattr(args, "lang", None) or "en")
+    use_language(args)
     store = open_store_from_args(args)
     feedback = printed_feedback(_progress_line())
     try:
@@ -196,15 +185,15 @@ def run_import(args) -> int:
 def run_export(args) -> int:
     from geodata.export import export_layer, written_path
 
-    lang = set_language(getattr(args, "lang", None))
+    lang = use_language(args)
     day = end_of_day(args.date) if args.date else None  # a bad day is refused before any reading
+    path = writable_output(written_path(args.out))
     store = open_store_from_args(args)
     dataset = store.read_all()
     if day is not None:
         from layers.day_records import records_on_day
 
         dataset = records_on_day(dataset, day)
-    path = written_path(args.out)
     count = export_layer(
         dataset, args.layer, path, audience=args.audience, encoding=args.encoding, form=args.form, lang=lang
     )

@@ -70,3 +70,10 @@ def test_a_day_not_written_as_a_day_is_refused(sample_copy, tmp_path, capsys):
     out = tmp_path / "x.csv"
     assert _export(sample_copy, "--layer", "households", "--out", str(out), "--date", "14.2.2020") == 2
     assert "YYYY-MM-DD" in capsys.readouterr().err and not out.exists()
+
+
+def test_an_unwritable_place_is_said_before_any_work(sample_copy, tmp_path, capsys):
+    missing = tmp_path / "no such folder" / "x.xlsx"
+    assert _export(sample_copy, "--layer", "households", "--out", str(missing), "--lang", "zh") == 2
+    error = capsys.readouterr().err
+    assert "no such folder" in error and not missing.parent.exists()
