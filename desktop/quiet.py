@@ -105,6 +105,8 @@ def install_qt_message_handler() -> None:
     def handle(kind, context, message) -> None:
         category = getattr(context, "category", None) or "default"
         log.log(levels.get(kind, logging.WARNING), "%s: %s", category, (message or "")[:_MESSAGE_CHARS])
+        if kind == QtMsgType.QtFatalMsg:  # Qt aborts next: the user must learn why
+            print(f"situation-map: Qt: {message}", file=sys.stderr, flush=True)
 
     global _handler
     _handler = handle  # held: Qt keeps only a pointer to it

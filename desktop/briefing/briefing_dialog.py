@@ -101,7 +101,9 @@ class BriefingRun:
             return
         if not isinstance(exc, (BriefingError, ValueError, OSError)):
             log.error("the briefing document could not be written", exc_info=exc)
-        self._end(None, str(exc))
+        from desktop.os_errors import error_text
+
+        self._end(None, error_text(exc))
 
     def _print(self, document) -> None:
         if self.cancelled:

@@ -128,7 +128,9 @@ class ConnectDialog(QDialog):
             log.error("connecting to a database failed", exc_info=exc)
         else:
             log.warning("cannot connect to a database: %s", type(exc).__name__)
-        self.window_.show_error(_("Cannot open the data: {reason}").format(reason=exc))
+        from desktop.os_errors import error_text
+
+        self.window_.show_error(_("Cannot open the data: {reason}").format(reason=error_text(exc)))
 
     def _ended(self) -> None:
         self._job = None
