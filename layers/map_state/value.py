@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from geodata.schema import CHECKPOINT_STATUSES, CHECKPOINT_TIERS, HOUSEHOLD_REASONS, HOUSEHOLD_STATUSES
+from layers.i18n import _
 from layers.map_state import migrations
 from layers.map_state.checks import (
     MapStateError,
@@ -337,7 +338,9 @@ class MapState:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise MapStateError(f"not valid JSON: {exc}") from None
+            raise MapStateError(
+                _("not valid JSON: line {line}, column {column}").format(line=exc.lineno, column=exc.colno)
+            ) from None
         return cls.from_dict(data)
 
     def save(self, path: str | os.PathLike) -> None:
@@ -362,7 +365,7 @@ class MapState:
         try:
             text = source.read_text(encoding="utf-8")
         except UnicodeDecodeError:
-            raise MapStateError(f"{source}: not UTF-8 text") from None
+            raise MapStateError(_("{path}: not UTF-8 text").format(path=source)) from None
         except OSError as exc:
             raise MapStateError(f"{source}: cannot read the view preset ({exc.strerror or exc})") from None
         try:
