@@ -63,6 +63,8 @@ def error_text(exc: BaseException) -> str:
         sentence = _sqlite_text(cause, _path_of(exc))
         if sentence is not None:
             return sentence
+    if type(cause).__module__.startswith("psycopg") and ": cannot connect: " in str(exc):
+        return _connection_text(str(exc).partition(": cannot connect: ")[0], str(cause))
     if isinstance(cause, OSError) and cause.errno is not None and cause.filename is not None:
         return os_error_text(cause)  # e.g. a view preset that cannot be read
     return message_error_text(exc) if isinstance(exc, Exception) else str(exc)
@@ -80,6 +82,31 @@ def _sqlite_text(cause: sqlite3.Error, path) -> str | None:
     if "full" in text:
         return _(_SENTENCES[errno.ENOSPC]).format(path=path)
     return None
+
+
+# What libpq says when a connection fails, by the words of its first line.
+_CONNECTION_SENTENCES = (
+    (
+        ("password authentication failed", "no password supplied", "authentication failed"),
+        N_("{location}: the database refused the user name or password (see ~/.pgpass)"),
+    ),
+    (("does not exist",), N_("{location}: the server has no such database or user")),
+    (
+        ("connection refused", "could not connect", "timeout expired", "no route to host", "could not translate host"),
+        N_("{location}: the database server cannot be reached; is it running, and is the address right?"),
+    ),
+)
+
+
+def _connection_text(location: str, reason: str) -> str:
+    """A failed database connection as one sentence; libpq's own words only when they say
+    something not foreseen here."""
+    lowered = reason.lower()
+    for words, template in _CONNECTION_SENTENCES:
+        if any(word in lowered for word in words):
+            return _(template).format(location=location)
+    first = (reason.strip().splitlines() or [""])[0]
+    return _("{location}: cannot connect to the database ({reason})").format(location=location, reason=first)
 
 
 def _path_of(exc: BaseException):

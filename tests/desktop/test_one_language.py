@@ -237,3 +237,27 @@ def test_check_counts_in_chinese(sample_copy, tmp_path):
     table = result.stdout.split("\n\n", 1)[1]  # after the header: the township, its as-of, its disclaimer
     assert "行政村" in table and "区级" in table and "自然村" in table
     assert english_sentences(table) == [] and not re.search(r"[A-Za-z]{3,}", table)
+
+
+def test_a_database_that_cannot_be_reached_is_one_sentence_without_libpqs_english():
+    import psycopg
+
+    location = "postgresql://desk@10.0.0.9/township"
+    try:
+        try:
+            raise psycopg.OperationalError('connection to server at "10.0.0.9", port 5432 failed: Connection refused')
+        except psycopg.OperationalError:
+            raise StoreError(f"{location}: cannot connect: connection failed: Connection refused") from None
+    except StoreError as exc:
+        error = exc
+    try:
+        i18n.set_language("zh")
+        text = error_text(error)
+        assert text.startswith(location + "：") and english_sentences(text) == []
+        i18n.set_language("en")
+        assert (
+            error_text(error)
+            == f"{location}: the database server cannot be reached; is it running, and is the address right?"
+        )
+    finally:
+        i18n.set_language("en")

@@ -63,7 +63,7 @@ def test_a_refused_connection_is_told_and_changes_nothing(qtbot, pushed, sample_
     dialog.password.setText("wrong-guess")
     dialog.connect_now()
     qtbot.waitUntil(lambda: bool(errors), timeout=PAGE_TIMEOUT_MS)
-    assert "password authentication failed" in errors[0] and "wrong-guess" not in errors[0]
+    assert "refused the user name or password" in errors[0] and "wrong-guess" not in errors[0]
     assert opened == [] and first.isVisible()
 
 
