@@ -73,8 +73,10 @@ def _readable(worksheet, frame: pd.DataFrame) -> None:
     from openpyxl.utils import get_column_letter
 
     worksheet.freeze_panes = "A2"
-    for row in worksheet.iter_rows(min_row=2):
-        for cell in row:
+    for position, column in enumerate(frame.columns, start=1):
+        if not any(isinstance(v, pd.Timestamp) for v in frame[column].dropna().head(50)):
+            continue
+        for (cell,) in worksheet.iter_rows(min_row=2, min_col=position, max_col=position):
             if cell.is_date and cell.number_format.endswith(":SS"):
                 cell.number_format = "YYYY-MM-DD HH:MM"  # the data's times are to the minute
     for position, column in enumerate(frame.columns, start=1):
