@@ -37,12 +37,16 @@ class DerivedCache:
         The planning options and as-of time the ``planning_context`` is for.
     planning_context
         The :class:`~layers.planning.coverage.PlanningContext` last built.
+    page
+        What :func:`layers.page_model.page_model` keeps for this dataset, under keys of its
+        own (each layer's ids; the day-dependent properties with the day they are for).
     """
 
     as_of: pd.Timestamp | None = None
     situations: dict[str, pd.DataFrame] = field(default_factory=dict)
     planning_key: tuple[PlanningOptions, str] | None = None
     planning_context: PlanningContext | None = None
+    page: dict = field(default_factory=dict)
 
     def situations_on(self, as_of: pd.Timestamp) -> dict[str, pd.DataFrame] | None:
         """The situations kept for ``as_of``; None when those kept are for another time."""

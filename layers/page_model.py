@@ -86,10 +86,24 @@ def page_model(dataset: Dataset, state: MapState, lang: str = "zh", cache: Deriv
     layers = page_layers(state)
     remembered = cache.situations_on(as_of) if cache is not None else None
     selections = select_layers(dataset, state, remembered)
-    ids = {n: dataset[n][LAYERS[n].id_field].to_numpy(dtype=object) for n in layers}
+    kept = cache.page if cache is not None else {}
+    # A layer's ids, the same array for every state of one dataset: two models then compare
+    # their features by identity, not a million strings.
+    ids: dict[str, np.ndarray] = {}
+    for n in layers:
+        if ("ids", n) not in kept:
+            kept["ids", n] = dataset[n][LAYERS[n].id_field].to_numpy(dtype=object)
+        ids[n] = kept["ids", n]
     shown = {n: selections[n].shown.copy() if n in selections else np.zeros(len(ids[n]), dtype=bool) for n in layers}
     situations = {**(remembered or {}), **{n: s.situation for n, s in selections.items() if s.situation is not None}}
-    props = dynamic_properties(dataset, as_of, state.village_fill, situations)
+    props_key = ("props", as_of, state.village_fill)
+    props = kept.get(props_key)
+    if props is None:
+        # The day's properties do not change with the filters: computed once per day.
+        props = dynamic_properties(dataset, as_of, state.village_fill, situations)
+        for key in [k for k in kept if k[0] == "props"]:
+            del kept[key]
+        kept[props_key] = props
     if cache is not None:
         cache.keep_situations(as_of, situations)
     present = _present_classes(dataset, shown, props)
@@ -186,7 +200,11 @@ def page_update(old: PageModel | None, new: PageModel, columnar: Collection[str]
     """
     update: dict = {"layers": {}}
     for name in new.layers:
-        same_features = old is not None and name in old.ids and np.array_equal(old.ids[name], new.ids[name])
+        same_features = (
+            old is not None
+            and name in old.ids
+            and (old.ids[name] is new.ids[name] or np.array_equal(old.ids[name], new.ids[name]))
+        )
         change: dict = {}
         if old is None or (name in new.visible) != (name in old.visible):
             change["visible"] = name in new.visible
@@ -231,8 +249,12 @@ def packed_state(model: PageModel, name: str) -> np.ndarray:
     props = model.props[name]
     classified_by = STYLE_TABLE[name].classified_by
     values = props[classified_by] if classified_by in props else pd.Series([None] * len(props), dtype=object)
-    codes = pd.Categorical(values.astype(object), categories=stage_codes(name)).codes
-    state = np.where(codes < 0, NO_STAGE, codes).astype(np.uint8)
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.astype(object).astype("category")
+    # The values' own categories to state codes; a missing value (code -1) takes the last.
+    known = {key: code for code, key in enumerate(stage_codes(name))}
+    lookup = np.array([known.get(c, NO_STAGE) for c in values.cat.categories] + [NO_STAGE], dtype=np.uint8)
+    state = lookup[values.cat.codes.to_numpy()]
     if "alert" in props:
         state |= np.where(props["alert"].to_numpy(dtype=bool, na_value=False), ALERT_BIT, 0).astype(np.uint8)
     state |= np.where(model.shown[name], SHOWN_BIT, 0).astype(np.uint8)
@@ -264,7 +286,7 @@ def property_records(frame: pd.DataFrame, ids) -> dict[str, dict]:
 
 def _changed_rows(before: pd.DataFrame | None, after: pd.DataFrame) -> np.ndarray:
     """Row positions whose properties differ (all rows when there is nothing to compare)."""
-    if after.columns.empty:
+    if after.columns.empty or before is after:
         return np.array([], dtype=int)
     if before is None or not before.columns.equals(after.columns) or len(before) != len(after):
         return np.arange(len(after))
@@ -309,6 +331,11 @@ def _present_classes(
         mask = shown.get(layer)
         if mask is None or not mask.any():
             return set()
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            # Counting codes: a million households' classes without making a million strings.
+            codes = values.cat.codes.to_numpy()[mask]
+            counts = np.bincount(codes[codes >= 0], minlength=len(values.cat.categories))
+            return {str(c) for c, n in zip(values.cat.categories, counts, strict=True) if n}
         return {str(v) for v in pd.unique(values.to_numpy(dtype=object)[mask]) if not pd.isna(v)}
 
     return {
