@@ -141,3 +141,15 @@ def test_the_import_form_is_the_old_export(dataset, tmp_path):
     header = path.read_text(encoding="utf-8-sig").splitlines()[0].split(",")
     assert header == [*SCHEMAS["households"].field_names, "longitude", "latitude"]
     assert "wuhan_return" in path.read_text(encoding="utf-8-sig")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_gbk_csv_for_people_holds_every_label_and_word_and_imports_back(dataset, tmp_path, lang):
+    for layer in SCHEMAS:
+        path = tmp_path / f"{layer}-{lang}.csv"
+        export_layer(dataset, layer, path, audience="internal", form="people", lang=lang, encoding="gbk")
+        path.read_bytes().decode("gbk")  # an English table of codes may be plain ASCII, read as UTF-8 too
+        source = read_source(path)
+        plan = plan_import(source, dataset, layer, mode="replace")
+        assert not plan.errors and not plan.columns.unused, (layer, [str(p) for p in plan.errors[:3]])
+        assert_same_records(layer, dataset[layer], plan.result)
