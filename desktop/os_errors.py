@@ -60,9 +60,12 @@ def error_text(exc: BaseException) -> str:
         return os_error_text(exc)
     cause = exc.__cause__ or exc.__context__
     if isinstance(cause, sqlite3.Error):
-        sentence = _sqlite_text(cause, _path_of(exc))
+        sentence = _sqlite_text(cause, _path_of(exc), "nothing was written" in str(exc))
         if sentence is not None:
             return sentence
+    known = _known_store_text(exc)
+    if known is not None:
+        return known
     if type(cause).__module__.startswith("psycopg") and ": cannot connect: " in str(exc):
         return _connection_text(str(exc).partition(": cannot connect: ")[0], str(cause))
     if isinstance(cause, OSError) and cause.errno is not None and cause.filename is not None:
@@ -70,18 +73,31 @@ def error_text(exc: BaseException) -> str:
     return message_error_text(exc) if isinstance(exc, Exception) else str(exc)
 
 
-def _sqlite_text(cause: sqlite3.Error, path) -> str | None:
-    """What an SQLite error under a store error means, said like the operating system's."""
+def _sqlite_text(cause: sqlite3.Error, path, unwritten: bool) -> str | None:
+    """What an SQLite error under a store error means, said like the operating system's;
+    ``unwritten``: the store said its write left the file as it was, and so do we."""
     if path is None:
         return None
     text = str(cause).lower()
-    if "locked" in text or "busy" in text:
-        return _(_LOCKED).format(path=path)
-    if "readonly" in text or "read-only" in text:
-        return _(_SENTENCES[errno.EROFS]).format(path=path)
-    if "full" in text:
-        return _(_SENTENCES[errno.ENOSPC]).format(path=path)
+    for words, sentence, unwritten_sentence in _SQLITE_SENTENCES:
+        if any(word in text for word in words):
+            return _(unwritten_sentence if unwritten else sentence).format(path=path)
     return None
+
+
+_SQLITE_SENTENCES = (
+    (
+        ("locked", "busy"),
+        _LOCKED,
+        N_("{path}: the file is in use by another program; nothing was written, close it there and try again"),
+    ),
+    (
+        ("readonly", "read-only"),
+        _SENTENCES[errno.EROFS],
+        N_("{path}: the folder is read-only; nothing was written"),
+    ),
+    (("full",), _SENTENCES[errno.ENOSPC], N_("{path}: the disk is full; nothing was written")),
+)
 
 
 # What libpq says when a connection fails, by the words of its first line.
@@ -107,6 +123,19 @@ def _connection_text(location: str, reason: str) -> str:
             return _(template).format(location=location)
     first = (reason.strip().splitlines() or [""])[0]
     return _("{location}: cannot connect to the database ({reason})").format(location=location, reason=first)
+
+
+def _known_store_text(exc: BaseException) -> str | None:
+    """A store error written as "<file>: <fixed words>" whose words, as "{path}: <words>",
+    are in the catalog (the disk is full; nothing was written), translated."""
+    path = _path_of(exc)
+    if path is None or not str(exc).startswith(f"{path}: "):
+        return None
+    template = "{path}: " + str(exc)[len(str(path)) + 2 :]
+    if "{" in template[6:] or "}" in template[6:]:
+        return None
+    translated = _(template)
+    return translated.format(path=path) if translated != template else None
 
 
 def _path_of(exc: BaseException):

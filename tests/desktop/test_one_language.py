@@ -169,7 +169,12 @@ def test_a_file_locked_by_another_program_is_said_so(tmp_path):
             error = exc
     try:
         i18n.set_language("zh")
-        assert error_text(error) == f"{tmp_path / 'a.gpkg'}：文件正被其他程序占用，请在该程序中关闭后重试"
+        assert (
+            error_text(error)
+            == f"{tmp_path / 'a.gpkg'}：文件正被其他程序占用，没有写入任何内容，请在该程序中关闭后重试"
+        )
+        full = StoreError(f"{tmp_path / 'a.gpkg'}: the disk is full; nothing was written")  # as the store says it
+        assert error_text(full) == f"{tmp_path / 'a.gpkg'}：磁盘已满，没有写入任何内容"
     finally:
         i18n.set_language("en")
 
