@@ -27,7 +27,7 @@ number of features.
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -58,38 +58,41 @@ def household_facts(households: pd.DataFrame, events: Dataset | None, as_of: pd.
     if changes is None and followups is None:
         return None
     # In numpy arrays, not pandas columns: a past day's page reads 100,000 households here.
-    # Statuses are chosen as codes into their few distinct values and made text once at the end:
-    # converting each column of text to Python strings cost more than the rest together.
+    # Statuses are chosen as codes into their few distinct values (the events' made once per
+    # table read, with its timeline) and made text once at the end: converting each column of
+    # text to Python strings cost more than the rest together.
     start = _column(households, "observation_start", _TIME_DTYPE).to_numpy()
-    recorded_status = _column(households, "status", "str")
-    status_codes, statuses = _codes(recorded_status, missing=np.nan)
+    status: np.ndarray | None = None  # the records' statuses, unless the status changes tell
     status_date = _column(households, "status_date", _TIME_DTYPE).to_numpy()
     last_check = _column(households, "last_check", _TIME_DTYPE).to_numpy()
     abnormal = _column(households, "abnormal_temperature", "boolean").array
     abnormal_values, abnormal_missing = abnormal.to_numpy(dtype=bool, na_value=False), abnormal.isna()
     if changes is not None:
         day = np.datetime64(as_of.normalize(), "ms")
-        latest, recorded = _latest(changes, "household", "day", day, households, ("status",))
-        latest_day = latest["day"].to_numpy()
-        found = ~np.isnat(latest_day)
-        settled = latest["status"].isin(_SETTLED).to_numpy(dtype=bool)
+        latest = _chosen(changes, "household", "day", day, households)
+        recorded, found, latest_day = latest.timeline.recorded, latest.found, latest.times()
+        latest_codes, latest_statuses = latest.codes(changes, "status")
+        settled = found & np.isin(latest_statuses, _SETTLED)[latest_codes]
+        # Read at every call: a record's status may be edited where its id stays.
+        status_codes, statuses = _codes(_column(households, "status", "str"), missing=np.nan)
         # The record's own dated change (a release entered by hand) counts as one more event.
-        dated = np.where(recorded_status.isin(_SETTLED).to_numpy(dtype=bool), status_date, _NAT)
+        dated = np.where(np.isin(statuses, _SETTLED)[status_codes], status_date, _NAT)
         mine = recorded & (dated <= day) & (~found | (dated >= latest_day))
         kept = ~recorded | mine
         start = np.where(~recorded | found | mine, start, _NAT)
-        latest_codes, latest_statuses = _codes(latest["status"], missing=np.nan)
         # Codes past the records' values name the events' values, and the one after them none.
         none = len(statuses) + len(latest_statuses)
         status_codes = np.where(kept, status_codes, np.where(found, latest_codes + len(statuses), none))
-        statuses = np.concatenate([statuses, latest_statuses, np.array([None], dtype=object)])
+        status = np.concatenate([statuses, latest_statuses, np.array([None], dtype=object)])[status_codes]
         status_date = np.where(kept, status_date, np.where(settled, latest_day, _NAT))
     if followups is not None:
         moment = np.datetime64(as_of, "ms")
-        latest, recorded = _latest(followups, "household", "time", moment, households, ("temperature", "result"))
-        latest_time = latest["time"].to_numpy()
-        temperature = pd.to_numeric(latest["temperature"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-        said_abnormal = (latest["result"] == "abnormal").to_numpy(dtype=bool, na_value=False)
+        latest = _chosen(followups, "household", "time", moment, households)
+        recorded, latest_time = latest.timeline.recorded, latest.times()
+        taken = pd.to_numeric(pd.Series(latest.values(followups, "temperature")), errors="coerce")
+        temperature = taken.to_numpy(dtype=float, na_value=np.nan)
+        result_codes, results = latest.codes(followups, "result")
+        said_abnormal = latest.found & (results == "abnormal")[result_codes]
         fever = np.where(np.isnan(temperature), said_abnormal, temperature >= FEVER_CELSIUS)
         mine = recorded & (last_check <= moment) & (np.isnat(latest_time) | (last_check >= latest_time))
         kept = ~recorded | mine
@@ -99,7 +102,11 @@ def household_facts(households: pd.DataFrame, events: Dataset | None, as_of: pd.
     return pd.DataFrame(
         {
             "observation_start": start,
-            "status": pd.Series(statuses[status_codes], index=households.index, dtype=object),
+            "status": pd.Series(
+                _column(households, "status", object).to_numpy() if status is None else status,
+                index=households.index,
+                dtype=object,
+            ),
             "status_date": status_date,
             "last_check": last_check,
             "abnormal_temperature": pd.arrays.BooleanArray(abnormal_values & ~abnormal_missing, abnormal_missing),
@@ -115,35 +122,44 @@ def checkpoint_facts(checkpoints: pd.DataFrame, events: Dataset | None, as_of: p
     if changes is None:
         return None
     moment = np.datetime64(as_of, "ms")
-    change = changes["change"].astype(object).to_numpy()
+    latest_change = _chosen(changes, "checkpoint", "time", moment, checkpoints)
+    codes, changes_made = latest_change.timeline.codes_of(changes, "change")  # per event, in the table's order
     counted = changes["staff_on_shift"].notna().to_numpy()
-    latest, recorded = _latest(changes, "checkpoint", "time", moment, checkpoints)
-    opening, _ = _latest(changes, "checkpoint", "time", moment, checkpoints, rows=change == "opened", first=True)
-    state, _ = _latest(
-        changes, "checkpoint", "time", moment, checkpoints, ("change",), rows=np.isin(change, ("opened", "closed"))
+    opening = _chosen(
+        changes, "checkpoint", "time", moment, checkpoints, rows=changes_made[codes] == "opened", first=True
     )
-    staff, _ = _latest(changes, "checkpoint", "time", moment, checkpoints, ("staff_on_shift",), rows=counted)
-    state_day = state["time"].dt.normalize()
-    closed_on = _column(checkpoints, "closed", _TIME_DTYPE)
+    state = _chosen(
+        changes, "checkpoint", "time", moment, checkpoints, rows=np.isin(changes_made, ("opened", "closed"))[codes]
+    )
+    staff = _chosen(changes, "checkpoint", "time", moment, checkpoints, rows=counted)
+    recorded = latest_change.timeline.recorded
+    state_day = _day(state.times())
+    closed_on = _column(checkpoints, "closed", _TIME_DTYPE).to_numpy()
     # The record's closing day (a closing entered by hand) counts as one more event, for that whole day
     # as the rules read a closing.
     mine = (
-        recorded & (closed_on <= np.datetime64(as_of.normalize(), "ms")) & (state_day.isna() | (closed_on >= state_day))
+        recorded
+        & (closed_on <= np.datetime64(as_of.normalize(), "ms"))
+        & (np.isnat(state_day) | (closed_on >= state_day))
     )
-    found = latest["time"].notna().to_numpy() | mine
-    closed = (state["change"].astype(object) == "closed").to_numpy() | mine
-    status = pd.Series(None, index=checkpoints.index, dtype=object)
+    found = latest_change.found | mine
+    state_codes, states = state.codes(changes, "change")
+    closed = (state.found & (states == "closed")[state_codes]) | mine
+    status = np.full(len(checkpoints), np.nan, dtype=object)  # not opened yet: missing, as pandas writes it
     status[found] = "active"
     status[closed] = "closed"
-    first_day = opening["time"].dt.normalize().fillna(latest["time"].dt.normalize())  # a staff change: open by then
+    opened = _day(opening.times())
+    first_day = np.where(np.isnat(opened), _day(latest_change.times()), opened)  # a staff change: open by then
+    recorded_status = _column(checkpoints, "status", object).to_numpy()
+    staff_counts = pd.to_numeric(pd.Series(staff.values(changes, "staff_on_shift")), errors="coerce").astype("Int64")
     return pd.DataFrame(
         {
-            "status": _column(checkpoints, "status", object).where(~recorded, status),
-            "opened": _column(checkpoints, "opened", _TIME_DTYPE).where(~recorded, first_day),
-            "closed": closed_on.where(~recorded | mine, state_day.where(closed)),
-            "staff_on_shift": _column(checkpoints, "staff_on_shift", "Int64").where(
-                ~recorded, pd.to_numeric(staff["staff_on_shift"], errors="coerce").astype("Int64")
-            ),
+            "status": pd.Series(np.where(recorded, status, recorded_status), index=checkpoints.index, dtype=object),
+            "opened": np.where(recorded, first_day, _column(checkpoints, "opened", _TIME_DTYPE).to_numpy()),
+            "closed": np.where(~recorded | mine, closed_on, np.where(closed, state_day, _NAT)),
+            "staff_on_shift": _column(checkpoints, "staff_on_shift", "Int64")
+            .where(~recorded, staff_counts.set_axis(checkpoints.index))
+            .array,
         },
         index=checkpoints.index,
     )
@@ -155,11 +171,12 @@ def disinfection_facts(points: pd.DataFrame, events: Dataset | None, as_of: pd.T
     rounds = _events(events, "disinfection_rounds")
     if rounds is None:
         return None
-    latest, recorded = _latest(rounds, "point", "time", np.datetime64(as_of, "ms"), points)
-    last = _column(points, "last_disinfected", _TIME_DTYPE)
     moment = np.datetime64(as_of, "ms")
-    mine = recorded & (last <= moment) & (latest["time"].isna() | (last >= latest["time"]))  # "disinfected now"
-    return pd.DataFrame({"last_disinfected": last.where(~recorded | mine, latest["time"])}, index=points.index)
+    latest = _chosen(rounds, "point", "time", moment, points)
+    recorded, latest_time = latest.timeline.recorded, latest.times()
+    last = _column(points, "last_disinfected", _TIME_DTYPE).to_numpy()
+    mine = recorded & (last <= moment) & (np.isnat(latest_time) | (last >= latest_time))  # "disinfected now"
+    return pd.DataFrame({"last_disinfected": np.where(~recorded | mine, last, latest_time)}, index=points.index)
 
 
 def _events(events: Dataset | None, name: str) -> pd.DataFrame | None:
@@ -180,6 +197,14 @@ class _Timeline:
     owners: np.ndarray  # per sorted event, the position of its id among the features' ids (-1: none)
     feature_ids: np.ndarray  # per feature, the position of its id among the distinct ids (-1: none)
     recorded: np.ndarray  # per feature: it has an event
+    # Columns of the events as codes into their few values (_codes), made once per table read.
+    coded: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, compare=False)
+
+    def codes_of(self, events: pd.DataFrame, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """Column ``name`` of ``events`` as codes (per event, in the table's order) and values."""
+        if name not in self.coded:
+            self.coded[name] = _codes(events[name], missing=np.nan)
+        return self.coded[name]
 
 
 # Timelines of the event tables last read: the page model asks again at every as-of change and
@@ -218,20 +243,46 @@ def _timeline(events: pd.DataFrame, key: str, time: str, features: pd.DataFrame)
     return timeline
 
 
-def _latest(
+@dataclass(frozen=True)
+class _Chosen:
+    """Per feature, one of its events (or none): where that event stands in the timeline."""
+
+    timeline: _Timeline
+    position: np.ndarray  # per feature, the position of its event among the sorted events (-1: none)
+
+    @property
+    def found(self) -> np.ndarray:
+        return self.position >= 0
+
+    def times(self) -> np.ndarray:
+        """The events' times, datetime64[ms], NaT where none."""
+        return np.where(self.found, self.timeline.times[np.maximum(self.position, 0)], _NAT)
+
+    def values(self, events: pd.DataFrame, name: str):
+        """The events' values of column ``name`` (an array of its type, missing where none)."""
+        rows = np.where(self.found, self.timeline.order[np.maximum(self.position, 0)], -1)
+        return events[name].array.take(rows, allow_fill=True)
+
+    def codes(self, events: pd.DataFrame, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """The events' values of text column ``name`` as codes into ``values`` (:func:`_codes`;
+        where there is no event, the code of a missing value)."""
+        codes, values = self.timeline.codes_of(events, name)
+        rows = self.timeline.order[np.maximum(self.position, 0)]
+        return np.where(self.found, codes[rows], len(values) - 1), values
+
+
+def _chosen(
     events: pd.DataFrame,
     key: str,
     time: str,
     until: np.datetime64,
     features: pd.DataFrame,
-    values: tuple[str, ...] = (),
     rows: np.ndarray | None = None,
     first: bool = False,
-) -> tuple[pd.DataFrame, np.ndarray]:
-    """For each feature, the ``time`` and ``values`` of its latest event (its first with
-    ``first``) with ``time`` <= ``until``, among ``rows`` (a mask; all when None), as rows with
-    the features' index (all missing where there is none); and whether each feature has any
-    event at all. Events at the same time keep the table's order: the later row wins."""
+) -> _Chosen:
+    """For each feature, its latest event (its first with ``first``) with ``time`` <=
+    ``until``, among ``rows`` (a mask over the events; all when None). Events at the same time
+    keep the table's order: the later row wins."""
     timeline = _timeline(events, key, time, features)
     known = int(np.searchsorted(timeline.times, until, side="right"))
     owners = timeline.owners[:known]
@@ -244,17 +295,12 @@ def _latest(
     else:
         chosen = np.full(slots, -1, dtype=np.int64)
         np.maximum.at(chosen, owners[positions], positions)
-    sorted_position = chosen[timeline.feature_ids]  # features without an id read the last slot: -1
-    found = sorted_position >= 0
-    event_rows = np.where(found, timeline.order[np.maximum(sorted_position, 0)], -1)
-    latest = pd.DataFrame(
-        {
-            **{name: events[name].array.take(event_rows, allow_fill=True) for name in values},
-            time: np.where(found, timeline.times[np.maximum(sorted_position, 0)], np.datetime64("NaT", "ms")),
-        },
-        index=features.index,
-    )
-    return latest, timeline.recorded
+    return _Chosen(timeline, chosen[timeline.feature_ids])  # features without an id read the last slot: -1
+
+
+def _day(times: np.ndarray) -> np.ndarray:
+    """datetime64[ms] times cut to their day (NaT stays NaT)."""
+    return times.astype("datetime64[D]").astype(_TIME_DTYPE)
 
 
 def _codes(column: pd.Series, missing) -> tuple[np.ndarray, np.ndarray]:
