@@ -24,7 +24,7 @@
   var CELL = 24; // hit-test grid cell size, pixels
   var PICTURE_PIXELS = 4096 * 4096; // the largest picture of all points kept for panning
   var DENSE_AT = 30000; // more points in the drawn area than this: density shading
-  var DENSITY_CELL = 3; // pixels a side of one shaded cell
+  var DENSITY_CELL = 3; // pixels a side of the smallest shaded cell
   var DENSITY_FULL = 48; // points in a cell at which its shade is darkest
   var NONE = 255; // no symbol class: not drawn
   var SHOWN = 1;
@@ -399,8 +399,9 @@
           // A pan at the same zoom only moves the picture: one copy, whatever the point count.
           ctx.drawImage(picture.canvas, picture.x - topLeft.x, picture.y - topLeft.y, picture.width, picture.height);
         } else if (!picture.empty) {
-          if (picture.count > DENSE_AT && this._countIn(topLeft, area, sheet.alert) > DENSE_AT) {
-            this._paintDensity(ctx, topLeft, area, sheet.alert);
+          var inView = picture.count > DENSE_AT ? this._countIn(topLeft, area, sheet.alert) : 0;
+          if (inView > DENSE_AT) {
+            this._paintDensity(ctx, topLeft, area, sheet.alert, inView);
           } else {
             this._paintPoints(ctx, topLeft, area, sheet.alert);
           }
@@ -506,26 +507,42 @@
       }
     },
 
-    _paintDensity: function (ctx, origin, size, alert) {
+    _paintDensity: function (ctx, origin, size, alert, count) {
       // Each DENSITY_CELL square of the view in the colour of most of its points, its shade
-      // growing with their number: one pass over the points, one over the cells.
+      // growing with their number; on the alert sheet, red as deep as the share of alerts
+      // among all the points there (so alerts stand out where they gather, not everywhere
+      // some are). One pass over the points, one over the cells.
       var scale = this._scale();
       var want = this._sheetFlags(alert);
       var styles = this._styles;
       var classes = Math.max(1, styles.length);
-      var columns = Math.ceil(size.width / DENSITY_CELL);
-      var rows = Math.ceil(size.height / DENSITY_CELL);
+      // Cells large enough to hold several points each: a sparse view in small cells would be
+      // a speckle of chance majorities, not a density.
+      var side = Math.max(DENSITY_CELL, Math.min(12, Math.round(Math.sqrt((8 * size.width * size.height) / count))));
+      var columns = Math.ceil(size.width / side);
+      var rows = Math.ceil(size.height / side);
       var cells = columns * rows;
       if (!this._density || this._density.length < cells * classes) this._density = new Uint16Array(cells * classes);
+      if (!this._densityTotals || this._densityTotals.length < cells) this._densityTotals = new Uint32Array(cells);
       var counts = this._density;
+      var totals = this._densityTotals;
       counts.fill(0, 0, cells * classes);
+      totals.fill(0, 0, cells);
+      var flags = this._flags;
+      var classOf = this._cls;
+      var mx = this._mx;
+      var my = this._my;
       for (var i = 0; i < this._n; i++) {
-        var cls = this._cls[i];
-        if ((this._flags[i] & (SHOWN | ALERT)) !== want || cls === NONE) continue;
-        var x = this._mx[i] * scale - origin.x;
-        var y = this._my[i] * scale - origin.y;
+        var cls = classOf[i];
+        var f = flags[i];
+        if (!(f & SHOWN) || cls === NONE) continue;
+        var x = mx[i] * scale - origin.x;
+        var y = my[i] * scale - origin.y;
         if (!(x >= 0 && y >= 0 && x < size.width && y < size.height)) continue;
-        var at = (((y / DENSITY_CELL) | 0) * columns + ((x / DENSITY_CELL) | 0)) * classes + cls;
+        var cell = ((y / side) | 0) * columns + ((x / side) | 0);
+        totals[cell] += 1;
+        if ((f & (SHOWN | ALERT)) !== want) continue;
+        var at = cell * classes + cls;
         if (counts[at] < 65535) counts[at] += 1;
       }
       var image = new ImageData(columns, rows);
@@ -546,20 +563,20 @@
         }
         if (!total) continue;
         var colour = styles[best].rgb;
-        var shade = Math.min(1, Math.log(1 + total) / full);
-        var dim = 1 - 0.35 * shade; // more points, darker and more opaque
+        var shade = alert ? Math.min(1, 0.1 + (2 * total) / totals[c]) : Math.min(1, Math.log(1 + total) / full);
+        var dim = 1 - 0.3 * shade; // more points, darker and more opaque
         pixels[4 * c] = colour[0] * dim;
         pixels[4 * c + 1] = colour[1] * dim;
         pixels[4 * c + 2] = colour[2] * dim;
-        pixels[4 * c + 3] = 70 + 175 * shade;
+        pixels[4 * c + 3] = alert ? 235 * shade : 60 + 170 * shade;
       }
       var cellsCanvas = this._densityCanvas || (this._densityCanvas = document.createElement("canvas"));
       cellsCanvas.width = columns;
       cellsCanvas.height = rows;
       cellsCanvas.getContext("2d").putImageData(image, 0, 0);
       ctx.save();
-      ctx.imageSmoothingEnabled = false;
-      ctx.drawImage(cellsCanvas, 0, 0, columns * DENSITY_CELL, rows * DENSITY_CELL);
+      ctx.imageSmoothingEnabled = true; // cells blend into a surface: density, not a mosaic
+      ctx.drawImage(cellsCanvas, 0, 0, columns * side, rows * side);
       ctx.restore();
     },
 
