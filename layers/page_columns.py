@@ -92,16 +92,18 @@ def detail_chunks(dataset: Dataset, name: str, model: PageModel, audience: str, 
 def _detail_columns(dataset: Dataset, name: str, model: PageModel, audience: str, rows: slice) -> dict[str, list]:
     frame = dataset[name].iloc[rows]
     schema = SCHEMAS[name]
+    dynamic = model.props[name].iloc[rows]
     columns: dict[str, list] = {}
     for f in schema.fields:
         if audience != "internal" and f.personal:
             continue
-        columns[f.name] = _json_values(frame[f.name], f.type == "datetime")
+        # A field the model carries as known on its day (a past day's, from the events) is
+        # written from there below: converting the record's value too cost a past day's page a fifth.
+        columns[f.name] = [] if f.name in dynamic.columns else _json_values(frame[f.name], f.type == "datetime")
     if schema.village_field:
         names = dict(zip(dataset.villages["code"], dataset.villages["name"], strict=False))
         columns["village_name"] = frame[schema.village_field].astype(object).map(names).astype(object).tolist()
         columns["village_name"] = [v if isinstance(v, str) else None for v in columns["village_name"]]
-    dynamic = model.props[name].iloc[rows]
     for column in dynamic.columns:
         columns[column] = _json_values(dynamic[column], column in _TIME_COLUMNS, decimals=1)
     return columns

@@ -28,7 +28,7 @@ def written_data(page) -> dict:
 
 def without_planned(data: dict) -> dict:
     for collection in data["layers"].values():
-        for feature in collection["features"]:
+        for feature in collection.get("features", ()):  # a layer sent as columns has none here
             for key in PLANNED:
                 feature["properties"].pop(key, None)
     return data
@@ -75,3 +75,28 @@ def test_the_page_of_a_past_day_holds_no_later_date(qtbot, tmp_path, sample_file
     shown = "\n".join(found["texts"])
     assert later_dates(shown, day) == []
     assert ("Last disinfected" if lang == "en" else "最近消毒") in shown  # the popups were read
+
+
+def test_the_columnar_page_of_a_past_day_holds_no_later_date_in_its_popup_details(tmp_path):
+    """Over 20,000 households the page carries them as columns and their popups' details in
+    chunks beside it: those too say nothing known only later."""
+    from geodata.sample.bundled import bundled_sample_path
+    from geodata.stores import GeoPackageStore
+    from layers.map_state import MapState
+    from layers.page_columns import COLUMNAR_AT
+    from layers.webmap import write_page
+    from tests.bench.synthetic import with_history, with_households
+
+    dataset = with_history(with_households(GeoPackageStore(bundled_sample_path()).read_all(), COLUMNAR_AT))
+    day = "2020-02-10"
+    write_page(dataset, MapState(audience="internal", as_of=f"{day}T23:59"), tmp_path, page_name="past.html")
+    chunks = sorted(tmp_path.glob("past.households.details.*.js"))
+    assert chunks, "no popup details beside the page: the households did not go as columns"
+    for chunk in chunks:
+        text = chunk.read_text(encoding="utf-8")
+        details = json.loads(text[text.index("{") : text.rindex("}") + 1])
+        columns = {name: values for name, values in details["columns"].items() if name not in PLANNED}
+        shown = json.dumps(columns, ensure_ascii=False)
+        assert later_dates(shown, "2020-01-01"), "no dates in the details at all"
+        assert later_dates(shown, day) == [], chunk.name
+    assert later_dates(json.dumps(without_planned(written_data(tmp_path / "past.html"))), day) == []
