@@ -1,4 +1,5 @@
-"""File → Export briefing…: the daily briefing from the window, with a preview of its first page.
+"""File → Export briefing… and File → Print briefing…: the daily briefing from the window, with a
+preview of its first page, saved as a PDF or sent to a printer through Qt's print dialogs.
 
 The document is written in the background and printed by Qt WebEngine in its own processes,
 so the window never freezes; an atlas shows its progress and can be cancelled. The audience
@@ -59,14 +60,23 @@ class BriefingTool:
         self.window = window
         self.dialog: BriefingDialog | None = None
         window.add_file_action(_("Export &briefing…"), self.open_dialog, "Ctrl+P")
+        window.add_file_action(_("P&rint briefing…"), self.open_for_printing, "Ctrl+Shift+P")
 
     def open_dialog(self) -> BriefingDialog:
         if self.dialog is None:
             self.dialog = BriefingDialog(self.window.session, self.window)
+        self.dialog.export_button.setDefault(True)
         self.dialog.show()
         self.dialog.raise_()
         self.dialog.refresh_preview()
         return self.dialog
+
+    def open_for_printing(self) -> BriefingDialog:
+        """The same dialog, its Print… button the default: the options first, then the printer."""
+        dialog = self.open_dialog()
+        dialog.print_button.setDefault(True)
+        dialog.print_button.setFocus()
+        return dialog
 
 
 class BriefingRun:
@@ -142,6 +152,7 @@ class BriefingDialog(QDialog):
 
     preview_ready = pyqtSignal()
     exported = pyqtSignal(str)  # the PDF written
+    printed = pyqtSignal(bool)  # the print preview closed: True when the user printed
     export_failed = pyqtSignal(str)
     export_cancelled = pyqtSignal()
 
@@ -151,6 +162,7 @@ class BriefingDialog(QDialog):
         self.setWindowTitle(_("Export briefing"))
         self.setObjectName("briefing-dialog")
         self._export: BriefingRun | None = None
+        self._printing: BriefingRun | None = None
         self._preview: BriefingRun | None = None
         self._preview_again = False
         self._retired: list[BriefingRun] = []  # cancelled runs whose writer still runs
@@ -236,10 +248,13 @@ class BriefingDialog(QDialog):
         self.export_button = QPushButton(_("Export"))
         self.export_button.setDefault(True)
         self.export_button.clicked.connect(self.export)
+        self.print_button = QPushButton(_("Print…"))
+        self.print_button.clicked.connect(self.print_briefing)
         self.cancel_button = QPushButton(_("Close"))
         self.cancel_button.clicked.connect(self._cancel_or_close)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
+        buttons.addWidget(self.print_button)
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.cancel_button)
 
@@ -344,19 +359,59 @@ class BriefingDialog(QDialog):
             self.status_label.setText(problem)
             self.export_failed.emit(problem)
             return
-        try:
-            options = self.chosen_options()
-        except BriefingError as exc:
-            self.status_label.setText(str(exc))
-            return
-        if options.atlas and not options.villages:
-            self.status_label.setText(_("Tick at least one village for the atlas."))
+        options = self._options_or_say()
+        if options is None:
             return
         QSettings().setValue("briefing/folder", str(target.parent))
         staging = target.with_name(f".{target.name}.partial")
         self._set_busy(True)
         self.status_label.setText(_("Writing the briefing…"))
         self._export = BriefingRun(self, options, staging, reports_progress=True, final_target=target)
+
+    def print_briefing(self) -> None:
+        """Make the briefing with the chosen options, then show Qt's print preview of it."""
+        if self._export is not None or self._printing is not None:
+            return
+        options = self._options_or_say()
+        if options is None:
+            return
+        self._set_busy(True)
+        self.status_label.setText(_("Writing the briefing…"))
+        target = Path(self._preview_folder.name) / "print.pdf"
+        self._printing = BriefingRun(self, options, target, reports_progress=True)
+
+    def _options_or_say(self) -> BriefingOptions | None:
+        try:
+            options = self.chosen_options()
+        except BriefingError as exc:
+            self.status_label.setText(str(exc))
+            return None
+        if options.atlas and not options.villages:
+            self.status_label.setText(_("Tick at least one village for the atlas."))
+            return None
+        return options
+
+    def _send_to_printer(self, job: BriefingRun, path: Path | None, error: str | None) -> None:
+        from desktop.briefing.print_briefing import PrintError, preview_and_print
+
+        self._printing = None
+        self._set_busy(False)
+        if path is None:
+            self.status_label.setText(error or "")
+            return
+        self.status_label.setText("")
+        try:
+            done = preview_and_print(path, job.options, self)
+        except PrintError as exc:
+            self.status_label.setText(str(exc))
+            done = False
+        else:
+            if done:
+                log.info("briefing printed with %s", job.options)
+                self.status_label.setText(_("Sent to the printer."))
+        finally:
+            path.unlink(missing_ok=True)
+        self.printed.emit(done)
 
     def _target_problem(self, target: Path) -> str:
         if target.suffix.lower() != ".pdf":
@@ -380,6 +435,9 @@ class BriefingDialog(QDialog):
             if self._preview_again:
                 self._preview_again = False
                 self._make_preview()
+            return
+        if job is self._printing:
+            self._send_to_printer(job, path, error)
             return
         if job is not self._export:
             return
@@ -408,10 +466,12 @@ class BriefingDialog(QDialog):
         self.exported.emit(str(final))
 
     def _cancel_or_close(self) -> None:
-        if self._export is None:
+        if self._export is None and self._printing is None:
             self.close()
             return
-        job, self._export = self._export, None
+        job = self._export or self._printing
+        self._export = self._printing = None
+        assert job is not None
         job.cancel()
         job.target.unlink(missing_ok=True)
         self._set_busy(False)
@@ -420,12 +480,13 @@ class BriefingDialog(QDialog):
 
     def _set_busy(self, busy: bool) -> None:
         self.export_button.setEnabled(not busy)
+        self.print_button.setEnabled(not busy)
         self.progress_bar.setVisible(busy)
         self.progress_bar.setRange(0, 0)  # busy until the first progress report
         self.cancel_button.setText(_("Cancel") if busy else _("Close"))
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        if self._export is not None:
+        if self._export is not None or self._printing is not None:
             self._cancel_or_close()
         if self._preview is not None:
             job, self._preview = self._preview, None

@@ -27,6 +27,7 @@ from layers.briefing.options import (
 from layers.i18n import _
 
 DRAW_TIMEOUT_MS = 120_000
+PRINT_TIMEOUT_MS = 600_000  # a long internal list prints for minutes, but never forever
 VIEW_HEIGHT_PX = 1200  # any height: the sheets are sized in millimetres, not to the view
 
 
@@ -88,6 +89,9 @@ class BriefingPrinter(QObject):
         settings.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessFileUrls, True)
         settings.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls, False)
         view.resize(options.content_width_px, VIEW_HEIGHT_PX)
+        # A renderer that dies (out of memory on a huge list, killed) would otherwise leave the
+        # printer waiting for a page that never finishes.
+        page.renderProcessTerminated.connect(self._on_renderer_gone)
         view.show()
         view.setHtml("<!DOCTYPE html><title>-</title>")
 
@@ -135,7 +139,7 @@ class BriefingPrinter(QObject):
         if self._done:
             return
         if title == READY_TITLE:
-            self._timer.stop()
+            self._timer.start(PRINT_TIMEOUT_MS)  # printing has its own limit
             self.progress.emit(self._map_count, self._map_count, _("Printing"))
             self._view.page().printToPdf(self._target, self._layout)
         elif title.startswith(PROGRESS_TITLE_PREFIX):
@@ -153,7 +157,14 @@ class BriefingPrinter(QObject):
         self.finished.emit(path)
 
     def _timed_out(self) -> None:
-        self._fail(_("The briefing's maps did not finish drawing."))
+        if self._view is not None and self._view.title() == READY_TITLE:
+            self._fail(_("The briefing could not be printed in time."))
+        else:
+            self._fail(_("The briefing's maps did not finish drawing."))
+
+    def _on_renderer_gone(self, _status, _exit_code) -> None:
+        if not self._done:
+            self._fail(_("The page drawing the briefing stopped (it may have run out of memory)."))
 
     def _fail(self, message: str) -> None:
         errors = self._view.page().errors if self._view is not None else []

@@ -132,3 +132,59 @@ def test_the_window_offers_export_briefing_in_the_file_menu(qtbot, sample_copy):
     with qtbot.waitSignal(dialog.preview_ready, timeout=TIMEOUT_MS):
         pass
     dialog.close()
+
+
+@pytest.fixture
+def printer_output(monkeypatch, tmp_path):
+    """The print preview, answered as a user who presses Print: its pages go to a PDF file."""
+    from PyQt6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+
+    out = tmp_path / "printer.pdf"
+    seen = {}
+
+    def press_print(preview):
+        seen["paper"] = preview.printer().pageLayout().pageSize().id()
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(out))
+        printer.setFullPage(True)
+        preview.paintRequested.emit(printer)
+        return QPrintPreviewDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(QPrintPreviewDialog, "exec", press_print)
+    return out, seen
+
+
+def test_print_sends_the_briefing_with_the_chosen_options_to_the_printer(qtbot, dialog, printer_output, tmp_path):
+    from PyQt6.QtGui import QPageSize
+
+    out, seen = printer_output
+    dialog.internal_button.setChecked(True)
+    dialog.paper_box.setCurrentText("A3")
+    with qtbot.waitSignal(dialog.printed, timeout=TIMEOUT_MS) as printed:
+        dialog.print_button.click()
+        assert not dialog.print_button.isEnabled() and not dialog.export_button.isEnabled()
+    assert printed.args == [True]
+    assert seen["paper"] == QPageSize.PageSizeId.A3  # the printer starts on the briefing's paper
+    info = subprocess.run(["pdfinfo", str(out)], check=True, capture_output=True, text=True).stdout
+    assert int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:"))) >= 2
+    assert dialog.print_button.isEnabled()
+    assert not list(tmp_path.glob("*.partial"))
+
+
+def test_the_window_offers_print_briefing_in_the_file_menu(qtbot, sample_copy):
+    from desktop.window.main_window import MainWindow
+    from geodata.stores import GeoPackageStore
+    from layers.i18n import _
+
+    store = GeoPackageStore(sample_copy)
+    window = MainWindow(store, store.read_all())
+    qtbot.addWidget(window)
+    action = next(a for a in window.file_menu.actions() if a.text() == _("P&rint briefing…"))
+    assert action.shortcut().toString() == "Ctrl+Shift+P"
+    action.trigger()
+    dialog = window.briefing.dialog
+    assert dialog.isVisible() and dialog.print_button.isDefault() and not dialog.export_button.isDefault()
+    with qtbot.waitSignal(dialog.preview_ready, timeout=TIMEOUT_MS):
+        pass
+    dialog.close()
