@@ -127,8 +127,10 @@ def _json_values(values: pd.Series, with_time: bool, decimals: int | None = None
         out = np.array([kind(v) for v in filled], dtype=object) if missing.any() else filled.astype(kind).astype(object)
     else:
         out = values.astype(object).to_numpy().copy()
-        boxed = [i for i, v in enumerate(out) if isinstance(v, np.generic)]
-        for i in boxed:
-            out[i] = out[i].item()
+        if not (pd.api.types.is_string_dtype(values) or isinstance(values.dtype, pd.CategoricalDtype)):
+            # Text and categories are Python strings already; other objects may hold numpy scalars.
+            boxed = [i for i, v in enumerate(out) if isinstance(v, np.generic)]
+            for i in boxed:
+                out[i] = out[i].item()
     out[missing] = None
     return out.tolist()

@@ -24,6 +24,7 @@
   var CELL = 24; // hit-test grid cell size, pixels
   var PICTURE_PIXELS = 4096 * 4096; // the largest picture of all points kept for panning
   var DENSE_AT = 30000; // more points in the drawn area than this: density shading
+  var STAMP_AT = 2000; // in a dense view, a sheet with more points than this is shaded too
   var DENSITY_CELL = 3; // pixels a side of the smallest shaded cell
   var DENSITY_FULL = 48; // points in a cell at which its shade is darkest
   var NONE = 255; // no symbol class: not drawn
@@ -388,32 +389,40 @@
       // The canvas's top-left corner in the map's projected pixels at this zoom.
       var topLeft = this._map.getPixelOrigin().add(this._origin);
       var area = { width: this._width, height: this._height };
+      var inView = null; // shown points of every sheet in the drawn area, counted when needed
       for (var i = 0; i < this._sheets.length; i++) {
         var sheet = this._sheets[i];
         var ctx = sheet.canvas.getContext("2d");
         ctx.setTransform(this._ratio, 0, 0, this._ratio, 0, 0);
         ctx.clearRect(0, 0, this._width, this._height);
-        if (!sheet.picture || sheet.picture.zoom !== this._projected) sheet.picture = this._paintPicture(sheet);
+        if (!sheet.picture || sheet.picture.zoom !== this._projected) sheet.picture = this._measure(sheet);
         var picture = sheet.picture;
+        if (picture.empty) continue;
+        if (picture.count > STAMP_AT) {
+          // A view holding more points than can be told apart is shaded, on each sheet with
+          // more than a few (alerts among a million households too: tens of thousands of
+          // symbols cost as long to stamp as the whole shading).
+          if (inView === null) inView = this._countIn(topLeft, area, null);
+          var mine = sheet.alert ? this._countIn(topLeft, area, true) : inView;
+          if (inView > DENSE_AT && mine > STAMP_AT) {
+            this._paintDensity(ctx, topLeft, area, sheet.alert, inView);
+            continue;
+          }
+        }
+        if (picture.fits && !picture.canvas) this._paintPicture(sheet, picture);
         if (picture.canvas) {
           // A pan at the same zoom only moves the picture: one copy, whatever the point count.
           ctx.drawImage(picture.canvas, picture.x - topLeft.x, picture.y - topLeft.y, picture.width, picture.height);
-        } else if (!picture.empty) {
-          var inView = picture.count > DENSE_AT ? this._countIn(topLeft, area, sheet.alert) : 0;
-          if (inView > DENSE_AT) {
-            this._paintDensity(ctx, topLeft, area, sheet.alert, inView);
-          } else {
-            this._paintPoints(ctx, topLeft, area, sheet.alert);
-          }
+        } else {
+          this._paintPoints(ctx, topLeft, area, sheet.alert);
         }
       }
       this._paintSelection(this._sheets[this._sheets.length - 1].canvas.getContext("2d"), topLeft);
     },
 
-    _paintPicture: function (sheet) {
-      // All shown points of the sheet painted once into a picture of their extent at this
-      // zoom, when that picture is small enough to keep and the points few enough to draw one
-      // by one; else only the view is painted, each time.
+    _measure: function (sheet) {
+      // How many shown points the sheet has and their extent at this zoom: whether a picture
+      // of them all is small enough to keep (painted when first needed).
       var scale = this._scale();
       var want = this._sheetFlags(sheet.alert);
       var minX = Infinity;
@@ -438,12 +447,21 @@
         if (x > maxX) maxX = x;
         if (y > maxY) maxY = y;
       }
-      var picture = { zoom: this._projected, canvas: null, empty: count === 0, count: count };
-      if (picture.empty || count > DENSE_AT) return picture;
       var margin = 16;
       var width = Math.ceil(maxX - minX) + 2 * margin;
       var height = Math.ceil(maxY - minY) + 2 * margin;
-      if (width * height * this._ratio * this._ratio > PICTURE_PIXELS) return picture;
+      return {
+        zoom: this._projected, canvas: null, empty: count === 0, count: count,
+        fits: count > 0 && count <= DENSE_AT && width * height * this._ratio * this._ratio <= PICTURE_PIXELS,
+        x: Math.floor(minX) - margin, y: Math.floor(minY) - margin, width: width, height: height,
+      };
+    },
+
+    _paintPicture: function (sheet, picture) {
+      // All shown points of the sheet painted once into a picture of their extent: a pan at
+      // the same zoom then only moves it.
+      var width = picture.width;
+      var height = picture.height;
       // One picture canvas per sheet, reused: allocating one per change costs more than clearing.
       var canvas = sheet.pictureCanvas || (sheet.pictureCanvas = document.createElement("canvas"));
       if (canvas.width !== width * this._ratio || canvas.height !== height * this._ratio) {
@@ -453,22 +471,18 @@
       var ctx = canvas.getContext("2d");
       ctx.setTransform(this._ratio, 0, 0, this._ratio, 0, 0);
       ctx.clearRect(0, 0, width, height);
-      var origin = L.point(Math.floor(minX) - margin, Math.floor(minY) - margin);
-      this._paintPoints(ctx, origin, { width: width, height: height }, sheet.alert);
+      this._paintPoints(ctx, L.point(picture.x, picture.y), { width: width, height: height }, sheet.alert);
       picture.canvas = canvas;
-      picture.x = origin.x;
-      picture.y = origin.y;
-      picture.width = width;
-      picture.height = height;
-      return picture;
     },
 
     _countIn: function (origin, size, alert) {
+      // Shown points in the area: on the alert sheet (alert true), the other (false) or both (null).
       var scale = this._scale();
-      var want = this._sheetFlags(alert);
+      var mask = alert === null ? SHOWN : SHOWN | ALERT;
+      var want = alert === null ? SHOWN : this._sheetFlags(alert);
       var count = 0;
       for (var i = 0; i < this._n; i++) {
-        if ((this._flags[i] & (SHOWN | ALERT)) !== want || this._cls[i] === NONE) continue;
+        if ((this._flags[i] & mask) !== want || this._cls[i] === NONE) continue;
         var x = this._mx[i] * scale - origin.x;
         var y = this._my[i] * scale - origin.y;
         if (x >= 0 && y >= 0 && x < size.width && y < size.height) count += 1;
