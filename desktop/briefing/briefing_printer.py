@@ -9,6 +9,7 @@ time, the confidentiality mark) are not cut off at the paper's edge.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PyQt6.QtCore import QMarginsF, QObject, Qt, QTimer, QUrl, pyqtSignal
@@ -68,6 +69,9 @@ class BriefingPrinter(QObject):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._view: QWebEngineView | None = None
+        self._parts: list[Path] = []
+        self._printed: list[Path] = []
+        self._part_total = 0
         self._target = ""
         self._layout: QPageLayout | None = None
         self._map_count = 0
@@ -95,9 +99,25 @@ class BriefingPrinter(QObject):
         view.show()
         view.setHtml("<!DOCTYPE html><title>-</title>")
 
-    def start(self, document_path: Path, pdf_path: Path, options: BriefingOptions, map_count: int) -> None:
-        """Load ``document_path`` and print it to ``pdf_path`` once every map has drawn."""
-        self._target = str(pdf_path)
+    def start(
+        self,
+        document_path: Path,
+        pdf_path: Path,
+        options: BriefingOptions,
+        map_count: int,
+        *,
+        parts: list[Path] | tuple[Path, ...] = (),
+        page_numbers: Callable[[int], Path] | None = None,
+    ) -> None:
+        """Load ``document_path`` and print it to ``pdf_path`` once every map has drawn.
+
+        ``parts`` (a long household list) are printed after it in the same page, one at a time,
+        and joined to it with the page numbers of ``page_numbers(pages)`` laid over them."""
+        self._final = Path(pdf_path)
+        self._parts, self._page_numbers = list(parts), page_numbers
+        self._part_total = len(self._parts)
+        self._printed: list[Path] = []
+        self._target = str(self._next_output() if self._parts else pdf_path)
         self._layout = page_layout(options)
         self._map_count = map_count
         self.prepare(options)
@@ -153,8 +173,43 @@ class BriefingPrinter(QObject):
         if not ok:
             self._fail(_("The PDF could not be written to {path}.").format(path=path))
             return
+        if self._part_total:
+            self._printed.append(Path(path))
+            self._print_next_part()
+            return
         self._finish()
         self.finished.emit(path)
+
+    def _next_output(self) -> Path:
+        return self._final.with_name(f".{self._final.name}.part-{len(self._printed)}.pdf")
+
+    def _print_next_part(self) -> None:
+        """The next part of the list; after the last, the page numbers; after those, the join."""
+        from desktop.briefing.pdf_parts import join_numbered, page_count
+
+        if self._parts:
+            document = self._parts.pop(0)
+            done = self._part_total - len(self._parts)
+            self.progress.emit(done, self._part_total, _("Printing the household list"))
+        elif self._page_numbers is not None:
+            pages = sum(page_count(pdf) for pdf in self._printed)
+            document, self._page_numbers = self._page_numbers(pages), None
+        else:
+            numbers = self._printed.pop()
+            try:
+                join_numbered(self._printed, numbers, self._final)
+            except (OSError, ValueError) as exc:
+                self._fail(_("The PDF could not be written to {path}.").format(path=self._final) + f" ({exc})")
+                return
+            finally:
+                for pdf in [*self._printed, numbers]:
+                    pdf.unlink(missing_ok=True)
+            self._finish()
+            self.finished.emit(str(self._final))
+            return
+        self._target = str(self._next_output())
+        self._timer.start(DRAW_TIMEOUT_MS)
+        self._view.load(QUrl.fromLocalFile(str(Path(document).resolve())))
 
     def _timed_out(self) -> None:
         if self._view is not None and self._view.title() == READY_TITLE:
@@ -175,6 +230,9 @@ class BriefingPrinter(QObject):
 
     def _finish(self) -> None:
         self._done = True
+        if self._part_total and not self._final.exists():
+            for pdf in self._printed:  # a run that failed or was cancelled half-way leaves nothing
+                pdf.unlink(missing_ok=True)
         self._timer.stop()
         if self._view is not None:
             self._view.page().triggerAction(QWebEnginePage.WebAction.Stop)
@@ -204,7 +262,14 @@ def print_and_wait(
         printer.progress.connect(on_progress)
     printer.finished.connect(lambda path: (outcome.update(path=path), loop.quit()))
     printer.failed.connect(lambda message: (outcome.update(error=message), loop.quit()))
-    printer.start(document.path, pdf_path, options, document.map_count)
+    printer.start(
+        document.path,
+        pdf_path,
+        options,
+        document.map_count,
+        parts=document.parts,
+        page_numbers=document.page_numbers if document.parts else None,
+    )
     if not outcome:
         loop.exec()
     printer.deleteLater()

@@ -16,12 +16,13 @@ import pandas as pd
 
 from geodata.dataset import Dataset
 from geodata.messages import N_
-from geodata.schema import CHECKPOINT_TIERS, OBSERVATION_DAYS, choice_label
-from layers.briefing.cells import cell_text, clipped, is_missing
+from geodata.schema import CHECKPOINT_TIERS, choice_label
+from layers.briefing.cells import cell_text, is_missing
+from layers.briefing.household_list import HouseholdList
 from layers.briefing.options import CSS_PX_PER_MM, BriefingOptions, atlas_village_codes
 from layers.briefing.proposals import proposals_table
-from layers.briefing.table import Table
-from layers.filters import checkpoint_situation, disinfection_situation, household_situation, resolve_as_of
+from layers.briefing.table import Table, cut_long_texts
+from layers.filters import checkpoint_situation, disinfection_situation, resolve_as_of
 from layers.i18n import as_of_text, translations
 from layers.map_state import MapState
 from layers.page_text import township_name
@@ -114,7 +115,7 @@ class Briefing:
     confidential_mark: str  # empty for the public audience
     figures: list[tuple[str, str, str]]  # label, value, change since the day before
     tables: list[Table]
-    observation: Table | None
+    observation: Table | None  # the internal list, when short enough to print in place
     villages: list[VillagePage]
     source: str
     disclaimer: str
@@ -124,6 +125,10 @@ class Briefing:
     proposals: Table | None = None  # a plan's proposed sites
     appendix: Table | None = None  # the whole of every text cut short in a table
     trend: TrendSection | None = None  # the last days, under the map on the summary page
+    household_list: HouseholdList | None = field(default=None, repr=False)  # internal only
+    # A list longer than the options allow in one document: (first, end) rows of each part,
+    # printed after everything else, each part a document of its own.
+    list_parts: list[tuple[int, int]] = field(default_factory=list)
 
 
 def briefing_content(
@@ -158,7 +163,13 @@ def briefing_content(
     meta = dataset.metadata
     township = township_name(meta, options.lang)
     internal = state.audience == "internal"
-    observation = _observation_table(dataset, as_of, zh, tr) if internal else None
+    household_list = HouseholdList(dataset, as_of, options.lang, tr, _village_names(dataset)) if internal else None
+    rows, per_part = len(household_list or ()), options.list_rows_per_document
+    in_place = household_list is not None and rows <= per_part
+    observation = household_list.table() if in_place and household_list is not None else None
+    list_parts = (
+        [] if in_place or household_list is None else [(s, min(s + per_part, rows)) for s in range(0, rows, per_part)]
+    )
     series = daily_series(dataset, until=as_of)
     briefing = Briefing(
         lang=options.lang,
@@ -192,8 +203,14 @@ def briefing_content(
         definitions=_definitions_table(zh, tr),
         proposals=proposals_table(dataset, state, as_of, options, tr),
         trend=_trend_section(series, options, tr),
+        household_list=household_list,
+        list_parts=list_parts,
     )
-    briefing.appendix = _cut_long_texts(briefing, tr)
+    briefing.appendix = cut_long_texts(_tables_of(briefing), tr)
+    if list_parts and household_list is not None:
+        briefing.words["list_follows"] = tr(
+            N_("{caption}: {count} households, listed in {parts} parts after the rest of this briefing.")
+        ).format(caption=household_list.caption, count=rows, parts=len(list_parts))
     return briefing
 
 
@@ -381,105 +398,6 @@ def _supplies_table(dataset: Dataset, as_of, lang: str, tr) -> Table:
     )
 
 
-def _observation_table(dataset: Dataset, as_of, zh: bool, tr) -> Table:
-    """Internal only: every household under observation or escalated on the day, by village
-    (in the villages layer's order), group and id. Built column-wise: thousands of rows
-    cost a fraction of a second."""
-    households = dataset.households
-    situation = household_situation(households, as_of, dataset)
-    statuses = situation["status_on_day"].astype(object)
-    listed = statuses.isin(["observing", "escalated"]).to_numpy()
-    names = _village_names(dataset)
-    lang = "zh" if zh else "en"
-    frame, day = households[listed], situation[listed]
-    village_order = {code: row for row, code in enumerate(names)}
-    order = (
-        pd.DataFrame(
-            {
-                "village": frame["village"].map(village_order),
-                "group": _column(frame, "villager_group"),
-                "id": frame["id"],
-            }
-        )
-        .sort_values(["village", "group", "id"], na_position="last")
-        .index
-    )
-    frame, day = frame.loc[order], day.loc[order]
-
-    days = pd.to_numeric(_column(frame, "observation_days"), errors="coerce").fillna(OBSERVATION_DAYS).astype(int)
-    day_pattern = tr(N_("day {n} of {days}"))
-    day_texts = [
-        "" if is_missing(n) else day_pattern.format(n=int(n), days=d)
-        for n, d in zip(day["observation_day"].astype(object), days, strict=False)
-    ]
-    columns = [
-        _texts(frame["id"]),
-        [names.get(code, code) for code in _texts(frame["village"])],
-        _texts(_column(frame, "villager_group")),
-        _texts(_column(frame, "head_name")),
-        _texts(_column(frame, "phone")),
-        [choice_label("households", "reason", r, lang) for r in _texts(_column(frame, "reason"))],
-        _texts(_column(frame, "observation_start")),
-        day_texts,
-        _texts(day["release_date"]),
-        [choice_label("households", "status", cell_text(v), lang) for v in day["status_on_day"].astype(object)],
-        _texts(_column(frame, "note")),
-    ]
-    rows = [list(row) for row in zip(*columns, strict=False)]
-    headers = [
-        tr(N_("ID")),
-        tr(N_("Village")),
-        tr(N_("Group")),
-        tr(N_("Head of household")),
-        tr(N_("Phone")),
-        tr(N_("Reason")),
-        tr(N_("Start")),
-        tr(N_("Day")),
-        tr(N_("Release date")),
-        tr(N_("Status")),
-        tr(N_("Note")),
-    ]
-    observing = int((day["status_on_day"].astype(object) == "observing").sum())
-    escalated = len(rows) - observing
-    caption = tr(N_("Households under home medical observation or escalated ({count})")).format(count=len(rows))
-    note = tr(
-        N_(
-            "{count} households: {observing} under observation (the key figure “{figure}”) and "
-            "{escalated} escalated, listed until released."
-        )
-    ).format(
-        count=len(rows), observing=observing, escalated=escalated, figure=_label("households_under_observation", zh)
-    )
-    return Table(
-        caption,
-        headers,
-        rows,
-        [False] * len(headers),
-        empty_text=tr(N_("none")),
-        widths=_HOUSEHOLD_LIST_WIDTHS["zh" if zh else "en"],
-        limits=[12, 12, None, 14, 18, None, None, None, None, None, 24],
-        keys=columns[0],
-        note=note,
-    )
-
-
-# Column shares of the internal household list: English statuses ("Under observation") need
-# room to break between words, Chinese day counts ("第 14/14 天") to stay on one line.
-_HOUSEHOLD_LIST_WIDTHS = {
-    "zh": [6, 7, 5, 10, 11.5, 9, 9.5, 9, 9.5, 7, 7.5],  # weights: the table spans the page
-    "en": [6, 7, 5, 8, 12, 9.5, 9.5, 7.5, 9.5, 12, 9],
-}
-
-
-def _column(frame: pd.DataFrame, name: str) -> pd.Series:
-    """``frame[name]``, or an empty column when the layer lacks that (optional) field."""
-    return frame[name] if name in frame.columns else pd.Series(None, index=frame.index, dtype=object)
-
-
-def _texts(values: pd.Series) -> list[str]:
-    return [cell_text(v) for v in values.astype(object)]
-
-
 def _village_page(dataset: Dataset, table: pd.DataFrame, as_of, code: str, zh: bool, tr) -> VillagePage:
     village = dataset.villages[dataset.villages["code"] == code].iloc[0]
     row = table[table["code"] == code].iloc[0]
@@ -547,38 +465,11 @@ def _village_points_table(dataset: Dataset, as_of, code: str, zh: bool, tr) -> T
     )
 
 
-def _cut_long_texts(briefing: Briefing, tr) -> Table | None:
-    """Cut every cell longer than its column allows and list the whole texts in an appendix.
-
-    A long text (a note pasted from a chat) would otherwise make its row pages long; the
-    cut cell says which appendix entry holds the rest.
-    """
-    tables = [
+def _tables_of(briefing: Briefing) -> list[Table]:
+    """The briefing's tables whose long texts are cut, in the order they are printed."""
+    return [
         *briefing.tables,
         *([briefing.observation] if briefing.observation else []),
         *([briefing.proposals] if briefing.proposals else []),
         *(t for page in briefing.villages for t in page.tables),
     ]
-    entries: list[list[str]] = []
-    for table in tables:
-        if not table.limits:
-            continue
-        for number, row in enumerate(table.rows):
-            for column, limit in enumerate(table.limits):
-                whole = row[column]
-                short = clipped(whole, limit)
-                if short is None:
-                    continue
-                mark = f"[{len(entries) + 1}]"
-                key = table.keys[number] if table.keys else str(number + 1)
-                entries.append([mark, f"{table.caption} · {key} · {table.headers[column]}", whole])
-                row[column] = short + mark
-    if not entries:
-        return None
-    return Table(
-        tr(N_("Texts in full")),
-        [tr(N_("Mark")), tr(N_("Where")), tr(N_("Text"))],
-        entries,
-        [False, False, False],
-        widths=[8, 27, 65],
-    )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from layers.briefing.options import (
     READY_TITLE,
     BriefingOptions,
 )
+from layers.briefing.table import cut_long_texts
 from layers.derived_cache import DerivedCache
 from layers.i18n import translations
 from layers.map_state import MapState, View
@@ -60,11 +61,36 @@ MAP_SCRIPTS = (
 
 @dataclass
 class BriefingDocument:
-    """A written briefing document and what it holds."""
+    """A written briefing document and what it holds.
+
+    ``parts``: the documents of a long internal household list, printed after ``path`` in
+    this order; their pages are numbered together afterwards (:meth:`page_numbers`), so
+    ``path`` and the parts carry no page numbers of their own.
+    """
 
     path: Path
     briefing: Briefing
     map_count: int
+    options: BriefingOptions | None = None
+    parts: list[Path] = field(default_factory=list)
+
+    def page_numbers(self, pages: int) -> Path:
+        """A document of ``pages`` blank pages numbered as the briefing's footer numbers its
+        own, to lay over the pages of the parts printed together."""
+        assert self.options is not None
+        path = self.path.with_name("briefing-page-numbers.html")
+        html = (
+            _environment()
+            .get_template("briefing_numbers.html")
+            .render(
+                options=self.options,
+                pages=pages,
+                page_css=page_css(self.briefing, self.options, only_numbers=True),
+                ready_title=READY_TITLE,
+            )
+        )
+        path.write_text(html, encoding="utf-8")
+        return path
 
 
 def write_briefing_document(
@@ -113,7 +139,7 @@ def write_briefing_document(
             options=options,
             data_files=data_files,
             map_scripts=[name for name in MAP_SCRIPTS if (folder / "assets" / name).exists()],
-            page_css=page_css(briefing, options),
+            page_css=page_css(briefing, options, numbered=not briefing.list_parts),
             print_ratio=PRINT_DPI / 96,
             sheet_height_mm=options.content_size_mm[1] - 3,  # a rounding slack: never spill a page
             ready_title=READY_TITLE,
@@ -122,8 +148,33 @@ def write_briefing_document(
     )
     path = folder / DOCUMENT_NAME
     path.write_text(html, encoding="utf-8")
+    parts = _write_list_parts(briefing, options, folder, feedback.part(0.95, 1.0))
     feedback.report(1.0, "briefing written")
-    return BriefingDocument(path, briefing, len(map_states))
+    return BriefingDocument(path, briefing, len(map_states), options, parts)
+
+
+def _write_list_parts(briefing: Briefing, options: BriefingOptions, folder: Path, feedback: Feedback) -> list[Path]:
+    """One document per part of a long household list; the appendix marks go on from the
+    briefing's own."""
+    if not briefing.list_parts or briefing.household_list is None:
+        return []
+    tr = translations(options.lang).gettext
+    template = _environment().get_template("briefing_list.html")
+    css = page_css(briefing, options, numbered=False)
+    marks = 1 + (len(briefing.appendix.rows) if briefing.appendix else 0)
+    paths = []
+    for number, (start, stop) in enumerate(briefing.list_parts, start=1):
+        feedback.report(number / len(briefing.list_parts), "household list")
+        part = briefing.household_list.table(start, stop)
+        appendix = cut_long_texts([part], tr, first_mark=marks)
+        marks += len(appendix.rows) if appendix else 0
+        path = folder / f"briefing-list-{number}.html"
+        html = template.render(
+            b=briefing, options=options, part=part, appendix=appendix, page_css=css, ready_title=READY_TITLE
+        )
+        path.write_text(html, encoding="utf-8")
+        paths.append(path)
+    return paths
 
 
 def _print_data(dataset: Dataset, states: list[MapState], lang: str, feedback: Feedback) -> list[dict]:
@@ -164,8 +215,11 @@ def _print_data(dataset: Dataset, states: list[MapState], lang: str, feedback: F
     return result
 
 
-def page_css(briefing: Briefing, options: BriefingOptions) -> str:
-    """The ``@page`` rule: paper, margins and the running header and footer of every page."""
+def page_css(briefing: Briefing, options: BriefingOptions, *, numbered: bool = True, only_numbers: bool = False) -> str:
+    """The ``@page`` rule: paper, margins and the running header and footer of every page.
+
+    ``numbered``: with the page numbers (a briefing printed in parts is numbered afterwards,
+    by a document with ``only_numbers``: the numbers alone, where the footer has them)."""
     tr = translations(options.lang).gettext
     width, height = options.page_size_mm
     before, _, after = tr(N_("Page {page} of {pages}")).partition("{page}")
@@ -179,6 +233,10 @@ def page_css(briefing: Briefing, options: BriefingOptions) -> str:
     }
     if briefing.confidential_mark:
         boxes["top-right"] = css_string(briefing.confidential_mark)
+    if only_numbers:
+        boxes = {"bottom-center": numbers}
+    elif not numbered:
+        del boxes["bottom-center"]
     font = 'font-family: "WenQuanYi Zen Hei", "Noto Sans CJK SC", sans-serif;'
     looks = {box: f"{font} font-size: 8pt; color: #444;" for box in boxes}
     looks["top-right"] = f"{font} font-size: 10pt; font-weight: bold; color: #b2182b;"

@@ -45,6 +45,10 @@ class BriefingOptions:
     gcj02 : bool
         A plan briefing's proposed sites also in GCJ-02 coordinates (as Chinese map apps
         show them), beside WGS-84.
+    list_rows_per_document : int
+        An internal household list longer than this is printed in parts of this many rows
+        after the rest of the briefing, each part a document of its own: a city's list of
+        hundreds of thousands never sits in one page at once.
     """
 
     atlas: bool = False
@@ -53,6 +57,7 @@ class BriefingOptions:
     landscape: bool = False
     lang: str = "zh"
     gcj02: bool = False
+    list_rows_per_document: int = 2_000
 
     def __post_init__(self):
         if self.paper not in PAPER_SIZES:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from geodata.messages import N_
+from layers.briefing.cells import clipped
+
 
 @dataclass
 class Table:
@@ -49,3 +52,35 @@ class Table:
                 top += [(h, 1, 2, n) for h, _c, _r, n in leaves[column : column + span]]
             column += span
         return [top, bottom]
+
+
+def cut_long_texts(tables: list[Table], tr, first_mark: int = 1) -> Table | None:
+    """Cut every cell longer than its column allows and list the whole texts in an appendix.
+
+    A long text (a note pasted from a chat) would otherwise make its row pages long; the cut
+    cell says which appendix entry holds the rest. Marks are numbered from ``first_mark`` (a
+    long list printed in parts goes on from the last part's).
+    """
+    entries: list[list[str]] = []
+    for table in tables:
+        if not table.limits:
+            continue
+        for number, row in enumerate(table.rows):
+            for column, limit in enumerate(table.limits):
+                whole = row[column]
+                short = clipped(whole, limit)
+                if short is None:
+                    continue
+                mark = f"[{first_mark + len(entries)}]"
+                key = table.keys[number] if table.keys else str(number + 1)
+                entries.append([mark, f"{table.caption} · {key} · {table.headers[column]}", whole])
+                row[column] = short + mark
+    if not entries:
+        return None
+    return Table(
+        tr(N_("Texts in full")),
+        [tr(N_("Mark")), tr(N_("Where")), tr(N_("Text"))],
+        entries,
+        [False, False, False],
+        widths=[8, 27, 65],
+    )
