@@ -188,6 +188,10 @@ def checkpoint_alerts(records: pd.DataFrame, situation: pd.DataFrame) -> np.ndar
 
 
 def _in_classes(values: pd.Series, classes) -> np.ndarray:
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        # By category code: a million households' stages without a million strings.
+        wanted = [i for i, c in enumerate(values.cat.categories) if c in classes]
+        return np.isin(values.cat.codes.to_numpy(), wanted)
     return values.astype(object).isin(classes).to_numpy()
 
 

@@ -246,6 +246,7 @@
       add: function (feature) {
         var xy = feature.geometry.coordinates;
         this.group.addPoint(feature.id, xy[1], xy[0], feature.properties);
+        if (this.columns) SituationColumns.forget(this.name); // an edit: the popups' details changed
         ctx.layoutDirty = true;
       },
       remove: function (id) {

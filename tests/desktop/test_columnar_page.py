@@ -225,3 +225,34 @@ def test_a_dense_layer_is_shaded_and_its_points_still_picked(qtbot, tmp_path, sa
     started = time.perf_counter()
     wait_applied(qtbot, view, lambda: view.set_state(INTERNAL.with_filters(household_reasons=("wuhan_return",))))
     assert time.perf_counter() - started < 5
+
+
+def test_an_edited_household_moves_and_its_popup_follows(qtbot, tmp_path, sample):
+    view = open_map(qtbot, tmp_path, sample, INTERNAL)
+    first = sample.households.loc[0, "id"]
+    _popup_text(qtbot, view, first)  # its details are in the page now, and must not stay
+    edited = sample.copy()
+    households = edited.households.copy()
+    place = households.geometry.iloc[0]
+    households.loc[0, "geometry"] = type(place)(place.x + 0.002, place.y)
+    households.loc[0, "note"] = "moved by the desk"
+    edited["households"] = households
+    wait_applied(qtbot, view, lambda: view.apply_dataset(edited, {"households": [first]}))
+    assert evaluate(qtbot, view, f"SituationMap.position('households', {first!r})") == pytest.approx(
+        [place.x + 0.002, place.y],
+        abs=1e-6,  # the GeoJSON of an edit: six decimals
+    )
+    assert "moved by the desk" in _popup_text(qtbot, view, first)
+
+
+def test_a_household_added_to_the_columns_reloads_the_page_with_it(qtbot, tmp_path, sample):
+    import pandas as pd
+
+    view = open_map(qtbot, tmp_path, sample, INTERNAL)
+    added = sample.copy()
+    extra = sample.households.iloc[[0]].copy()
+    extra["id"] = "HH-NEW"
+    added["households"] = pd.concat([sample.households, extra], ignore_index=True)
+    with qtbot.waitSignal(view.drawn, timeout=PAGE_TIMEOUT_MS):
+        view.apply_dataset(added, {"households": ["HH-NEW"]})
+    assert "HH-NEW" in evaluate(qtbot, view, "SituationMap.state().ids.households")
