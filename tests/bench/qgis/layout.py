@@ -3,25 +3,35 @@
 
 Run with the system Python that has PyQGIS: python3 layout.py DATA.gpkg OUT.pdf [--atlas]
 
-The layout is what a QGIS user would script for a briefing: an A4 page with a title, the map
-of every layer, its legend and a scale bar; the atlas turns the page once per village.
+The layout is what a QGIS user would script for the same briefing: the summary page with a
+title, the map of every layer (checkpoints by tier, households by status, villages labelled),
+its legend, a scale bar and the table of villages, then a page of the checkpoints' table; the
+atlas turns the map page once per village.
 """
 
 import sys
 
 from qgis.core import (
     QgsApplication,
+    QgsCategorizedSymbolRenderer,
     QgsLayoutExporter,
+    QgsLayoutFrame,
+    QgsLayoutItemAttributeTable,
     QgsLayoutItemLabel,
     QgsLayoutItemLegend,
     QgsLayoutItemMap,
     QgsLayoutItemScaleBar,
+    QgsLayoutMultiFrame,
     QgsLayoutPoint,
     QgsLayoutSize,
+    QgsPalLayerSettings,
     QgsPrintLayout,
     QgsProject,
+    QgsRendererCategory,
+    QgsSymbol,
     QgsUnitTypes,
     QgsVectorLayer,
+    QgsVectorLayerSimpleLabeling,
 )
 
 LAYERS = ("villages", "roads", "disinfection_points", "checkpoints", "households")  # bottom to top
@@ -37,6 +47,8 @@ def main(data: str, out: str, atlas: bool) -> int:
     for layer in layers:
         project.addMapLayer(layer)
     villages = layers[0]
+    for layer in layers:
+        _style(layer)
 
     layout = QgsPrintLayout(project)
     layout.initializeDefaults()  # one A4 page
@@ -61,6 +73,12 @@ def main(data: str, out: str, atlas: bool) -> int:
     scale.attemptMove(QgsLayoutPoint(14, 196, MM))
     layout.addLayoutItem(scale)
 
+    if not atlas:
+        _table(layout, villages, 0, QgsLayoutPoint(14, 210, MM), QgsLayoutSize(182, 70, MM))
+        checkpoints = next(layer for layer in layers if layer.name() == "checkpoints")
+        _second_page(layout)
+        _table(layout, checkpoints, 1, QgsLayoutPoint(14, 20, MM), QgsLayoutSize(182, 250, MM))
+
     if atlas:
         layout.atlas().setCoverageLayer(villages)
         layout.atlas().setEnabled(True)
@@ -71,6 +89,43 @@ def main(data: str, out: str, atlas: bool) -> int:
         result = QgsLayoutExporter(layout).exportToPdf(out, QgsLayoutExporter.PdfExportSettings())
     app.exitQgis()
     return 0 if result == QgsLayoutExporter.Success else 1
+
+
+def _style(layer: QgsVectorLayer) -> None:
+    """Categories as the briefing draws them: checkpoints by tier, households by status;
+    village names as labels."""
+    field = {"checkpoints": "tier", "households": "status"}.get(layer.name())
+    if field:
+        categories = []
+        for value in sorted({str(v) for v in layer.uniqueValues(layer.fields().indexOf(field))}):
+            symbol = QgsSymbol.defaultSymbol(layer.geometryType())
+            categories.append(QgsRendererCategory(value, symbol, value))
+        layer.setRenderer(QgsCategorizedSymbolRenderer(field, categories))
+    if layer.name() == "villages":
+        labels = QgsPalLayerSettings()
+        labels.fieldName = "name"
+        layer.setLabeling(QgsVectorLayerSimpleLabeling(labels))
+        layer.setLabelsEnabled(True)
+
+
+def _second_page(layout: QgsPrintLayout) -> None:
+    from qgis.core import QgsLayoutItemPage
+
+    page = QgsLayoutItemPage(layout)
+    page.setPageSize("A4")
+    layout.pageCollection().addPage(page)
+
+
+def _table(layout, layer, page_number, position, size) -> None:
+    table = QgsLayoutItemAttributeTable.create(layout)
+    table.setVectorLayer(layer)
+    table.setMaximumNumberOfFeatures(1000)
+    frame = QgsLayoutFrame(layout, table)
+    frame.attemptResize(size)
+    frame.attemptMove(position, page=page_number)
+    table.addFrame(frame)
+    table.setResizeMode(QgsLayoutMultiFrame.UseExistingFrames)
+    layout.addMultiFrame(table)
 
 
 if __name__ == "__main__":
