@@ -200,7 +200,8 @@ def page_update(old: PageModel | None, new: PageModel, columnar: Collection[str]
 
     With ``old`` None, the message draws ``new`` on a page that shows nothing yet. A layer
     named in ``columnar`` is held by the page as columns: what it shows and how is sent as
-    its state bytes (``state``, base64), whole, when any changed.
+    its state bytes (``state``, base64), whole, when any changed; when only which features
+    show changed, as one bit per feature (``shown``, base64, least significant bit first).
     """
     update: dict = {"layers": {}}
     for name in new.layers:
@@ -214,8 +215,15 @@ def page_update(old: PageModel | None, new: PageModel, columnar: Collection[str]
             change["visible"] = name in new.visible
         if name in columnar:
             after_state = packed_state(new, name)
-            if old is None or not same_features or not np.array_equal(packed_state(old, name), after_state):
-                change["state"] = base64.b64encode(after_state.tobytes()).decode("ascii")
+            before_state = packed_state(old, name) if old is not None and same_features else None
+            if before_state is None:
+                change["state"] = _base64(after_state)
+            elif not np.array_equal(before_state, after_state):
+                if np.any((before_state ^ after_state) & np.uint8(SHOWN_BIT - 1)):
+                    change["state"] = _base64(after_state)
+                else:
+                    # Only which features show changed (a filter): one bit each, an eighth of the bytes.
+                    change["shown"] = _base64(np.packbits(after_state >= SHOWN_BIT, bitorder="little"))
         elif old is not None and same_features:
             before = old.shown[name]
         elif old is not None and name in old.ids:
@@ -238,6 +246,10 @@ def page_update(old: PageModel | None, new: PageModel, columnar: Collection[str]
         if old is None or old.texts.get(key) != value:
             update[key] = value
     return update
+
+
+def _base64(values: np.ndarray) -> str:
+    return base64.b64encode(values.tobytes()).decode("ascii")
 
 
 def stage_codes(name: str) -> list[str]:

@@ -9,6 +9,7 @@
  *   cloud.addPoint(id, lat, lng, properties); cloud.setShown(id, true); cloud.changed();
  *   cloud.setColumns({ids, lng, lat, state}, stageStyles, propertiesOf)   a whole layer at once
  *   cloud.setStates(state)   one state byte per point (page_columns.py): class, alert, shown
+ *   cloud.setShownBits(bits)   one bit per point: shown
  *   cloud.setShifts({id: [dx, dy]})   draw points displaced by so many screen pixels
  *
  * Points that are alerts are drawn on a second canvas in alertPane, above the point markers;
@@ -196,6 +197,23 @@
         var flags = PRESENT | (s & 128 ? SHOWN : 0) | (alerts && s & 64 ? ALERT : 0);
         this._flags[i] = flags;
         if (flags & SHOWN) shown += 1;
+      }
+      this._shownCount = shown;
+      this.changed();
+    },
+
+    setShownBits: function (bits) {
+      // One bit per point, least significant first: whether it is shown.
+      var shown = 0;
+      var flags = this._flags;
+      for (var i = 0; i < this._n; i++) {
+        if (!(flags[i] & PRESENT)) continue;
+        if ((bits[i >> 3] >> (i & 7)) & 1) {
+          flags[i] |= SHOWN;
+          shown += 1;
+        } else {
+          flags[i] &= ~SHOWN;
+        }
       }
       this._shownCount = shown;
       this.changed();

@@ -123,6 +123,7 @@
     (change.remove || []).forEach(function (id) { layer.remove(id); });
     (change.upsert || []).forEach(function (feature) { layer.add(feature); });
     if (change.state !== undefined && layer.applyState) layer.applyState(change.state);
+    if (change.shown !== undefined && layer.applyShown) layer.applyShown(change.shown);
     var props = change.props || {};
     Object.keys(props).forEach(function (id) {
       var properties = layer.properties(id);

@@ -285,6 +285,11 @@
         SituationColumns.forget(this.name);
         ctx.layoutDirty = true;
       },
+      applyShown: function (base64) {
+        // Which points show, one bit each (a filter): their classes and details stay.
+        this.group.setShownBits(SituationColumns.decodeState(base64));
+        ctx.layoutDirty = true;
+      },
       _fromColumns: function () {
         // A columnar layer's points: typed arrays, their properties made when asked for from
         // the state byte and, once loaded, the popup details of their rows.

@@ -101,19 +101,28 @@ def test_columns_hold_places_ids_and_state(sample):
     assert content[9 * n :].decode("utf-8").split("\n") == sample.households["id"].tolist()
 
 
-def test_a_filter_change_sends_state_bytes_not_ids(qtbot, tmp_path, sample):
+def test_a_filter_change_sends_shown_bits_and_a_day_state_bytes_not_ids(qtbot, tmp_path, sample):
     view = open_map(qtbot, tmp_path, sample, INTERNAL)
     assert view.columnar == {"households"}
     filtered = INTERNAL.with_filters(household_reasons=("wuhan_return",))
     with qtbot.waitSignal(view.applied, timeout=PAGE_TIMEOUT_MS):
         update = view.set_state(filtered)
     change = update["layers"]["households"]
-    assert set(change) == {"state"}
-    sent = np.frombuffer(base64.b64decode(change["state"]), dtype=np.uint8)
-    assert sent.tolist() == packed_state(view.model, "households").tolist()
+    assert set(change) == {"shown"}  # one bit a household: the classes did not change
+    bits = np.unpackbits(np.frombuffer(base64.b64decode(change["shown"]), dtype=np.uint8), bitorder="little")
+    assert bits[: len(sample.households)].astype(bool).tolist() == view.model.shown["households"].tolist()
     expected = sorted(view.model.shown_ids("households"))
     assert 0 < len(expected) < len(sample.households)
     assert evaluate(qtbot, view, "SituationMap.state().ids.households") == expected
+
+    earlier = filtered.replace(as_of="2020-02-05T12:00")
+    with qtbot.waitSignal(view.applied, timeout=PAGE_TIMEOUT_MS):
+        update = view.set_state(earlier)
+    change = update["layers"]["households"]
+    assert set(change) == {"state"}  # another day: classes and alerts too, a byte a household
+    sent = np.frombuffer(base64.b64decode(change["state"]), dtype=np.uint8)
+    assert sent.tolist() == packed_state(view.model, "households").tolist()
+    assert evaluate(qtbot, view, "SituationMap.state().ids.households") == sorted(view.model.shown_ids("households"))
 
 
 def test_the_window_serves_the_columns_and_nothing_leaves_the_machine(qtbot, tmp_path, sample):
