@@ -14,6 +14,7 @@ from layers.map_state.checks import MapStateError
 from layers.map_state.migrations import MAPSTATE_VERSION
 from layers.map_state.value import (
     AUDIENCES,
+    BASEMAP_DATUMS,
     DEFAULT_VISIBLE_LAYERS,
     MAX_ZOOM,
     VILLAGE_FILLS,
@@ -26,6 +27,7 @@ from layers.map_state.value import (
 
 __all__ = [
     "AUDIENCES",
+    "BASEMAP_DATUMS",
     "DEFAULT_VISIBLE_LAYERS",
     "MAPSTATE_VERSION",
     "MAX_ZOOM",

@@ -188,5 +188,11 @@ def check_basemap(path: str, value) -> None:
         if not value[len("local:") :].strip():
             raise MapStateError(f"{path}: 'local:' must be followed by a tile folder")
         return
+    if value.startswith("mbtiles:"):
+        if not value[len("mbtiles:") :].strip():
+            raise MapStateError(f"{path}: 'mbtiles:' must be followed by the path of an .mbtiles file")
+        return
     if not _PROVIDER_KEY.fullmatch(value):
-        raise MapStateError(f"{path}: {value!r} is not 'none', 'local:<folder>' or a provider key such as 'osm'")
+        raise MapStateError(
+            f"{path}: {value!r} is not 'none', 'local:<folder>', 'mbtiles:<file>' or a provider key such as 'osm'"
+        )

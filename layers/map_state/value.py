@@ -39,6 +39,8 @@ from layers.map_state.checks import (
 DEFAULT_VISIBLE_LAYERS = ("villages", "roads", "checkpoints", "households", "disinfection_points")
 AUDIENCES = ("public", "internal")
 VILLAGE_FILLS = ("households_under_observation", "none")
+# The datum of the basemap's tiles: "auto" is what the basemap file says (layers/webmap.py).
+BASEMAP_DATUMS = ("auto", "wgs84", "gcj02")
 MAX_ZOOM = 30.0
 
 
@@ -227,8 +229,9 @@ class MapState:
     view : View
         The part of the map in view.
     basemap : str
-        ``"none"``, ``"local:<folder holding {z}/{x}/{y}.png tiles>"`` or an online provider
-        key such as ``"osm"``.
+        ``"none"``, ``"local:<folder holding {z}/{x}/{y}.png tiles>"``,
+        ``"mbtiles:<path of a raster .mbtiles file>"`` or an online provider key such as
+        ``"osm"``.
     labels : bool
         Whether features carry name labels.
     audience : str
@@ -238,6 +241,10 @@ class MapState:
         What colours the village polygons: ``"households_under_observation"`` or ``"none"``.
     planning : Planning or None
         Coverage and proposed checkpoints drawn over the map; None (the default) draws none.
+    basemap_datum : str
+        The datum the basemap's tiles are drawn in: ``"auto"`` (what an MBTiles file's metadata
+        says, else WGS-84), ``"wgs84"`` (also Tianditu's CGCS2000) or ``"gcj02"`` (Gaode,
+        Tencent: the overlays are shifted onto it for display).
     """
 
     title: str = ""
@@ -250,6 +257,7 @@ class MapState:
     audience: str = "public"
     village_fill: str = "households_under_observation"
     planning: Planning | None = None
+    basemap_datum: str = "auto"
 
     def __post_init__(self):
         check_text("title", self.title)
@@ -263,6 +271,7 @@ class MapState:
         check_choice("village_fill", self.village_fill, VILLAGE_FILLS)
         if self.planning is not None:
             check_instance("planning", self.planning, Planning)
+        check_choice("basemap_datum", self.basemap_datum, BASEMAP_DATUMS)
 
     # -- changing --------------------------------------------------------------------------
 
@@ -302,6 +311,8 @@ class MapState:
             del data["planning"]
         else:
             data["planning"] = self.planning.to_dict()
+        if self.basemap_datum == "auto":
+            del data["basemap_datum"]
         return data
 
     def to_json(self) -> str:

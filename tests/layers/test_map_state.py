@@ -17,7 +17,16 @@ from geodata.schema import (
     HOUSEHOLD_STATUSES,
     LAYERS,
 )
-from layers.map_state import AUDIENCES, VILLAGE_FILLS, Filters, MapState, MapStateError, View, migrations
+from layers.map_state import (
+    AUDIENCES,
+    BASEMAP_DATUMS,
+    VILLAGE_FILLS,
+    Filters,
+    MapState,
+    MapStateError,
+    View,
+    migrations,
+)
 
 WEST_VILLAGE = "411771360201"
 
@@ -152,7 +161,7 @@ def test_as_of_reads_iso_text_with_or_without_seconds():
         ({"basemap": "local:"}, "basemap: 'local:' must be followed by a tile folder"),
         (
             {"basemap": "http://tiles/{z}"},
-            "basemap: 'http://tiles/{z}' is not 'none', 'local:<folder>' or a provider key",
+            "basemap: 'http://tiles/{z}' is not 'none', 'local:<folder>', 'mbtiles:<file>' or a provider key",
         ),
     ],
 )
@@ -267,10 +276,11 @@ map_states = st.builds(
     visible_layers=st.lists(st.sampled_from(tuple(LAYERS)), unique=True).map(tuple),
     filters=filters,
     view=views,
-    basemap=st.sampled_from(["none", "osm", "Gaode.Normal", "local:/srv/tiles/关王庙"]),
+    basemap=st.sampled_from(["none", "osm", "Gaode.Normal", "local:/srv/tiles/关王庙", "mbtiles:/媒体/U盘/乡.mbtiles"]),
     labels=st.booleans(),
     audience=st.sampled_from(AUDIENCES),
     village_fill=st.sampled_from(VILLAGE_FILLS),
+    basemap_datum=st.sampled_from(BASEMAP_DATUMS),
 )
 
 
