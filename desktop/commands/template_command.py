@@ -23,28 +23,32 @@ LAYERS = ("households", "followups", "disinfection", "disinfection_rounds")
 
 
 def register(verbs, data_option) -> None:
+    from layers.i18n import _
+
     template = verbs.add_parser(
         "template",
         parents=[data_option],
-        help="write an Excel report template for the village work groups",
-        description="Write an .xlsx sheet for a village work group to fill in: the fields' names as "
-        "headers, drop-down lists of villages, work groups, reasons and statuses, and a sheet of "
-        "instructions. Filled in and sent back, it imports with 'situation-map import'.",
+        help=_("write an Excel report template for the village work groups"),
+        description=_(
+            "Write an .xlsx sheet for a village work group to fill in: the fields' names as "
+            "headers, drop-down lists of villages, work groups, reasons and statuses, and a sheet of "
+            "instructions. Filled in and sent back, it imports with 'situation-map import'."
+        ),
     )
     template.add_argument(
         "--layer",
         required=True,
         choices=LAYERS,
-        help="households, followups, or disinfection (the disinfection rounds)",
+        help=_("households, followups, or disinfection (the disinfection rounds)"),
     )
-    template.add_argument("--village", metavar="CODE", help="one village (default: every village)")
-    template.add_argument("--out", required=True, metavar="FILE.xlsx", help="the workbook to write")
+    template.add_argument("--village", metavar="CODE", help=_("one village (default: every village)"))
+    template.add_argument("--out", required=True, metavar="FILE.xlsx", help=_("the workbook to write"))
     # SUPPRESS: without it, this default would overwrite the --lang given before the verb.
     template.add_argument(
         "--lang",
         choices=("zh", "en"),
         default=argparse.SUPPRESS,
-        help="language of the sheet and the messages (default: Chinese, or the --lang before the verb)",
+        help=_("language of the sheet and the messages (default: Chinese, or the --lang before the verb)"),
     )
     template.set_defaults(run=run_template)
 

@@ -29,6 +29,9 @@ from layers.i18n import _
 # Smaller files are read and checked before anyone would wonder.
 _PROGRESS_FROM_ROWS = 5000
 _PROGRESS_FROM_BYTES = 1_000_000
+# The names a report template goes by (situation-map template --layer disinfection), read as
+# the layer they report into, so the name on the template imports it back.
+LAYER_ALIASES = {"disinfection": "disinfection_rounds"}
 
 
 def register(verbs, data_option) -> None:
@@ -39,34 +42,40 @@ def register(verbs, data_option) -> None:
     importing = verbs.add_parser(
         "import",
         parents=[data_option],
-        help="import a CSV, XLSX, GeoJSON, Shapefile or GeoPackage file into a layer",
-        description="Check a file and import it into a layer in one transaction. Every problem is "
-        "listed with file, row and field; nothing is written when there are errors (or warnings, "
-        "unless --accept-warnings).",
+        help=_("import a CSV, XLSX, GeoJSON, Shapefile or GeoPackage file into a layer"),
+        description=_(
+            "Check a file and import it into a layer in one transaction. Every problem is "
+            "listed with file, row and field; nothing is written when there are errors (or warnings, "
+            "unless --accept-warnings)."
+        ),
     )
-    importing.add_argument("--layer", required=True, choices=layers, help="the layer to import into")
-    importing.add_argument("--from", dest="source", required=True, metavar="FILE", help="the file to import")
+    importing.add_argument(
+        "--layer", required=True, type=_layer_name, choices=layers, help=_("the layer to import into")
+    )
+    importing.add_argument("--from", dest="source", required=True, metavar="FILE", help=_("the file to import"))
     importing.add_argument(
         "--crs",
-        help="coordinate system of the file: wgs84 (default), cgcs2000, gcj02 "
-        "(Gaode/Tencent/WeChat), bd09 (Baidu) or EPSG:<code>",
+        help=_(
+            "coordinate system of the file: wgs84 (default), cgcs2000, gcj02 "
+            "(Gaode/Tencent/WeChat), bd09 (Baidu) or EPSG:<code>"
+        ),
     )
     importing.add_argument(
         "--mode",
         choices=MODES,
         default="append",
-        help="append new ids (default), update features by id, or replace the layer",
+        help=_("append new ids (default), update features by id, or replace the layer"),
     )
     importing.add_argument(
-        "--dry-run", action="store_true", help="check and show what would be imported; write nothing"
+        "--dry-run", action="store_true", help=_("check and show what would be imported; write nothing")
     )
-    importing.add_argument("--encoding", help="text encoding of a CSV or Shapefile (default: detected)")
-    importing.add_argument("--sheet", help="the sheet of a workbook, or the layer of a GeoPackage")
-    importing.add_argument("--accept-warnings", action="store_true", help="import even when there are warnings")
+    importing.add_argument("--encoding", help=_("text encoding of a CSV or Shapefile (default: detected)"))
+    importing.add_argument("--sheet", help=_("the sheet of a workbook, or the layer of a GeoPackage"))
+    importing.add_argument("--accept-warnings", action="store_true", help=_("import even when there are warnings"))
     importing.add_argument(
         "--allow-removal",
         action="store_true",
-        help="let a replace remove every feature of the layer or more than half of them",
+        help=_("let a replace remove every feature of the layer or more than half of them"),
     )
     language_option(importing, _("language of the messages"))
     importing.set_defaults(run=run_import)
@@ -74,43 +83,49 @@ def register(verbs, data_option) -> None:
     exporting = verbs.add_parser(
         "export",
         parents=[data_option],
-        help="export a layer to CSV, XLSX, GeoJSON, GeoPackage or a zipped shapefile",
-        description="Write one layer to a .csv, .xlsx, .geojson, .gpkg or .shp file (a shapefile is "
-        "written as one zip). By default the file is for people: headers in their language, village "
-        "names, values as words, dates as dates; --for import keeps field names and codes. Both "
-        "import back. The public audience (default) leaves out personal data (household head names, "
-        "phones, notes, home locations).",
+        help=_("export a layer to CSV, XLSX, GeoJSON, GeoPackage or a zipped shapefile"),
+        description=_(
+            "Write one layer to a .csv, .xlsx, .geojson, .gpkg or .shp file (a shapefile is "
+            "written as one zip). By default the file is for people: headers in their language, village "
+            "names, values as words, dates as dates; --for import keeps field names and codes. Both "
+            "import back. The public audience (default) leaves out personal data (household head names, "
+            "phones, notes, home locations)."
+        ),
     )
-    exporting.add_argument("--layer", required=True, choices=layers, help="the layer to export")
+    exporting.add_argument("--layer", required=True, type=_layer_name, choices=layers, help=_("the layer to export"))
     exporting.add_argument(
-        "--out", required=True, metavar="FILE", help=".csv, .xlsx, .geojson, .gpkg or .shp (.zip) file to write"
+        "--out", required=True, metavar="FILE", help=_(".csv, .xlsx, .geojson, .gpkg or .shp (.zip) file to write")
     )
     exporting.add_argument(
         "--for",
         dest="form",
         choices=("people", "import"),
         default="people",
-        help="people (default): labels, names and words; import: field names and codes",
+        help=_("people (default): labels, names and words; import: field names and codes"),
     )
     exporting.add_argument(
         "--date",
         metavar="YYYY-MM-DD",
-        help="the records as they stood on that day (its evening), from the events; default: as they are",
+        help=_("the records as they stood on that day (its evening), from the events; default: as they are"),
     )
     language_option(exporting, _("language of the headers, the words and the messages"))
     exporting.add_argument(
         "--audience",
         choices=("public", "internal"),
         default="public",
-        help="public (default) leaves out personal fields",
+        help=_("public (default) leaves out personal fields"),
     )
     exporting.add_argument(
         "--encoding",
         choices=("utf-8", "gbk"),
         default="utf-8",
-        help="CSV text encoding: utf-8 with BOM (default, Excel opens it) or gbk",
+        help=_("CSV text encoding: utf-8 with BOM (default, Excel opens it) or gbk"),
     )
     exporting.set_defaults(run=run_export)
+
+
+def _layer_name(name: str) -> str:
+    return LAYER_ALIASES.get(name, name)
 
 
 def run_import(args) -> int:

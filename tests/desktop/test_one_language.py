@@ -125,7 +125,9 @@ def test_an_unknown_option_prints_that_verbs_usage(sample_copy, tmp_path):
     assert result.stderr.strip().endswith("situation-map brief：错误：无法识别的参数：--bogus")
 
 
-@pytest.mark.parametrize("verb", ["check", "map", "brief", "plan", "trend", "sample", "db"])
+@pytest.mark.parametrize(
+    "verb", ["check", "map", "brief", "plan", "trend", "sample", "db", "import", "export", "template"]
+)
 def test_a_verbs_help_is_in_the_chosen_language(tmp_path, verb):
     result = run(["--lang", "zh", verb, "--help"], tmp_path)
     assert result.returncode == 0
@@ -133,6 +135,14 @@ def test_a_verbs_help_is_in_the_chosen_language(tmp_path, verb):
     assert english_sentences(result.stdout) == [], result.stdout
     english = run(["--lang", "en", verb, "--help"], tmp_path).stdout
     assert english.startswith(f"usage: situation-map {verb} [-h]") and not CJK.search(english)
+
+
+def test_the_programs_help_lists_every_verb_in_the_chosen_language(tmp_path):
+    chinese = run(["--lang", "zh", "--help"], tmp_path).stdout
+    assert chinese.startswith("用法：situation-map [-h]") and "template" in chinese
+    assert english_sentences(chinese) == [], chinese
+    english = run(["--lang", "en", "--help"], tmp_path).stdout
+    assert english.startswith("usage: situation-map [-h]") and not CJK.search(english)
 
 
 @pytest.mark.parametrize(

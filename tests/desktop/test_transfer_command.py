@@ -153,3 +153,16 @@ def test_a_replace_keeping_half_the_layer_needs_no_consent(sample_copy, tmp_path
         == 0
     ), capsys.readouterr()
     assert sorted(GeoPackageStore(sample_copy).read("households")["id"]) == sorted(kept["id"])
+
+
+def test_the_template_s_layer_name_disinfection_imports_into_the_disinfection_rounds(sample_copy, tmp_path, capsys):
+    """``situation-map template --layer disinfection`` tells the work group's file by that name;
+    import takes the same name."""
+    out = tmp_path / "rounds.csv"
+    args = ["export", "--data", str(sample_copy), "--layer", "disinfection", "--out", str(out), "--for", "import"]
+    assert main(args) == 0
+    assert "disinfection_rounds" in capsys.readouterr().out
+    args = ["import", "--data", str(sample_copy), "--layer", "disinfection", "--from", str(out), "--mode", "update"]
+    assert main([*args, "--dry-run", "--lang", "en"]) == 0
+    said = capsys.readouterr()
+    assert "Dry run" in said.out and "0 to add" in said.out and "invalid choice" not in said.err
