@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from geodata.messages import N_, Message
 from layers.map_state.checks import MapStateError, describe
 
 MAPSTATE_VERSION = 1
@@ -25,11 +26,19 @@ def upgraded(data: dict[str, Any]) -> dict[str, Any]:
     data = dict(data)
     version = data.pop("version", 1)
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise MapStateError(f"version: expected a whole number from 1, got {describe(version)}")
+        raise MapStateError(
+            Message(N_("version: expected a whole number from 1, got {value}"), value=describe(version))
+        )
     if version > MAPSTATE_VERSION:
         raise MapStateError(
-            f"version: this view preset has format version {version}, written by a newer "
-            f"application; this one reads up to version {MAPSTATE_VERSION}"
+            Message(
+                N_(
+                    "version: this view preset has format version {version}, written by a newer "
+                    "application; this one reads up to version {latest}"
+                ),
+                version=version,
+                latest=MAPSTATE_VERSION,
+            )
         )
     while version < MAPSTATE_VERSION:
         data = MIGRATIONS[version](data)

@@ -11,8 +11,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from geodata.messages import N_, Message
 from geodata.schema import CHECKPOINT_STATUSES, CHECKPOINT_TIERS, HOUSEHOLD_REASONS, HOUSEHOLD_STATUSES
-from layers.i18n import _
 from layers.map_state import migrations
 from layers.map_state.checks import (
     MapStateError,
@@ -192,7 +192,9 @@ class Planning:
     def __post_init__(self):
         radius = checked_number("planning.radius_m", self.radius_m, 0.0, 100_000.0)
         if radius <= 0:
-            raise MapStateError(f"planning.radius_m: must be above 0, got {self.radius_m!r}")
+            raise MapStateError(
+                Message(N_("planning.radius_m: must be above 0, got {value}"), value=repr(self.radius_m))
+            )
         set_checked(self, "radius_m", radius)
         check_bool("planning.along_roads", self.along_roads)
         check_bool("planning.show_gaps", self.show_gaps)
@@ -332,7 +334,7 @@ class MapState:
             than this application reads.
         """
         if not isinstance(data, dict):
-            raise MapStateError(f"a map state must be a JSON object, got {describe(data)}")
+            raise MapStateError(Message(N_("a map state must be a JSON object, got {value}"), value=describe(data)))
         data = migrations.upgraded(data)
         check_known_keys(data, cls, "")
         if "filters" in data:
@@ -350,7 +352,7 @@ class MapState:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise MapStateError(
-                _("not valid JSON: line {line}, column {column}").format(line=exc.lineno, column=exc.colno)
+                Message(N_("not valid JSON: line {line}, column {column}"), line=exc.lineno, column=exc.colno)
             ) from None
         return cls.from_dict(data)
 
@@ -367,7 +369,9 @@ class MapState:
             os.replace(staging, target)
         except OSError as exc:
             staging.unlink(missing_ok=True)
-            raise MapStateError(f"{target}: cannot save the view preset ({exc.strerror or exc})") from None
+            raise MapStateError(
+                Message(N_("{path}: cannot save the view preset ({reason})"), path=target, reason=exc.strerror or exc)
+            ) from None
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> MapState:
@@ -376,13 +380,15 @@ class MapState:
         try:
             text = source.read_text(encoding="utf-8")
         except UnicodeDecodeError:
-            raise MapStateError(_("{path}: not UTF-8 text").format(path=source)) from None
+            raise MapStateError(Message(N_("{path}: not UTF-8 text"), path=source)) from None
         except OSError as exc:
-            raise MapStateError(f"{source}: cannot read the view preset ({exc.strerror or exc})") from None
+            raise MapStateError(
+                Message(N_("{path}: cannot read the view preset ({reason})"), path=source, reason=exc.strerror or exc)
+            ) from None
         try:
             return cls.from_json(text)
         except MapStateError as exc:
-            raise MapStateError(f"{source}: {exc}") from None
+            raise MapStateError(Message(N_("{path}: {problem}"), path=source, problem=exc.args[0])) from None
 
 
 # -- building from dicts and back ----------------------------------------------------------
@@ -390,21 +396,26 @@ class MapState:
 
 def _from_section(cls: type, data: Any, path: str):
     if not isinstance(data, dict):
-        raise MapStateError(f"{path}: expected a JSON object, got {describe(data)}")
+        raise MapStateError(Message(N_("{key}: expected a JSON object, got {value}"), key=path, value=describe(data)))
     check_known_keys(data, cls, path)
     return cls(**data)
 
 
 def _planning_from_dict(data: Any) -> Planning:
     if not isinstance(data, dict):
-        raise MapStateError(f"planning: expected a JSON object, got {describe(data)}")
+        raise MapStateError(
+            Message(N_("{key}: expected a JSON object, got {value}"), key="planning", value=describe(data))
+        )
     check_known_keys(data, Planning, "planning")
     data = dict(data)
     weights = data.get("weights")
     if weights is not None:
         if not isinstance(weights, dict):
             raise MapStateError(
-                f"planning.weights: expected an object of road class to weight, got {describe(weights)}"
+                Message(
+                    N_("planning.weights: expected an object of road class to weight, got {value}"),
+                    value=describe(weights),
+                )
             )
         data["weights"] = tuple(weights.items())
     for name in ("proposed", "what_if"):
@@ -412,7 +423,11 @@ def _planning_from_dict(data: Any) -> Planning:
         parsed = []
         for site in sites or ():
             if not isinstance(site, dict):
-                raise MapStateError(f"planning.{name}: expected site objects, got {describe(site)}")
+                raise MapStateError(
+                    Message(
+                        N_("{key}: expected site objects, got {value}"), key=f"planning.{name}", value=describe(site)
+                    )
+                )
             check_known_keys(site, PlannedSite, f"planning.{name}")
             parsed.append(PlannedSite(**site))
         data[name] = tuple(parsed)

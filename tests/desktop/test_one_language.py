@@ -276,3 +276,48 @@ def test_a_database_that_cannot_be_reached_is_one_sentence_without_libpqs_englis
         )
     finally:
         i18n.set_language("en")
+
+
+BAD_PRESETS = {
+    "a.json": ('{"audience": "everyone"}', "audience: 'everyone' is not one of public, internal"),
+    "b.json": ('{"view": {"zoom": 31}}', "view.zoom: 31 is outside 0..30"),
+    "c.json": ('{"version": 9}', "written by a newer application"),
+    "d.json": ('{"filters": {"observation_days": [3, 2]}}', "first day 3 is after last day 2"),
+    "e.json": ('{"colour": "red"}', "colour: unknown key; known keys: title, "),
+    "f.json": ('{"basemap": "mbtiles:"}', "'mbtiles:' must be followed by the path of an .mbtiles file"),
+    "g.json": ("[1", "not valid JSON: line 1, column 3"),
+}
+
+
+def test_a_bad_view_preset_is_said_in_one_language(tmp_path):
+    """What is wrong with a preset (--state, or applied in the window: both show error_text)
+    in the language in use; its English is what logs and tests read."""
+    from layers.map_state import MapState, MapStateError
+
+    for name, (text, english) in BAD_PRESETS.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        with pytest.raises(MapStateError) as caught:
+            MapState.load(tmp_path / name)
+        try:
+            i18n.set_language("zh")
+            chinese = error_text(caught.value)
+        finally:
+            i18n.set_language("en")
+        assert chinese.startswith(f"{tmp_path / name}：") and CJK.search(chinese), chinese
+        assert english_sentences(chinese) == [], chinese
+        said = error_text(caught.value)
+        assert said.startswith(f"{tmp_path / name}: ") and english in said and not CJK.search(said)
+
+
+def test_lang_zh_says_a_bad_state_file_in_chinese(sample_copy, tmp_path):
+    (tmp_path / "bad.json").write_text('{"audience": "everyone"}', encoding="utf-8")
+    arguments = ["map", "--data", str(sample_copy), "--state", str(tmp_path / "bad.json"), "--out", "m.html"]
+    result = run(["--lang", "zh", *arguments], tmp_path)
+    assert result.returncode == 2
+    assert (
+        result.stderr.strip()
+        == f"situation-map: {tmp_path / 'bad.json'}：audience：'everyone' 不是 public, internal 之一"
+    )
+    result = run(["--lang", "en", *arguments], tmp_path)
+    assert result.stderr.strip().endswith("bad.json: audience: 'everyone' is not one of public, internal")
+    assert not (tmp_path / "m.html").exists()
