@@ -134,10 +134,16 @@ class GeoPackageStore:
         try:
             frame = gr.read_table(db, name, geometry=schema.is_spatial)
         except (ValueError, shapely.errors.GEOSException) as exc:
-            raise StoreError(f"{self.path}: cannot read layer {name!r}: {exc}") from exc
+            raise StoreError(
+                Message(
+                    N_("{path}: cannot read layer '{layer}': {reason}"), path=self.path, layer=name, reason=str(exc)
+                )
+            ) from exc
         if schema.is_spatial:
             if not isinstance(frame, gpd.GeoDataFrame):
-                raise StoreError(f"{self.path}: layer {name!r} has no geometry column")
+                raise StoreError(
+                    Message(N_("{path}: layer '{layer}' has no geometry column"), path=self.path, layer=name)
+                )
             if frame.crs is None:
                 frame = frame.set_crs(STORAGE_CRS)
             elif not frame.crs.equals(STORAGE_CRS):
@@ -164,7 +170,7 @@ class GeoPackageStore:
         if metadata:
             unknown = sorted(set(metadata) - set(METADATA_KEYS))
             if unknown:
-                raise StoreError(f"unknown metadata key(s): {', '.join(unknown)}")
+                raise StoreError(Message(N_("unknown metadata key(s): {keys}"), keys=", ".join(unknown)))
         metadata = {k: str(v) for k, v in (metadata or {}).items()}
         if not self.path.exists():
             self._create_file()
@@ -234,7 +240,7 @@ class GeoPackageStore:
         """
         edits = list(edits)
         if not isinstance(who, str) or not who.strip():
-            raise StoreError("say who is saving the edits (a person or desk name) for the journal")
+            raise StoreError(Message(N_("say who is saving the edits (a person or desk name) for the journal")))
         if not edits:
             return apply_to_dataset(self.read_all(), edits)
         edited = list(dict.fromkeys(edit.layer for edit in edits))
@@ -300,7 +306,7 @@ class GeoPackageStore:
             with contextlib.closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)) as db:
                 db.execute("SELECT count(*) FROM gpkg_contents").fetchone()
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path}: {_why_unreadable(exc)}") from None
+            raise StoreError(_why_unreadable(self.path, exc)) from None
 
     def _seen(self) -> dict[str, int | None]:
         seen = getattr(self._thread, "versions", None)
@@ -313,8 +319,14 @@ class GeoPackageStore:
         for name in frames:
             if name in seen and gw.layer_version(db, name) != seen[name]:
                 raise StaleLayerError(
-                    f"{self.path}: {name} has changed since it was read (another desk or "
-                    "program saved); nothing was written, read the file again"
+                    Message(
+                        N_(
+                            "{path}: {layer} has changed since it was read (another desk or "
+                            "program saved); nothing was written, read the file again"
+                        ),
+                        path=self.path,
+                        layer=name,
+                    )
                 )
 
     def _create_file(self) -> None:
@@ -411,14 +423,17 @@ def _write_layer(scratch: Path, name: str, frame: pd.DataFrame) -> None:
     pyogrio.write_dataframe(frame, scratch, layer=name, driver="GPKG", use_arrow=True, **options)
 
 
-def _why_unreadable(exc: sqlite3.DatabaseError) -> str:
+def _why_unreadable(path: Path, exc: sqlite3.DatabaseError) -> Message:
     """What an SQLite error on opening means to the person at the desk: a file another
-    program is writing is not "not a GeoPackage", nor is a damaged one."""
+    program is writing is not "not a GeoPackage", nor is a damaged one. SQLite's own words
+    ("file is not a database") are left out where ours say the same in the desk's language."""
     text = str(exc)
     if "locked" in text or "busy" in text:
-        return f"another program is writing to the file and holds it locked; try again in a moment ({text})"
+        return Message(
+            N_("{path}: another program is writing to the file and holds it locked; try again in a moment"), path=path
+        )
     if "malformed" in text:
-        return f"the file is damaged; restore it from a backup or a copy ({text})"
+        return Message(N_("{path}: the file is damaged; restore it from a backup or a copy"), path=path)
     if "no such table" in text or "not a database" in text:
-        return f"not a GeoPackage file ({text})"
-    return f"cannot be read as a GeoPackage ({text})"
+        return Message(N_("{path}: not a GeoPackage file"), path=path)
+    return Message(N_("{path}: cannot be read as a GeoPackage ({reason})"), path=path, reason=text)

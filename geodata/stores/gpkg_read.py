@@ -26,6 +26,7 @@ import pandas as pd
 import shapely
 
 from geodata.errors import StoreError
+from geodata.messages import N_, Message
 from geodata.stores.gpkg_write import BUSY_TIMEOUT_S, has_table, quoted
 
 # Bytes of the envelope after the 8-byte GeoPackage geometry header, by envelope kind.
@@ -41,12 +42,12 @@ def snapshot(path: Path) -> Iterator[sqlite3.Connection]:
     try:
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
     except sqlite3.Error as exc:
-        raise StoreError(f"{path}: cannot open the file ({exc})") from None
+        raise StoreError(Message(N_("{path}: cannot open the file ({reason})"), path=path, reason=str(exc))) from None
     try:
         db.execute("BEGIN")
         yield db
     except sqlite3.Error as exc:
-        raise StoreError(f"{path}: cannot read the file ({exc})") from None
+        raise StoreError(Message(N_("{path}: cannot read the file ({reason})"), path=path, reason=str(exc))) from None
     finally:
         with contextlib.suppress(sqlite3.Error):
             db.execute("ROLLBACK")

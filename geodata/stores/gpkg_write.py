@@ -28,6 +28,7 @@ import pyogrio.errors
 import shapely
 
 from geodata.errors import StoreError
+from geodata.messages import N_, Message
 
 VERSIONS_TABLE = "situation_map_layer_versions"
 BUSY_TIMEOUT_S = 30.0
@@ -63,7 +64,9 @@ def transaction(path: Path, *, timeout: float | None = None) -> Iterator[sqlite3
     try:
         db = sqlite3.connect(path, timeout=timeout, isolation_level=None)
     except sqlite3.Error as exc:
-        raise StoreError(f"{path}: cannot open the file for writing ({exc})") from None
+        raise StoreError(
+            Message(N_("{path}: cannot open the file for writing ({reason})"), path=path, reason=str(exc))
+        ) from None
     try:
         _register_geometry_functions(db)
         try:
@@ -92,12 +95,20 @@ def _store_error(path: Path, exc: sqlite3.Error, timeout: float) -> StoreError:
     text = str(exc)
     if "locked" in text or "busy" in text:
         return StoreError(
-            f"{path}: another program or desk kept the file locked for over {timeout:.0f} s "
-            "(an unsaved edit in QGIS?); nothing was written, try again"
+            Message(
+                N_(
+                    "{path}: another program or desk kept the file locked for over {seconds} s "
+                    "(an unsaved edit in QGIS?); nothing was written, try again"
+                ),
+                path=path,
+                seconds=f"{timeout:.0f}",
+            )
         )
     if "full" in text:
-        return StoreError(f"{path}: the disk is full; nothing was written")
-    return StoreError(f"{path}: the write failed and nothing was written ({text})")
+        return StoreError(Message(N_("{path}: the disk is full; nothing was written"), path=path))
+    return StoreError(
+        Message(N_("{path}: the write failed and nothing was written ({reason})"), path=path, reason=text)
+    )
 
 
 def _checkpoint_if_wal(db: sqlite3.Connection) -> None:
@@ -159,8 +170,14 @@ def scratch_file(beside: Path) -> Iterator[Path]:
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError) as exc:
         # GDAL writing the scratch rows failed: the live file was not touched.
         if "full" in str(exc) or "No space" in str(exc) or getattr(exc, "errno", None) == errno.ENOSPC:
-            raise StoreError(f"{beside}: the disk is full; nothing was written") from None
-        raise StoreError(f"{beside}: cannot prepare the rows to write, nothing was written ({exc})") from None
+            raise StoreError(Message(N_("{path}: the disk is full; nothing was written"), path=beside)) from None
+        raise StoreError(
+            Message(
+                N_("{path}: cannot prepare the rows to write, nothing was written ({reason})"),
+                path=beside,
+                reason=str(exc),
+            )
+        ) from None
     finally:
         scratch.unlink(missing_ok=True)
         scratch.with_name(scratch.name + ".lock").unlink(missing_ok=True)

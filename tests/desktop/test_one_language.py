@@ -321,3 +321,29 @@ def test_lang_zh_says_a_bad_state_file_in_chinese(sample_copy, tmp_path):
     result = run(["--lang", "en", *arguments], tmp_path)
     assert result.stderr.strip().endswith("bad.json: audience: 'everyone' is not one of public, internal")
     assert not (tmp_path / "m.html").exists()
+
+
+def test_a_geopackages_own_errors_are_said_in_one_language(sample_copy, tmp_path):
+    """A layer another desk saved after it was read, a file that is no GeoPackage: said by the
+    store in English, shown in Chinese with the layer's Chinese name."""
+    from geodata.stores import GeoPackageStore
+    from geodata.stores.gpkg import StaleLayerError
+
+    mine, theirs = GeoPackageStore(sample_copy), GeoPackageStore(sample_copy)
+    households = mine.read("households")
+    theirs.write({"households": theirs.read("households").iloc[:-1]})
+    with pytest.raises(StaleLayerError) as stale:
+        mine.write({"households": households})
+    (tmp_path / "notes.gpkg").write_text("not a database", encoding="utf-8")
+    with pytest.raises(StoreError) as foreign:
+        GeoPackageStore(tmp_path / "notes.gpkg")
+    assert "households has changed since it was read" in str(stale.value)
+    assert str(foreign.value) == f"{tmp_path / 'notes.gpkg'}: not a GeoPackage file"
+    try:
+        i18n.set_language("zh")
+        chinese = [error_text(stale.value), error_text(foreign.value)]
+    finally:
+        i18n.set_language("en")
+    assert chinese[0].startswith(f"{sample_copy}：") and "观察户" in chinese[0], chinese
+    assert chinese[1] == f"{tmp_path / 'notes.gpkg'}：不是 GeoPackage 文件"
+    assert [english_sentences(text) for text in chinese] == [[], []], chinese
