@@ -178,9 +178,10 @@ def test_no_exported_spreadsheet_cell_is_a_formula(dataset, tmp_path, audience):
                 )
                 if original in FORMULAS:
                     seen += 1
-                    # XML reads a carriage return back as a line feed: still no formula.
-                    shown = "'" + original.replace("\r", "\n")
-                    assert cell.data_type == "s" and cell.value == shown, (layer, cell.coordinate)
+                    # A carriage return is kept (escaped as _x000D_) or read back by XML as a
+                    # line feed, as the writer stores it: either way still no formula.
+                    shown = {"'" + original, "'" + original.replace("\r", "\n")}
+                    assert cell.data_type == "s" and cell.value in shown, (layer, cell.coordinate)
                     assert written == "'" + original, (layer, row, written)
                 else:
                     assert not str(written).startswith(("=", "+", "@", "\t", "\r")), (layer, written)
