@@ -129,6 +129,7 @@ def _layer_name(name: str) -> str:
 
 
 def run_import(args) -> int:
+    from desktop.os_errors import error_text
     from geodata.importing import ImportFailure, apply_plan, plan_import, read_source
 
     use_language(args)
@@ -153,7 +154,7 @@ def run_import(args) -> int:
         )
     except ImportFailure as exc:
         _print_problems(exc.problems, args.layer)
-        print(_("Nothing was imported: {reason}").format(reason=exc), file=sys.stderr)
+        print(_("Nothing was imported: {reason}").format(reason=error_text(exc)), file=sys.stderr)
         return EXIT_DATA_ERRORS if exc.problems else EXIT_FAILED
     _print_source(source, plan)
     _print_problems(plan.problems, args.layer)
@@ -191,7 +192,7 @@ def run_import(args) -> int:
     try:
         apply_plan(store, plan, accept_warnings=args.accept_warnings, allow_removal=args.allow_removal)
     except ImportFailure as exc:
-        print(_("Nothing was imported: {reason}").format(reason=exc), file=sys.stderr)
+        print(_("Nothing was imported: {reason}").format(reason=error_text(exc)), file=sys.stderr)
         return EXIT_FAILED
     print(_("Imported into {layer} of {path}.").format(layer=args.layer, path=getattr(store, "path", args.data)))
     return EXIT_OK

@@ -33,6 +33,7 @@ from PyQt6.QtWidgets import (
 from shapely.geometry import Point
 
 from desktop.background import BackgroundJob
+from desktop.os_errors import error_text
 from geodata.editing import EditError, add_feature
 from geodata.feedback import Cancelled
 from geodata.schema import CHECKPOINT_TIERS, ROAD_CLASSES, choice_label
@@ -40,7 +41,6 @@ from layers.derived_cache import DerivedCache
 from layers.features import edit_text, next_free_id
 from layers.i18n import _, language
 from layers.map_state import PlannedSite, Planning
-from layers.messages import error_text
 from layers.planning import DEFAULT_WEIGHTS, PlanningError, Site, suggest_sites
 from layers.planning.overlay import context_for, options_of
 from layers.planning.siting import note_text, step_text
@@ -328,7 +328,7 @@ class PlanningPanel(QWidget):
         try:
             edit = add_feature(dataset, "checkpoints", record)
         except EditError as exc:
-            self.status_label.setText(str(exc))
+            self.status_label.setText(error_text(exc))
             return False
         if not self.session.edit(edit, edit_text("add", "checkpoints", record["id"])):
             return False

@@ -35,14 +35,15 @@ from PyQt6.QtWidgets import (
 )
 
 from desktop.background import BackgroundJob
+from desktop.os_errors import error_text
 from desktop.plain_text import plain_label, plain_tooltip
 from desktop.transfer.transfer_export import ExportDialog
 from geodata.feedback import Cancelled
 from geodata.importing import ImportFailure, apply_plan, plan_import, read_source
 from geodata.importing.readers import PREVIEW_ROWS
-from geodata.schema import SCHEMAS
+from geodata.schema import SCHEMAS, choice_label
 from layers.features import layer_label
-from layers.i18n import _, language
+from layers.i18n import _, format_names, language
 from layers.messages import problem_text
 
 # A table of a hundred thousand problems helps nobody and takes the window seconds to fill.
@@ -76,6 +77,23 @@ class TransferTool:
         self.export_dialog = ExportDialog(self.window.session, parent=self.window)
         self.export_dialog.open()
         return self.export_dialog
+
+
+def defaults_text(plan) -> str:
+    """The values the import assumed for what the file left out, in a few words:
+    "defaults: Status observing (3 rows), Observation days 14 (3 rows)"."""
+    lang = language()
+    schema = SCHEMAS[plan.layer]
+    parts = []
+    for name, (value, rows) in sorted(plan.defaults.items()):
+        label = schema.field(name).label(lang) or name
+        shown = choice_label(plan.layer, name, value, lang) if isinstance(value, str) else str(value)
+        parts.append(
+            _("{field} {value} ({rows})").format(
+                field=label, value=shown, rows=_("{count} rows").format(count=f"{rows:,}")
+            )
+        )
+    return _("defaults: {values}").format(values=format_names(parts, lang))
 
 
 def _field_label(layer: str, name: str) -> str:
@@ -243,7 +261,7 @@ class ImportDialog(QDialog):
             self,
             _("Import a file"),
             start,
-            _("Data files (*.csv *.txt *.xlsx *.geojson *.json *.shp *.gpkg);;All files (*)"),
+            _("Data files (*.csv *.txt *.xlsx *.geojson *.json *.shp *.zip *.gpkg);;All files (*)"),
         )
         if path:
             QSettings().setValue("import/folder", str(Path(path).parent))
@@ -310,12 +328,13 @@ class ImportDialog(QDialog):
         self._show_source(plan.source, plan)
         self._show_problems(plan.problems)
         counts = plan.counts
-        self.summary_label.setText(
-            _(
-                "{added} to add, {updated} to update, {skipped} skipped, {removed} to "
-                "remove · {errors} errors, {warnings} warnings"
-            ).format(errors=len(plan.errors), warnings=len(plan.warnings), **counts)
-        )
+        summary = _(
+            "{added} to add, {updated} to update, {skipped} skipped, {removed} to "
+            "remove · {errors} errors, {warnings} warnings"
+        ).format(errors=len(plan.errors), warnings=len(plan.warnings), **counts)
+        if plan.defaults:
+            summary += " · " + defaults_text(plan)
+        self.summary_label.setText(summary)
         self._update_buttons()
 
     def _check_failed(self, exc) -> None:
@@ -330,7 +349,7 @@ class ImportDialog(QDialog):
         if len(problems) == 1 and problems[0].where is None:  # the file cannot be read: said as its problem
             self.info_label.setText(f"{problems[0].file}: {problem_text(problems[0])}")
         else:
-            self.info_label.setText(str(exc))
+            self.info_label.setText(error_text(exc))
         self.summary_label.setText(_("The file cannot be imported."))
         self._update_buttons()
 
@@ -448,11 +467,12 @@ class ImportDialog(QDialog):
         self._update_buttons()
 
     def _import_failed(self, exc) -> None:
-        text = (
-            str(exc)
-            if isinstance(exc, (ImportFailure, Cancelled))
-            else _("The import failed: {reason}").format(reason=exc)
-        )
+        if isinstance(exc, Cancelled):
+            text = _("Cancelled.")
+        elif isinstance(exc, ImportFailure):
+            text = error_text(exc)
+        else:
+            text = _("The import failed: {reason}").format(reason=error_text(exc))
         self.summary_label.setText(_("Nothing was imported."))
         self.info_label.setText(text)
         self.check(force=True)  # the file or the layer may have changed: show where things stand

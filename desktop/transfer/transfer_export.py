@@ -8,6 +8,7 @@ from pathlib import Path
 from PyQt6.QtCore import QSettings, Qt
 from PyQt6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel
 
+from desktop.os_errors import error_text
 from geodata.schema import SCHEMAS
 from layers.features import layer_label
 from layers.i18n import _
@@ -95,7 +96,7 @@ class ExportDialog(QDialog):
                 lang=language(),
             )
         except (GeodataError, OSError) as exc:
-            self.result_label.setText(_("Not exported: {reason}").format(reason=exc))
+            self.result_label.setText(_("Not exported: {reason}").format(reason=error_text(exc)))
             return False
         self.result_label.setText(_("Wrote {count} rows to {path}.").format(count=count, path=path))
         return True

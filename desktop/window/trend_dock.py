@@ -20,6 +20,7 @@ from PyQt6.QtSvgWidgets import QSvgWidget
 from PyQt6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from desktop.background import BackgroundJob
+from desktop.os_errors import error_text
 from geodata.schema import LAYERS
 from layers.i18n import _
 from layers.situation import AsOfError
@@ -120,7 +121,7 @@ class TrendPanel(QWidget):
     def _failed(self, exc: Exception) -> None:
         if not self._stale:
             self.series = None
-            self.caption.setText(_("The trend could not be computed: {reason}").format(reason=exc))
+            self.caption.setText(_("The trend could not be computed: {reason}").format(reason=error_text(exc)))
             self._draw()
 
     def _show(self, key: tuple, series: pd.DataFrame | None) -> None:

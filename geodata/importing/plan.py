@@ -165,7 +165,7 @@ def plan_import(
     except GeodataError as exc:
         raise ImportFailure(str(exc)) from None
     if mode not in MODES:
-        raise ImportFailure(f"unknown mode {mode!r}; use append, update or replace")
+        raise ImportFailure(Message(N_("unknown mode {mode}; use append, update or replace"), mode=repr(mode)))
     crs_name = _crs_name(source, crs)
     found = _Problems(source)
     base = dataset[layer]
@@ -236,19 +236,41 @@ def apply_plan(store, plan: ImportPlan, *, accept_warnings: bool = False, allow_
         nothing is written.
     """
     if plan.result is None or plan.errors:
-        raise ImportFailure(f"{plan.source.name}: {len(plan.errors)} error(s); nothing was imported", plan.problems)
+        raise ImportFailure(
+            Message(
+                N_("{file}: {count} error(s); nothing was imported"), file=plan.source.name, count=len(plan.errors)
+            ),
+            plan.problems,
+        )
     if plan.warnings and not accept_warnings:
         raise ImportFailure(
-            f"{plan.source.name}: {len(plan.warnings)} warning(s); accept them to import", plan.problems
+            Message(
+                N_("{file}: {count} warning(s); accept them to import"), file=plan.source.name, count=len(plan.warnings)
+            ),
+            plan.problems,
         )
     if plan.removes_most and not allow_removal:
         raise ImportFailure(
-            f"{plan.source.name}: replacing {plan.layer} with it would remove {plan.removed} of its "
-            f"{len(plan.base)} features; nothing was changed"
+            Message(
+                N_(
+                    "{file}: replacing {layer} with it would remove {removed} of its "
+                    "{count} features; nothing was changed"
+                ),
+                file=plan.source.name,
+                layer=plan.layer,
+                removed=plan.removed,
+                count=len(plan.base),
+            )
         )
     if not same_layer(store.read(plan.layer), plan.base):
         raise ImportFailure(
-            f"{plan.layer} has changed since the file was checked (another desk or program saved); check the file again"
+            Message(
+                N_(
+                    "{layer} has changed since the file was checked (another desk or program saved); "
+                    "check the file again"
+                ),
+                layer=plan.layer,
+            )
         )
     store.write({plan.layer: plan.result})
 
@@ -293,8 +315,16 @@ def _crs_name(source: Source, crs: str | None) -> str:
     if crs is not None:
         try:
             return source_crs_name(crs)
-        except ValueError as exc:
-            raise ImportFailure(f"--crs: {exc}") from None
+        except ValueError:
+            raise ImportFailure(
+                Message(
+                    N_(
+                        "--crs: {value} is not a coordinate system this program knows; "
+                        "give wgs84, cgcs2000, gcj02, bd09 or EPSG:<code>"
+                    ),
+                    value=repr(crs),
+                )
+            ) from None
     if source.crs is None:
         return "wgs84"
     from pyproj import CRS

@@ -93,12 +93,21 @@ def read_source(
             raise failure(
                 path,
                 Message(
-                    N_("cannot import {suffix}; give a .csv, .xlsx, .geojson, .shp or .gpkg file"), suffix=path.suffix
+                    N_(
+                        "cannot import {suffix}; "
+                        "give a .csv, .xlsx, .geojson, .shp, .zip (a zipped shapefile) or .gpkg file"
+                    ),
+                    suffix=path.suffix,
                 ),
             )
         raise failure(
             path,
-            Message(N_("cannot import files without an extension; give a .csv, .xlsx, .geojson, .shp or .gpkg file")),
+            Message(
+                N_(
+                    "cannot import files without an extension; "
+                    "give a .csv, .xlsx, .geojson, .shp, .zip (a zipped shapefile) or .gpkg file"
+                )
+            ),
         )
     if encoding is not None:
         try:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from geodata.feedback import ProgressReport
 from geodata.importing.problems import ERROR, ImportFailure, ImportProblem
+from geodata.messages import N_, Message
 
 Progress = ProgressReport  # what a reader reports to: Feedback.report of the read
 
@@ -79,7 +80,7 @@ class Source:
 
 def failure(path: Path, message: str) -> ImportFailure:
     problem = ImportProblem(ERROR, path.name, None, None, message)
-    return ImportFailure(f"{path.name}: {message}", [problem])
+    return ImportFailure(Message(N_("{file}: {problem}"), file=path.name, problem=message), [problem])
 
 
 def short_reason(exc: Exception | str) -> str:
