@@ -237,6 +237,8 @@ def _progress_line():
 
 
 def _print_source(source, plan) -> None:
+    from layers.messages import message_text
+
     details = [source.name, source.kind.upper()]
     if source.encoding:
         details.append(_("encoding {name}").format(name=source.encoding))
@@ -245,7 +247,7 @@ def _print_source(source, plan) -> None:
     details.append(_("coordinates {crs}").format(crs=plan.crs if len(plan.crs) < 40 else "WKT"))
     print(" · ".join(details))
     for note in source.notes:
-        print("  " + note)
+        print("  " + message_text(note))
     mapped = ", ".join(f"{column} → {field}" for field, column in plan.columns.fields.items())
     print(_("Columns: {mapping}").format(mapping=mapped or "—"))
 

@@ -44,7 +44,7 @@ from geodata.importing.readers import PREVIEW_ROWS
 from geodata.schema import SCHEMAS, choice_label
 from layers.features import layer_label
 from layers.i18n import _, format_names, language
-from layers.messages import problem_text
+from layers.messages import message_text, problem_text
 
 # A table of a hundred thousand problems helps nobody and takes the window seconds to fill.
 _PROBLEMS_SHOWN = 2000
@@ -358,7 +358,7 @@ class ImportDialog(QDialog):
         if source.encoding:
             details.append(_("encoding: {name}").format(name=source.encoding))
         details.append(_("coordinates: {crs}").format(crs=plan.crs if len(plan.crs) < 40 else "WKT"))
-        self.info_label.setText(" · ".join(details + source.notes))
+        self.info_label.setText(" · ".join(details + [message_text(note) for note in source.notes]))
         if source.sheets and self.sheet_box.count() == 0:
             self.sheet_box.addItems(list(source.sheets))
             self.sheet_box.setCurrentText(source.sheet or "")

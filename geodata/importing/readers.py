@@ -298,20 +298,30 @@ def _read_xlsx(path: Path, *, encoding: str | None, sheet: str | None, report: P
         book.close()
     if header_at is None:
         raise failure(path, Message(N_("sheet {sheet} is empty"), sheet=repr(chosen)))
-    notes = []
+    notes: list[str] = []
     if uncalculated:
         more = " …" if len(uncalculated) == _FORMULAS_LISTED else ""
         notes.append(
-            f"cells {', '.join(uncalculated)}{more} hold formulas that were never calculated and "
-            "read as empty: open the file in Excel or WPS, save it, and import it again"
+            Message(
+                N_(
+                    "cells {cells}{more} hold formulas that were never calculated and "
+                    "read as empty: open the file in Excel or WPS, save it, and import it again"
+                ),
+                cells=", ".join(uncalculated),
+                more=more,
+            )
         )
     title = _title_row(rows)
     if title is not None:
         # A sheet that opens with its title (often merged across the columns) above the header.
         skipped = title + 1
         notes.append(
-            f"row {header_at + 1} is a title ({short_reason(str(_filled(rows[0])[0]))[:40]}): "
-            f"the header is row {header_at + 1 + skipped}"
+            Message(
+                N_("row {row} is a title ({title}): the header is row {header}"),
+                row=header_at + 1,
+                title=short_reason(str(_filled(rows[0])[0]))[:40],
+                header=header_at + 1 + skipped,
+            )
         )
         rows, header_at = rows[skipped:], header_at + skipped
     header = rows[0]

@@ -46,8 +46,16 @@ def read_shapefile_zip(path: Path, *, encoding: str | None, sheet: str | None, r
             main = Path(folder) / ("layer.shp" if (Path(folder) / "layer.shp").exists() else "layer.dbf")
             source = read_shapefile(main, encoding=encoding, sheet=sheet, report=report)
     source.path = path
-    source.notes = [note.replace("layer.cpg", f"{stem}.cpg") for note in source.notes]
+    source.notes = [_named_in_the_zip(note, stem) for note in source.notes]
     return source
+
+
+def _named_in_the_zip(note, stem: str):
+    """A note about the unpacked ``layer.cpg`` as about the zip's own ``.cpg``."""
+    params = getattr(note, "params", None)
+    if params is not None and params.get("file") == "layer.cpg":
+        return Message(note.template, **{**params, "file": f"{stem}.cpg"})
+    return note.replace("layer.cpg", f"{stem}.cpg")
 
 
 def _stem(member: zipfile.ZipInfo) -> str:

@@ -114,10 +114,10 @@ def read_shapefile(path: Path, *, encoding: str | None, sheet: str | None, repor
                     N_("names an unknown encoding {encoding}; correct it or give --encoding"), encoding=repr(declared)
                 ),
             ) from None
-        notes.append(f"text encoding {encoding} (from {cpg.name})")
+        notes.append(Message(N_("text encoding {encoding} (from {file})"), encoding=encoding, file=cpg.name))
     elif encoding is None:
         encoding = _dbf_encoding(path.with_suffix(".dbf"))
-        notes.append(f"text encoding {encoding} (guessed: the file has no .cpg)")
+        notes.append(Message(N_("text encoding {encoding} (guessed: the file has no .cpg)"), encoding=encoding))
     frame = pyogrio.read_dataframe(path, encoding=encoding)
     return _vector_source(path, "shapefile", frame, encoding=encoding, notes=notes)
 

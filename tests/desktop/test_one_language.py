@@ -347,3 +347,17 @@ def test_a_geopackages_own_errors_are_said_in_one_language(sample_copy, tmp_path
     assert chinese[0].startswith(f"{sample_copy}：") and "观察户" in chinese[0], chinese
     assert chinese[1] == f"{tmp_path / 'notes.gpkg'}：不是 GeoPackage 文件"
     assert [english_sentences(text) for text in chinese] == [[], []], chinese
+
+
+def test_an_import_under_lang_zh_says_everything_in_chinese(sample_copy, tmp_path):
+    """The reader's notes (the zipped shapefile's text encoding) included."""
+    data = ["--data", str(sample_copy), "--lang", "zh"]
+    assert (
+        run(["export", *data, "--layer", "checkpoints", "--out", "cp.shp", "--for", "import"], tmp_path).returncode == 0
+    )
+    result = run(
+        ["import", *data, "--layer", "checkpoints", "--from", "cp.shp.zip", "--mode", "update", "--dry-run"], tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert "文字编码 utf-8（取自 checkpoints.cpg）" in result.stdout
+    assert english_sentences(result.stdout + result.stderr) == [], result.stdout + result.stderr
