@@ -347,7 +347,9 @@ class ImportDialog(QDialog):
         self.preview.clear()
         self.preview.setRowCount(0)
         if len(problems) == 1 and problems[0].where is None:  # the file cannot be read: said as its problem
-            self.info_label.setText(f"{problems[0].file}: {problem_text(problems[0])}")
+            self.info_label.setText(
+                _("{file}: {problem}").format(file=problems[0].file, problem=problem_text(problems[0]))
+            )
         else:
             self.info_label.setText(error_text(exc))
         self.summary_label.setText(_("The file cannot be imported."))

@@ -136,3 +136,12 @@ def test_every_text_of_the_window_and_its_dialogs_is_in_one_language(qtbot, samp
         if english_sentences(text) if lang == "zh" else CJK.search(text):
             mixed.append(text)
     assert mixed == []
+
+
+def test_a_file_that_cannot_be_read_is_named_in_chinese_punctuation(dialog, qtbot, tmp_path):
+    i18n.set_language("zh")
+    (tmp_path / "broken.xlsx").write_bytes(b"not a workbook")
+    dialog.set_path(tmp_path / "broken.xlsx")
+    qtbot.waitUntil(lambda: dialog.job is None and dialog.problems.rowCount() == 1, timeout=WAIT_MS)
+    said = dialog.info_label.text()
+    assert said.startswith("broken.xlsx：无法按 XLSX 读取"), said
