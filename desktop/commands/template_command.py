@@ -70,6 +70,7 @@ class _RefusedError(Exception):
 
 
 def _run(args, lang: str) -> int:
+    from desktop.os_errors import os_error_text
     from geodata.schema import schema_for
     from geodata.templates import TemplateError, template_layer, write_template
     from layers.i18n import _
@@ -89,7 +90,7 @@ def _run(args, lang: str) -> int:
     except TemplateError:
         raise _RefusedError(_("--village {code}: no village has this code").format(code=args.village)) from None
     except OSError as exc:
-        raise _RefusedError(_("cannot write {path}: {reason}").format(path=out, reason=exc.strerror or exc)) from None
+        raise _RefusedError(os_error_text(exc, out)) from None
     if template.village is None:
         where = _("every village")
     else:

@@ -361,3 +361,17 @@ def test_an_import_under_lang_zh_says_everything_in_chinese(sample_copy, tmp_pat
     assert result.returncode == 0, result.stderr
     assert "文字编码 utf-8（取自 checkpoints.cpg）" in result.stdout
     assert english_sentences(result.stdout + result.stderr) == [], result.stdout + result.stderr
+
+
+def test_a_template_that_cannot_be_written_is_one_sentence_in_chinese(sample_copy, tmp_path, capsys, monkeypatch):
+    import geodata.templates
+    from desktop.cli import main
+
+    def refuse(*args, **kwargs):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(tmp_path / "观察户.xlsx"))
+
+    monkeypatch.setattr(geodata.templates, "write_template", refuse)
+    out = tmp_path / "观察户.xlsx"
+    assert main(["template", "--data", str(sample_copy), "--layer", "households", "--out", str(out)]) == 2
+    said = capsys.readouterr().err.strip()
+    assert said == f"situation-map template: {out}：该位置是只读的，请换一个文件夹"
