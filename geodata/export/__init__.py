@@ -26,6 +26,7 @@ from geodata.export.errors import ExportError
 from geodata.export.gis import write_gpkg, write_shapefile_zip
 from geodata.export.people import headers, in_words
 from geodata.export.tables import inert, table, write_csv, write_geojson, write_xlsx
+from geodata.messages import N_, Message
 from geodata.schema import conform, schema_for
 
 __all__ = ["AUDIENCES", "ENCODINGS", "FORMATS", "FORMS", "ExportError", "export_layer", "written_path"]
@@ -92,7 +93,9 @@ def export_layer(
     path = written_path(path)
     kind = FORMATS.get(path.suffix.lower())
     if kind is None:
-        raise ExportError(f"{path.name}: export to .csv, .xlsx, .geojson, .gpkg or .shp (a zipped shapefile)")
+        raise ExportError(
+            Message(N_("{file}: export to .csv, .xlsx, .geojson, .gpkg or .shp (a zipped shapefile)"), file=path.name)
+        )
     if audience not in AUDIENCES:
         raise ExportError(f"unknown audience {audience!r}; use public or internal")
     if form not in FORMS:

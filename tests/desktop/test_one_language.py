@@ -73,12 +73,25 @@ def bad_requests(sample_copy, tmp_path):
         "invalid choice": ["map", "--out", str(tmp_path / "m.html"), "--audience", "everyone"],
         "bad number": ["plan", "--data", str(sample_copy), "--radius", "far"],
         "output is a folder": ["trend", "--data", str(sample_copy), "--out", str(tmp_path / "folder.csv")],
+        "unknown export format": ["export", "--data", str(sample_copy), "--layer", "roads", "--out", "r.kml"],
+        "unknown import crs": [
+            "import",
+            "--data",
+            str(sample_copy),
+            "--layer",
+            "roads",
+            "--from",
+            "r.csv",
+            "--crs",
+            "mars",
+        ],
     }
 
 
 @pytest.mark.parametrize("where", ["before the verb", "after the verb"])
 def test_lang_zh_errors_hold_no_english_sentence(sample_copy, tmp_path, where):
     (tmp_path / "folder.csv").mkdir()
+    (tmp_path / "r.csv").write_text("id,name\nR1,x\n", encoding="utf-8")
     for name, arguments in bad_requests(sample_copy, tmp_path).items():
         words = ["--lang", "zh", *arguments] if where == "before the verb" else [*arguments, "--lang", "zh"]
         result = run(words, tmp_path)
@@ -90,6 +103,7 @@ def test_lang_zh_errors_hold_no_english_sentence(sample_copy, tmp_path, where):
 
 def test_lang_en_errors_hold_no_chinese(sample_copy, tmp_path):
     (tmp_path / "folder.csv").mkdir()
+    (tmp_path / "r.csv").write_text("id,name\nR1,x\n", encoding="utf-8")
     for name, arguments in bad_requests(sample_copy, tmp_path).items():
         result = run(["--lang", "en", *arguments], tmp_path)
         assert result.returncode == 2, (name, result.stderr)
