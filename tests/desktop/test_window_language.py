@@ -145,3 +145,27 @@ def test_a_file_that_cannot_be_read_is_named_in_chinese_punctuation(dialog, qtbo
     qtbot.waitUntil(lambda: dialog.job is None and dialog.problems.rowCount() == 1, timeout=WAIT_MS)
     said = dialog.info_label.text()
     assert said.startswith("broken.xlsx：无法按 XLSX 读取"), said
+
+
+def test_the_trend_dock_and_the_planning_panel_say_a_failure_in_chinese(session, qtbot, monkeypatch):
+    import errno
+
+    import desktop.window.trend_dock as trend_dock
+    from desktop.planning.planning_panel import PlanningPanel
+
+    i18n.set_language("zh")
+
+    def unreadable(*args, **kwargs):
+        raise OSError(errno.EIO, "Input/output error", "/media/usb/situation.gpkg")
+
+    monkeypatch.setattr(trend_dock, "daily_series", unreadable)
+    trend = trend_dock.TrendPanel(session)
+    qtbot.addWidget(trend)
+    trend.show()
+    qtbot.waitUntil(lambda: not trend.busy, timeout=WAIT_MS)
+    assert trend.caption.text() == "无法计算趋势：/media/usb/situation.gpkg：磁盘无法读写，请检查它是否仍然连接"
+    planning = PlanningPanel(session)
+    qtbot.addWidget(planning)
+    planning._job = job = object()
+    planning._on_failed(job, OSError(errno.ENOSPC, "No space left on device", "/tmp/p.geojson"))
+    assert planning.status_label.text() == "/tmp/p.geojson：磁盘已满，请腾出空间后重试"
