@@ -15,7 +15,7 @@ from PyQt6.QtWidgets import QApplication, QMessageBox
 
 from desktop import quiet
 from desktop.os_errors import error_text
-from desktop.wall.wall import WallWindow, load_presets
+from desktop.wall.wall import WallWindow, load_presets, township_and_villages
 from desktop.window.main_window import MainWindow
 from geodata import __version__
 from geodata.errors import GeodataError
@@ -62,9 +62,10 @@ def start_logging() -> Path:
     return quiet.start_logging()
 
 
-def open_window(path, on_error=None):
+def open_window(path, on_error=None, basemap: dict | None = None):
     """A shown MainWindow on the dataset at ``path`` (a .gpkg path or a database location);
-    None (after telling the user) if it cannot be read."""
+    None (after telling the user) if it cannot be read. ``basemap``: MapState changes from the
+    command line (--basemap, --basemap-datum) over the remembered view."""
     try:
         store = open_store(path)
         dataset = store.read_all()
@@ -78,12 +79,12 @@ def open_window(path, on_error=None):
             box.setTextFormat(Qt.TextFormat.PlainText)  # the reason may quote a file's text
             box.exec()
         return None
-    return show_window(store, dataset)
+    return show_window(store, dataset, basemap)
 
 
-def show_window(store, dataset):
+def show_window(store, dataset, basemap: dict | None = None):
     """A shown MainWindow on a store already opened and read (e.g. on a worker thread)."""
-    window = MainWindow(store, dataset)
+    window = MainWindow(store, dataset, basemap=basemap)
     _keep(window)
     window.open_requested.connect(lambda path, w=window: _replace(w, open_window(path, on_error=w.show_error)))
     window.store_opened.connect(lambda store, dataset, w=window: _replace(w, show_window(store, dataset)))
@@ -108,7 +109,14 @@ def _replace(old, new) -> None:
 
 
 def open_wall(
-    path: Path, *, presets=None, screen: int = 0, refresh_s: float = 30, dwell_s: float = 60, theme: str = "dark"
+    path: Path,
+    *,
+    presets=None,
+    screen: int = 0,
+    refresh_s: float = 30,
+    dwell_s: float = 60,
+    theme: str = "dark",
+    basemap: dict | None = None,
 ):
     """A started WallWindow on the dataset at ``path`` (errors as for :func:`open_window`).
 
@@ -117,18 +125,26 @@ def open_wall(
     store = open_store(path, read_only=True)
     dataset = store.read_all()
     states = load_presets(presets) if presets else None
+    if basemap:  # the command line's basemap under every preset
+        states = [state.replace(**basemap) for state in states or township_and_villages(dataset)]
     wall = WallWindow(path, dataset, states, theme=theme, refresh_s=refresh_s, dwell_s=dwell_s)
     _keep(wall)
     wall.start(screen)
     return wall
 
 
-def run_wall(path, args) -> int:
+def run_wall(path, args, basemap: dict | None = None) -> int:
     app = create_application()
     start_logging()
     try:
         open_wall(
-            path, presets=args.presets, screen=args.screen, refresh_s=args.refresh, dwell_s=args.dwell, theme=args.theme
+            path,
+            presets=args.presets,
+            screen=args.screen,
+            refresh_s=args.refresh,
+            dwell_s=args.dwell,
+            theme=args.theme,
+            basemap=basemap,
         )
     except (GeodataError, ValueError, OSError) as exc:
         print(f"situation-map: {error_text(exc)}", file=sys.stderr)
@@ -136,10 +152,10 @@ def run_wall(path, args) -> int:
     return app.exec()
 
 
-def run_app(path) -> int:
+def run_app(path, basemap: dict | None = None) -> int:
     app = create_application()
     start_logging()
     log.info("situation-map %s starting", __version__)
-    if open_window(path) is None:
+    if open_window(path, basemap=basemap) is None:
         return 2
     return app.exec()

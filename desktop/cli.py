@@ -21,7 +21,7 @@ from desktop.commands import (
     transfer_command,
     trend_command,
 )
-from desktop.commands.common import EXIT_FAILED, data_path
+from desktop.commands.common import EXIT_FAILED, basemap_changes, basemap_options, data_path
 from desktop.commands.parsing import VerbParser, chosen_language, speak_argparse_in_our_language
 from geodata import __version__
 from geodata.errors import GeodataError
@@ -70,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("zh", "en"),
         help=_("language of the window and the messages (default: the system's; Chinese on a Chinese system)"),
     )
+    basemap_options(parser)
     wall = parser.add_argument_group(_("wall display (with --wall)"))
     wall.add_argument("--wall", action="store_true", help=_("full-screen wall display for the command centre"))
     wall.add_argument(
@@ -127,6 +128,7 @@ def run_window(args) -> int:
     """The window (or the wall display with --wall); it needs a display and Qt WebEngine."""
     from desktop.launch import NO_DISPLAY, has_display, prepare_webengine, webengine_problem
 
+    basemap = basemap_changes(args)  # a missing basemap file is said before Qt starts
     if not has_display():
         print(_(NO_DISPLAY), file=sys.stderr)
         return EXIT_FAILED
@@ -143,8 +145,8 @@ def run_window(args) -> int:
 
     set_language(args.lang or language())
     if args.wall:
-        return run_wall(data_path(args), args)
-    return run_app(data_path(args))
+        return run_wall(data_path(args), args, basemap)
+    return run_app(data_path(args), basemap)
 
 
 if __name__ == "__main__":

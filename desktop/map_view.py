@@ -24,13 +24,16 @@ from PyQt6.QtWebEngineCore import (
 from PyQt6.QtWebEngineWidgets import QWebEngineView
 from PyQt6.QtWidgets import QApplication
 
+from desktop.os_errors import error_text
 from desktop.page_scheme import SCHEME, PageScheme, page_scheme
+from desktop.tile_route import tile_route, tiles_for
 from geodata.dataset import Dataset
+from geodata.mbtiles import MBTilesError
 from layers.derived_cache import DerivedCache
 from layers.map_state import MapState
 from layers.page_columns import columnar_layers, detail_chunks
 from layers.page_model import PageModel, page_model, page_update
-from layers.webmap import ServedColumns, feature_collection, page_view, write_page
+from layers.webmap import BasemapError, ServedColumns, feature_collection, page_view, write_page
 
 LOCAL_SCHEMES = {"file", "qrc", "data", "blob", "about", SCHEME}
 
@@ -103,6 +106,7 @@ def _details_route(rest: str):
 def _serve_pages(scheme: PageScheme) -> None:
     scheme.add_route("columns", _columns_route)
     scheme.add_route("details", _details_route)
+    scheme.add_route("tiles", tile_route)
 
 
 class MapView(QWebEngineView):
@@ -115,6 +119,7 @@ class MapView(QWebEngineView):
     map_clicked = pyqtSignal(float, float)  # longitude, latitude
     feature_moved = pyqtSignal(str, str, float, float)  # layer, id, longitude, latitude
     view_changed = pyqtSignal(dict)
+    basemap_failed = pyqtSignal(str)  # the basemap cannot be shown: why, in one sentence
 
     def __init__(self, page_folder: Path, parent=None):
         super().__init__(parent)
@@ -150,14 +155,23 @@ class MapView(QWebEngineView):
     def show_dataset(self, dataset: Dataset, state: MapState, lang: str = "zh") -> None:
         """Write the page for ``dataset`` and load it (the one time the page reloads)."""
         self.dataset, self.state, self.lang = dataset, state, lang
-        self.guard.allow_online = state.basemap not in ("none",) and not state.basemap.startswith("local:")
+        self.guard.allow_online = state.basemap != "none" and not state.basemap.startswith(("local:", "mbtiles:"))
         self._memo = DerivedCache()  # situations on the as-of day, kept while the dataset is the same
         served = (
             ServedColumns(f"{SCHEME}:columns/{self._token}/", f"{SCHEME}:details/{self._token}/")
             if self._scheme
             else None
         )
-        path, self.model = write_page(dataset, state, self.page_folder, lang=lang, bridge=True, served=served)
+        try:
+            tiles = tiles_for(state.basemap, SCHEME) if self._scheme else None
+            path, self.model = write_page(
+                dataset, state, self.page_folder, lang=lang, bridge=True, served=served, tiles=tiles
+            )
+        except (MBTilesError, BasemapError) as exc:
+            # A basemap file gone from its USB stick: the map without it, and the reason said.
+            self.basemap_failed.emit(error_text(exc))
+            bare = state.replace(basemap="none", basemap_datum="auto")
+            path, self.model = write_page(dataset, bare, self.page_folder, lang=lang, bridge=True, served=served)
         self._served = served
         self.columnar = served.layers if served is not None else columnar_layers(self.model)
         self.is_drawn = False
@@ -167,7 +181,11 @@ class MapView(QWebEngineView):
         """Show ``state`` through the page's update API; returns the message sent."""
         if self.dataset is None:
             raise RuntimeError("no dataset shown yet")
-        if state.audience != self.state.audience or state.basemap != self.state.basemap:
+        if (
+            state.audience != self.state.audience
+            or state.basemap != self.state.basemap
+            or state.basemap_datum != self.state.basemap_datum
+        ):
             # Which household data the page holds depends on the audience: rebuild it.
             self.show_dataset(self.dataset, state, self.lang)
             return {}

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geodata.errors import GeodataError
+from geodata.messages import N_, Message
 
 DATUMS = ("wgs84", "gcj02")
 # Words in a file's metadata that name its source's datum. Tianditu (CGCS2000) and OpenStreetMap
@@ -54,7 +55,7 @@ class MBTiles:
     def __init__(self, path: str | Path):
         self.path = Path(path).expanduser()
         if not self.path.is_file():
-            raise MBTilesError(f"{self.path}: no such basemap file")
+            raise MBTilesError(Message(N_("{path}: no such basemap file"), path=self.path))
         try:
             # Read-only, without taking the file over: another program (QGIS) may be writing it.
             self._connection = sqlite3.connect(
@@ -63,7 +64,9 @@ class MBTiles:
             metadata = dict(self._connection.execute("SELECT name, value FROM metadata").fetchall())
             self._connection.execute("SELECT zoom_level, tile_column, tile_row, tile_data FROM tiles LIMIT 0")
         except sqlite3.DatabaseError as exc:
-            raise MBTilesError(f"{self.path}: not an MBTiles file ({exc})") from None
+            raise MBTilesError(
+                Message(N_("{path}: not an MBTiles file ({reason})"), path=self.path, reason=exc)
+            ) from None
         self.info = self._read_info({str(k).strip().lower(): str(v) for k, v in metadata.items() if v is not None})
 
     def tile(self, z: int, x: int, y: int) -> bytes | None:
@@ -81,6 +84,26 @@ class MBTiles:
         rows = self._connection.execute("SELECT tile_column, tile_row FROM tiles WHERE zoom_level = ?", (z,))
         return [(column, 2**z - 1 - row) for column, row in rows]
 
+    def tiles_in(self, z: int, x_range: tuple[int, int], y_range: tuple[int, int]):
+        """Every XYZ tile ``(x, y, image)`` at zoom ``z`` with x and y in the inclusive ranges."""
+        rows = self._connection.execute(
+            "SELECT tile_column, tile_row, tile_data FROM tiles WHERE zoom_level = ?"
+            " AND tile_column BETWEEN ? AND ? AND tile_row BETWEEN ? AND ?",
+            (z, x_range[0], x_range[1], 2**z - 1 - y_range[1], 2**z - 1 - y_range[0]),
+        )
+        for column, row, data in rows:
+            if data is not None:
+                yield column, 2**z - 1 - row, bytes(data)
+
+    def count_in(self, z: int, x_range: tuple[int, int], y_range: tuple[int, int]) -> int:
+        """How many tiles :meth:`tiles_in` would give."""
+        (count,) = self._connection.execute(
+            "SELECT COUNT(*) FROM tiles WHERE zoom_level = ?"
+            " AND tile_column BETWEEN ? AND ? AND tile_row BETWEEN ? AND ?",
+            (z, x_range[0], x_range[1], 2**z - 1 - y_range[1], 2**z - 1 - y_range[0]),
+        ).fetchone()
+        return int(count)
+
     def close(self) -> None:
         self._connection.close()
 
@@ -94,10 +117,20 @@ class MBTiles:
         tile_format = metadata.get("format", "png").lower()
         if tile_format in ("pbf", "mvt"):
             raise MBTilesError(
-                f"{self.path}: holds vector tiles ({tile_format}); choose a raster (PNG or JPEG) MBTiles"
+                Message(
+                    N_("{path}: holds vector tiles ({format}); choose a raster (PNG or JPEG) MBTiles"),
+                    path=self.path,
+                    format=tile_format,
+                )
             )
         if tile_format not in _MEDIA_TYPES:
-            raise MBTilesError(f"{self.path}: tile format {tile_format!r} is not PNG, JPEG or WebP")
+            raise MBTilesError(
+                Message(
+                    N_("{path}: tile format {format} is not PNG, JPEG or WebP"),
+                    path=self.path,
+                    format=repr(tile_format),
+                )
+            )
         zooms = self._connection.execute("SELECT MIN(zoom_level), MAX(zoom_level) FROM tiles").fetchone()
         min_zoom = _whole(metadata.get("minzoom"), zooms[0] if zooms[0] is not None else 0)
         max_zoom = _whole(metadata.get("maxzoom"), zooms[1] if zooms[1] is not None else 18)

@@ -26,7 +26,8 @@ from jinja2 import Template
 
 from geodata.dataset import Dataset
 from geodata.schema import SCHEMAS
-from layers.map_state import MapState
+from layers.basemap_tiles import TileSource, mbtiles_path, open_mbtiles, plain_attribution, tiles_beside
+from layers.map_state import MapState, View
 from layers.page_columns import columnar_layers, detail_chunks, layer_columns
 from layers.page_model import PageModel, page_model, page_update, property_records
 from layers.page_text import popup_fields, value_labels
@@ -34,6 +35,7 @@ from layers.styles import CHECKPOINT_STATUS_OVERRIDES, style_table_for_page
 from resources import resource_path
 
 ASSETS = "assets"
+MAX_PAGE_ZOOM = 20  # the page's deepest zoom (build_folium_map); a basemap enlarges its tiles to it
 COORDINATE_DECIMALS = 6  # about 0.1 m: finer than any position in the data
 
 # Online basemaps are never used unless the user chooses one; each names its attribution.
@@ -71,6 +73,7 @@ def write_page(
     bridge: bool = False,
     page_name: str = "index.html",
     served: ServedColumns | None = None,
+    tiles: TileSource | None = None,
 ) -> tuple[Path, PageModel]:
     """Write the page for ``state`` into ``folder``; return its path and what it shows.
 
@@ -90,9 +93,14 @@ def write_page(
         Where the window serves large point layers from; without it they are written beside
         the page as scripts (``<name>.<layer>.js``, base64, and their popup details in
         chunks), which a browser reads from disk where it refuses ``fetch`` of a file.
+    tiles
+        Where an MBTiles basemap's tiles are read (the window's scheme); without it they are
+        copied beside the page (:func:`layers.basemap_tiles.tiles_beside`).
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    if tiles is None:
+        tiles = tiles_beside(state.basemap, folder, page_bounds(dataset, state))
     model = page_model(dataset, state, lang)
     _copy_assets(folder)
     columnar = columnar_layers(model)
@@ -120,7 +128,7 @@ def write_page(
         descriptions[name] = description
     if served is not None:
         served.layers = frozenset(columnar)
-    data = page_data(dataset, state, model, lang, descriptions)
+    data = page_data(dataset, state, model, lang, descriptions, tiles=tiles)
     data_file = f"{stem}.data.js"
     (folder / data_file).write_text(
         "window.SITUATION_DATA = " + json.dumps(data, ensure_ascii=False, separators=(",", ":")) + ";\n",
@@ -133,7 +141,13 @@ def write_page(
 
 
 def page_data(
-    dataset: Dataset, state: MapState, model: PageModel, lang: str, columns: dict[str, dict] | None = None
+    dataset: Dataset,
+    state: MapState,
+    model: PageModel,
+    lang: str,
+    columns: dict[str, dict] | None = None,
+    *,
+    tiles: TileSource | None = None,
 ) -> dict:
     """Everything the page script needs, as plain JSON-able data. A layer in ``columns`` is
     given by its columns' description (:func:`layers.page_columns.layer_columns`), not as
@@ -156,7 +170,7 @@ def page_data(
             "lang": lang,
             "popupFields": popup_fields(model.layers, state.audience, lang),
             "valueLabels": value_labels(lang),
-            "basemap": basemap(state.basemap),
+            "basemap": basemap(state.basemap, state.basemap_datum, tiles),
         },
         "view": page_view(dataset, state),
         "initial": {"layers": {n: {k: v for k, v in c.items() if k != "props"} for n, c in initial["layers"].items()}},
@@ -171,6 +185,8 @@ def build_folium_map(data_file: str, *, bridge: bool = False, column_scripts: li
     # Folium's class-level asset lists point at CDNs: replace them on this instance only.
     page.default_js = [
         ("leaflet", f"{ASSETS}/leaflet/leaflet.js"),
+        ("gcj02", f"{ASSETS}/gcj02.js"),
+        ("basemap", f"{ASSETS}/basemap.js"),
         ("point_columns", f"{ASSETS}/point_columns.js"),
         ("situation_data", data_file),
         *((f"columns_{n}", script) for n, script in enumerate(column_scripts or [])),
@@ -219,19 +235,57 @@ def _status_css() -> str:
     return "\n".join(rules)
 
 
-def basemap(choice: str) -> dict | None:
-    """The tile layer for a MapState basemap: none, a local tile folder, or a named provider."""
+def basemap(choice: str, datum: str = "auto", tiles: TileSource | None = None) -> dict | None:
+    """The tile layer for a MapState basemap: none, a local tile folder, an MBTiles file (its
+    tiles read where ``tiles`` says, else from ``tiles/`` beside the page), or a named provider.
+
+    ``datum`` is the datum of the tiles, "auto" for what an MBTiles file's metadata says (else
+    WGS-84); a page on a "gcj02" basemap draws its overlays shifted onto it (gcj02.js)."""
     if choice == "none":
         return None
+    fixed = None if datum == "auto" else datum
+    path = mbtiles_path(choice)
+    if path is not None:
+        info = open_mbtiles(path).info
+        deepest = info.max_zoom if tiles is None or tiles.max_zoom is None else min(tiles.max_zoom, info.max_zoom)
+        layer: dict = {
+            "url": (tiles.url if tiles is not None else "tiles/") + "{z}/{x}/{y}." + info.tile_format,
+            "attribution": plain_attribution(info.attribution),
+            "name": info.name,
+            "minZoom": info.min_zoom,
+            "maxNativeZoom": deepest,
+            "maxZoom": MAX_PAGE_ZOOM,
+            "datum": fixed or info.datum,
+        }
+        if info.bounds is not None:
+            # The bounds are in the tiles' datum: a margin keeps the edge tiles of a GCJ-02 file.
+            west, south, east, north = info.bounds
+            layer["bounds"] = [
+                max(-180.0, west - 0.01),
+                max(-90.0, south - 0.01),
+                min(180.0, east + 0.01),
+                min(90.0, north + 0.01),
+            ]
+        return layer
     if choice.startswith("local:"):
         folder = Path(choice[len("local:") :]).expanduser()
         if not folder.is_dir():
             raise BasemapError(f"basemap folder {folder} does not exist")
-        return {"url": folder.resolve().as_uri() + "/{z}/{x}/{y}.png", "attribution": ""}
+        return {"url": folder.resolve().as_uri() + "/{z}/{x}/{y}.png", "attribution": "", "datum": fixed or "wgs84"}
     if choice in ONLINE_BASEMAPS:
         url, attribution = ONLINE_BASEMAPS[choice]
-        return {"url": url, "attribution": attribution}
+        return {"url": url, "attribution": attribution, "datum": fixed or "wgs84"}
     raise BasemapError(f"unknown basemap {choice!r}: use none, local:<folder> or one of {', '.join(ONLINE_BASEMAPS)}")
+
+
+def page_bounds(dataset: Dataset, state: MapState) -> tuple[float, float, float, float]:
+    """The part of the map the page first shows (west, south, east, north), the township for a
+    view given by its centre: the area whose basemap tiles a page opened from disk gets."""
+    view = page_view(dataset, state)
+    if "bounds" not in view:  # a preset's centre and zoom: the township around it
+        view = page_view(dataset, state.replace(view=View()))
+    west, south, east, north = view["bounds"]
+    return west, south, east, north
 
 
 # Where the page looks without villages or other public features: the sample township.

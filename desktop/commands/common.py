@@ -65,7 +65,53 @@ def state_options(verb: argparse.ArgumentParser) -> None:
         choices=("public", "internal"),
         help=_("public (default) leaves out household points and personal data"),
     )
+    basemap_options(verb, default=argparse.SUPPRESS)
     language_option(verb, _("language of the page and the messages"))
+
+
+def basemap_options(parser, default=None) -> None:
+    """``--basemap`` and ``--basemap-datum``, for the window, the wall, ``map`` and ``brief``
+    (a verb's SUPPRESS keeps what was given before the verb)."""
+    from layers.i18n import _
+
+    parser.add_argument(
+        "--basemap",
+        metavar="FILE.mbtiles",
+        default=default,
+        help=_(
+            "the basemap under the data: a raster MBTiles file (e.g. from QGIS), none, "
+            "local:FOLDER of {z}/{x}/{y}.png tiles, or osm (online)"
+        ),
+    )
+    parser.add_argument(
+        "--basemap-datum",
+        choices=("auto", "wgs84", "gcj02"),
+        default=default,
+        help=_(
+            "the datum of the basemap's tiles: gcj02 for Gaode/Tencent tiles, wgs84 for Tianditu; "
+            "auto (default) reads the MBTiles file's metadata"
+        ),
+    )
+
+
+def basemap_changes(args) -> dict[str, str]:
+    """The MapState changes ``--basemap``/``--basemap-datum`` ask for; an MBTiles file is
+    opened now, so a missing or unreadable one is said before any long work."""
+    changes: dict[str, str] = {}
+    choice = getattr(args, "basemap", None)
+    if choice:
+        if choice.lower().endswith(".mbtiles") and not choice.startswith("mbtiles:"):
+            choice = "mbtiles:" + str(Path(choice).expanduser().absolute())
+        changes["basemap"] = choice
+        from layers.basemap_tiles import mbtiles_path, open_mbtiles
+
+        path = mbtiles_path(choice)
+        if path is not None:
+            open_mbtiles(path)  # raises MBTilesError naming the file
+    datum = getattr(args, "basemap_datum", None)
+    if datum:
+        changes["basemap_datum"] = datum
+    return changes
 
 
 def language_option(verb: argparse.ArgumentParser, what: str) -> None:
@@ -122,7 +168,7 @@ def writable_output(path: Path, *, make_folder: bool = False) -> Path:
 
 
 def state_from_args(args):
-    """The MapState the options describe: --state, then --date and --audience over it."""
+    """The MapState the options describe: --state, then --date, --audience and --basemap over it."""
     from layers.map_state import MapState
 
     state = MapState.load(args.state) if args.state else MapState()
@@ -130,7 +176,7 @@ def state_from_args(args):
         state = state.replace(as_of=end_of_day(args.date))
     if args.audience:
         state = state.replace(audience=args.audience)
-    return state
+    return state.replace(**basemap_changes(args))
 
 
 def parse_day(text: str) -> datetime:

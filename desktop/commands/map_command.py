@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from desktop.commands.common import EXIT_OK, data_path, state_from_args, state_options, use_language, writable_output
@@ -26,8 +27,9 @@ def register(verbs, data_option) -> None:
 
 def run_map(args) -> int:
     from geodata.stores import open_store
+    from layers.basemap_tiles import COPY_LIMIT, tiles_beside
     from layers.i18n import _
-    from layers.webmap import write_page
+    from layers.webmap import page_bounds, write_page
 
     lang = use_language(args)
     out = Path(args.out)
@@ -36,7 +38,17 @@ def run_map(args) -> int:
     writable_output(out, make_folder=True)  # the page's folder is made, as it always was
     state = state_from_args(args)
     dataset = open_store(data_path(args)).read_all()
-    path, _files = write_page(dataset, state, out.parent, lang=lang, page_name=out.name)
+    # An MBTiles basemap's tiles go beside the page: a browser reads them from disk.
+    tiles = tiles_beside(state.basemap, out.parent, page_bounds(dataset, state))
+    path, _files = write_page(dataset, state, out.parent, lang=lang, page_name=out.name, tiles=tiles)
+    if tiles is not None and tiles.copied is not None and tiles.copied.capped:
+        print(
+            _(
+                "The basemap's tiles were copied down to zoom {zoom} ({count} tiles): deeper levels "
+                "would pass {limit} tiles, and the page enlarges zoom {zoom} instead"
+            ).format(zoom=tiles.max_zoom, count=tiles.copied.count, limit=COPY_LIMIT),
+            file=sys.stderr,
+        )
     print(
         _("Wrote {path} (open it in a browser; copy the whole folder {folder} to move it)").format(
             path=path, folder=out.parent

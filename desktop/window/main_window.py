@@ -28,6 +28,7 @@ from desktop.plain_text import plain_box, plain_label
 from desktop.planning import planning_panel
 from desktop.shared_store import connect_dialog
 from desktop.transfer import transfer_dialog
+from desktop.window import basemap_menu
 from desktop.window.date_bar import DateBar
 from desktop.window.details_panel import DetailsPanel
 from desktop.window.feature_dialog import FeatureDialog
@@ -59,11 +60,14 @@ class MainWindow(QMainWindow):
     store_opened = pyqtSignal(object, object)  # a store opened and read elsewhere, and its dataset: likewise
     wall_requested = pyqtSignal(int)  # the screen to show this dataset's wall display on
 
-    def __init__(self, store, dataset: Dataset, state: MapState | None = None, parent=None):
+    def __init__(
+        self, store, dataset: Dataset, state: MapState | None = None, parent=None, basemap: dict | None = None
+    ):
         super().__init__(parent)
         self.setObjectName("main-window")
         self.settings = QSettings()
-        self.session = Session(store, dataset, state or self._remembered_state(store.path), parent=self)
+        state = (state or self._remembered_state(store.path)).replace(**(basemap or {}))  # --basemap
+        self.session = Session(store, dataset, state, parent=self)
         self.show_error = lambda text: plain_box(
             QMessageBox.Icon.Warning, _("Township Situation Map"), text, parent=self
         ).exec()
@@ -106,6 +110,7 @@ class MainWindow(QMainWindow):
         self.briefing = briefing_dialog.install(self)
         self.planning_panel = planning_panel.install(self)
         self.trend_panel = install_trend_dock(self)
+        self.basemap_menu = basemap_menu.install(self)
         self.live_updates = connect_dialog.install(self)
         self._connect()
         self._update_title()

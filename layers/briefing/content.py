@@ -129,6 +129,7 @@ class Briefing:
     # A list longer than the options allow in one document: (first, end) rows of each part,
     # printed after everything else, each part a document of its own.
     list_parts: list[tuple[int, int]] = field(default_factory=list)
+    basemap_credit: str = ""  # the basemap's attribution, printed under each map (Leaflet's is hidden)
 
 
 def briefing_content(
@@ -190,12 +191,14 @@ def briefing_content(
         villages=[_village_page(dataset, table, as_of, code, zh, tr) for code in atlas_codes],
         source=_meta(meta, "source"),
         disclaimer=_meta(meta, "disclaimer"),
+        basemap_credit=basemap_credit(state),
         words={
             "figures": tr(N_("Key figures")),
             "change": tr(N_("change since the day before")),
             "map": tr(N_("Situation map")),
             "audience": tr(N_("Internal edition")) if internal else tr(N_("Public edition")),
             "source": tr(N_("Source")),
+            "basemap": tr(N_("Basemap")),
             "atlas": tr(N_("Village page")),
             "scale": tr(N_("Scale")),
         },
@@ -212,6 +215,16 @@ def briefing_content(
             N_("{caption}: {count} households, listed in {parts} parts after the rest of this briefing.")
         ).format(caption=household_list.caption, count=rows, parts=len(list_parts))
     return briefing
+
+
+def basemap_credit(state: MapState) -> str:
+    """Whose basemap the maps are drawn on: its attribution as text (else its name)."""
+    from layers.webmap import basemap
+
+    layer = basemap(state.basemap, state.basemap_datum)
+    if layer is None:
+        return ""
+    return cell_text(layer.get("attribution") or layer.get("name") or "")
 
 
 def _meta(meta: dict, key: str) -> str:

@@ -21,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from geodata.dataset import Dataset
 from geodata.feedback import Feedback, as_feedback
 from geodata.messages import N_
+from layers.basemap_tiles import TileSource, tiles_beside
 from layers.briefing.content import Briefing, briefing_content
 from layers.briefing.options import (
     MARGIN_BOTTOM_MM,
@@ -35,7 +36,7 @@ from layers.derived_cache import DerivedCache
 from layers.i18n import translations
 from layers.map_state import MapState, View
 from layers.page_model import page_model, page_update
-from layers.webmap import _copy_assets, page_data, page_view
+from layers.webmap import _copy_assets, page_bounds, page_data, page_view
 from resources import resource_path
 
 PRINT_DPI = 300  # a household canvas is drawn at this resolution; everything else is vector
@@ -48,6 +49,8 @@ DOCUMENT_NAME = "briefing.html"
 # layout, controls), the page that makes one from them (situation.js) and what extends it
 # (planning.js: the planning overlay).
 MAP_SCRIPTS = (
+    "gcj02.js",
+    "basemap.js",
     "point_columns.js",
     "placement.js",
     "situation_symbols.js",
@@ -120,8 +123,11 @@ def write_briefing_document(
     map_states = [state] + [
         state.replace(view=View()).with_filters(villages=(page.code,)) for page in briefing.villages
     ]
+    # An MBTiles basemap's tiles beside the document, which the printer opens from disk.
+    tiles = tiles_beside(state.basemap, folder, page_bounds(dataset, state))
     data_files = []
-    for number, data in enumerate(_print_data(dataset, map_states, options.lang, feedback.part(0.05, 0.95))):
+    maps = _print_data(dataset, map_states, options.lang, feedback.part(0.05, 0.95), tiles)
+    for number, data in enumerate(maps):
         name = f"briefing-map-{number}.data.js"
         (folder / name).write_text(
             f"window.BRIEFING_MAPS = window.BRIEFING_MAPS || [];\nwindow.BRIEFING_MAPS[{number}] = "
@@ -177,7 +183,9 @@ def _write_list_parts(briefing: Briefing, options: BriefingOptions, folder: Path
     return paths
 
 
-def _print_data(dataset: Dataset, states: list[MapState], lang: str, feedback: Feedback) -> list[dict]:
+def _print_data(
+    dataset: Dataset, states: list[MapState], lang: str, feedback: Feedback, tiles: TileSource | None = None
+) -> list[dict]:
     """The screen page's data for each map, cut down to the features it shows.
 
     The maps differ only in which features they show, their legend and their view (the day
@@ -186,7 +194,7 @@ def _print_data(dataset: Dataset, states: list[MapState], lang: str, feedback: F
     """
     cache = DerivedCache()
     first = page_model(dataset, states[0], lang, cache)
-    base = page_data(dataset, states[0], first, lang)
+    base = page_data(dataset, states[0], first, lang, tiles=tiles)
     base["page"]["printVectorPoints"] = PRINT_VECTOR_POINTS
     features = {name: {f["id"]: f for f in c["features"]} for name, c in base["layers"].items()}
     result = []

@@ -43,6 +43,11 @@
     return 0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI);
   }
 
+  function datumShift(map) {
+    // A map on a GCJ-02 basemap (gcj02.js) draws every point moved onto that datum.
+    return map && map.options.crs.code === "GCJ02" && global.SituationGCJ02 ? global.SituationGCJ02.toGcj : null;
+  }
+
   function rgb(colour) {
     var hex = String(colour || "#000").replace("#", "");
     if (hex.length === 3) hex = hex[0] + hex[0] + hex[1] + hex[1] + hex[2] + hex[2];
@@ -121,8 +126,9 @@
     _place: function (i, lat, lng) {
       this._lat[i] = lat;
       this._lng[i] = lng;
-      this._mx[i] = mercatorX(lng);
-      this._my[i] = mercatorY(lat);
+      var at = this._datum ? this._datum(lat, lng) : null;
+      this._mx[i] = mercatorX(at ? at[1] : lng);
+      this._my[i] = mercatorY(at ? at[0] : lat);
     },
 
     addPoint: function (id, lat, lng, properties) {
@@ -170,10 +176,7 @@
       this._lat = columns.lat;
       this._mx = new Float64Array(n);
       this._my = new Float64Array(n);
-      for (var i = 0; i < n; i++) {
-        this._mx[i] = mercatorX(columns.lng[i]);
-        this._my[i] = mercatorY(columns.lat[i]);
-      }
+      for (var i = 0; i < n; i++) this._place(i, columns.lat[i], columns.lng[i]);
       this._ids = columns.ids;
       this._props = [];
       this._index = null;
@@ -275,6 +278,11 @@
     // -- Leaflet layer life cycle --------------------------------------------------------
 
     onAdd: function (map) {
+      var datum = datumShift(map);
+      if (datum !== (this._datum || null)) {
+        this._datum = datum; // the points were placed for another datum: place them again
+        for (var row = 0; row < this._n; row++) this._place(row, this._lat[row], this._lng[row]);
+      }
       // Two sheets: ordinary points under the point markers, alerts in a pane above them. The
       // alert sheet lets the mouse through to what is under it (the hit test is the map's).
       this._sheets = [this._sheet(map, this.options.pane || "overlayPane", false)];

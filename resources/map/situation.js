@@ -217,6 +217,7 @@
   }
 
   function init(leafletMap, pageData) {
+    global.SituationBasemap.prepare(leafletMap, pageData.page.basemap); // its CRS before any layer
     ctx.map = leafletMap;
     ctx.data = pageData;
     ctx.styles = pageData.styles;
@@ -237,9 +238,7 @@
     Object.keys(pageData.layers).forEach(function (name) { kinds.buildLayer(name, pageData.layers[name]); });
     apply(pageData.initial);
     if (pageData.page.basemap) {
-      L.tileLayer(pageData.page.basemap.url, {
-        attribution: pageData.page.basemap.attribution || "", maxZoom: 19,
-      }).addTo(ctx.map).bringToBack();
+      ctx.basemap = global.SituationBasemap.layer(pageData.page.basemap).addTo(ctx.map).bringToBack();
     }
     setView(pageData.view);
     ctx.viewSet = true;
