@@ -155,3 +155,36 @@ def test_a_wgs84_basemap_leaves_the_overlays_where_they_are(qtbot, tmp_path, sam
     with qtbot.waitSignal(view.drawn, timeout=30_000):
         view.set_state(state.replace(basemap_datum="gcj02"))
     assert evaluate(qtbot, view, "SituationMap.map().options.crs.code") == "GCJ02"
+
+
+@pytest.mark.parametrize("columns", [False, True], ids=["geojson", "columns"])
+def test_the_household_canvas_draws_its_points_shifted_onto_a_gcj02_basemap(
+    qtbot, tmp_path, sample, monkeypatch, columns
+):
+    if columns:
+        from layers import page_columns
+
+        monkeypatch.setattr(page_columns, "COLUMNAR_AT", 0)  # the million-household path
+    path = solid_basemap(tmp_path / "amap.mbtiles", zooms=range(12, 14), crs="GCJ-02")
+    household = sample.households[sample.households["status"] == "observing"].iloc[0]
+    lng, lat = float(household.geometry.x), float(household.geometry.y)
+    state = MapState(
+        audience="internal",
+        visible_layers=("households",),
+        basemap=f"mbtiles:{path}",
+        view=View(center=(lat, lng), zoom=17.0),
+    )
+    view = open_map(qtbot, tmp_path, sample, state)
+    gcj_lng, gcj_lat = (float(v) for v in wgs84_to_gcj02(lng, lat))
+    found = evaluate(
+        qtbot,
+        view,
+        f"""(function () {{ var map = SituationMap.map(), z = map.getZoom();
+            function at(lat, lng) {{
+              var p = map.layerPointToContainerPoint(
+                L.CRS.EPSG3857.latLngToPoint(L.latLng(lat, lng), z).subtract(map.getPixelOrigin()));
+              return SituationMap.pick(p.x, p.y); }}
+            return {{ shifted: at({gcj_lat}, {gcj_lng}), unshifted: at({lat}, {lng}) }}; }})()""",
+    )
+    assert found["shifted"] == {"layer": "households", "id": str(household["id"])}
+    assert found["unshifted"] is None or found["unshifted"]["id"] != str(household["id"])
