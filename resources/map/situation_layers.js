@@ -281,13 +281,17 @@
       applyState: function (base64) {
         // A new state byte per point (another filter, day or edit): what the popups list may
         // have changed too, so their details are asked for again.
-        this.group.setStates(SituationColumns.decodeState(base64));
+        var state = SituationColumns.decodeState(base64);
+        (this._placeless || []).forEach(function (row) { state[row] &= 0x7f; });
+        this.group.setStates(state);
         SituationColumns.forget(this.name);
         ctx.layoutDirty = true;
       },
       applyShown: function (base64) {
         // Which points show, one bit each (a filter): their classes and details stay.
-        this.group.setShownBits(SituationColumns.decodeState(base64));
+        var bits = SituationColumns.decodeState(base64);
+        (this._placeless || []).forEach(function (row) { bits[row >> 3] &= ~(1 << (row & 7)); });
+        this.group.setShownBits(bits);
         ctx.layoutDirty = true;
       },
       _fromColumns: function () {
@@ -296,6 +300,13 @@
         var self = this;
         var columns = this.columns;
         var data = SituationColumns.read(this.name, columns);
+        // A feature without a place (NaN) is never shown: there is nowhere to draw it.
+        var placeless = [];
+        for (var row = 0; row < data.count; row++) {
+          if (data.lng[row] !== data.lng[row] || data.lat[row] !== data.lat[row]) placeless.push(row);
+        }
+        placeless.forEach(function (row) { data.state[row] &= 0x7f; });
+        this._placeless = placeless;
         var classifiedBy = layerStyle(this.name).classifiedBy;
         var stageStyles = columns.stages.map(function (key) {
           var properties = {};

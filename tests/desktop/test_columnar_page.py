@@ -265,3 +265,17 @@ def test_a_household_added_to_the_columns_reloads_the_page_with_it(qtbot, tmp_pa
     with qtbot.waitSignal(view.drawn, timeout=PAGE_TIMEOUT_MS):
         view.apply_dataset(added, {"households": ["HH-NEW"]})
     assert "HH-NEW" in evaluate(qtbot, view, "SituationMap.state().ids.households")
+
+
+def test_a_household_without_a_place_is_not_drawn_and_the_others_are(qtbot, tmp_path, sample):
+    placeless = sample.copy()
+    households = placeless.households.copy()
+    households.loc[0, "geometry"] = None
+    placeless["households"] = households
+    view = open_map(qtbot, tmp_path, placeless, INTERNAL)
+    shown = evaluate(qtbot, view, "SituationMap.state().ids.households")
+    expected = sorted(view.model.shown_ids("households"))
+    assert households.loc[0, "id"] in expected and shown == [i for i in expected if i != households.loc[0, "id"]]
+    wait_applied(qtbot, view, lambda: view.set_state(INTERNAL.with_filters(household_reasons=("wuhan_return",))))
+    wait_applied(qtbot, view, lambda: view.set_state(INTERNAL.replace(as_of="2020-02-05T12:00")))
+    assert households.loc[0, "id"] not in evaluate(qtbot, view, "SituationMap.state().ids.households")
