@@ -482,7 +482,7 @@ def conform(schema: LayerSchema, frame: pd.DataFrame) -> pd.DataFrame:
     reports them). Values that cannot be converted raise :class:`SchemaError` naming the
     layer and field: use :func:`geodata.validation.validate_frame` first on untrusted input.
     """
-    out = frame.copy()
+    out = frame.copy(deep=False)  # pandas copies on write: the caller's frame is never changed
     for f in schema.fields:
         column = out[f.name] if f.name in out.columns else pd.Series([None] * len(out), index=out.index)
         try:
