@@ -8,7 +8,7 @@ Cancel button, and the window stays responsive meanwhile.
 
 from __future__ import annotations
 
-from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtCore import Qt, QTimer, pyqtSignal
 from PyQt6.QtGui import QKeySequence, QShortcut
 from PyQt6.QtWidgets import (
     QAbstractItemView,
@@ -346,7 +346,7 @@ class PlanningPanel(QWidget):
 
     def _changed(self) -> None:
         # A hidden panel counts nothing: the date bar and filters change the state often.
-        if self.isVisible():
+        if self._shown():
             self.refresh()
         else:
             self._stale = True
@@ -354,7 +354,23 @@ class PlanningPanel(QWidget):
     def showEvent(self, event):  # noqa: N802 (Qt name)
         super().showEvent(event)
         if self._stale:
+            # Counted after the show, and only if the panel is still shown then: the window's
+            # first show passes through every tabbed dock before it hides those behind a tab,
+            # and coverage of a million households took 2 s before the map could draw.
+            self.refresh_soon()
+
+    def refresh_soon(self) -> None:
+        """Count the figures once the window has laid itself out, if the panel can be seen."""
+        QTimer.singleShot(0, self._refresh_if_shown)
+
+    def _refresh_if_shown(self) -> None:
+        if self._stale and self._shown():
             self.refresh()
+
+    def _shown(self) -> bool:
+        # A dock behind another's tab stays "visible" to Qt, moved out of the window: only
+        # what can be seen counts.
+        return self.isVisible() and not self.visibleRegion().isEmpty()
 
     # -- siting in the background ----------------------------------------------------------
 
@@ -461,6 +477,8 @@ def install(window) -> PlanningPanel:
     )
     # A tab beside the details: hidden at start, so opening the window costs nothing more.
     window.tabifyDockWidget(window.docks["details"], dock)
+    # Its tab chosen shows a panel Qt held "visible" all along: no showEvent, so counted here.
+    dock.visibilityChanged.connect(lambda visible: panel.refresh_soon() if visible else None)
     window.docks["details"].raise_()
     from PyQt6.QtWidgets import QApplication
 

@@ -154,3 +154,15 @@ def test_the_panel_and_the_map_say_existing_and_planned_coverage_apart(qtbot, wi
     drawn = planning_on_page(qtbot, window)
     assert len(drawn["planned"]) == planned - existing
     assert len(drawn["gaps"]) == total - planned
+
+
+def test_the_panel_behind_its_tab_counts_nothing_until_its_tab_is_chosen(qtbot, sample_copy):
+    # Coverage of a million households took 2 s before the map could draw: a panel nobody
+    # sees must not count it, and the figures must be there as soon as it is seen.
+    window = open_window(qtbot, GeoPackageStore(sample_copy))
+    panel = window.planning_panel
+    qtbot.wait(200)
+    assert panel.report is None
+    window.docks["planning"].raise_()
+    qtbot.waitUntil(lambda: panel.report is not None, timeout=PAGE_TIMEOUT_MS)
+    assert panel.figures_label.text()
