@@ -53,10 +53,21 @@ def household_facts(households: pd.DataFrame, events: Dataset | None, as_of: pd.
     """The households' ``observation_start``, ``status``, ``status_date``, ``last_check`` and
     ``abnormal_temperature`` as known at ``as_of``, aligned with ``households``; None when no
     household has events (the records then stand as they are)."""
+    coded = household_facts_coded(households, events, as_of)
+    return None if coded is None else coded[0]
+
+
+def household_facts_coded(
+    households: pd.DataFrame, events: Dataset | None, as_of: pd.Timestamp
+) -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray] | None] | None:
+    """:func:`household_facts`, with the statuses also as codes into their few values
+    (``values[codes]`` is the ``status`` column) when the status changes decided them, None
+    otherwise: comparing a million status strings cost more than the rest of a day's change."""
     changes = _events(events, "status_changes")
     followups = _events(events, "followups")
     if changes is None and followups is None:
         return None
+    coded: tuple[np.ndarray, np.ndarray] | None = None
     # In numpy arrays, not pandas columns: a past day's page reads 100,000 households here.
     # Statuses are chosen as codes into their few distinct values (the events' made once per
     # table read, with its timeline) and made text once at the end: converting each column of
@@ -83,7 +94,9 @@ def household_facts(households: pd.DataFrame, events: Dataset | None, as_of: pd.
         # Codes past the records' values name the events' values, and the one after them none.
         none = len(statuses) + len(latest_statuses)
         status_codes = np.where(kept, status_codes, np.where(found, latest_codes + len(statuses), none))
-        status = np.concatenate([statuses, latest_statuses, np.array([None], dtype=object)])[status_codes]
+        every_status = np.concatenate([statuses, latest_statuses, np.array([None], dtype=object)])
+        status = every_status[status_codes]
+        coded = (status_codes, every_status)
         status_date = np.where(kept, status_date, np.where(settled, latest_day, _NAT))
     if followups is not None:
         moment = np.datetime64(as_of, "ms")
@@ -99,7 +112,7 @@ def household_facts(households: pd.DataFrame, events: Dataset | None, as_of: pd.
         last_check = np.where(kept, last_check, latest_time)
         abnormal_values = np.where(kept, abnormal_values, fever)
         abnormal_missing = np.where(kept, abnormal_missing, np.isnat(latest_time))
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             "observation_start": start,
             "status": pd.Series(
@@ -113,6 +126,7 @@ def household_facts(households: pd.DataFrame, events: Dataset | None, as_of: pd.
         },
         index=households.index,
     )
+    return frame, coded
 
 
 def checkpoint_facts(checkpoints: pd.DataFrame, events: Dataset | None, as_of: pd.Timestamp) -> pd.DataFrame | None:

@@ -406,3 +406,15 @@ def test_a_change_entered_on_the_record_counts_from_its_own_date():
     # Rounds after it count again: P2's round of the 17th.
     later = situations(dataset, pd.Timestamp("2020-02-17 18:00"))["disinfection_points"]
     assert later.loc["P2", "last_disinfected"] == pd.Timestamp(feb(17, 10))
+
+
+def test_the_coded_statuses_are_the_statuses_the_facts_carry():
+    # The situation compares the few distinct statuses, not each household's text: the codes
+    # must name, household by household, the status the facts carry, on every day.
+    from layers.history import household_facts_coded
+
+    dataset = township()
+    for as_of in (pd.Timestamp("2020-01-20"), pd.Timestamp("2020-02-05 12:00"), PAST, LAST_MINUTE):
+        facts, coded = household_facts_coded(dataset.households, dataset, as_of)
+        codes, values = coded
+        assert [plain(v) for v in values[codes]] == [plain(v) for v in facts["status"]], as_of
