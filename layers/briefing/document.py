@@ -10,12 +10,14 @@ by setting its title to :data:`READY_TITLE`.
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from geodata.dataset import Dataset
@@ -35,8 +37,9 @@ from layers.briefing.table import cut_long_texts
 from layers.derived_cache import DerivedCache
 from layers.i18n import translations
 from layers.map_state import MapState, View
-from layers.page_model import page_model, page_update
-from layers.webmap import _copy_assets, page_bounds, page_data, page_view
+from layers.page_columns import columnar_layers, layer_columns
+from layers.page_model import SHOWN_BIT, PageModel, packed_state, page_model, page_update
+from layers.webmap import _copy_assets, _feature_collection, page_bounds, page_data, page_view
 from resources import resource_path
 
 PRINT_DPI = 300  # a household canvas is drawn at this resolution; everything else is vector
@@ -106,7 +109,8 @@ def write_briefing_document(
 ) -> BriefingDocument:
     """Write the briefing of ``state`` into ``folder`` (created if needed).
 
-    The folder gets ``briefing.html``, one data file per map and the map page's assets.
+    The folder gets ``briefing.html``, one data file per map, the columns of a large household
+    layer (one script, read by every map) and the map page's assets.
     ``feedback`` is told each map's data as it is made (an atlas has one per village);
     cancelling it stops the writing at the next map with :class:`~geodata.feedback.Cancelled`.
     """
@@ -126,7 +130,7 @@ def write_briefing_document(
     # An MBTiles basemap's tiles beside the document, which the printer opens from disk.
     tiles = tiles_beside(state.basemap, folder, page_bounds(dataset, state))
     data_files = []
-    maps = _print_data(dataset, map_states, options.lang, feedback.part(0.05, 0.95), tiles)
+    maps, column_files = _print_data(dataset, map_states, options.lang, feedback.part(0.05, 0.95), tiles, folder)
     for number, data in enumerate(maps):
         name = f"briefing-map-{number}.data.js"
         (folder / name).write_text(
@@ -144,6 +148,7 @@ def write_briefing_document(
             b=briefing,
             options=options,
             data_files=data_files,
+            column_files=column_files,
             map_scripts=[name for name in MAP_SCRIPTS if (folder / "assets" / name).exists()],
             page_css=page_css(briefing, options, numbered=not briefing.list_parts),
             print_ratio=PRINT_DPI / 96,
@@ -184,29 +189,59 @@ def _write_list_parts(briefing: Briefing, options: BriefingOptions, folder: Path
 
 
 def _print_data(
-    dataset: Dataset, states: list[MapState], lang: str, feedback: Feedback, tiles: TileSource | None = None
-) -> list[dict]:
-    """The screen page's data for each map, cut down to the features it shows.
+    dataset: Dataset,
+    states: list[MapState],
+    lang: str,
+    feedback: Feedback,
+    tiles: TileSource | None = None,
+    folder: Path | None = None,
+) -> tuple[list[dict], list[str]]:
+    """The screen page's data for each map, cut down to the features it shows, and the
+    scripts of the layers every map reads as columns (written into ``folder``).
 
     The maps differ only in which features they show, their legend and their view (the day
     and the audience are the same), so the features are made into GeoJSON once and the
-    situation on the day is computed once (kept in one :class:`DerivedCache`).
+    situation on the day is computed once (kept in one :class:`DerivedCache`). A large
+    household layer (:func:`layers.page_columns.columnar_layers`) is written once as the
+    page's columns, as ``map --out`` writes them; each map that draws more of it than
+    :data:`PRINT_VECTOR_POINTS` gets its own state bytes (or only its shown bits: an atlas
+    village), and a map that draws fewer gets those few as GeoJSON, printed as vector markers.
     """
     cache = DerivedCache()
     first = page_model(dataset, states[0], lang, cache)
-    base = page_data(dataset, states[0], first, lang, tiles=tiles)
+    columnar = columnar_layers(first)
+    descriptions = {}
+    scripts = []
+    for name in sorted(columnar):
+        description, content = layer_columns(dataset, name, first)
+        descriptions[name] = description
+        if folder is not None:
+            script = f"briefing-columns.{name}.js"
+            (folder / script).write_text(
+                f"BriefingMaps.columns({json.dumps(name)}, {json.dumps(base64.b64encode(content).decode())});\n",
+                encoding="ascii",
+            )
+            scripts.append(script)
+    base = page_data(dataset, states[0], first, lang, descriptions, tiles=tiles)
     base["page"]["printVectorPoints"] = PRINT_VECTOR_POINTS
-    features = {name: {f["id"]: f for f in c["features"]} for name, c in base["layers"].items()}
+    features = {name: {f["id"]: f for f in c["features"]} for name, c in base["layers"].items() if name not in columnar}
+    village_names = dict(zip(dataset.villages["code"], dataset.villages["name"], strict=False))
+    audience = states[0].audience
     result = []
     for number, state in enumerate(states):
         feedback.report(number / len(states), "map data")
         model = first if state is states[0] else page_model(dataset, state, lang, cache)
         # As layers.webmap.page_data splits the first update: texts to the page, the rest
         # (which features show, and the layers' visibility) to "initial".
-        initial = page_update(None, model)
+        initial = page_update(None, model, columnar)
         texts = {k: initial.pop(k) for k in list(initial) if k != "layers"}
         layers = {}
         for name, change in initial["layers"].items():
+            if name in columnar:
+                layers[name] = _printed_columns(
+                    dataset, name, descriptions[name], first, model, change, village_names, audience
+                )
+                continue
             shown = change.get("show", [])
             layers[name] = {"type": "FeatureCollection", "features": [features[name][i] for i in shown]}
         result.append(
@@ -220,7 +255,36 @@ def _print_data(
                 },
             }
         )
-    return result
+    return result, scripts
+
+
+def _printed_columns(
+    dataset: Dataset,
+    name: str,
+    description: dict,
+    first: PageModel,
+    model: PageModel,
+    change: dict,
+    village_names: dict,
+    audience: str,
+) -> dict:
+    """Columnar layer ``name`` for one map, and ``change`` made the update that draws it.
+
+    The columns carry the first map's state bytes; another map's update says what differs:
+    only its shown bits when the symbols are the same (an atlas village), else its state bytes.
+    A map that shows no more than :data:`PRINT_VECTOR_POINTS` gets them as GeoJSON instead,
+    as the GeoJSON briefing had them, so they print as vector markers there too."""
+    shown = model.shown[name]
+    change.pop("state", None)
+    if int(shown.sum()) <= PRINT_VECTOR_POINTS:
+        change["show"] = model.ids[name][shown].tolist()
+        return _feature_collection(dataset, name, model, village_names, audience, shown)
+    before, after = packed_state(first, name), packed_state(model, name)
+    if np.any((before ^ after) & np.uint8(SHOWN_BIT - 1)):
+        change["state"] = base64.b64encode(after.tobytes()).decode("ascii")
+    elif not np.array_equal(before, after):
+        change["shown"] = base64.b64encode(np.packbits(after >= SHOWN_BIT, bitorder="little").tobytes()).decode()
+    return description
 
 
 def page_css(briefing: Briefing, options: BriefingOptions, *, numbered: bool = True, only_numbers: bool = False) -> str:

@@ -4,11 +4,14 @@
  * next load replaces the global. start() draws every map into its frame, fits it to its
  * features, writes its numeric scale and, once every map has painted, sets the document
  * title to the "ready" word the printer waits for (the title says the progress before that).
+ * A large household layer comes as columns (layers/page_columns.py), once for all the maps.
  */
 (function (global) {
   "use strict";
 
   var instances = [];
+  var columnTexts = {}; // layer -> base64 of its columns (a script beside the document)
+  var sharedColumns = {}; // layer -> its columns read, one copy for every map
   var METRES_PER_INCH = 0.0254;
   var CSS_PX_PER_INCH = 96;
   var EARTH_CIRCUMFERENCE_M = 40075016.686;
@@ -86,7 +89,26 @@
     box.textContent = options.scale + " 1:" + denominator;
   }
 
+  function shareColumns() {
+    // Every map reads the same columns: a million households decoded once, not once per map,
+    // and their places held once. Each map starts from the first map's state bytes (in the
+    // columns) and its update says its own (an atlas village: only which households show).
+    var reader = global.SituationColumns;
+    if (!reader) return;
+    var read = reader.read;
+    reader.read = function (layer, description) {
+      if (!sharedColumns[layer]) {
+        reader.deliver(layer, columnTexts[layer] || "");
+        delete columnTexts[layer];
+        sharedColumns[layer] = read(layer, description);
+      }
+      var whole = sharedColumns[layer];
+      return { count: whole.count, lng: whole.lng, lat: whole.lat, state: whole.state.slice(), ids: whole.ids };
+    };
+  }
+
   function start(options) {
+    shareColumns();
     var total = instances.length;
     var drawn = 0;
     document.title = options.progress + "0/" + total;
@@ -117,6 +139,7 @@
 
   global.BriefingMaps = {
     keep: function (number) { instances[number] = global.SituationMap; },
+    columns: function (layer, text) { columnTexts[layer] = text; },
     start: start,
     count: function () { return instances.length; },
   };
