@@ -372,6 +372,7 @@ def _feature_collection(
         "features": [
             {"type": "Feature", "id": fid, "properties": record, "geometry": geometry}
             for fid, record, geometry in zip(ids, records, geometries, strict=False)
+            if geometry is not None  # no place: nowhere to draw it, as the columnar page never shows it
         ],
     }
 
@@ -397,15 +398,24 @@ def _label_point(polygon, fallback) -> list[float]:
     return [round(point.x, COORDINATE_DECIMALS), round(point.y, COORDINATE_DECIMALS)]
 
 
-def _geometries(frame, name: str) -> list[dict]:
+def _geometries(frame, name: str) -> list[dict | None]:
+    """Each row's GeoJSON geometry, None where the row has no place (no geometry or an empty
+    one): aligned with the rows, so no feature takes its neighbour's place."""
     if frame.empty:
         return []
     geometries = frame.geometry.to_numpy()
-    if (frame.geom_type == "Point").all():
-        coordinates = np.round(shapely.get_coordinates(geometries), COORDINATE_DECIMALS)
-        return [{"type": "Point", "coordinates": [x, y]} for x, y in coordinates.tolist()]
-    rounded = shapely.set_precision(geometries, 10**-COORDINATE_DECIMALS)
-    return [json.loads(text) for text in shapely.to_geojson(rounded)]
+    placed = ~(shapely.is_missing(geometries) | shapely.is_empty(geometries))
+    out: list[dict | None] = [None] * len(geometries)
+    rows = np.flatnonzero(placed).tolist()
+    if (shapely.get_type_id(geometries[placed]) == shapely.GeometryType.POINT).all():
+        coordinates = np.round(shapely.get_coordinates(geometries[placed]), COORDINATE_DECIMALS)
+        for row, (x, y) in zip(rows, coordinates.tolist(), strict=True):
+            out[row] = {"type": "Point", "coordinates": [x, y]}
+        return out
+    rounded = shapely.set_precision(geometries[placed], 10**-COORDINATE_DECIMALS)
+    for row, text in zip(rows, shapely.to_geojson(rounded).tolist(), strict=True):
+        out[row] = json.loads(text)
+    return out
 
 
 def _json_ready(frame: pd.DataFrame, schema) -> pd.DataFrame:

@@ -243,7 +243,9 @@ def _print_data(
                 )
                 continue
             shown = change.get("show", [])
-            layers[name] = {"type": "FeatureCollection", "features": [features[name][i] for i in shown]}
+            # A feature without a place has no GeoJSON feature: nowhere to draw it.
+            drawn = [features[name][i] for i in shown if i in features[name]]
+            layers[name] = {"type": "FeatureCollection", "features": drawn}
         result.append(
             {
                 **base,
