@@ -504,7 +504,9 @@ def _convert(column: pd.Series, type_name: str) -> pd.Series:
     if type_name == "str":
         # pandas' own str conversion writes str(value) for each non-missing value and keeps
         # missing ones missing, in C: a Python function per value cost a second per million.
-        return column if column.dtype == "str" else column.astype("str")
+        if column.dtype == "str":
+            return column
+        return _arrow_text(column) if column.dtype == object else column.astype("str")
     if type_name == "int":
         numbers = pd.to_numeric(column, errors="raise")
         if (numbers.dropna() % 1 != 0).any():
@@ -518,6 +520,21 @@ def _convert(column: pd.Series, type_name: str) -> pd.Series:
         return column.map(to_bool).astype(bool)
     times = pd.to_datetime(column, errors="raise").astype("datetime64[ms]")
     return times.dt.normalize() if type_name == "date" else times
+
+
+def _arrow_text(column: pd.Series) -> pd.Series:
+    """An object column of text (and missing values) as ``str``, handed to Arrow whole: a
+    fifth of the time of ``astype("str")`` at a million rows. A column holding anything
+    but text (a number in a text field) is converted by pandas, value by value."""
+    import pyarrow as pa  # type: ignore[import-untyped]
+
+    try:
+        values = pa.array(column.to_numpy(), type=pa.large_string(), from_pandas=True)
+        values.validate(full=True)  # bytes that are no UTF-8 text
+    except (pa.ArrowException, ValueError, TypeError):
+        return column.astype("str")
+    text = pd.arrays.ArrowStringArray(values, dtype=pd.StringDtype("pyarrow", na_value=np.nan))  # type: ignore[call-arg]
+    return pd.Series(text, index=column.index, name=column.name)
 
 
 def to_bool(value) -> bool:

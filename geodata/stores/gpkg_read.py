@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import re
 import sqlite3
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,6 +33,8 @@ from geodata.stores.gpkg_write import BUSY_TIMEOUT_S, has_table, quoted
 # Bytes of the envelope after the 8-byte GeoPackage geometry header, by envelope kind.
 _ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
 _TIME_ZONE = re.compile(r"(Z|[+-]\d\d:?\d\d)$")
+# The years numpy's reading of text is trusted in: four digits, as ISO 8601 writes them.
+_FIRST_YEAR, _PAST_LAST_YEAR = np.datetime64("1000-01-01", "ms"), np.datetime64("10000-01-01", "ms")
 # Where the command centre is: a time written with a zone (QGIS writes UTC) is shown there.
 LOCAL_ZONE = "Asia/Shanghai"
 
@@ -121,7 +124,7 @@ def _geometry_column(db: sqlite3.Connection, name: str) -> tuple[str | None, str
     return column, (definition if definition and definition != "undefined" else None)
 
 
-def _column(values: tuple, declared: str) -> pd.Series:
+def _column(values: np.ndarray, declared: str) -> pd.Series:
     series = pd.Series(values, dtype=object)
     if declared in ("DATE", "DATETIME") and len(series):
         return _times(series)
@@ -132,6 +135,9 @@ def _column(values: tuple, declared: str) -> pd.Series:
 
 def _times(series: pd.Series) -> pd.Series:
     """ISO 8601 text as local ``datetime64``; a time with a zone is converted to local time."""
+    read = _plain_times(series.to_numpy())
+    if read is not None:
+        return pd.Series(read, index=series.index)
     text = series.where(series.notna(), None)
     with contextlib.suppress(ValueError, TypeError):
         times = pd.to_datetime(text, format="ISO8601")
@@ -145,4 +151,33 @@ def _times(series: pd.Series) -> pd.Series:
     if zoned.any():
         local = pd.to_datetime(text[zoned], format="ISO8601", utc=True).dt.tz_convert(LOCAL_ZONE)
         out[local.index] = local.dt.tz_localize(None).astype("datetime64[ms]")
+    return out
+
+
+def _plain_times(values: np.ndarray) -> np.ndarray | None:
+    """Text without a zone, as numpy reads ISO 8601 (``datetime64[ms]``, NaT where missing), a
+    seventh of pandas' time for a million dates; None when a value is not such text (a zone, a
+    number, a word), for pandas to read as before."""
+    present = pd.notna(values)
+    text = values[present]
+    out = np.full(len(values), np.datetime64("NaT", "ms"))
+    if len(text) == 0:
+        return out
+    if pd.api.types.infer_dtype(text, skipna=False) != "string":
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # numpy warns of a zone, and would read it as UTC
+            times = np.array(text, dtype="datetime64[ms]")
+    except (ValueError, TypeError, OverflowError, Warning):
+        return None
+    if np.isnat(times).any():
+        return None  # the text "NaT"
+    if times.min() < _FIRST_YEAR or times.max() >= _PAST_LAST_YEAR:
+        return None  # digits without dashes, read by numpy as a year ("20200201")
+    # numpy also reads the words "now" and "today": only they can name the days from yesterday.
+    recent = times >= np.datetime64("today", "ms") - np.timedelta64(1, "D")
+    if recent.any() and not all(value[:1].isdigit() for value in text[recent]):
+        return None
+    out[present] = times
     return out
