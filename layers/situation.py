@@ -47,6 +47,7 @@ thousand households costs milliseconds.
 
 from __future__ import annotations
 
+import weakref
 from typing import cast
 
 import numpy as np
@@ -115,8 +116,21 @@ def household_situation(households: pd.DataFrame, as_of, events: Dataset | None 
     >>> int(situation.loc[0, "observation_day"]), situation.loc[0, "stage"]
     (14, 'releasing')
     """
+    stamp = as_timestamp(as_of)
+    read_events = events if _before_report(events, as_of) else None
+    sources = (households, *(_events_of(read_events, name) for name in ("status_changes", "followups")))
+    kept = _LAST_HOUSEHOLDS.get(sources, stamp)
+    if kept is not None:
+        return kept.copy(deep=False)  # pandas copies on write: the kept one is never changed
+    situation = _household_situation(households, stamp, read_events)
+    _LAST_HOUSEHOLDS.keep(sources, stamp, situation)
+    return situation.copy(deep=False)
+
+
+def _household_situation(households: pd.DataFrame, as_of: pd.Timestamp, events: Dataset | None) -> pd.DataFrame:
+    """:func:`household_situation`, with ``events`` only when they are to be read."""
     day = calendar_day(as_of)
-    coded = household_facts_coded(households, events, as_timestamp(as_of)) if _before_report(events, as_of) else None
+    coded = household_facts_coded(households, events, as_of) if events is not None else None
     facts, status_codes = (None, None) if coded is None else coded
     records = households if facts is None else facts
     start = _calendar_days(records, "observation_start")
@@ -166,6 +180,44 @@ def household_situation(households: pd.DataFrame, as_of, events: Dataset | None 
         index=households.index,
     )
     return _with_facts(situation, facts, "households")
+
+
+class _LastSituation:
+    """The last situation worked out, for the next caller asking for the same moment of the
+    same frames: the map and the statistics panel each ask at every change of day, and at a
+    million households an answer costs about 100 ms. Frames are replaced, not changed in
+    place, when the data changes (geodata.editing), so the frames' identities (held weakly,
+    checked with their lengths) name what was read. One answer is kept: the one shown."""
+
+    def __init__(self) -> None:
+        self._key: tuple | None = None
+        self._sources: tuple = ()
+        self._situation: pd.DataFrame | None = None
+
+    def get(self, sources: tuple, stamp: pd.Timestamp) -> pd.DataFrame | None:
+        if self._key != _source_key(sources, stamp):
+            return None
+        if any(
+            (ref() if ref is not None else None) is not frame for ref, frame in zip(self._sources, sources, strict=True)
+        ):
+            return None  # a frame was dropped, and another took its place in memory
+        return self._situation
+
+    def keep(self, sources: tuple, stamp: pd.Timestamp, situation: pd.DataFrame) -> None:
+        self._key = _source_key(sources, stamp)
+        self._sources = tuple(None if frame is None else weakref.ref(frame) for frame in sources)
+        self._situation = situation
+
+
+def _source_key(sources: tuple, stamp: pd.Timestamp) -> tuple:
+    return stamp, tuple((id(frame), -1 if frame is None else len(frame)) for frame in sources)
+
+
+_LAST_HOUSEHOLDS = _LastSituation()
+
+
+def _events_of(events: Dataset | None, name: str) -> pd.DataFrame | None:
+    return None if events is None else events.frames.get(name)
 
 
 def checkpoint_situation(checkpoints: pd.DataFrame, as_of, events: Dataset | None = None) -> pd.DataFrame:

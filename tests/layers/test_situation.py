@@ -440,3 +440,30 @@ def test_once_released_or_escalated_never_observed_again(rows):
 def test_days_under_observation_are_at_most_the_observation_days(rows):
     for row, timeline in zip(rows, timelines(rows), strict=False):
         assert sum(entry["under_observation"] for entry in timeline) <= (row["observation_days"] or 14)
+
+
+def test_the_same_day_of_the_same_households_is_worked_out_once(monkeypatch):
+    # The map and the statistics panel each ask at every change of day: at a million
+    # households each answer cost about 100 ms.
+    import layers.situation as situation_module
+
+    worked = []
+    real = situation_module._household_situation
+    monkeypatch.setattr(situation_module, "_household_situation", lambda *a: worked.append(a) or real(*a))
+    frame = pd.DataFrame(
+        {
+            "observation_start": [pd.Timestamp("2020-02-06")],
+            "observation_days": [14],
+            "status": ["observing"],
+            "status_date": [pd.NaT],
+        }
+    )
+    first = household_situation(frame, "2020-02-19")
+    first["stage"] = None  # a caller's change of its answer is its own
+    again = household_situation(frame, "2020-02-19 00:00")
+    assert len(worked) == 1 and again.loc[0, "stage"] == "releasing"
+
+    edited = frame.assign(status=["released"], status_date=[pd.Timestamp("2020-02-10")])  # an edit: a new frame
+    assert household_situation(edited, "2020-02-19").loc[0, "stage"] == "released"
+    assert household_situation(frame, "2020-02-18").loc[0, "observation_day"] == 13
+    assert len(worked) == 3
