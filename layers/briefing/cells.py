@@ -71,7 +71,10 @@ def clipped(text: str, limit: int | None) -> str | None:
     Line breaks and runs of spaces (a message pasted from a chat) become single spaces in
     the cut text; the whole text is printed elsewhere.
     """
-    if limit is None or display_width(text) <= limit:
+    # Most cells (ids, dates, names) are plainly short enough: no width reckoned per character.
+    if limit is None or 2 * len(text) <= limit or (text.isascii() and len(text) <= limit):
+        return None
+    if display_width(text) <= limit:
         return None
     flat = " ".join(text.split())
     kept, width = [], display_width(ELLIPSIS)

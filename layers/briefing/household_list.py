@@ -142,4 +142,7 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
 
 
 def _texts(values: pd.Series) -> list[str]:
-    return [cell_text(v) for v in values.astype(object)]
+    if pd.api.types.is_datetime64_any_dtype(values):  # days as cell_text prints them, at once
+        return values.dt.strftime("%Y-%m-%d").astype(object).where(values.notna(), "").tolist()
+    # A text prints as itself: only other values (missing, numbers) need cell_text.
+    return [v if type(v) is str else cell_text(v) for v in values.astype(object)]
