@@ -9,9 +9,11 @@ shows the data before the save); the next check reads again.
 
 from __future__ import annotations
 
+import contextlib
 import time
 
-from desktop.shared_store.store_watcher import StoreWatcher
+from desktop.shared_store.store_watcher import StoreWatcher, stat_key
+from geodata.errors import GeodataError
 
 FILE_INTERVAL_MS = 3000
 # With notifications the counter poll is only the fallback for a missed one.
@@ -34,6 +36,12 @@ class LiveUpdates:
         window.destroyed.connect(lambda _obj=None: self.watcher.close())
 
     def start(self) -> None:
+        store = self.session.store
+        if not self.watcher.is_database and hasattr(store, "unchanged_since_read"):
+            key = stat_key(store.path)  # before the check: a change after it shows at a poll
+            with contextlib.suppress(GeodataError, OSError):
+                if store.unchanged_since_read(self.session.dataset):
+                    self.watcher.assume_read(key, self.session.dataset)
         self.watcher.start()
 
     def _note_own_change(self, _changed) -> None:

@@ -124,6 +124,12 @@ class StoreWatcher(QObject):
         self._poll.start()
         self.check_now()
 
+    def assume_read(self, key: _StatKey, dataset: Dataset) -> None:
+        """Take ``dataset`` as the last good read of the file at ``key`` (:func:`stat_key`,
+        taken before the caller made sure the file still holds it): the window read the file
+        itself, and a second read of a million households cost seconds at its start."""
+        self._last_key, self._dataset, self._last_good = key, dataset, dt.datetime.now()
+
     def stop(self) -> None:
         """Stop polling and listening; a read in flight is abandoned and emits nothing."""
         self._poll.stop()
@@ -149,7 +155,7 @@ class StoreWatcher(QObject):
             self._start_read(lambda: self._read_database(last_key, failing))
         else:
             try:
-                key = _stat_key(self.path)
+                key = stat_key(self.path)
             except OSError as exc:
                 self._fail(f"file missing or inaccessible: {exc.strerror or exc}")
                 return
@@ -236,7 +242,7 @@ class StoreWatcher(QObject):
         self.failed.emit(reason, self._last_good)
 
 
-def _stat_key(path: Path) -> _StatKey:
+def stat_key(path: Path) -> _StatKey:
     """What changes when a writer renames a new file in or rewrites it in place. In WAL mode
     a commit lands in ``-wal`` beside the file and reaches the file only at a checkpoint,
     which another program's open read can hold off: the ``-wal`` counts too."""

@@ -101,6 +101,21 @@ class GeoPackageStore:
         with gr.snapshot(self.path) as db:
             return _metadata(db)
 
+    def unchanged_since_read(self, dataset: Dataset) -> bool:
+        """Whether the file still holds ``dataset``, read through this store on this thread:
+        every layer at the version it was read at and the same metadata. False when it cannot
+        tell (a layer no store of ours has written has no version). A window that has just
+        read a million households need not read them again to start watching the file."""
+        seen = self._seen()
+        with gr.snapshot(self.path) as db:
+            present = set(gr.layer_names(db))
+            for name in SCHEMAS:
+                if name in present and (seen.get(name) is None or gw.layer_version(db, name) != seen[name]):
+                    return False
+                if name not in present and name in dataset.frames:
+                    return False
+            return _metadata(db, present) == dict(dataset.metadata)
+
     def journal(self) -> pd.DataFrame:
         """Every edit saved with :meth:`apply_edits`, oldest first.
 

@@ -166,3 +166,45 @@ def test_a_commit_held_in_the_wal_is_seen(watcher, sample_copy, qtbot):
         writer.close()
         holder.rollback()
         holder.close()
+
+
+def test_the_main_window_does_not_read_the_file_again_to_start_watching_it(qtbot, sample_copy, monkeypatch):
+    # It has just read it: at a million households a second read cost seconds of the start,
+    # and comparing the two datasets seconds more.
+    from desktop.shared_store import store_watcher
+    from geodata.stores import GeoPackageStore
+    from tests.desktop.pagetools import open_window
+
+    reads = []
+    real = store_watcher._read_file
+    monkeypatch.setattr(store_watcher, "_read_file", lambda *a: reads.append(a) or real(*a))
+    window = open_window(qtbot, GeoPackageStore(sample_copy))
+    qtbot.wait(500)
+    assert reads == []
+    assert window.live_updates.watcher.dataset is window.session.dataset
+
+
+@pytest.mark.parametrize("change", ["layer", "metadata"])
+def test_a_change_between_the_windows_read_and_its_start_is_loaded(qtbot, sample_copy, change):
+    import sqlite3
+
+    from desktop.window.main_window import MainWindow
+    from geodata.stores import GeoPackageStore
+
+    store = GeoPackageStore(sample_copy)
+    dataset = store.read_all()
+    if change == "layer":
+        subprocess.run(
+            [sys.executable, "-c", WRITER, str(sample_copy), "启动前写入"], cwd=PROJECT, check=True, timeout=60
+        )
+    else:  # a metadata row changed by another program: no layer's version moves
+        with sqlite3.connect(sample_copy) as db:
+            db.execute("UPDATE metadata SET value = '启动前的指挥部' WHERE key = 'issuing_body'")
+    window = MainWindow(store, dataset)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.live_updates.watcher.loaded, timeout=WAIT) as blocker:
+        window.show()
+    if change == "layer":
+        assert blocker.args[0].checkpoints["name"].iloc[0] == "启动前写入"
+    else:
+        assert blocker.args[0].metadata["issuing_body"] == "启动前的指挥部"
