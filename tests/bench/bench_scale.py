@@ -134,9 +134,11 @@ def _main_window(app, data: Path) -> tuple[float, float]:
 
     # The panels' background jobs (the trend of a million households) must end before the
     # window goes: Qt aborts the process when a running thread is destroyed.
-    for job in list(background._running):
-        job.wait()
-    app.processEvents()
+    # A job's end may start another (the trend follows the last day asked for): wait until none runs.
+    while background._running:
+        for job in list(background._running):
+            job.wait()
+        app.processEvents()
     dispose(app, window)
     return elapsed, sorted(times)[len(times) // 2] * 1000
 
