@@ -14,6 +14,7 @@ village row), so ten thousand households cost milliseconds.
 from __future__ import annotations
 
 import functools
+import weakref
 
 import numpy as np
 import pandas as pd
@@ -216,12 +217,9 @@ def village_table(dataset: Dataset, as_of) -> pd.DataFrame:
 
     households = _layer(dataset, "households")
     situation = household_situation(households, as_of, dataset)
-    slots = village_slots.of(households["village"])
+    slots, persons, start_day = _household_basis(villages, village_slots, households)
     under_observation = situation["under_observation"].to_numpy()
     status_on_day = situation["status_on_day"]
-    persons = pd.to_numeric(households["persons"], errors="coerce").fillna(0).to_numpy(dtype="float64")
-    start = pd.to_datetime(households["observation_start"], errors="coerce")
-    start_day = start.to_numpy().astype("datetime64[D]")
     release_day = situation["release_date"].to_numpy().astype("datetime64[D]")
     counts["households_under_observation"] = _count(slots, village_count, under_observation)
     counts["persons_under_observation"] = _count(slots, village_count, under_observation, weights=persons)
@@ -330,6 +328,31 @@ def _empty_layer(name: str) -> pd.DataFrame:
     # Built once: an empty layer costs more to make than counting ten thousand households,
     # and it is only ever read here.
     return empty_frame(name)
+
+
+def _household_basis(
+    villages: pd.DataFrame, village_slots: _VillageSlots, households: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each household's village slot, persons (0 when missing) and start day, as the records
+    hold them: the same on every day, and kept for the frames they were read from (frames are
+    replaced, not changed in place, when the data changes; held weakly, checked with their
+    lengths), since the table is counted again at every change of day."""
+    key = (id(villages), len(villages), id(households), len(households))
+    kept = _BASIS.get(key)
+    if kept is not None and kept[0]() is villages and kept[1]() is households:
+        return kept[2]
+    slots = village_slots.of(households["village"])
+    persons = pd.to_numeric(households["persons"], errors="coerce").fillna(0).to_numpy(dtype="float64")
+    start_day = pd.to_datetime(households["observation_start"], errors="coerce").to_numpy().astype("datetime64[D]")
+    basis = (slots, persons, start_day)
+    for array in basis:
+        array.flags.writeable = False  # shared by every call: nobody may change it
+    _BASIS.clear()  # one dataset at a time: the one shown
+    _BASIS[key] = (weakref.ref(villages), weakref.ref(households), basis)
+    return basis
+
+
+_BASIS: dict[tuple, tuple] = {}
 
 
 class _VillageSlots:

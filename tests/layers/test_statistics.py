@@ -564,3 +564,28 @@ def test_layer_counts_still_counts_stored_features_by_tier(sample):
     counts = layer_counts(sample).set_index("layer")["count"]
     assert counts["checkpoints"] == 29 and counts["households"] == len(sample.households)
     assert [counts[f"checkpoints.{tier}"] for tier in CHECKPOINT_TIERS] == [2, 8, 16, 3]
+
+
+def test_each_households_village_is_looked_up_once_for_every_day_and_again_after_an_edit(monkeypatch):
+    # The table is counted again at every change of day: at a million households the
+    # lookups of the same records cost more than the day's counts.
+    import layers.statistics as statistics
+
+    looked_up = []
+    real = statistics._VillageSlots.of
+    monkeypatch.setattr(
+        statistics._VillageSlots, "of", lambda self, column: looked_up.append(len(column)) or real(self, column)
+    )
+    dataset = hand_built()
+    people = len(dataset.households)
+    first = village_table(dataset, AS_OF)
+    village_table(dataset, AS_OF + dt.timedelta(days=1))
+    assert looked_up.count(people) == 1
+
+    moved = dataset.copy()
+    households = dataset.households.copy()
+    households["village"] = households["village"].iloc[0]  # an edit: a new frame, every household in one village
+    moved["households"] = households
+    edited = village_table(moved, AS_OF)
+    assert looked_up.count(people) == 2
+    assert edited["households_under_observation"].max() == first["households_under_observation"].sum()
