@@ -72,22 +72,19 @@ def household_facts_coded(
     # Statuses are chosen as codes into their few distinct values (the events' made once per
     # table read, with its timeline) and made text once at the end: converting each column of
     # text to Python strings cost more than the rest together.
-    start = _column(households, "observation_start", _TIME_DTYPE).to_numpy()
+    records = _household_records(households)
+    start, status_date, last_check = records.start, records.status_date, records.last_check
     status: np.ndarray | None = None  # the records' statuses, unless the status changes tell
-    status_date = _column(households, "status_date", _TIME_DTYPE).to_numpy()
-    last_check = _column(households, "last_check", _TIME_DTYPE).to_numpy()
-    abnormal = _column(households, "abnormal_temperature", "boolean").array
-    abnormal_values, abnormal_missing = abnormal.to_numpy(dtype=bool, na_value=False), abnormal.isna()
+    abnormal_values, abnormal_missing = records.abnormal_values, records.abnormal_missing
     if changes is not None:
         day = np.datetime64(as_of.normalize(), "ms")
         latest = _chosen(changes, "household", "day", day, households)
         recorded, found, latest_day = latest.timeline.recorded, latest.found, latest.times()
         latest_codes, latest_statuses = latest.codes(changes, "status")
         settled = found & np.isin(latest_statuses, _SETTLED)[latest_codes]
-        # Read at every call: a record's status may be edited where its id stays.
-        status_codes, statuses = _codes(_column(households, "status", "str"), missing=np.nan)
-        # The record's own dated change (a release entered by hand) counts as one more event.
-        dated = np.where(np.isin(statuses, _SETTLED)[status_codes], status_date, _NAT)
+        # Read from the frame, not with the timeline: a record's status may be edited where its
+        # id stays (the edited frame is a new one).
+        status_codes, statuses, dated = records.status_codes, records.statuses, records.dated
         mine = recorded & (dated <= day) & (~found | (dated >= latest_day))
         kept = ~recorded | mine
         start = np.where(~recorded | found | mine, start, _NAT)
@@ -127,6 +124,53 @@ def household_facts_coded(
         index=households.index,
     )
     return frame, coded
+
+
+@dataclass(frozen=True)
+class _HouseholdRecords:
+    """What the household facts read from the records, the same on every day."""
+
+    start: np.ndarray
+    status_date: np.ndarray
+    last_check: np.ndarray
+    abnormal_values: np.ndarray
+    abnormal_missing: np.ndarray
+    status_codes: np.ndarray  # the records' statuses as codes into ``statuses`` (_codes)
+    statuses: np.ndarray
+    dated: np.ndarray  # the status date of a record released or escalated, NaT otherwise
+
+
+# The records of the households frame last read: every change of day reads them again, and at
+# a million households reading them cost a third of the facts. Frames are replaced, not changed
+# in place, when data changes (geodata.editing): held weakly, checked with their lengths.
+_RECORDS: dict[tuple[int, int], tuple[weakref.ref, _HouseholdRecords]] = {}
+
+
+def _household_records(households: pd.DataFrame) -> _HouseholdRecords:
+    key = (id(households), len(households))
+    kept = _RECORDS.get(key)
+    if kept is not None and kept[0]() is households:
+        return kept[1]
+    status_date = _column(households, "status_date", _TIME_DTYPE).to_numpy()
+    abnormal = _column(households, "abnormal_temperature", "boolean").array
+    status_codes, statuses = _codes(_column(households, "status", "str"), missing=np.nan)
+    records = _HouseholdRecords(
+        start=_column(households, "observation_start", _TIME_DTYPE).to_numpy(),
+        status_date=status_date,
+        last_check=_column(households, "last_check", _TIME_DTYPE).to_numpy(),
+        abnormal_values=abnormal.to_numpy(dtype=bool, na_value=False),
+        abnormal_missing=np.asarray(abnormal.isna()),
+        status_codes=status_codes,
+        statuses=statuses,
+        # The record's own dated change (a release entered by hand) counts as one more event.
+        dated=np.where(np.isin(statuses, _SETTLED)[status_codes], status_date, _NAT),
+    )
+    for array in (getattr(records, name) for name in records.__dataclass_fields__):
+        if array.flags.writeable:
+            array.flags.writeable = False  # shared by every day's facts: nobody may change it
+    _RECORDS.clear()  # one frame at a time: the one shown
+    _RECORDS[key] = (weakref.ref(households), records)
+    return records
 
 
 def checkpoint_facts(checkpoints: pd.DataFrame, events: Dataset | None, as_of: pd.Timestamp) -> pd.DataFrame | None:
