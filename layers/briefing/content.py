@@ -325,13 +325,16 @@ def _village_figures_table(table: pd.DataFrame, zh: bool, tr) -> Table:
     headers = [tr(N_("Village")), *(short[c] for c in columns)]
     rows = [[cell_text(row["name"]), *(cell_text(row[c]) for c in columns)] for _, row in table.iterrows()]
     total = [tr(N_("Township total")), *(cell_text(table[c].sum()) for c in columns)]
+    # A column of share 1.0 holds about six characters; a city's totals run to nine (1,557,996)
+    # and would spill into the next column.
+    longest = [max(len(row[i]) for row in [*rows, total]) for i in range(1, len(headers))]
     return Table(
         tr(N_("Figures by village")),
         headers,
         rows,
         [False] + [True] * len(columns),
         total,
-        widths=[1.25] + [1.0] * len(columns),
+        widths=[1.25] + [max(1.0, (n - 1) / 6) for n in longest],
         groups=groups,
         limits=[16] + [None] * len(columns),
     )
