@@ -288,10 +288,10 @@ def _timeline(events: pd.DataFrame, key: str, time: str, features: pd.DataFrame)
             )
         ):
             return timeline
-    feature_ids, distinct = pd.factorize(_column(features, "id", object).to_numpy(dtype=object))
+    feature_ids, distinct = _feature_ids(features)
     times = _column(events, time, _TIME_DTYPE).to_numpy()
     order = np.argsort(times, kind="stable")  # NaT sorts last
-    owners = pd.Index(distinct).get_indexer(events[key].to_numpy(dtype=object)[order])
+    owners = distinct.get_indexer(pd.Index(events[key].to_numpy(dtype=object)[order]))
     recorded = np.zeros(len(distinct) + 1, dtype=bool)
     recorded[owners] = True  # owners of -1 mark the extra last slot
     timeline = _Timeline(order, times[order], owners, feature_ids, recorded[feature_ids] & (feature_ids >= 0))
@@ -299,6 +299,27 @@ def _timeline(events: pd.DataFrame, key: str, time: str, features: pd.DataFrame)
         _TIMELINES.clear()
     _TIMELINES[cache_key] = (weakref.ref(events), weakref.ref(features), len(events), len(features), timeline)
     return timeline
+
+
+# The ids of the features frame last numbered: a household's status changes and its
+# follow-ups each make a timeline over the same million ids, and numbering them (and hashing
+# them for the lookups) took most of the first past day's time.
+_FEATURE_IDS: dict[tuple[int, int], tuple[weakref.ref, np.ndarray, pd.Index]] = {}
+
+
+def _feature_ids(features: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
+    """Per feature, the position of its id among the distinct ids (-1: none), and those ids."""
+    key = (id(features), len(features))
+    kept = _FEATURE_IDS.get(key)
+    if kept is not None and kept[0]() is features:
+        return kept[1], kept[2]
+    feature_ids, distinct = pd.factorize(_column(features, "id", object).to_numpy(dtype=object))
+    feature_ids.flags.writeable = False
+    index = pd.Index(distinct)
+    if len(_FEATURE_IDS) >= _KEPT_TIMELINES:
+        _FEATURE_IDS.clear()
+    _FEATURE_IDS[key] = (weakref.ref(features), feature_ids, index)
+    return feature_ids, index
 
 
 @dataclass(frozen=True)

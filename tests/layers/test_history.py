@@ -438,3 +438,17 @@ def test_the_records_are_read_once_for_every_day_and_again_after_an_edit(monkeyp
     edited["households"] = households
     assert situations(edited, PAST)["households"].loc["H3", "status_on_day"] == "escalated"
     assert situations(dataset, PAST)["households"].loc["H3", "status_on_day"] == "observing"
+
+
+def test_the_households_ids_are_numbered_once_for_every_event_table():
+    # The status changes and the follow-ups each make a timeline over the same ids: numbering
+    # a million of them twice took most of the first past day's time.
+    from layers.history import _feature_ids
+
+    dataset = township()
+    situations(dataset, PAST)
+    numbered, ids = _feature_ids(dataset.households)
+    situations(dataset, pd.Timestamp("2020-02-16 12:00"))
+    assert _feature_ids(dataset.households)[0] is numbered
+    renamed = dataset.households.assign(id=[f"X{n}" for n in range(len(dataset.households))])  # an edit
+    assert list(_feature_ids(renamed)[1]) == list(renamed["id"]) != list(ids)
