@@ -1,5 +1,5 @@
 """A city's figures by village (issue 17): totals of seven digits and more stay inside their
-columns on the printed summary, not run into the next one."""
+columns on the printed summary and on a village's atlas page, not run into the next one."""
 
 from __future__ import annotations
 
@@ -28,10 +28,11 @@ def test_a_citys_totals_stay_inside_their_columns(sample_file, tmp_path, qapp, m
         return table
 
     monkeypatch.setattr(content, "village_table", a_citys)
-    options = BriefingOptions(lang=lang)
+    options = BriefingOptions(lang=lang, atlas=True, villages=("411771360200",))
     document = write_briefing_document(open_store(sample_file).read_all(), MapState(), options, tmp_path / "doc")
     with pymupdf.open(print_and_wait(document, tmp_path / "b.pdf", options)) as printed:
-        page = printed[0]
-        words = pdf.words(page)
-        assert any(len(w.text) >= 9 and w.text.replace(",", "").isdigit() for w in words), "no city-sized total"
-        assert pdf.crossings(words, pdf.rules(page)) == []
+        assert any(len(w.text) >= 9 and w.text.replace(",", "").isdigit() for w in pdf.words(printed[0]))
+        village = printed[len(printed) - 1]
+        assert any(len(w.text) >= 7 and w.text.replace(",", "").isdigit() for w in pdf.words(village))
+        for number, page in enumerate(printed, start=1):
+            assert pdf.crossings(pdf.words(page), pdf.rules(page)) == [], f"page {number}"
