@@ -467,3 +467,15 @@ def test_the_same_day_of_the_same_households_is_worked_out_once(monkeypatch):
     assert household_situation(edited, "2020-02-19").loc[0, "stage"] == "released"
     assert household_situation(frame, "2020-02-18").loc[0, "observation_day"] == 13
     assert len(worked) == 3
+
+
+def test_an_edited_length_of_observation_is_read_from_the_new_frame():
+    # The days of observation are kept per frame (the same on every day): an edit is a new frame.
+    frame = pd.DataFrame(
+        {"observation_start": [pd.Timestamp("2020-02-06")], "observation_days": [14], "status": ["observing"]}
+    )
+    assert household_situation(frame, "2020-02-12").loc[0, "release_date"] == pd.Timestamp("2020-02-19")
+    assert household_situation(frame, "2020-02-13").loc[0, "stage"] == "observing"
+    shorter = frame.assign(observation_days=[7])
+    assert household_situation(shorter, "2020-02-12").loc[0, "release_date"] == pd.Timestamp("2020-02-12")
+    assert household_situation(shorter, "2020-02-13").loc[0, "stage"] == "released"
