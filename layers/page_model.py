@@ -13,6 +13,7 @@ Everything is held as arrays aligned with the layer's rows, so comparing two mod
 from __future__ import annotations
 
 import base64
+import weakref
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
@@ -150,8 +151,13 @@ def dynamic_properties(
     if checkpoints is None:
         checkpoints = situations["checkpoints"] = checkpoint_situation(dataset.checkpoints, as_of, dataset)
 
-    # Counted in the village column's own (Arrow) strings: no million Python strings made.
-    counts_by_code = households["village"][people["under_observation"].to_numpy(dtype=bool)].value_counts()
+    # Counted by each household's village number, numbered once per frame: no million strings
+    # selected and hashed again at every change of day.
+    village_numbers, village_codes = _village_numbers(households)
+    observing = people["under_observation"].to_numpy(dtype=bool)
+    per_code = np.bincount(village_numbers, weights=observing, minlength=len(village_codes) + 1)
+    # The last slot holds the households without a village: counted nowhere.
+    counts_by_code = pd.Series(np.rint(per_code[:-1]).astype(int), index=village_codes)
     counts = dataset.villages["code"].map(counts_by_code).fillna(0).astype(int).to_numpy()
     return {
         "villages": pd.DataFrame(
@@ -168,6 +174,25 @@ def dynamic_properties(
         ).assign(alert=_in_classes(points["freshness"], ALERT_CLASSES["disinfection_points"])),
         "roads": pd.DataFrame(index=pd.RangeIndex(len(dataset.roads))),
     }
+
+
+def _village_numbers(households: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
+    """Per household the number of its village code (one past the codes: none) and the codes,
+    kept for the frame last read (frames are replaced, not changed in place: held weakly, with
+    its length)."""
+    kept = _VILLAGE_NUMBERS.get((id(households), len(households)))
+    if kept is not None and kept[0]() is households:
+        return kept[1], kept[2]
+    numbers, distinct = pd.factorize(households["village"])
+    codes = pd.Index(distinct)
+    numbers = np.where(numbers < 0, len(codes), numbers)
+    numbers.flags.writeable = False
+    _VILLAGE_NUMBERS.clear()
+    _VILLAGE_NUMBERS[(id(households), len(households))] = (weakref.ref(households), numbers, codes)
+    return numbers, codes
+
+
+_VILLAGE_NUMBERS: dict[tuple[int, int], tuple[weakref.ref, np.ndarray, pd.Index]] = {}
 
 
 def _known(situation: pd.DataFrame, layer: str) -> list[str]:

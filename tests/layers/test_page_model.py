@@ -49,3 +49,31 @@ def test_a_checkpoint_added_without_a_staff_count_updates_the_page():
     state = MapState().replace(as_of=DAY.to_pydatetime())
     update = page_update(page_model(before, state), page_model(after, state))
     assert "checkpoints" in update["layers"]
+
+
+def test_each_village_counts_its_households_under_observation_and_an_edit_recounts(sample_copy):
+    # The villages are numbered once per households frame: an edit (a new frame) is numbered again.
+    from geodata.stores import GeoPackageStore
+    from layers.page_model import dynamic_properties
+    from layers.situation import household_situation, resolve_as_of
+
+    dataset = GeoPackageStore(sample_copy).read_all()
+    as_of = resolve_as_of(MapState(), dataset)
+
+    def counted(data: Dataset) -> dict:
+        people = data.households
+        observing = household_situation(people, as_of, data)["under_observation"].to_numpy()
+        by_code = people["village"][observing].astype(object).value_counts().to_dict()
+        return {code: by_code.get(code, 0) for code in data.villages["code"]}
+
+    def shown(data: Dataset) -> dict:
+        counts = dynamic_properties(data, as_of, "observing_households")["villages"]["observing_households"]
+        return dict(zip(data.villages["code"], counts.tolist(), strict=True))
+
+    assert shown(dataset) == counted(dataset) and sum(shown(dataset).values()) > 0
+    moved = dataset.copy()
+    households = dataset.households.copy()
+    first = dataset.villages["code"].iloc[0]
+    households["village"] = [first] * (len(households) - 2) + [None, "999999999999"]  # none, and no such village
+    moved["households"] = households
+    assert shown(moved) == counted(moved) and shown(moved) != shown(dataset)
