@@ -72,6 +72,8 @@ class BriefingPrinter(QObject):
         self._parts: list[Path] = []
         self._printed: list[Path] = []
         self._part_total = 0
+        self._numbered: int | None = None  # once numbering: how many of the printed PDFs are the briefing's
+        self._number_total = 0
         self._target = ""
         self._layout: QPageLayout | None = None
         self._map_count = 0
@@ -121,7 +123,7 @@ class BriefingPrinter(QObject):
         map_count: int,
         *,
         parts: list[Path] | tuple[Path, ...] = (),
-        page_numbers: Callable[[int], Path] | None = None,
+        page_numbers: Callable[[int], list[Path]] | None = None,
     ) -> None:
         """Load ``document_path`` and print it to ``pdf_path`` once every map has drawn.
 
@@ -130,6 +132,7 @@ class BriefingPrinter(QObject):
         self._final = Path(pdf_path)
         self._parts, self._page_numbers = list(parts), page_numbers
         self._part_total = len(self._parts)
+        self._numbered, self._number_total = None, 0
         self._printed: list[Path] = []
         self._target = str(self._next_output() if self._parts else pdf_path)
         self._layout = page_layout(options)
@@ -204,20 +207,28 @@ class BriefingPrinter(QObject):
 
         if self._parts:
             document = self._parts.pop(0)
-            done = self._part_total - len(self._parts)
-            self.progress.emit(done, self._part_total, _("Printing the household list"))
+            if self._numbered is None:
+                done = self._part_total - len(self._parts)
+                self.progress.emit(done, self._part_total, _("Printing the household list"))
+            else:
+                done = self._number_total - len(self._parts)
+                self.progress.emit(done, self._number_total, _("Numbering the pages"))
         elif self._page_numbers is not None:
             pages = sum(page_count(pdf) for pdf in self._printed)
-            document, self._page_numbers = self._page_numbers(pages), None
+            self._numbered = len(self._printed)  # the PDFs printed after these are the numbers
+            self._parts, self._page_numbers = self._page_numbers(pages), None
+            self._number_total = len(self._parts)
+            self._print_next_part()
+            return
         else:
-            numbers = self._printed.pop()
+            documents, numbers = self._printed[: self._numbered], self._printed[self._numbered :]
             try:
-                join_numbered(self._printed, numbers, self._final)
+                join_numbered(documents, numbers, self._final)
             except (OSError, ValueError) as exc:
                 self._fail(_("The PDF could not be written to {path}.").format(path=self._final) + f" ({exc})")
                 return
             finally:
-                for pdf in [*self._printed, numbers]:
+                for pdf in self._printed:
                     pdf.unlink(missing_ok=True)
             self._finish()
             self.finished.emit(str(self._final))

@@ -14,20 +14,22 @@ def page_count(pdf: Path) -> int:
         return len(document.pages)
 
 
-def join_numbered(parts: list[Path], numbers: Path, out: Path) -> int:
+def join_numbered(parts: list[Path], numbers: list[Path], out: Path) -> int:
     """Write ``parts`` one after another into ``out``, page ``n`` overlaid with page ``n`` of
-    ``numbers``; return the pages written."""
-    with pikepdf.new() as joined, pikepdf.open(numbers) as stamps:
+    the ``numbers`` documents taken one after another; return the pages written."""
+    with pikepdf.new() as joined:
         opened = [pikepdf.open(part) for part in parts]
+        stamps = [pikepdf.open(number) for number in numbers]
         try:
             for document in opened:
                 joined.pages.extend(document.pages)
-            if len(stamps.pages) != len(joined.pages):
-                raise ValueError(f"{len(stamps.pages)} page numbers for {len(joined.pages)} pages")
-            for page, stamp in zip(joined.pages, stamps.pages, strict=True):
+            stamp_pages = [page for document in stamps for page in document.pages]
+            if len(stamp_pages) != len(joined.pages):
+                raise ValueError(f"{len(stamp_pages)} page numbers for {len(joined.pages)} pages")
+            for page, stamp in zip(joined.pages, stamp_pages, strict=True):
                 page.add_overlay(stamp)
             joined.save(out)
         finally:
-            for document in opened:
+            for document in opened + stamps:
                 document.close()
         return len(joined.pages)

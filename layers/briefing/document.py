@@ -47,6 +47,9 @@ PRINT_DPI = 300  # a household canvas is drawn at this resolution; everything el
 # (thousands of markers would make a slow page and a heavy PDF).
 PRINT_VECTOR_POINTS = 2_000
 DOCUMENT_NAME = "briefing.html"
+NUMBERED_PAGES_PER_DOCUMENT = 1_000  # 1,000 numbered pages print in about 3 s
+FOOTER_FONT = 'font-family: "WenQuanYi Zen Hei", "Noto Sans CJK SC", sans-serif;'
+NUMBER_LOOK = f"{FOOTER_FONT} font-size: 8pt; color: #444;"  # as the footer's own page numbers
 # The map page's scripts, loaded once per map in this order (those that are installed): the
 # layout geometry (placement.js), the parts of a SituationMap (situation_*.js: symbols, layers,
 # layout, controls), the page that makes one from them (situation.js) and what extends it
@@ -80,23 +83,30 @@ class BriefingDocument:
     options: BriefingOptions | None = None
     parts: list[Path] = field(default_factory=list)
 
-    def page_numbers(self, pages: int) -> Path:
-        """A document of ``pages`` blank pages numbered as the briefing's footer numbers its
-        own, to lay over the pages of the parts printed together."""
+    def page_numbers(self, pages: int) -> list[Path]:
+        """Documents of ``pages`` blank pages in all, page n saying "page n of ``pages``" where
+        the briefing's footer numbers its own, to lay over the pages of the parts printed
+        together. At most :data:`NUMBERED_PAGES_PER_DOCUMENT` pages each: Chromium prints one
+        long document in a time that grows faster than its pages (18,232 in 7 minutes), and a
+        page's number is its own named page's text, so a document may start at any number."""
         assert self.options is not None
-        path = self.path.with_name("briefing-page-numbers.html")
-        html = (
-            _environment()
-            .get_template("briefing_numbers.html")
-            .render(
+        tr = translations(self.options.lang).gettext
+        template = _environment().get_template("briefing_numbers.html")
+        paths: list[Path] = []
+        for first in range(1, pages + 1, NUMBERED_PAGES_PER_DOCUMENT):
+            numbers = range(first, min(first + NUMBERED_PAGES_PER_DOCUMENT, pages + 1))
+            texts = [tr(N_("Page {page} of {pages}")).format(page=n, pages=pages) for n in numbers]
+            path = self.path.with_name(f"briefing-page-numbers-{len(paths) + 1}.html")
+            html = template.render(
                 options=self.options,
-                pages=pages,
+                numbers=list(zip(numbers, (css_string(t) for t in texts), strict=True)),
                 page_css=page_css(self.briefing, self.options, only_numbers=True),
+                number_look=NUMBER_LOOK,
                 ready_title=READY_TITLE,
             )
-        )
-        path.write_text(html, encoding="utf-8")
-        return path
+            path.write_text(html, encoding="utf-8")
+            paths.append(path)
+        return paths
 
 
 def write_briefing_document(
@@ -293,7 +303,7 @@ def page_css(briefing: Briefing, options: BriefingOptions, *, numbered: bool = T
     """The ``@page`` rule: paper, margins and the running header and footer of every page.
 
     ``numbered``: with the page numbers (a briefing printed in parts is numbered afterwards,
-    by a document with ``only_numbers``: the numbers alone, where the footer has them)."""
+    by documents with ``only_numbers``: paper and margins, each page's number its own rule)."""
     tr = translations(options.lang).gettext
     width, height = options.page_size_mm
     before, _, after = tr(N_("Page {page} of {pages}")).partition("{page}")
@@ -308,12 +318,11 @@ def page_css(briefing: Briefing, options: BriefingOptions, *, numbered: bool = T
     if briefing.confidential_mark:
         boxes["top-right"] = css_string(briefing.confidential_mark)
     if only_numbers:
-        boxes = {"bottom-center": numbers}
+        boxes = {}  # the numbering documents give each page its own number
     elif not numbered:
         del boxes["bottom-center"]
-    font = 'font-family: "WenQuanYi Zen Hei", "Noto Sans CJK SC", sans-serif;'
-    looks = {box: f"{font} font-size: 8pt; color: #444;" for box in boxes}
-    looks["top-right"] = f"{font} font-size: 10pt; font-weight: bold; color: #b2182b;"
+    looks = {box: NUMBER_LOOK for box in boxes}
+    looks["top-right"] = f"{FOOTER_FONT} font-size: 10pt; font-weight: bold; color: #b2182b;"
     rules = "\n".join(f"  @{box} {{ content: {content}; {looks[box]} }}" for box, content in boxes.items())
     return (
         f"@page {{\n  size: {width:g}mm {height:g}mm;\n"

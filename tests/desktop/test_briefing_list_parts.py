@@ -86,3 +86,18 @@ def test_the_briefing_says_where_the_list_is(printed):
     words = document.briefing.words["list_follows"]
     assert str(len(document.briefing.household_list)) in words
     assert "".join(words.split()) in "".join("".join(p.get_text() for p in joined).split())
+
+
+def test_numbers_printed_in_several_documents_run_on_across_them(sample_file, tmp_path, monkeypatch, qapp):
+    """Chromium prints one long numbering document in a time growing faster than its pages,
+    so the numbers come in documents of a few pages: page n still says n of N."""
+    import layers.briefing.document as document_module
+
+    monkeypatch.setattr(document_module, "NUMBERED_PAGES_PER_DOCUMENT", 2)
+    options = BriefingOptions(lang="en", list_rows_per_document=PART_ROWS)
+    document = write_briefing_document(open_store(sample_file).read_all(), STATE, options, tmp_path / "doc")
+    assert len(document.page_numbers(5)) == 3
+    with pymupdf.open(print_and_wait(document, tmp_path / "b.pdf", options)) as joined:
+        total = len(joined)
+        for number, page in enumerate(joined, start=1):
+            assert re.findall(r"Page (\d+) of (\d+)", page.get_text()) == [(str(number), str(total))]
