@@ -59,14 +59,16 @@ def trend_svg(
     lines = LINES if columns is None else tuple(line for line in LINES if line[0] in columns)
     scale = font_size / 13  # the margins are made for 13 px text
     top_margin, bottom_margin, key_step = (scale * v for v in ((8, 24, 18) if compact else (_TOP, _BOTTOM, 24)))
-    left = _LEFT * scale
+    left = _LEFT * scale  # widened below when the value axis's largest number needs it
     ink = _DARK if dark else _LIGHT
     days = list(series["date"])
     # The key's column is as wide as its longest words (English ones are longer than 180 px).
     key_words = max((_text_width(tr(key), font_size) for *_rest, key in lines), default=0)
     right = max(_RIGHT * scale, (16 + 30 + 8) * scale + key_words)
-    plot_w, plot_h = width - left - right, height - top_margin - bottom_margin
     top = _nice_top(max((int(series[name].max()) for name, _symbol, _dash, _key in lines if len(series)), default=0))
+    # A city's figures (1000000) are wider than the margin made for a township's.
+    left = max(left, _text_width(str(top), font_size) + 10 * scale)
+    plot_w, plot_h = width - left - right, height - top_margin - bottom_margin
 
     def x(position: int) -> float:
         return left + (plot_w * position / (len(days) - 1) if len(days) > 1 else plot_w / 2)

@@ -167,3 +167,20 @@ def test_the_chart_draws_one_line_per_drawn_column_in_the_style_colours(sample):
     assert DISINFECTION_STYLE.symbol("overdue").fill in chart
     one_day = trend_svg(daily_series(sample, "2020-01-01", "2020-01-01"))  # a single day, all zeros
     assert ">01-01<" in one_day and "nan" not in one_day
+
+
+@pytest.mark.parametrize("font_size", [10, 13])
+def test_a_citys_figures_fit_left_of_the_value_axis(sample, font_size):
+    """A million households under observation: the axis's largest number is drawn wholly
+    inside the chart (it was cut at the left edge)."""
+    import re
+
+    from layers.trend_chart import _text_width, trend_svg
+
+    series = daily_series(sample)
+    series["under_observation"] = series["under_observation"] * 0 + 1_000_000
+    chart = trend_svg(series, 700, 120, compact=True, font_size=font_size)
+    labels = re.findall(r'<text x="([\d.]+)" y="[\d.]+" text-anchor="end" [^>]*>(\d+)</text>', chart)
+    assert labels, "no value-axis labels found"
+    for right_edge, text in labels:
+        assert float(right_edge) - _text_width(text, font_size) >= 0, text
