@@ -52,7 +52,7 @@ def _start_to_painted_map() -> Result:
             if "drawn" not in line:
                 raise RuntimeError("the window did not draw (run python -m tests.bench.start_probe PATH to see why)")
             times.append(elapsed)
-    return Result("window", "start to painted map, sample (median of 3)", sorted(times)[1], "s", 3.0)
+    return Result("window", "start to painted map, sample (median of 3)", sorted(times)[1], "s", 1.5)
 
 
 def _filter_clicks() -> list[Result]:
