@@ -31,6 +31,7 @@ from desktop.shared_store.store_watcher import StoreWatcher
 from desktop.wall.trend_strip import TrendStrip
 from desktop.wall.wall_header import WallHeader, shown_text, township_name
 from geodata.dataset import Dataset
+from geodata.messages import N_, Message
 from layers.dataset_diff import changed_features
 from layers.filters import resolve_as_of
 from layers.i18n import language
@@ -88,7 +89,7 @@ def load_presets(location: str | Path) -> list[MapState]:
     path = Path(location)
     files = sorted(path.glob("*.json")) if path.is_dir() else [path]
     if not files:
-        raise MapStateError(f"{path}: no view presets (*.json) in this folder")
+        raise MapStateError(Message(N_("{path}: no view presets (*.json) in this folder"), path=str(path)))
     return [MapState.load(file) for file in files]
 
 
