@@ -33,6 +33,7 @@ from geodata.editing import FEATURE_LAYERS, QUICK_ACTIONS, Edit, EditError, dele
 from geodata.schema import LAYERS, OBSERVATION_DAYS, Field, LayerSchema, choice_label
 from layers.features import edit_text, without_personal_values
 from layers.i18n import _, language
+from layers.messages import error_text
 from layers.situation import checkpoint_situation, disinfection_situation, household_situation
 from layers.styles import DISINFECTION_STYLE, HOUSEHOLD_STYLE
 
@@ -311,7 +312,7 @@ class DetailsPanel(QWidget):
         try:
             edit = build()
         except EditError as err:
-            reason = without_personal_values(str(err), record, LAYERS[self.session.selection[0]])
+            reason = without_personal_values(error_text(err), record, LAYERS[self.session.selection[0]])
             self.show_error(_("This change cannot be made: {reason}").format(reason=reason))
             return False
         return self.session.edit(edit, text)

@@ -38,7 +38,7 @@ from geodata.schema import GEOMETRY, LAYERS, OBSERVATION_DAYS, Field, choice_lab
 from geodata.validation import ERROR, Problem
 from layers.features import edit_text, next_free_id, without_personal_values
 from layers.i18n import _, format_names, language
-from layers.messages import problem_text
+from layers.messages import error_text, problem_text
 
 EMPTY = "—"  # what an empty optional value shows
 _NUMBER_LIMIT = 1_000_000
@@ -247,7 +247,7 @@ class FeatureDialog(QDialog):
             fields = format_names(dict.fromkeys(named), language())
             self._show_general(_("Not saved. Please correct: {fields}").format(fields=fields))
         elif not err.problems:
-            self._show_general(without_personal_values(str(err), self._record, self.schema))
+            self._show_general(without_personal_values(error_text(err), self._record, self.schema))
 
     def _show_general(self, message: str) -> None:
         text = self.general_error.text()

@@ -296,7 +296,7 @@ class MainWindow(QMainWindow):
         try:
             edit = update_feature(self.session.dataset, layer, feature_id, geometry=Point(longitude, latitude))
         except EditError as exc:
-            self.show_error(str(exc))
+            self.show_error(error_text(exc))
             self.map_view.refresh_features(layer, [feature_id])
             return
         if not self.session.edit(edit, _("Move {layer} {id}").format(layer=layer_label(layer), id=feature_id)):

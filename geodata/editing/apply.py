@@ -14,6 +14,7 @@ import pandas as pd
 from geodata.dataset import Dataset
 from geodata.editing.edits import ConflictError, Edit, position_of
 from geodata.editing.records import conformed_frame, differing_fields, record_at, record_frame
+from geodata.messages import N_, Message
 from geodata.schema import LayerSchema, schema_for
 
 
@@ -56,23 +57,40 @@ def apply_to_dataset(dataset: Dataset, edits: Iterable[Edit]) -> Dataset:
 
 def _apply_one(frame: pd.DataFrame, schema: LayerSchema, edit: Edit) -> pd.DataFrame:
     position = position_of(frame, schema, edit.feature_id)
-    where = f"{edit.layer} {edit.feature_id}"
     before, after = edit.before, edit.after
     if before is None:  # an add
         assert after is not None  # an Edit holds a record before or after (checked when it is made)
         if position is not None:
             raise ConflictError(
-                f"cannot add {where}: a feature with this id already exists", edit, record_at(frame, schema, position)
+                Message(
+                    N_("cannot add {layer} {id}: a feature with this id already exists"),
+                    layer=edit.layer,
+                    id=edit.feature_id,
+                ),
+                edit,
+                record_at(frame, schema, position),
             )
         return pd.concat([frame, record_frame(schema, after)], ignore_index=True)
     if position is None:
-        raise ConflictError(f"{where} no longer exists (it was deleted elsewhere); reload and try again", edit, None)
+        raise ConflictError(
+            Message(
+                N_("{layer} {id} no longer exists (it was deleted elsewhere); reload and try again"),
+                layer=edit.layer,
+                id=edit.feature_id,
+            ),
+            edit,
+            None,
+        )
     current = record_at(frame, schema, position)
     changed_since = differing_fields(current, before)
     if changed_since:
         raise ConflictError(
-            f"{where} was changed elsewhere since it was read "
-            f"({', '.join(changed_since)}); reload and make the edit again",
+            Message(
+                N_("{layer} {id} was changed elsewhere since it was read ({fields}); reload and make the edit again"),
+                layer=edit.layer,
+                id=edit.feature_id,
+                fields=", ".join(changed_since),
+            ),
             edit,
             current,
             changed_since,

@@ -128,7 +128,7 @@ class Edit:
         before = _canonical(schema, self.feature_id, self.before)
         after = _canonical(schema, self.feature_id, self.after)
         if before is not None and after is not None and not differing_fields(before, after):
-            raise EditError(f"{self.layer} {self.feature_id}: the edit changes nothing")
+            raise EditError(Message(N_("{layer} {id}: the edit changes nothing"), layer=self.layer, id=self.feature_id))
         if after is not None:
             _check_new_record(schema, self.feature_id, after, before)
         _check_description(schema, self.feature_id, self.description, (before, after))
@@ -213,7 +213,7 @@ def record_of(source: Dataset | pd.DataFrame, layer: str, feature_id: str) -> di
     frame = source[layer] if isinstance(source, Dataset) else source
     position = position_of(frame, schema, feature_id)
     if position is None:
-        raise EditError(f"{layer} {feature_id}: there is no such feature")
+        raise EditError(Message(N_("{layer} {id}: there is no such feature"), layer=layer, id=feature_id))
     return record_at(frame, schema, position)
 
 
@@ -244,7 +244,9 @@ def add_feature(dataset: Dataset, layer: str, record: Mapping) -> Edit:
         raise EditError(f"cannot add to {layer}: {schema.id_field}: give the new feature an id")
     feature_id = str(feature_id)
     if position_of(dataset[layer], schema, feature_id) is not None:
-        raise EditError(f"cannot add {layer} {feature_id}: a feature with this id already exists")
+        raise EditError(
+            Message(N_("cannot add {layer} {id}: a feature with this id already exists"), layer=layer, id=feature_id)
+        )
     description = Message(_DESCRIPTIONS["add"], layer=_layer_name(schema), id=feature_id)
     return Edit(layer, feature_id, None, dict(record), description)
 
@@ -458,7 +460,9 @@ def rebased(edit: Edit, current: Mapping | None) -> Edit | None:
     if current is not None and edit.after is not None and not differing_fields(dict(current), dict(edit.after)):
         return None
     if current is None and edit.layer not in FEATURE_LAYERS + EVENT_LAYERS:
-        raise EditError(f"{edit.layer} {edit.feature_id} no longer exists and cannot be added back")
+        raise EditError(
+            Message(N_("{layer} {id} no longer exists and cannot be added back"), layer=edit.layer, id=edit.feature_id)
+        )
     # Both records were checked already: the stored one is as stored, the user's when made.
     return unchecked_edit(
         edit.layer, edit.feature_id, None if current is None else dict(current), edit.after, edit.description
