@@ -19,8 +19,6 @@ schema are read from it in ``lang``.
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +30,7 @@ from geodata.dataset import Dataset
 from geodata.errors import GeodataError
 from geodata.messages import N_, Message, bilingual
 from geodata.schema import OBSERVATION_DAYS, Field, LayerSchema, choice_label, schema_for
+from geodata.whole_file import written_whole
 
 # The names a template is asked for by: "disinfection" is the event table of rounds.
 TEMPLATE_LAYERS = {
@@ -467,17 +466,8 @@ def _points_table(sheet, dataset: Dataset, code, top: int, lang: str, say) -> No
 
 
 def _save(book, path: Path) -> None:
-    handle, name = tempfile.mkstemp(prefix=".template-", suffix=".xlsx", dir=path.parent)
-    os.close(handle)
-    temporary = Path(name)
-    try:
+    with written_whole(path, prefix=".template-") as temporary:
         book.save(temporary)
-        mask = os.umask(0)
-        os.umask(mask)
-        temporary.chmod(0o666 & ~mask)  # mkstemp's private mode would hide the file from others
-        temporary.replace(path)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 _NOTE_WIDTHS = (20, 56, 8, 50)  # the instructions' columns: column, meaning, required, how

@@ -9,9 +9,7 @@ workbook has its header row frozen. Exit status 0 written, 2 not carried out.
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from desktop.commands.common import (
     use_language,
     writable_output,
 )
+from geodata.whole_file import written_whole
 
 FORMATS = (".csv", ".xlsx", ".svg", ".png")
 
@@ -106,10 +105,7 @@ def _day(text: str | None, option: str) -> date | None:
 
 def _write(series, out: Path) -> None:
     """Write to a file beside ``out`` and rename it: a failed write leaves no half a file."""
-    handle, name = tempfile.mkstemp(prefix=".trend-", suffix=out.suffix, dir=out.parent)
-    os.close(handle)
-    temporary = Path(name)
-    try:
+    with written_whole(out, prefix=".trend-") as temporary:
         suffix = out.suffix.lower()
         if suffix == ".csv":
             series.to_csv(temporary, index=False, encoding="utf-8-sig", lineterminator="\r\n")
@@ -123,12 +119,6 @@ def _write(series, out: Path) -> None:
                 temporary.write_text(chart, encoding="utf-8")
             else:
                 _write_png(chart, temporary)
-        mask = os.umask(0)
-        os.umask(mask)
-        temporary.chmod(0o666 & ~mask)  # mkstemp's private mode would hide the file from others
-        temporary.replace(out)
-    finally:
-        temporary.unlink(missing_ok=True)
 
 
 def _write_png(chart: str, path: Path) -> None:
