@@ -31,6 +31,7 @@ from desktop.transfer import transfer_dialog
 from desktop.window import basemap_menu
 from desktop.window.date_bar import DateBar
 from desktop.window.details_panel import DetailsPanel
+from desktop.window.dock_tabs import keep_tab_bars_true, tidy_soon
 from desktop.window.feature_dialog import FeatureDialog
 from desktop.window.layers_panel import LayersPanel
 from desktop.window.search_box import SearchBox
@@ -119,6 +120,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.docks["layers"], self.docks["details"]], [290, 380], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["statistics"]], [230], Qt.Orientation.Vertical)
         self._restore_layout()
+        keep_tab_bars_true(self)
         self.map_view.show_dataset(dataset, self.session.state, language())
 
     # -- construction ------------------------------------------------------------------------
@@ -384,6 +386,10 @@ class MainWindow(QMainWindow):
         layout = self.settings.value("window/state")
         if isinstance(layout, QByteArray):
             self.restoreState(layout, LAYOUT_VERSION)
+
+    def showEvent(self, event):  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        tidy_soon(self)
 
     def closeEvent(self, event):  # noqa: N802 (Qt name)
         self.settings.setValue("window/geometry", self.saveGeometry())
