@@ -19,7 +19,8 @@ def titles(bar: QTabBar) -> list[str]:
 def docks_under(window, bar: QTabBar) -> list[QDockWidget]:
     """The docked panels named by ``bar`` whose frame the bar's area overlaps."""
     named = [d for d in window.findChildren(QDockWidget) if d.windowTitle() in titles(bar) and not d.isFloating()]
-    return [d for d in window.findChildren(QDockWidget) if d not in named and d.isVisible() and d.geometry().intersects(bar.geometry())]
+    others = [d for d in window.findChildren(QDockWidget) if d not in named and d.isVisible()]
+    return [d for d in others if d.geometry().intersects(bar.geometry())]
 
 
 def settle(qtbot, window):
@@ -34,7 +35,8 @@ def assert_one_bar_per_group_against_its_panel(window):
     for bar in shown_tab_bars(window):
         assert docks_under(window, bar) == []
         # The bar is drawn against the panel it switches, not somewhere else on the window.
-        current = next(d for d in window.findChildren(QDockWidget) if d.windowTitle() == bar.tabText(bar.currentIndex()))
+        shown = bar.tabText(bar.currentIndex())
+        current = next(d for d in window.findChildren(QDockWidget) if d.windowTitle() == shown)
         assert abs(bar.geometry().top() - current.geometry().bottom()) <= 6
         assert abs(bar.geometry().left() - current.geometry().left()) <= 6
 
