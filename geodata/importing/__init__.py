@@ -5,8 +5,13 @@ works out what it becomes and every problem with file, row and field (writing no
 :func:`apply_plan` writes the layer in one transaction of the store.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
 from geodata.feedback import Cancelled, Feedback, as_feedback
-from geodata.importing.plan import MODES, ImportPlan, apply_plan, plan_import
+from geodata.importing.mode_names import MODES
 from geodata.importing.problems import (
     ERROR,
     NOTE,
@@ -15,8 +20,32 @@ from geodata.importing.problems import (
     ImportFailure,
     ImportProblem,
 )
-from geodata.importing.readers import KINDS, read_source
-from geodata.importing.source import Source
+
+if TYPE_CHECKING:
+    from geodata.importing.plan import ImportPlan, apply_plan, plan_import
+    from geodata.importing.readers import KINDS, read_source
+    from geodata.importing.source import Source
+
+# The pipeline (GeoPandas, the readers) is imported when first asked for: a command that only
+# lists the modes in its help, or never imports, does not pay for it.
+_LAZY = {
+    "ImportPlan": "geodata.importing.plan",
+    "apply_plan": "geodata.importing.plan",
+    "plan_import": "geodata.importing.plan",
+    "KINDS": "geodata.importing.readers",
+    "read_source": "geodata.importing.readers",
+    "Source": "geodata.importing.source",
+}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ERROR",
@@ -57,6 +86,9 @@ def import_file(
     when the file cannot be read or the plan cannot be written, and
     :class:`~geodata.feedback.Cancelled` when ``feedback`` is cancelled; nothing is written then.
     """
+    from geodata.importing.plan import apply_plan, plan_import
+    from geodata.importing.readers import read_source
+
     whole = as_feedback(feedback)
     source = read_source(path, encoding=encoding, sheet=sheet, layer_hint=layer, feedback=whole.part(0.0, 0.3))
     plan = plan_import(source, store.read_all(), layer, crs=crs, mode=mode, feedback=whole.part(0.3, 1.0))

@@ -27,6 +27,7 @@ from geodata.feedback import Feedback, as_feedback
 from geodata.formulas import from_spreadsheet
 from geodata.importing.columns import ColumnMap, map_columns
 from geodata.importing.defaults import apply_defaults, defaulted_fields, rows_text, subject_villages
+from geodata.importing.mode_names import MODES
 from geodata.importing.modes import merge_rows
 from geodata.importing.problems import (
     ERROR,
@@ -45,8 +46,6 @@ from geodata.importing.words import codes_for_names
 from geodata.messages import N_, Message
 from geodata.schema import EVENTS, STORAGE_CRS, conform, schema_for
 from geodata.validation._problem import shown
-
-MODES = ("append", "update", "replace")
 
 
 @dataclass
