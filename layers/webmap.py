@@ -14,28 +14,25 @@ import json
 import shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import cast
 
-import folium
 import numpy as np
 import pandas as pd
 import shapely
 import xstatic.pkg.leaflet as xstatic_leaflet
-from branca.element import Element, Figure, MacroElement
-from jinja2 import Template
 
 from geodata.dataset import Dataset
 from geodata.schema import SCHEMAS
 from layers.basemap_tiles import TileSource, mbtiles_path, open_mbtiles, plain_attribution, tiles_beside
+from layers.deferred_imports import defer
 from layers.map_state import MapState, View
 from layers.page_columns import columnar_layers, detail_chunks, layer_columns
 from layers.page_model import PageModel, page_model, page_update, property_records
 from layers.page_text import popup_fields, value_labels
-from layers.styles import CHECKPOINT_STATUS_OVERRIDES, style_table_for_page
+from layers.styles import style_table_for_page
 from resources import resource_path
 
 ASSETS = "assets"
-MAX_PAGE_ZOOM = 20  # the page's deepest zoom (build_folium_map); a basemap enlarges its tiles to it
+MAX_PAGE_ZOOM = 20  # the page's deepest zoom (layers/page_skeleton.py); a basemap enlarges its tiles to it
 COORDINATE_DECIMALS = 6  # about 0.1 m: finer than any position in the data
 
 # Online basemaps are never used unless the user chooses one; each names its attribution.
@@ -134,7 +131,10 @@ def write_page(
         "window.SITUATION_DATA = " + json.dumps(data, ensure_ascii=False, separators=(",", ":")) + ";\n",
         encoding="utf-8",
     )
-    page = build_folium_map(data_file, bridge=bridge, column_scripts=column_scripts)
+    defer("requests")  # Folium's, for GeoJSON from a URL: never here
+    from layers.page_skeleton import build_folium_map
+
+    page = build_folium_map(data_file, ASSETS, bridge=bridge, column_scripts=column_scripts)
     path = folder / page_name
     page.save(str(path))
     return path, model
@@ -175,64 +175,6 @@ def page_data(
         "view": page_view(dataset, state),
         "initial": {"layers": {n: {k: v for k, v in c.items() if k != "props"} for n, c in initial["layers"].items()}},
     }
-
-
-def build_folium_map(data_file: str, *, bridge: bool = False, column_scripts: list[str] | None = None) -> folium.Map:
-    """The page skeleton: Leaflet and our script from local files, no tiles, no CDN."""
-    page = folium.Map(
-        location=None, tiles=None, zoom_control=True, control_scale=False, max_zoom=20, zoom_snap=0.25, zoom_delta=0.5
-    )
-    # Folium's class-level asset lists point at CDNs: replace them on this instance only.
-    page.default_js = [
-        ("leaflet", f"{ASSETS}/leaflet/leaflet.js"),
-        ("gcj02", f"{ASSETS}/gcj02.js"),
-        ("basemap", f"{ASSETS}/basemap.js"),
-        ("point_columns", f"{ASSETS}/point_columns.js"),
-        ("situation_data", data_file),
-        *((f"columns_{n}", script) for n, script in enumerate(column_scripts or [])),
-        ("point_canvas", f"{ASSETS}/point_canvas.js"),
-        ("placement", f"{ASSETS}/placement.js"),
-        ("situation_symbols", f"{ASSETS}/situation_symbols.js"),
-        ("situation_layers", f"{ASSETS}/situation_layers.js"),
-        ("situation_layout", f"{ASSETS}/situation_layout.js"),
-        ("situation_controls", f"{ASSETS}/situation_controls.js"),
-        ("situation", f"{ASSETS}/situation.js"),
-        ("planning", f"{ASSETS}/planning.js"),
-    ]
-    if bridge:
-        page.default_js.insert(0, ("qwebchannel", "qrc:///qtwebchannel/qwebchannel.js"))
-        page.default_js.append(("bridge", f"{ASSETS}/bridge.js"))
-    page.default_css = [
-        ("leaflet_css", f"{ASSETS}/leaflet/leaflet.css"),
-        ("situation_css", f"{ASSETS}/situation.css"),
-    ]
-    # A Map's root is the Figure folium made for it; branca types get_root() as any Element.
-    cast(Figure, page.get_root()).header.add_child(Element(f"<style>{_status_css()}</style>"), name="status_css")
-    page.add_child(_SituationLayers())
-    return page
-
-
-class _SituationLayers(MacroElement):
-    """Hands the Leaflet map and the page data to the page script."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        SituationMap.init({{ this._parent.get_name() }}, window.SITUATION_DATA);
-        {% endmacro %}
-        """
-    )
-
-
-def _status_css() -> str:
-    """Checkpoints that are closed or proposed keep their tier's shape, drawn differently."""
-    rules = []
-    for status, paint in CHECKPOINT_STATUS_OVERRIDES.items():
-        declarations = f"fill: {paint['fill']}; stroke: {paint['stroke']};"
-        if paint.get("dash"):
-            declarations += f" stroke-dasharray: {paint['dash']};"
-        rules.append(f".sm-checkpoints.sm-status-{status} svg * {{ {declarations} }}")
-    return "\n".join(rules)
 
 
 def basemap(choice: str, datum: str = "auto", tiles: TileSource | None = None) -> dict | None:
