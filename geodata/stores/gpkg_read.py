@@ -69,10 +69,13 @@ def layer_names(db: sqlite3.Connection) -> list[str]:
     return [str(name) for (name,) in rows]
 
 
-def read_table(db: sqlite3.Connection, name: str, *, geometry: bool = True) -> pd.DataFrame:
+def read_table(
+    db: sqlite3.Connection, name: str, *, geometry: bool = True, rowids: np.ndarray | None = None
+) -> pd.DataFrame:
     """Table ``name`` without its ``fid``, in file order; a GeoDataFrame when it has a
     geometry column and ``geometry`` is true. Dates and times become ``datetime64``,
-    booleans 0/1; other values stay as SQLite holds them."""
+    booleans 0/1; other values stay as SQLite holds them. ``rowids``: only those rows (the
+    rows another desk changed), those present, in file order."""
     declared = [
         (row[1], str(row[2]).upper(), bool(row[5])) for row in db.execute(f"PRAGMA main.table_info({quoted(name)})")
     ]
@@ -84,7 +87,8 @@ def read_table(db: sqlite3.Connection, name: str, *, geometry: bool = True) -> p
     ]
     selected = names + ([geometry_column] if geometry_column and geometry else [])
     listed = ", ".join(quoted(c) for c in selected) or "1"
-    rows = db.execute(f"SELECT {listed} FROM main.{quoted(name)} ORDER BY rowid").fetchall()
+    where = "" if rowids is None else f" WHERE rowid IN ({', '.join(str(int(r)) for r in rowids)})"
+    rows = db.execute(f"SELECT {listed} FROM main.{quoted(name)}{where} ORDER BY rowid").fetchall()
     # One object array, sliced by column: a third of the time of zip(*rows) at a million rows.
     table = np.empty((len(rows), len(selected)), dtype=object)
     if rows:
@@ -103,8 +107,50 @@ def read_table(db: sqlite3.Connection, name: str, *, geometry: bool = True) -> p
 
 def geometries(blobs) -> np.ndarray:
     """Shapely geometries of GeoPackage geometry blobs (``None`` stays ``None``)."""
+    blobs = np.asarray(blobs, dtype=object)
+    points = _plain_points(blobs)
+    if points is not None:
+        return points
     wkb = [None if blob is None else bytes(blob[8 + _ENVELOPE_BYTES.get((blob[3] >> 1) & 0x07, 0) :]) for blob in blobs]
     return shapely.from_wkb(np.array(wkb, dtype=object))
+
+
+# A point as GDAL and our writer store it: the 8-byte header without an envelope, then
+# little-endian WKB of a 2-D point (byte order 1, type 1) and its two coordinates.
+_POINT_BYTES = 29
+_POINT_HEAD = 13
+_POINT_LAYOUT = np.dtype([("head", f"V{_POINT_HEAD}"), ("x", "<f8"), ("y", "<f8")])
+
+
+def _plain_points(blobs: np.ndarray) -> np.ndarray | None:
+    """Points read straight from the blobs' bytes when every blob is such a point with one
+    header, None otherwise (for WKB parsing). Slicing a hundred thousand blobs one by one in
+    Python and parsing their WKB was a fifth of reading the households."""
+    present = ~pd.isna(blobs)
+    kept = blobs[present]
+    if not len(kept) or not all(isinstance(blob, bytes) for blob in kept[:1]):
+        return None
+    lengths = np.fromiter(map(len, kept), dtype=np.int64, count=len(kept))
+    if (lengths != _POINT_BYTES).any():
+        return None
+    joined = b"".join(kept)
+    rows = np.frombuffer(joined, dtype=np.uint8).reshape(-1, _POINT_BYTES)
+    head = rows[0, :_POINT_HEAD]
+    flags = int(head[3])
+    if bytes(head[:2]) != b"GP" or flags & 0x1E or bytes(head[8:13]) != b"\x01\x01\x00\x00\x00":
+        return None  # an envelope, an empty geometry, big-endian WKB or not a 2-D point
+    if not (rows[:, :_POINT_HEAD] == head).all():
+        return None
+    coordinates = np.frombuffer(joined, dtype=_POINT_LAYOUT)
+    x, y = coordinates["x"], coordinates["y"]
+    if np.isnan(x).any() or np.isnan(y).any():
+        return None  # WKB's empty point: as shapely reads it
+    points = shapely.points(x, y)
+    if present.all():
+        return points
+    out = np.full(len(blobs), None, dtype=object)
+    out[present] = points
+    return out
 
 
 def _geometry_column(db: sqlite3.Connection, name: str) -> tuple[str | None, str | None]:
