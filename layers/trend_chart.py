@@ -9,6 +9,7 @@ chart of a few lines over a few dozen days needs no more than this.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from html import escape
 
@@ -89,10 +90,8 @@ def trend_svg(
             f'<text x="{left - 6 * scale:.1f}" y="{y(tick) + 4 * scale:.1f}" text-anchor="end" '
             f'fill="{ink["label"]}">{tick}</text>'
         )
-    every = max(1, -(-len(days) // 15))  # at most 15 day labels: they must stay readable
-    for position, day in enumerate(days):
-        if position % every and position != len(days) - 1:
-            continue
+    for position in _labelled_days(len(days), plot_w, _text_width("00-00", font_size) + 4 * scale):
+        day = days[position]
         label = pd.Timestamp(day).strftime("%m-%d")
         parts.append(
             f'<text x="{x(position):.1f}" y="{top_margin + plot_h + 18 * scale:.1f}" text-anchor="middle" '
@@ -136,8 +135,27 @@ def _nice_top(value: int) -> int:
 
 
 def _nice_step(top: int) -> int:
-    """A round step giving at most about six gridlines up to ``top``."""
-    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
-        if top / step <= 6:
-            return step
-    return 10 ** len(str(top))
+    """A round step (1, 2, 2.5 or 5 times a power of ten, at least 1) giving at most six
+    gridlines up to ``top``: a city's 600,000 gets steps of 100,000, not one line at 0."""
+    power = 1
+    while True:
+        steps = (1, 2, 5) if power == 1 else (power, 2 * power, 25 * power // 10, 5 * power)
+        for step in steps:
+            if top / step <= 6:
+                return step
+        power *= 10
+
+
+def _labelled_days(days: int, plot_width: float, label_width: float) -> list[int]:
+    """The positions of the days to label: evenly spaced so that no two labels touch in
+    ``plot_width`` px, at most 15, the last day always (a narrow dock drew 14 over each other)."""
+    if days <= 1:
+        return list(range(days))
+    spacing = plot_width / (days - 1)
+    every = max(1, -(-days // 15), math.ceil(label_width / max(spacing, 1e-9)))
+    labelled = list(range(0, days, every))
+    if labelled[-1] != days - 1:
+        if (days - 1 - labelled[-1]) * spacing < label_width and len(labelled) > 1:
+            labelled.pop()  # the last day's label takes the place of the one too near it
+        labelled.append(days - 1)
+    return labelled

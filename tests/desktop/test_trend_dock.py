@@ -51,7 +51,10 @@ def test_the_window_has_a_trend_dock_listed_in_the_view_menu(qtbot, sample_copy)
     dock = window.docks["trend"]
     assert dock.widget() is window.trend_panel
     assert dock.toggleViewAction() in window.view_menu.actions()
-    assert day_labels(window.trend_panel.svg) == fourteen_days(window.session.as_of)
+    # A docked chart is narrow: every other day is named, the last always, none over another.
+    labels, days = day_labels(window.trend_panel.svg), fourteen_days(window.session.as_of)
+    assert labels[0] == days[0] and labels[-1] == days[-1]
+    assert labels == [day for day in days if day in labels] and len(labels) >= 5
 
 
 def test_day_labels_are_the_fourteen_days_ending_at_the_as_of_day(panel):

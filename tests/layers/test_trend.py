@@ -184,3 +184,32 @@ def test_a_citys_figures_fit_left_of_the_value_axis(sample, font_size):
     assert labels, "no value-axis labels found"
     for right_edge, text in labels:
         assert float(right_edge) - _text_width(text, font_size) >= 0, text
+
+
+@pytest.mark.parametrize("width", [450, 560, 700, 1200])
+def test_day_labels_never_touch_however_narrow_the_chart(sample, width):
+    """A docked chart 450 px wide drew its 14 day labels over each other."""
+    import re
+
+    from layers.trend_chart import _text_width, trend_svg
+
+    chart = trend_svg(daily_series(sample, "2020-02-06", "2020-02-19"), width, 180)
+    day_label = r'<text x="([\d.]+)" y="[\d.]+" text-anchor="middle"[^>]*>\d\d-\d\d<'
+    positions = [float(x) for x in re.findall(day_label, chart)]
+    assert len(positions) >= 2
+    assert ">02-19<" in chart  # the last day is always named
+    widest = _text_width("00-00")
+    assert all(b - a >= widest for a, b in zip(positions, positions[1:], strict=False)), positions
+
+
+def test_a_citys_value_axis_has_round_steps_between_zero_and_the_top(sample):
+    """Half a million under observation: the axis showed 0 and nothing else."""
+    import re
+
+    from layers.trend_chart import trend_svg
+
+    series = daily_series(sample)
+    series["under_observation"] = series["under_observation"] * 0 + 520_000
+    chart = trend_svg(series, 700, 240)
+    values = [int(v) for v in re.findall(r'text-anchor="end" [^>]*>(\d+)</text>', chart)]
+    assert values == list(range(0, 600_001, 100_000))
