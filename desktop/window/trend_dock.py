@@ -42,6 +42,9 @@ class TrendPanel(QWidget):
     session : desktop.window.session.Session
         Read for the dataset, the as-of time and the selection.
     parent : QWidget, optional
+    on_screen : bool
+        Whether the chart is seen from the start; if not, nothing is computed until
+        :meth:`set_on_screen` says it is.
 
     Attributes
     ----------
@@ -55,7 +58,7 @@ class TrendPanel(QWidget):
 
     drawn = pyqtSignal()  # a newly computed series is on the chart
 
-    def __init__(self, session, parent: QWidget | None = None):
+    def __init__(self, session, parent: QWidget | None = None, *, on_screen: bool = True):
         super().__init__(parent)
         self.session = session
         self.series: pd.DataFrame | None = None
@@ -64,6 +67,10 @@ class TrendPanel(QWidget):
         self._requested: tuple | None = None  # (as-of day, village) last asked for
         self._stale = False  # asked for while a computation runs
         self._job: BackgroundJob | None = None
+        # Behind another tab the chart is not computed (a million households' series at every
+        # day change took a core from the map); it is computed when its tab is chosen.
+        self._on_screen = on_screen
+        self._waiting = False  # asked for while off screen
 
         self.caption = QLabel()
         self.caption.setContentsMargins(4, 2, 4, 2)
@@ -86,11 +93,22 @@ class TrendPanel(QWidget):
         return self._job is not None or self._stale
 
     def refresh(self, *_changed) -> None:
-        """Compute the series again (off the window's thread) and redraw it."""
+        """Compute the series again (off the window's thread) and redraw it; off screen, when
+        next shown."""
+        if not self._on_screen:
+            self._waiting = True
+            return
+        self._waiting = False
         self._requested = self._key()
         self._stale = True
         if self._job is None:
             self._start()
+
+    def set_on_screen(self, on_screen: bool) -> None:
+        """Whether the chart can be seen (its dock shown and its tab chosen)."""
+        self._on_screen = on_screen
+        if on_screen and self._waiting:
+            self.refresh()
 
     def resizeEvent(self, event):  # noqa: N802 (Qt name)
         super().resizeEvent(event)
@@ -162,7 +180,7 @@ class TrendPanel(QWidget):
 
     def _on_change(self, *_changed) -> None:
         # Most changes (layers, filters, the view, a feature of the same village) leave it as is.
-        if self._key() != self._requested:
+        if self._key() != self._requested or self._waiting:
             self.refresh()
 
     def _selected_village(self) -> str | None:
@@ -189,8 +207,10 @@ class TrendPanel(QWidget):
 
 def install(window) -> TrendPanel:
     """The trend dock in ``window``, tabified with the statistics dock."""
-    panel = TrendPanel(window.session)
+    panel = TrendPanel(window.session, on_screen=False)
     dock = window.add_tool_dock("trend", _("Trend"), panel, Qt.DockWidgetArea.BottomDockWidgetArea)
     window.tabifyDockWidget(window.docks["statistics"], dock)
     window.docks["statistics"].raise_()  # the figures stay in front, as before
+    # Computed once Qt says the dock is seen (at the window's first show, or its tab chosen).
+    dock.visibilityChanged.connect(panel.set_on_screen)
     return panel

@@ -47,8 +47,10 @@ def busiest_village(session) -> str:
 
 def test_the_window_has_a_trend_dock_listed_in_the_view_menu(qtbot, sample_copy):
     window = open_window(qtbot, GeoPackageStore(sample_copy))
-    settle(qtbot, window.trend_panel)
     dock = window.docks["trend"]
+    dock.raise_()  # its tab chosen
+    qtbot.waitUntil(lambda: window.trend_panel.series is not None, timeout=10_000)
+    settle(qtbot, window.trend_panel)
     assert dock.widget() is window.trend_panel
     assert dock.toggleViewAction() in window.view_menu.actions()
     # A docked chart is narrow: every other day is named, the last always, none over another.
@@ -117,3 +119,23 @@ def test_days_stepped_quickly_end_on_the_last_one(qtbot, panel, session):
         session.update_state(as_of=pd.Timestamp(f"2020-02-{day} 12:00").to_pydatetime())
     settle(qtbot, panel)
     assert day_labels(panel.svg) == fourteen_days("2020-02-18")
+
+
+def test_behind_the_figures_tab_nothing_is_computed_until_the_tab_is_chosen(qtbot, sample_copy, monkeypatch):
+    """A million households' series at every day change took a core from the map while no one
+    could see the chart."""
+    computed = []
+    real = trend_dock.daily_series
+    monkeypatch.setattr(trend_dock, "daily_series", lambda *a, **k: computed.append(k) or real(*a, **k))
+    window = open_window(qtbot, GeoPackageStore(sample_copy))
+    panel = window.trend_panel
+    assert window.docks["statistics"].visibleRegion().isEmpty() is False  # the figures in front
+    for days in (2, 3, 4):
+        window.session.update_state(as_of=(AS_OF - pd.Timedelta(days=days)).to_pydatetime())
+        qtbot.wait(50)
+    assert computed == [] and panel.series is None and not panel.busy
+    window.docks["trend"].raise_()
+    qtbot.waitUntil(lambda: panel.series is not None, timeout=10_000)
+    settle(qtbot, panel)
+    assert len(computed) == 1
+    assert day_labels(panel.svg)[-1] == fourteen_days(AS_OF - pd.Timedelta(days=4))[-1]
