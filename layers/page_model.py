@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import base64
 import weakref
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,6 +22,7 @@ import pandas as pd
 
 from geodata.dataset import Dataset
 from geodata.schema import LAYERS, SCHEMAS
+from layers.day_stages import household_day
 from layers.derived_cache import DerivedCache
 from layers.filters import (
     checkpoint_situation,
@@ -61,7 +62,7 @@ class PageModel:
     visible: frozenset[str]
     ids: dict[str, np.ndarray]  # feature ids (villages: codes), text in object arrays
     shown: dict[str, np.ndarray]  # boolean: is the feature shown
-    props: dict[str, pd.DataFrame]  # properties that depend on the day, RangeIndex
+    props: Mapping[str, pd.DataFrame]  # properties that depend on the day, RangeIndex (DayProperties)
     texts: dict[str, object] = field(default_factory=dict)
     # State bytes per columnar layer, kept once computed: an update compares the old model's.
     packed: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
@@ -86,6 +87,11 @@ def page_model(dataset: Dataset, state: MapState, lang: str = "zh", cache: Deriv
     as_of = resolve_as_of(state, dataset)
     layers = page_layers(state)
     remembered = cache.situations_on(as_of) if cache is not None else None
+    if remembered is None or "households" not in remembered:
+        # The households' day as the filters, symbols and counts read it, from each one's steps
+        # over the days (layers/day_stages.py): a few ms at a million, where the whole
+        # situation with its facts took 80 ms and more. The facts wait for a popup to ask.
+        remembered = {**(remembered or {}), "households": household_day(dataset.households, as_of, dataset)}
     selections = select_layers(dataset, state, remembered)
     kept = cache.page if cache is not None else {}
     # A layer's ids, the same array for every state of one dataset: two models then compare
@@ -107,7 +113,8 @@ def page_model(dataset: Dataset, state: MapState, lang: str = "zh", cache: Deriv
         kept[props_key] = props
     if cache is not None:
         cache.keep_situations(as_of, situations)
-    present = _present_classes(dataset, shown, props)
+    people = situations["households"]
+    present = _present_classes(dataset, shown, props, people["stage"])
     texts = {
         "title": page_title(dataset, state, lang),
         "subtitle": page_subtitle(dataset, as_of, lang),
@@ -122,14 +129,44 @@ def page_model(dataset: Dataset, state: MapState, lang: str = "zh", cache: Deriv
         visible=frozenset(n for n in state.visible_layers if n in layers),
         ids=ids,
         shown=shown,
-        props={n: props[n] for n in layers},
+        props=props.only(layers),
         texts=texts,
+        packed={"households": household_state(people["stage"], shown["households"])} if "households" in layers else {},
     )
+
+
+class DayProperties(Mapping[str, pd.DataFrame]):
+    """Per layer, its properties on a day; a layer given a maker is worked out when first read.
+    The households' are read only by a popup, an edit or a page of GeoJSON: a change of day
+    draws a million of them from their state bytes, and working their facts out took 80 ms."""
+
+    def __init__(self, ready: dict[str, pd.DataFrame], later: dict[str, Callable[[], pd.DataFrame]]):
+        self._ready, self._later = ready, later
+        self._names = (*ready, *later)
+
+    def only(self, names: Iterable[str]) -> DayProperties:
+        """The same properties (worked out once for both) for the layers ``names`` only."""
+        view = DayProperties(self._ready, self._later)
+        view._names = tuple(n for n in names if n in self._names)
+        return view
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._names:
+            raise KeyError(name)
+        if name not in self._ready:
+            self._ready[name] = self._later.pop(name)()
+        return self._ready[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
 
 
 def dynamic_properties(
     dataset: Dataset, as_of: pd.Timestamp, village_fill: str, situations: dict | None = None
-) -> dict[str, pd.DataFrame]:
+) -> DayProperties:
     """Per layer, the properties that change with the as-of time, aligned with its rows.
 
     ``situations`` may hold situation frames already computed for ``as_of`` (the filters
@@ -143,7 +180,7 @@ def dynamic_properties(
     households = dataset.households
     people = situations.get("households")
     if people is None:
-        people = situations["households"] = household_situation(households, as_of, dataset)
+        people = situations["households"] = household_day(households, as_of, dataset)
     points = situations.get("disinfection_points")
     if points is None:
         points = situations["disinfection_points"] = disinfection_situation(dataset.disinfection_points, as_of, dataset)
@@ -159,13 +196,10 @@ def dynamic_properties(
     # The last slot holds the households without a village: counted nowhere.
     counts_by_code = pd.Series(np.rint(per_code[:-1]).astype(int), index=village_codes)
     counts = dataset.villages["code"].map(counts_by_code).fillna(0).astype(int).to_numpy()
-    return {
+    ready = {
         "villages": pd.DataFrame(
             {"observing_households": counts, "fill_class": village_fill_classes(counts, village_fill)}
         ),
-        "households": _aligned(
-            people[["stage", "status_on_day", "observation_day", "release_date", *_known(people, "households")]]
-        ).assign(alert=_in_classes(people["stage"], ALERT_CLASSES["households"])),
         "checkpoints": _aligned(checkpoints[["status_on_day", *_known(checkpoints, "checkpoints")]]).assign(
             alert=checkpoint_alerts(dataset.checkpoints, checkpoints)
         ),
@@ -174,6 +208,15 @@ def dynamic_properties(
         ).assign(alert=_in_classes(points["freshness"], ALERT_CLASSES["disinfection_points"])),
         "roads": pd.DataFrame(index=pd.RangeIndex(len(dataset.roads))),
     }
+    return DayProperties(ready, {"households": lambda: household_properties(dataset, as_of)})
+
+
+def household_properties(dataset: Dataset, as_of: pd.Timestamp) -> pd.DataFrame:
+    """The households' properties on the as-of day, their facts as known then, by row."""
+    people = household_situation(dataset.households, as_of, dataset)
+    return _aligned(
+        people[["stage", "status_on_day", "observation_day", "release_date", *_known(people, "households")]]
+    ).assign(alert=_in_classes(people["stage"], ALERT_CLASSES["households"]))
 
 
 def _village_numbers(households: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
@@ -282,6 +325,19 @@ def stage_codes(name: str) -> list[str]:
     return [s.key for s in STYLE_TABLE[name].symbols]
 
 
+def household_state(stage: pd.Series, shown: np.ndarray) -> np.ndarray:
+    """The households' state bytes (:func:`packed_state`) from their stage on the day."""
+    known = {key: code for code, key in enumerate(stage_codes("households"))}
+    alerts = ALERT_CLASSES["households"]
+    lookup = np.array(
+        [known.get(c, NO_STAGE) | (ALERT_BIT if c in alerts else 0) for c in stage.cat.categories] + [NO_STAGE],
+        dtype=np.uint8,
+    )
+    state = lookup[stage.cat.codes.to_numpy()]
+    state |= np.asarray(shown, dtype=bool).view(np.uint8) << np.uint8(7)
+    return state
+
+
 def packed_state(model: PageModel, name: str) -> np.ndarray:
     """One byte per feature of layer ``name``: symbol class code, alert bit, shown bit."""
     kept = model.packed.get(name)
@@ -364,7 +420,7 @@ def _aligned(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _present_classes(
-    dataset: Dataset, shown: dict[str, np.ndarray], props: dict[str, pd.DataFrame]
+    dataset: Dataset, shown: dict[str, np.ndarray], props: Mapping[str, pd.DataFrame], stage: pd.Series
 ) -> dict[str, set[str]]:
     """Per point and line layer, the symbol classes among the features shown."""
 
@@ -382,7 +438,7 @@ def _present_classes(
     return {
         "checkpoints": among_shown("checkpoints", dataset.checkpoints["tier"])
         | among_shown("checkpoints", props["checkpoints"]["status_on_day"]),
-        "households": among_shown("households", props["households"]["stage"]),
+        "households": among_shown("households", stage),
         "disinfection_points": among_shown("disinfection_points", props["disinfection_points"]["freshness"]),
         "roads": among_shown("roads", dataset.roads["road_class"]),
     }
