@@ -220,7 +220,12 @@ class MapView(QWebEngineView):
                 change["remove"] = gone
             kept = [i for i in ids if i in present]
             if kept:
-                change["upsert"] = feature_collection(dataset, layer, self.model, self.state.audience, kept)["features"]
+                features = feature_collection(dataset, layer, self.model, self.state.audience, kept)["features"]
+                change["upsert"] = features
+                # A feature whose place was taken away has no feature to send: its marker goes.
+                drawn = {feature["id"] for feature in features}
+                if placeless := [i for i in kept if i not in drawn]:
+                    change["remove"] = gone + placeless
         self._send(update)
         return update
 

@@ -11,10 +11,11 @@ import shapely
 
 from geodata.stores import GeoPackageStore
 from layers.map_state import MapState
+from layers import page_columns
 from layers.page_columns import COLUMNAR_AT
 from layers.page_model import page_model
 from layers.webmap import feature_collection
-from tests.desktop.pagetools import evaluate, open_map
+from tests.desktop.pagetools import evaluate, open_map, wait_applied
 
 INTERNAL = MapState(audience="internal")
 
@@ -76,3 +77,31 @@ def test_an_internal_briefing_prints_the_others_at_their_own_places(placeless, t
         elif row.id in drawn:
             assert drawn[row.id] == [round(row.geometry.x, 6), round(row.geometry.y, 6)]
     assert document.map_count == 1 and len(drawn) > 10
+
+
+@pytest.mark.parametrize("as_columns", [False, True], ids=["geojson", "columns"])
+def test_an_edit_that_takes_a_households_place_away_takes_its_marker_away(
+    qtbot, tmp_path, sample_copy, monkeypatch, as_columns
+):
+    """The page upserted only features with a place: the household's old marker stayed."""
+    if as_columns:
+        monkeypatch.setattr(page_columns, "COLUMNAR_AT", 0)
+    dataset = GeoPackageStore(sample_copy).read_all()
+    view = open_map(qtbot, tmp_path, dataset, INTERNAL)
+    households = dataset.households
+    target = next(i for i in view.model.shown_ids("households"))
+    assert evaluate(qtbot, view, f"SituationMap.position('households', {target!r})") is not None
+    edited = dataset.copy()
+    placeless_households = households.copy()
+    placeless_households.loc[placeless_households["id"] == target, "geometry"] = None
+    edited["households"] = placeless_households
+    wait_applied(qtbot, view, lambda: view.apply_dataset(edited, {"households": [target]}))
+    assert evaluate(qtbot, view, f"SituationMap.position('households', {target!r})") is None
+    assert target not in evaluate(qtbot, view, "SituationMap.state().ids.households")
+    # Given a place again, it is drawn there.
+    back = edited.copy()
+    back["households"] = households
+    wait_applied(qtbot, view, lambda: view.apply_dataset(back, {"households": [target]}))
+    place = households.loc[households["id"] == target, "geometry"].iloc[0]
+    position = evaluate(qtbot, view, f"SituationMap.position('households', {target!r})")
+    assert position == pytest.approx([place.x, place.y], abs=1e-6)
