@@ -10,8 +10,8 @@ import pytest
 import shapely
 
 from geodata.stores import GeoPackageStore
-from layers.map_state import MapState
 from layers import page_columns
+from layers.map_state import MapState
 from layers.page_columns import COLUMNAR_AT
 from layers.page_model import page_model
 from layers.webmap import feature_collection
