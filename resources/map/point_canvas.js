@@ -192,13 +192,19 @@
       var n = Math.min(state.length, this._n);
       var alerts = !!this.options.alertPane;
       var shown = 0;
+      // The arrays in locals: read through `this` at every point, a day's change at a million
+      // households spent 23 ms in this loop.
+      var all = this._flags;
+      var classes = this._cls;
+      var slots = this._stageSlots;
+      var props = this._props;
       for (var i = 0; i < n; i++) {
-        if (!(this._flags[i] & PRESENT) && this._props[i] === null) continue; // removed
+        if (!(all[i] & PRESENT) && props[i] === null) continue; // removed
         var s = state[i];
         var code = s & 63;
-        this._cls[i] = code === 63 ? NONE : this._stageSlots[code];
+        classes[i] = code === 63 ? NONE : slots[code];
         var flags = PRESENT | (s & 128 ? SHOWN : 0) | (alerts && s & 64 ? ALERT : 0);
-        this._flags[i] = flags;
+        all[i] = flags;
         if (flags & SHOWN) shown += 1;
       }
       this._shownCount = shown;
@@ -507,11 +513,20 @@
       var mask = alert === null ? SHOWN : SHOWN | ALERT;
       var want = alert === null ? SHOWN : this._sheetFlags(alert);
       var count = 0;
+      // The arrays and bounds in locals, as in setStates: a draw counts a million points twice.
+      var flags = this._flags;
+      var classes = this._cls;
+      var mx = this._mx;
+      var my = this._my;
+      var left = origin.x;
+      var top = origin.y;
+      var width = size.width;
+      var height = size.height;
       for (var i = 0; i < this._n; i++) {
-        if ((this._flags[i] & mask) !== want || this._cls[i] === NONE) continue;
-        var x = this._mx[i] * scale - origin.x;
-        var y = this._my[i] * scale - origin.y;
-        if (x >= 0 && y >= 0 && x < size.width && y < size.height) count += 1;
+        if ((flags[i] & mask) !== want || classes[i] === NONE) continue;
+        var x = mx[i] * scale - left;
+        var y = my[i] * scale - top;
+        if (x >= 0 && y >= 0 && x < width && y < height) count += 1;
       }
       return count;
     },
