@@ -19,13 +19,17 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import os
 import sqlite3
 import threading
+import weakref
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
@@ -43,6 +47,7 @@ from geodata.schema import (
     conform,
     schema_for,
 )
+from geodata.stores import gpkg_changes as gc
 from geodata.stores import gpkg_read as gr
 from geodata.stores import gpkg_write as gw
 from geodata.stores.base import storable_frame
@@ -53,6 +58,22 @@ JOURNAL_LAYER = JOURNAL.name
 
 class StaleLayerError(StoreError):
     """A layer changed (another desk or program saved) after it was read; nothing was written."""
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What a returned dataset was read at: enough to read only what changed since."""
+
+    dataset: weakref.ref
+    file: tuple[int, int]  # the file's device and inode: a file renamed over it is another file
+    versions: dict[str, int | None]
+    fids: dict[str, np.ndarray]  # per layer, each row's fid (the file's rowid), in row order
+
+
+# The datasets any GeoPackageStore returned (held weakly), by id: what each was read at. Shared
+# by every store of the process, so a wall's watcher goes on from the dataset the wall opened with.
+_readings: dict[int, _Reading] = {}
+_readings_lock = threading.Lock()
 
 
 class GeoPackageStore:
@@ -69,6 +90,7 @@ class GeoPackageStore:
     def __init__(self, path: str | os.PathLike, *, create: bool = False):
         self.path = Path(path)
         self._thread = threading.local()  # per thread: layer -> version when last read
+        self.rows_read: dict[str, int] = {}  # per layer, the rows the last read took from the file
         if not self.path.exists():
             if not create:
                 raise StoreError(Message(N_("{path}: no such file"), path=self.path))
@@ -95,7 +117,23 @@ class GeoPackageStore:
     def read_all(self) -> Dataset:
         """Every known layer and table, and the metadata, as the file held them at one moment."""
         with gr.snapshot(self.path) as db:
-            return self._read_all(db)
+            dataset, reading = self._read_all(db)
+        self._remember(reading)
+        return dataset
+
+    def refresh(self, dataset: Dataset | None = None) -> Dataset:
+        """The dataset as the file holds it now, read from ``dataset``: one a GeoPackage store
+        of this process read from this file (:meth:`read_all`, :meth:`refresh`,
+        :meth:`apply_edits`), never changed in place; ``None``: the last one read that is
+        still held. A layer whose version did not move keeps its frame (the same object); a
+        layer whose change log tells which rows changed gets a new frame with those rows read
+        again; any other layer, or all of them for a dataset not known or a file replaced by
+        another, is read whole (see :mod:`geodata.stores.gpkg_changes`)."""
+        base = self._latest_reading() if dataset is None else self._reading_of(dataset)
+        with gr.snapshot(self.path) as db:
+            fresh, reading = self._refresh(db, base)
+        self._remember(reading)
+        return fresh
 
     def metadata(self) -> dict[str, str]:
         with gr.snapshot(self.path) as db:
@@ -116,6 +154,23 @@ class GeoPackageStore:
                     return False
             return _metadata(db, present) == dict(dataset.metadata)
 
+    def keep_change_log(self, timeout: float = 2.0) -> bool:
+        """Make the file log which rows change, for :meth:`refresh` to read only those (a
+        file an earlier version wrote counts changes without saying which rows). A change of
+        the file's schema only, made once; False when it could not be made now (the file
+        read-only, or another program writing for over ``timeout`` seconds)."""
+        with gr.snapshot(self.path) as db:
+            missing = [name for name in gr.layer_names(db) if name in SCHEMAS and not gc.has_log(db, name)]
+        if not missing:
+            return True
+        try:
+            with gw.transaction(self.path, timeout=timeout) as db:
+                for name in missing:
+                    gc.track(db, name)
+        except StoreError:
+            return False
+        return True
+
     def journal(self) -> pd.DataFrame:
         """Every edit saved with :meth:`apply_edits`, oldest first.
 
@@ -132,22 +187,72 @@ class GeoPackageStore:
                 return JOURNAL.empty()
             return conform(JOURNAL, gr.read_table(db, JOURNAL_LAYER, geometry=False))
 
-    def _read_all(self, db: sqlite3.Connection) -> Dataset:
-        present = set(gr.layer_names(db))
-        frames = {name: self._read(db, name, present) for name in SCHEMAS if name in present}
-        return Dataset(frames, _metadata(db, present))
+    def _read_all(self, db: sqlite3.Connection) -> tuple[Dataset, _Reading]:
+        return self._refresh(db, None)
 
-    def _read(self, db: sqlite3.Connection, name: str, present: set[str] | None = None) -> pd.DataFrame:
+    def _refresh(self, db: sqlite3.Connection, base: tuple[Dataset, _Reading] | None) -> tuple[Dataset, _Reading]:
+        """Every layer through ``db``, from ``base`` where the change log allows."""
+        present = set(gr.layer_names(db))
+        file = _file_identity(self.path)
+        if base is not None and base[1].file != file:
+            base = None
+        frames: dict[str, pd.DataFrame] = {}
+        versions: dict[str, int | None] = {}
+        fids: dict[str, np.ndarray] = {}
+        self.rows_read = {}
+        for name in SCHEMAS:
+            if name not in present:
+                self._seen()[name] = versions[name] = gw.layer_version(db, name)
+                continue
+            known = base is not None and name in base[1].fids and name in base[0].frames
+            patch = self._patched_layer(db, name, present, base) if base is not None and known else None
+            if patch is None:
+                frames[name] = self._read(db, name, present)
+                fids[name] = _fids(db, name, len(frames[name]))
+                versions[name] = self._seen()[name]
+                self.rows_read[name] = len(frames[name])
+            else:
+                frames[name], fids[name], versions[name], self.rows_read[name] = patch
+                self._seen()[name] = versions[name]
+        dataset = Dataset(frames, _metadata(db, present))
+        return dataset, _Reading(weakref.ref(dataset), file, versions, fids)
+
+    def _patched_layer(
+        self, db: sqlite3.Connection, name: str, present: set[str], base: tuple[Dataset, _Reading]
+    ) -> tuple[pd.DataFrame, np.ndarray, int, int] | None:
+        """Layer ``name`` from ``base`` and the rows changed since (frame, fids, version, rows
+        read); ``None`` when the change log cannot tell: read it whole."""
+        changes = gc.changes_since(db, name, base[1].versions.get(name))
+        if changes is None:
+            return None
+        old, old_fids = base[0].frames[name], base[1].fids[name]
+        if not len(changes.fids):
+            return old, old_fids, changes.version, 0
+        rows = self._read(db, name, present, rowids=changes.fids)
+        patch = gc.patched(old, old_fids, changes.fids, rows, _fids(db, name, len(rows), changes.fids))
+        if patch is None:
+            return None  # the table's columns changed
+        return patch[0], patch[1], changes.version, len(rows)
+
+    def _read(
+        self,
+        db: sqlite3.Connection,
+        name: str,
+        present: set[str] | None = None,
+        rowids: np.ndarray | None = None,
+    ) -> pd.DataFrame:
         """Layer ``name`` through ``db``; ``present``: the file's tables when the caller has
-        listed them already (a whole dataset is read in one go)."""
+        listed them already (a whole dataset is read in one go); ``rowids``: only those rows
+        (the version is then the caller's to note)."""
         schema = schema_for(name)
-        # The version of the rows read: if the layer changes after this, a write based on
-        # these rows is refused.
-        self._seen()[name] = gw.layer_version(db, name)
+        if rowids is None:
+            # The version of the rows read: if the layer changes after this, a write based on
+            # these rows is refused.
+            self._seen()[name] = gw.layer_version(db, name)
         if name not in (present if present is not None else gr.layer_names(db)):
             return empty_frame(name)
         try:
-            frame = gr.read_table(db, name, geometry=schema.is_spatial)
+            frame = gr.read_table(db, name, geometry=schema.is_spatial, rowids=rowids)
         except (ValueError, shapely.errors.GEOSException) as exc:
             raise StoreError(
                 Message(
@@ -164,6 +269,38 @@ class GeoPackageStore:
             elif not frame.crs.equals(STORAGE_CRS):
                 frame = frame.to_crs(STORAGE_CRS)
         return conform(schema, frame)
+
+    def _remember(self, reading: _Reading) -> None:
+        """Keep what ``reading``'s dataset was read at, for as long as the dataset lives."""
+        dataset = reading.dataset()
+        if dataset is None:
+            return
+        key = id(dataset)
+        with _readings_lock:
+            _readings.pop(key, None)
+            _readings[key] = reading  # last in the dict: the newest
+        weakref.finalize(dataset, _forget, key, reading)
+
+    def _reading_of(self, dataset: Dataset) -> tuple[Dataset, _Reading] | None:
+        with _readings_lock:
+            reading = _readings.get(id(dataset))
+        if reading is None or reading.dataset() is not dataset:
+            return None
+        return dataset, reading
+
+    def _latest_reading(self) -> tuple[Dataset, _Reading] | None:
+        """The dataset of this file read last that is still held somewhere."""
+        try:
+            file = _file_identity(self.path)
+        except OSError:
+            return None
+        with _readings_lock:
+            readings = list(_readings.values())
+        for reading in reversed(readings):
+            dataset = reading.dataset()
+            if dataset is not None and reading.file == file:
+                return dataset, reading
+        return None
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -206,8 +343,7 @@ class GeoPackageStore:
                 gw.report_phase("checked")
                 for name in prepared:
                     gw.replace_layer(db, name)
-                    gw.track_changes(db, name)
-                    gw.bump_version(db, name)
+                    gc.replaced(db, name)
                     written[name] = gw.layer_version(db, name)
                 if journal_rows is not None:
                     if len(journal_rows):
@@ -259,10 +395,16 @@ class GeoPackageStore:
         if not edits:
             return apply_to_dataset(self.read_all(), edits)
         edited = list(dict.fromkeys(edit.layer for edit in edits))
+        base = self._latest_reading()
         with gw.scratch_file(self.path) as scratch, gw.transaction(self.path) as db:
             # Read inside the transaction: no one else can commit until it ends, so the
-            # edits are checked against exactly the data they will be written over.
-            updated = apply_to_dataset(self._read_all(db), edits)
+            # edits are checked against exactly the data they will be written over. Only
+            # what changed since this store's last reading is read (a million households
+            # are not read again to save one).
+            current, _reading = self._refresh(db, base)
+            # The edits are checked and applied on the edited features' rows alone: a copy
+            # of a million-row layer per save is not needed to find one row.
+            updated = apply_to_dataset(_edited_rows(current, edits), edits)
             gw.report_phase("checked")
             finals = _final_records(edits)
             for name in edited:
@@ -270,25 +412,22 @@ class GeoPackageStore:
             _append_journal(scratch, journal_frame(edits, who=who, time=_now(), describe=describe), append=False)
             gw.attach(db, scratch)
             for name in edited:
-                self._save_rows(db, name, updated[name], finals[name])
+                self._save_rows(db, name, functools.partial(_whole_layer, current, name, edits), finals[name])
             if gw.has_table(db, "main", JOURNAL_LAYER):
                 gw.append_rows(db, JOURNAL_LAYER)
             else:
                 gw.copy_layer(db, JOURNAL_LAYER)
             gw.report_phase("copied")
-            written = {name: gw.layer_version(db, name) for name in edited}
-        self._seen().update(written)
-        for name in edited:
-            # The writer stores a mix of Polygons and MultiPolygons as MultiPolygons: read
-            # such layers back, so the next edit compares against what the file holds.
-            # Point layers are stored as given.
-            if len(schema_for(name).geometry_types) > 1:
-                updated[name] = self.read(name)
-        return updated
+            # What the file holds now, as it stores it (a mix of Polygons and
+            # MultiPolygons comes back as MultiPolygons), for the next edit to compare with.
+            saved, reading = self._refresh(db, (current, _reading))
+        # Known only once committed: a rolled-back write must not be taken as read.
+        self._remember(reading)
+        return saved
 
-    def _save_rows(self, db: sqlite3.Connection, name: str, layer: pd.DataFrame, finals: dict) -> None:
+    def _save_rows(self, db: sqlite3.Connection, name: str, layer: Callable[[], pd.DataFrame], finals: dict) -> None:
         """Write the edited features of ``name``: row by row where the file's table fits,
-        else (a layer of several geometry types, an older table) the whole layer."""
+        else (a layer of several geometry types, an older table) the whole edited ``layer``."""
         schema = schema_for(name)
         fits = (
             len(schema.geometry_types) <= 1
@@ -297,18 +436,18 @@ class GeoPackageStore:
             and _geometry_type(db, "main", name) == _geometry_type(db, "scratch", name)
         )
         if fits and schema.id_field is not None:  # edited layers always have an id field
-            gw.track_changes(db, name)
+            gc.track(db, name)
             deleted = [fid for fid, record in finals.items() if record is None]
             gw.upsert_rows(db, name, schema.id_field, deleted)
+            gc.prune(db, name)
             return
         alias = f"whole_{name}"
         # Removed at the end of this block; the attached copy stays readable until the commit.
         with gw.scratch_file(self.path) as whole:
-            _write_layer(whole, name, _prepare(name, layer))
+            _write_layer(whole, name, _prepare(name, layer()))
             gw.attach(db, whole, alias)
             gw.replace_layer(db, name, alias)
-        gw.track_changes(db, name)
-        gw.bump_version(db, name)
+        gc.replaced(db, name)
 
     # -- internals -------------------------------------------------------------------------
 
@@ -369,6 +508,36 @@ def _prepare(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _forget(key: int, reading: _Reading) -> None:
+    with _readings_lock:
+        if _readings.get(key) is reading:
+            del _readings[key]
+
+
+def _fids(db: sqlite3.Connection, name: str, count: int, rowids: np.ndarray | None = None) -> np.ndarray:
+    """The fids (rowids) of layer ``name`` (``count`` rows) in file order, or of those of
+    ``rowids`` present."""
+    table = f"main.{gw.quoted(name)}"
+    if rowids is not None:
+        listed = ", ".join(str(int(r)) for r in rowids)
+        found = db.execute(f"SELECT rowid FROM {table} WHERE rowid IN ({listed}) ORDER BY rowid").fetchall()
+        return np.array([fid for (fid,) in found], dtype=np.int64)
+    # A layer nobody deleted from is numbered 1..n: its numbers need not be read one by one.
+    if not count:
+        return np.empty(0, dtype=np.int64)
+    # Two queries: SQLite finds a min or a max alone in the index, both together by a scan.
+    (first,) = db.execute(f"SELECT min(rowid) FROM {table}").fetchone()
+    (last,) = db.execute(f"SELECT max(rowid) FROM {table}").fetchone()
+    if last - first + 1 == count:
+        return np.arange(first, last + 1, dtype=np.int64)
+    return np.fromiter((fid for (fid,) in db.execute(f"SELECT rowid FROM {table} ORDER BY rowid")), dtype=np.int64)
+
+
+def _file_identity(path: Path) -> tuple[int, int]:
+    status = os.stat(path)
+    return status.st_dev, status.st_ino
+
+
 def _metadata(db: sqlite3.Connection, present: set[str] | None = None) -> dict[str, str]:
     if METADATA_LAYER not in (present if present is not None else gr.layer_names(db)):
         return {}
@@ -404,6 +573,22 @@ def _final_records(edits: Sequence[Edit]) -> dict[str, dict[str, object]]:
     for edit in edits:
         finals.setdefault(edit.layer, {})[str(edit.feature_id)] = edit.after
     return finals
+
+
+def _edited_rows(dataset: Dataset, edits: Sequence[Edit]) -> Dataset:
+    """The rows of ``dataset`` the ``edits`` are about (every row with an edited id)."""
+    frames = {}
+    for name in dict.fromkeys(edit.layer for edit in edits):
+        frame, id_field = dataset[name], schema_for(name).id_field
+        ids = {str(edit.feature_id) for edit in edits if edit.layer == name}
+        if id_field in frame.columns:
+            frame = frame[frame[id_field].astype(object).isin(ids).to_numpy(bool)]
+        frames[name] = frame
+    return Dataset(frames, dict(dataset.metadata))
+
+
+def _whole_layer(dataset: Dataset, name: str, edits: Sequence[Edit]) -> pd.DataFrame:
+    return apply_to_dataset(Dataset({name: dataset[name]}), [e for e in edits if e.layer == name])[name]
 
 
 def _changed_rows(name: str, layer: pd.DataFrame, finals: Mapping[str, object]) -> pd.DataFrame:

@@ -8,8 +8,9 @@ the live file then copies them across with SQL: whole tables when a layer is rep
 rows when edits are saved.
 
 Every layer the store writes carries a version, bumped by triggers on every inserted, updated
-or deleted row, whoever writes it (the triggers live in the file, so QGIS's edits count too).
-A writer compares the version it read with the version inside its transaction.
+or deleted row, whoever writes it (the triggers live in the file, so QGIS's edits count too),
+which also log the row's fid (:mod:`geodata.stores.gpkg_changes`). A writer compares the
+version it read with the version inside its transaction.
 """
 
 from __future__ import annotations
@@ -129,19 +130,6 @@ def layer_version(db: sqlite3.Connection, name: str) -> int | None:
     except sqlite3.OperationalError:  # no versions table: never written by this store
         return None
     return None if row is None else int(row[0])
-
-
-def track_changes(db: sqlite3.Connection, name: str) -> None:
-    """Make sure every row change of table ``name`` bumps its version, whoever makes it."""
-    db.execute(f"CREATE TABLE IF NOT EXISTS main.{VERSIONS_TABLE} (layer TEXT PRIMARY KEY, version INTEGER NOT NULL)")
-    db.execute(f"INSERT OR IGNORE INTO main.{VERSIONS_TABLE} VALUES (?, 0)", (name,))
-    literal = "'" + name.replace("'", "''") + "'"
-    for event in ("insert", "update", "delete"):
-        trigger = quoted(f"{VERSIONS_TABLE}_{name}_{event}")
-        db.execute(
-            f"CREATE TRIGGER IF NOT EXISTS main.{trigger} AFTER {event.upper()} ON {quoted(name)} "
-            f"BEGIN UPDATE {VERSIONS_TABLE} SET version = version + 1 WHERE layer = {literal}; END"
-        )
 
 
 def bump_version(db: sqlite3.Connection, name: str) -> None:
