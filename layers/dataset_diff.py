@@ -4,7 +4,9 @@ The wall display rereads the store when another program writes it; redrawing onl
 changed (and telling the operators which features those were) needs a cheap comparison of
 the two datasets. Each feature is reduced to one 64-bit hash of its attributes and geometry,
 computed column-wise by pandas (attributes) and shapely (WKB of the geometry), so 10,000
-households compare in milliseconds.
+households compare in milliseconds. A frame the store patched from the old one (it read only
+the rows the file's change log named) is compared on those rows alone: one changed household
+among a million is found without hashing the million.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import shapely
 
 from geodata.dataset import Dataset
 from geodata.schema import LAYERS
+from geodata.stores.gpkg_changes import patch_of
 
 # Joins a duplicated id to its copy number in a hash key; a control character no id holds.
 _SEPARATOR = "\x1f"
@@ -42,6 +45,11 @@ def changed_features(old: Dataset, new: Dataset) -> dict[str, list[str]]:
         old_frame, new_frame = old[name], new[name]
         if old_frame is new_frame:
             continue  # the same object (a layer the reader kept): nothing can differ
+        patch = patch_of(old_frame, new_frame)
+        if patch is not None:
+            # The store read only some rows again; every other row is the same in both, so
+            # only the rows it read and those they replaced can differ.
+            old_frame, new_frame = old_frame.iloc[patch[0]], new_frame.iloc[patch[1]]
         columns, as_text = _hashed_columns(old_frame, new_frame)
         old_hashes = _feature_hashes(old_frame, schema.id_field, columns, as_text)
         new_hashes = _feature_hashes(new_frame, schema.id_field, columns, as_text)
