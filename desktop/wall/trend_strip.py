@@ -34,6 +34,21 @@ TEXT_AT_1080 = 26  # pixels; above the header's labels (23): day labels are smal
 CHART_FONT_PX = 13  # the font size the chart's SVG is written with
 
 
+def strip_series(dataset, as_of, villages=None) -> pd.DataFrame:
+    """The 14 days up to the day of ``as_of``: the township's, or summed over the villages
+    whose codes are in ``villages``. No Qt: it may run on any thread."""
+    end = as_timestamp(as_of).normalize()
+    start = end - pd.Timedelta(days=DAYS - 1)
+    if villages is None:
+        return daily_series(dataset, start, end)
+    parts = [daily_series(dataset, start, end, village=str(code)) for code in villages]
+    series = parts[0].copy() if parts else daily_series(dataset, start, end).assign(**dict.fromkeys(SHOWN, 0))
+    for part in parts[1:]:
+        for name in COLUMNS[1:]:
+            series[name] += part[name]
+    return series
+
+
 class TrendStrip(QWidget):
     """A strip showing the 14 days up to the as-of day: under observation and new.
 
@@ -58,16 +73,10 @@ class TrendStrip(QWidget):
     def show_trend(self, dataset, as_of, villages=None) -> None:
         """Show the 14 days up to the day of ``as_of``: the township's, or summed over the
         villages whose codes are in ``villages``."""
-        end = as_timestamp(as_of).normalize()
-        start = end - pd.Timedelta(days=DAYS - 1)
-        if villages is None:
-            series = daily_series(dataset, start, end)
-        else:
-            parts = [daily_series(dataset, start, end, village=str(code)) for code in villages]
-            series = parts[0].copy() if parts else daily_series(dataset, start, end).assign(**dict.fromkeys(SHOWN, 0))
-            for part in parts[1:]:
-                for name in COLUMNS[1:]:
-                    series[name] += part[name]
+        self.show_series(strip_series(dataset, as_of, villages))
+
+    def show_series(self, series: pd.DataFrame) -> None:
+        """Show ``series`` (:func:`strip_series`, worked out before, perhaps on another thread)."""
         self.series = series
         self._render()
 

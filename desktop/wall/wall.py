@@ -26,10 +26,11 @@ from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PyQt6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
+from desktop.background import BackgroundJob
 from desktop.map_view import MapView
 from desktop.shared_store.store_watcher import StoreWatcher
-from desktop.wall.trend_strip import TrendStrip
-from desktop.wall.wall_header import WallHeader, shown_text, township_name
+from desktop.wall.trend_strip import TrendStrip, strip_series
+from desktop.wall.wall_header import WallHeader, shown_text, situation_figures, township_name
 from geodata.dataset import Dataset
 from geodata.messages import N_, Message
 from layers.dataset_diff import changed_features
@@ -116,6 +117,9 @@ class WallWindow(QWidget):
         # What waits for the page: script run before it has drawn finds no SituationMap.
         self._dataset_to_draw: Dataset | None = None
         self._preset_to_show = False
+        # The header's figures and trend of a newly read dataset, worked out off the Qt thread.
+        self._header_job: BackgroundJob | None = None
+        self._header_again = False
 
         self.header = WallHeader(theme=theme)
         # The wall is as wide as its screen, never wider: on a small screen the header gives.
@@ -173,13 +177,15 @@ class WallWindow(QWidget):
 
     def show_dataset(self, dataset: Dataset) -> None:
         """Draw a newly read dataset through the update API (no reload); while the page is
-        still loading (the first read often beats it), once it has drawn."""
+        still loading (the first read often beats it), once it has drawn. The map goes
+        first; the header's figures and trend follow when worked out in the background (a
+        second at a million households, which the map need not wait for)."""
         self.dataset = dataset
-        self._show_header()
         if self.map_view.is_drawn:
             self._draw_dataset(dataset)
         else:
             self._dataset_to_draw = dataset
+        self._show_header_later()
 
     def next_preset(self) -> None:
         self.preset_index = (self.preset_index + 1) % len(self.presets)
@@ -211,6 +217,38 @@ class WallWindow(QWidget):
         as_of = resolve_as_of(preset, self.dataset)
         self.header.show_situation(self.dataset, as_of, preset.filters.villages)
         self.trend_strip.show_trend(self.dataset, as_of, preset.filters.villages)
+
+    def _show_header_later(self) -> None:
+        if self._header_job is not None:
+            self._header_again = True  # for the dataset and preset shown when it ends
+            return
+        dataset, preset = self.dataset, self.preset
+
+        def work(_feedback):
+            as_of = resolve_as_of(preset, dataset)
+            villages = preset.filters.villages
+            return as_of, situation_figures(dataset, as_of, villages), strip_series(dataset, as_of, villages)
+
+        job = BackgroundJob(work, name="wall-header", owner=self)
+        job.finished.connect(lambda result: self._header_worked_out(dataset, preset, result))
+        job.failed.connect(lambda exc: self._header_worked_out(dataset, preset, None, exc))
+        self._header_job = job
+        job.start()
+
+    def _header_worked_out(self, dataset: Dataset, preset: MapState, result, error=None) -> None:
+        self._header_job = None
+        if dataset is self.dataset and preset == self.preset:
+            if result is None:
+                log.warning("the wall's header could not be worked out: %s", type(error).__name__)
+                self._show_header()  # on this thread, where its error is seen as before
+            else:
+                as_of, figures, series = result
+                self.header.show_figures(dataset, as_of, preset.filters.villages, figures)
+                self.trend_strip.show_series(series)
+        if self._header_again:
+            self._header_again = False
+            if dataset is not self.dataset:  # a preset change showed its header itself
+                self._show_header_later()
 
     def _draw_dataset(self, dataset: Dataset) -> None:
         # Against what the page holds, which a deferred dataset may be several reads ahead of.

@@ -107,6 +107,14 @@ def format_change(change: int) -> str:
     return "±0"
 
 
+def situation_figures(dataset, as_of, villages=None) -> dict[str, tuple[int, int]]:
+    """The header's figures and their changes: the township's (``villages`` None) or summed
+    over those villages. No Qt: it may run on any thread."""
+    if villages is None:
+        return figures_with_change(dataset, as_of)
+    return village_figures_with_change(dataset, as_of, villages)
+
+
 def village_figures_with_change(dataset, as_of, villages) -> dict[str, tuple[int, int]]:
     """The figures of :func:`layers.statistics.figures_with_change`, summed over the villages
     whose codes are in ``villages`` instead of over the township (``villages`` is the count
@@ -263,10 +271,12 @@ class WallHeader(QWidget):
             When ``as_of`` cannot be read as a date and time (or there is none at all).
         """
         as_of = resolve_as_of(MapState(), dataset) if as_of is None else as_timestamp(as_of)
-        if villages is None:
-            self.figures = figures_with_change(dataset, as_of)
-        else:
-            self.figures = village_figures_with_change(dataset, as_of, villages)
+        self.show_figures(dataset, as_of, villages, situation_figures(dataset, as_of, villages))
+
+    def show_figures(self, dataset, as_of, villages, figures: dict[str, tuple[int, int]]) -> None:
+        """Show ``figures`` (:func:`situation_figures` of the same arguments, worked out
+        before, perhaps on another thread: a million households take a second)."""
+        self.figures = figures
         self.as_of = as_of
         self.township_label.setText(township_name(dataset))
         self.place_label.setText(" · ".join(_village_names(dataset, villages)))
