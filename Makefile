@@ -43,11 +43,14 @@ sample: $(INSTALLED)
 
 venv: $(INSTALLED)
 
+# An editable install compiles none of our own modules: compileall does, or a cold process
+# compiles about thirty of them each time where bytecode is not written (PYTHONDONTWRITEBYTECODE).
 $(INSTALLED): setup.cfg pyproject.toml
 	@$(PYTHON) desktop/system_check.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m compileall -q desktop layers geodata resources
 	touch $(INSTALLED)
 
 clean:
