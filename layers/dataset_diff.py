@@ -117,15 +117,22 @@ def _feature_hashes(frame: pd.DataFrame, id_field: str | None, columns: list[str
 
 
 def _geometry_hashes(geometries: np.ndarray) -> np.ndarray:
-    """One uint64 hash per geometry (missing geometries hash alike)."""
-    types = shapely.get_type_id(geometries)
-    if len(types) and (types == 0).all() and not shapely.has_z(geometries).any():
-        # Only 2-D points (households, checkpoints...): hashing the coordinates is several
-        # times faster than building WKB, and just as exact (empty points give NaN).
-        hashes = pd.util.hash_array(shapely.get_x(geometries))
-        _mix(hashes, pd.util.hash_array(shapely.get_y(geometries)))
+    """One uint64 hash per geometry (missing geometries hash alike), the same for the same
+    geometry whatever else the frame holds: a household without a place among a frame of
+    points must not change every other household's hash."""
+    points = (shapely.get_type_id(geometries) == 0) & ~shapely.has_z(geometries)
+    # 2-D points (households, checkpoints...): hashing the coordinates is several times
+    # faster than building WKB, and just as exact (empty points give NaN).
+    hashes = pd.util.hash_array(shapely.get_x(geometries[points]))
+    _mix(hashes, pd.util.hash_array(shapely.get_y(geometries[points])))
+    if points.all():
         return hashes
-    return pd.util.hash_array(shapely.to_wkb(geometries))
+    out = np.empty(len(geometries), dtype="uint64")
+    out[points] = hashes
+    others = pd.util.hash_array(shapely.to_wkb(geometries[~points]))
+    _mix(others, np.full(len(others), 0x9E3779B97F4A7C15, dtype="uint64"))  # never a point's
+    out[~points] = others
+    return out
 
 
 def _feature_ids(keys: pd.Index) -> list[str]:

@@ -36,6 +36,14 @@ def test_moved_household(sample):
     assert changed_features(sample, new) == {"households": [str(new.households.loc[first, "id"])]}
 
 
+def test_a_household_losing_its_place_is_the_only_change(sample):
+    # Frames of points hash coordinates; one without a place must not change how the others hash.
+    new = sample.copy()
+    first = new.households.index[0]
+    new.households.loc[first, "geometry"] = None
+    assert changed_features(sample, new) == {"households": [str(new.households.loc[first, "id"])]}
+
+
 def test_changed_attribute(sample):
     new = sample.copy()
     row = new.checkpoints.index[3]
