@@ -48,9 +48,9 @@ def full_read(path) -> dict:
 
 def test_a_plain_sql_update_is_read_alone_and_at_once(watcher, sample_copy, qtbot):
     first = watcher.dataset
-    with qtbot.waitSignal(watcher.loaded, timeout=WAIT) as blocker:
-        with gw.transaction(sample_copy) as db:  # as QGIS writes: SQL, the file's triggers run
-            db.execute("UPDATE households SET status = 'escalated' WHERE fid = 3")
+    # As QGIS writes: SQL, and the file's triggers run.
+    with qtbot.waitSignal(watcher.loaded, timeout=WAIT) as blocker, gw.transaction(sample_copy) as db:
+        db.execute("UPDATE households SET status = 'escalated' WHERE fid = 3")
     dataset = blocker.args[0]
     assert read_alone(watcher, "households") == 1
     assert dataset.households["status"].iloc[2] == "escalated"
@@ -67,10 +67,9 @@ def test_another_desks_saved_edit_is_read_alone(watcher, sample_copy, qtbot):
 
 
 def test_a_delete_and_an_insert_are_read_alone(watcher, sample_copy, qtbot):
-    with qtbot.waitSignal(watcher.loaded, timeout=WAIT) as blocker:
-        with gw.transaction(sample_copy) as db:
-            db.execute("DELETE FROM checkpoints WHERE fid = 2")
-            db.execute("INSERT INTO checkpoints (id, name, status) VALUES ('CP-NEW', '新卡点', 'active')")
+    with qtbot.waitSignal(watcher.loaded, timeout=WAIT) as blocker, gw.transaction(sample_copy) as db:
+        db.execute("DELETE FROM checkpoints WHERE fid = 2")
+        db.execute("INSERT INTO checkpoints (id, name, status) VALUES ('CP-NEW', '新卡点', 'active')")
     dataset = blocker.args[0]
     assert read_alone(watcher, "checkpoints") == 1  # the new row; the deleted one is gone
     pd.testing.assert_frame_equal(dataset.checkpoints, full_read(sample_copy)["checkpoints"])
