@@ -43,6 +43,11 @@ def enable() -> None:
     _enabled = True
 
 
+def is_command() -> bool:
+    """Whether this process is the command (:func:`enable` was called), not a test calling it."""
+    return _enabled
+
+
 def log_folder() -> Path:
     """Where the logs go (created on demand): ``$SITUATION_MAP_HOME/logs`` when it is set,
     else the user log folder (``~/.local/state/situation-map/log`` on Linux)."""

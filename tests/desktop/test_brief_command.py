@@ -223,5 +223,6 @@ def test_the_command_needs_no_display_and_reports_atlas_progress(sample_file, tm
         ).returncode
     errors = (tmp_path / "stderr").read_text()
     assert status == EXIT_OK, errors
+    assert str(out) in (tmp_path / "stdout").read_text()  # said before the process ends at once
     assert "2/2" in errors  # the township map and the one village map drawn
     assert page_count(out) >= SUMMARY_PAGES_MIN + 1
