@@ -137,6 +137,16 @@ def test_fonts_are_embedded(briefings):
     assert all(line.split()[-5] == "yes" for line in fonts), out  # the "emb" column
 
 
+def test_map_symbols_print_as_drawings_not_pictures(briefings, sample):
+    """The only pictures on the map page are the village names' halos (a canvas each): a marker's
+    glow was a CSS filter, which printed every marker as an image (and slowly)."""
+    import pymupdf
+
+    with pymupdf.open(briefings["public"]) as document:
+        pictures = document[0].get_image_info()
+    assert len(pictures) <= len(sample.villages), [pymupdf.Rect(p["bbox"]) for p in pictures]
+
+
 def test_atlas_adds_one_page_per_village_after_the_summary(briefings, sample):
     path = briefings["internal_atlas"]
     summary_pages = page_count(briefings["internal"])
