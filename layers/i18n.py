@@ -3,8 +3,9 @@
 User-visible strings are written in English in the code and wrapped in ``_()``; the Chinese
 catalog is the ``.po`` files in ``resources/locale/zh_CN/LC_MESSAGES/`` (one per part of the
 application, merged when loaded, so parts can be translated independently). The catalogs
-are read from their ``.po`` text at start (Babel compiles them in memory), so there is no
-compiled file to forget to rebuild. Data (village names, notes) is never translated.
+are read from their ``.po`` text (Babel compiles them) and the compiled catalog is kept for the
+next process under the names, sizes and times of the ``.po`` files, so there is no compiled
+file to forget to rebuild. Data (village names, notes) is never translated.
 
     from layers.i18n import _
     set_language("zh")   # or "en"; default: the system locale
@@ -22,8 +23,6 @@ import os
 from babel import Locale
 from babel.dates import format_date, format_time
 from babel.lists import format_list
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 
 from geodata.messages import N_
 from resources import ROOT
@@ -47,6 +46,7 @@ def catalog_paths(lang: str) -> list:
 def read_catalog(lang: str):
     """All of ``lang``'s ``.po`` files as one Babel catalog."""
     from babel.messages.catalog import Catalog
+    from babel.messages.pofile import read_po
 
     merged = Catalog(locale=_CATALOG_LOCALE.get(lang, lang), domain=DOMAIN)
     for path in catalog_paths(lang):
@@ -70,12 +70,66 @@ def translations(lang: str) -> gettext.NullTranslations:
     """The translations of ``lang``, for text in a language other than the window's (a page
     or briefing written in English from a Chinese window)."""
     lang = normalise(lang)
-    if lang == "en" or not catalog_paths(lang):
+    paths = catalog_paths(lang)
+    if lang == "en" or not paths:
         return gettext.NullTranslations()
+    return gettext.GNUTranslations(io.BytesIO(_compiled_catalog(lang, paths)))
+
+
+def _compiled_catalog(lang: str, paths: list) -> bytes:
+    """``lang``'s catalog compiled, kept between processes in a private folder of the user's
+    under the temporary directory, named by every ``.po`` file's name, size and time of change
+    (an edited file makes a new one): reading the ``.po`` text took each command 60-100 ms."""
+    import hashlib
+
+    from babel.messages.mofile import write_mo
+
+    stamps = [(path.name, path.stat().st_size, path.stat().st_mtime_ns) for path in paths]
+    key = hashlib.sha256(repr(stamps).encode()).hexdigest()[:20]
+    folder = _private_cache_folder()
+    cached = folder / f"{DOMAIN}-{lang}-{key}.mo" if folder is not None else None
+    if cached is not None and cached.is_file():
+        try:
+            return cached.read_bytes()
+        except OSError:
+            pass
     compiled = io.BytesIO()
     write_mo(compiled, read_catalog(lang))
-    compiled.seek(0)
-    return gettext.GNUTranslations(compiled)
+    if cached is not None:
+        _keep(cached, compiled.getvalue(), stale=f"{DOMAIN}-{lang}-*.mo")
+    return compiled.getvalue()
+
+
+def _private_cache_folder():
+    """The user's own folder for compiled catalogs, or None where none can be trusted (another
+    user's, or open to others: a planted catalog would change what the program says)."""
+    import tempfile
+    from pathlib import Path
+
+    if not hasattr(os, "getuid"):
+        return None
+    folder = Path(tempfile.gettempdir()) / f"situation-map-catalogs-{os.getuid()}"
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        info = folder.lstat()
+    except OSError:
+        return None
+    if info.st_uid != os.getuid() or info.st_mode & 0o077 or not folder.is_dir() or folder.is_symlink():
+        return None
+    return folder
+
+
+def _keep(path, data: bytes, stale: str) -> None:
+    """Write ``path`` whole (beside, then renamed) and remove the older catalogs ``stale`` names."""
+    for old in path.parent.glob(stale):
+        if old != path:
+            old.unlink(missing_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    except OSError:
+        partial.unlink(missing_ok=True)
 
 
 def normalise(lang: str) -> str:
