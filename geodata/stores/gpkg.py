@@ -404,7 +404,8 @@ class GeoPackageStore:
             current, _reading = self._refresh(db, base)
             # The edits are checked and applied on the edited features' rows alone: a copy
             # of a million-row layer per save is not needed to find one row.
-            updated = apply_to_dataset(_edited_rows(current, edits), edits)
+            rows, found = _edited_rows(current, _reading, edits)
+            updated = apply_to_dataset(rows, edits)
             gw.report_phase("checked")
             finals = _final_records(edits)
             for name in edited:
@@ -412,7 +413,8 @@ class GeoPackageStore:
             _append_journal(scratch, journal_frame(edits, who=who, time=_now(), describe=describe), append=False)
             gw.attach(db, scratch)
             for name in edited:
-                self._save_rows(db, name, functools.partial(_whole_layer, current, name, edits), finals[name])
+                whole = functools.partial(_whole_layer, current, name, edits)
+                self._save_rows(db, name, whole, finals[name], found.get(name))
             if gw.has_table(db, "main", JOURNAL_LAYER):
                 gw.append_rows(db, JOURNAL_LAYER)
             else:
@@ -425,9 +427,17 @@ class GeoPackageStore:
         self._remember(reading)
         return saved
 
-    def _save_rows(self, db: sqlite3.Connection, name: str, layer: Callable[[], pd.DataFrame], finals: dict) -> None:
-        """Write the edited features of ``name``: row by row where the file's table fits,
-        else (a layer of several geometry types, an older table) the whole edited ``layer``."""
+    def _save_rows(
+        self,
+        db: sqlite3.Connection,
+        name: str,
+        layer: Callable[[], pd.DataFrame],
+        finals: dict,
+        found: dict[str, list[int]] | None,
+    ) -> None:
+        """Write the edited features of ``name``: row by row where the file's table fits
+        (``found``: the fids holding each edited id, when known), else (a layer of several
+        geometry types, an older table) the whole edited ``layer``."""
         schema = schema_for(name)
         fits = (
             len(schema.geometry_types) <= 1
@@ -438,7 +448,7 @@ class GeoPackageStore:
         if fits and schema.id_field is not None:  # edited layers always have an id field
             gc.track(db, name)
             deleted = [fid for fid, record in finals.items() if record is None]
-            gw.upsert_rows(db, name, schema.id_field, deleted)
+            gw.upsert_rows(db, name, schema.id_field, deleted, found)
             gc.prune(db, name)
             return
         alias = f"whole_{name}"
@@ -575,16 +585,26 @@ def _final_records(edits: Sequence[Edit]) -> dict[str, dict[str, object]]:
     return finals
 
 
-def _edited_rows(dataset: Dataset, edits: Sequence[Edit]) -> Dataset:
-    """The rows of ``dataset`` the ``edits`` are about (every row with an edited id)."""
-    frames = {}
+def _edited_rows(
+    dataset: Dataset, reading: _Reading, edits: Sequence[Edit]
+) -> tuple[Dataset, dict[str, dict[str, list[int]]]]:
+    """The rows of ``dataset`` the ``edits`` are about (every row with an edited id), and per
+    layer the fids of the rows holding each edited id (absent: a layer whose fids are not known)."""
+    frames: dict[str, pd.DataFrame] = {}
+    found: dict[str, dict[str, list[int]]] = {}
     for name in dict.fromkeys(edit.layer for edit in edits):
         frame, id_field = dataset[name], schema_for(name).id_field
         ids = {str(edit.feature_id) for edit in edits if edit.layer == name}
         if id_field in frame.columns:
-            frame = frame[frame[id_field].astype(object).isin(ids).to_numpy(bool)]
+            positions = np.flatnonzero(frame[id_field].isin(ids).to_numpy(bool))
+            fids = reading.fids.get(name)
+            if fids is not None and len(fids) == len(frame):
+                found[name] = {key: [] for key in ids}
+                for key, fid in zip(frame[id_field].iloc[positions].astype(str), fids[positions], strict=True):
+                    found[name][key].append(int(fid))
+            frame = frame.iloc[positions]
         frames[name] = frame
-    return Dataset(frames, dict(dataset.metadata))
+    return Dataset(frames, dict(dataset.metadata)), found
 
 
 def _whole_layer(dataset: Dataset, name: str, edits: Sequence[Edit]) -> pd.DataFrame:
