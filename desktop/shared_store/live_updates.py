@@ -37,6 +37,11 @@ class LiveUpdates:
 
     def start(self) -> None:
         store = self.session.store
+        if hasattr(store, "keep_change_log"):
+            # A file an earlier version wrote: from now on it says which rows each change
+            # touched, so neither this window's saves nor its watcher read it whole again.
+            with contextlib.suppress(GeodataError, OSError):
+                store.keep_change_log(timeout=0.25)
         if not self.watcher.is_database and hasattr(store, "unchanged_since_read"):
             key = stat_key(store.path)  # before the check: a change after it shows at a poll
             with contextlib.suppress(GeodataError, OSError):
