@@ -22,7 +22,11 @@ def register(verbs, data_option) -> None:
     )
     page.add_argument("--out", required=True, metavar="FILE.html", help=_("the page to write"))
     state_options(page)
-    page.set_defaults(run=run_map)
+    # A page is written in one burst that makes millions of objects and next to no cycles, and
+    # the process then ends: the collector's passes over them were a tenth of its CPU (0.1 s
+    # at 1,000 households, 0.25 s at 100,000, 0.9 s at 1,000,000) and freed nothing (the same
+    # peak memory without them). The command line leaves the collector paused for it.
+    page.set_defaults(run=run_map, collector_paused=True)
 
 
 def run_map(args) -> int:
