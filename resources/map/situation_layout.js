@@ -241,11 +241,25 @@
       });
     }
 
+    var laidOutAt = null; // the view of the last layout: zoom, pixel origin, pane, size
+
+    function viewKey() {
+      var origin = ctx.map.getPixelOrigin();
+      var corner = ctx.map.containerPointToLayerPoint([0, 0]);
+      var size = ctx.map.getSize();
+      return [ctx.map.getZoom(), origin.x, origin.y, corner.x, corner.y, size.x, size.y].join(":");
+    }
+
     function relayout() {
       // After a zoom or a change of what is shown: symbols apart, then labels clear of them.
       // Not before the page has its first view: placing at Leaflet's provisional view would
       // be wasted (and puts every point on a few pixels). init() calls it once the view is set.
+      // A view set without animation fires both viewreset and zoomend: the second, with
+      // nothing changed since, would lay out the same again (a tenth of an atlas's drawing).
       if (!ctx.map || !ctx.map._loaded || !ctx.viewSet) return;
+      var view = viewKey();
+      if (!ctx.layoutDirty && view === laidOutAt) return;
+      laidOutAt = view;
       placeLabels(displace());
       ctx.layoutDirty = false;
     }
