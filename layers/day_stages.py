@@ -151,7 +151,8 @@ def _base_steps(households: pd.DataFrame) -> _BaseSteps:
     first = _day_numbers(start)
     # The rules change their answer only on these days (situation.stages_on_day): the start,
     # the end of the first days, the eve of the last day, the day after it, the status date.
-    candidates = np.stack(
+    candidates = np.empty((len(households), 6), dtype=np.int32)  # int32: a million rows' days in 24 MB
+    for k, day in enumerate(
         [
             np.full(len(households), BEFORE, dtype=np.int64),
             first,
@@ -159,21 +160,16 @@ def _base_steps(households: pd.DataFrame) -> _BaseSteps:
             np.where(first == NEVER, NEVER, first + days - 2),
             np.where(first == NEVER, NEVER, first + days),
             _day_numbers(status_date),
-        ],
-        axis=1,
-    )
-    candidates = np.clip(candidates, BEFORE, NEVER)
-    candidates.sort(axis=1)
-    stages = np.stack(
-        [
-            stages_on_day(start, days, status_date, is_escalated, is_released, _as_days(candidates[:, k]))[0]
-            for k in range(candidates.shape[1])
         ]
-    )
-    base = _BaseSteps(
-        _Steps.of(np.ascontiguousarray(candidates.T, dtype=np.int32), stages),
-        np.where(first == NEVER, 0, first).astype(np.int32),
-    )
+    ):
+        candidates[:, k] = np.clip(day, BEFORE, NEVER)
+    candidates.sort(axis=1)
+    steps = np.ascontiguousarray(candidates.T)
+    del candidates
+    stages = np.empty(steps.shape, dtype=np.int8)
+    for k, day in enumerate(steps):
+        stages[k] = stages_on_day(start, days, status_date, is_escalated, is_released, _as_days(day))[0]
+    base = _BaseSteps(_Steps.of(steps, stages), np.where(first == NEVER, 0, first).astype(np.int32))
     _BASE.clear()  # one frame at a time: the one shown
     _BASE[key] = (weakref.ref(households), base)
     return base
@@ -225,7 +221,7 @@ class _Changes:
 
 def _changes(changes: pd.DataFrame, distinct: pd.Index) -> tuple[_Changes, np.ndarray]:
     """The changes ready for searching, and per distinct household id whether it has one."""
-    owners = distinct.get_indexer(pd.Index(changes["household"].to_numpy(dtype=object)))
+    owners = history.positions_among(distinct, changes["household"].to_numpy(dtype=object))
     recorded = np.zeros(len(distinct) + 1, dtype=bool)
     recorded[owners] = True  # owners of -1 mark the extra last slot
     times = history._column(changes, "day", history._TIME_DTYPE).to_numpy()

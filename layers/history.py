@@ -291,7 +291,7 @@ def _timeline(events: pd.DataFrame, key: str, time: str, features: pd.DataFrame)
     feature_ids, distinct = _feature_ids(features)
     times = _column(events, time, _TIME_DTYPE).to_numpy()
     order = np.argsort(times, kind="stable")  # NaT sorts last
-    owners = distinct.get_indexer(pd.Index(events[key].to_numpy(dtype=object)[order]))
+    owners = positions_among(distinct, events[key].to_numpy(dtype=object)[order])
     recorded = np.zeros(len(distinct) + 1, dtype=bool)
     recorded[owners] = True  # owners of -1 mark the extra last slot
     timeline = _Timeline(order, times[order], owners, feature_ids, recorded[feature_ids] & (feature_ids >= 0))
@@ -313,13 +313,47 @@ def _feature_ids(features: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
     kept = _FEATURE_IDS.get(key)
     if kept is not None and kept[0]() is features:
         return kept[1], kept[2]
-    feature_ids, distinct = pd.factorize(_column(features, "id", object).to_numpy(dtype=object))
+    feature_ids, distinct = pd.factorize(id_objects(features, "id"))
     feature_ids.flags.writeable = False
     index = pd.Index(distinct)
     if len(_FEATURE_IDS) >= _KEPT_TIMELINES:
         _FEATURE_IDS.clear()
     _FEATURE_IDS[key] = (weakref.ref(features), feature_ids, index)
     return feature_ids, index
+
+
+def positions_among(distinct: pd.Index, ids: np.ndarray) -> np.ndarray:
+    """Per id, its position among the unique ``distinct`` (-1: not among them), as
+    ``distinct.get_indexer(ids)`` gives it, hashing the smaller side: a few events placed
+    among a million households' ids kept a hash table of the million (66 MB) with the ids."""
+    if len(ids) >= len(distinct):
+        return distinct.get_indexer(pd.Index(ids))
+    codes, uniques = pd.factorize(ids)
+    at = pd.Index(uniques).get_indexer(distinct)
+    found = at >= 0
+    position_of = np.full(len(uniques) + 1, -1, dtype=np.intp)  # the last slot: a missing id
+    position_of[at[found]] = np.flatnonzero(found)
+    return position_of[codes]
+
+
+def id_objects(features: pd.DataFrame, column: str) -> np.ndarray:
+    """Column ``column`` of ``features`` as an array of Python objects (missing as pandas gives
+    them), made once per frame and column: the page model's ids and the events' numbering of
+    the features share the same objects (a million ids as Python text are 60 MB, and were made
+    twice). Frames are replaced, not changed in place: held weakly, with their lengths."""
+    key = (id(features), len(features), column)
+    kept = _ID_OBJECTS.get(key)
+    if kept is not None and kept[0]() is features:
+        return kept[1]
+    values = _column(features, column, object).to_numpy(dtype=object)
+    values.flags.writeable = False  # shared: nobody may change it
+    if len(_ID_OBJECTS) >= _KEPT_TIMELINES:
+        _ID_OBJECTS.clear()
+    _ID_OBJECTS[key] = (weakref.ref(features), values)
+    return values
+
+
+_ID_OBJECTS: dict[tuple[int, int, str], tuple[weakref.ref, np.ndarray]] = {}
 
 
 @dataclass(frozen=True)

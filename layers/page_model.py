@@ -31,7 +31,7 @@ from layers.filters import (
     resolve_as_of,
     select_layers,
 )
-from layers.history import EVENT_FIELDS
+from layers.history import EVENT_FIELDS, id_objects
 from layers.map_state import MapState
 from layers.page_text import legend_sections, page_subtitle, page_title, words
 from layers.styles import ALERT_CLASSES, STYLE_TABLE, village_fill_classes
@@ -99,7 +99,7 @@ def page_model(dataset: Dataset, state: MapState, lang: str = "zh", cache: Deriv
     ids: dict[str, np.ndarray] = {}
     for n in layers:
         if ("ids", n) not in kept:
-            kept["ids", n] = dataset[n][LAYERS[n].id_field].to_numpy(dtype=object)
+            kept["ids", n] = id_objects(dataset[n], LAYERS[n].id_field or "id")
         ids[n] = kept["ids", n]
     shown = {n: selections[n].shown.copy() if n in selections else np.zeros(len(ids[n]), dtype=bool) for n in layers}
     situations = {**(remembered or {}), **{n: s.situation for n, s in selections.items() if s.situation is not None}}

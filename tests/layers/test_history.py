@@ -452,3 +452,15 @@ def test_the_households_ids_are_numbered_once_for_every_event_table():
     assert _feature_ids(dataset.households)[0] is numbered
     renamed = dataset.households.assign(id=[f"X{n}" for n in range(len(dataset.households))])  # an edit
     assert list(_feature_ids(renamed)[1]) == list(renamed["id"]) != list(ids)
+
+
+@pytest.mark.parametrize("count", [3, 40])
+def test_ids_are_placed_among_the_features_ids_as_an_index_places_them(count):
+    # A few events among many households hash the events' ids, not the households': the
+    # positions found must be those the households' index gives, missing and unknown ids too.
+    from layers.history import positions_among
+
+    rng = np.random.default_rng(count)
+    distinct = pd.Index([f"H{i}" for i in range(20)], dtype=object)
+    ids = np.array([rng.choice([*distinct, "nobody", None, np.nan]) for _ in range(count)], dtype=object)
+    assert positions_among(distinct, ids).tolist() == distinct.get_indexer(pd.Index(ids)).tolist()
