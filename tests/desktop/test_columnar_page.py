@@ -23,7 +23,7 @@ from desktop.map_view import shared_profile
 from geodata.stores import GeoPackageStore
 from layers.map_state import MapState
 from layers.page_columns import detail_chunks, layer_columns
-from layers.page_model import SHOWN_BIT, packed_state, page_model
+from layers.page_model import ALERT_BIT, NO_STAGE, SHOWN_BIT, packed_state, page_model, state_message
 from layers.webmap import feature_collection, write_page
 from tests.desktop.pagetools import PAGE_TIMEOUT_MS, differing_pixels, evaluate, grab, open_map, wait_applied
 
@@ -119,9 +119,17 @@ def test_a_filter_change_sends_shown_bits_and_a_day_state_bytes_not_ids(qtbot, t
     with qtbot.waitSignal(view.applied, timeout=PAGE_TIMEOUT_MS):
         update = view.set_state(earlier)
     change = update["layers"]["households"]
-    assert set(change) == {"state"}  # another day: classes and alerts too, a byte a household
-    sent = np.frombuffer(base64.b64decode(change["state"]), dtype=np.uint8)
-    assert sent.tolist() == packed_state(view.model, "households").tolist()
+    assert set(change) == {"state"}  # another day: classes too, half a byte a household
+    assert set(change["state"]) == {"nibbles", "count", "alerts"}
+    assert len(base64.b64decode(change["state"]["nibbles"])) == (len(sample.households) + 1) // 2
+    # The page makes of them the state bytes of the day, alert bits included.
+    read = evaluate(qtbot, view, f"Array.from(SituationColumns.decodeState({json.dumps(change['state'])}))")
+    assert read == packed_state(view.model, "households").tolist()
+    assert any(b & ALERT_BIT for b in read) and any(b & SHOWN_BIT for b in read)
+    odd = np.array([0, 4 | ALERT_BIT, NO_STAGE, 1 | SHOWN_BIT, 4 | ALERT_BIT | SHOWN_BIT], dtype=np.uint8)
+    odd[0] |= ALERT_BIT  # a new household is an alert
+    message = json.dumps(state_message("households", odd))
+    assert evaluate(qtbot, view, f"Array.from(SituationColumns.decodeState({message}))") == odd.tolist()
     assert evaluate(qtbot, view, "SituationMap.state().ids.households") == sorted(view.model.shown_ids("households"))
 
 
