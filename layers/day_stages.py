@@ -60,10 +60,11 @@ def household_day(households: pd.DataFrame, as_of, events: Dataset | None = None
     day_number = np.multiply(day + 1 - start.astype(np.int64), observing)
     return pd.DataFrame(
         {
-            "status_on_day": pd.Categorical.from_codes(_STATUS_OF_STAGE[stages], dtype=_STATUS_DTYPE),
+            # Codes made here, in range: not checked again (a million of them).
+            "status_on_day": pd.Categorical.from_codes(_STATUS_OF_STAGE[stages], dtype=_STATUS_DTYPE, validate=False),
             "under_observation": observing,
             "observation_day": pd.arrays.IntegerArray(day_number, mask=~observing),
-            "stage": pd.Categorical.from_codes(stages, dtype=_STAGE_DTYPE),
+            "stage": pd.Categorical.from_codes(stages, dtype=_STAGE_DTYPE, validate=False),
         },
         index=households.index,
         copy=False,

@@ -458,8 +458,9 @@ def _present_classes(
             return set()
         if isinstance(values.dtype, pd.CategoricalDtype):
             # Counting codes: a million households' classes without making a million strings.
-            codes = values.cat.codes.to_numpy()[mask]
-            counts = np.bincount(codes[codes >= 0], minlength=len(values.cat.categories))
+            # Code and shown flag counted together: no million-row selection to count from.
+            slots = (values.cat.codes.to_numpy().astype(np.intp) + 1) * 2 + np.asarray(mask, dtype=bool)
+            counts = np.bincount(slots, minlength=2 * (len(values.cat.categories) + 1))[3::2]
             return {str(c) for c, n in zip(values.cat.categories, counts, strict=True) if n}
         return {str(v) for v in pd.unique(values.to_numpy(dtype=object)[mask]) if not pd.isna(v)}
 
