@@ -9,13 +9,15 @@ time, the confidentiality mark) are not cut off at the paper's edge.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from PyQt6.QtCore import QMarginsF, QObject, Qt, QTimer, QUrl, pyqtSignal
 from PyQt6.QtGui import QPageLayout, QPageSize
-from PyQt6.QtWebEngineCore import QWebEnginePage, QWebEngineSettings
+from PyQt6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile, QWebEngineSettings
 from PyQt6.QtWebEngineWidgets import QWebEngineView
+from PyQt6.QtWidgets import QApplication
 
 from layers.briefing.options import (
     MARGIN_BOTTOM_MM,
@@ -40,13 +42,27 @@ def page_layout(options: BriefingOptions) -> QPageLayout:
     return QPageLayout(size, orientation, margins, QPageLayout.Unit.Millimeter)
 
 
+_own_profile: QWebEngineProfile | None = None
+
+
+def _profile() -> QWebEngineProfile:
+    """The window's shared profile where the window's map view is loaded; a command printing
+    a briefing alone makes its own, off the record as well, rather than import the map view
+    (and the data libraries with it) before Chromium may start."""
+    map_view = sys.modules.get("desktop.map_view")
+    if map_view is not None:
+        return map_view.shared_profile()
+    global _own_profile
+    if _own_profile is None:
+        _own_profile = QWebEngineProfile(QApplication.instance())  # held by the application
+    return _own_profile
+
+
 class _QuietPage(QWebEnginePage):
     """Keeps the page's script errors, to say why a briefing failed."""
 
     def __init__(self, parent=None):
-        from desktop.map_view import shared_profile
-
-        super().__init__(shared_profile(), parent)
+        super().__init__(_profile(), parent)
         self.errors: list[str] = []
 
     def javaScriptConsoleMessage(self, level, message, line, source):  # noqa: N802 (Qt name)

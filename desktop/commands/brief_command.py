@@ -80,14 +80,15 @@ def run_brief(args) -> int:
         application_for_printing,
         print_and_wait,
     )
-    from layers.briefing.document import write_briefing_document
-    from layers.briefing.options import atlas_village_codes
 
     application_for_printing()
     printer = BriefingPrinter()
-    # The browser's processes start (on the other core) while the data is read and the
-    # document written. Measured: starting it before the data libraries load is slower.
+    # The browser's processes start (on the other core) while the document's libraries load,
+    # the data is read and the document written: it needs a quarter of a second or so.
     printer.prepare(options)
+    from layers.briefing.document import write_briefing_document
+    from layers.briefing.options import atlas_village_codes
+
     staging = out.with_name(f".{out.name}.partial")
     try:
         dataset = open_store_from_args(args).read_all()
