@@ -15,6 +15,7 @@ when:
   version was bumped without a log row (an older version of this program's triggers): every
   version after the reader's must have its row in the log;
 * the version went back (a restored copy of the file);
+* the table has no INTEGER primary key, whose rows VACUUM may number anew;
 * more rows changed than :data:`MOST_PATCHED` (reading the whole layer is then no dearer).
 
 A frame made by :func:`patched` remembers which of its rows came from the file and where the
@@ -141,7 +142,7 @@ def changes_since(db: sqlite3.Connection, name: str, seen: int | None) -> Change
     version = layer_version(db, name)
     if seen is None or version is None or version < seen or version - seen > MOST_PATCHED:
         return None
-    if not _has_log(db) or not _has_triggers(db, name):
+    if not _has_log(db) or not _has_triggers(db, name) or not _fids_are_kept(db, name):
         return None
     if version == seen:
         return Changes(version, np.empty(0, dtype=np.int64))
@@ -168,6 +169,13 @@ def _has_log(db: sqlite3.Connection) -> bool:
 def has_log(db: sqlite3.Connection, name: str) -> bool:
     """Whether changes to ``name`` are logged (the file has the log and the layer its triggers)."""
     return _has_log(db) and _has_triggers(db, name)
+
+
+def _fids_are_kept(db: sqlite3.Connection, name: str) -> bool:
+    """Whether a row keeps its fid: the table's one primary key is an INTEGER column (the
+    rowid itself), which VACUUM never renumbers, as GeoPackage feature tables have it."""
+    keys = [(row[2] or "").upper() for row in db.execute(f"PRAGMA main.table_info({quoted(name)})") if row[5]]
+    return keys == ["INTEGER"]
 
 
 def _has_triggers(db: sqlite3.Connection, name: str, named=trigger_name) -> bool:
