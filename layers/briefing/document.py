@@ -51,10 +51,12 @@ DOCUMENT_NAME = "briefing.html"
 NUMBERED_PAGES_PER_DOCUMENT = 1_000  # 1,000 numbered pages print in about 3 s
 FOOTER_FONT = 'font-family: "WenQuanYi Zen Hei", "Noto Sans CJK SC", sans-serif;'
 NUMBER_LOOK = f"{FOOTER_FONT} font-size: 8pt; color: #444;"  # as the footer's own page numbers
-# The map page's scripts, loaded once per map in this order (those that are installed): the
-# layout geometry (placement.js), the parts of a SituationMap (situation_*.js: symbols, layers,
-# layout, controls), the page that makes one from them (situation.js) and what extends it
-# (planning.js: the planning overlay).
+# The map page's scripts in this order (those that are installed): the layout geometry
+# (placement.js), the parts of a SituationMap (situation_*.js: symbols, layers, layout,
+# controls), the page that makes one from them (situation.js) and what extends it (planning.js:
+# the planning overlay). The parts are factories, made for each map by situation.js, and load
+# once; the last two make the page's one SituationMap, so they load once per map (loading all
+# of them per map was about a third of an atlas's drawing).
 MAP_SCRIPTS = (
     "gcj02.js",
     "basemap.js",
@@ -67,6 +69,7 @@ MAP_SCRIPTS = (
     "situation.js",
     "planning.js",
 )
+PER_MAP_SCRIPTS = ("situation.js", "planning.js")
 
 
 @dataclass
@@ -152,6 +155,7 @@ def write_briefing_document(
         )
         data_files.append(name)
 
+    installed = [name for name in MAP_SCRIPTS if (folder / "assets" / name).exists()]
     html = (
         _environment()
         .get_template("briefing.html")
@@ -160,7 +164,8 @@ def write_briefing_document(
             options=options,
             data_files=data_files,
             column_files=column_files,
-            map_scripts=[name for name in MAP_SCRIPTS if (folder / "assets" / name).exists()],
+            shared_scripts=[name for name in installed if name not in PER_MAP_SCRIPTS],
+            map_scripts=[name for name in installed if name in PER_MAP_SCRIPTS],
             page_css=page_css(briefing, options, numbered=not briefing.list_parts),
             print_ratio=PRINT_DPI / 96,
             sheet_height_mm=options.content_size_mm[1] - 3,  # a rounding slack: never spill a page
