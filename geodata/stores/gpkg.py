@@ -156,17 +156,21 @@ class GeoPackageStore:
 
     def keep_change_log(self, timeout: float = 2.0) -> bool:
         """Make the file log which rows change, for :meth:`refresh` to read only those (a
-        file an earlier version wrote counts changes without saying which rows). A change of
-        the file's schema only, made once; False when it could not be made now (the file
-        read-only, or another program writing for over ``timeout`` seconds)."""
+        file an earlier version wrote counts changes without saying which rows), and prune
+        a log another program's many changes have grown. A change of the file's schema only,
+        made once; False when it could not be made now (the file read-only, or another
+        program writing for over ``timeout`` seconds)."""
         with gr.snapshot(self.path) as db:
             missing = [name for name in gr.layer_names(db) if name in SCHEMAS and not gc.has_log(db, name)]
-        if not missing:
+            overgrown = gc.overgrown(db)
+        if not missing and not overgrown:
             return True
         try:
             with gw.transaction(self.path, timeout=timeout) as db:
                 for name in missing:
                     gc.track(db, name)
+                for name in overgrown:
+                    gc.prune(db, name)
         except StoreError:
             return False
         return True

@@ -122,9 +122,10 @@ def restart(db: sqlite3.Connection, name: str) -> None:
     )
 
 
-def prune(db: sqlite3.Connection, name: str, kept: int = KEPT_CHANGES) -> None:
-    """Forget all but the last ``kept`` changes of ``name``; a reader older than them reads
-    the layer whole."""
+def prune(db: sqlite3.Connection, name: str, kept: int | None = None) -> None:
+    """Forget all but the last ``kept`` (:data:`KEPT_CHANGES`) changes of ``name``; a reader
+    older than them reads the layer whole."""
+    kept = KEPT_CHANGES if kept is None else kept
     version = layer_version(db, name)
     if version is None or not _has_log(db):
         return
@@ -134,6 +135,17 @@ def prune(db: sqlite3.Connection, name: str, kept: int = KEPT_CHANGES) -> None:
         return
     db.execute(f"DELETE FROM main.{LOG_TABLE} WHERE layer = ? AND version <= ?", (name, oldest_kept))
     db.execute(f"UPDATE main.{START_TABLE} SET since = ? WHERE layer = ?", (oldest_kept, name))
+
+
+def overgrown(db: sqlite3.Connection) -> list[str]:
+    """The layers whose log holds more than :data:`KEPT_CHANGES` changes (another program
+    changed many rows, and this one has not written the layer since to prune it)."""
+    if not _has_log(db):
+        return []
+    rows = db.execute(
+        f"SELECT layer FROM main.{LOG_TABLE} GROUP BY layer HAVING count(DISTINCT version) > ?", (KEPT_CHANGES,)
+    ).fetchall()
+    return [str(layer) for (layer,) in rows]
 
 
 def changes_since(db: sqlite3.Connection, name: str, seen: int | None) -> Changes | None:

@@ -198,3 +198,13 @@ def test_a_table_whose_rows_may_be_numbered_anew_is_read_whole(store, sample_cop
     second = store.refresh(first)
     assert households_read(store) == len(first.households) - 1
     same_as_a_full_read(second, sample_copy)
+
+
+def test_a_log_grown_by_another_programs_many_changes_is_pruned_when_a_reader_starts(store, sample_copy, monkeypatch):
+    monkeypatch.setattr(gc, "KEPT_CHANGES", 10)
+    with other_program(sample_copy) as db:
+        db.execute("UPDATE households SET persons = persons + 1")  # 50 rows, 50 changes
+    assert store.keep_change_log()
+    with sqlite3.connect(sample_copy) as db:
+        logged = db.execute(f"SELECT count(*) FROM {gc.LOG_TABLE} WHERE layer = 'households'").fetchone()[0]
+    assert logged == 10
