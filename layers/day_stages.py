@@ -27,6 +27,7 @@ from layers.situation import (
     _before_report,
     _calendar_days,
     _column,
+    _LastSituation,
     _observation_days,
     as_timestamp,
     calendar_day,
@@ -54,11 +55,17 @@ def household_day(households: pd.DataFrame, as_of, events: Dataset | None = None
     them, but only ``status_on_day``, ``under_observation``, ``observation_day`` and ``stage``
     (no ``release_date`` and no facts): what the map's filters, symbols and counts read."""
     stamp = as_timestamp(as_of)
+    # The map and the statistics panel each ask at every change of day: the last answer is kept.
+    read_events = events if _before_report(events, stamp) else None
+    sources = (households, history._events(read_events, "status_changes"))
+    kept = _LAST_DAY.get(sources, stamp)
+    if kept is not None:
+        return kept.copy(deep=False)  # pandas copies on write: the kept one is never changed
     stages, start = day_stage_codes(households, stamp, events)
     observing = (stages >= 0) & (stages < _OBSERVING_STAGES)
     day = int(calendar_day(stamp).astype(np.int64))
     day_number = np.multiply(day + 1 - start.astype(np.int64), observing)
-    return pd.DataFrame(
+    day_frame = pd.DataFrame(
         {
             # Codes made here, in range: not checked again (a million of them).
             "status_on_day": pd.Categorical.from_codes(_STATUS_OF_STAGE[stages], dtype=_STATUS_DTYPE, validate=False),
@@ -69,6 +76,11 @@ def household_day(households: pd.DataFrame, as_of, events: Dataset | None = None
         index=households.index,
         copy=False,
     )
+    _LAST_DAY.keep(sources, stamp, day_frame)
+    return day_frame.copy(deep=False)
+
+
+_LAST_DAY = _LastSituation()
 
 
 def day_stage_codes(

@@ -458,6 +458,11 @@ def _observation_days(households: pd.DataFrame) -> np.ndarray:
 _DAYS: dict[tuple[int, int], tuple[weakref.ref, np.ndarray]] = {}
 
 
+def observation_lengths(households: pd.DataFrame) -> np.ndarray:
+    """Each household's days of observation (14 when missing), read once per frame (read-only)."""
+    return _observation_days(households)
+
+
 def _whole_numbers(frame: pd.DataFrame, name: str, default: int) -> np.ndarray:
     numbers = pd.to_numeric(_column(frame, name), errors="coerce")
     return numbers.fillna(default).to_numpy(dtype="int64")

@@ -13,6 +13,7 @@ from layers.situation import household_situation
 from tests.layers.test_history import feb, layer, table, township
 
 COLUMNS = ["status_on_day", "under_observation", "observation_day", "stage"]
+PAST_EVENING = pd.Timestamp("2020-02-14 18:00")
 
 
 def moments(first="2020-01-10", last="2020-03-10"):
@@ -91,3 +92,24 @@ def test_changes_at_an_hour_of_the_day_count_from_the_next_midnight():
     changes["day"] = changes["day"] + pd.to_timedelta([0, 5, 12, 0, 23], unit="h")
     dataset["status_changes"] = changes
     assert_same_days(dataset)
+
+
+def test_the_last_day_is_kept_for_the_next_caller_and_an_edited_frame_is_read_anew(monkeypatch):
+    # The map and the statistics panel ask for the same day in turn: one answer serves both,
+    # and an edit (a new frame) is never answered from the old one.
+    import layers.day_stages as day_stages
+
+    worked_out = []
+    original = day_stages.day_stage_codes
+    monkeypatch.setattr(day_stages, "day_stage_codes", lambda *a: worked_out.append(1) or original(*a))
+    dataset = township()
+    first = household_day(dataset.households, PAST_EVENING, dataset)
+    again = household_day(dataset.households, PAST_EVENING, dataset)
+    assert len(worked_out) == 1
+    pd.testing.assert_frame_equal(again, first)
+    edited = dataset.households.copy()
+    edited.loc[edited["id"] == "H3", "observation_start"] = pd.NaT
+    dataset["households"] = edited
+    assert pd.isna(household_day(dataset.households, PAST_EVENING, dataset)["stage"].iloc[2])  # H3
+    assert len(worked_out) == 2
+    assert first["stage"].iloc[2] == "observing"
