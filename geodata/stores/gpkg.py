@@ -116,8 +116,9 @@ class GeoPackageStore:
 
     def read_all(self) -> Dataset:
         """Every known layer and table, and the metadata, as the file held them at one moment."""
+        file = _file_identity(self.path)  # before the file is opened: see _refresh
         with gr.snapshot(self.path) as db:
-            dataset, reading = self._read_all(db)
+            dataset, reading = self._refresh(db, None, file)
         self._remember(reading)
         return dataset
 
@@ -130,8 +131,9 @@ class GeoPackageStore:
         again; any other layer, or all of them for a dataset not known or a file replaced by
         another, is read whole (see :mod:`geodata.stores.gpkg_changes`)."""
         base = self._latest_reading() if dataset is None else self._reading_of(dataset)
+        file = _file_identity(self.path)
         with gr.snapshot(self.path) as db:
-            fresh, reading = self._refresh(db, base)
+            fresh, reading = self._refresh(db, base, file)
         self._remember(reading)
         return fresh
 
@@ -191,13 +193,13 @@ class GeoPackageStore:
                 return JOURNAL.empty()
             return conform(JOURNAL, gr.read_table(db, JOURNAL_LAYER, geometry=False))
 
-    def _read_all(self, db: sqlite3.Connection) -> tuple[Dataset, _Reading]:
-        return self._refresh(db, None)
-
-    def _refresh(self, db: sqlite3.Connection, base: tuple[Dataset, _Reading] | None) -> tuple[Dataset, _Reading]:
-        """Every layer through ``db``, from ``base`` where the change log allows."""
+    def _refresh(
+        self, db: sqlite3.Connection, base: tuple[Dataset, _Reading] | None, file: tuple[int, int]
+    ) -> tuple[Dataset, _Reading]:
+        """Every layer through ``db``, from ``base`` where the change log allows. ``file``:
+        the file's identity taken before ``db`` was opened, so a file renamed over it in
+        between makes the next reader read whole rather than go on from the wrong file."""
         present = set(gr.layer_names(db))
-        file = _file_identity(self.path)
         if base is not None and base[1].file != file:
             base = None
         frames: dict[str, pd.DataFrame] = {}
@@ -400,12 +402,13 @@ class GeoPackageStore:
             return apply_to_dataset(self.read_all(), edits)
         edited = list(dict.fromkeys(edit.layer for edit in edits))
         base = self._latest_reading()
+        file = _file_identity(self.path)
         with gw.scratch_file(self.path) as scratch, gw.transaction(self.path) as db:
             # Read inside the transaction: no one else can commit until it ends, so the
             # edits are checked against exactly the data they will be written over. Only
             # what changed since this store's last reading is read (a million households
             # are not read again to save one).
-            current, _reading = self._refresh(db, base)
+            current, _reading = self._refresh(db, base, file)
             # The edits are checked and applied on the edited features' rows alone: a copy
             # of a million-row layer per save is not needed to find one row.
             rows, found = _edited_rows(current, _reading, edits)
@@ -426,7 +429,7 @@ class GeoPackageStore:
             gw.report_phase("copied")
             # What the file holds now, as it stores it (a mix of Polygons and
             # MultiPolygons comes back as MultiPolygons), for the next edit to compare with.
-            saved, reading = self._refresh(db, (current, _reading))
+            saved, reading = self._refresh(db, (current, _reading), file)
         # Known only once committed: a rolled-back write must not be taken as read.
         self._remember(reading)
         return saved
