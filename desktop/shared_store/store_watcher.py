@@ -23,7 +23,6 @@ last good read and retried at every poll; the last good dataset stays shown mean
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import logging
 import os
@@ -35,7 +34,6 @@ from PyQt6.QtCore import QFileSystemWatcher, QObject, QTimer, pyqtSignal
 
 from desktop.background import BackgroundJob
 from geodata.dataset import Dataset
-from geodata.errors import GeodataError
 from geodata.stores import GeoPackageStore
 from geodata.stores.postgis.location import is_database_location
 
@@ -98,7 +96,6 @@ class StoreWatcher(QObject):
         self._soon.setInterval(_SETTLE_MS)
         self._soon.timeout.connect(self.check_now)
         self._files: QFileSystemWatcher | None = None
-        self._log_kept = False  # the file was asked to log its changed rows
         # Reads are serialised even if a stopped watcher's read still runs: they share a store.
         self._read_lock = threading.Lock()
         self._job: BackgroundJob | None = None
@@ -221,11 +218,10 @@ class StoreWatcher(QObject):
         if self._store is None:
             self._store = GeoPackageStore(path)
         store = self._store
-        if not self._log_kept and hasattr(store, "keep_change_log"):
-            # Once: a file an earlier version wrote does not log which rows change.
-            with contextlib.suppress(GeodataError):
-                self._log_kept = store.keep_change_log() or True
-        key = stat_key(path)  # after that change of the file's schema, before the read
+        # A file an earlier version wrote, which logs no changed rows, is read whole at each
+        # change until a desk's window opens it and makes it log them: a watcher only reads
+        # (the wall has no write path; the window's live updates ask the file themselves).
+        key = stat_key(path)  # before the read
         return key, _read_file(path, store)
 
     def _read_database(self, last_key, failing: bool):

@@ -28,6 +28,8 @@ store.apply_edits([update_feature(dataset, "households", first, persons=12)], wh
 
 @pytest.fixture
 def watcher(sample_copy, qtbot):
+    # As a desk's window does when it opens the file (the bundled sample predates the log).
+    assert GeoPackageStore(sample_copy).keep_change_log()
     # A long poll: what follows a write is the system's notice of it.
     w = StoreWatcher(sample_copy, interval_ms=60_000)
     with qtbot.waitSignal(w.loaded, timeout=WAIT):
@@ -83,3 +85,20 @@ def test_a_layer_replaced_whole_is_read_whole(watcher, sample_copy, qtbot):
         desk.write({"households": households})
     assert watcher._store.rows_read["households"] == len(households)
     pd.testing.assert_frame_equal(blocker.args[0].households, full_read(sample_copy)["households"])
+
+
+def test_a_watcher_only_reads_a_file_that_logs_no_rows(sample_copy, qtbot):
+    """The wall has no write path: on a file an earlier version wrote, its watcher reads the
+    changed layer whole rather than change the file's schema."""
+    before = sample_copy.read_bytes()
+    w = StoreWatcher(sample_copy, interval_ms=60_000)
+    with qtbot.waitSignal(w.loaded, timeout=WAIT):
+        w.start()
+    try:
+        assert sample_copy.read_bytes() == before
+        with qtbot.waitSignal(w.loaded, timeout=WAIT) as blocker, gw.transaction(sample_copy) as db:
+            db.execute("UPDATE households SET status = 'escalated' WHERE fid = 3")
+        assert blocker.args[0].households["status"].iloc[2] == "escalated"
+        assert w._store.rows_read["households"] == len(blocker.args[0].households)
+    finally:
+        w.close()
