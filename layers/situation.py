@@ -209,23 +209,22 @@ class _LastSituation:
     checked with their lengths) name what was read. One answer is kept: the one shown."""
 
     def __init__(self) -> None:
-        self._key: tuple | None = None
-        self._sources: tuple = ()
-        self._situation: pd.DataFrame | None = None
+        # Key, frames and answer in one tuple, replaced whole: the wall works its figures out
+        # in the background while its map asks on the Qt thread, and an answer kept in three
+        # steps could be read with the key of the next one.
+        self._kept: tuple[tuple, tuple, pd.DataFrame] | None = None
 
     def get(self, sources: tuple, stamp: pd.Timestamp) -> pd.DataFrame | None:
-        if self._key != _source_key(sources, stamp):
+        kept = self._kept
+        if kept is None or kept[0] != _source_key(sources, stamp):
             return None
-        if any(
-            (ref() if ref is not None else None) is not frame for ref, frame in zip(self._sources, sources, strict=True)
-        ):
+        if any((ref() if ref is not None else None) is not frame for ref, frame in zip(kept[1], sources, strict=True)):
             return None  # a frame was dropped, and another took its place in memory
-        return self._situation
+        return kept[2]
 
     def keep(self, sources: tuple, stamp: pd.Timestamp, situation: pd.DataFrame) -> None:
-        self._key = _source_key(sources, stamp)
-        self._sources = tuple(None if frame is None else weakref.ref(frame) for frame in sources)
-        self._situation = situation
+        refs = tuple(None if frame is None else weakref.ref(frame) for frame in sources)
+        self._kept = (_source_key(sources, stamp), refs, situation)
 
 
 def _source_key(sources: tuple, stamp: pd.Timestamp) -> tuple:
