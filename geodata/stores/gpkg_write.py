@@ -25,7 +25,6 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import pyogrio.errors
 import shapely
 
 from geodata.errors import StoreError
@@ -146,6 +145,8 @@ def scratch_file(beside: Path) -> Iterator[Path]:
     It is flock-ed while in use, so :func:`remove_abandoned_scratch` (run by every writer)
     removes only the scratch files of writers that were killed.
     """
+    import pyogrio.errors  # GDAL for writers only: a command that only reads need not load it
+
     remove_abandoned_scratch(beside)
     handle, name = tempfile.mkstemp(prefix=f".{beside.name}.", suffix=SCRATCH_SUFFIX, dir=beside.parent)
     scratch = Path(name)

@@ -1,5 +1,6 @@
-"""A cold `situation-map map` process imports what the page needs, not the import pipeline or
-Folium's HTTP client: each was tens of milliseconds of every page written."""
+"""A cold `situation-map map` process imports what the page needs, not the import pipeline,
+Folium's HTTP client or GDAL (pyogrio, for writers): each was tens of milliseconds of every
+page written."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ sys.exit(status)
 """
 
 
-def test_map_command_leaves_the_import_pipeline_and_requests_unloaded(tmp_path, sample_copy):
+def test_map_command_leaves_the_import_pipeline_requests_and_gdal_unloaded(tmp_path, sample_copy):
     out = tmp_path / "page" / "index.html"
     done = subprocess.run(
         [sys.executable, "-c", SCRIPT, str(sample_copy), str(out)],
@@ -31,3 +32,4 @@ def test_map_command_leaves_the_import_pipeline_and_requests_unloaded(tmp_path, 
     assert out.exists() and "folium" in loaded
     assert "geodata.importing.plan" not in loaded
     assert "urllib3" not in loaded  # requests is loaded on first use only
+    assert "pyogrio" not in loaded  # the file is read through sqlite3
