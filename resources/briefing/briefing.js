@@ -135,7 +135,23 @@
     };
   }
 
+  // The summary's map must stay large enough for its villages' names to stand apart (at a
+  // quarter of an A4 sheet, English words and the internal banner above it, they ran into
+  // each other): below this share of the sheet, the figures by village open the next pages.
+  var MAP_SHARE = 0.37;
+
+  function roomForTheMap() {
+    var sheet = document.querySelector(".sheet.summary");
+    var row = sheet && sheet.querySelector(".map-row");
+    var table = sheet && sheet.querySelector("table.village-figures");
+    var flow = document.querySelector(".flow");
+    if (!row || !table || !flow) return;
+    if (row.getBoundingClientRect().height >= MAP_SHARE * sheet.getBoundingClientRect().height) return;
+    flow.insertBefore(table, flow.firstChild);
+  }
+
   function start(options) {
+    roomForTheMap();
     shareColumns();
     var total = instances.length;
     var drawn = 0;

@@ -23,6 +23,7 @@ from desktop.briefing.briefing_printer import print_and_wait
 from geodata.sample.bundled import bundled_sample_path
 from geodata.schema import CHOICE_LABELS
 from geodata.stores import open_store
+from layers.briefing.cells import display_width
 from layers.briefing.document import write_briefing_document
 from layers.briefing.options import MARGIN_BOTTOM_MM, MARGIN_SIDE_MM, MARGIN_TOP_MM, BriefingOptions
 from layers.map_state import MapState, PlannedSite, Planning
@@ -280,8 +281,10 @@ def test_every_column_of_the_village_rows_equals_the_records(printed, records, n
     document, _headers, _options = printed[name]
     expected = village_expectations(records)
     names = "|".join(expected)
-    rows = [row for row in pdf.rows_by_first_cell(pdf.cells(document[0]), names)]
-    found = {row[0].text: [int(cell.text.replace(",", "")) for cell in row[1:]] for row in rows}
+    # Under the summary's map, or opening page 2 where English words leave the map too small.
+    rows = [row for page in (document[0], document[1]) for row in pdf.rows_by_first_cell(pdf.cells(page), names)]
+    width = 1 + len(VILLAGE_FIGURE_ORDER)  # not a checkpoint table's row naming a village
+    found = {row[0].text: [int(cell.text.replace(",", "")) for cell in row[1:]] for row in rows if len(row) == width}
     assert found == expected
     assert len(VILLAGE_FIGURE_ORDER) == len(next(iter(expected.values())))
 
@@ -477,8 +480,12 @@ def test_no_text_moves_another_cell_out_of_its_column(sample_dataset, layout, ba
     tables = layout.measure(document.path)
     # The same tables in the same order (an appendix of texts in full may follow).
     assert [t["cls"] for t in tables[: len(baseline)]] == [t["cls"] for t in baseline]
+    ids_changed = display_width(str(values[("households", "id")] or "")) > display_width(LISTED_HOUSEHOLD)
     for table, before in zip(tables, baseline, strict=False):
-        assert column_edges(table) == column_edges(before), table["cls"]
+        # The list's id column is made as wide as its longest id (a table-wide choice, not a
+        # text pushing its neighbours): with other ids, its edges may differ from the baseline.
+        if not (ids_changed and table["cls"] == "bt observation"):
+            assert column_edges(table) == column_edges(before), table["cls"]
         assert all(len(row) in (table["columns"], 1) for row in table["rows"]), "markup made a cell"
         assert text_outside_its_cell(table) == [], table["cls"]
     for table in tables[len(baseline) :]:
