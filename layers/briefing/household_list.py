@@ -14,7 +14,7 @@ import pandas as pd
 from geodata.dataset import Dataset
 from geodata.messages import N_
 from geodata.schema import OBSERVATION_DAYS, choice_label
-from layers.briefing.cells import cell_text, is_missing
+from layers.briefing.cells import cell_text, display_width, is_missing
 from layers.briefing.table import Table
 from layers.situation import household_situation
 from layers.statistics import figure_label
@@ -28,6 +28,11 @@ WIDTHS = {
 }
 # Longest texts kept in a cell (display columns); longer ones go whole to the appendix.
 LIMITS = [12, 12, None, 14, 18, None, None, None, None, None, 24]
+# The id column is made as wide as the longest id needs, on the narrowest page (A4 portrait)
+# at the list's 7.5 pt: a city's nine-character ids broke in two at a township's width.
+_ID_MM_PER_COLUMN = 1.7  # a display column (a Latin character; a Chinese one is two), with room
+_CELL_PADDING_MM = 4
+_NARROWEST_LIST_MM = 170
 
 
 class HouseholdList:
@@ -53,6 +58,8 @@ class HouseholdList:
         )
         self._frame, self._day = frame.loc[order], day.loc[order]
         self._lang, self._tr, self._names = lang, tr, village_names
+        longest_id = max((display_width(text) for text in _texts(self._frame["id"])), default=0)
+        self._widths = _widths(lang, min(longest_id, LIMITS[0] + 1))  # a longer one is cut: "…"
         statuses = self._day["status_on_day"].astype(object)
         self.observing = int((statuses == "observing").sum())
         self.escalated = len(self) - self.observing
@@ -129,11 +136,26 @@ class HouseholdList:
             [list(row) for row in zip(*columns, strict=False)],
             [False] * len(headers),
             empty_text=tr(N_("none")),
-            widths=WIDTHS[lang],
+            widths=self._widths,
             limits=list(LIMITS),
             keys=columns[0],
             note=self.note if first else "",
         )
+
+
+def _widths(lang: str, id_columns: int) -> list[float]:
+    """The list's column weights, the id's widened so that ``id_columns`` display columns fit
+    on one line. The room is taken from the note, then the head of household, which wrap
+    between words: the village names and day counts must stay on one line."""
+    widths = list(WIDTHS[lang])
+    share = (id_columns * _ID_MM_PER_COLUMN + _CELL_PADDING_MM) / _NARROWEST_LIST_MM
+    extra = max(0.0, share * sum(widths) - widths[0])
+    for column, least in ((10, 4.0), (3, 7.0)):  # note, head of household
+        taken = min(extra, widths[column] - least)
+        widths[column] -= taken
+        widths[0] += taken
+        extra -= taken
+    return widths
 
 
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:
