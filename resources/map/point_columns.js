@@ -2,7 +2,9 @@
  * Large point layers arrive as typed columns, not GeoJSON (layers/page_columns.py): Float32
  * longitude and latitude offsets from an origin, one state byte per feature (symbol class in
  * bits 0-5, alert in bit 6, shown in bit 7) and the ids, one a line. Popup details come later,
- * a chunk of rows at a time, when a popup needs them.
+ * a chunk of rows at a time, when a popup needs them: each field as the chunk's values, or as
+ * codes into its distinct values (a village, a reason, a day), decoded only for the chunk a
+ * popup shows.
  *
  *   SituationColumns.read(layer, description) -> {count, lng, lat, state, ids}
  *   SituationColumns.details(layer, description, row, callback)   callback(properties) now or later
@@ -98,10 +100,22 @@
     callbacks.forEach(function (callback) { callback(); });
   }
 
+  function value(column, at) {
+    // A chunk's field: its values in rows, or codes into its distinct values (0: missing),
+    // made typed once, when a popup first needs that chunk.
+    if (column.list) return column.list[at];
+    if (!column.decoded) {
+      var bytes = fromBase64(column.codes);
+      column.decoded = column.width === 2 ? new Uint16Array(bytes.buffer, 0, bytes.length >> 1) : bytes;
+    }
+    var code = column.decoded[at];
+    return code ? column.values[code - 1] : null;
+  }
+
   function row(chunk, index) {
     var properties = {};
     var at = index - chunk.start;
-    Object.keys(chunk.columns).forEach(function (field) { properties[field] = chunk.columns[field][at]; });
+    Object.keys(chunk.fields).forEach(function (field) { properties[field] = value(chunk.fields[field], at); });
     return properties;
   }
 

@@ -75,10 +75,33 @@ def test_details_are_the_properties_the_geojson_page_carries(sample):
         model = page_model(sample, state, "zh")
         features = feature_collection(sample, "households", model, "internal")["features"]
         chunks = [json.loads(text) for _, text in detail_chunks(sample, "households", model, "internal")]
-        assert len(chunks) == 1 and chunks[0]["start"] == 0
-        columns = chunks[0]["columns"]
-        rows = [{name: values[i] for name, values in columns.items()} for i in range(len(features))]
-        assert rows == [f["properties"] for f in features]
+        assert len(chunks) == 1 and chunks[0]["start"] == 0 and chunks[0]["count"] == len(features)
+        assert _decoded_rows(chunks[0]) == [f["properties"] for f in features]
+
+
+def test_details_are_coded_alike_for_the_whole_layer_and_one_chunk(sample, monkeypatch):
+    monkeypatch.setattr(page_columns, "DETAIL_ROWS", 7)
+    monkeypatch.setattr(page_columns, "DICTIONARY_AT_MOST", 3)  # both kinds of field
+    model = page_model(sample, INTERNAL.replace(as_of="2020-02-05T12:00"), "zh")
+    features = feature_collection(sample, "households", model, "internal")["features"]
+    every = [json.loads(text) for _, text in detail_chunks(sample, "households", model, "internal")]
+    alone = [json.loads(next(detail_chunks(sample, "households", model, "internal", n))[1]) for n in range(len(every))]
+    kinds = {kind for chunk in every for column in chunk["fields"].values() for kind in column}
+    assert {"list", "codes"} <= kinds
+    for chunks in (every, alone):
+        assert [row for chunk in chunks for row in _decoded_rows(chunk)] == [f["properties"] for f in features]
+
+
+def _decoded_rows(chunk: dict) -> list[dict]:
+    """The rows of a chunk of popup details, read as point_columns.js reads them."""
+    columns = {}
+    for field, column in chunk["fields"].items():
+        if "list" in column:
+            columns[field] = column["list"]
+        else:
+            codes = np.frombuffer(base64.b64decode(column["codes"]), dtype="<u1" if column["width"] == 1 else "<u2")
+            columns[field] = [column["values"][c - 1] if c else None for c in codes.tolist()]
+    return [{field: values[i] for field, values in columns.items()} for i in range(chunk["count"])]
 
 
 def test_public_details_hold_no_personal_field(sample):
