@@ -21,7 +21,9 @@ import pandas as pd
 
 from geodata.dataset import Dataset
 from geodata.schema import HOUSEHOLD_STATUSES
+from geodata.stores.gpkg_changes import patch_of
 from layers import history
+from layers.derived_cache import carried_over
 from layers.situation import (
     STAGES,
     _before_report,
@@ -156,6 +158,35 @@ def _base_steps(households: pd.DataFrame) -> _BaseSteps:
     kept = _BASE.get(key)
     if kept is not None and kept[0]() is households:
         return kept[1]
+    base = _carried_base_steps(households)
+    if base is None:
+        base = _build_base_steps(households)
+    _BASE.clear()  # one frame at a time: the one shown
+    _BASE[key] = (weakref.ref(households), base)
+    return base
+
+
+def _carried_base_steps(households: pd.DataFrame) -> _BaseSteps | None:
+    """The steps of a frame the store patched from the one kept (another desk's edit read
+    row by row): those of the rows it read worked out, the others' carried over (a million
+    households' steps took 0.13-1.4 s for one changed household). None: not such a frame."""
+    for previous, base in _BASE.values():
+        old = previous()
+        patch = patch_of(old, households) if old is not None else None
+        if patch is None:
+            return None
+        fresh = _build_base_steps(households.iloc[patch[1]])
+        return _BaseSteps(
+            _Steps(
+                carried_over(base.steps.days, patch, fresh.steps.days, axis=1),
+                carried_over(base.steps.changes, patch, fresh.steps.changes, axis=1),
+            ),
+            carried_over(base.start, patch, fresh.start),
+        )
+    return None
+
+
+def _build_base_steps(households: pd.DataFrame) -> _BaseSteps:
     start = _calendar_days(households, "observation_start")
     status_date = _calendar_days(households, "status_date")
     days = _observation_days(households)
@@ -182,10 +213,7 @@ def _base_steps(households: pd.DataFrame) -> _BaseSteps:
     stages = np.empty(steps.shape, dtype=np.int8)
     for k, day in enumerate(steps):
         stages[k] = stages_on_day(start, days, status_date, is_escalated, is_released, _as_days(day))[0]
-    base = _BaseSteps(_Steps.of(steps, stages), np.where(first == NEVER, 0, first).astype(np.int32))
-    _BASE.clear()  # one frame at a time: the one shown
-    _BASE[key] = (weakref.ref(households), base)
-    return base
+    return _BaseSteps(_Steps.of(steps, stages), np.where(first == NEVER, 0, first).astype(np.int32))
 
 
 # The steps of the households with status changes, per (households, status changes) frames.

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
@@ -63,3 +64,27 @@ class DerivedCache:
 
     def keep_planning(self, key: tuple[PlanningOptions, str], context: PlanningContext) -> None:
         self.planning_key, self.planning_context = key, context
+
+
+def carried_over(old: np.ndarray, patch: tuple[np.ndarray, np.ndarray], fresh: np.ndarray, axis: int = 0) -> np.ndarray:
+    """Per-row values of a frame patched from another (:func:`geodata.stores.gpkg_changes.patch_of`
+    gives ``patch``: the rows it replaced in the old frame, where the rows it read are in the new),
+    from the old frame's ``old`` and ``fresh``, the values worked out for the rows read alone.
+    Every other row kept its place in order, so its value is carried over: one household
+    changed among a million is worked out alone, not with the million."""
+    old_rows, new_rows = patch
+    length = old.shape[axis] - len(old_rows) + len(new_rows)
+    rows_first = np.moveaxis(old, axis, 0)
+    if np.array_equal(old_rows, new_rows):
+        out = old.copy()  # rows changed in place: none came or went
+    else:
+        kept_old = np.ones(old.shape[axis], dtype=bool)
+        kept_old[old_rows] = False
+        kept_new = np.ones(length, dtype=bool)
+        kept_new[new_rows] = False
+        shape = list(old.shape)
+        shape[axis] = length
+        out = np.empty(shape, dtype=np.result_type(old, fresh))
+        np.moveaxis(out, axis, 0)[kept_new] = rows_first[kept_old]
+    np.moveaxis(out, axis, 0)[new_rows] = np.moveaxis(fresh, axis, 0)
+    return out
