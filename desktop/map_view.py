@@ -11,6 +11,7 @@ import ctypes
 import json
 import uuid
 import weakref
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -31,10 +32,11 @@ from desktop.page_scheme import SCHEME, PageScheme, page_scheme
 from desktop.tile_route import tile_route, tiles_for
 from geodata.dataset import Dataset
 from geodata.mbtiles import MBTilesError
+from geodata.stores.gpkg_changes import patch_of
 from layers.derived_cache import DerivedCache
 from layers.map_state import MapState
 from layers.page_columns import columnar_layers, detail_chunks
-from layers.page_model import PageModel, page_model, page_update
+from layers.page_model import PageModel, page_model, page_update, properties_at
 from layers.webmap import BasemapError, ServedColumns, feature_collection, page_view, write_page
 
 LOCAL_SCHEMES = {"file", "qrc", "data", "blob", "about", SCHEME}
@@ -122,6 +124,12 @@ def _serve_pages(scheme: PageScheme) -> None:
     scheme.add_route("columns", _columns_route)
     scheme.add_route("details", _details_route)
     scheme.add_route("tiles", tile_route)
+
+
+def _same_ids(before: np.ndarray, after: np.ndarray) -> bool:
+    # The page model keeps a layer's ids array while its ids stay the same: a million compared
+    # only when it could not tell.
+    return before is after or np.array_equal(before, after)
 
 
 class MapView(QWebEngineView):
@@ -222,11 +230,11 @@ class MapView(QWebEngineView):
     def apply_dataset(self, dataset: Dataset, changed: dict[str, list[str]]) -> dict:
         """Show ``dataset`` after an edit: send the changed features and what follows from
         them (figures, filters, legend) through the update API, without reloading."""
-        old = self.model
+        old, before = self.model, self.dataset
         self.dataset = dataset
         self._memo = DerivedCache()
         self.model = page_model(dataset, self.state, self.lang, self._memo)
-        if old is None or any(not np.array_equal(old.ids[n], self.model.ids[n]) for n in self.columnar):
+        if old is None or any(not _same_ids(old.ids[n], self.model.ids[n]) for n in self.columnar):
             # Features added to or removed from a layer held as columns: its rows are numbered
             # by position, so the page is written again.
             self.show_dataset(dataset, self.state, self.lang)
@@ -235,21 +243,50 @@ class MapView(QWebEngineView):
         for layer, ids in changed.items():
             if layer not in self.model.layers:
                 continue
-            present = set(self.model.ids[layer])
             change = update["layers"].setdefault(layer, {})
-            gone = [i for i in ids if i not in present]
+            rows, gone = self._rows_of(layer, ids, before)
             if gone:
                 change["remove"] = gone
-            kept = [i for i in ids if i in present]
-            if kept:
-                features = feature_collection(dataset, layer, self.model, self.state.audience, kept)["features"]
+            if len(rows):
+                features = self._features_at(layer, rows)
                 change["upsert"] = features
                 # A feature whose place was taken away has no feature to send: its marker goes.
                 drawn = {feature["id"] for feature in features}
-                if placeless := [i for i in kept if i not in drawn]:
+                if placeless := [i for i in self.model.ids[layer][rows].tolist() if i not in drawn]:
                     change["remove"] = gone + placeless
         self._send(update)
         return update
+
+    def _rows_of(self, layer: str, ids: list[str], before: Dataset | None) -> tuple[np.ndarray, list[str]]:
+        """The rows of the shown layer holding these changed ids, and the ids it no longer
+        holds. Looked for among the rows the store read again when the frame says which those
+        were: a set of a million ids to find one took 0.14 s."""
+        all_ids = self.model.ids[layer]
+        patch = patch_of(before[layer], self.dataset[layer]) if before is not None else None
+        wanted = set(ids)
+        if patch is not None:
+            rows = patch[1][np.fromiter((i in wanted for i in all_ids[patch[1]]), dtype=bool, count=len(patch[1]))]
+            found = set(all_ids[rows].tolist())
+            # An id not among the rows read is gone, or (a duplicated id) held by another row.
+            if not (missing := wanted - found):
+                return rows, []
+            rows = np.union1d(rows, np.flatnonzero(np.isin(all_ids, list(missing))))
+        else:
+            rows = np.flatnonzero(np.isin(all_ids, list(wanted)))
+        found = set(all_ids[rows].tolist())
+        return rows, [i for i in ids if i not in found]
+
+    def _features_at(self, layer: str, rows: np.ndarray) -> list[dict]:
+        """The layer's features at ``rows`` as the page's GeoJSON, their day's properties
+        worked out for those rows alone."""
+        part = Dataset({**self.dataset.frames, layer: self.dataset[layer].iloc[rows]}, self.dataset.metadata)
+        model = replace(
+            self.model,
+            ids={**self.model.ids, layer: self.model.ids[layer][rows]},
+            shown={**self.model.shown, layer: self.model.shown[layer][rows]},
+            props={layer: properties_at(self.model, layer, rows)},
+        )
+        return feature_collection(part, layer, model, self.state.audience)["features"]
 
     def refresh_features(self, layer: str, ids: list[str]) -> None:
         """Draw these features again as the dataset has them (after a refused move)."""
