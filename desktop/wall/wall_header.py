@@ -26,9 +26,9 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
-from PyQt6.QtCore import Qt, QTimer
+from PyQt6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PyQt6.QtGui import QColor, QFont, QPalette
-from PyQt6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
+from PyQt6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from desktop.plain_text import plain_label
 from geodata.schema import CHECKPOINT_TIERS, choice_label
@@ -95,6 +95,8 @@ THEMES = {
 
 # Font pixel sizes as fractions of the screen height (1080 -> 49, 32, 32, 27, 23, 18 px).
 _BIG, _TITLE, _CHANGE, _CLOCK, _LABEL, _SMALL = 1 / 22, 1 / 34, 1 / 34, 1 / 40, 1 / 47, 1 / 60
+# Where the figures are too wide for the row (a city's), type shrinks to no less than this share.
+_SMALLEST_SCALE = 0.6
 _MINUS = "\u2212"
 
 
@@ -150,6 +152,7 @@ class _FigureTile(QWidget):
         self.key = key
         self.setAutoFillBackground(True)
         self.label = plain_label()
+        self.label.setWordWrap(True)  # "Households under observation" on two lines, not cut
         self.number = plain_label("–")
         self.change = plain_label("")
         self.detail = plain_label("")
@@ -205,7 +208,8 @@ class WallHeader(QWidget):
         self.stale_since: dt.datetime | None = None
         self._theme = "dark"
         self._reference_height: int | None = None
-        self._sized_for = 0
+        self._sized_for: tuple = ()
+        self._sizing = False
 
         self.stale_banner = plain_label()
         self.stale_banner.setObjectName("stale_banner")
@@ -300,6 +304,7 @@ class WallHeader(QWidget):
         detail.setText("\n".join(lines))
         detail.setVisible(True)
         self._apply_colours()
+        self._apply_sizes()  # a city's six-digit figures may need smaller type to fit
 
     def figure_text(self, key: str) -> str:
         """The number shown for figure ``key`` ("–" before any data)."""
@@ -398,10 +403,32 @@ class WallHeader(QWidget):
             _paint(tile.detail, None, colours["muted"])
 
     def _apply_sizes(self) -> None:
-        height = self.reference_height()
-        if height == self._sized_for:
-            return
-        self._sized_for = height
+        """Size every text for the screen's height, then smaller, step by step, until the
+        row fits the header's width: a city's figures (518,639) were cut at 1920 pixels."""
+        height, width = self.reference_height(), self.width()
+        texts = tuple(label.text() for label in self.findChildren(QLabel))
+        if self._sizing or (height, width, texts) == self._sized_for:
+            return  # measuring handles posted events: a resize among them comes back here
+        self._sized_for = (height, width, texts)
+        self._sizing = True
+        try:
+            scale = 1.0
+            self._size_texts(height, scale)
+            while self.isVisible() and self._needed_width() > width and scale > _SMALLEST_SCALE:
+                scale = max(_SMALLEST_SCALE, scale * 0.92)
+                self._size_texts(height, scale)
+        finally:
+            self._sizing = False
+
+    def _needed_width(self) -> int:
+        """The row's least width with the texts and fonts just set (Qt measures the tiles'
+        layouts again when their posted layout requests are handled: handled here, now)."""
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest.value)
+        self._row.invalidate()
+        return self._row.minimumSize().width()
+
+    def _size_texts(self, screen_height: int, scale: float) -> None:
+        height = screen_height * scale
 
         def px(fraction: float) -> int:
             return max(8, round(height * fraction))

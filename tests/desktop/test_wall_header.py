@@ -185,3 +185,22 @@ def test_missing_names_show_as_nothing_not_nan(qapp, dataset, missing):
     assert header.township_label.text() == "" and header.place_label.text() == ""
     assert header.place_label.isHidden()
     header.close()
+
+
+def cut_labels(widget) -> list[str]:
+    """The shown labels whose text is wider (or, wrapped, taller) than the label is drawn."""
+    from PyQt6.QtWidgets import QLabel
+
+    cut = []
+    for label in widget.findChildren(QLabel):
+        if not label.isVisible() or not label.text():
+            continue
+        room = label.contentsRect()
+        if label.wordWrap():
+            too_big = label.heightForWidth(room.width()) > room.height() + 1
+        else:
+            lines = label.text().split("\n")
+            too_big = max(label.fontMetrics().horizontalAdvance(line) for line in lines) > room.width() + 1
+        if too_big:
+            cut.append(label.text())
+    return cut
