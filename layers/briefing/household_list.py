@@ -27,7 +27,8 @@ WIDTHS = {
     "en": [6, 7, 5, 8, 12, 9.5, 9.5, 7.5, 9.5, 12, 9],
 }
 # Longest texts kept in a cell (display columns); longer ones go whole to the appendix.
-LIMITS = [12, 12, None, 14, 18, None, None, None, None, None, 24]
+ID_LIMIT = 12
+LIMITS = [ID_LIMIT, 12, None, 14, 18, None, None, None, None, None, 24]
 # The id column is made as wide as the longest id needs, on the narrowest page (A4 portrait)
 # at the list's 7.5 pt: a city's nine-character ids broke in two at a township's width.
 _ID_MM_PER_COLUMN = 1.7  # a display column (a Latin character; a Chinese one is two), with room
@@ -59,7 +60,7 @@ class HouseholdList:
         self._frame, self._day = frame.loc[order], day.loc[order]
         self._lang, self._tr, self._names = lang, tr, village_names
         longest_id = max((display_width(text) for text in _texts(self._frame["id"])), default=0)
-        self._widths = _widths(lang, min(longest_id, LIMITS[0] + 1))  # a longer one is cut: "…"
+        self._widths = _widths(lang, min(longest_id, ID_LIMIT + 1))  # a longer one is cut: "…"
         statuses = self._day["status_on_day"].astype(object)
         self.observing = int((statuses == "observing").sum())
         self.escalated = len(self) - self.observing
