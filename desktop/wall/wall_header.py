@@ -407,9 +407,10 @@ class WallHeader(QWidget):
         row fits the header's width: a city's figures (518,639) were cut at 1920 pixels."""
         height, width = self.reference_height(), self.width()
         texts = tuple(label.text() for label in self.findChildren(QLabel))
-        if self._sizing or (height, width, texts) == self._sized_for:
+        key = (height, width, texts, self.isVisible())  # hidden, the row is not measured
+        if self._sizing or key == self._sized_for:
             return  # measuring handles posted events: a resize among them comes back here
-        self._sized_for = (height, width, texts)
+        self._sized_for = key
         self._sizing = True
         try:
             scale = 1.0
