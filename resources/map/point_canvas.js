@@ -298,6 +298,7 @@
       map.on("mousemove", this._onMouseMove, this);
       map.on("click", this._onClick, this);
       this._picturesFor = null;
+      this._drawnFor = null; // new sheets, blank
       this._reset();
     },
 
@@ -351,7 +352,18 @@
           sheet.ratio = ratio;
         }
       });
-      this._draw();
+      // A view set at once fires viewreset, zoomend and moveend (and the first one load too):
+      // what was drawn for the first is what the others would draw again, three times over
+      // 100,000 households before the page's first paint.
+      if (this._drawnFor !== this._drawKey()) this._draw();
+    },
+
+    _drawKey: function () {
+      // Everything a drawing depends on that the layer does not count in its version.
+      var map = this._map;
+      var topLeft = map.getPixelOrigin().add(this._origin);
+      return [map.getZoom(), topLeft.x, topLeft.y, this._width, this._height, this._ratio, this._version,
+        this._selectedId].join(" ");
     },
 
     // -- drawing -------------------------------------------------------------------------
@@ -460,6 +472,7 @@
         }
       }
       this._paintSelection(this._sheets[this._sheets.length - 1].canvas.getContext("2d"), topLeft);
+      this._drawnFor = this._drawKey();
     },
 
     _measure: function (origin, size) {
