@@ -29,10 +29,12 @@ from geodata.schema import (
     SUPPLY_ITEMS,
     choice_label,
 )
+from geodata.stores.gpkg_changes import patch_of
 
 # The private as-of readers are shared, not copied, so "the as-of day" here is always the day
 # the situation rules count from (naive China Standard Time, aware times converted).
 from layers.day_stages import household_day
+from layers.derived_cache import carried_over
 from layers.situation import (
     as_timestamp,
     calendar_day,
@@ -345,10 +347,9 @@ def _household_basis(
     kept = _BASIS.get(key)
     if kept is not None and kept[0]() is villages and kept[1]() is households:
         return kept[2]
-    slots = village_slots.of(households["village"])
-    persons = pd.to_numeric(households["persons"], errors="coerce").fillna(0).to_numpy(dtype="float64")
-    start_day = pd.to_datetime(households["observation_start"], errors="coerce").to_numpy().astype("datetime64[D]")
-    basis = (slots, persons, start_day)
+    basis = _carried_basis(villages, village_slots, households)
+    if basis is None:
+        basis = _basis_of(village_slots, households)
     for array in basis:
         array.flags.writeable = False  # shared by every call: nobody may change it
     _BASIS.clear()  # one dataset at a time: the one shown
@@ -357,6 +358,30 @@ def _household_basis(
 
 
 _BASIS: dict[tuple, tuple] = {}
+
+
+def _basis_of(village_slots: _VillageSlots, households: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    slots = village_slots.of(households["village"])
+    persons = pd.to_numeric(households["persons"], errors="coerce").fillna(0).to_numpy(dtype="float64")
+    start_day = pd.to_datetime(households["observation_start"], errors="coerce").to_numpy().astype("datetime64[D]")
+    return slots, persons, start_day
+
+
+def _carried_basis(
+    villages: pd.DataFrame, village_slots: _VillageSlots, households: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The basis of a households frame the store patched from the one kept (another desk's
+    edit read row by row), the villages being the same: the rows it read worked out alone,
+    the others' carried over (a million households' basis took 60 ms). None: not such a frame."""
+    for kept_villages, kept_households, basis in _BASIS.values():
+        old = kept_households()
+        patch = patch_of(old, households) if old is not None and kept_villages() is villages else None
+        if patch is None:
+            return None
+        fresh = _basis_of(village_slots, households.iloc[patch[1]])
+        slots, persons, start_day = (carried_over(a, patch, b) for a, b in zip(basis, fresh, strict=True))
+        return slots, persons, start_day
+    return None
 
 
 class _VillageSlots:

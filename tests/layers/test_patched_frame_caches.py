@@ -16,6 +16,7 @@ from layers.day_stages import _BASE, _base_steps, _build_base_steps, household_d
 from layers.history import id_objects
 from layers.page_model import _VILLAGE_NUMBERS, _village_numbers, layer_ids
 from layers.situation import household_situation
+from layers.statistics import _basis_of, _household_basis, _VillageSlots, village_table
 
 # Every column but fid: a row copied under a new id.
 COPIED = (
@@ -51,6 +52,7 @@ def refreshed(path, statements):
     _base_steps(before.households)
     _village_numbers(before.households)
     layer_ids(before.households, "id")
+    _household_basis(before.villages, _VillageSlots(before.villages["code"]), before.households)
     with gw.transaction(path) as db:
         for statement in statements:
             db.execute(statement)
@@ -80,6 +82,12 @@ def test_carried_over_caches_equal_those_worked_out_anew(sample_copy, edit):
     np.testing.assert_array_equal(ids, id_objects(households, "id"))
     assert not ids.flags.writeable
 
+    slots = _VillageSlots(after.villages["code"])
+    for carried_part, anew_part in zip(
+        _household_basis(after.villages, slots, households), _basis_of(slots, households), strict=True
+    ):
+        np.testing.assert_array_equal(carried_part, anew_part)
+
 
 def test_a_day_read_from_carried_steps_is_the_days_situation(sample_copy):
     before, after = refreshed(sample_copy, EDITS["status changed"])
@@ -104,3 +112,11 @@ def test_a_frame_not_patched_from_the_kept_one_is_worked_out_whole(sample_copy):
     steps = _base_steps(whole)
     np.testing.assert_array_equal(steps.steps.changes, _build_base_steps(whole).steps.changes)
     assert layer_ids(whole, "id") is not layer_ids(before.households, "id")
+
+
+def test_the_village_figures_after_a_patch_are_those_of_the_whole_file(sample_copy):
+    before, after = refreshed(sample_copy, EDITS["added in a new village"])
+    as_of = pd.Timestamp("2020-02-14")
+    village_table(before, as_of)
+    whole = GeoPackageStore(sample_copy).read_all()
+    pd.testing.assert_frame_equal(village_table(after, as_of), village_table(whole, as_of))
