@@ -22,7 +22,7 @@ import layers.page_columns as page_columns
 from desktop.map_view import shared_profile
 from geodata.stores import GeoPackageStore
 from layers.map_state import MapState
-from layers.page_columns import detail_chunks, layer_columns
+from layers.page_columns import columnar_layers, detail_chunks, layer_columns
 from layers.page_model import ALERT_BIT, NO_STAGE, SHOWN_BIT, packed_state, page_model, state_message
 from layers.webmap import feature_collection, write_page
 from tests.desktop.pagetools import PAGE_TIMEOUT_MS, differing_pixels, evaluate, grab, open_map, wait_applied
@@ -109,6 +109,18 @@ def test_public_details_hold_no_personal_field(sample):
     text = next(detail_chunks(sample, "households", model, "public"))[1]
     for value in sample.households["head_name"].dropna().tolist() + sample.households["phone"].dropna().tolist():
         assert value not in text
+
+
+def test_ids_with_a_line_break_keep_their_layer_as_geojson(sample):
+    model = page_model(sample, INTERNAL, "zh")
+    ids = model.ids["households"]
+    assert columnar_layers(model, at=1) == {"households"}
+    model.ids["households"] = np.arange(len(ids)).astype(object)  # ids that are not text
+    assert columnar_layers(model, at=1) == {"households"}
+    broken = ids.copy()
+    broken[3] = "H\n1"
+    model.ids["households"] = broken
+    assert columnar_layers(model, at=1) == frozenset()
 
 
 def test_columns_hold_places_ids_and_state(sample):
