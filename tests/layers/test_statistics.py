@@ -589,3 +589,14 @@ def test_each_households_village_is_looked_up_once_for_every_day_and_again_after
     edited = village_table(moved, AS_OF)
     assert looked_up.count(people) == 2
     assert edited["households_under_observation"].max() == first["households_under_observation"].sum()
+
+
+def test_flags_counted_in_one_pass_are_each_flags_own_count():
+    from layers.statistics import _count, _count_flags
+
+    rng = np.random.default_rng(17)
+    slots = rng.integers(0, 5, 1000)  # slot 4: the unmatched points
+    flags = {f"figure {k}": rng.random(1000) < 0.3 for k in range(5)}
+    counted = _count_flags(slots, 4, flags)
+    for figure, where in flags.items():
+        np.testing.assert_array_equal(counted[figure], _count(slots, 4, where), err_msg=figure)
