@@ -138,15 +138,16 @@ def page_model(dataset: Dataset, state: MapState, lang: str = "zh", cache: Deriv
 
 def layer_ids(frame: pd.DataFrame, column: str) -> np.ndarray:
     """The ids of a layer's features (:func:`layers.history.id_objects`). For a frame the
-    store patched from the one last asked about, the rows it read are made into text alone and
+    store patched from one asked about before, the rows it read are made into text alone and
     the others' carried over; when the patch left every id as it was, the same array: a page
     model then tells in no time that no feature came or went (a million ids as text took 40 ms
     to make and 20 ms to compare)."""
     carried = _carried_ids(frame, column)
     ids = id_objects(frame, column) if carried is None else carried
     if len(frame) >= _CARRIED_IDS_FROM:
-        # The households frame last shown, the one another desk's edit patches.
-        _LAST_IDS[:] = [(weakref.ref(frame), column, ids)]
+        # The large layers' frames last shown: those another desk's edit patches.
+        others = [entry for entry in _LAST_IDS if entry[0]() is not None and entry[0]() is not frame]
+        _LAST_IDS[:] = [(weakref.ref(frame, _forget_gone_ids), column, ids), *others][:_KEPT_IDS]
     return ids
 
 
@@ -155,7 +156,7 @@ def _carried_ids(frame: pd.DataFrame, column: str) -> np.ndarray | None:
         old = previous()
         patch = patch_of(old, frame) if old is not None and name == column and column in frame.columns else None
         if patch is None:
-            return None
+            continue
         fresh = frame[column].iloc[patch[1]].astype(object).to_numpy(dtype=object)
         if np.array_equal(patch[0], patch[1]) and np.array_equal(ids[patch[0]], fresh):
             return ids
@@ -165,9 +166,15 @@ def _carried_ids(frame: pd.DataFrame, column: str) -> np.ndarray | None:
     return None
 
 
+def _forget_gone_ids(_gone: weakref.ref) -> None:
+    # A frame no longer held by anyone: its ids need not be kept (60 MB at a million).
+    _LAST_IDS[:] = [entry for entry in _LAST_IDS if entry[0]() is not None]
+
+
 # A layer's ids are carried over from the frame patched only when it has this many features:
 # the small layers' ids are made in well under a millisecond.
 _CARRIED_IDS_FROM = 20_000
+_KEPT_IDS = 4
 _LAST_IDS: list[tuple[weakref.ref, str, np.ndarray]] = []
 
 
