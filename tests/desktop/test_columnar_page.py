@@ -82,6 +82,7 @@ def test_details_are_the_properties_the_geojson_page_carries(sample):
 def test_details_are_coded_alike_for_the_whole_layer_and_one_chunk(sample, monkeypatch):
     monkeypatch.setattr(page_columns, "DETAIL_ROWS", 7)
     monkeypatch.setattr(page_columns, "DICTIONARY_AT_MOST", 3)  # both kinds of field
+    monkeypatch.setattr(page_columns, "SAMPLE_ROWS", 3)  # text of many values not told apart
     model = page_model(sample, INTERNAL.replace(as_of="2020-02-05T12:00"), "zh")
     features = feature_collection(sample, "households", model, "internal")["features"]
     every = [json.loads(text) for _, text in detail_chunks(sample, "households", model, "internal")]
