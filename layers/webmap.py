@@ -1,4 +1,4 @@
-"""The map page: a Leaflet page that works offline, written into a folder.
+"""The map page: a Folium/Leaflet page that works offline, written into a folder.
 
 The folder holds ``index.html``, the page's data (``index.data.js``) and every asset it loads
 (Leaflet from the xstatic-leaflet package, the page's own script and style from
@@ -23,10 +23,10 @@ import xstatic.pkg.leaflet as xstatic_leaflet
 from geodata.dataset import Dataset
 from geodata.schema import SCHEMAS
 from layers.basemap_tiles import TileSource, mbtiles_path, open_mbtiles, plain_attribution, tiles_beside
+from layers.deferred_imports import defer
 from layers.map_state import MapState, View
 from layers.page_columns import columnar_layers, detail_chunks, layer_columns
 from layers.page_model import PageModel, page_model, page_update, property_records
-from layers.page_skeleton import page_html
 from layers.page_text import popup_fields, value_labels
 from layers.styles import style_table_for_page
 from resources import resource_path
@@ -131,8 +131,12 @@ def write_page(
         "window.SITUATION_DATA = " + json.dumps(data, ensure_ascii=False, separators=(",", ":")) + ";\n",
         encoding="utf-8",
     )
+    defer("requests")  # Folium's, for GeoJSON from a URL: never here
+    from layers.page_skeleton import build_folium_map
+
+    page = build_folium_map(data_file, ASSETS, bridge=bridge, column_scripts=column_scripts)
     path = folder / page_name
-    path.write_text(page_html(data_file, ASSETS, bridge=bridge, column_scripts=column_scripts), encoding="utf-8")
+    page.save(str(path))
     return path, model
 
 

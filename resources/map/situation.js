@@ -241,7 +241,7 @@
       ctx.basemap = global.SituationBasemap.layer(pageData.page.basemap).addTo(ctx.map).bringToBack();
     }
     setView(pageData.view);
-    // The layers wait for a view (page_skeleton.py): a page with nothing to show gets one too.
+    // Leaflet adds layers only to a map with a view: a page with nothing to show gets one too.
     if (!ctx.map._loaded) ctx.map.setView([0, 0], 1, { animate: false });
     ctx.viewSet = true;
     layout.relayout();
