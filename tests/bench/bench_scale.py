@@ -12,7 +12,6 @@ main window with all its panels from the file to the drawn map.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -20,12 +19,10 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from geodata.sample.bundled import bundled_sample_path
 from geodata.stores import GeoPackageStore
 from layers.map_state import MapState
 from tests.bench import qgis
 from tests.bench.harness import Result, dispose, qt_application, wait_for_signal
-from tests.bench.synthetic import with_households
 
 PROJECT = Path(__file__).resolve().parents[2]
 SIZES = (1_000, 10_000, 100_000, 1_000_000)
@@ -54,9 +51,7 @@ def _one_size(app, size: int, folder: Path) -> list[Result]:
     label = f"{size:,} households"
     big = size >= 1_000_000
     data = folder / "data.gpkg"
-    shutil.copyfile(bundled_sample_path(), data)
-    store = GeoPackageStore(data)
-    store.write({"households": with_households(store.read_all(), size).households})
+    _write_households(data, size)
     results = []
 
     out = folder / "out" / "index.html"
@@ -106,6 +101,22 @@ def _one_size(app, size: int, folder: Path) -> list[Result]:
         Result(BENCH, f"main window: as-of change, map and panels, {label}", day_changed, "ms"),
     ]
     return results
+
+
+def _write_households(data: Path, size: int) -> None:
+    """The sample with ``size`` synthetic households, made in a process of its own: made here,
+    the million households' making stayed in this process's memory, which is measured as the
+    window's (1,600 MB where the window itself holds about 1,170)."""
+    script = (
+        "import shutil, sys\n"
+        "from geodata.sample.bundled import bundled_sample_path\n"
+        "from geodata.stores import GeoPackageStore\n"
+        "from tests.bench.synthetic import with_households\n"
+        "shutil.copyfile(bundled_sample_path(), sys.argv[1])\n"
+        "store = GeoPackageStore(sys.argv[1])\n"
+        "store.write({'households': with_households(store.read_all(), int(sys.argv[2])).households})\n"
+    )
+    subprocess.run([sys.executable, "-c", script, str(data), str(size)], cwd=PROJECT, check=True)
 
 
 def _main_window(app, data: Path) -> tuple[float, float]:
