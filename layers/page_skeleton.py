@@ -30,6 +30,8 @@ def build_folium_map(
         ("situation_data", data_file),
         *((f"columns_{n}", script) for n, script in enumerate(column_scripts or [])),
         ("point_canvas", f"{assets}/point_canvas.js"),
+        ("point_canvas_paint", f"{assets}/point_canvas_paint.js"),
+        ("point_canvas_hits", f"{assets}/point_canvas_hits.js"),
         ("placement", f"{assets}/placement.js"),
         ("situation_symbols", f"{assets}/situation_symbols.js"),
         ("situation_layers", f"{assets}/situation_layers.js"),
