@@ -25,7 +25,6 @@ import sqlite3
 import threading
 import weakref
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -50,6 +49,7 @@ from geodata.stores import gpkg_changes as gc
 from geodata.stores import gpkg_read as gr
 from geodata.stores import gpkg_write as gw
 from geodata.stores.base import storable_frame
+from geodata.stores.gpkg_readings import Reading, file_identity, latest_reading, reading_of, remember, row_fids
 
 METADATA_LAYER = "metadata"
 JOURNAL_LAYER = JOURNAL.name
@@ -57,22 +57,6 @@ JOURNAL_LAYER = JOURNAL.name
 
 class StaleLayerError(StoreError):
     """A layer changed (another desk or program saved) after it was read; nothing was written."""
-
-
-@dataclass(frozen=True)
-class _Reading:
-    """What a returned dataset was read at: enough to read only what changed since."""
-
-    dataset: weakref.ref
-    file: tuple[int, int]  # the file's device and inode: a file renamed over it is another file
-    versions: dict[str, int | None]
-    fids: dict[str, np.ndarray]  # per layer, each row's fid (the file's rowid), in row order
-
-
-# The datasets any GeoPackageStore returned (held weakly), by id: what each was read at. Shared
-# by every store of the process, so a wall's watcher goes on from the dataset the wall opened with.
-_readings: dict[int, _Reading] = {}
-_readings_lock = threading.Lock()
 
 
 class GeoPackageStore:
@@ -115,10 +99,10 @@ class GeoPackageStore:
 
     def read_all(self) -> Dataset:
         """Every known layer and table, and the metadata, as the file held them at one moment."""
-        file = _file_identity(self.path)  # before the file is opened: see _refresh
+        file = file_identity(self.path)  # before the file is opened: see _refresh
         with gr.snapshot(self.path) as db:
             dataset, reading = self._refresh(db, None, file)
-        self._remember(reading)
+        remember(reading)
         return dataset
 
     def refresh(self, dataset: Dataset | None = None) -> Dataset:
@@ -129,11 +113,11 @@ class GeoPackageStore:
         layer whose change log tells which rows changed gets a new frame with those rows read
         again; any other layer, or all of them for a dataset not known or a file replaced by
         another, is read whole (see :mod:`geodata.stores.gpkg_changes`)."""
-        base = self._latest_reading() if dataset is None else self._reading_of(dataset)
-        file = _file_identity(self.path)
+        base = latest_reading(self.path) if dataset is None else reading_of(dataset)
+        file = file_identity(self.path)
         with gr.snapshot(self.path) as db:
             fresh, reading = self._refresh(db, base, file)
-        self._remember(reading)
+        remember(reading)
         return fresh
 
     def metadata(self) -> dict[str, str]:
@@ -193,8 +177,8 @@ class GeoPackageStore:
             return conform(JOURNAL, gr.read_table(db, JOURNAL_LAYER, geometry=False))
 
     def _refresh(
-        self, db: sqlite3.Connection, base: tuple[Dataset, _Reading] | None, file: tuple[int, int]
-    ) -> tuple[Dataset, _Reading]:
+        self, db: sqlite3.Connection, base: tuple[Dataset, Reading] | None, file: tuple[int, int]
+    ) -> tuple[Dataset, Reading]:
         """Every layer through ``db``, from ``base`` where the change log allows. ``file``:
         the file's identity taken before ``db`` was opened, so a file renamed over it in
         between makes the next reader read whole rather than go on from the wrong file."""
@@ -213,17 +197,17 @@ class GeoPackageStore:
             patch = self._patched_layer(db, name, present, base) if base is not None and known else None
             if patch is None:
                 frames[name] = self._read(db, name, present)
-                fids[name] = _fids(db, name, len(frames[name]))
+                fids[name] = row_fids(db, name, len(frames[name]))
                 versions[name] = self._seen()[name]
                 self.rows_read[name] = len(frames[name])
             else:
                 frames[name], fids[name], versions[name], self.rows_read[name] = patch
                 self._seen()[name] = versions[name]
         dataset = Dataset(frames, _metadata(db, present))
-        return dataset, _Reading(weakref.ref(dataset), file, versions, fids)
+        return dataset, Reading(weakref.ref(dataset), file, versions, fids)
 
     def _patched_layer(
-        self, db: sqlite3.Connection, name: str, present: set[str], base: tuple[Dataset, _Reading]
+        self, db: sqlite3.Connection, name: str, present: set[str], base: tuple[Dataset, Reading]
     ) -> tuple[pd.DataFrame, np.ndarray, int, int] | None:
         """Layer ``name`` from ``base`` and the rows changed since (frame, fids, version, rows
         read); ``None`` when the change log cannot tell: read it whole."""
@@ -234,7 +218,7 @@ class GeoPackageStore:
         if not len(changes.fids):
             return old, old_fids, changes.version, 0
         rows = self._read(db, name, present, rowids=changes.fids)
-        patch = gc.patched(old, old_fids, changes.fids, rows, _fids(db, name, len(rows), changes.fids))
+        patch = gc.patched(old, old_fids, changes.fids, rows, row_fids(db, name, len(rows), changes.fids))
         if patch is None:
             return None  # the table's columns changed
         return patch[0], patch[1], changes.version, len(rows)
@@ -274,38 +258,6 @@ class GeoPackageStore:
             elif not frame.crs.equals(STORAGE_CRS):
                 frame = frame.to_crs(STORAGE_CRS)
         return conform(schema, frame)
-
-    def _remember(self, reading: _Reading) -> None:
-        """Keep what ``reading``'s dataset was read at, for as long as the dataset lives."""
-        dataset = reading.dataset()
-        if dataset is None:
-            return
-        key = id(dataset)
-        with _readings_lock:
-            _readings.pop(key, None)
-            _readings[key] = reading  # last in the dict: the newest
-        weakref.finalize(dataset, _forget, key, reading)
-
-    def _reading_of(self, dataset: Dataset) -> tuple[Dataset, _Reading] | None:
-        with _readings_lock:
-            reading = _readings.get(id(dataset))
-        if reading is None or reading.dataset() is not dataset:
-            return None
-        return dataset, reading
-
-    def _latest_reading(self) -> tuple[Dataset, _Reading] | None:
-        """The dataset of this file read last that is still held somewhere."""
-        try:
-            file = _file_identity(self.path)
-        except OSError:
-            return None
-        with _readings_lock:
-            readings = list(_readings.values())
-        for reading in reversed(readings):
-            dataset = reading.dataset()
-            if dataset is not None and reading.file == file:
-                return dataset, reading
-        return None
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -400,8 +352,8 @@ class GeoPackageStore:
         if not edits:
             return apply_to_dataset(self.read_all(), edits)
         edited = list(dict.fromkeys(edit.layer for edit in edits))
-        base = self._latest_reading()
-        file = _file_identity(self.path)
+        base = latest_reading(self.path)
+        file = file_identity(self.path)
         with gw.scratch_file(self.path) as scratch, gw.transaction(self.path) as db:
             # Read inside the transaction: no one else can commit until it ends, so the
             # edits are checked against exactly the data they will be written over. Only
@@ -430,7 +382,7 @@ class GeoPackageStore:
             # MultiPolygons comes back as MultiPolygons), for the next edit to compare with.
             saved, reading = self._refresh(db, (current, _reading), file)
         # Known only once committed: a rolled-back write must not be taken as read.
-        self._remember(reading)
+        remember(reading)
         return saved
 
     def _save_rows(
@@ -524,36 +476,6 @@ def _prepare(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _forget(key: int, reading: _Reading) -> None:
-    with _readings_lock:
-        if _readings.get(key) is reading:
-            del _readings[key]
-
-
-def _fids(db: sqlite3.Connection, name: str, count: int, rowids: np.ndarray | None = None) -> np.ndarray:
-    """The fids (rowids) of layer ``name`` (``count`` rows) in file order, or of those of
-    ``rowids`` present."""
-    table = f"main.{gw.quoted(name)}"
-    if rowids is not None:
-        listed = ", ".join(str(int(r)) for r in rowids)
-        found = db.execute(f"SELECT rowid FROM {table} WHERE rowid IN ({listed}) ORDER BY rowid").fetchall()
-        return np.array([fid for (fid,) in found], dtype=np.int64)
-    # A layer nobody deleted from is numbered 1..n: its numbers need not be read one by one.
-    if not count:
-        return np.empty(0, dtype=np.int64)
-    # Two queries: SQLite finds a min or a max alone in the index, both together by a scan.
-    (first,) = db.execute(f"SELECT min(rowid) FROM {table}").fetchone()
-    (last,) = db.execute(f"SELECT max(rowid) FROM {table}").fetchone()
-    if last - first + 1 == count:
-        return np.arange(first, last + 1, dtype=np.int64)
-    return np.fromiter((fid for (fid,) in db.execute(f"SELECT rowid FROM {table} ORDER BY rowid")), dtype=np.int64)
-
-
-def _file_identity(path: Path) -> tuple[int, int]:
-    status = os.stat(path)
-    return status.st_dev, status.st_ino
-
-
 def _metadata(db: sqlite3.Connection, present: set[str] | None = None) -> dict[str, str]:
     if METADATA_LAYER not in (present if present is not None else gr.layer_names(db)):
         return {}
@@ -596,7 +518,7 @@ def _final_records(edits: Sequence[Edit]) -> dict[str, dict[str, object]]:
 
 
 def _edited_rows(
-    dataset: Dataset, reading: _Reading, edits: Sequence[Edit]
+    dataset: Dataset, reading: Reading, edits: Sequence[Edit]
 ) -> tuple[Dataset, dict[str, dict[str, list[int]]]]:
     """The rows of ``dataset`` the ``edits`` are about (every row with an edited id), and per
     layer the fids of the rows holding each edited id (absent: a layer whose fids are not known)."""
