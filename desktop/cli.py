@@ -8,11 +8,8 @@ traceback (the statuses are in :mod:`desktop.commands.common`). The verbs live i
 from __future__ import annotations
 
 import argparse
-import contextlib
 import gc
-import os
 import sys
-from typing import NoReturn
 
 from desktop.commands import (
     brief_command,
@@ -105,9 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the command ``argv`` (default: this process's arguments, and then the process is
     the command: Chromium's and Qt's own messages go to the log file, not the terminal)."""
-    if argv is None:
-        from desktop import quiet
+    from desktop import quiet
 
+    if argv is None:
         quiet.enable()
         # The start makes only what lives until the process ends (modules, classes, the
         # parser), and the collector's full passes walked it again and again: 0.05 s of a cold
@@ -125,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         gc.enable()
     status = _run(args)
     if short_lived:
-        end_process(status)
+        quiet.end_process(status)
     return status
 
 
@@ -142,21 +139,6 @@ def _run(args) -> int:
     except KeyboardInterrupt:
         print("situation-map: " + _("interrupted"), file=sys.stderr)
         return EXIT_FAILED
-
-
-def end_process(status: int) -> NoReturn:
-    """End this process with ``status`` once what it printed and logged is out. Python's own
-    teardown of what a page command loaded (pandas, Arrow, GEOS, PROJ and the data: every
-    module and object freed one by one) took 0.2-0.3 s after the work was done; the
-    operating system frees the process whole."""
-    import logging
-
-    logging.shutdown()
-    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
-        with contextlib.suppress(Exception):
-            if stream is not None:
-                stream.flush()
-    os._exit(status)
 
 
 def run_window(args) -> int:
