@@ -29,16 +29,20 @@ def solid_basemap(path: Path, *, zooms=range(10, 15), leave_out=(), **metadata) 
     """Every tile over the township at ``zooms`` in one colour, but those in ``leave_out``."""
     image = solid_png(TILE_RGB)
     tiles = {tile: image for tile in tiles_over(AREA, zooms) if tile not in leave_out}
-    meta = {
-        "name": "关王庙乡影像",
+    meta = township_metadata("关王庙乡影像", zooms, "© 驻马店市测绘院 <b>2020</b>")
+    return make_mbtiles(path, tiles, {**meta, **metadata})
+
+
+def township_metadata(name: str, zooms, attribution: str) -> dict[str, str]:
+    """An MBTiles file's metadata for PNG tiles over the township at ``zooms``."""
+    return {
+        "name": name,
         "format": "png",
         "minzoom": str(min(zooms)),
         "maxzoom": str(max(zooms)),
         "bounds": ",".join(map(str, AREA)),
-        "attribution": "© 驻马店市测绘院 <b>2020</b>",
+        "attribution": attribution,
     }
-    meta.update(metadata)
-    return make_mbtiles(path, tiles, meta)
 
 
 def grid_png(z: int, x: int, y: int) -> bytes:
@@ -61,13 +65,5 @@ def grid_png(z: int, x: int, y: int) -> bytes:
 
 def grid_basemap(path: Path, *, zooms=range(10, 16), **metadata) -> Path:
     tiles = {tile: grid_png(*tile) for tile in tiles_over(AREA, zooms)}
-    meta = {
-        "name": "grid",
-        "format": "png",
-        "minzoom": str(min(zooms)),
-        "maxzoom": str(max(zooms)),
-        "bounds": ",".join(map(str, AREA)),
-        "attribution": "© Test grid basemap 测试底图",
-    }
-    meta.update(metadata)
-    return make_mbtiles(path, tiles, meta)
+    meta = township_metadata("grid", zooms, "© Test grid basemap 测试底图")
+    return make_mbtiles(path, tiles, {**meta, **metadata})
