@@ -53,10 +53,6 @@ def install_qt_translations(app: QApplication) -> QTranslator | None:
     return translator
 
 
-def log_file() -> Path:
-    return quiet.log_folder() / quiet.LOG_NAME
-
-
 def start_logging() -> Path:
     """Log to a rotating file in the log folder (see :mod:`desktop.quiet`)."""
     return quiet.start_logging()
